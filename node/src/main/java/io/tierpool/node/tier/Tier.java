@@ -1,0 +1,119 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.tier;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * One level of the storage hierarchy, as the block engine and its mover see it: a place that stores whole
+ * copies of blocks and hands back an opaque location for each.
+ * <p>
+ * The engine owns the block table; a tier only stores bytes. The engine calls {@link #write} to store a copy,
+ * {@link #read} to fetch it back and {@link #free} once the copy is no longer needed (after it moved elsewhere,
+ * or when the block was freed). A block is only ever written whole, and read back whole or in part from offset
+ * 0 of the block.
+ * <p>
+ * <b>Threading:</b> the engine calls a tier from one thread at a time (it holds its engine lock), so an
+ * implementation need not be thread-safe against the engine; one shared with other users must guard itself.
+ * <p>
+ * <b>Ownership:</b> whoever opens a tier closes it. The block store closes the local tiers it opens itself and
+ * never closes tiers handed to it as extra tiers.
+ */
+public interface Tier extends AutoCloseable
+{
+    /**
+     * Returned by {@link #write} when the tier has no room for the block (it is full, too fragmented, or its
+     * backing device is out of space). The caller then tries another tier or makes room; nothing was stored.
+     */
+    long NO_SPACE = -1;
+
+    /**
+     * @return the kind of tier, which fixes its place in the hierarchy.
+     */
+    TierKind kind();
+
+    /**
+     * @return a short name for statistics and error messages, e.g. {@code "RAM"}, {@code "VVRAM"},
+     * {@code "REMOTE"}.
+     */
+    String name();
+
+    /**
+     * @return how many bytes of blocks the tier can hold at most.
+     */
+    long capacityBytes();
+
+    /**
+     * @return bytes held by blocks now (allocated extents, including any alignment padding).
+     */
+    long usedBytes();
+
+    /**
+     * @return how many blocks the tier holds now.
+     */
+    long blockCount();
+
+    /**
+     * Stores a copy of {@code length} bytes for {@code blockId}.
+     *
+     * @param blockId   the block the bytes belong to (positive); used to check later calls and in messages.
+     * @param src       buffer holding the bytes; not retained after the call.
+     * @param srcOffset offset of the first byte in {@code src}.
+     * @param length    number of bytes, 1 or more.
+     * @param crc32c    the block's CRC32C checksum, computed by the engine; a remote tier forwards it so that
+     *                  the far end can verify it.
+     * @return an opaque location, 0 or more, to pass to {@link #read} and {@link #free}; or {@link #NO_SPACE}
+     * if the tier cannot hold the block now (nothing was stored).
+     * @throws io.tierpool.TierPoolException if the tier failed for another reason; nothing was stored.
+     * @throws IllegalStateException         if the tier is closed.
+     */
+    long write(long blockId, DirectBuffer src, int srcOffset, int length, int crc32c);
+
+    /**
+     * Copies the first {@code length} bytes of the block stored at {@code location} into {@code dst}.
+     *
+     * @param blockId   the block, as given to {@link #write}.
+     * @param location  the location {@link #write} returned.
+     * @param dst       the buffer to copy into.
+     * @param dstOffset offset in {@code dst} of the first byte.
+     * @param length    number of bytes, at most the length written.
+     * @throws io.tierpool.TierPoolException if the bytes cannot be read (I/O error, node lost).
+     * @throws IllegalStateException         if the tier holds no such block at that location, or is closed.
+     */
+    void read(long blockId, long location, MutableDirectBuffer dst, int dstOffset, int length);
+
+    /**
+     * Releases the copy of the block stored at {@code location}.
+     *
+     * @param blockId  the block, as given to {@link #write}.
+     * @param location the location {@link #write} returned.
+     * @throws IllegalStateException if the tier holds no such block at that location, or is closed.
+     */
+    void free(long blockId, long location);
+
+    /**
+     * @return the largest number of contiguous free bytes a single block could use now, or -1 where the tier
+     * does not know (a remote tier).
+     */
+    default long largestFreeExtentBytes()
+    {
+        return -1;
+    }
+
+    /**
+     * @return {@code 1 - largestFree / totalFree}, from 0 (all free space in one piece) towards 1 (free space
+     * shattered into small pieces), or -1 where the tier does not know.
+     */
+    default double fragmentationRatio()
+    {
+        return -1;
+    }
+
+    /**
+     * Releases the tier's memory and removes its files. Idempotent. Blocks still stored are lost; the engine
+     * frees or moves them first.
+     */
+    void close();
+}

@@ -1,0 +1,287 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.tier.local;
+
+import org.agrona.collections.Long2LongHashMap;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Best-fit allocator of extents (offset, length) over the address range {@code [0, capacity)} of one tier.
+ * <p>
+ * <b>Algorithm.</b> Free space is kept as maximal runs of free bytes ("free extents") in two ordered indexes:
+ * by offset (to find the neighbours of a freed extent) and by (length, offset) (to find the best fit).
+ * {@link #allocate(long)} rounds the request up to {@link #ALIGNMENT} bytes, takes the smallest free extent that
+ * is large enough (the lowest offset among equals), carves the request off its start and puts the remainder
+ * back (splitting). {@link #free(long)} returns the extent and merges it with a free neighbour on either side
+ * (coalescing), so free space never holds two adjacent free extents. Both operations are O(log n) in the number
+ * of free extents; the tree nodes box their keys, so each operation allocates a few small objects.
+ * <p>
+ * Every offset handed out is a multiple of {@link #ALIGNMENT}, so blocks start on cache-line boundaries.
+ * Fragmentation is reported as {@code 1 - largestFree / totalFree}: 0 when the free space is one extent,
+ * approaching 1 when it is shattered.
+ * <p>
+ * Not thread-safe: the owning tier serialises calls.
+ */
+public final class ExtentAllocator
+{
+    /**
+     * Alignment in bytes of every extent's offset and length.
+     */
+    public static final int ALIGNMENT = 64;
+
+    /**
+     * Returned by {@link #allocate(long)} when no free extent is large enough.
+     */
+    public static final long NO_SPACE = -1;
+
+    private static final long MISSING = -1;
+    private static final Comparator<Extent> BY_LENGTH_THEN_OFFSET = (a, b) ->
+    {
+        final int byLength = Long.compare(a.length, b.length);
+        return byLength != 0 ? byLength : Long.compare(a.offset, b.offset);
+    };
+
+    private final long capacityBytes;
+    private final TreeMap<Long, Extent> freeByOffset = new TreeMap<>();
+    private final TreeSet<Extent> freeByLength = new TreeSet<>(BY_LENGTH_THEN_OFFSET);
+    private final Long2LongHashMap lengthByOffset = new Long2LongHashMap(MISSING);
+    private final Extent probe = new Extent(0, 0);
+    private long usedBytes;
+
+    /**
+     * @param capacityBytes size of the range to manage, rounded down to a multiple of {@link #ALIGNMENT};
+     *                      at least {@link #ALIGNMENT}.
+     * @throws IllegalArgumentException if the capacity is smaller than {@link #ALIGNMENT}.
+     */
+    public ExtentAllocator(final long capacityBytes)
+    {
+        if (capacityBytes < ALIGNMENT)
+        {
+            throw new IllegalArgumentException(
+                "capacityBytes=" + capacityBytes + " must be at least " + ALIGNMENT + " bytes");
+        }
+        this.capacityBytes = alignDown(capacityBytes);
+        insertFree(new Extent(0, this.capacityBytes));
+    }
+
+    /**
+     * @param length a length in bytes, 0 or more.
+     * @return {@code length} rounded up to a multiple of {@link #ALIGNMENT}.
+     */
+    public static long align(final long length)
+    {
+        return (length + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    private static long alignDown(final long length)
+    {
+        return length & -ALIGNMENT;
+    }
+
+    /**
+     * Allocates the best-fitting extent for {@code length} bytes.
+     *
+     * @param length bytes wanted, 1 or more; rounded up to {@link #ALIGNMENT}.
+     * @return the extent's offset, a multiple of {@link #ALIGNMENT}; or {@link #NO_SPACE} if no free extent is
+     * large enough (see {@link #largestFreeExtentBytes()}).
+     * @throws IllegalArgumentException if {@code length} is not positive.
+     */
+    public long allocate(final long length)
+    {
+        if (length <= 0)
+        {
+            throw new IllegalArgumentException("length=" + length + " must be > 0");
+        }
+        if (length > capacityBytes)
+        {
+            return NO_SPACE;
+        }
+
+        final long alignedLength = align(length);
+        probe.length = alignedLength;
+        probe.offset = Long.MIN_VALUE;
+        final Extent fit = freeByLength.ceiling(probe);
+        if (fit == null)
+        {
+            return NO_SPACE;
+        }
+
+        removeFree(fit);
+        final long offset = fit.offset;
+        if (fit.length > alignedLength)
+        {
+            fit.offset += alignedLength;
+            fit.length -= alignedLength;
+            insertFree(fit);
+        }
+
+        lengthByOffset.put(offset, alignedLength);
+        usedBytes += alignedLength;
+
+        return offset;
+    }
+
+    /**
+     * Frees the extent allocated at {@code offset}, merging it with free neighbours.
+     *
+     * @param offset an offset {@link #allocate(long)} returned and not yet freed.
+     * @return the extent's length in bytes (aligned).
+     * @throws IllegalStateException if no extent is allocated at {@code offset}.
+     */
+    public long free(final long offset)
+    {
+        final long length = lengthByOffset.remove(offset);
+        if (length == MISSING)
+        {
+            throw new IllegalStateException("no extent is allocated at offset " + offset +
+                " (already freed, or never allocated by this allocator)");
+        }
+        usedBytes -= length;
+
+        long start = offset;
+        long end = offset + length;
+        Extent merged = null;
+
+        final Map.Entry<Long, Extent> lowerEntry = freeByOffset.lowerEntry(offset);
+        if (lowerEntry != null)
+        {
+            final Extent lower = lowerEntry.getValue();
+            if (lower.offset + lower.length == offset)
+            {
+                removeFree(lower);
+                start = lower.offset;
+                merged = lower;
+            }
+        }
+
+        final Extent higher = freeByOffset.get(end);
+        if (higher != null)
+        {
+            removeFree(higher);
+            end = higher.offset + higher.length;
+            if (merged == null)
+            {
+                merged = higher;
+            }
+        }
+
+        if (merged == null)
+        {
+            merged = new Extent(start, end - start);
+        }
+        else
+        {
+            merged.offset = start;
+            merged.length = end - start;
+        }
+        insertFree(merged);
+
+        return length;
+    }
+
+    /**
+     * @param offset an offset.
+     * @return the aligned length of the extent allocated at {@code offset}, or -1 if none is.
+     */
+    public long allocatedLength(final long offset)
+    {
+        return lengthByOffset.get(offset);
+    }
+
+    /**
+     * @return the size of the managed range in bytes (a multiple of {@link #ALIGNMENT}).
+     */
+    public long capacityBytes()
+    {
+        return capacityBytes;
+    }
+
+    /**
+     * @return bytes in allocated extents, alignment padding included.
+     */
+    public long usedBytes()
+    {
+        return usedBytes;
+    }
+
+    /**
+     * @return bytes in free extents.
+     */
+    public long freeBytes()
+    {
+        return capacityBytes - usedBytes;
+    }
+
+    /**
+     * @return how many extents are allocated.
+     */
+    public int allocatedCount()
+    {
+        return lengthByOffset.size();
+    }
+
+    /**
+     * @return how many free extents there are.
+     */
+    public int freeExtentCount()
+    {
+        return freeByLength.size();
+    }
+
+    /**
+     * @return the length of the largest free extent: the largest allocation that can succeed now.
+     */
+    public long largestFreeExtentBytes()
+    {
+        return freeByLength.isEmpty() ? 0 : freeByLength.last().length;
+    }
+
+    /**
+     * @return {@code 1 - largestFree / totalFree}: 0 when all free space is one extent (or none is free),
+     * approaching 1 as free space is split into small extents.
+     */
+    public double fragmentationRatio()
+    {
+        final long free = freeBytes();
+        return free == 0 ? 0.0 : 1.0 - (double)largestFreeExtentBytes() / free;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "ExtentAllocator{capacity=" + capacityBytes + ", used=" + usedBytes + ", allocated=" +
+            lengthByOffset.size() + ", freeExtents=" + freeByLength.size() + ", largestFree=" +
+            largestFreeExtentBytes() + '}';
+    }
+
+    private void insertFree(final Extent extent)
+    {
+        freeByOffset.put(extent.offset, extent);
+        freeByLength.add(extent);
+    }
+
+    private void removeFree(final Extent extent)
+    {
+        freeByLength.remove(extent);
+        freeByOffset.remove(extent.offset);
+    }
+
+    static final class Extent
+    {
+        long offset;
+        long length;
+
+        Extent(final long offset, final long length)
+        {
+            this.offset = offset;
+            this.length = length;
+        }
+    }
+}

@@ -1,0 +1,234 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.client;
+
+import io.tierpool.node.BlockFreedException;
+import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.PinnedBlock;
+import io.tierpool.node.tier.TierKind;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A block of off-heap memory in a {@link TierPool}, of a fixed size chosen at allocation. Its bytes live in
+ * whichever tier the pool's mover last put them (RAM, VVRAM, VSSD or a remote node); every access brings them
+ * back to RAM first, so {@link #read} always returns the bytes last written.
+ * <p>
+ * <b>Ownership.</b> The application owns a block from {@link TierPool#allocate} until {@link #free()} or
+ * {@link #close()}; a block not freed is freed when its pool closes.
+ * <p>
+ * <b>Threads.</b> All methods are thread-safe. Concurrent writes to overlapping ranges of one block from several
+ * threads are not ordered by the pool: coordinate them in the application.
+ * <p>
+ * {@code
+ * try (Block block = pool.allocate(4096, Hint.WARM)) {
+ *     block.write(0, bytes, 0, bytes.length);
+ *     block.read(0, copy, 0, copy.length);
+ *     try (PinnedBlock view = block.pin()) { long sum = view.buffer().getLong(0); }
+ * }
+ * }
+ */
+public final class Block implements AutoCloseable
+{
+    private final BlockStore store;
+    private final long id;
+    private final long sizeBytes;
+    private final AtomicBoolean freed = new AtomicBoolean();
+
+    Block(final BlockStore store, final long id, final long sizeBytes)
+    {
+        this.store = store;
+        this.id = id;
+        this.sizeBytes = sizeBytes;
+    }
+
+    /**
+     * @return the block's id, unique within its pool for the pool's lifetime.
+     */
+    public long id()
+    {
+        return id;
+    }
+
+    /**
+     * @return the block's size in bytes, as allocated.
+     */
+    public long sizeBytes()
+    {
+        return sizeBytes;
+    }
+
+    /**
+     * @return the tier that holds the block's bytes now (it may change at any time as the mover works).
+     * @throws BlockFreedException if the block has been freed.
+     */
+    public TierKind tier()
+    {
+        return store.tierOf(id);
+    }
+
+    /**
+     * @return true once the block has been freed.
+     */
+    public boolean isFreed()
+    {
+        return freed.get();
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code src} into the block at {@code blockOffset}, promoting the block to
+     * RAM first if it is in a lower tier.
+     *
+     * @param blockOffset where in the block to write, in bytes, {@code 0 <= blockOffset}.
+     * @param src         the bytes to copy.
+     * @param srcOffset   the first byte of {@code src} to copy.
+     * @param length      how many bytes, with {@code blockOffset + length <= sizeBytes()}.
+     * @throws IndexOutOfBoundsException if the range is outside the block or outside {@code src}.
+     * @throws BlockFreedException       if the block has been freed.
+     * @throws io.tierpool.node.ChecksumMismatchException if the block's bytes came back from a lower tier damaged.
+     * @throws BlockLostException        if the block's only copy was on a node that has left the cluster.
+     * @throws io.tierpool.node.OutOfTierMemoryException if no tier has room to make space for the block in RAM.
+     */
+    public void write(final long blockOffset, final byte[] src, final int srcOffset, final int length)
+    {
+        store.write(id, blockOffset, src, srcOffset, length);
+    }
+
+    /**
+     * Copies all of {@code src} into the block at {@code blockOffset}. See {@link #write(long, byte[], int, int)}.
+     *
+     * @param blockOffset where in the block to write, in bytes.
+     * @param src         the bytes to copy.
+     */
+    public void write(final long blockOffset, final byte[] src)
+    {
+        store.write(id, blockOffset, src, 0, src.length);
+    }
+
+    /**
+     * Copies {@code length} bytes from an Agrona buffer into the block. See {@link #write(long, byte[], int, int)}
+     * for the exceptions.
+     *
+     * @param blockOffset where in the block to write, in bytes.
+     * @param src         the buffer to copy from.
+     * @param srcOffset   the first byte of {@code src} to copy.
+     * @param length      how many bytes.
+     */
+    public void write(final long blockOffset, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        store.write(id, blockOffset, src, srcOffset, length);
+    }
+
+    /**
+     * Copies {@code length} bytes of the block from {@code blockOffset} into {@code dst}, promoting the block to
+     * RAM first if it is in a lower tier. The exceptions are those of {@link #write(long, byte[], int, int)}.
+     *
+     * @param blockOffset where in the block to start, in bytes.
+     * @param dst         where to copy to.
+     * @param dstOffset   the first byte of {@code dst} to fill.
+     * @param length      how many bytes, with {@code blockOffset + length <= sizeBytes()}.
+     */
+    public void read(final long blockOffset, final byte[] dst, final int dstOffset, final int length)
+    {
+        store.read(id, blockOffset, dst, dstOffset, length);
+    }
+
+    /**
+     * Fills all of {@code dst} from the block at {@code blockOffset}. See {@link #read(long, byte[], int, int)}.
+     *
+     * @param blockOffset where in the block to start, in bytes.
+     * @param dst         where to copy to.
+     */
+    public void read(final long blockOffset, final byte[] dst)
+    {
+        store.read(id, blockOffset, dst, 0, dst.length);
+    }
+
+    /**
+     * Copies {@code length} bytes of the block into an Agrona buffer. See {@link #read(long, byte[], int, int)}.
+     *
+     * @param blockOffset where in the block to start, in bytes.
+     * @param dst         the buffer to copy to.
+     * @param dstOffset   the first byte of {@code dst} to fill.
+     * @param length      how many bytes.
+     */
+    public void read(final long blockOffset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        store.read(id, blockOffset, dst, dstOffset, length);
+    }
+
+    /**
+     * Brings the block into RAM and keeps it there until the returned view is closed: the view's
+     * {@link PinnedBlock#buffer()} reads and writes the block's RAM copy directly (zero-copy). Pins nest; the
+     * block may move again once every view is closed. Do not use the buffer after closing its view.
+     *
+     * @return the pinned view, to be closed by the caller (try-with-resources).
+     * @throws BlockFreedException if the block has been freed.
+     * @throws io.tierpool.node.OutOfTierMemoryException if RAM cannot make room (for example everything in it is
+     *                                                   pinned).
+     */
+    public PinnedBlock pin()
+    {
+        return store.pin(id);
+    }
+
+    /**
+     * Frees the block in whatever tier holds it, a remote node included.
+     *
+     * @throws BlockFreedException   if the block was already freed.
+     * @throws IllegalStateException if the block is pinned (close its views first).
+     */
+    public void free()
+    {
+        if (!freed.compareAndSet(false, true))
+        {
+            throw new BlockFreedException("block " + id + " was already freed; free it once (close() may be " +
+                "called any number of times)");
+        }
+        try
+        {
+            store.free(id);
+        }
+        catch (final RuntimeException ex)
+        {
+            freed.set(false);
+            throw ex;
+        }
+    }
+
+    /**
+     * Frees the block if it is not yet freed; calling it again does nothing.
+     *
+     * @throws IllegalStateException if the block is pinned (close its views first).
+     */
+    public void close()
+    {
+        if (freed.compareAndSet(false, true))
+        {
+            try
+            {
+                store.free(id);
+            }
+            catch (final BlockFreedException ignore)
+            {
+                // The pool was closed and freed it already.
+            }
+            catch (final RuntimeException ex)
+            {
+                freed.set(false);
+                throw ex;
+            }
+        }
+    }
+
+    /**
+     * @return a short description naming the block, its size and state.
+     */
+    public String toString()
+    {
+        return "Block{id=" + id + ", sizeBytes=" + sizeBytes + (freed.get() ? ", freed" : "") + "}";
+    }
+}

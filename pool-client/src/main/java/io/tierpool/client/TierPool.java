@@ -1,0 +1,461 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.client;
+
+import io.tierpool.ConfigurationException;
+import io.tierpool.client.far.RemoteTier;
+import io.tierpool.node.Hint;
+import io.tierpool.node.cluster.ClusterContext;
+import io.tierpool.node.cluster.ClusterView;
+import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.tier.Tier;
+import io.tierpool.transport.BlockClient;
+import io.tierpool.transport.NodeUsage;
+import io.tierpool.transport.TransportDriver;
+import org.agrona.CloseHelper;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A tiered memory pool, opened in the application's process: blocks of off-heap memory that live in RAM while
+ * hot and move down through tmpfs (VVRAM) and local disk (VSSD) to the memory of node daemons elsewhere in the
+ * cluster (far memory) as they cool, coming back on access.
+ * <p>
+ * {@code
+ * try (TierPool pool = TierPool.open(new TierPool.Context()
+ *         .ramCapacityBytes(64 << 20)
+ *         .discoveryAddresses(List.of("127.0.0.1:47500..47509"))
+ *         .awaitNodes(2))) {
+ *     try (Block block = pool.allocate(1 << 20, Hint.WARM)) { ... }
+ *     System.out.println(pool.stats().toJson());
+ * }
+ * }
+ * <p>
+ * Without discovery addresses the pool is local only: RAM, VVRAM and VSSD, and allocation fails with
+ * {@link io.tierpool.node.OutOfTierMemoryException} when they are all full. With them, the pool joins the cluster
+ * as an Apache Ignite client node, follows node daemons as they join and leave, and adds a far-memory tier
+ * ({@link RemoteTier}) below its local ones.
+ * <p>
+ * <b>Threads.</b> Thread-safe. <b>Resources.</b> The pool owns its off-heap memory, its files (removed on close),
+ * a mover thread, an embedded Aeron media driver and an Ignite client node; {@link #close()} releases all of them
+ * and frees the blocks it still holds, remote ones included.
+ */
+public final class TierPool implements AutoCloseable
+{
+    private final Context ctx;
+    private final BlockStore store;
+    private final TransportDriver driver;
+    private final BlockClient client;
+    private final ClusterView cluster;
+    private final RemoteTier remoteTier;
+    private volatile boolean closed;
+
+    private TierPool(
+        final Context ctx,
+        final BlockStore store,
+        final TransportDriver driver,
+        final BlockClient client,
+        final ClusterView cluster,
+        final RemoteTier remoteTier)
+    {
+        this.ctx = ctx;
+        this.store = store;
+        this.driver = driver;
+        this.client = client;
+        this.cluster = cluster;
+        this.remoteTier = remoteTier;
+    }
+
+    /**
+     * Opens a pool: allocates and pre-touches the RAM tier, reserves the VVRAM files, creates the VSSD spill
+     * file and, when discovery addresses are set, joins the cluster and waits for
+     * {@link Context#awaitNodes(int)} node daemons.
+     *
+     * @param ctx the configuration; concluded here, and not to be changed afterwards.
+     * @return the open pool, to be closed by the caller.
+     * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity (for example the
+     *                                tmpfs is smaller than the VVRAM capacity).
+     * @throws io.tierpool.node.cluster.ClusterUnavailableException if the cluster cannot be joined, or too few
+     *                                node daemons are live, in time.
+     */
+    public static TierPool open(final Context ctx)
+    {
+        ctx.conclude();
+        TransportDriver driver = null;
+        BlockClient client = null;
+        ClusterView cluster = null;
+        RemoteTier remoteTier = null;
+        BlockStore store = null;
+        try
+        {
+            if (ctx.clustered())
+            {
+                driver = new TransportDriver(ctx.transportContext);
+                client = new BlockClient(driver.aeron(), ctx.clientContext);
+                remoteTier = new RemoteTier(client, List.of());
+                cluster = new ClusterView(ctx.clusterContext, ctx.clientContext.clientId());
+                cluster.addListener(remoteTier);
+                final List<NodeInfo> nodes = ctx.awaitNodes > 0 ?
+                    cluster.awaitNodes(ctx.awaitNodes, ctx.awaitNodesTimeoutMs) : cluster.liveNodes();
+                nodes.forEach(remoteTier::onNodeJoined);
+                ctx.storeContext.extraTiers(List.<Tier>of(remoteTier));
+            }
+            store = new BlockStore(ctx.storeContext);
+            return new TierPool(ctx, store, driver, client, cluster, remoteTier);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(store, remoteTier, cluster, client, driver);
+            throw ex;
+        }
+    }
+
+    /**
+     * Allocates a block with the default hint, {@link Hint#WARM}. See {@link #allocate(long, Hint)}.
+     *
+     * @param sizeBytes the block's size in bytes.
+     * @return the new block, zero-filled.
+     */
+    public Block allocate(final long sizeBytes)
+    {
+        return allocate(sizeBytes, Hint.WARM);
+    }
+
+    /**
+     * Allocates a block of {@code sizeBytes} bytes, zero-filled, placed as the hint says (see {@link Hint}).
+     * If the target tier is full the pool demotes its least recently used blocks to make room, synchronously,
+     * rather than failing while a lower tier has space.
+     *
+     * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
+     * @param hint      where the block should live; not null.
+     * @return the new block, owned by the caller.
+     * @throws IllegalArgumentException if the size is out of range or the hint is null.
+     * @throws io.tierpool.node.OutOfTierMemoryException if no tier can hold the block, with every tier's usage,
+     *                                                   largest free extent and fragmentation in its message.
+     * @throws IllegalStateException    if the pool is closed.
+     */
+    public Block allocate(final long sizeBytes, final Hint hint)
+    {
+        ensureOpen();
+        if (hint == null)
+        {
+            throw new IllegalArgumentException("hint must not be null; use Hint.WARM when in doubt");
+        }
+        final long id = store.allocate(sizeBytes, hint);
+        return new Block(store, id, sizeBytes);
+    }
+
+    /**
+     * @return a snapshot of the pool's statistics.
+     */
+    public PoolStats stats()
+    {
+        if (remoteTier == null)
+        {
+            return PoolStats.of(store.stats(), List.of(), 0, 0, 0);
+        }
+        return PoolStats.of(
+            store.stats(), remoteTier.nodeStats(), remoteTier.puts(), remoteTier.gets(), remoteTier.frees());
+    }
+
+    /**
+     * @return the node daemons discovery lists as live now; empty for a local-only pool.
+     */
+    public List<NodeInfo> liveNodes()
+    {
+        return cluster == null ? List.of() : cluster.liveNodes();
+    }
+
+    /**
+     * Asks a node daemon for its tiers' usage now (all clients' blocks together), over the transport.
+     *
+     * @param endpoint the node's Aeron endpoint, {@code host:port}, as in {@link NodeInfo#endpoint()}.
+     * @return the node's usage per tier.
+     * @throws IllegalStateException if the pool is local only.
+     * @throws io.tierpool.transport.TransportException if the node does not answer within the request timeout.
+     */
+    public NodeUsage nodeUsage(final String endpoint)
+    {
+        ensureOpen();
+        if (client == null)
+        {
+            throw new IllegalStateException("this TierPool is local only: set discoveryAddresses to reach node daemons");
+        }
+        return client.usage(endpoint);
+    }
+
+    /**
+     * @return the configuration this pool was opened with.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * @return true once {@link #close()} has been called.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Frees every block still allocated (remote ones on their nodes), stops the mover, releases the memory,
+     * removes the pool's files, leaves the cluster and stops the media driver. Idempotent. Blocks of this pool
+     * must not be used afterwards ({@link io.tierpool.node.BlockFreedException}).
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            CloseHelper.closeAll(store, remoteTier, cluster, client, driver);
+        }
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("this TierPool is closed; open a new one");
+        }
+    }
+
+    /**
+     * Configuration of a {@link TierPool}: the local tiers (a {@link BlockStore.Context}), the cluster to join (a
+     * {@link ClusterContext}) and the transport to reach node daemons. The common settings have accessors here;
+     * the rest are on the nested contexts ({@link #storeContext()}, {@link #clusterContext()},
+     * {@link #transportContext()}, {@link #clientContext()}). Not thread-safe; not to be changed after
+     * {@link TierPool#open}.
+     */
+    public static final class Context
+    {
+        private final BlockStore.Context storeContext = new BlockStore.Context();
+        private final ClusterContext clusterContext = new ClusterContext();
+        private final TransportDriver.Context transportContext = new TransportDriver.Context();
+        private final BlockClient.Context clientContext = new BlockClient.Context();
+        private List<String> discoveryAddresses = List.of();
+        private int awaitNodes;
+        private long awaitNodesTimeoutMs = 30_000;
+
+        /**
+         * Creates a context with the defaults of each part.
+         */
+        public Context()
+        {
+        }
+
+        void conclude()
+        {
+            if (awaitNodes < 0)
+            {
+                throw new ConfigurationException("awaitNodes=" + awaitNodes + " must be >= 0");
+            }
+            if (awaitNodes > 0 && discoveryAddresses.isEmpty())
+            {
+                throw new ConfigurationException("awaitNodes=" + awaitNodes + " needs discoveryAddresses: set " +
+                    "them to the node daemons' discovery endpoints, e.g. 127.0.0.1:47500..47509");
+            }
+            if (awaitNodesTimeoutMs <= 0)
+            {
+                throw new ConfigurationException("awaitNodesTimeoutMs=" + awaitNodesTimeoutMs + " must be > 0");
+            }
+            if (clustered())
+            {
+                clusterContext.discoveryAddresses(discoveryAddresses);
+            }
+        }
+
+        boolean clustered()
+        {
+            return !discoveryAddresses.isEmpty();
+        }
+
+        /**
+         * @param bytes capacity of the RAM tier in bytes, allocated off-heap and pre-touched at open.
+         * @return this for a fluent API.
+         */
+        public Context ramCapacityBytes(final long bytes)
+        {
+            storeContext.ramCapacityBytes(bytes);
+            return this;
+        }
+
+        /**
+         * @param bytes capacity of the VVRAM tier (memory-mapped files on tmpfs) in bytes, reserved at open;
+         *              0 disables the tier.
+         * @return this for a fluent API.
+         */
+        public Context vvramCapacityBytes(final long bytes)
+        {
+            storeContext.vvramCapacityBytes(bytes);
+            return this;
+        }
+
+        /**
+         * @param bytes capacity of the VSSD tier (a spill file on local disk) in bytes; 0 disables the tier.
+         * @return this for a fluent API.
+         */
+        public Context vssdCapacityBytes(final long bytes)
+        {
+            storeContext.vssdCapacityBytes(bytes);
+            return this;
+        }
+
+        /**
+         * @param dir the tmpfs directory in which the VVRAM tier makes its per-process directory
+         *            (default {@code /dev/shm}).
+         * @return this for a fluent API.
+         */
+        public Context vvramDir(final Path dir)
+        {
+            storeContext.vvramDir(dir);
+            return this;
+        }
+
+        /**
+         * @param dir the directory in which the VSSD tier makes its per-process directory
+         *            (default {@code java.io.tmpdir}).
+         * @return this for a fluent API.
+         */
+        public Context vssdDir(final Path dir)
+        {
+            storeContext.vssdDir(dir);
+            return this;
+        }
+
+        /**
+         * @param fraction of a tier's capacity above which the mover starts demoting, in (0, 1].
+         * @return this for a fluent API.
+         */
+        public Context highWatermark(final double fraction)
+        {
+            storeContext.highWatermark(fraction);
+            return this;
+        }
+
+        /**
+         * @param fraction of a tier's capacity down to which the mover demotes, below the high watermark.
+         * @return this for a fluent API.
+         */
+        public Context lowWatermark(final double fraction)
+        {
+            storeContext.lowWatermark(fraction);
+            return this;
+        }
+
+        /**
+         * @param bytes the largest block the pool accepts, in bytes (at most 1 GiB).
+         * @return this for a fluent API.
+         */
+        public Context maxBlockBytes(final long bytes)
+        {
+            storeContext.maxBlockBytes(bytes);
+            return this;
+        }
+
+        /**
+         * @return the largest block the pool accepts, in bytes.
+         */
+        public long maxBlockBytes()
+        {
+            return storeContext.maxBlockBytes();
+        }
+
+        /**
+         * @param addresses Ignite discovery addresses of the node daemons, {@code host:port} or
+         *                  {@code host:port..port}; empty (the default) makes the pool local only.
+         * @return this for a fluent API.
+         */
+        public Context discoveryAddresses(final List<String> addresses)
+        {
+            this.discoveryAddresses = List.copyOf(addresses);
+            return this;
+        }
+
+        /**
+         * @return the discovery addresses; empty for a local-only pool.
+         */
+        public List<String> discoveryAddresses()
+        {
+            return discoveryAddresses;
+        }
+
+        /**
+         * @param port the first local port this client's Ignite discovery binds (a range above it is tried).
+         * @return this for a fluent API.
+         */
+        public Context discoveryPort(final int port)
+        {
+            clusterContext.discoveryPort(port);
+            return this;
+        }
+
+        /**
+         * @param port the first local port this client's Ignite communication binds.
+         * @return this for a fluent API.
+         */
+        public Context communicationPort(final int port)
+        {
+            clusterContext.communicationPort(port);
+            return this;
+        }
+
+        /**
+         * @param count node daemons that must be live before {@link TierPool#open} returns (default 0).
+         * @return this for a fluent API.
+         */
+        public Context awaitNodes(final int count)
+        {
+            this.awaitNodes = count;
+            return this;
+        }
+
+        /**
+         * @param timeoutMs how long {@link TierPool#open} waits for {@link #awaitNodes(int)} nodes, in ms
+         *                  (default 30,000).
+         * @return this for a fluent API.
+         */
+        public Context awaitNodesTimeoutMs(final long timeoutMs)
+        {
+            this.awaitNodesTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /**
+         * @return the local tiers' configuration, for settings not mirrored here.
+         */
+        public BlockStore.Context storeContext()
+        {
+            return storeContext;
+        }
+
+        /**
+         * @return the cluster membership configuration, for settings not mirrored here.
+         */
+        public ClusterContext clusterContext()
+        {
+            return clusterContext;
+        }
+
+        /**
+         * @return the embedded media driver's configuration.
+         */
+        public TransportDriver.Context transportContext()
+        {
+            return transportContext;
+        }
+
+        /**
+         * @return the block client's configuration (request timeouts, client id).
+         */
+        public BlockClient.Context clientContext()
+        {
+            return clientContext;
+        }
+    }
+}

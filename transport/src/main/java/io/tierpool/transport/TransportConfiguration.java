@@ -1,0 +1,292 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.transport;
+
+import io.tierpool.ConfigurationException;
+import org.agrona.SystemUtil;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Property names and defaults of the transport, read by the {@code Context} classes of {@link TransportDriver},
+ * {@link BlockServer} and {@link BlockClient} when they are constructed.
+ * <p>
+ * Sizes accept Agrona's {@code k}, {@code m} and {@code g} suffixes ({@code 4m}); durations accept {@code s},
+ * {@code ms}, {@code us} and {@code ns} suffixes ({@code 5s}), as {@link SystemUtil} parses them. A property that
+ * does not parse raises a {@link ConfigurationException} naming the property and the value.
+ */
+public final class TransportConfiguration
+{
+    /**
+     * Largest block the protocol carries: 1 GiB.
+     */
+    public static final int MAX_BLOCK_LENGTH = 1 << 30;
+
+    /**
+     * Block id carried by messages that concern no block (usage requests and their errors).
+     */
+    public static final long NULL_BLOCK_ID = Long.MIN_VALUE;
+
+    /**
+     * Room reserved in every message for the SBE header, fixed fields and the response channel, in bytes.
+     * A chunk's payload must fit in the publication's maximum message length minus this.
+     */
+    public static final int MAX_MESSAGE_HEADER_LENGTH = 2048;
+
+    /**
+     * Longest response channel URI, in UTF-8 bytes, a request may carry.
+     */
+    public static final int MAX_RESPONSE_CHANNEL_LENGTH = 1024;
+
+    /**
+     * Directory under which the embedded driver makes its own {@code tierpool-aeron-<pid>-<random>} directory.
+     */
+    public static final String BASE_DIR_PROP_NAME = "tierpool.transport.base.dir";
+
+    /**
+     * Default base directory: {@code /dev/shm} (memory-backed, fastest for Aeron's log buffers).
+     */
+    public static final String BASE_DIR_DEFAULT = "/dev/shm";
+
+    /**
+     * Aeron MTU (largest datagram) for data streams, bytes, multiple of 32, 1408..65504.
+     */
+    public static final String MTU_LENGTH_PROP_NAME = "tierpool.transport.mtu.length";
+
+    /**
+     * Default MTU: 65504 bytes, the largest Aeron allows; bulk transfers are ten times faster than with 1408.
+     */
+    public static final int MTU_LENGTH_DEFAULT = 65504;
+
+    /**
+     * UDP socket send and receive buffer lengths ({@code SO_SNDBUF}, {@code SO_RCVBUF}), bytes.
+     */
+    public static final String SOCKET_BUFFER_LENGTH_PROP_NAME = "tierpool.transport.socket.buffer.length";
+
+    /**
+     * Default socket buffer length: 4 MiB (Linux caps it at {@code net.core.rmem_max}/{@code wmem_max}).
+     */
+    public static final int SOCKET_BUFFER_LENGTH_DEFAULT = 4 * 1024 * 1024;
+
+    /**
+     * Initial receiver window (flow-control window of each image), bytes.
+     */
+    public static final String RECEIVER_WINDOW_LENGTH_PROP_NAME = "tierpool.transport.receiver.window.length";
+
+    /**
+     * Default receiver window: 4 MiB.
+     */
+    public static final int RECEIVER_WINDOW_LENGTH_DEFAULT = 4 * 1024 * 1024;
+
+    /**
+     * Term buffer length of network publications, bytes, power of two, 64 KiB..1 GiB. The largest message is
+     * {@code min(termLength / 8, 16 MiB)}.
+     */
+    public static final String TERM_LENGTH_PROP_NAME = "tierpool.transport.term.length";
+
+    /**
+     * Default term length: 16 MiB, so a message may be up to 2 MiB.
+     */
+    public static final int TERM_LENGTH_DEFAULT = 16 * 1024 * 1024;
+
+    /**
+     * Longest a driver, server or client thread parks when idle ({@link org.agrona.concurrent.BackoffIdleStrategy}),
+     * duration.
+     */
+    public static final String IDLE_MAX_PARK_PROP_NAME = "tierpool.transport.idle.max.park";
+
+    /**
+     * Default longest park when idle: 100 microseconds. Busy spinning is a trap on small machines.
+     */
+    public static final long IDLE_MAX_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    /**
+     * Aeron stream id on which nodes receive requests.
+     */
+    public static final String REQUEST_STREAM_ID_PROP_NAME = "tierpool.transport.request.stream.id";
+
+    /**
+     * Default request stream id.
+     */
+    public static final int REQUEST_STREAM_ID_DEFAULT = 7701;
+
+    /**
+     * Aeron stream id on which clients receive responses.
+     */
+    public static final String RESPONSE_STREAM_ID_PROP_NAME = "tierpool.transport.response.stream.id";
+
+    /**
+     * Default response stream id.
+     */
+    public static final int RESPONSE_STREAM_ID_DEFAULT = 7702;
+
+    /**
+     * Payload bytes per chunk of a block, both for puts (client) and for get responses (server).
+     */
+    public static final String CHUNK_LENGTH_PROP_NAME = "tierpool.transport.chunk.length";
+
+    /**
+     * Default chunk length: 1 MiB.
+     */
+    public static final int CHUNK_LENGTH_DEFAULT = 1024 * 1024;
+
+    /**
+     * Smallest chunk length accepted: 1 KiB.
+     */
+    public static final int CHUNK_LENGTH_MIN = 1024;
+
+    /**
+     * How long a client waits for the answer to a request once it is sent, duration.
+     */
+    public static final String REQUEST_TIMEOUT_PROP_NAME = "tierpool.transport.request.timeout";
+
+    /**
+     * Default request timeout: 5 seconds.
+     */
+    public static final long REQUEST_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * How long a client waits for its publication to a node to connect, duration.
+     */
+    public static final String CONNECT_TIMEOUT_PROP_NAME = "tierpool.transport.connect.timeout";
+
+    /**
+     * Default connect timeout: 2 seconds.
+     */
+    public static final long CONNECT_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
+
+    /**
+     * Endpoint ({@code host:port}) on which a client receives responses; port 0 picks a free port.
+     */
+    public static final String CLIENT_RESPONSE_ENDPOINT_PROP_NAME = "tierpool.transport.client.response.endpoint";
+
+    /**
+     * Default client response endpoint: {@code 127.0.0.1:0}.
+     */
+    public static final String CLIENT_RESPONSE_ENDPOINT_DEFAULT = "127.0.0.1:0";
+
+    /**
+     * Endpoint ({@code host:port}) on which a node receives requests; port 0 picks a free port.
+     */
+    public static final String SERVER_ENDPOINT_PROP_NAME = "tierpool.transport.server.endpoint";
+
+    /**
+     * Default server endpoint: {@code 127.0.0.1:0}. Set a reachable address for a real cluster.
+     */
+    public static final String SERVER_ENDPOINT_DEFAULT = "127.0.0.1:0";
+
+    /**
+     * Minimum time a node keeps trying to deliver a response after the request, duration. A response is given up
+     * at the later of the request's deadline and this long after it was produced.
+     */
+    public static final String RESPONSE_TIMEOUT_PROP_NAME = "tierpool.transport.server.response.timeout";
+
+    /**
+     * Default response timeout: 1 second.
+     */
+    public static final long RESPONSE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * How long a node keeps an unused response publication to a client before closing it, duration.
+     */
+    public static final String RESPONSE_PUBLICATION_IDLE_TIMEOUT_PROP_NAME =
+        "tierpool.transport.server.response.publication.idle.timeout";
+
+    /**
+     * Default response publication idle timeout: 60 seconds.
+     */
+    public static final long RESPONSE_PUBLICATION_IDLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(60);
+
+    /**
+     * Largest reassembly or send buffer a node keeps for reuse once a transfer is over, bytes; larger ones are
+     * freed.
+     */
+    public static final String RETAINED_BUFFER_LENGTH_PROP_NAME = "tierpool.transport.server.retained.buffer.length";
+
+    /**
+     * Default retained buffer length: 64 MiB.
+     */
+    public static final int RETAINED_BUFFER_LENGTH_DEFAULT = 64 * 1024 * 1024;
+
+    /**
+     * Largest block a node accepts, bytes, 1..{@link #MAX_BLOCK_LENGTH}.
+     */
+    public static final String SERVER_MAX_BLOCK_LENGTH_PROP_NAME = "tierpool.transport.server.max.block.length";
+
+    private TransportConfiguration()
+    {
+    }
+
+    /**
+     * @param propName property name.
+     * @param defaultValue value when the property is not set.
+     * @return the property as a size in bytes.
+     * @throws ConfigurationException when the value does not parse or is larger than {@link Integer#MAX_VALUE}.
+     */
+    static int sizeAsInt(final String propName, final int defaultValue)
+    {
+        try
+        {
+            return SystemUtil.getSizeAsInt(propName, defaultValue);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ConfigurationException(
+                propName + "=" + System.getProperty(propName) + " is not a size in bytes (examples: 65504, 4m)", ex);
+        }
+    }
+
+    /**
+     * @param propName property name.
+     * @param defaultValueNs value when the property is not set.
+     * @return the property as a duration in nanoseconds.
+     * @throws ConfigurationException when the value does not parse.
+     */
+    static long durationNs(final String propName, final long defaultValueNs)
+    {
+        try
+        {
+            return SystemUtil.getDurationInNanos(propName, defaultValueNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ConfigurationException(
+                propName + "=" + System.getProperty(propName) + " is not a duration (examples: 5s, 200ms)", ex);
+        }
+    }
+
+    /**
+     * @param propName property name.
+     * @param defaultValue value when the property is not set.
+     * @return the property as an int.
+     * @throws ConfigurationException when the value does not parse.
+     */
+    static int intValue(final String propName, final int defaultValue)
+    {
+        final String value = System.getProperty(propName);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+
+        try
+        {
+            return Integer.parseInt(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigurationException(propName + "=" + value + " is not an integer", ex);
+        }
+    }
+
+    /**
+     * @param propName property name.
+     * @param defaultValue value when the property is not set.
+     * @return the property's value or the default.
+     */
+    static String stringValue(final String propName, final String defaultValue)
+    {
+        return System.getProperty(propName, defaultValue);
+    }
+}
