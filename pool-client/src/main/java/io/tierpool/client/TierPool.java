@@ -93,10 +93,10 @@ public final class TierPool implements AutoCloseable
         {
             if (ctx.clustered())
             {
-                driver = new TransportDriver(ctx.transportContext);
-                client = new BlockClient(driver.aeron(), ctx.clientContext);
+                driver = TransportDriver.launch(ctx.transportContext);
+                client = BlockClient.connect(ctx.clientContext.aeron(driver.aeron()));
                 remoteTier = new RemoteTier(client, List.of());
-                cluster = new ClusterView(ctx.clusterContext, ctx.clientContext.clientId());
+                cluster = ClusterView.connect(ctx.clusterContext, ctx.clientContext.clientId());
                 cluster.addListener(remoteTier);
                 final List<NodeInfo> nodes = ctx.awaitNodes > 0 ?
                     cluster.awaitNodes(ctx.awaitNodes, ctx.awaitNodesTimeoutMs) : cluster.liveNodes();

@@ -41,8 +41,9 @@ final class NodeCluster implements AutoCloseable
             for (int i = 0; i < count; i++)
             {
                 final Path dir = Files.createDirectories(workDir.resolve("node-" + (i + 1)));
-                nodes.add(NodeProcess.start(new NodeProcess.Options()
-                    .args(List.of(
+                nodes.add(NodeProcess.start(new NodeProcess.Context()
+                    .name("node-" + (i + 1))
+                    .arguments(List.of(
                         "--name", "node-" + (i + 1),
                         "--port", Integer.toString(aeronBasePort + i),
                         "--discovery-port", Integer.toString(discoveryBasePort + i),

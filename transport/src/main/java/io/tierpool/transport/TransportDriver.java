@@ -4,6 +4,7 @@
 package io.tierpool.transport;
 
 import io.aeron.Aeron;
+import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.tierpool.ConfigurationException;
@@ -27,9 +28,9 @@ import static io.tierpool.transport.TransportConfiguration.*;
  * transfers: MTU 65504, 4 MiB socket buffers and receiver window, 16 MiB publication terms (so messages up to
  * 2 MiB), one shared driver thread with a back-off idle strategy.
  * <p>
- * The driver lives in its own directory {@code <baseDir>/tierpool-aeron-<pid>-<random>}, deleted at start-up (if
- * a stale one exists), on shutdown and again by {@link #close()}. Several drivers may run in one process (tests do
- * this), each in its own directory.
+ * The driver lives in its own directory {@code <baseDir>/tierpool-aeron-<pid>-<random>}, deleted on shutdown and
+ * again by {@link #close()}. Several drivers may run in one process (tests do this), each in its own directory.
+ * {@link #launch(Context)} first deletes the directories that processes no longer running left behind.
  * <pre>{@code
  * try (TransportDriver driver = TransportDriver.launch(new TransportDriver.Context()))
  * {
@@ -42,6 +43,8 @@ import static io.tierpool.transport.TransportConfiguration.*;
 public final class TransportDriver implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(TransportDriver.class);
+    private static final String DIR_PREFIX = "tierpool-aeron-";
+    private static final long STALE_DRIVER_TIMEOUT_MS = 10_000;
 
     private final Context ctx;
     private final MediaDriver mediaDriver;
@@ -84,7 +87,72 @@ public final class TransportDriver implements AutoCloseable
     public static TransportDriver launch(final Context ctx)
     {
         ctx.conclude();
+        deleteStaleDirectories(new File(ctx.baseDir()));
         return new TransportDriver(ctx);
+    }
+
+    /**
+     * Delete the driver directories ({@code tierpool-aeron-<pid>-<random>}) that processes which are no longer
+     * running left in a base directory, for example after {@code kill -9}. A directory is kept while its process
+     * runs, or while its driver's heartbeat is younger than 10 s (a process in another PID namespace sharing the
+     * base directory).
+     *
+     * @param baseDir the base directory to clean.
+     * @return the number of directories deleted.
+     */
+    public static int deleteStaleDirectories(final File baseDir)
+    {
+        final File[] candidates = baseDir.listFiles((dir, name) -> name.startsWith(DIR_PREFIX));
+        if (null == candidates)
+        {
+            return 0;
+        }
+
+        int deleted = 0;
+        for (final File candidate : candidates)
+        {
+            final String rest = candidate.getName().substring(DIR_PREFIX.length());
+            final int dash = rest.indexOf('-');
+            if (dash <= 0)
+            {
+                continue;
+            }
+
+            final long pid;
+            try
+            {
+                pid = Long.parseLong(rest.substring(0, dash));
+            }
+            catch (final NumberFormatException ex)
+            {
+                continue;
+            }
+
+            if (ProcessHandle.of(pid).isEmpty() && candidate.isDirectory() &&
+                !isDriverActive(candidate))
+            {
+                IoUtil.delete(candidate, true);
+                if (!candidate.exists())
+                {
+                    LOG.info("deleted driver directory {} of process {}, which is no longer running", candidate, pid);
+                    deleted++;
+                }
+            }
+        }
+
+        return deleted;
+    }
+
+    private static boolean isDriverActive(final File directory)
+    {
+        try
+        {
+            return CommonContext.isDriverActive(directory, STALE_DRIVER_TIMEOUT_MS, (message) -> {});
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
     }
 
     /**
@@ -211,7 +279,7 @@ public final class TransportDriver implements AutoCloseable
             }
 
             aeronDirectoryName = new File(
-                base, "tierpool-aeron-" + SystemUtil.getPid() + "-" +
+                base, DIR_PREFIX + SystemUtil.getPid() + "-" +
                 Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)).getAbsolutePath();
             isConcluded = true;
 
@@ -237,7 +305,8 @@ public final class TransportDriver implements AutoCloseable
         }
 
         /**
-         * @param baseDir directory under which the driver's own directory is made; default {@code /dev/shm}
+         * @param baseDir directory under which the driver's own directory is made; default {@code /dev/shm}, or
+         *                {@code java.io.tmpdir} where there is none
          *                ({@link TransportConfiguration#BASE_DIR_PROP_NAME}).
          * @return this.
          */

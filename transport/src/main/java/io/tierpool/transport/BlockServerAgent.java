@@ -1,0 +1,1022 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.tierpool.transport.codecs.AckEncoder;
+import io.tierpool.transport.codecs.ErrorEncoder;
+import io.tierpool.transport.codecs.FreeRequestDecoder;
+import io.tierpool.transport.codecs.GetRequestDecoder;
+import io.tierpool.transport.codecs.GetResponseEncoder;
+import io.tierpool.transport.codecs.MessageHeaderDecoder;
+import io.tierpool.transport.codecs.MessageHeaderEncoder;
+import io.tierpool.transport.codecs.PutRequestDecoder;
+import io.tierpool.transport.codecs.UsageRequestDecoder;
+import io.tierpool.transport.codecs.UsageResponseEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.ArrayListUtil;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.tierpool.transport.TransportConfiguration.MAX_MESSAGE_HEADER_LENGTH;
+import static io.tierpool.transport.TransportConfiguration.MAX_RESPONSE_CHANNEL_LENGTH;
+import static io.tierpool.transport.TransportConfiguration.NULL_BLOCK_ID;
+
+/**
+ * The duty cycle of a {@link BlockServer}: polls the request subscription, serves each request through the
+ * {@link BlockRequestHandler}, and delivers responses without ever blocking.
+ * <p>
+ * Algorithm. Aeron fragments are joined into whole messages by a {@link FragmentAssembler} (per session), and one
+ * {@link #onFragment} dispatches them by SBE template id. A put whose block fits one message is checked and handed
+ * to the handler straight from the receive buffer; a larger one is copied chunk by chunk into a pooled off-heap
+ * buffer held by a {@link PutReassembly} keyed by (clientId, correlationId), and handed over once complete and
+ * checked. Every response is a {@link PendingResponse}: tried at once, and, while its publication is not connected
+ * or is back-pressured, retried on each duty cycle until its deadline. A get copies the block into a pooled buffer
+ * and streams it as GetResponse chunks, a few per duty cycle, so one large transfer does not starve other clients.
+ * Every 100 ms reassemblies past their deadline are dropped, and response publications idle for longer than the
+ * configured timeout are closed.
+ * <p>
+ * Bad input: a message that cannot be decoded far enough to learn its correlation id and response channel is
+ * counted and dropped; after that point every fault is answered with {@link ErrorCode#BAD_REQUEST}. Nothing a
+ * client sends can stop the agent.
+ */
+final class BlockServerAgent implements Agent, FragmentHandler
+{
+    private static final int FRAGMENT_LIMIT = 16;
+    private static final int CHUNKS_PER_TRANSFER_PER_CYCLE = 4;
+    private static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int MAX_ERROR_MESSAGE_LENGTH = 1024;
+    private static final byte[] AERON_PREFIX = "aeron:".getBytes(StandardCharsets.US_ASCII);
+
+    private final BlockServer.Context ctx;
+    private final Aeron aeron;
+    private final Subscription subscription;
+    private final BlockRequestHandler handler;
+    private final ErrorHandler errorHandler;
+    private final EpochNanoClock clock;
+    private final String roleName;
+    private final byte[] nodeNameBytes;
+    private final FragmentAssembler assembler;
+    private final Crc32cCalculator crc32c = new Crc32cCalculator();
+    private final BufferPool bufferPool;
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final PutRequestDecoder putDecoder = new PutRequestDecoder();
+    private final GetRequestDecoder getDecoder = new GetRequestDecoder();
+    private final FreeRequestDecoder freeDecoder = new FreeRequestDecoder();
+    private final UsageRequestDecoder usageDecoder = new UsageRequestDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final AckEncoder ackEncoder = new AckEncoder();
+    private final ErrorEncoder errorEncoder = new ErrorEncoder();
+    private final GetResponseEncoder getResponseEncoder = new GetResponseEncoder();
+    private final UsageResponseEncoder usageResponseEncoder = new UsageResponseEncoder();
+    private final UnsafeBuffer chunkHeaderBuffer = new UnsafeBuffer(new byte[MAX_MESSAGE_HEADER_LENGTH]);
+    private final byte[] channelBytes = new byte[MAX_RESPONSE_CHANNEL_LENGTH];
+
+    private final ArrayList<ResponsePublication> responsePublications = new ArrayList<>();
+    private final ArrayList<PutReassembly> reassemblies = new ArrayList<>();
+    private final ArrayDeque<PutReassembly> freeReassemblies = new ArrayDeque<>();
+    private final ArrayList<PendingResponse> pendingResponses = new ArrayList<>();
+    private final ArrayDeque<PendingResponse> freePendingResponses = new ArrayDeque<>();
+
+    private final AtomicLong requestCount = new AtomicLong();
+    private final AtomicLong malformedCount = new AtomicLong();
+    private final AtomicLong droppedChunkCount = new AtomicLong();
+    private final AtomicLong expiredReassemblyCount = new AtomicLong();
+    private final AtomicLong undeliveredResponseCount = new AtomicLong();
+    private final AtomicLong errorResponseCount = new AtomicLong();
+
+    private long nowNs;
+    private long nextHousekeepingNs;
+    private int channelLength;
+    private int requestLimit;
+
+    BlockServerAgent(final BlockServer.Context ctx, final Subscription subscription, final ErrorHandler errorHandler)
+    {
+        this.ctx = ctx;
+        this.aeron = ctx.aeron();
+        this.subscription = subscription;
+        this.handler = ctx.handler();
+        this.errorHandler = errorHandler;
+        this.clock = ctx.epochNanoClock();
+        this.roleName = "tierpool-block-server-" + ctx.nodeName();
+        this.nodeNameBytes = ctx.nodeName().getBytes(StandardCharsets.UTF_8);
+        this.assembler = new FragmentAssembler(this, ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH, true);
+        this.bufferPool = new BufferPool(ctx.retainedBufferLength());
+    }
+
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int workCount = subscription.poll(assembler, FRAGMENT_LIMIT);
+        workCount += sendPendingResponses();
+
+        if (nowNs - nextHousekeepingNs >= 0)
+        {
+            nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
+            workCount += expireReassemblies();
+            workCount += closeIdlePublications();
+        }
+
+        return workCount;
+    }
+
+    public void onClose()
+    {
+        for (final PendingResponse response : pendingResponses)
+        {
+            releaseBlock(response);
+        }
+        pendingResponses.clear();
+
+        for (final PutReassembly reassembly : reassemblies)
+        {
+            bufferPool.release(reassembly.takeBuffer());
+        }
+        reassemblies.clear();
+
+        CloseHelper.closeAll(responsePublications);
+        responsePublications.clear();
+        CloseHelper.closeAll(bufferPool, subscription);
+    }
+
+    long requestCount()
+    {
+        return requestCount.get();
+    }
+
+    long malformedCount()
+    {
+        return malformedCount.get();
+    }
+
+    long droppedChunkCount()
+    {
+        return droppedChunkCount.get();
+    }
+
+    long expiredReassemblyCount()
+    {
+        return expiredReassemblyCount.get();
+    }
+
+    long undeliveredResponseCount()
+    {
+        return undeliveredResponseCount.get();
+    }
+
+    long errorResponseCount()
+    {
+        return errorResponseCount.get();
+    }
+
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        requestCount.lazySet(requestCount.get() + 1);
+        nowNs = clock.nanoTime();
+
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        if (MessageHeaderDecoder.SCHEMA_ID != headerDecoder.schemaId())
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+
+        final int templateId = headerDecoder.templateId();
+        final int actingBlockLength = headerDecoder.blockLength();
+        final int actingVersion = headerDecoder.version();
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        requestLimit = offset + length;
+
+        try
+        {
+            switch (templateId)
+            {
+                case PutRequestDecoder.TEMPLATE_ID:
+                    onPutRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case GetRequestDecoder.TEMPLATE_ID:
+                    onGetRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case FreeRequestDecoder.TEMPLATE_ID:
+                    onFreeRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case UsageRequestDecoder.TEMPLATE_ID:
+                    onUsageRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                default:
+                    malformedCount.lazySet(malformedCount.get() + 1);
+                    break;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void onPutRequest(final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, PutRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+
+        final PutRequestDecoder decoder = putDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long clientId = decoder.clientId();
+        final long blockId = decoder.blockId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        final int totalLength = decoder.totalLength();
+        final int chunkOffset = decoder.chunkOffset();
+        final int checksum = decoder.crc32c();
+        final int dataLimit = readResponseChannel(buffer, decoder.limit());
+        if (dataLimit < 0)
+        {
+            return;
+        }
+
+        final ResponsePublication response = responsePublication(decoder.responseStreamId());
+        if (null == response)
+        {
+            return;
+        }
+
+        final int dataOffset = dataLimit + PutRequestDecoder.dataHeaderLength();
+        final int dataLength = dataOffset <= requestLimit ?
+            buffer.getInt(dataLimit, ByteOrder.LITTLE_ENDIAN) : -1;
+        if (dataLength < 1 || dataLength > requestLimit - dataOffset)
+        {
+            badRequest(response, correlationId, blockId, deadlineNs,
+                "put chunk has no valid data field (length " + dataLength + ")");
+            return;
+        }
+
+        if (totalLength < 1 || totalLength > ctx.maxBlockLength())
+        {
+            dropReassembly(clientId, correlationId);
+            badRequest(response, correlationId, blockId, deadlineNs, "put of block " + blockId + " with length " +
+                totalLength + " bytes: the node accepts 1.." + ctx.maxBlockLength() + " bytes");
+            return;
+        }
+
+        if (chunkOffset < 0 || dataLength > totalLength - chunkOffset)
+        {
+            dropReassembly(clientId, correlationId);
+            badRequest(response, correlationId, blockId, deadlineNs, "put of block " + blockId + ": chunk at " +
+                chunkOffset + " of " + dataLength + " bytes lies outside the block's " + totalLength + " bytes");
+            return;
+        }
+
+        if (chunkOffset == 0 && dataLength == totalLength)
+        {
+            dropReassembly(clientId, correlationId);
+            if (isExpired(deadlineNs))
+            {
+                deadlineExpired(response, correlationId, blockId, deadlineNs, "put");
+            }
+            else
+            {
+                completePut(response, correlationId, clientId, blockId, deadlineNs, buffer, dataOffset, totalLength,
+                    checksum);
+            }
+            return;
+        }
+
+        onPutChunk(response, buffer, dataOffset, dataLength, correlationId, clientId, blockId, deadlineNs,
+            totalLength, chunkOffset, checksum);
+    }
+
+    private void onPutChunk(
+        final ResponsePublication response,
+        final DirectBuffer buffer,
+        final int dataOffset,
+        final int dataLength,
+        final long correlationId,
+        final long clientId,
+        final long blockId,
+        final long deadlineNs,
+        final int totalLength,
+        final int chunkOffset,
+        final int checksum)
+    {
+        PutReassembly reassembly = findReassembly(clientId, correlationId);
+        if (isExpired(deadlineNs))
+        {
+            if (null != reassembly || 0 == chunkOffset)
+            {
+                dropReassembly(clientId, correlationId);
+                deadlineExpired(response, correlationId, blockId, deadlineNs, "put");
+            }
+            else
+            {
+                droppedChunkCount.lazySet(droppedChunkCount.get() + 1);
+            }
+            return;
+        }
+
+        if (0 == chunkOffset)
+        {
+            if (null != reassembly)
+            {
+                removeReassembly(reassembly);
+            }
+
+            final OffHeapBuffer reassemblyBuffer;
+            try
+            {
+                reassemblyBuffer = bufferPool.acquire(totalLength);
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                respondError(response, correlationId, blockId, deadlineNs, ErrorCode.NO_SPACE,
+                    "node " + ctx.nodeName() + " cannot allocate " + totalLength + " bytes to receive block " +
+                    blockId + ": " + ex.getMessage());
+                return;
+            }
+
+            reassembly = freeReassemblies.pollFirst();
+            if (null == reassembly)
+            {
+                reassembly = new PutReassembly();
+            }
+            reassembly.reset(clientId, correlationId, blockId, totalLength, checksum, deadlineNs, reassemblyBuffer);
+            reassemblies.add(reassembly);
+        }
+        else if (null == reassembly)
+        {
+            droppedChunkCount.lazySet(droppedChunkCount.get() + 1);
+            return;
+        }
+        else if (!reassembly.isConsistent(blockId, totalLength, checksum) || reassembly.received() != chunkOffset)
+        {
+            final String detail = "put of block " + blockId + ": chunk at " + chunkOffset + " (block " + blockId +
+                ", " + totalLength + " bytes) does not continue block " + reassembly.blockId() + " (" +
+                reassembly.totalLength() + " bytes, next chunk at " + reassembly.received() + ")";
+            removeReassembly(reassembly);
+            badRequest(response, correlationId, blockId, deadlineNs, detail);
+            return;
+        }
+
+        reassembly.buffer().buffer().putBytes(chunkOffset, buffer, dataOffset, dataLength);
+        reassembly.addReceived(dataLength);
+
+        if (reassembly.isComplete())
+        {
+            try
+            {
+                completePut(response, correlationId, clientId, blockId, deadlineNs, reassembly.buffer().buffer(), 0,
+                    totalLength, checksum);
+            }
+            finally
+            {
+                removeReassembly(reassembly);
+            }
+        }
+    }
+
+    private void completePut(
+        final ResponsePublication response,
+        final long correlationId,
+        final long clientId,
+        final long blockId,
+        final long deadlineNs,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int expectedChecksum)
+    {
+        final int actualChecksum = crc32c.compute(buffer, offset, length);
+        if (actualChecksum != expectedChecksum)
+        {
+            respondError(response, correlationId, blockId, deadlineNs, ErrorCode.CHECKSUM_MISMATCH,
+                "block " + blockId + " (" + length + " bytes) arrived at node " + ctx.nodeName() +
+                " with CRC-32C " + Integer.toHexString(actualChecksum) + " but was sent with " +
+                Integer.toHexString(expectedChecksum) + ": damaged in transit, retry");
+            return;
+        }
+
+        try
+        {
+            handler.onPut(clientId, blockId, buffer, offset, length);
+        }
+        catch (final BlockRequestException ex)
+        {
+            respondError(response, correlationId, blockId, deadlineNs, ex.code(), ex.getMessage());
+            return;
+        }
+        catch (final RuntimeException ex)
+        {
+            internalError(response, correlationId, blockId, deadlineNs, "put", ex);
+            return;
+        }
+
+        respondAck(response, correlationId, blockId, deadlineNs);
+    }
+
+    private void onGetRequest(final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, GetRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+
+        final GetRequestDecoder decoder = getDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long clientId = decoder.clientId();
+        final long blockId = decoder.blockId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        if (readResponseChannel(buffer, decoder.limit()) < 0)
+        {
+            return;
+        }
+
+        final ResponsePublication response = responsePublication(decoder.responseStreamId());
+        if (null == response)
+        {
+            return;
+        }
+
+        if (isExpired(deadlineNs))
+        {
+            deadlineExpired(response, correlationId, blockId, deadlineNs, "get");
+            return;
+        }
+
+        OffHeapBuffer blockBuffer = null;
+        try
+        {
+            final int length = handler.blockLength(clientId, blockId);
+            if (length < 1 || length > TransportConfiguration.MAX_BLOCK_LENGTH)
+            {
+                throw new IllegalStateException("handler reported length " + length + " for block " + blockId +
+                    " of client " + clientId + " on node " + ctx.nodeName() + "; expected 1.." +
+                    TransportConfiguration.MAX_BLOCK_LENGTH);
+            }
+
+            try
+            {
+                blockBuffer = bufferPool.acquire(length);
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                respondError(response, correlationId, blockId, deadlineNs, ErrorCode.INTERNAL,
+                    "node " + ctx.nodeName() + " cannot allocate " + length + " bytes to send block " + blockId +
+                    ": " + ex.getMessage());
+                return;
+            }
+
+            handler.onGet(clientId, blockId, blockBuffer.buffer(), 0, length);
+            final int checksum = crc32c.compute(blockBuffer.buffer(), 0, length);
+
+            final PendingResponse pending = newPendingResponse(response, correlationId, blockId, deadlineNs);
+            pending.block(blockBuffer, length, checksum);
+            blockBuffer = null;
+            enqueue(pending);
+        }
+        catch (final BlockRequestException ex)
+        {
+            respondError(response, correlationId, blockId, deadlineNs, ex.code(), ex.getMessage());
+        }
+        catch (final RuntimeException ex)
+        {
+            internalError(response, correlationId, blockId, deadlineNs, "get", ex);
+        }
+        finally
+        {
+            if (null != blockBuffer)
+            {
+                bufferPool.release(blockBuffer);
+            }
+        }
+    }
+
+    private void onFreeRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, FreeRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+
+        final FreeRequestDecoder decoder = freeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long clientId = decoder.clientId();
+        final long blockId = decoder.blockId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        if (readResponseChannel(buffer, decoder.limit()) < 0)
+        {
+            return;
+        }
+
+        final ResponsePublication response = responsePublication(decoder.responseStreamId());
+        if (null == response)
+        {
+            return;
+        }
+
+        if (isExpired(deadlineNs))
+        {
+            deadlineExpired(response, correlationId, blockId, deadlineNs, "free");
+            return;
+        }
+
+        try
+        {
+            handler.onFree(clientId, blockId);
+        }
+        catch (final BlockRequestException ex)
+        {
+            respondError(response, correlationId, blockId, deadlineNs, ex.code(), ex.getMessage());
+            return;
+        }
+        catch (final RuntimeException ex)
+        {
+            internalError(response, correlationId, blockId, deadlineNs, "free", ex);
+            return;
+        }
+
+        respondAck(response, correlationId, blockId, deadlineNs);
+    }
+
+    private void onUsageRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, UsageRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+
+        final UsageRequestDecoder decoder = usageDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        if (readResponseChannel(buffer, decoder.limit()) < 0)
+        {
+            return;
+        }
+
+        final ResponsePublication response = responsePublication(decoder.responseStreamId());
+        if (null == response)
+        {
+            return;
+        }
+
+        if (isExpired(deadlineNs))
+        {
+            deadlineExpired(response, correlationId, NULL_BLOCK_ID, deadlineNs, "usage");
+            return;
+        }
+
+        final NodeUsage usage;
+        try
+        {
+            usage = handler.usage();
+            if (usage.tiers().size() > UsageResponseEncoder.TiersEncoder.countMaxValue())
+            {
+                throw new IllegalStateException("node " + ctx.nodeName() + " reports " + usage.tiers().size() +
+                    " tiers; at most " + UsageResponseEncoder.TiersEncoder.countMaxValue() + " fit a response");
+            }
+        }
+        catch (final BlockRequestException ex)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ex.code(), ex.getMessage());
+            return;
+        }
+        catch (final RuntimeException ex)
+        {
+            internalError(response, correlationId, NULL_BLOCK_ID, deadlineNs, "usage", ex);
+            return;
+        }
+
+        final PendingResponse pending = newPendingResponse(response, correlationId, NULL_BLOCK_ID, deadlineNs);
+        final ExpandableArrayBuffer message = pending.message();
+        final List<TierUsage> tiers = usage.tiers();
+        final UsageResponseEncoder encoder = usageResponseEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(correlationId);
+        final UsageResponseEncoder.TiersEncoder tiersEncoder = encoder.tiersCount(tiers.size());
+        for (final TierUsage tier : tiers)
+        {
+            tiersEncoder.next()
+                .capacityBytes(tier.capacityBytes())
+                .usedBytes(tier.usedBytes())
+                .blockCount(tier.blockCount())
+                .tier(tier.tier());
+        }
+        encoder.putNodeName(nodeNameBytes, 0, nodeNameBytes.length);
+        pending.messageLength(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        enqueue(pending);
+    }
+
+    private boolean hasFixedBlock(final int bodyOffset, final int actingBlockLength, final int schemaBlockLength)
+    {
+        if (actingBlockLength < schemaBlockLength || actingBlockLength > requestLimit - bodyOffset)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Read the response channel field at {@code limit} into {@link #channelBytes}.
+     *
+     * @return the position after the field, or -1 (counted as malformed) when it does not fit or is not an Aeron
+     * channel.
+     */
+    private int readResponseChannel(final DirectBuffer buffer, final int limit)
+    {
+        final int headerLength = PutRequestDecoder.responseChannelHeaderLength();
+        if (limit + headerLength > requestLimit)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return -1;
+        }
+
+        final int length = buffer.getInt(limit, ByteOrder.LITTLE_ENDIAN);
+        if (length < AERON_PREFIX.length || length > MAX_RESPONSE_CHANNEL_LENGTH ||
+            length > requestLimit - limit - headerLength)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return -1;
+        }
+
+        buffer.getBytes(limit + headerLength, channelBytes, 0, length);
+        for (int i = 0; i < AERON_PREFIX.length; i++)
+        {
+            if (channelBytes[i] != AERON_PREFIX[i])
+            {
+                malformedCount.lazySet(malformedCount.get() + 1);
+                return -1;
+            }
+        }
+        channelLength = length;
+
+        return limit + headerLength + length;
+    }
+
+    /**
+     * @return the cached or a new publication to the channel in {@link #channelBytes}, or null (counted as an
+     * error) when Aeron refuses the channel.
+     */
+    private ResponsePublication responsePublication(final int streamId)
+    {
+        for (int i = 0, size = responsePublications.size(); i < size; i++)
+        {
+            final ResponsePublication response = responsePublications.get(i);
+            if (response.matches(channelBytes, channelLength, streamId))
+            {
+                response.lastActivityNs(nowNs);
+                return response;
+            }
+        }
+
+        final String channel = new String(channelBytes, 0, channelLength, StandardCharsets.UTF_8);
+        ExclusivePublication publication = null;
+        try
+        {
+            publication = aeron.addExclusivePublication(channel, streamId);
+            final int maxChunk = publication.maxMessageLength() - MAX_MESSAGE_HEADER_LENGTH;
+            final int chunkLength = Math.min(ctx.chunkLength(), maxChunk);
+            final ResponsePublication response = new ResponsePublication(
+                Arrays.copyOf(channelBytes, channelLength), channel, streamId, publication, chunkLength,
+                nowNs);
+            responsePublications.add(response);
+            return response;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(publication);
+            malformedCount.lazySet(malformedCount.get() + 1);
+            errorHandler.onError(new TransportException(
+                "node " + ctx.nodeName() + " cannot open response channel " + channel + " stream " + streamId +
+                ": " + ex.getMessage(), channel, NULL_BLOCK_ID, ex));
+            return null;
+        }
+    }
+
+    private boolean isExpired(final long deadlineNs)
+    {
+        return nowNs - deadlineNs > 0;
+    }
+
+    private PutReassembly findReassembly(final long clientId, final long correlationId)
+    {
+        for (int i = 0, size = reassemblies.size(); i < size; i++)
+        {
+            final PutReassembly reassembly = reassemblies.get(i);
+            if (reassembly.matches(clientId, correlationId))
+            {
+                return reassembly;
+            }
+        }
+        return null;
+    }
+
+    private void dropReassembly(final long clientId, final long correlationId)
+    {
+        final PutReassembly reassembly = findReassembly(clientId, correlationId);
+        if (null != reassembly)
+        {
+            removeReassembly(reassembly);
+        }
+    }
+
+    private void removeReassembly(final PutReassembly reassembly)
+    {
+        reassemblies.remove(reassembly);
+        bufferPool.release(reassembly.takeBuffer());
+        freeReassemblies.addFirst(reassembly);
+    }
+
+    private int expireReassemblies()
+    {
+        int workCount = 0;
+        for (int i = reassemblies.size() - 1; i >= 0; i--)
+        {
+            final PutReassembly reassembly = reassemblies.get(i);
+            if (isExpired(reassembly.deadlineNs()))
+            {
+                ArrayListUtil.fastUnorderedRemove(reassemblies, i);
+                bufferPool.release(reassembly.takeBuffer());
+                freeReassemblies.addFirst(reassembly);
+                expiredReassemblyCount.lazySet(expiredReassemblyCount.get() + 1);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    private int closeIdlePublications()
+    {
+        int workCount = 0;
+        final long idleTimeoutNs = ctx.responsePublicationIdleTimeoutNs();
+        for (int i = responsePublications.size() - 1; i >= 0; i--)
+        {
+            final ResponsePublication response = responsePublications.get(i);
+            if (0 == response.pendingResponses() && nowNs - response.lastActivityNs() > idleTimeoutNs)
+            {
+                ArrayListUtil.fastUnorderedRemove(responsePublications, i);
+                response.close();
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    private void respondAck(
+        final ResponsePublication response, final long correlationId, final long blockId, final long deadlineNs)
+    {
+        final PendingResponse pending = newPendingResponse(response, correlationId, blockId, deadlineNs);
+        final AckEncoder encoder = ackEncoder.wrapAndApplyHeader(pending.message(), 0, headerEncoder)
+            .correlationId(correlationId)
+            .blockId(blockId)
+            .putNodeName(nodeNameBytes, 0, nodeNameBytes.length);
+        pending.messageLength(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        enqueue(pending);
+    }
+
+    private void badRequest(
+        final ResponsePublication response,
+        final long correlationId,
+        final long blockId,
+        final long deadlineNs,
+        final String detail)
+    {
+        malformedCount.lazySet(malformedCount.get() + 1);
+        respondError(response, correlationId, blockId, deadlineNs, ErrorCode.BAD_REQUEST, detail);
+    }
+
+    private void deadlineExpired(
+        final ResponsePublication response,
+        final long correlationId,
+        final long blockId,
+        final long deadlineNs,
+        final String operation)
+    {
+        respondError(response, correlationId, blockId, deadlineNs, ErrorCode.DEADLINE_EXPIRED,
+            operation + " of " + TransportException.describeBlock(blockId) + " reached node " + ctx.nodeName() + " " +
+            TimeUnit.NANOSECONDS.toMillis(nowNs - deadlineNs) + " ms after its deadline; check the clocks of " +
+            "client and node, or raise " + TransportConfiguration.REQUEST_TIMEOUT_PROP_NAME);
+    }
+
+    private void internalError(
+        final ResponsePublication response,
+        final long correlationId,
+        final long blockId,
+        final long deadlineNs,
+        final String operation,
+        final RuntimeException ex)
+    {
+        errorHandler.onError(ex);
+        respondError(response, correlationId, blockId, deadlineNs, ErrorCode.INTERNAL,
+            operation + " of " + TransportException.describeBlock(blockId) + " failed inside node " +
+            ctx.nodeName() + ": " + ex);
+    }
+
+    private void respondError(
+        final ResponsePublication response,
+        final long correlationId,
+        final long blockId,
+        final long deadlineNs,
+        final ErrorCode code,
+        final String message)
+    {
+        errorResponseCount.lazySet(errorResponseCount.get() + 1);
+        final String text = null == message ? code.name() :
+            message.length() > MAX_ERROR_MESSAGE_LENGTH ? message.substring(0, MAX_ERROR_MESSAGE_LENGTH) : message;
+
+        final PendingResponse pending = newPendingResponse(response, correlationId, blockId, deadlineNs);
+        final ErrorEncoder encoder = errorEncoder.wrapAndApplyHeader(pending.message(), 0, headerEncoder)
+            .correlationId(correlationId)
+            .blockId(blockId)
+            .code(code.wireCode())
+            .putNodeName(nodeNameBytes, 0, nodeNameBytes.length)
+            .message(text);
+        pending.messageLength(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        enqueue(pending);
+    }
+
+    private PendingResponse newPendingResponse(
+        final ResponsePublication response, final long correlationId, final long blockId, final long deadlineNs)
+    {
+        PendingResponse pending = freePendingResponses.pollFirst();
+        if (null == pending)
+        {
+            pending = new PendingResponse();
+        }
+
+        final long giveUpNs = Math.max(deadlineNs, nowNs + ctx.responseTimeoutNs());
+        pending.reset(response, correlationId, blockId, giveUpNs);
+        response.incrementPending();
+        return pending;
+    }
+
+    private void enqueue(final PendingResponse pending)
+    {
+        if (send(pending))
+        {
+            release(pending);
+        }
+        else
+        {
+            pendingResponses.add(pending);
+        }
+    }
+
+    private int sendPendingResponses()
+    {
+        int workCount = 0;
+        for (int i = pendingResponses.size() - 1; i >= 0; i--)
+        {
+            final PendingResponse pending = pendingResponses.get(i);
+            final int positionBefore = pending.position();
+            if (send(pending))
+            {
+                ArrayListUtil.fastUnorderedRemove(pendingResponses, i);
+                release(pending);
+                workCount++;
+            }
+            else if (pending.position() != positionBefore)
+            {
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    /**
+     * Offer what is left of a response without blocking.
+     *
+     * @return true when the response is finished with: delivered, or given up (counted).
+     */
+    private boolean send(final PendingResponse pending)
+    {
+        final ResponsePublication response = pending.publication();
+        final ExclusivePublication publication = response.publication();
+
+        if (!pending.isBlock())
+        {
+            final long result = publication.offer(pending.message(), 0, pending.messageLength());
+            if (result > 0)
+            {
+                response.lastActivityNs(nowNs);
+                return true;
+            }
+            return isUndeliverable(pending, result);
+        }
+
+        final int chunkLength = response.chunkLength();
+        for (int i = 0; i < CHUNKS_PER_TRANSFER_PER_CYCLE; i++)
+        {
+            final int position = pending.position();
+            final int length = Math.min(chunkLength, pending.blockLength() - position);
+            final GetResponseEncoder encoder = getResponseEncoder
+                .wrapAndApplyHeader(chunkHeaderBuffer, 0, headerEncoder)
+                .correlationId(pending.correlationId())
+                .blockId(pending.blockId())
+                .totalLength(pending.blockLength())
+                .chunkOffset(position)
+                .crc32c(pending.crc32c());
+            final int lengthFieldOffset = encoder.limit();
+            chunkHeaderBuffer.putInt(lengthFieldOffset, length, ByteOrder.LITTLE_ENDIAN);
+            final int headerLength = lengthFieldOffset + GetResponseEncoder.dataHeaderLength();
+
+            final long result = publication.offer(
+                chunkHeaderBuffer, 0, headerLength, pending.blockBuffer().buffer(), position, length);
+            if (result > 0)
+            {
+                response.lastActivityNs(nowNs);
+                pending.extendDeadline(nowNs + ctx.responseTimeoutNs());
+                pending.advance(length);
+                if (pending.position() == pending.blockLength())
+                {
+                    return true;
+                }
+            }
+            else
+            {
+                return isUndeliverable(pending, result);
+            }
+        }
+
+        return false;
+    }
+
+    private boolean isUndeliverable(final PendingResponse pending, final long result)
+    {
+        if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
+        {
+            final ResponsePublication response = pending.publication();
+            undeliveredResponseCount.lazySet(undeliveredResponseCount.get() + 1);
+            errorHandler.onError(new TransportException(
+                "node " + ctx.nodeName() + " could not answer request " + pending.correlationId() + " for " +
+                TransportException.describeBlock(pending.blockId()) + ": response publication to " +
+                response.channel() + " is " + (Publication.CLOSED == result ? "closed" : "at its maximum position"),
+                response.channel(), pending.blockId()));
+            if (responsePublications.remove(response))
+            {
+                response.close();
+            }
+            return true;
+        }
+
+        if (isExpired(pending.deadlineNs()))
+        {
+            undeliveredResponseCount.lazySet(undeliveredResponseCount.get() + 1);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void release(final PendingResponse pending)
+    {
+        pending.publication().decrementPending();
+        releaseBlock(pending);
+        freePendingResponses.addFirst(pending);
+    }
+
+    private void releaseBlock(final PendingResponse pending)
+    {
+        final OffHeapBuffer block = pending.takeBlock();
+        if (null != block)
+        {
+            bufferPool.release(block);
+        }
+    }
+}

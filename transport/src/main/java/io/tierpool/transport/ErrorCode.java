@@ -1,0 +1,69 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.transport;
+
+/**
+ * Why a node refused or failed a request. Mirrors the wire enum {@code io.tierpool.transport.codecs.ErrorCode}.
+ */
+public enum ErrorCode
+{
+    /**
+     * The node holds no block with this id for this client.
+     */
+    NOT_FOUND(io.tierpool.transport.codecs.ErrorCode.NOT_FOUND),
+
+    /**
+     * The node has no room for the block.
+     */
+    NO_SPACE(io.tierpool.transport.codecs.ErrorCode.NO_SPACE),
+
+    /**
+     * The request was malformed or inconsistent (bad lengths, chunks out of order, block too large).
+     */
+    BAD_REQUEST(io.tierpool.transport.codecs.ErrorCode.BAD_REQUEST),
+
+    /**
+     * The block the node reassembled did not match the CRC-32C the client sent.
+     */
+    CHECKSUM_MISMATCH(io.tierpool.transport.codecs.ErrorCode.CHECKSUM_MISMATCH),
+
+    /**
+     * The request reached the node after its deadline.
+     */
+    DEADLINE_EXPIRED(io.tierpool.transport.codecs.ErrorCode.DEADLINE_EXPIRED),
+
+    /**
+     * The node failed while serving the request; its message says how.
+     */
+    INTERNAL(io.tierpool.transport.codecs.ErrorCode.INTERNAL);
+
+    private final io.tierpool.transport.codecs.ErrorCode wireCode;
+
+    ErrorCode(final io.tierpool.transport.codecs.ErrorCode wireCode)
+    {
+        this.wireCode = wireCode;
+    }
+
+    io.tierpool.transport.codecs.ErrorCode wireCode()
+    {
+        return wireCode;
+    }
+
+    /**
+     * @param rawValue the wire value.
+     * @return the matching code, {@link #INTERNAL} for a value this version does not know.
+     */
+    static ErrorCode fromWire(final short rawValue)
+    {
+        for (final ErrorCode code : values())
+        {
+            if (code.wireCode.value() == rawValue)
+            {
+                return code;
+            }
+        }
+
+        return INTERNAL;
+    }
+}
