@@ -71,14 +71,15 @@ public final class NodeDaemon implements AutoCloseable
         {
             store = new BlockStore(settings.storeContext());
             final NodeBlockService service = new NodeBlockService(settings.name, store);
-            driver = new TransportDriver(new TransportDriver.Context().baseDir(settings.aeronDir));
-            server = new BlockServer(driver.aeron(), new BlockServer.Context()
+            driver = TransportDriver.launch(new TransportDriver.Context().baseDir(settings.aeronDir.toString()));
+            server = BlockServer.launch(new BlockServer.Context()
+                .aeron(driver.aeron())
                 .endpoint(settings.host + ":" + settings.port)
                 .nodeName(settings.name)
                 .handler(service));
 
             final ClusterContext cluster = settings.clusterContext();
-            membership = new NodeMembership(cluster, settings.name, server.endpoint(), settings.capacityBytes());
+            membership = NodeMembership.start(cluster, settings.name, server.endpoint(), settings.capacityBytes());
             membership.addListener(new MembershipListener()
             {
                 public void onNodeJoined(final NodeInfo node)
@@ -167,12 +168,30 @@ public final class NodeDaemon implements AutoCloseable
     {
         System.exit(NodeDaemonCommand.run(args, (settings) ->
         {
-            final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            try (NodeDaemon daemon = start(settings))
+            try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+                NodeDaemon daemon = start(settings))
             {
-                System.out.println(NodeProcess.READY_PREFIX + "name=" + daemon.nodeName() +
-                    " endpoint=" + daemon.endpoint() + " pid=" + ProcessHandle.current().pid());
+                System.out.println(NodeProcess.formatReadyLine(java.util.Map.of(
+                    NodeProcess.READY_KEY_NAME, daemon.nodeName(),
+                    NodeProcess.READY_KEY_ENDPOINT, daemon.endpoint(),
+                    "pid", Long.toString(ProcessHandle.current().pid()))));
                 System.out.flush();
+                daemon.membership().addListener(new MembershipListener()
+                {
+                    public void onNodeJoined(final NodeInfo node)
+                    {
+                    }
+
+                    public void onNodeLeft(final NodeInfo node, final boolean failed)
+                    {
+                    }
+
+                    public void onDisconnected(final String reason)
+                    {
+                        LOG.error("node {} lost the cluster ({}); shutting down", daemon.nodeName(), reason);
+                        barrier.signal();
+                    }
+                });
                 barrier.await();
                 LOG.info("node {} shutting down", daemon.nodeName());
             }

@@ -143,6 +143,7 @@ public final class NodeDaemonCommand implements Callable<Integer>
     public BlockStore.Context storeContext()
     {
         return new BlockStore.Context()
+            .nodeName(name)
             .ramCapacityBytes(ramBytes)
             .vvramCapacityBytes(vvramBytes)
             .vssdCapacityBytes(vssdBytes)

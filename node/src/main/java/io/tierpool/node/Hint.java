@@ -1,0 +1,43 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node;
+
+/**
+ * Where a new block should live, given at allocation (the meanings follow TierAlloc's hints). RAM is the fastest
+ * tier; "below RAM" means the next tiers in order (VVRAM, VSSD, REMOTE) that are enabled and large enough for the
+ * block. Whatever the hint, a block read, written or pinned later is promoted to RAM first, and a block that
+ * does not fit in a tier at all skips that tier.
+ */
+public enum Hint
+{
+    /**
+     * Start in RAM, making room by demoting least recently used blocks if needed, and stay there longest:
+     * HOT blocks of a tier are demoted only after all of its WARM and COLD blocks.
+     */
+    HOT,
+
+    /**
+     * The default. Start in RAM, making room by demoting least recently used blocks if needed; demoted in
+     * least-recently-used order with the other non-HOT blocks.
+     */
+    WARM,
+
+    /**
+     * Data that is written once and rarely read: start in the first tier below RAM that has room, leaving RAM to
+     * hotter blocks (RAM only when no tier below it has room).
+     */
+    COLD,
+
+    /**
+     * Start in RAM and never leave it: the block is never demoted, as if pinned for its whole life. Allocation
+     * fails with {@link OutOfTierMemoryException} if RAM cannot hold it even after demoting other blocks.
+     */
+    PIN_FAST,
+
+    /**
+     * Start in RAM if it has room now; otherwise start in the next tier that has room, instead of demoting other
+     * blocks to make room.
+     */
+    PREFER_FAST
+}

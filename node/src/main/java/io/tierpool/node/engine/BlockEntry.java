@@ -1,0 +1,52 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.engine;
+
+import io.tierpool.node.Hint;
+
+/**
+ * One row of the block table: where a block lives and how it is used. Also a node of the intrusive
+ * least-recently-used list ({@link LruList}) of the tier it lives in. Guarded by the engine lock.
+ */
+final class BlockEntry
+{
+    static final int NO_TIER = -1;
+
+    final long id;
+    final int size;
+    final Hint hint;
+
+    int tier = NO_TIER;
+    long location;
+    int crc32c;
+    int pinCount;
+
+    BlockEntry prev;
+    BlockEntry next;
+    LruList list;
+
+    BlockEntry(final long id, final int size, final Hint hint)
+    {
+        this.id = id;
+        this.size = size;
+        this.hint = hint;
+    }
+
+    /**
+     * @return true if the mover may move the block out of its tier: not pinned, not {@link Hint#PIN_FAST}.
+     */
+    boolean isMovable()
+    {
+        return pinCount == 0 && hint != Hint.PIN_FAST;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "BlockEntry{id=" + id + ", size=" + size + ", hint=" + hint + ", tier=" + tier + ", location=" +
+            location + ", pinCount=" + pinCount + '}';
+    }
+}

@@ -1,0 +1,55 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.engine;
+
+import io.tierpool.node.tier.TierKind;
+import io.tierpool.node.tier.TierStats;
+
+import java.util.List;
+
+/**
+ * A snapshot of a {@link BlockStore}'s statistics, taken under its lock (consistent across fields).
+ *
+ * @param tiers            one entry per tier, fastest first.
+ * @param blocks           live blocks.
+ * @param logicalBytes     total size of the live blocks, in bytes (without alignment padding).
+ * @param pinnedBlocks     live blocks pinned now, or allocated with {@link io.tierpool.node.Hint#PIN_FAST}.
+ * @param allocations      blocks allocated since the store opened.
+ * @param frees            blocks freed since the store opened.
+ * @param demotions        moves of a block to a slower tier (spills), by the mover or to make room.
+ * @param promotions       moves of a block back up to RAM.
+ * @param checksumFailures blocks whose bytes came back from a lower tier damaged.
+ * @param moverErrors      errors the mover met and reported to the error handler.
+ * @param moverStuck       times the mover found a tier above its high watermark with nothing it could move
+ *                         (everything pinned, or every tier below full) and backed off.
+ */
+public record StoreStats(
+    List<TierStats> tiers,
+    long blocks,
+    long logicalBytes,
+    long pinnedBlocks,
+    long allocations,
+    long frees,
+    long demotions,
+    long promotions,
+    long checksumFailures,
+    long moverErrors,
+    long moverStuck)
+{
+    /**
+     * @param kind a kind of tier.
+     * @return the first tier of that kind, or null if the store has none.
+     */
+    public TierStats tier(final TierKind kind)
+    {
+        for (final TierStats tier : tiers)
+        {
+            if (tier.kind() == kind)
+            {
+                return tier;
+            }
+        }
+        return null;
+    }
+}
