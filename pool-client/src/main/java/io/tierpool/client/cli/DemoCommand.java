@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code tierpool demo}: an out-of-core matrix multiply on an embedded cluster (see {@link Demo}). Prints
  * progress and status to stderr and the report to stdout. Always stops its node daemons and removes its files,
- * on Ctrl-C too (a shutdown hook closes the run).
+ * on Ctrl-C too (a shutdown hook aborts the run: {@link Demo#abort()}).
  * <p>
  * Exit codes: 0 the product verified, 1 it did not, 2 bad flags or an error (the message only; the stack trace
  * with {@code --verbose}), 130 interrupted.
@@ -177,7 +177,7 @@ public final class DemoCommand implements Callable<Integer>
                 interrupted.set(true);
                 err.println();
                 err.println("tierpool demo: interrupted: stopping the node daemons and removing the run's files");
-                demo.close();
+                demo.abort();
             }
         }, "tierpool-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -38,15 +38,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }
  * <b>Resources.</b> Everything the run makes (directories, child processes, the pool, its blocks, worker
- * threads) is registered as it is made and released by {@link #close()} in reverse order; close is idempotent
- * and thread-safe, so a shutdown hook can call it on Ctrl-C while {@link #run()} is still going (run then ends
- * with an exception). <b>Threads.</b> {@link #run()} once, from one thread.
+ * threads) is registered as it is made and released by {@link #close()} in reverse order. A shutdown hook calls
+ * {@link #abort()} instead, on Ctrl-C while {@link #run()} is still going (run then ends with an exception): it
+ * stops the processes and threads and removes the files, quickly. Both are idempotent and thread-safe.
+ * <b>Threads.</b> {@link #run()} once, from one thread.
  */
 public final class Demo implements AutoCloseable
 {
     private final Context ctx;
     private final NanoClock clock;
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Deque<Resource> resources = new ArrayDeque<>();
     private final Map<String, Long> phaseNs = new LinkedHashMap<>();
     private DemoWorkspace workspace;
     private boolean closed;
@@ -100,14 +101,14 @@ public final class Demo implements AutoCloseable
             DemoReport.formatBytes(ctx.nodeCapacityBytes()));
 
         long phaseStartNs = clock.nanoTime();
-        workspace = register(DemoWorkspace.create(ctx.workDir(), ctx.vvramDir()));
+        workspace = register(DemoWorkspace.create(ctx.workDir(), ctx.vvramDir()), true);
         final DemoPorts ports = new DemoPorts(ctx.basePort(), ctx.nodes());
         if (ctx.nodes() > 0)
         {
             status.printf("tierpool demo: starting %d node daemon(s) on ports %d..%d%n",
                 ctx.nodes(), ports.base(), ports.base() + DemoPorts.RANGE - 1);
             register(DemoCluster.start(ctx.nodes(), ports, workspace, ctx.nodeRamBytes(), ctx.nodeVvramBytes(),
-                ctx.nodeVssdBytes(), ctx.nodeHeap(), status));
+                ctx.nodeVssdBytes(), ctx.nodeHeap(), status), true);
         }
         phaseStartNs = endPhase("start nodes", phaseStartNs);
 
@@ -125,14 +126,15 @@ public final class Demo implements AutoCloseable
                 .communicationPort(ports.clientCommunicationPort())
                 .awaitNodes(ctx.nodes());
             poolCtx.transportContext().baseDir(workspace.tmpfsDir("client").toString());
+            poolCtx.clusterContext().workDirectory(workspace.diskDir("client"));
         }
-        final TierPool pool = register(TierPool.open(poolCtx));
+        final TierPool pool = register(TierPool.open(poolCtx), false);
         phaseStartNs = endPhase("open pool", phaseStartNs);
 
-        final OutOfCoreGemm gemm = register(new OutOfCoreGemm(ctx.threads(), clock));
-        final TiledMatrix a = register(TiledMatrix.allocate(pool, "A", n, tile, Hint.WARM));
-        final TiledMatrix b = register(TiledMatrix.allocate(pool, "B", n, tile, Hint.WARM));
-        final TiledMatrix c = register(TiledMatrix.allocate(pool, "C", n, tile, Hint.WARM));
+        final OutOfCoreGemm gemm = register(new OutOfCoreGemm(ctx.threads(), clock), true);
+        final TiledMatrix a = register(TiledMatrix.allocate(pool, "A", n, tile, Hint.WARM), false);
+        final TiledMatrix b = register(TiledMatrix.allocate(pool, "B", n, tile, Hint.WARM), false);
+        final TiledMatrix c = register(TiledMatrix.allocate(pool, "C", n, tile, Hint.WARM), false);
 
         final SplittableRandom random = new SplittableRandom(ctx.seed());
         final TileBuffers scratch = new TileBuffers(tile);
@@ -174,44 +176,77 @@ public final class Demo implements AutoCloseable
 
     /**
      * Releases everything the run made, newest first: worker threads, blocks, the pool, the node daemons, the
-     * directories. Idempotent and thread-safe.
+     * directories. Idempotent and thread-safe; after {@link #abort()} it does nothing.
      */
     public void close()
     {
-        final List<AutoCloseable> toClose;
-        synchronized (this)
+        for (final Resource resource : takeResources())
         {
-            if (closed)
-            {
-                return;
-            }
-            closed = true;
-            toClose = new ArrayList<>(resources);
-            resources.clear();
+            CloseHelper.quietClose(resource.closeable());
         }
-        CloseHelper.quietCloseAll(toClose);
     }
 
     /**
-     * @return true once {@link #close()} has started.
+     * For a shutdown hook (Ctrl-C): stops the worker threads and the node daemons and removes the run's
+     * directories, but neither frees the blocks one by one nor closes the pool. The process is exiting, so the
+     * pool's memory goes with it, and freeing remote blocks on nodes that are stopping at the same moment (their
+     * {@link io.tierpool.node.NodeProcess} hooks stop them too) would wait out a timeout per block. Idempotent
+     * and thread-safe; after {@link #close()} it does nothing.
+     */
+    public void abort()
+    {
+        for (final Resource resource : takeResources())
+        {
+            if (resource.neededOnAbort())
+            {
+                CloseHelper.quietClose(resource.closeable());
+            }
+        }
+    }
+
+    /**
+     * @return true once {@link #close()} or {@link #abort()} has started.
      */
     public synchronized boolean isClosed()
     {
         return closed;
     }
 
-    private <T extends AutoCloseable> T register(final T resource)
+    private synchronized List<Resource> takeResources()
+    {
+        if (closed)
+        {
+            return List.of();
+        }
+        closed = true;
+        final List<Resource> taken = new ArrayList<>(resources);
+        resources.clear();
+        return taken;
+    }
+
+    private <T extends AutoCloseable> T register(final T resource, final boolean neededOnAbort)
     {
         synchronized (this)
         {
             if (!closed)
             {
-                resources.addFirst(resource);
+                resources.addFirst(new Resource(resource, neededOnAbort));
                 return resource;
             }
         }
         CloseHelper.quietClose(resource);
         throw new CancellationException("the demo was stopped");
+    }
+
+    /**
+     * Something the run made and must release.
+     *
+     * @param closeable     what to close.
+     * @param neededOnAbort whether {@link #abort()} closes it too: processes, threads and files outlive the JVM
+     *                      or hold it up; memory does not.
+     */
+    private record Resource(AutoCloseable closeable, boolean neededOnAbort)
+    {
     }
 
     private ProgressBar progress(final String label, final long totalTiles)

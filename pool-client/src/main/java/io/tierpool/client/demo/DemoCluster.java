@@ -21,6 +21,11 @@ import java.util.concurrent.CancellationException;
  */
 public final class DemoCluster implements AutoCloseable
 {
+    /**
+     * How long {@link #close()} waits at most for node processes that are still exiting, in ms: 20 s.
+     */
+    public static final long EXIT_WAIT_MS = 20_000;
+
     private final List<NodeProcess> nodes = new ArrayList<>();
     private boolean closed;
 
@@ -120,14 +125,43 @@ public final class DemoCluster implements AutoCloseable
     }
 
     /**
-     * Stops every node daemon (SIGTERM, then waits for it to exit). Idempotent.
+     * Stops every node daemon (SIGTERM, then waits for it to exit; see {@link NodeProcess#close()}), and waits up
+     * to {@link #EXIT_WAIT_MS} more for processes that another thread is stopping at the same time (a
+     * {@link NodeProcess} shutdown hook), so that the caller can remove their directories afterwards. Idempotent.
      */
     public synchronized void close()
     {
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(nodes);
+            try
+            {
+                CloseHelper.closeAll(nodes);
+            }
+            finally
+            {
+                awaitExit();
+            }
+        }
+    }
+
+    private void awaitExit()
+    {
+        final long deadlineMs = System.currentTimeMillis() + EXIT_WAIT_MS;
+        for (final NodeProcess node : nodes)
+        {
+            while (node.isAlive() && System.currentTimeMillis() < deadlineMs)
+            {
+                try
+                {
+                    Thread.sleep(20);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }

@@ -85,6 +85,8 @@ public record DemoReport(
                 tier.name(), formatBytes(tier.capacityBytes()), formatBytes(tier.usedBytes()), tier.blockCount(),
                 tier.demotedBlocks(), tier.promotedBlocks()));
         }
+        out.append("  (spilled: blocks moved from the tier down to a slower one; promoted: blocks moved from the tier " +
+            "back up to RAM)\n");
 
         if (!stats.remoteNodes().isEmpty())
         {
