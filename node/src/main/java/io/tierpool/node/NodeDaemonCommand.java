@@ -6,10 +6,8 @@ package io.tierpool.node;
 import io.tierpool.TierPoolException;
 import io.tierpool.node.cluster.ClusterContext;
 import io.tierpool.node.engine.BlockStore;
-import org.agrona.SystemUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -181,32 +179,5 @@ public final class NodeDaemonCommand implements Callable<Integer>
     public String name()
     {
         return name;
-    }
-
-    /**
-     * Converts sizes such as {@code 64m}, {@code 1g} or {@code 4096} to bytes.
-     */
-    public static final class SizeConverter implements ITypeConverter<Long>
-    {
-        /**
-         * {@inheritDoc}
-         */
-        public Long convert(final String value)
-        {
-            try
-            {
-                final long bytes = SystemUtil.parseSize("size", value.trim());
-                if (bytes < 0)
-                {
-                    throw new NumberFormatException("negative");
-                }
-                return bytes;
-            }
-            catch (final RuntimeException ex)
-            {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a size: use bytes with an " +
-                    "optional k, m or g suffix, e.g. 512m");
-            }
-        }
     }
 }

@@ -117,6 +117,7 @@ public final class NodeProcess implements AutoCloseable
         private String classpath = System.getProperty("java.class.path");
         private String mainClass = MAIN_CLASS_DEFAULT;
         private List<String> arguments = List.of();
+        private Map<String, String> environment = Map.of();
         private List<String> extraJvmOptions = List.of();
         private long readyTimeoutMs = READY_TIMEOUT_MS_DEFAULT;
         private long stopTimeoutMs = STOP_TIMEOUT_MS_DEFAULT;
@@ -290,6 +291,25 @@ public final class NodeProcess implements AutoCloseable
         }
 
         /**
+         * @param environment variables to set in the child's environment on top of this process's own, for
+         *                    example {@code TIERPOOL_RAM=64m} for a node daemon; default none.
+         * @return this, for chaining.
+         */
+        public Context environment(final Map<String, String> environment)
+        {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /**
+         * @return the variables added to the child's environment.
+         */
+        public Map<String, String> environment()
+        {
+            return environment;
+        }
+
+        /**
          * @param arguments the arguments of the child's main method; default none.
          * @return this, for chaining.
          */
@@ -428,10 +448,11 @@ public final class NodeProcess implements AutoCloseable
         final Process process;
         try
         {
-            process = new ProcessBuilder(command)
+            final ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+            builder.environment().putAll(ctx.environment());
+            process = builder.start();
         }
         catch (final IOException ex)
         {
@@ -572,6 +593,14 @@ public final class NodeProcess implements AutoCloseable
     public long pid()
     {
         return process.pid();
+    }
+
+    /**
+     * @return the child's exit status once it has exited, or -1 while it is alive.
+     */
+    public int exitCode()
+    {
+        return process.isAlive() ? -1 : process.exitValue();
     }
 
     /**

@@ -9,6 +9,7 @@ import io.tierpool.client.demo.DemoPorts;
 import io.tierpool.client.demo.DemoReport;
 import io.tierpool.client.demo.Freivalds;
 import io.tierpool.client.demo.ProgressBar;
+import io.tierpool.node.SizeConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
  */
-package io.tierpool.client.cli;
+package io.tierpool.node;
 
 import org.agrona.SystemUtil;
 import picocli.CommandLine;
