@@ -90,6 +90,10 @@ public final class NodeDaemonCommand implements Callable<Integer>
         defaultValue = "${env:TIERPOOL_MAX_BLOCK:-256m}")
     long maxBlockBytes;
 
+    @Option(names = "--metrics-port", description = "HTTP port of the Prometheus /metrics and JSON /stats endpoints, 0 for any free one, -1 to disable (env TIERPOOL_METRICS_PORT, default ${DEFAULT-VALUE}).",
+        defaultValue = "${env:TIERPOOL_METRICS_PORT:-9400}")
+    int metricsPort;
+
     private ToIntFunction<NodeDaemonCommand> action;
 
     /**
@@ -171,6 +175,22 @@ public final class NodeDaemonCommand implements Callable<Integer>
     public long capacityBytes()
     {
         return ramBytes + vvramBytes + vssdBytes;
+    }
+
+    /**
+     * @return the HTTP port for metrics and stats; 0 for any free port, -1 when disabled.
+     */
+    public int metricsPort()
+    {
+        return metricsPort;
+    }
+
+    /**
+     * @return the address the node's endpoints bind.
+     */
+    public String host()
+    {
+        return host;
     }
 
     /**
