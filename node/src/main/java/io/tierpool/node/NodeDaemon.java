@@ -8,6 +8,8 @@ import io.tierpool.node.cluster.MembershipListener;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.cluster.NodeMembership;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.metrics.MetricsHttpServer;
+import io.tierpool.node.metrics.NodeMetrics;
 import io.tierpool.node.server.NodeBlockService;
 import io.tierpool.transport.BlockServer;
 import io.tierpool.transport.TransportDriver;
@@ -16,11 +18,20 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * A TierPool node daemon: an Apache Ignite server node for membership (it publishes its Aeron endpoint and
  * capacity as node attributes), a {@link BlockStore} with this node's own tiers, and a transport
  * {@link BlockServer} that stores the blocks remote clients send into that store. When discovery reports that a
  * client left or failed, the daemon frees every block that client had placed here.
+ * <p>
+ * Unless {@link NodeDaemonCommand#metricsPort()} is -1, the daemon also serves its metrics over HTTP on
+ * {@link NodeDaemonCommand#host()}{@code :}{@link NodeDaemonCommand#metricsPort()} ({@link NodeMetrics},
+ * {@link MetricsHttpServer}): Prometheus text at {@code /metrics} and JSON statistics at {@code /stats}.
  * <p>
  * Started from the command line by {@link NodeDaemonCommand} ({@code java -jar tierpool-node.jar --help}), or
  * in-process with {@link #start(NodeDaemonCommand)}. {@link #close()} stops the server, leaves the cluster, frees
@@ -28,6 +39,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeDaemon implements AutoCloseable
 {
+    /** Ready-line key of the daemon's metrics endpoint, {@code host:port}, present when metrics are enabled. */
+    public static final String READY_KEY_METRICS = "metrics";
+
+    /** {@link NodeDaemonCommand#metricsPort()} that turns metrics off. */
+    public static final int METRICS_DISABLED = -1;
+
+    /** Ready-line key of the daemon's process id. */
+    public static final String READY_KEY_PID = "pid";
+
     private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
 
     private final String nodeName;
@@ -36,6 +56,8 @@ public final class NodeDaemon implements AutoCloseable
     private final BlockServer server;
     private final NodeMembership membership;
     private final NodeBlockService service;
+    private final NodeMetrics metrics;
+    private final MetricsHttpServer metricsServer;
     private volatile boolean closed;
 
     private NodeDaemon(
@@ -44,7 +66,9 @@ public final class NodeDaemon implements AutoCloseable
         final TransportDriver driver,
         final BlockServer server,
         final NodeMembership membership,
-        final NodeBlockService service)
+        final NodeBlockService service,
+        final NodeMetrics metrics,
+        final MetricsHttpServer metricsServer)
     {
         this.nodeName = nodeName;
         this.store = store;
@@ -52,6 +76,8 @@ public final class NodeDaemon implements AutoCloseable
         this.server = server;
         this.membership = membership;
         this.service = service;
+        this.metrics = metrics;
+        this.metricsServer = metricsServer;
     }
 
     /**
@@ -59,7 +85,8 @@ public final class NodeDaemon implements AutoCloseable
      *
      * @param settings the parsed command line (or settings filled in by code).
      * @return the running daemon, to be closed by the caller.
-     * @throws io.tierpool.ConfigurationException if a setting is invalid or a tier cannot get its capacity.
+     * @throws io.tierpool.ConfigurationException if a setting is invalid, a tier cannot get its capacity, or the
+     *                                             metrics port cannot be bound.
      */
     public static NodeDaemon start(final NodeDaemonCommand settings)
     {
@@ -67,19 +94,29 @@ public final class NodeDaemon implements AutoCloseable
         TransportDriver driver = null;
         BlockServer server = null;
         NodeMembership membership = null;
+        NodeMetrics metrics = null;
+        MetricsHttpServer metricsServer = null;
         try
         {
             store = new BlockStore(settings.storeContext());
-            final NodeBlockService service = new NodeBlockService(settings.name, store);
-            driver = TransportDriver.launch(new TransportDriver.Context().baseDir(settings.aeronDir.toString()));
+            final NodeBlockService service = new NodeBlockService(settings.name(), store);
+            final AtomicLong transportErrors = new AtomicLong();
+            final String aeronDir = settings.aeronDir().toString();
+            driver = TransportDriver.launch(new TransportDriver.Context()
+                .baseDir(aeronDir)
+                .errorHandler((throwable) ->
+                {
+                    transportErrors.incrementAndGet();
+                    LOG.warn("node {}: Aeron error under {}", settings.name(), aeronDir, throwable);
+                }));
             server = BlockServer.launch(new BlockServer.Context()
                 .aeron(driver.aeron())
-                .endpoint(settings.host + ":" + settings.port)
-                .nodeName(settings.name)
+                .endpoint(settings.host() + ":" + settings.port())
+                .nodeName(settings.name())
                 .handler(service));
 
             final ClusterContext cluster = settings.clusterContext();
-            membership = NodeMembership.start(cluster, settings.name, server.endpoint(), settings.capacityBytes());
+            membership = NodeMembership.start(cluster, settings.name(), server.endpoint(), settings.capacityBytes());
             membership.addListener(new MembershipListener()
             {
                 public void onNodeJoined(final NodeInfo node)
@@ -98,11 +135,32 @@ public final class NodeDaemon implements AutoCloseable
                     LOG.info("client {} {}: reclaimed {} blocks", Long.toHexString(clientId), failed ? "failed" : "left", freed);
                 }
             });
-            return new NodeDaemon(settings.name, store, driver, server, membership, service);
+
+            if (settings.metricsPort() != METRICS_DISABLED)
+            {
+                final NodeMembership members = membership;
+                final BlockServer blockServer = server;
+                metrics = new NodeMetrics(new NodeMetrics.Context()
+                    .nodeName(settings.name())
+                    .endpoint(server.endpoint())
+                    .store(store)
+                    .service(service)
+                    .clusterNodes(() -> members.liveNodes().size())
+                    .errorSource("server", blockServer::errorCount)
+                    .errorSource("malformed", blockServer::malformedCount)
+                    .errorSource("expired_puts", blockServer::expiredReassemblyCount)
+                    .errorSource("undelivered", blockServer::undeliveredResponseCount)
+                    .errorSource("transport", transportErrors::get));
+                metricsServer = MetricsHttpServer.start(new MetricsHttpServer.Context()
+                    .host(settings.host())
+                    .port(settings.metricsPort())
+                    .metrics(metrics));
+            }
+            return new NodeDaemon(settings.name(), store, driver, server, membership, service, metrics, metricsServer);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(membership, server, driver, store);
+            CloseHelper.quietCloseAll(metricsServer, metrics, membership, server, driver, store);
             throw ex;
         }
     }
@@ -148,14 +206,52 @@ public final class NodeDaemon implements AutoCloseable
     }
 
     /**
-     * Stops serving, leaves the cluster, frees every block and removes the daemon's files. Idempotent.
+     * @return the node's metrics, or null when metrics are disabled ({@code --metrics-port -1}).
+     */
+    public NodeMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /**
+     * @return where the node serves {@code /metrics} and {@code /stats}, {@code host:port} with the port it bound,
+     * or null when metrics are disabled ({@code --metrics-port -1}).
+     */
+    public String metricsEndpoint()
+    {
+        return null == metricsServer ? null : metricsServer.endpoint();
+    }
+
+    /**
+     * What the daemon prints on its ready line ({@link NodeProcess#formatReadyLine(Map)}), in this order:
+     * {@value NodeProcess#READY_KEY_NAME}, {@value NodeProcess#READY_KEY_ENDPOINT}, {@value #READY_KEY_METRICS}
+     * (only when metrics are enabled) and {@value #READY_KEY_PID}.
+     *
+     * @return an unmodifiable, ordered map of ready-line keys to values.
+     */
+    public Map<String, String> readyInfo()
+    {
+        final Map<String, String> info = new LinkedHashMap<>();
+        info.put(NodeProcess.READY_KEY_NAME, nodeName);
+        info.put(NodeProcess.READY_KEY_ENDPOINT, endpoint());
+        if (null != metricsServer)
+        {
+            info.put(READY_KEY_METRICS, metricsServer.endpoint());
+        }
+        info.put(READY_KEY_PID, Long.toString(ProcessHandle.current().pid()));
+        return Collections.unmodifiableMap(info);
+    }
+
+    /**
+     * Stops serving metrics and blocks, leaves the cluster, frees every block and removes the daemon's files.
+     * Idempotent.
      */
     public void close()
     {
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(server, membership, driver, store);
+            CloseHelper.closeAll(metricsServer, metrics, server, membership, driver, store);
         }
     }
 
@@ -171,10 +267,7 @@ public final class NodeDaemon implements AutoCloseable
             try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
                 NodeDaemon daemon = start(settings))
             {
-                System.out.println(NodeProcess.formatReadyLine(java.util.Map.of(
-                    NodeProcess.READY_KEY_NAME, daemon.nodeName(),
-                    NodeProcess.READY_KEY_ENDPOINT, daemon.endpoint(),
-                    "pid", Long.toString(ProcessHandle.current().pid()))));
+                System.out.println(NodeProcess.formatReadyLine(daemon.readyInfo()));
                 System.out.flush();
                 daemon.membership().addListener(new MembershipListener()
                 {

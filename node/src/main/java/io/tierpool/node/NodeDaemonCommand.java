@@ -3,22 +3,42 @@
  */
 package io.tierpool.node;
 
+import io.tierpool.ConfigurationException;
 import io.tierpool.TierPoolException;
 import io.tierpool.node.cluster.ClusterContext;
+import io.tierpool.node.config.ConfigKey;
+import io.tierpool.node.config.NodeConfiguration;
+import io.tierpool.node.config.ValueType;
 import io.tierpool.node.engine.BlockStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ToIntFunction;
 
 /**
- * The node daemon's command line. Every option has an environment variable of the same meaning; a flag wins over
- * the variable, which wins over the default. Sizes take {@code k}, {@code m} or {@code g} suffixes
- * ({@code 512m}); watermarks are fractions of a tier's capacity.
+ * The node daemon's settings and command line. Every setting has a key in the configuration file, an
+ * environment variable and a flag, all listed in one table, {@link ConfigKey}; {@link NodeConfiguration} merges
+ * and validates them. picocli parses the flags; their options are built from that table.
+ * <p>
+ * <b>Precedence</b>, lowest first: {@code default < file < environment < flag}. The built-in default of each key
+ * is overridden by the configuration file ({@code --config FILE}, or the file named by {@code TIERPOOL_CONFIG} when
+ * the flag is absent; no file when neither is set), which is overridden by the key's environment variable (an
+ * empty variable counts as unset), which is overridden by the key's flag. Sizes take {@code k}, {@code m} or
+ * {@code g} suffixes ({@code 512m}); watermarks are fractions of a tier's capacity.
+ * <p>
+ * Bad settings are rejected before anything starts, with an {@link ConfigurationException} that names the key,
+ * the value, where it came from and what is accepted; {@link #run} prints it as one line and exits with 2.
+ * Instances are filled by {@link #parse(Map, String...)} or {@link #run}; not thread-safe while parsing,
+ * read-only afterwards.
  */
 @Command(
     name = "tierpool-node",
@@ -27,116 +47,153 @@ import java.util.function.ToIntFunction;
     sortOptions = false,
     description = "Runs a TierPool node daemon: stores blocks that clients spill to it over Aeron, in its own " +
         "RAM, VVRAM (tmpfs) and VSSD (disk) tiers, and joins the cluster through Apache Ignite discovery.%n" +
-        "Each option shows its environment variable; a flag wins over the variable.")
+        "Every setting has a configuration file key, an environment variable and a flag, listed with each option.")
 public final class NodeDaemonCommand implements Callable<Integer>
 {
-    @Option(names = "--name", description = "Node name, unique in the cluster (env TIERPOOL_NODE_NAME).",
-        defaultValue = "${env:TIERPOOL_NODE_NAME:-node}")
+    private static final String PROGRAM = "tierpool-node";
+    private static final int USAGE_WIDTH = 100;
+
     String name;
-
-    @Option(names = "--host", description = "Address the Aeron data endpoint binds (env TIERPOOL_HOST, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_HOST:-127.0.0.1}")
     String host;
-
-    @Option(names = "--port", description = "UDP port of the Aeron data endpoint, 0 for any free one (env TIERPOOL_PORT, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_PORT:-40500}")
     int port;
-
-    @Option(names = "--discovery", split = ",", description = "Ignite discovery addresses of the cluster, host:port or host:port..port, comma separated (env TIERPOOL_DISCOVERY, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_DISCOVERY:-127.0.0.1:47500..47509}")
     List<String> discovery;
-
-    @Option(names = "--discovery-port", description = "Local Ignite discovery port (env TIERPOOL_DISCOVERY_PORT, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_DISCOVERY_PORT:-47500}")
     int discoveryPort;
-
-    @Option(names = "--communication-port", description = "Local Ignite communication port (env TIERPOOL_COMMUNICATION_PORT, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_COMMUNICATION_PORT:-47100}")
     int communicationPort;
-
-    @Option(names = "--ram", converter = SizeConverter.class, description = "RAM tier capacity (env TIERPOOL_RAM, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_RAM:-256m}")
     long ramBytes;
-
-    @Option(names = "--vvram", converter = SizeConverter.class, description = "VVRAM (tmpfs) tier capacity, 0 to disable (env TIERPOOL_VVRAM, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_VVRAM:-256m}")
     long vvramBytes;
-
-    @Option(names = "--vssd", converter = SizeConverter.class, description = "VSSD (disk) tier capacity, 0 to disable (env TIERPOOL_VSSD, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_VSSD:-1g}")
     long vssdBytes;
-
-    @Option(names = "--vvram-dir", description = "tmpfs directory for VVRAM files (env TIERPOOL_VVRAM_DIR, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_VVRAM_DIR:-/dev/shm}")
     Path vvramDir;
-
-    @Option(names = "--vssd-dir", description = "Directory for the VSSD spill file (env TIERPOOL_VSSD_DIR, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_VSSD_DIR:-${sys:java.io.tmpdir}}")
     Path vssdDir;
-
-    @Option(names = "--aeron-dir", description = "Where the embedded Aeron media driver makes its directory (env TIERPOOL_AERON_DIR, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_AERON_DIR:-/dev/shm}")
     Path aeronDir;
-
-    @Option(names = "--high-watermark", description = "Fraction of a tier's capacity above which it demotes (env TIERPOOL_HIGH_WATERMARK, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_HIGH_WATERMARK:-0.90}")
     double highWatermark;
-
-    @Option(names = "--low-watermark", description = "Fraction of a tier's capacity it demotes down to (env TIERPOOL_LOW_WATERMARK, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_LOW_WATERMARK:-0.75}")
     double lowWatermark;
-
-    @Option(names = "--max-block", converter = SizeConverter.class, description = "Largest block accepted (env TIERPOOL_MAX_BLOCK, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_MAX_BLOCK:-256m}")
     long maxBlockBytes;
-
-    @Option(names = "--metrics-port", description = "HTTP port of the Prometheus /metrics and JSON /stats endpoints, 0 for any free one, -1 to disable (env TIERPOOL_METRICS_PORT, default ${DEFAULT-VALUE}).",
-        defaultValue = "${env:TIERPOOL_METRICS_PORT:-9400}")
     int metricsPort;
 
+    private final Map<String, String> environment;
+    private CommandLine commandLine;
     private ToIntFunction<NodeDaemonCommand> action;
+    private NodeConfiguration configuration;
 
-    /**
-     * Parses the command line and runs {@code action} with the settings, printing usage errors and
-     * configuration errors as one clear line.
-     *
-     * @param args   the command line.
-     * @param action what to do with the parsed settings; returns the exit code.
-     * @return the exit code: the action's, 2 for bad input, 1 for a failure to start.
-     */
-    public static int run(final String[] args, final ToIntFunction<NodeDaemonCommand> action)
+    private NodeDaemonCommand(final Map<String, String> environment)
     {
-        final NodeDaemonCommand command = new NodeDaemonCommand();
-        command.action = action;
-        return new CommandLine(command)
-            .setExecutionExceptionHandler((ex, cmd, parseResult) ->
-            {
-                cmd.getErr().println("tierpool-node: " + (ex instanceof TierPoolException ? "" : ex.getClass().getSimpleName() + ": ") + ex.getMessage());
-                return ex instanceof io.tierpool.ConfigurationException ? 2 : 1;
-            })
-            .execute(args);
+        this.environment = environment;
     }
 
     /**
-     * Parses a command line into settings without running anything.
+     * Parses the command line with the process environment and runs {@code action} with the settings, printing
+     * usage errors and configuration errors as one clear line on standard error.
+     *
+     * @param args   the command line.
+     * @param action what to do with the parsed settings; returns the exit code.
+     * @return the exit code: the action's, 0 after {@code --help} or {@code --version}, 2 for a bad command line
+     * or a bad setting, 1 for a failure to start.
+     */
+    public static int run(final String[] args, final ToIntFunction<NodeDaemonCommand> action)
+    {
+        return run(System.getenv(), args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), action);
+    }
+
+    /**
+     * Parses the command line with the given environment and runs {@code action} with the settings.
+     *
+     * @param environment the environment variables to read ({@code System.getenv()} in the daemon).
+     * @param args        the command line.
+     * @param out         where {@code --help} and {@code --version} print.
+     * @param err         where errors print, one line each ({@code tierpool-node: <message>}), no stack trace.
+     * @param action      what to do with the parsed settings; returns the exit code.
+     * @return the exit code: the action's, 0 after {@code --help} or {@code --version}, 2 for a bad command line
+     * or a bad setting ({@link ConfigurationException}), 1 for any other failure.
+     */
+    public static int run(
+        final Map<String, String> environment,
+        final String[] args,
+        final PrintWriter out,
+        final PrintWriter err,
+        final ToIntFunction<NodeDaemonCommand> action)
+    {
+        final NodeDaemonCommand command = new NodeDaemonCommand(environment);
+        command.action = action;
+        final int exitCode = newCommandLine(command)
+            .setOut(out)
+            .setErr(err)
+            .setParameterExceptionHandler((ex, badArgs) ->
+            {
+                err.println(PROGRAM + ": " + ex.getMessage() + " (" + PROGRAM + " --help lists every option)");
+                CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+                return 2;
+            })
+            .setExecutionExceptionHandler((ex, cmd, parseResult) ->
+            {
+                err.println(PROGRAM + ": " +
+                    (ex instanceof TierPoolException ? "" : ex.getClass().getSimpleName() + ": ") + ex.getMessage());
+                return ex instanceof ConfigurationException ? 2 : 1;
+            })
+            .execute(args);
+        out.flush();
+        err.flush();
+        return exitCode;
+    }
+
+    /**
+     * Parses a command line with the process environment into settings without running anything.
      *
      * @param args the command line.
-     * @return the settings.
-     * @throws CommandLine.ParameterException if the command line is invalid.
+     * @return the validated settings.
+     * @throws CommandLine.ParameterException if the command line is malformed (an unknown flag, a missing value).
+     * @throws ConfigurationException         if a setting from any layer is invalid.
+     * @see #parse(Map, String...)
      */
     public static NodeDaemonCommand parse(final String... args)
     {
-        final NodeDaemonCommand command = new NodeDaemonCommand();
-        new CommandLine(command).parseArgs(args);
+        return parse(System.getenv(), args);
+    }
+
+    /**
+     * Parses a command line with the given environment into settings without running anything: reads the
+     * configuration file if one is named, merges the layers and validates them.
+     *
+     * @param environment the environment variables to read instead of {@code System.getenv()}.
+     * @param args        the command line.
+     * @return the validated settings.
+     * @throws CommandLine.ParameterException if the command line is malformed (an unknown flag, a missing value).
+     * @throws ConfigurationException         if a setting from any layer is invalid.
+     */
+    public static NodeDaemonCommand parse(final Map<String, String> environment, final String... args)
+    {
+        final NodeDaemonCommand command = new NodeDaemonCommand(environment);
+        newCommandLine(command).parseArgs(args);
+        command.resolve();
         return command;
     }
 
     /**
-     * {@inheritDoc}
+     * @return the full {@code --help} text: every option with its key, environment variable and default, and the
+     * precedence rule.
+     */
+    public static String usage()
+    {
+        return newCommandLine(new NodeDaemonCommand(Map.of())).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    /**
+     * Resolves the settings and runs the action given to {@link #run}.
+     *
+     * @return the action's exit code.
+     * @throws ConfigurationException if a setting is invalid.
      */
     public Integer call()
     {
+        resolve();
         return action.applyAsInt(this);
+    }
+
+    /**
+     * @return the merged configuration, with the source of every value.
+     */
+    public NodeConfiguration configuration()
+    {
+        return configuration;
     }
 
     /**
@@ -194,10 +251,102 @@ public final class NodeDaemonCommand implements Callable<Integer>
     }
 
     /**
+     * @return the UDP port of the Aeron data endpoint; 0 for any free port.
+     */
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * @return the directory in which the embedded Aeron media driver makes its directory.
+     */
+    public Path aeronDir()
+    {
+        return aeronDir;
+    }
+
+    /**
      * @return the node's name.
      */
     public String name()
     {
         return name;
+    }
+
+    private static CommandLine newCommandLine(final NodeDaemonCommand command)
+    {
+        final CommandLine commandLine = new CommandLine(command);
+        final CommandSpec spec = commandLine.getCommandSpec();
+        spec.addOption(OptionSpec.builder(NodeConfiguration.CONFIG_FLAG)
+            .paramLabel("FILE")
+            .type(String.class)
+            .description("Configuration file: Java properties, one key = value per line, keys as listed with " +
+                "each option below (deploy/node.example.conf has them all).", "env " + NodeConfiguration.CONFIG_ENV,
+                "default none")
+            .build());
+        for (final ConfigKey key : ConfigKey.values())
+        {
+            final OptionSpec.Builder option = OptionSpec.builder(key.flag())
+                .paramLabel(key.type().label().toUpperCase(Locale.ROOT))
+                .description(key.description(), "key " + key.key() + ", env " + key.env(),
+                    "default " + key.defaultText());
+            if (key.type() == ValueType.LIST)
+            {
+                option.type(List.class).auxiliaryTypes(String.class).splitRegex(",");
+            }
+            else
+            {
+                option.type(String.class);
+            }
+            spec.addOption(option.build());
+        }
+        spec.usageMessage()
+            .width(USAGE_WIDTH)
+            .footerHeading("%nPrecedence, lowest first:%n")
+            .footer(
+                "  " + NodeConfiguration.PRECEDENCE,
+                "Each setting takes the value of the highest layer that sets it: a flag wins over its environment " +
+                    "variable, which wins over the configuration file, which wins over the built-in default. " +
+                    "Sizes are bytes with an optional k, m or g suffix (powers of 1024). A bad value in any layer " +
+                    "stops the daemon at start-up with a message naming the key, the value and where it came from.%n");
+        command.commandLine = commandLine;
+        return commandLine;
+    }
+
+    private void resolve()
+    {
+        final CommandLine.ParseResult parsed = commandLine.getParseResult();
+        final Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+        for (final ConfigKey key : ConfigKey.values())
+        {
+            if (parsed.hasMatchedOption(key.flag()))
+            {
+                final Object value = parsed.matchedOptionValue(key.flag(), null);
+                flags.put(key, value instanceof List<?> list ?
+                    String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value));
+            }
+        }
+        final String configFile = parsed.hasMatchedOption(NodeConfiguration.CONFIG_FLAG) ?
+            parsed.matchedOptionValue(NodeConfiguration.CONFIG_FLAG, null) : null;
+
+        final NodeConfiguration config = NodeConfiguration.load(environment, configFile, flags);
+        name = config.nodeName();
+        host = config.host();
+        port = config.port();
+        discovery = config.discoveryAddresses();
+        discoveryPort = config.discoveryPort();
+        communicationPort = config.communicationPort();
+        ramBytes = config.ramCapacityBytes();
+        vvramBytes = config.vvramCapacityBytes();
+        vssdBytes = config.vssdCapacityBytes();
+        vvramDir = config.vvramDir();
+        vssdDir = config.vssdDir();
+        aeronDir = config.aeronDir();
+        highWatermark = config.highWatermark();
+        lowWatermark = config.lowWatermark();
+        maxBlockBytes = config.maxBlockBytes();
+        metricsPort = config.metricsPort();
+        configuration = config;
     }
 }

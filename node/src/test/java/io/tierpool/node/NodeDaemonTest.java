@@ -3,6 +3,7 @@
  */
 package io.tierpool.node;
 
+import io.tierpool.ConfigurationException;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.NodeUsage;
 import io.tierpool.transport.TierUsage;
@@ -11,7 +12,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ class NodeDaemonTest
     @Test
     void shouldParseFlagsWithSizeSuffixesAndRejectBadSizes()
     {
-        final NodeDaemonCommand settings = NodeDaemonCommand.parse(
+        final NodeDaemonCommand settings = NodeDaemonCommand.parse(Map.of(),
             "--name", "n7", "--ram", "64m", "--vvram", "0", "--vssd", "2g", "--port", "40999",
             "--discovery", "10.0.0.1:47500..47509,10.0.0.2:47500", "--high-watermark", "0.8", "--low-watermark", "0.5");
         assertEquals("n7", settings.name());
@@ -49,9 +49,10 @@ class NodeDaemonTest
         assertEquals(List.of("10.0.0.1:47500..47509", "10.0.0.2:47500"), settings.clusterContext().discoveryAddresses());
         assertEquals((64L << 20) + (2L << 30), settings.capacityBytes());
 
-        final CommandLine.ParameterException ex = assertThrows(CommandLine.ParameterException.class,
-            () -> NodeDaemonCommand.parse("--ram", "12Q"));
-        assertTrue(ex.getMessage().contains("12Q") && ex.getMessage().contains("suffix"), ex.getMessage());
+        final ConfigurationException ex = assertThrows(ConfigurationException.class,
+            () -> NodeDaemonCommand.parse(Map.of(), "--ram", "12Q"));
+        assertTrue(ex.getMessage().contains("12Q") && ex.getMessage().contains("suffix") &&
+            ex.getMessage().contains("tier.ram.capacity") && ex.getMessage().contains("--ram"), ex.getMessage());
     }
 
     @Test
@@ -76,7 +77,8 @@ class NodeDaemonTest
                 "--vssd", "16m",
                 "--vvram-dir", nodeDir.toString(),
                 "--vssd-dir", nodeDir.toString(),
-                "--aeron-dir", nodeDir.toString())));
+                "--aeron-dir", nodeDir.toString(),
+                "--metrics-port", "0")));
             TransportDriver driver = TransportDriver.launch(new TransportDriver.Context().baseDir(clientDir.toString()));
             BlockClient client = BlockClient.connect(new BlockClient.Context().aeron(driver.aeron())))
         {

@@ -54,7 +54,8 @@ final class NodeCluster implements AutoCloseable
                         "--vssd", nodeVssd,
                         "--vvram-dir", dir.toString(),
                         "--vssd-dir", dir.toString(),
-                        "--aeron-dir", dir.toString()))
+                        "--aeron-dir", dir.toString(),
+                        "--metrics-port", "0"))
                     .maxHeap("256m")));
             }
         }

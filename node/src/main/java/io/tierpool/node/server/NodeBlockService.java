@@ -22,6 +22,9 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Stores the blocks that remote clients place on this node in the node's own {@link BlockStore}, so that they
@@ -30,14 +33,119 @@ import java.util.List;
  * <p>
  * Called by the transport's block server on its agent thread, and by membership events when a client leaves
  * ({@link #freeClient(long)}); all methods synchronise on this service's block map.
+ * <p>
+ * Every request served is counted by {@link Op} and outcome ({@link #servedRequests()}): a request whose handler
+ * returns counts as ok, one whose handler throws (for example {@link ErrorCode#NOT_FOUND} or
+ * {@link ErrorCode#NO_SPACE}) as an error. Requests the transport refuses before they reach this service (an expired
+ * deadline, a damaged transfer) are not counted here. Each served request is also timed, from the start of its
+ * handler call to its end (a get from {@link #blockLength(long, long)} to the end of
+ * {@link #onGet(long, long, MutableDirectBuffer, int, int)}), and reported to the {@link RequestListener} if one is
+ * set. The counters can be read from any thread.
  */
 public final class NodeBlockService implements BlockRequestHandler
 {
     private static final long MISSING = 0;
+    private static final Op[] OPS = Op.values();
+
+    /**
+     * The kinds of remote request this service serves.
+     */
+    public enum Op
+    {
+        /** Store a block. */
+        PUT,
+
+        /** Read a block back. */
+        GET,
+
+        /** Free a block. */
+        FREE,
+
+        /** Report the node's capacity and usage per tier. */
+        USAGE;
+
+        private final String label = name().toLowerCase(Locale.ROOT);
+
+        /**
+         * @return the op in lower case, as metrics label it: {@code put}, {@code get}, {@code free} or {@code usage}.
+         */
+        public String label()
+        {
+            return label;
+        }
+    }
+
+    /**
+     * Told of every request served, on the thread that served it (the transport's agent thread): keep it quick and
+     * allocation free, and do not throw.
+     */
+    @FunctionalInterface
+    public interface RequestListener
+    {
+        /** A listener that ignores every request. */
+        RequestListener NONE = (op, ok, durationNs) -> {};
+
+        /**
+         * @param op         the request's kind.
+         * @param ok         true if the request succeeded, false if it was refused or failed.
+         * @param durationNs how long the service took to serve it, in nanoseconds.
+         */
+        void onRequest(Op op, boolean ok, long durationNs);
+    }
+
+    /**
+     * Counts of requests served since the service was created, by kind and outcome. A snapshot; the fields are read
+     * one after the other, so a request served meanwhile may show in some and not in others.
+     *
+     * @param putOk       blocks stored.
+     * @param putErrors   puts refused or failed (no space, bad input, a store error).
+     * @param getOk       blocks read back.
+     * @param getErrors   gets refused or failed (no such block, a store error).
+     * @param freeOk      blocks freed on request.
+     * @param freeErrors  frees refused (no such block).
+     * @param usageOk     usage reports sent.
+     * @param usageErrors usage reports that failed.
+     * @param reclaimedBlocks blocks freed because their client left or failed, not by a request.
+     */
+    public record ServedRequests(
+        long putOk,
+        long putErrors,
+        long getOk,
+        long getErrors,
+        long freeOk,
+        long freeErrors,
+        long usageOk,
+        long usageErrors,
+        long reclaimedBlocks)
+    {
+        /**
+         * @param op an op.
+         * @param ok true for the successful requests, false for the failed ones.
+         * @return how many requests of that kind ended that way.
+         */
+        public long count(final Op op, final boolean ok)
+        {
+            switch (op)
+            {
+                case PUT:
+                    return ok ? putOk : putErrors;
+                case GET:
+                    return ok ? getOk : getErrors;
+                case FREE:
+                    return ok ? freeOk : freeErrors;
+                default:
+                    return ok ? usageOk : usageErrors;
+            }
+        }
+    }
 
     private final String nodeName;
     private final BlockStore store;
     private final Long2ObjectHashMap<Long2LongHashMap> blocksByClient = new Long2ObjectHashMap<>();
+    private final AtomicLongArray requestCounts = new AtomicLongArray(OPS.length * 2);
+    private final AtomicLong reclaimedBlocks = new AtomicLong();
+    private volatile RequestListener requestListener = RequestListener.NONE;
+    private long getStartNs;
 
     /**
      * @param nodeName the node's name, used in error messages.
@@ -53,6 +161,21 @@ public final class NodeBlockService implements BlockRequestHandler
      * {@inheritDoc}
      */
     public void onPut(final long clientId, final long blockId, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
+        {
+            put(clientId, blockId, src, srcOffset, length);
+            ok = true;
+        }
+        finally
+        {
+            served(Op.PUT, ok, startNs);
+        }
+    }
+
+    private void put(final long clientId, final long blockId, final DirectBuffer src, final int srcOffset, final int length)
     {
         synchronized (blocksByClient)
         {
@@ -92,9 +215,25 @@ public final class NodeBlockService implements BlockRequestHandler
      */
     public int blockLength(final long clientId, final long blockId)
     {
-        synchronized (blocksByClient)
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
         {
-            return (int)store.sizeOf(localId(clientId, blockId));
+            final int length;
+            synchronized (blocksByClient)
+            {
+                length = (int)store.sizeOf(localId(clientId, blockId));
+            }
+            ok = true;
+            getStartNs = startNs;
+            return length;
+        }
+        finally
+        {
+            if (!ok)
+            {
+                served(Op.GET, false, startNs);
+            }
         }
     }
 
@@ -102,6 +241,21 @@ public final class NodeBlockService implements BlockRequestHandler
      * {@inheritDoc}
      */
     public void onGet(final long clientId, final long blockId, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        final long startNs = getStartNs;
+        boolean ok = false;
+        try
+        {
+            get(clientId, blockId, dst, dstOffset, length);
+            ok = true;
+        }
+        finally
+        {
+            served(Op.GET, ok, startNs);
+        }
+    }
+
+    private void get(final long clientId, final long blockId, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
         synchronized (blocksByClient)
         {
@@ -127,11 +281,26 @@ public final class NodeBlockService implements BlockRequestHandler
      */
     public void onFree(final long clientId, final long blockId)
     {
-        synchronized (blocksByClient)
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
         {
-            final long localId = localId(clientId, blockId);
-            blocksByClient.get(clientId).remove(blockId);
-            store.free(localId);
+            synchronized (blocksByClient)
+            {
+                final long localId = localId(clientId, blockId);
+                final Long2LongHashMap blocks = blocksByClient.get(clientId);
+                blocks.remove(blockId);
+                if (blocks.isEmpty())
+                {
+                    blocksByClient.remove(clientId);
+                }
+                store.free(localId);
+            }
+            ok = true;
+        }
+        finally
+        {
+            served(Op.FREE, ok, startNs);
         }
     }
 
@@ -159,6 +328,7 @@ public final class NodeBlockService implements BlockRequestHandler
                 {
                     store.free(values.nextValue());
                     freed++;
+                    reclaimedBlocks.incrementAndGet();
                 }
                 catch (final BlockFreedException ignore)
                 {
@@ -186,17 +356,110 @@ public final class NodeBlockService implements BlockRequestHandler
     }
 
     /**
+     * @return how many remote clients hold at least one block on this node now.
+     */
+    public int remoteClientCount()
+    {
+        synchronized (blocksByClient)
+        {
+            int count = 0;
+            for (final Long2LongHashMap blocks : blocksByClient.values())
+            {
+                if (!blocks.isEmpty())
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    /**
      * {@inheritDoc}
      */
     public NodeUsage usage()
     {
-        final StoreStats stats = store.stats();
-        final List<TierUsage> tiers = new ArrayList<>(stats.tiers().size());
-        for (final TierStats tier : stats.tiers())
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
         {
-            tiers.add(new TierUsage(tier.name(), tier.capacityBytes(), tier.usedBytes(), tier.blockCount()));
+            final StoreStats stats = store.stats();
+            final List<TierUsage> tiers = new ArrayList<>(stats.tiers().size());
+            for (final TierStats tier : stats.tiers())
+            {
+                tiers.add(new TierUsage(tier.name(), tier.capacityBytes(), tier.usedBytes(), tier.blockCount()));
+            }
+            ok = true;
+            return new NodeUsage(nodeName, tiers);
         }
-        return new NodeUsage(nodeName, tiers);
+        finally
+        {
+            served(Op.USAGE, ok, startNs);
+        }
+    }
+
+    /**
+     * @param op an op.
+     * @param ok true for the successful requests, false for the failed ones.
+     * @return how many requests of that kind ended that way since the service was created. Any thread.
+     */
+    public long servedRequests(final Op op, final boolean ok)
+    {
+        return requestCounts.get(counterIndex(op, ok));
+    }
+
+    /**
+     * @return the served-request counters now. Any thread.
+     */
+    public ServedRequests servedRequests()
+    {
+        return new ServedRequests(
+            servedRequests(Op.PUT, true),
+            servedRequests(Op.PUT, false),
+            servedRequests(Op.GET, true),
+            servedRequests(Op.GET, false),
+            servedRequests(Op.FREE, true),
+            servedRequests(Op.FREE, false),
+            servedRequests(Op.USAGE, true),
+            servedRequests(Op.USAGE, false),
+            reclaimedBlocks.get());
+    }
+
+    /**
+     * @return blocks freed by {@link #freeClient(long)} since the service was created. Any thread.
+     */
+    public long reclaimedBlocks()
+    {
+        return reclaimedBlocks.get();
+    }
+
+    /**
+     * @param listener told of every request served, with its duration; null for none. Replaces the previous one.
+     * @return this, for chaining.
+     */
+    public NodeBlockService requestListener(final RequestListener listener)
+    {
+        this.requestListener = null == listener ? RequestListener.NONE : listener;
+        return this;
+    }
+
+    /**
+     * @return the listener told of every request served; {@link RequestListener#NONE} when none was set.
+     */
+    public RequestListener requestListener()
+    {
+        return requestListener;
+    }
+
+    private void served(final Op op, final boolean ok, final long startNs)
+    {
+        requestCounts.incrementAndGet(counterIndex(op, ok));
+        requestListener.onRequest(op, ok, System.nanoTime() - startNs);
+    }
+
+    private static int counterIndex(final Op op, final boolean ok)
+    {
+        return op.ordinal() * 2 + (ok ? 0 : 1);
     }
 
     private long localId(final long clientId, final long blockId)

@@ -78,7 +78,8 @@ public final class DemoCluster implements AutoCloseable
                         "--vssd", Long.toString(vssdBytes),
                         "--vvram-dir", workspace.tmpfsDir(name).toString(),
                         "--vssd-dir", workspace.diskDir(name).toString(),
-                        "--aeron-dir", workspace.tmpfsDir(name).toString()))
+                        "--aeron-dir", workspace.tmpfsDir(name).toString(),
+                        "--metrics-port", "0"))
                     .maxHeap(maxHeap));
                 if (!cluster.add(node))
                 {

@@ -1,0 +1,271 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.metrics;
+
+import io.tierpool.ConfigurationException;
+import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreStats;
+import io.tierpool.node.server.NodeBlockService;
+import io.tierpool.node.tier.TierStats;
+import io.tierpool.transport.BlockRequestException;
+import io.tierpool.transport.ErrorCode;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.tierpool.node.metrics.MetricsTestSupport.KIB;
+import static io.tierpool.node.metrics.MetricsTestSupport.MIB;
+import static io.tierpool.node.metrics.MetricsTestSupport.Scrape;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The meters over a real store and block service (called directly, as the transport's server would), read back
+ * through the Prometheus exposition.
+ */
+class NodeMetricsTest
+{
+    /** The metric names the README must document and the node must expose. */
+    static final List<String> REQUIRED = List.of(
+        "tierpool_tier_capacity_bytes",
+        "tierpool_tier_used_bytes",
+        "tierpool_tier_blocks",
+        "tierpool_tier_pressure_level",
+        "tierpool_tier_demoted_blocks_total",
+        "tierpool_tier_promoted_blocks_total",
+        "tierpool_remote_requests_total",
+        "tierpool_remote_request_seconds",
+        "tierpool_remote_clients",
+        "tierpool_remote_blocks",
+        "tierpool_errors_total",
+        "tierpool_checksum_failures_total",
+        "tierpool_cluster_nodes");
+
+    private static final long CLIENT = 0x5EED;
+    private static final int BLOCK_LENGTH = 300 * KIB;
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong serverErrors = new AtomicLong();
+    private BlockStore store;
+    private NodeBlockService service;
+    private NodeMetrics metrics;
+
+    @BeforeEach
+    void setUp()
+    {
+        store = new BlockStore(MetricsTestSupport.storeContext(dir, MIB, MIB, 4 * MIB));
+        service = new NodeBlockService("metrics-node", store);
+        metrics = new NodeMetrics(new NodeMetrics.Context()
+            .nodeName("metrics-node")
+            .endpoint("127.0.0.1:40620")
+            .store(store)
+            .service(service)
+            .clusterNodes(() -> 3)
+            .errorSource("server", serverErrors::get));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        CloseHelper.closeAll(metrics, store);
+        assertEquals(0, MetricsTestSupport.countEntries(dir), "files left under " + dir);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldExposeEveryDocumentedMetricName() throws Exception
+    {
+        final Scrape scrape = Scrape.parse(metrics.scrape());
+        final List<String> documented = MetricsTestSupport.documentedMetricNames();
+        assertTrue(documented.containsAll(REQUIRED), "README documents " + documented);
+
+        for (final String name : documented)
+        {
+            assertTrue(scrape.sampleNames().contains(name) || scrape.types().containsKey(name),
+                name + " is documented but not exposed; exposed: " + scrape.types().keySet());
+        }
+        assertEquals("histogram", scrape.types().get("tierpool_remote_request_seconds"));
+        assertEquals("counter", scrape.types().get("tierpool_remote_requests_total"));
+        assertTrue(scrape.sampleNames().contains("jvm_memory_used_bytes"), "JVM meters");
+        for (final MetricsTestSupport.Sample sample : scrape.samples())
+        {
+            assertEquals("metrics-node", sample.labels().get(NodeMetrics.TAG_NODE), "node label of " + sample);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCountServedRequestsAndFollowTierUsage()
+    {
+        Scrape scrape = Scrape.parse(metrics.scrape());
+        assertEquals(0, scrape.sum("tierpool_tier_used_bytes"));
+        assertEquals(MIB, scrape.value("tierpool_tier_capacity_bytes", "tier", "RAM"));
+        assertEquals(4 * MIB, scrape.value("tierpool_tier_capacity_bytes", "tier", "VSSD"));
+        assertEquals(3, scrape.value("tierpool_cluster_nodes"));
+
+        final byte[][] blocks = new byte[5][];
+        final SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < blocks.length; i++)
+        {
+            blocks[i] = new byte[BLOCK_LENGTH];
+            random.nextBytes(blocks[i]);
+            service.onPut(CLIENT, i + 1, new UnsafeBuffer(blocks[i]), 0, BLOCK_LENGTH);
+        }
+
+        scrape = Scrape.parse(metrics.scrape());
+        final StoreStats stats = store.stats();
+        assertEquals(5, scrape.value("tierpool_remote_requests_total", "op", "put", "outcome", "ok"));
+        assertEquals(0, scrape.value("tierpool_remote_requests_total", "op", "put", "outcome", "error"));
+        assertEquals(5, scrape.value("tierpool_remote_request_seconds_count", "op", "put"));
+        assertEquals(5, scrape.value("tierpool_remote_request_seconds_bucket", "op", "put", "le", "+Inf"));
+        assertTrue(scrape.value("tierpool_remote_request_seconds_sum", "op", "put") > 0);
+        assertEquals(5, scrape.sum("tierpool_tier_blocks"));
+        assertTrue(scrape.sum("tierpool_tier_used_bytes") >= 5.0 * BLOCK_LENGTH, "used bytes cover the blocks");
+        assertEquals(5, scrape.value("tierpool_remote_blocks"));
+        assertEquals(1, scrape.value("tierpool_remote_clients"));
+        assertEquals(5, scrape.value("tierpool_allocations_total"));
+        for (final TierStats tier : stats.tiers())
+        {
+            assertEquals(tier.usedBytes(), scrape.value("tierpool_tier_used_bytes", "tier", tier.name()));
+            assertEquals(tier.demotedBlocks(), scrape.value("tierpool_tier_demoted_blocks_total", "tier", tier.name()));
+            assertEquals(PressureLevel.of(tier, 0.75, 0.90).level(),
+                scrape.value("tierpool_tier_pressure_level", "tier", tier.name()));
+        }
+        assertTrue(scrape.value("tierpool_tier_demoted_blocks_total", "tier", "RAM") >= 2,
+            "five 300 KiB blocks do not fit a 1 MiB RAM tier: some were demoted");
+
+        final UnsafeBuffer copy = new UnsafeBuffer(new byte[BLOCK_LENGTH]);
+        assertEquals(BLOCK_LENGTH, service.blockLength(CLIENT, 1));
+        service.onGet(CLIENT, 1, copy, 0, BLOCK_LENGTH);
+        assertArrayEquals(blocks[0], copy.byteArray());
+        final BlockRequestException missing = assertThrows(BlockRequestException.class,
+            () -> service.blockLength(CLIENT, 99));
+        assertEquals(ErrorCode.NOT_FOUND, missing.code());
+        assertThrows(BlockRequestException.class, () -> service.onFree(CLIENT, 99));
+        service.usage();
+        serverErrors.set(2);
+
+        scrape = Scrape.parse(metrics.scrape());
+        assertEquals(1, scrape.value("tierpool_remote_requests_total", "op", "get", "outcome", "ok"));
+        assertEquals(1, scrape.value("tierpool_remote_requests_total", "op", "get", "outcome", "error"));
+        assertEquals(1, scrape.value("tierpool_remote_requests_total", "op", "free", "outcome", "error"));
+        assertEquals(1, scrape.value("tierpool_remote_requests_total", "op", "usage", "outcome", "ok"));
+        assertEquals(2, scrape.value("tierpool_remote_request_seconds_count", "op", "get"));
+        assertEquals(2, scrape.value("tierpool_errors_total", "source", "server"));
+        assertEquals(0, scrape.value("tierpool_errors_total", "source", "mover"));
+        assertEquals(store.stats().promotions(), scrape.sum("tierpool_tier_promoted_blocks_total"));
+        assertTrue(scrape.sum("tierpool_tier_promoted_blocks_total") >= 1,
+            "block 1, the coldest, was demoted and reading it brought it back to RAM");
+
+        for (int i = 0; i < blocks.length; i++)
+        {
+            service.onFree(CLIENT, i + 1);
+        }
+        scrape = Scrape.parse(metrics.scrape());
+        assertEquals(0, scrape.sum("tierpool_tier_used_bytes"), "used returns to 0 after every block is freed");
+        assertEquals(0, scrape.sum("tierpool_tier_blocks"));
+        assertEquals(0, scrape.value("tierpool_remote_clients"));
+        assertEquals(0, scrape.value("tierpool_remote_blocks"));
+        assertEquals(5, scrape.value("tierpool_remote_requests_total", "op", "free", "outcome", "ok"));
+        assertEquals(5, scrape.value("tierpool_allocations_total"), "counters never go down");
+        assertEquals(5, scrape.value("tierpool_frees_total"));
+        assertEquals(5, scrape.value("tierpool_remote_requests_total", "op", "put", "outcome", "ok"));
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldReportTheSameNumbersAsJsonAndReadThemBack()
+    {
+        final byte[] data = new byte[100 * KIB];
+        service.onPut(CLIENT, 1, new UnsafeBuffer(data), 0, data.length);
+        service.onPut(CLIENT + 1, 1, new UnsafeBuffer(data), 0, data.length);
+
+        final Scrape scrape = Scrape.parse(metrics.scrape());
+        final NodeStatsReport report = metrics.report();
+        assertEquals("metrics-node", report.node());
+        assertEquals("127.0.0.1:40620", report.endpoint());
+        assertEquals(3, report.clusterNodes());
+        assertEquals(2, report.remoteClients());
+        assertEquals(2, report.remoteBlocks());
+        assertEquals(2, report.requests().putOk());
+        assertEquals(2, report.requests().count(NodeBlockService.Op.PUT, true));
+        assertEquals(List.of("mover", "server"), List.copyOf(report.errors().keySet()));
+        assertEquals(store.stats().tiers(), report.tiers());
+        for (final TierStats tier : report.tiers())
+        {
+            assertEquals(tier.usedBytes(), scrape.value("tierpool_tier_used_bytes", "tier", tier.name()));
+            assertEquals(tier.capacityBytes(), scrape.value("tierpool_tier_capacity_bytes", "tier", tier.name()));
+            assertEquals(report.pressure().get(tier.name()).level(),
+                scrape.value("tierpool_tier_pressure_level", "tier", tier.name()));
+        }
+
+        final String json = report.toJson();
+        assertTrue(json.contains("\"usedBytes\""), json);
+        assertEquals(report, NodeStatsReport.fromJson(json));
+        assertThrows(IllegalArgumentException.class, () -> NodeStatsReport.fromJson("{ not json"));
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCountBlocksReclaimedFromAClientThatLeft()
+    {
+        final byte[] data = new byte[10 * KIB];
+        service.onPut(CLIENT, 1, new UnsafeBuffer(data), 0, data.length);
+        service.onPut(CLIENT, 2, new UnsafeBuffer(data), 0, data.length);
+        assertEquals(2, service.freeClient(CLIENT));
+
+        final Scrape scrape = Scrape.parse(metrics.scrape());
+        assertEquals(2, scrape.value("tierpool_remote_reclaimed_blocks_total"));
+        assertEquals(0, scrape.value("tierpool_remote_clients"));
+        assertEquals(0, scrape.sum("tierpool_tier_used_bytes"));
+        assertEquals(2, metrics.report().requests().reclaimedBlocks());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldStopTimingRequestsWhenClosed()
+    {
+        assertFalse(metrics.isClosed());
+        metrics.close();
+        metrics.close();
+        assertTrue(metrics.isClosed());
+        assertSame(NodeBlockService.RequestListener.NONE, service.requestListener());
+
+        final byte[] data = new byte[KIB];
+        service.onPut(CLIENT, 1, new UnsafeBuffer(data), 0, data.length);
+        assertEquals(1, service.servedRequests(NodeBlockService.Op.PUT, true), "the service still counts");
+    }
+
+    @Test
+    void shouldRejectIncompleteOrBadSettings()
+    {
+        final ConfigurationException noName = assertThrows(ConfigurationException.class,
+            () -> new NodeMetrics(new NodeMetrics.Context().store(store).service(service).clusterNodes(() -> 1)));
+        assertTrue(noName.getMessage().contains("nodeName"), noName.getMessage());
+
+        final ConfigurationException badSource = assertThrows(ConfigurationException.class,
+            () -> new NodeMetrics(new NodeMetrics.Context().nodeName("n").store(store).service(service)
+                .clusterNodes(() -> 1).errorSource("Bad Source", () -> 0)));
+        assertTrue(badSource.getMessage().contains("'Bad Source'"), badSource.getMessage());
+
+        final ConfigurationException noCluster = assertThrows(ConfigurationException.class,
+            () -> new NodeMetrics(new NodeMetrics.Context().nodeName("n").store(store).service(service)));
+        assertTrue(noCluster.getMessage().contains("clusterNodes"), noCluster.getMessage());
+    }
+}
