@@ -6,6 +6,7 @@ package io.tierpool.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tierpool.client.far.RemoteTier;
 import io.tierpool.node.engine.StoreStats;
 import io.tierpool.node.tier.TierStats;
 
@@ -27,6 +28,16 @@ import java.util.List;
  * @param remotePuts   blocks sent to remote nodes.
  * @param remoteGets   blocks fetched from remote nodes.
  * @param remoteFrees  blocks freed on remote nodes.
+ * @param replicas     copies kept of each block in far memory (see {@link TierPool.Context#replicas(int)}); 0 for a
+ *                     local-only pool.
+ * @param underReplicatedBlocks remote blocks with fewer than {@code replicas} copies now but at least one.
+ * @param reReplicatedBlocks    remote blocks brought back to {@code replicas} copies in the background since open.
+ * @param lostBlocks   remote blocks whose last copy was on a node that left, since open (each raises
+ *                     {@link BlockLostException} on access until freed).
+ * @param remoteFailovers reads (and re-replication fetches) that moved on to another copy because the node asked
+ *                     failed: timeout, unreachable, error answer or checksum mismatch.
+ * @param checksumRetries copies that arrived with a CRC32C mismatch and were fetched again from another copy.
+ * @param replicaRepairErrors unexpected errors in the background re-replication agent (it keeps running).
  */
 public record PoolStats(
     long blocks,
@@ -40,11 +51,18 @@ public record PoolStats(
     List<RemoteNodeStats> remoteNodes,
     long remotePuts,
     long remoteGets,
-    long remoteFrees)
+    long remoteFrees,
+    int replicas,
+    long underReplicatedBlocks,
+    long reReplicatedBlocks,
+    long lostBlocks,
+    long remoteFailovers,
+    long checksumRetries,
+    long replicaRepairErrors)
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    static PoolStats of(final StoreStats store, final List<RemoteNodeStats> remoteNodes, final long puts, final long gets, final long frees)
+    static PoolStats of(final StoreStats store)
     {
         return new PoolStats(
             store.blocks(),
@@ -55,10 +73,32 @@ public record PoolStats(
             store.promotions(),
             store.checksumFailures(),
             List.copyOf(store.tiers()),
-            List.copyOf(remoteNodes),
-            puts,
-            gets,
-            frees);
+            List.of(),
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    static PoolStats of(final StoreStats store, final RemoteTier remote)
+    {
+        return new PoolStats(
+            store.blocks(),
+            store.logicalBytes(),
+            store.allocations(),
+            store.frees(),
+            store.demotions(),
+            store.promotions(),
+            store.checksumFailures(),
+            List.copyOf(store.tiers()),
+            List.copyOf(remote.nodeStats()),
+            remote.puts(),
+            remote.gets(),
+            remote.frees(),
+            remote.replicas(),
+            remote.underReplicatedBlocks(),
+            remote.reReplicatedBlocks(),
+            remote.lostBlocks(),
+            remote.failovers(),
+            remote.checksumRetries(),
+            remote.repairErrors());
     }
 
     /**

@@ -10,11 +10,15 @@ package io.tierpool.client;
  * @param endpoint      its Aeron data endpoint, {@code host:port}.
  * @param live          whether discovery still lists the node.
  * @param capacityBytes the capacity the node advertised when it joined, in bytes.
- * @param blocks        blocks this client has placed on the node now.
- * @param bytes         bytes this client has placed on the node now.
- * @param puts          blocks sent to the node since the pool opened.
- * @param gets          blocks fetched from the node since the pool opened.
- * @param frees         blocks freed on the node since the pool opened.
+ * @param blocks        copies of blocks this client holds on the node now, every replica counted on the node that
+ *                      holds it; 0 once the node has left (its copies are gone).
+ * @param bytes         bytes of those copies.
+ * @param puts          copies sent to the node since the pool opened (placements and re-replication).
+ * @param gets          copies fetched from the node since the pool opened (reads and re-replication).
+ * @param frees         copies freed on the node since the pool opened.
+ * @param failures      requests to the node that timed out, could not reach it or were answered with an error
+ *                      other than "no space"; each made the client fail over to another node.
+ * @param refusedNoSpace puts the node refused because it was full; the block went to the next node.
  */
 public record RemoteNodeStats(
     String nodeName,
@@ -25,6 +29,8 @@ public record RemoteNodeStats(
     long bytes,
     long puts,
     long gets,
-    long frees)
+    long frees,
+    long failures,
+    long refusedNoSpace)
 {
 }

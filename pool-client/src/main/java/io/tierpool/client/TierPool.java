@@ -37,7 +37,9 @@ import java.util.List;
  * Without discovery addresses the pool is local only: RAM, VVRAM and VSSD, and allocation fails with
  * {@link io.tierpool.node.OutOfTierMemoryException} when they are all full. With them, the pool joins the cluster
  * as an Apache Ignite client node, follows node daemons as they join and leave, and adds a far-memory tier
- * ({@link RemoteTier}) below its local ones.
+ * ({@link RemoteTier}) below its local ones. Far memory keeps {@link Context#replicas(int)} copies of each block on
+ * different nodes (by default 2 when two or more node daemons are live at open), fails reads over to another copy
+ * and re-replicates in the background when a node dies; see {@code docs/RELIABILITY.md}.
  * <p>
  * <b>Threads.</b> Thread-safe. <b>Resources.</b> The pool owns its off-heap memory, its files (removed on close),
  * a mover thread, an embedded Aeron media driver and an Ignite client node; {@link #close()} releases all of them
@@ -95,12 +97,12 @@ public final class TierPool implements AutoCloseable
             {
                 driver = TransportDriver.launch(ctx.transportContext);
                 client = BlockClient.connect(ctx.clientContext.aeron(driver.aeron()));
-                remoteTier = new RemoteTier(client, List.of());
+                remoteTier = new RemoteTier(client, ctx.replicas);
                 cluster = ClusterView.connect(ctx.clusterContext, ctx.clientContext.clientId());
                 cluster.addListener(remoteTier);
                 final List<NodeInfo> nodes = ctx.awaitNodes > 0 ?
                     cluster.awaitNodes(ctx.awaitNodes, ctx.awaitNodesTimeoutMs) : cluster.liveNodes();
-                nodes.forEach(remoteTier::onNodeJoined);
+                remoteTier.start(nodes);
                 ctx.storeContext.extraTiers(List.<Tier>of(remoteTier));
             }
             store = new BlockStore(ctx.storeContext);
@@ -153,12 +155,7 @@ public final class TierPool implements AutoCloseable
      */
     public PoolStats stats()
     {
-        if (remoteTier == null)
-        {
-            return PoolStats.of(store.stats(), List.of(), 0, 0, 0);
-        }
-        return PoolStats.of(
-            store.stats(), remoteTier.nodeStats(), remoteTier.puts(), remoteTier.gets(), remoteTier.frees());
+        return remoteTier == null ? PoolStats.of(store.stats()) : PoolStats.of(store.stats(), remoteTier);
     }
 
     /**
@@ -241,6 +238,7 @@ public final class TierPool implements AutoCloseable
         private List<String> discoveryAddresses = List.of();
         private int awaitNodes;
         private long awaitNodesTimeoutMs = 30_000;
+        private int replicas = RemoteTier.AUTO_REPLICAS;
 
         /**
          * Creates a context with the defaults of each part.
@@ -259,6 +257,12 @@ public final class TierPool implements AutoCloseable
             {
                 throw new ConfigurationException("awaitNodes=" + awaitNodes + " needs discoveryAddresses: set " +
                     "them to the node daemons' discovery endpoints, e.g. 127.0.0.1:47500..47509");
+            }
+            if (replicas < RemoteTier.AUTO_REPLICAS || replicas > RemoteTier.MAX_REPLICAS)
+            {
+                throw new ConfigurationException("replicas=" + replicas + " must be from 1 to " +
+                    RemoteTier.MAX_REPLICAS + ", or " + RemoteTier.AUTO_REPLICAS +
+                    " for the default (2 when two or more node daemons are live at open, else 1)");
             }
             if (awaitNodesTimeoutMs <= 0)
             {
@@ -424,6 +428,34 @@ public final class TierPool implements AutoCloseable
         {
             this.awaitNodesTimeoutMs = timeoutMs;
             return this;
+        }
+
+        /**
+         * Copies kept of each block in far memory, each on a different node daemon. With 2 or more, a node that
+         * crashes or leaves loses no block: reads fail over to another copy and the pool re-replicates the blocks
+         * that lost a copy in the background. With 1, a block whose node is gone raises {@link BlockLostException}
+         * on access. When fewer nodes are live (or willing) than the count, a block gets as many copies as there
+         * are nodes and counts as under-replicated ({@link PoolStats#underReplicatedBlocks()}) until nodes join.
+         * Each copy takes the block's size on its node. Ignored by a local-only pool.
+         *
+         * @param replicas copies of each remote block, 1..{@link RemoteTier#MAX_REPLICAS}; or
+         *                 {@link RemoteTier#AUTO_REPLICAS} (0, the default) for 2 when two or more node daemons are
+         *                 live when the pool opens (after {@link #awaitNodes(int)}), else 1.
+         * @return this for a fluent API.
+         */
+        public Context replicas(final int replicas)
+        {
+            this.replicas = replicas;
+            return this;
+        }
+
+        /**
+         * @return the replica count asked for; {@link RemoteTier#AUTO_REPLICAS} for the default. The count in use
+         * is in {@link PoolStats#replicas()}.
+         */
+        public int replicas()
+        {
+            return replicas;
         }
 
         /**

@@ -53,6 +53,7 @@ class NodeFailureTest
     {
         try (NodeCluster cluster = new NodeCluster(2, 40530, 48000, "2m", "0", "4m");
             TierPool pool = TierPool.open(cluster.clientContext(0)
+                .replicas(1)
                 .ramCapacityBytes(256 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(256 * 1024)))
         {
             final SplittableRandom random = new SplittableRandom(11);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -73,6 +74,16 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--nodes", paramLabel = "COUNT", description = "Node daemons to start, 0.." +
         DemoPorts.MAX_NODES + "; 0 runs local only (default: ${DEFAULT-VALUE}).")
     private int nodes = Demo.Context.NODES_DEFAULT;
+
+    @Option(names = "--discovery", split = ",", paramLabel = "ADDRESSES", description = "Join a running " +
+        "cluster at these Ignite discovery addresses (host:port or host:port..port, comma separated) instead of " +
+        "starting node daemons; --nodes is then how many of its nodes to wait for, and the --node-* sizes do not " +
+        "apply (default: start node daemons).")
+    private List<String> discovery = List.of();
+
+    @Option(names = "--host", paramLabel = "HOST", description = "This client's address, which the nodes " +
+        "connect back to (default: ${DEFAULT-VALUE}; in a container, its host name).")
+    private String host = "127.0.0.1";
 
     @Option(names = "--node-ram", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "64m",
         description = "Each node's RAM tier (default: ${DEFAULT-VALUE}).")
@@ -143,6 +154,8 @@ public final class DemoCommand implements Callable<Integer>
             .vvramBytes(vvram)
             .vssdBytes(vssd)
             .nodes(nodes)
+            .discoveryAddresses(discovery)
+            .host(host)
             .nodeRamBytes(nodeRam)
             .nodeVvramBytes(nodeVvram)
             .nodeVssdBytes(nodeVssd)

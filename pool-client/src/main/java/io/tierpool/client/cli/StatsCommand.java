@@ -16,7 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -39,8 +39,13 @@ public final class StatsCommand implements Callable<Integer>
         description = "The node daemon's Aeron data endpoint, e.g. 127.0.0.1:40501.")
     private String node;
 
-    @Option(names = "--json", description = "Print the usage as JSON.")
+    @Option(names = "--json", description = "Print the usage as JSON: nodeName and tiers (tier, " +
+        "capacityBytes, usedBytes, blockCount).")
     private boolean json;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "This client's " +
+        "address, where the node sends its answer (default ${DEFAULT-VALUE}; in a container, its host name).")
+    private String host;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     private boolean verbose;
@@ -54,21 +59,24 @@ public final class StatsCommand implements Callable<Integer>
     public Integer call()
     {
         checkEndpoint();
-        final PrintStream out = System.out;
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
         final NodeUsage usage;
         try (TransportDriver driver = TransportDriver.launch(new TransportDriver.Context());
-            BlockClient client = BlockClient.connect(new BlockClient.Context().aeron(driver.aeron())))
+            BlockClient client = BlockClient.connect(new BlockClient.Context()
+                .aeron(driver.aeron())
+                .responseEndpoint(host + ":0")))
         {
             usage = client.usage(node);
         }
         catch (final TierPoolException ex)
         {
-            System.err.println("tierpool stats: error: node " + node + " did not answer: " +
-                DemoCommand.describe(ex));
+            err.println("tierpool stats: error: node " + node + " did not answer: " + DemoCommand.describe(ex));
             if (verbose)
             {
-                ex.printStackTrace(System.err);
+                ex.printStackTrace(err);
             }
+            err.flush();
             return TierPoolCli.EXIT_ERROR;
         }
 
@@ -80,7 +88,8 @@ public final class StatsCommand implements Callable<Integer>
             }
             catch (final JsonProcessingException ex)
             {
-                System.err.println("tierpool stats: error: cannot write JSON: " + ex.getMessage());
+                err.println("tierpool stats: error: cannot write JSON: " + ex.getMessage());
+                err.flush();
                 return TierPoolCli.EXIT_ERROR;
             }
         }

@@ -26,7 +26,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@code tierpool demo} job: start node daemons as child JVMs on loopback, open a {@link TierPool} whose
+ * The {@code tierpool demo} job: start node daemons as child JVMs on loopback (or join a running cluster, see
+ * {@link Context#discoveryAddresses(List)}), open a {@link TierPool} whose
  * local tiers hold only part of the data (a third with the defaults), fill two random {@code n x n} float
  * matrices tile by tile, multiply them out of core ({@link OutOfCoreGemm}), check the product
  * ({@link Freivalds}), and describe what the pool did ({@link DemoReport}).
@@ -98,12 +99,18 @@ public final class Demo implements AutoCloseable
             n, tile, DemoReport.formatBytes(ctx.dataBytes()), 3 * ctx.tilesPerMatrix(),
             DemoReport.formatBytes(tileBytes), DemoReport.formatBytes(ctx.localCapacityBytes()),
             100.0 * ctx.localCapacityBytes() / ctx.dataBytes(), ctx.nodes(),
-            DemoReport.formatBytes(ctx.nodeCapacityBytes()));
+            ctx.discoveryAddresses().isEmpty() ? DemoReport.formatBytes(ctx.nodeCapacityBytes()) : "their own tiers");
 
         long phaseStartNs = clock.nanoTime();
         workspace = register(DemoWorkspace.create(ctx.workDir(), ctx.vvramDir()), true);
         final DemoPorts ports = new DemoPorts(ctx.basePort(), ctx.nodes());
-        if (ctx.nodes() > 0)
+        final boolean existingCluster = !ctx.discoveryAddresses().isEmpty();
+        if (existingCluster)
+        {
+            status.printf("tierpool demo: joining the running cluster at %s (waiting for %d node(s))%n",
+                String.join(",", ctx.discoveryAddresses()), ctx.nodes());
+        }
+        else if (ctx.nodes() > 0)
         {
             status.printf("tierpool demo: starting %d node daemon(s) on ports %d..%d%n",
                 ctx.nodes(), ports.base(), ports.base() + DemoPorts.RANGE - 1);
@@ -121,12 +128,13 @@ public final class Demo implements AutoCloseable
             .maxBlockBytes(tileBytes);
         if (ctx.nodes() > 0)
         {
-            poolCtx.discoveryAddresses(List.of(ports.discoveryAddress()))
+            poolCtx.discoveryAddresses(existingCluster ? ctx.discoveryAddresses() : List.of(ports.discoveryAddress()))
                 .discoveryPort(ports.clientDiscoveryPort())
                 .communicationPort(ports.clientCommunicationPort())
                 .awaitNodes(ctx.nodes());
             poolCtx.transportContext().baseDir(workspace.tmpfsDir("client").toString());
-            poolCtx.clusterContext().workDirectory(workspace.diskDir("client"));
+            poolCtx.clusterContext().workDirectory(workspace.diskDir("client")).localAddress(ctx.host());
+            poolCtx.clientContext().responseEndpoint(ctx.host() + ":0");
         }
         final TierPool pool = register(TierPool.open(poolCtx), false);
         phaseStartNs = endPhase("open pool", phaseStartNs);
@@ -337,6 +345,8 @@ public final class Demo implements AutoCloseable
         private int verifyVectors = Freivalds.DEFAULT_VECTORS;
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
         private Path vvramDir;
+        private List<String> discoveryAddresses = List.of();
+        private String host = "127.0.0.1";
         private ProgressBar.Mode progressMode = ProgressBar.Mode.LINES;
         private PrintStream progressOut = System.err;
         private PrintStream status = System.err;
@@ -402,13 +412,25 @@ public final class Demo implements AutoCloseable
                     tileBytes + " bytes (--tile=" + tile + "); every access brings a tile into RAM: give RAM at " +
                     "least " + 2 * tileBytes * threads + " bytes or use a smaller tile");
             }
-            if (nodes > 0 && nodeRamBytes < tileBytes)
+            if (!discoveryAddresses.isEmpty() && nodes < 1)
+            {
+                throw new ConfigurationException("--nodes=" + nodes + " with --discovery=" +
+                    String.join(",", discoveryAddresses) + " must be 1 or more: the demo waits for that many of " +
+                    "the running cluster's nodes");
+            }
+            if (null == host || host.isBlank() || "0.0.0.0".equals(host.trim()))
+            {
+                throw new ConfigurationException("--host=" + host + " must be an address of this machine that the " +
+                    "nodes can reach, e.g. 127.0.0.1 or the container's host name");
+            }
+            final boolean startsNodes = discoveryAddresses.isEmpty();
+            if (startsNodes && nodes > 0 && nodeRamBytes < tileBytes)
             {
                 throw new ConfigurationException("--node-ram=" + nodeRamBytes + " bytes holds less than one tile of " +
                     tileBytes + " bytes (--tile=" + tile + "); give nodes more RAM or use a smaller tile");
             }
             final long capacity = localCapacityBytes() + nodes * nodeCapacityBytes();
-            if (capacity < dataBytes())
+            if (startsNodes && capacity < dataBytes())
             {
                 throw new ConfigurationException("the job needs " + dataBytes() + " bytes (3 matrices of n=" + n +
                     ") but the local tiers (--ram + --vvram + --vssd) and " + nodes + " node(s) (--node-ram + " +
@@ -775,6 +797,47 @@ public final class Demo implements AutoCloseable
         public Path vvramDir()
         {
             return vvramDir;
+        }
+
+        /**
+         * @param addresses Ignite discovery addresses of a running cluster ({@code host:port} or
+         *                  {@code host:port..port}); when given, the demo starts no node daemons, joins that
+         *                  cluster and waits for {@link #nodes(int)} of its nodes, whose tier sizes are theirs (the
+         *                  {@code --node-*} settings do not apply). Empty (the default) starts node daemons on
+         *                  loopback.
+         * @return this.
+         */
+        public Context discoveryAddresses(final List<String> addresses)
+        {
+            this.discoveryAddresses = List.copyOf(addresses);
+            return this;
+        }
+
+        /**
+         * @return discovery addresses of a running cluster to join; empty when the demo starts its own nodes.
+         */
+        public List<String> discoveryAddresses()
+        {
+            return discoveryAddresses;
+        }
+
+        /**
+         * @param host this client's address, which node daemons connect back to for Ignite and send Aeron
+         *             responses to (default {@code 127.0.0.1}; in a container, its host name).
+         * @return this.
+         */
+        public Context host(final String host)
+        {
+            this.host = host;
+            return this;
+        }
+
+        /**
+         * @return this client's address for Ignite and Aeron responses.
+         */
+        public String host()
+        {
+            return host;
         }
 
         /**

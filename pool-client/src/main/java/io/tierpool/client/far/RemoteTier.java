@@ -3,6 +3,7 @@
  */
 package io.tierpool.client.far;
 
+import io.tierpool.ConfigurationException;
 import io.tierpool.client.BlockLostException;
 import io.tierpool.client.RemoteNodeStats;
 import io.tierpool.node.cluster.MembershipListener;
@@ -12,58 +13,174 @@ import io.tierpool.node.tier.TierKind;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.ErrorCode;
 import io.tierpool.transport.RemoteErrorException;
+import io.tierpool.transport.TransferChecksumException;
 import io.tierpool.transport.TransportException;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The far-memory tier: blocks stored in the memory and tiers of other node daemons, reached over Aeron with a
  * {@link BlockClient}, with the live nodes followed through Ignite discovery ({@link MembershipListener}).
  * <p>
- * <b>Placement.</b> A block goes to the live node with the highest weighted rendezvous score
- * ({@link RendezvousHash}), weighted by the capacity each node advertised; if that node refuses it
- * ({@link ErrorCode#NO_SPACE}) or cannot be reached, the next highest is tried, and so on. When every node
- * refuses, {@link #write} returns {@link Tier#NO_SPACE} and the engine reports the pool as full.
+ * <b>Replicas.</b> Each block is stored on {@link #replicas()} different nodes (fewer when fewer nodes are live
+ * or willing: the block then counts as under-replicated). The count is fixed when the tier starts
+ * ({@link #start(List)}): the value asked for, or with {@link #AUTO_REPLICAS} 2 when two or more node daemons
+ * are live then and 1 otherwise.
  * <p>
- * <b>Copies.</b> This version keeps one copy of each block. When the node holding it leaves the cluster, reading
- * the block throws {@link BlockLostException}; it never returns other bytes.
+ * <b>Placement.</b> The nodes are ranked per block by weighted rendezvous hashing ({@link RendezvousHash}),
+ * weighted by the capacity each node advertised; the block goes to the top-ranked live nodes that accept it. A
+ * node that refuses ({@link ErrorCode#NO_SPACE}) or cannot be reached is skipped for the next one. When no node
+ * takes the block, {@link #write} returns {@link Tier#NO_SPACE} and the engine reports the pool as full.
  * <p>
- * <b>Locations.</b> The location this tier returns is the index of the node in its node table; the table only
- * grows, so a location stays valid after its node leaves (and marks the block lost).
+ * <b>Locations.</b> The location {@link #write} returns names a {@link ReplicaSet}, this tier's record of which
+ * nodes hold the block; it is a sequence number that is never reused.
  * <p>
- * <b>Threads.</b> Safe for concurrent use: the engine calls it under its own lock, discovery events arrive on
- * Ignite's threads. Closing it does not close the {@link BlockClient} (owned by the pool).
+ * <b>Reads and failover.</b> A read asks the holders in rank order, skipping nodes that have left. A holder that
+ * times out, cannot be reached, answers with an error ({@code NOT_FOUND}, {@code CHECKSUM_MISMATCH},
+ * {@code INTERNAL}, ...) or sends bytes whose CRC32C does not match is counted ({@link #failovers()},
+ * {@link #checksumRetries()}) and the next holder is asked. A holder that answers {@code NOT_FOUND} is struck
+ * from the block's record. {@link BlockLostException} is thrown only when no holder is left; when holders are
+ * left but none answered, the last transport error is thrown (the data is not lost, only out of reach now).
+ * <p>
+ * <b>Re-replication.</b> When discovery reports a node gone, {@link #onNodeLeft} strikes it from every block's
+ * record (in memory only: no network I/O on Ignite's thread), counts the blocks that had no other copy as lost
+ * and queues the others. A {@link ReplicaRepairAgent} on its own thread copies each queued block from a survivor
+ * to the next node in rank order that does not hold it yet. A node joining queues the under-replicated blocks
+ * again, so that blocks written while too few nodes were live get their missing copies.
+ * <p>
+ * <b>Threads.</b> Safe for concurrent use. The engine calls {@link #write}, {@link #read} and {@link #free} under
+ * its own lock; the repair agent and discovery events run on other threads. One lock of this tier guards the
+ * records and the node table and is never held across network I/O. A block freed while the agent copies it has
+ * the new copy freed again; a write of a block id whose repair is in flight waits for that repair to finish, so
+ * that the two never race on the same node. Closing the tier stops the agent; it does not close the
+ * {@link BlockClient}, which belongs to the pool.
  */
 public final class RemoteTier implements Tier, MembershipListener
 {
+    /**
+     * Replica count meaning "2 when two or more node daemons are live at start, else 1".
+     */
+    public static final int AUTO_REPLICAS = 0;
+
+    /**
+     * The largest replica count accepted.
+     */
+    public static final int MAX_REPLICAS = 16;
+
+    private static final long NO_BLOCK = Long.MIN_VALUE;
+    private static final long REPAIR_IDLE_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final BlockClient client;
+    private final int requestedReplicas;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition repairFinished = lock.newCondition();
     private final List<RemoteNode> nodes = new ArrayList<>();
-    private final ConcurrentHashMap<UUID, RemoteNode> nodesById = new ConcurrentHashMap<>();
-    private final AtomicLong usedBytes = new AtomicLong();
-    private final AtomicLong blockCount = new AtomicLong();
+    private final HashMap<UUID, RemoteNode> nodesById = new HashMap<>();
+    private final Set<UUID> departedIds = new HashSet<>();
+    private final Long2ObjectHashMap<ReplicaSet> records = new Long2ObjectHashMap<>();
+    private final ArrayDeque<ReplicaSet> repairQueue = new ArrayDeque<>();
+    private final ArrayDeque<ReplicaSet> retryQueue = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<String> departedEndpoints = new ConcurrentLinkedQueue<>();
     private final AtomicLong puts = new AtomicLong();
     private final AtomicLong gets = new AtomicLong();
     private final AtomicLong frees = new AtomicLong();
     private final AtomicLong failedFrees = new AtomicLong();
+    private final AtomicLong failovers = new AtomicLong();
+    private final AtomicLong checksumRetries = new AtomicLong();
+    private final AtomicLong reReplicated = new AtomicLong();
+    private final AtomicLong copiesAdded = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong repairErrors = new AtomicLong();
+
+    private long nextLocation;
+    private long repairInFlightBlockId = NO_BLOCK;
+    private long retryAtNs;
+    private volatile long usedBytes;
+    private volatile long blockCount;
+    private volatile int replicas = 1;
+    private AgentRunner repairRunner;
     private volatile boolean closed;
 
     /**
-     * @param client       the transport client used for every remote request; owned by the caller.
-     * @param initialNodes the node daemons live at start-up.
+     * Creates the tier; {@link #start(List)} must be called before the engine uses it.
+     *
+     * @param client            the transport client used for every remote request; owned by the caller and used
+     *                          from the engine's thread and the repair agent's thread.
+     * @param requestedReplicas copies of each block to keep, 1..{@link #MAX_REPLICAS}, or {@link #AUTO_REPLICAS}.
+     * @throws ConfigurationException if requestedReplicas is out of range.
      */
-    public RemoteTier(final BlockClient client, final List<NodeInfo> initialNodes)
+    public RemoteTier(final BlockClient client, final int requestedReplicas)
     {
-        this.client = client;
-        for (final NodeInfo node : initialNodes)
+        if (requestedReplicas < AUTO_REPLICAS || requestedReplicas > MAX_REPLICAS)
         {
-            onNodeJoined(node);
+            throw new ConfigurationException("replicas=" + requestedReplicas + " must be from 1 to " + MAX_REPLICAS +
+                ", or " + AUTO_REPLICAS + " for 2 when two or more node daemons are live, else 1");
         }
+        this.client = client;
+        this.requestedReplicas = requestedReplicas;
+    }
+
+    /**
+     * Adds the node daemons live now, fixes the replica count ({@link #AUTO_REPLICAS} resolves to 2 when two or more
+     * nodes are live, else 1) and starts the repair agent's thread. Call once, after registering this tier as a
+     * membership listener.
+     *
+     * @param liveNodes the node daemons discovery lists as live now.
+     * @throws IllegalStateException if already started or closed.
+     */
+    public void start(final List<NodeInfo> liveNodes)
+    {
+        lock.lock();
+        try
+        {
+            if (closed || repairRunner != null)
+            {
+                throw new IllegalStateException("RemoteTier already " + (closed ? "closed" : "started"));
+            }
+            for (final NodeInfo node : liveNodes)
+            {
+                addNode(node);
+            }
+            int live = 0;
+            for (final RemoteNode node : nodes)
+            {
+                live += node.live ? 1 : 0;
+            }
+            replicas = requestedReplicas != AUTO_REPLICAS ? requestedReplicas : (live >= 2 ? 2 : 1);
+            repairRunner = new AgentRunner(
+                new BackoffIdleStrategy(10, 10, 1_000, REPAIR_IDLE_MAX_PARK_NS),
+                (throwable) -> repairErrors.incrementAndGet(),
+                null,
+                new ReplicaRepairAgent(this, client));
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        AgentRunner.startOnThread(repairRunner, (runnable) ->
+        {
+            final Thread thread = new Thread(runnable);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -83,14 +200,24 @@ public final class RemoteTier implements Tier, MembershipListener
     }
 
     /**
-     * The sum of the capacities advertised by the live node daemons.
+     * @return copies kept of each block, fixed at {@link #start(List)}; 1 before it.
+     */
+    public int replicas()
+    {
+        return replicas;
+    }
+
+    /**
+     * The bytes of blocks this tier can hold, counting each block once: the capacities advertised by the live node
+     * daemons, summed, divided by {@link #replicas()}.
      *
      * @return capacity in bytes; 0 when no node is live.
      */
     public long capacityBytes()
     {
         long total = 0;
-        synchronized (nodes)
+        lock.lock();
+        try
         {
             for (final RemoteNode node : nodes)
             {
@@ -100,51 +227,80 @@ public final class RemoteTier implements Tier, MembershipListener
                 }
             }
         }
-        return total;
+        finally
+        {
+            lock.unlock();
+        }
+        return total / replicas;
     }
 
     /**
-     * {@inheritDoc}
+     * @return bytes of the blocks this tier holds, each block counted once whatever its number of copies.
      */
     public long usedBytes()
     {
-        return usedBytes.get();
+        return usedBytes;
     }
 
     /**
-     * {@inheritDoc}
+     * @return blocks this tier holds, lost ones included until they are freed.
      */
     public long blockCount()
     {
-        return blockCount.get();
+        return blockCount;
     }
 
     /**
-     * Sends the block to the best live node by rendezvous hashing, falling back to the next ones.
+     * Sends the block to the top {@link #replicas()} live nodes in rendezvous order that accept it.
      * {@inheritDoc}
+     *
+     * @throws RemoteErrorException if a node rejected the request as malformed ({@link ErrorCode#BAD_REQUEST});
+     *                              copies already sent are freed again.
      */
     public long write(final long blockId, final DirectBuffer src, final int srcOffset, final int length, final int crc32c)
     {
-        final RemoteNode[] candidates = rankNodes(blockId);
-        for (final RemoteNode node : candidates)
+        final RemoteNode[] candidates;
+        final int target;
+        lock.lock();
+        try
         {
+            while (repairInFlightBlockId == blockId && !closed)
+            {
+                repairFinished.awaitUninterruptibly();
+            }
+            ensureOpen();
+            candidates = rankLiveNodes(blockId, ReplicaSet.NO_NODES);
+            target = replicas;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+
+        final List<RemoteNode> placed = new ArrayList<>(target);
+        for (int i = 0; i < candidates.length && placed.size() < target; i++)
+        {
+            final RemoteNode node = candidates[i];
             try
             {
                 client.put(node.info.endpoint(), blockId, src, srcOffset, length);
-                node.lengths.put(blockId, (long)length);
-                node.blocks.incrementAndGet();
-                node.bytes.addAndGet(length);
                 node.puts.incrementAndGet();
-                puts.incrementAndGet();
-                usedBytes.addAndGet(length);
-                blockCount.incrementAndGet();
-                return node.index;
+                placed.add(node);
             }
             catch (final RemoteErrorException ex)
             {
-                if (ex.code() != ErrorCode.NO_SPACE)
+                if (ex.code() == ErrorCode.BAD_REQUEST)
                 {
+                    freeCopies(blockId, placed);
                     throw ex;
+                }
+                if (ex.code() == ErrorCode.NO_SPACE)
+                {
+                    node.refusedNoSpace.incrementAndGet();
+                }
+                else
+                {
+                    node.unreachable.incrementAndGet();
                 }
             }
             catch (final TransportException ex)
@@ -152,100 +308,252 @@ public final class RemoteTier implements Tier, MembershipListener
                 node.unreachable.incrementAndGet();
             }
         }
-        return NO_SPACE;
+
+        if (placed.isEmpty())
+        {
+            return NO_SPACE;
+        }
+
+        final List<RemoteNode> departed = new ArrayList<>(0);
+        lock.lock();
+        try
+        {
+            final List<RemoteNode> holders = new ArrayList<>(placed.size());
+            for (final RemoteNode node : placed)
+            {
+                (node.live ? holders : departed).add(node);
+            }
+            if (holders.isEmpty())
+            {
+                return NO_SPACE;
+            }
+            final long location = nextLocation++;
+            final ReplicaSet record = new ReplicaSet(
+                location, blockId, length, crc32c, holders.toArray(ReplicaSet.NO_NODES));
+            for (final RemoteNode node : holders)
+            {
+                node.addCopy(length);
+            }
+            records.put(location, record);
+            usedBytes += length;
+            blockCount++;
+            puts.incrementAndGet();
+            if (!departed.isEmpty())
+            {
+                enqueueRepair(record);
+            }
+            return location;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
-     * Fetches the block from the node that holds it.
+     * Fetches the block from the first holder, in rank order, that answers with intact bytes.
      * {@inheritDoc}
      *
-     * @throws BlockLostException if the node holding the block has left the cluster.
+     * @throws BlockLostException if every node that held the block has left the cluster (or no longer has it);
+     *                            its message names each of them.
+     * @throws TransportException if holders are left but none answered (timeouts, unreachable, errors); the last
+     *                            error is thrown with the earlier ones suppressed.
      */
     public void read(final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        final RemoteNode node = node(location);
-        if (!node.live)
+        final ReplicaSet record;
+        lock.lock();
+        try
         {
-            throw new BlockLostException(blockId, node.info.nodeName(),
-                "block " + blockId + " (" + length + " bytes) was held only by node " + node.info.nodeName() +
-                " (" + node.info.endpoint() + "), which has left the cluster; its data is lost. Free the block and " +
-                "recompute its contents.");
+            ensureOpen();
+            record = record(blockId, location);
         }
-        final int received = client.get(node.info.endpoint(), blockId, dst, dstOffset, length);
-        if (received != length)
+        finally
         {
-            throw new IllegalStateException("node " + node.info.nodeName() + " (" + node.info.endpoint() +
-                ") returned " + received + " bytes for block " + blockId + " of " + length + " bytes");
+            lock.unlock();
         }
-        node.gets.incrementAndGet();
-        gets.incrementAndGet();
+
+        final List<RemoteNode> tried = new ArrayList<>(replicas);
+        TransportException failure = null;
+        RemoteNode node;
+        while ((node = nextUntried(record, tried)) != null)
+        {
+            tried.add(node);
+            if (failure != null)
+            {
+                failovers.incrementAndGet();
+            }
+            try
+            {
+                final int received = client.get(node.info.endpoint(), blockId, dst, dstOffset, length);
+                if (received != length)
+                {
+                    throw new IllegalStateException("node " + node.describe() + " returned " + received +
+                        " bytes for block " + blockId + " of " + length + " bytes in tier REMOTE");
+                }
+                node.gets.incrementAndGet();
+                gets.incrementAndGet();
+                return;
+            }
+            catch (final TransferChecksumException ex)
+            {
+                checksumRetries.incrementAndGet();
+                failure = chain(failure, ex);
+            }
+            catch (final RemoteErrorException ex)
+            {
+                if (ex.code() == ErrorCode.NOT_FOUND)
+                {
+                    dropReplica(record, node);
+                }
+                else
+                {
+                    node.unreachable.incrementAndGet();
+                }
+                failure = chain(failure, ex);
+            }
+            catch (final TransportException ex)
+            {
+                node.unreachable.incrementAndGet();
+                failure = chain(failure, ex);
+            }
+        }
+
+        if (failure == null || isLost(record))
+        {
+            final BlockLostException lostEx = lostException(record);
+            if (failure != null)
+            {
+                lostEx.addSuppressed(failure);
+            }
+            throw lostEx;
+        }
+        throw failure;
     }
 
     /**
-     * Frees the block on its node. A node that has left, or does not answer, is counted and skipped: the node
-     * reclaims a departed client's blocks itself.
+     * Frees the block on every node that holds it. A node that has left, or does not answer, is counted and skipped:
+     * a node reclaims a departed client's blocks itself.
      * {@inheritDoc}
      */
     public void free(final long blockId, final long location)
     {
-        final RemoteNode node = node(location);
-        final long length = node.release(blockId);
-        usedBytes.addAndGet(-length);
-        blockCount.decrementAndGet();
-        if (node.live)
+        final RemoteNode[] holders;
+        lock.lock();
+        try
         {
-            try
+            ensureOpen();
+            final ReplicaSet record = record(blockId, location);
+            records.remove(location);
+            record.freed = true;
+            holders = record.holders;
+            for (final RemoteNode node : holders)
             {
-                client.free(node.info.endpoint(), blockId);
-                node.frees.incrementAndGet();
-                frees.incrementAndGet();
+                node.removeCopy(record.length);
             }
-            catch (final TransportException ex)
+            usedBytes -= record.length;
+            blockCount--;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+
+        for (final RemoteNode node : holders)
+        {
+            if (node.live)
             {
-                failedFrees.incrementAndGet();
+                try
+                {
+                    client.free(node.info.endpoint(), blockId);
+                    node.frees.incrementAndGet();
+                }
+                catch (final TransportException ex)
+                {
+                    failedFrees.incrementAndGet();
+                }
             }
         }
+        frees.incrementAndGet();
     }
 
     /**
+     * Adds the node, and queues the under-replicated blocks for the repair agent. Called on Ignite's thread; no
+     * network I/O.
      * {@inheritDoc}
      */
     public void onNodeJoined(final NodeInfo info)
     {
-        synchronized (nodes)
+        lock.lock();
+        try
         {
-            final RemoteNode existing = nodesById.get(info.nodeId());
-            if (existing != null)
+            if (closed || !addNode(info))
             {
-                existing.live = true;
                 return;
             }
-            final RemoteNode node = new RemoteNode(nodes.size(), info);
-            nodes.add(node);
-            nodesById.put(info.nodeId(), node);
+            for (final ReplicaSet record : records.values())
+            {
+                if (!record.isLost() && record.holders.length < replicas)
+                {
+                    enqueueRepair(record);
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
     /**
+     * Strikes the node from every block's record, counts blocks left with no copy as lost and queues the others for
+     * re-replication. Called on Ignite's thread; no network I/O (the agent closes the publication to the node).
      * {@inheritDoc}
      */
     public void onNodeLeft(final NodeInfo info, final boolean failed)
     {
-        final RemoteNode node = nodesById.get(info.nodeId());
-        if (node != null)
+        lock.lock();
+        try
         {
+            departedIds.add(info.nodeId());
+            final RemoteNode node = nodesById.get(info.nodeId());
+            if (node == null || !node.live)
+            {
+                return;
+            }
             node.live = false;
-            client.disconnect(info.endpoint());
+            for (final ReplicaSet record : records.values())
+            {
+                if (record.remove(node))
+                {
+                    node.removeCopy(record.length);
+                    if (record.isLost())
+                    {
+                        lost.incrementAndGet();
+                    }
+                    else
+                    {
+                        enqueueRepair(record);
+                    }
+                }
+            }
         }
+        finally
+        {
+            lock.unlock();
+        }
+        departedEndpoints.offer(info.endpoint());
     }
 
     /**
-     * @return per-node statistics of what this client holds remotely, in the order nodes were first seen.
+     * @return per-node statistics of what this client holds remotely (every copy counted on its node), in the order
+     * nodes were first seen; a departed node holds nothing.
      */
     public List<RemoteNodeStats> nodeStats()
     {
         final List<RemoteNodeStats> result = new ArrayList<>();
-        synchronized (nodes)
+        lock.lock();
+        try
         {
             for (final RemoteNode node : nodes)
             {
@@ -258,14 +566,93 @@ public final class RemoteTier implements Tier, MembershipListener
                     node.bytes.get(),
                     node.puts.get(),
                     node.gets.get(),
-                    node.frees.get()));
+                    node.frees.get(),
+                    node.unreachable.get(),
+                    node.refusedNoSpace.get()));
             }
+        }
+        finally
+        {
+            lock.unlock();
         }
         return result;
     }
 
     /**
-     * @return blocks sent to remote nodes since start.
+     * @return blocks that hold fewer than {@link #replicas()} copies now but at least one (lost blocks are not
+     * counted here), including blocks placed while fewer nodes were live or willing.
+     */
+    public long underReplicatedBlocks()
+    {
+        long count = 0;
+        lock.lock();
+        try
+        {
+            for (final ReplicaSet record : records.values())
+            {
+                if (!record.isLost() && record.holders.length < replicas)
+                {
+                    count++;
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return count;
+    }
+
+    /**
+     * @return blocks brought back to {@link #replicas()} copies by the repair agent since start.
+     */
+    public long reReplicatedBlocks()
+    {
+        return reReplicated.get();
+    }
+
+    /**
+     * @return copies the repair agent placed on new nodes since start.
+     */
+    public long copiesAdded()
+    {
+        return copiesAdded.get();
+    }
+
+    /**
+     * @return blocks whose last copy went with a departed node (or was found missing) since start.
+     */
+    public long lostBlocks()
+    {
+        return lost.get();
+    }
+
+    /**
+     * @return times a read (or a repair's fetch) moved on to another copy because the one asked failed.
+     */
+    public long failovers()
+    {
+        return failovers.get();
+    }
+
+    /**
+     * @return copies that arrived with a CRC32C mismatch and were fetched again from another copy.
+     */
+    public long checksumRetries()
+    {
+        return checksumRetries.get();
+    }
+
+    /**
+     * @return unexpected errors in the repair agent (each logged to nothing but counted here).
+     */
+    public long repairErrors()
+    {
+        return repairErrors.get();
+    }
+
+    /**
+     * @return blocks sent to remote nodes since start (a block counted once whatever its number of copies).
      */
     public long puts()
     {
@@ -281,7 +668,7 @@ public final class RemoteTier implements Tier, MembershipListener
     }
 
     /**
-     * @return blocks freed on remote nodes since start.
+     * @return blocks freed in far memory since start (a block counted once whatever its number of copies).
      */
     public long frees()
     {
@@ -289,7 +676,7 @@ public final class RemoteTier implements Tier, MembershipListener
     }
 
     /**
-     * @return frees that could not be delivered because the node did not answer.
+     * @return copies whose free could not be delivered because the node did not answer.
      */
     public long failedFrees()
     {
@@ -297,12 +684,29 @@ public final class RemoteTier implements Tier, MembershipListener
     }
 
     /**
-     * Marks the tier closed. Blocks still placed remotely are not freed here: the engine frees every block before
-     * it closes its tiers, and a node reclaims a departed client's blocks. Idempotent.
+     * Stops the repair agent (waiting for a transfer in progress to end) and marks the tier closed. Blocks still
+     * placed remotely are not freed here: the engine frees every block before it closes its tiers, and a node
+     * reclaims a departed client's blocks. Idempotent.
      */
     public void close()
     {
-        closed = true;
+        final AgentRunner runner;
+        lock.lock();
+        try
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            runner = repairRunner;
+            repairFinished.signalAll();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        CloseHelper.close(runner);
     }
 
     /**
@@ -313,38 +717,305 @@ public final class RemoteTier implements Tier, MembershipListener
         return closed;
     }
 
-    private RemoteNode node(final long location)
+    String pollDeparted()
     {
-        synchronized (nodes)
+        return departedEndpoints.poll();
+    }
+
+    /**
+     * Takes the next block that needs a copy and marks it in flight.
+     *
+     * @param nowNs the agent's clock, for retries.
+     * @return the block, or null when nothing is queued.
+     */
+    ReplicaSet beginRepair(final long nowNs)
+    {
+        lock.lock();
+        try
         {
-            if (location < 0 || location >= nodes.size())
+            if (closed)
             {
-                throw new IllegalArgumentException("no remote node at location " + location);
+                return null;
             }
-            return nodes.get((int)location);
+            if (!retryQueue.isEmpty() && nowNs - retryAtNs >= 0)
+            {
+                ReplicaSet record;
+                while ((record = retryQueue.poll()) != null)
+                {
+                    repairQueue.offer(record);
+                }
+            }
+            ReplicaSet record;
+            while ((record = repairQueue.poll()) != null)
+            {
+                record.queued = false;
+                if (!record.freed && !record.isLost() && record.holders.length < replicas)
+                {
+                    repairInFlightBlockId = record.blockId;
+                    return record;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
-    private RemoteNode[] rankNodes(final long blockId)
+    RemoteNode[] holdersOf(final ReplicaSet record)
     {
-        final List<RemoteNode> live = new ArrayList<>();
-        synchronized (nodes)
+        lock.lock();
+        try
         {
-            for (final RemoteNode node : nodes)
+            return record.holders;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    RemoteNode[] repairCandidates(final ReplicaSet record, final RemoteNode[] holders)
+    {
+        lock.lock();
+        try
+        {
+            return rankLiveNodes(record.blockId, holders);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records the copies the agent placed, or has them freed if the block was freed meanwhile, then lets writes of
+     * the block id proceed.
+     *
+     * @param record  the block repaired.
+     * @param placed  nodes that accepted a new copy.
+     * @param retry   whether the block should be tried again after {@link ReplicaRepairAgent#RETRY_DELAY_NS}
+     *                (no survivor's bytes could be read although nodes were waiting for a copy).
+     */
+    void completeRepair(final ReplicaSet record, final List<RemoteNode> placed, final boolean retry)
+    {
+        final List<RemoteNode> orphans = new ArrayList<>(0);
+        lock.lock();
+        try
+        {
+            if (record.freed)
             {
-                if (node.live)
+                orphans.addAll(placed);
+            }
+            else
+            {
+                int added = 0;
+                for (final RemoteNode node : placed)
                 {
-                    live.add(node);
+                    if (node.live && !record.holds(node))
+                    {
+                        record.add(node);
+                        node.addCopy(record.length);
+                        added++;
+                    }
+                    else
+                    {
+                        orphans.add(node);
+                    }
+                }
+                copiesAdded.addAndGet(added);
+                if (added > 0 && record.holders.length >= replicas)
+                {
+                    reReplicated.incrementAndGet();
+                }
+                if (retry && !record.isLost() && !record.queued)
+                {
+                    retryAtNs = System.nanoTime() + ReplicaRepairAgent.RETRY_DELAY_NS;
+                    record.queued = true;
+                    retryQueue.offer(record);
                 }
             }
         }
-        final RemoteNode[] ranked = live.toArray(new RemoteNode[0]);
-        final double[] scores = new double[ranked.length];
-        for (int i = 0; i < ranked.length; i++)
+        finally
+        {
+            lock.unlock();
+        }
+
+        try
+        {
+            for (final RemoteNode node : orphans)
+            {
+                if (node.live)
+                {
+                    try
+                    {
+                        client.free(node.info.endpoint(), record.blockId);
+                        node.frees.incrementAndGet();
+                    }
+                    catch (final TransportException ex)
+                    {
+                        failedFrees.incrementAndGet();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            lock.lock();
+            try
+            {
+                repairInFlightBlockId = NO_BLOCK;
+                repairFinished.signalAll();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Strikes a holder that no longer has the block; counts the block lost if it was the last copy, queues it for
+     * repair otherwise.
+     */
+    void dropReplica(final ReplicaSet record, final RemoteNode node)
+    {
+        lock.lock();
+        try
+        {
+            if (!record.freed && record.remove(node))
+            {
+                node.removeCopy(record.length);
+                if (record.isLost())
+                {
+                    lost.incrementAndGet();
+                }
+                else
+                {
+                    enqueueRepair(record);
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    void onFailover()
+    {
+        failovers.incrementAndGet();
+    }
+
+    void onChecksumRetry()
+    {
+        checksumRetries.incrementAndGet();
+        failovers.incrementAndGet();
+    }
+
+    private RemoteNode nextUntried(final ReplicaSet record, final List<RemoteNode> tried)
+    {
+        lock.lock();
+        try
+        {
+            for (final RemoteNode holder : record.holders)
+            {
+                if (holder.live && !tried.contains(holder))
+                {
+                    return holder;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private boolean isLost(final ReplicaSet record)
+    {
+        lock.lock();
+        try
+        {
+            return record.isLost();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private void enqueueRepair(final ReplicaSet record)
+    {
+        if (!record.queued)
+        {
+            record.queued = true;
+            repairQueue.offer(record);
+        }
+    }
+
+    private boolean addNode(final NodeInfo info)
+    {
+        if (departedIds.contains(info.nodeId()) || nodesById.containsKey(info.nodeId()))
+        {
+            return false;
+        }
+        final RemoteNode node = new RemoteNode(nodes.size(), info);
+        nodes.add(node);
+        nodesById.put(info.nodeId(), node);
+        return true;
+    }
+
+    private ReplicaSet record(final long blockId, final long location)
+    {
+        final ReplicaSet record = records.get(location);
+        if (record == null || record.blockId != blockId)
+        {
+            throw new IllegalStateException("tier REMOTE holds no block " + blockId + " at location " + location +
+                (record == null ? "" : " (that location holds block " + record.blockId + ")"));
+        }
+        return record;
+    }
+
+    private BlockLostException lostException(final ReplicaSet record)
+    {
+        return new BlockLostException(record.blockId, record.everHeldNames(),
+            "block " + record.blockId + " (" + record.length + " bytes, tier REMOTE) is lost: every node that held " +
+            "a copy has left the cluster or no longer has it: " + record.describeEverHeld() + " (replicas=" +
+            replicas + "). Free the block and recompute its contents; use replicas >= 2 with two or more node " +
+            "daemons to survive a node failure.");
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("tier REMOTE is closed; open a new TierPool");
+        }
+    }
+
+    /**
+     * Must hold the lock. Live nodes not in {@code exclude}, highest rendezvous score first.
+     */
+    private RemoteNode[] rankLiveNodes(final long blockId, final RemoteNode[] exclude)
+    {
+        int count = 0;
+        final RemoteNode[] ranked = new RemoteNode[nodes.size()];
+        for (final RemoteNode node : nodes)
+        {
+            if (node.live && !contains(exclude, node))
+            {
+                ranked[count++] = node;
+            }
+        }
+        final double[] scores = new double[count];
+        for (int i = 0; i < count; i++)
         {
             scores[i] = RendezvousHash.score(blockId, ranked[i].key, Math.max(1, ranked[i].info.capacityBytes()));
         }
-        for (int i = 1; i < ranked.length; i++)
+        for (int i = 1; i < count; i++)
         {
             final RemoteNode node = ranked[i];
             final double score = scores[i];
@@ -358,40 +1029,43 @@ public final class RemoteTier implements Tier, MembershipListener
             ranked[j + 1] = node;
             scores[j + 1] = score;
         }
-        return ranked;
+        return count == ranked.length ? ranked : Arrays.copyOf(ranked, count);
     }
 
-    private static final class RemoteNode
+    private static boolean contains(final RemoteNode[] nodes, final RemoteNode node)
     {
-        final int index;
-        final NodeInfo info;
-        final long key;
-        final AtomicLong blocks = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-        final AtomicLong puts = new AtomicLong();
-        final AtomicLong gets = new AtomicLong();
-        final AtomicLong frees = new AtomicLong();
-        final AtomicLong unreachable = new AtomicLong();
-        final ConcurrentHashMap<Long, Long> lengths = new ConcurrentHashMap<>();
-        volatile boolean live = true;
-
-        RemoteNode(final int index, final NodeInfo info)
+        for (final RemoteNode candidate : nodes)
         {
-            this.index = index;
-            this.info = info;
-            this.key = RendezvousHash.mix(info.nodeId().getMostSignificantBits() ^ info.nodeId().getLeastSignificantBits());
-        }
-
-        long release(final long blockId)
-        {
-            final Long length = lengths.remove(blockId);
-            if (length == null)
+            if (candidate == node)
             {
-                return 0;
+                return true;
             }
-            blocks.decrementAndGet();
-            bytes.addAndGet(-length);
-            return length;
         }
+        return false;
+    }
+
+    private void freeCopies(final long blockId, final List<RemoteNode> placed)
+    {
+        for (final RemoteNode node : placed)
+        {
+            try
+            {
+                client.free(node.info.endpoint(), blockId);
+                node.frees.incrementAndGet();
+            }
+            catch (final TransportException ex)
+            {
+                failedFrees.incrementAndGet();
+            }
+        }
+    }
+
+    private static TransportException chain(final TransportException previous, final TransportException next)
+    {
+        if (previous != null)
+        {
+            next.addSuppressed(previous);
+        }
+        return next;
     }
 }

@@ -1,0 +1,57 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.client.far;
+
+import io.tierpool.node.cluster.NodeInfo;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One node daemon as the far-memory tier sees it: its identity, whether discovery still lists it, and what this
+ * client holds there. The copy counts ({@link #blocks}, {@link #bytes}) and {@link #live} change only under the
+ * {@link RemoteTier}'s lock; the traffic counters are updated from any thread.
+ */
+final class RemoteNode
+{
+    final int index;
+    final NodeInfo info;
+    final long key;
+    final AtomicLong blocks = new AtomicLong();
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong puts = new AtomicLong();
+    final AtomicLong gets = new AtomicLong();
+    final AtomicLong frees = new AtomicLong();
+    final AtomicLong unreachable = new AtomicLong();
+    final AtomicLong refusedNoSpace = new AtomicLong();
+    volatile boolean live = true;
+
+    RemoteNode(final int index, final NodeInfo info)
+    {
+        this.index = index;
+        this.info = info;
+        this.key = RendezvousHash.mix(info.nodeId().getMostSignificantBits() ^ info.nodeId().getLeastSignificantBits());
+    }
+
+    void addCopy(final long length)
+    {
+        blocks.incrementAndGet();
+        bytes.addAndGet(length);
+    }
+
+    void removeCopy(final long length)
+    {
+        blocks.decrementAndGet();
+        bytes.addAndGet(-length);
+    }
+
+    String describe()
+    {
+        return info.nodeName() + " (" + info.endpoint() + ")";
+    }
+
+    public String toString()
+    {
+        return describe();
+    }
+}
