@@ -4,6 +4,7 @@
 package io.tierpool.node;
 
 import io.tierpool.node.cluster.ClusterContext;
+import io.tierpool.node.cluster.FreeCapacityPublisher;
 import io.tierpool.node.cluster.MembershipListener;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.cluster.NodeMembership;
@@ -11,6 +12,7 @@ import io.tierpool.node.engine.BlockStore;
 import io.tierpool.node.metrics.MetricsHttpServer;
 import io.tierpool.node.metrics.NodeMetrics;
 import io.tierpool.node.server.NodeBlockService;
+import io.tierpool.node.tier.TierStats;
 import io.tierpool.transport.BlockServer;
 import io.tierpool.transport.TransportDriver;
 import org.agrona.CloseHelper;
@@ -27,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TierPool node daemon: an Apache Ignite server node for membership (it publishes its Aeron endpoint and
  * capacity as node attributes), a {@link BlockStore} with this node's own tiers, and a transport
  * {@link BlockServer} that stores the blocks remote clients send into that store. When discovery reports that a
- * client left or failed, the daemon frees every block that client had placed here.
+ * client left or failed, the daemon frees every block that client had placed here. It publishes its free bytes
+ * ({@link #freeBytes(BlockStore)}) through Ignite when it starts and every second ({@link FreeCapacityPublisher}),
+ * and clients weight placement by them.
  * <p>
  * Unless {@link NodeDaemonCommand#metricsPort()} is -1, the daemon also serves its metrics over HTTP on
  * {@link NodeDaemonCommand#host()}{@code :}{@link NodeDaemonCommand#metricsPort()} ({@link NodeMetrics},
@@ -58,6 +62,7 @@ public final class NodeDaemon implements AutoCloseable
     private final NodeBlockService service;
     private final NodeMetrics metrics;
     private final MetricsHttpServer metricsServer;
+    private final FreeCapacityPublisher capacityPublisher;
     private volatile boolean closed;
 
     private NodeDaemon(
@@ -68,8 +73,10 @@ public final class NodeDaemon implements AutoCloseable
         final NodeMembership membership,
         final NodeBlockService service,
         final NodeMetrics metrics,
-        final MetricsHttpServer metricsServer)
+        final MetricsHttpServer metricsServer,
+        final FreeCapacityPublisher capacityPublisher)
     {
+        this.capacityPublisher = capacityPublisher;
         this.nodeName = nodeName;
         this.store = store;
         this.driver = driver;
@@ -96,6 +103,7 @@ public final class NodeDaemon implements AutoCloseable
         NodeMembership membership = null;
         NodeMetrics metrics = null;
         MetricsHttpServer metricsServer = null;
+        FreeCapacityPublisher capacityPublisher = null;
         try
         {
             store = new BlockStore(settings.storeContext());
@@ -156,11 +164,19 @@ public final class NodeDaemon implements AutoCloseable
                     .port(settings.metricsPort())
                     .metrics(metrics));
             }
-            return new NodeDaemon(settings.name(), store, driver, server, membership, service, metrics, metricsServer);
+            final BlockStore blockStore = store;
+            capacityPublisher = FreeCapacityPublisher.start(
+                membership,
+                () -> freeBytes(blockStore),
+                FreeCapacityPublisher.DEFAULT_INTERVAL_MS,
+                (throwable) -> LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable));
+
+            return new NodeDaemon(
+                settings.name(), store, driver, server, membership, service, metrics, metricsServer, capacityPublisher);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(metricsServer, metrics, membership, server, driver, store);
+            CloseHelper.quietCloseAll(capacityPublisher, metricsServer, metrics, membership, server, driver, store);
             throw ex;
         }
     }
@@ -251,8 +267,25 @@ public final class NodeDaemon implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(metricsServer, metrics, server, membership, driver, store);
+            CloseHelper.closeAll(capacityPublisher, metricsServer, metrics, server, membership, driver, store);
         }
+    }
+
+    /**
+     * The bytes of blocks a store can still take: the sum over its tiers of capacity minus use, what the daemon
+     * publishes to clients for placement.
+     *
+     * @param store the node's store.
+     * @return free bytes, 0 or more.
+     */
+    public static long freeBytes(final BlockStore store)
+    {
+        long free = 0;
+        for (final TierStats tier : store.stats().tiers())
+        {
+            free += Math.max(0, tier.capacityBytes() - tier.usedBytes());
+        }
+        return free;
     }
 
     /**

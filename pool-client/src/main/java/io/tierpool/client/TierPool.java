@@ -18,6 +18,7 @@ import org.agrona.CloseHelper;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A tiered memory pool, opened in the application's process: blocks of off-heap memory that live in RAM while
@@ -103,6 +104,15 @@ public final class TierPool implements AutoCloseable
                 final List<NodeInfo> nodes = ctx.awaitNodes > 0 ?
                     cluster.awaitNodes(ctx.awaitNodes, ctx.awaitNodesTimeoutMs) : cluster.liveNodes();
                 remoteTier.start(nodes);
+                cluster.addCapacityListener(remoteTier);
+                for (final NodeInfo node : nodes)
+                {
+                    final long free = cluster.freeBytes(node.nodeId());
+                    if (free >= 0)
+                    {
+                        remoteTier.onFreeBytes(node.nodeId(), free);
+                    }
+                }
                 ctx.storeContext.extraTiers(List.<Tier>of(remoteTier));
             }
             store = new BlockStore(ctx.storeContext);
@@ -164,6 +174,30 @@ public final class TierPool implements AutoCloseable
     public List<NodeInfo> liveNodes()
     {
         return cluster == null ? List.of() : cluster.liveNodes();
+    }
+
+    /**
+     * The node daemons holding a copy of a block in far memory now, in the order reads ask them (useful to see
+     * where a block lives, and in fault tests).
+     *
+     * @param block a block of this pool.
+     * @return the holders' node names; empty when the block is in a local tier or the pool is local only.
+     */
+    public List<String> remoteHolders(final Block block)
+    {
+        return remoteTier == null ? List.of() : remoteTier.holderNames(block.id());
+    }
+
+    /**
+     * The free far-memory bytes a node daemon last published through Ignite (about once a second), by which
+     * placement weights the node.
+     *
+     * @param nodeId the node's id, as in {@link NodeInfo#nodeId()}.
+     * @return free bytes, or -1 if none is known yet, the node is unknown or gone, or the pool is local only.
+     */
+    public long nodeFreeBytes(final UUID nodeId)
+    {
+        return remoteTier == null ? -1 : remoteTier.freeBytes(nodeId);
     }
 
     /**

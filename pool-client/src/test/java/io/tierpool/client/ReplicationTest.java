@@ -3,11 +3,9 @@
  */
 package io.tierpool.client;
 
-import io.tierpool.client.far.RendezvousHash;
 import io.tierpool.node.Hint;
 import io.tierpool.node.NodeProcess;
 import io.tierpool.node.OutOfTierMemoryException;
-import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.tier.TierKind;
 import io.tierpool.node.tier.TierStats;
 import org.agrona.CloseHelper;
@@ -112,7 +110,7 @@ class ReplicationTest
 
         freeBlocksInRam(blocks, contents);
         final Block probe = firstRemoteBlock(blocks);
-        final String secondVictim = topRankedLiveNode(pool, probe.id());
+        final String secondVictim = pool.remoteHolders(probe).get(0);
         final NodeProcess hung = process(cluster, secondVictim);
         final long failoversBefore = pool.stats().remoteFailovers();
         signal("STOP", hung);
@@ -387,25 +385,6 @@ class ReplicationTest
      * The node a block placed now would go to first: the far-memory tier keeps a block's copies in rendezvous rank
      * order and reads them in that order.
      */
-    private static String topRankedLiveNode(final TierPool pool, final long blockId)
-    {
-        NodeInfo best = null;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (final NodeInfo node : pool.liveNodes())
-        {
-            final long key = RendezvousHash.mix(
-                node.nodeId().getMostSignificantBits() ^ node.nodeId().getLeastSignificantBits());
-            final double score = RendezvousHash.score(blockId, key, Math.max(1, node.capacityBytes()));
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = node;
-            }
-        }
-        assertTrue(best != null, "no live node");
-        return best.nodeName();
-    }
-
     private static NodeProcess process(final NodeCluster cluster, final String name)
     {
         return cluster.nodes().stream()

@@ -731,7 +731,9 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
     private boolean isExpired(final long deadlineNs)
     {
-        return nowNs - deadlineNs > 0;
+        // Deadlines are absolute epoch nanoseconds (no wrap before 2262): compare directly, so that a hostile
+        // Long.MIN_VALUE deadline counts as expired rather than overflowing into the far future.
+        return deadlineNs < nowNs;
     }
 
     private PutReassembly findReassembly(final long clientId, final long correlationId)

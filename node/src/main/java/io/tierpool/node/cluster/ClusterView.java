@@ -33,10 +33,16 @@ public final class ClusterView implements AutoCloseable
     private final IgniteMember member;
     private final long clientId;
     private final List<String> discoveryAddresses;
+    private final CapacityBoard capacity;
 
-    private ClusterView(final IgniteMember member, final long clientId, final List<String> discoveryAddresses)
+    private ClusterView(
+        final IgniteMember member,
+        final long clientId,
+        final List<String> discoveryAddresses,
+        final CapacityBoard capacity)
     {
         this.member = member;
+        this.capacity = capacity;
         this.clientId = clientId;
         this.discoveryAddresses = discoveryAddresses;
     }
@@ -62,8 +68,19 @@ public final class ClusterView implements AutoCloseable
         attributes.put(NodeInfo.ATTR_CLIENT_ID, clientId);
 
         final IgniteMember member = IgniteMember.start(ctx, NodeInfo.ROLE_CLIENT, attributes);
+        final CapacityBoard capacity;
+        try
+        {
+            capacity = CapacityBoard.follow(member, ctx.errorHandler());
+        }
+        catch (final RuntimeException ex)
+        {
+            member.close();
+            throw new ClusterUnavailableException("client " + clientId + " could not listen on topic " +
+                CapacityBoard.TOPIC + ": " + ex, ex);
+        }
 
-        return new ClusterView(member, clientId, ctx.discoveryAddresses());
+        return new ClusterView(member, clientId, ctx.discoveryAddresses(), capacity);
     }
 
     /**
@@ -128,6 +145,36 @@ public final class ClusterView implements AutoCloseable
     }
 
     /**
+     * @param nodeId a node daemon's Ignite node id ({@link NodeInfo#nodeId()}).
+     * @return the free far-memory bytes that node last published ({@code NodeMembership#publishFreeBytes}), or -1
+     * if none is known yet (nodes publish about once a second) or the node has left.
+     */
+    public long freeBytes(final UUID nodeId)
+    {
+        return capacity.freeBytes(nodeId);
+    }
+
+    /**
+     * Add a listener for the free capacity node daemons publish from now on. Values already known are not
+     * replayed: read them with {@link #freeBytes(UUID)}.
+     *
+     * @param listener to add; called on an Ignite messaging thread.
+     */
+    public void addCapacityListener(final CapacityListener listener)
+    {
+        capacity.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * @param listener to remove.
+     * @return whether it had been added.
+     */
+    public boolean removeCapacityListener(final CapacityListener listener)
+    {
+        return capacity.removeListener(listener);
+    }
+
+    /**
      * @return {@code true} until the view is closed or has lost the cluster
      * (see {@link MembershipListener#onDisconnected}).
      */
@@ -150,6 +197,7 @@ public final class ClusterView implements AutoCloseable
      */
     public void close()
     {
+        capacity.close();
         member.close();
     }
 

@@ -126,6 +126,11 @@ final class IgniteMember implements AutoCloseable
         return localNodeId;
     }
 
+    Ignite ignite()
+    {
+        return ignite;
+    }
+
     MembershipTracker tracker()
     {
         return tracker;

@@ -30,11 +30,13 @@ public final class NodeMembership implements AutoCloseable
 {
     private final IgniteMember member;
     private final NodeInfo localNode;
+    private final CapacityBoard capacity;
 
-    private NodeMembership(final IgniteMember member, final NodeInfo localNode)
+    private NodeMembership(final IgniteMember member, final NodeInfo localNode, final CapacityBoard capacity)
     {
         this.member = member;
         this.localNode = localNode;
+        this.capacity = capacity;
     }
 
     /**
@@ -79,8 +81,20 @@ public final class NodeMembership implements AutoCloseable
         attributes.put(NodeInfo.ATTR_CAPACITY_BYTES, capacityBytes);
 
         final IgniteMember member = IgniteMember.start(ctx, NodeInfo.ROLE_NODE, attributes);
+        final CapacityBoard capacity;
+        try
+        {
+            capacity = CapacityBoard.follow(member, ctx.errorHandler());
+        }
+        catch (final RuntimeException ex)
+        {
+            member.close();
+            throw new ClusterUnavailableException("node daemon " + nodeName + " (" + endpoint +
+                ") could not listen on topic " + CapacityBoard.TOPIC + ": " + ex, ex);
+        }
 
-        return new NodeMembership(member, new NodeInfo(member.localNodeId(), nodeName, endpoint, capacityBytes));
+        return new NodeMembership(
+            member, new NodeInfo(member.localNodeId(), nodeName, endpoint, capacityBytes), capacity);
     }
 
     /**
@@ -152,6 +166,51 @@ public final class NodeMembership implements AutoCloseable
     }
 
     /**
+     * Tell every member (node daemons and clients, this daemon included) how many bytes of far memory this daemon
+     * has free now; clients weight placement by it. Call about once a second and when it changes much
+     * ({@link FreeCapacityPublisher} does). Sent asynchronously with Ignite messaging on topic
+     * {@value CapacityBoard#TOPIC}; a later call supersedes an earlier one even if delivered first.
+     *
+     * @param freeBytes bytes this daemon can still take, 0 or more.
+     * @throws IllegalArgumentException    if freeBytes is negative.
+     * @throws ClusterUnavailableException if Ignite could not send (the membership is closed or lost the cluster).
+     */
+    public void publishFreeBytes(final long freeBytes)
+    {
+        if (freeBytes < 0)
+        {
+            throw new IllegalArgumentException("freeBytes must be 0 or more, was " + freeBytes + " for node " +
+                localNode.nodeName() + " (" + localNode.endpoint() + ")");
+        }
+        try
+        {
+            capacity.publish(freeBytes);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ClusterUnavailableException("node daemon " + localNode.nodeName() + " (" +
+                localNode.endpoint() + ") could not publish its free capacity of " + freeBytes + " bytes: " + ex, ex);
+        }
+    }
+
+    /**
+     * @param nodeId a node daemon's Ignite node id.
+     * @return the free bytes that node last published, or -1 if none is known (not published yet, or it left).
+     */
+    public long freeBytes(final UUID nodeId)
+    {
+        return capacity.freeBytes(nodeId);
+    }
+
+    /**
+     * @param listener told of every free-capacity publication from now on, on an Ignite messaging thread.
+     */
+    public void addCapacityListener(final CapacityListener listener)
+    {
+        capacity.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
      * @return {@code true} until the membership is closed or has lost the cluster
      * (see {@link MembershipListener#onDisconnected}).
      */
@@ -174,6 +233,7 @@ public final class NodeMembership implements AutoCloseable
      */
     public void close()
     {
+        capacity.close();
         member.close();
     }
 

@@ -25,6 +25,8 @@ final class RemoteNode
     final AtomicLong unreachable = new AtomicLong();
     final AtomicLong refusedNoSpace = new AtomicLong();
     volatile boolean live = true;
+    /** Free bytes the node last published, or -1 while none is known. */
+    volatile long freeBytes = -1;
 
     RemoteNode(final int index, final NodeInfo info)
     {
@@ -43,6 +45,24 @@ final class RemoteNode
     {
         blocks.decrementAndGet();
         bytes.addAndGet(-length);
+    }
+
+    /**
+     * @return the rendezvous weight: the free bytes last published, else the capacity advertised at join; at
+     * least 1. A node that published 0 free is ranked apart by {@link #isFull()}.
+     */
+    double weight()
+    {
+        final long free = freeBytes;
+        return Math.max(1, free > 0 ? free : info.capacityBytes());
+    }
+
+    /**
+     * @return whether the node last published 0 free bytes.
+     */
+    boolean isFull()
+    {
+        return freeBytes == 0;
     }
 
     String describe()

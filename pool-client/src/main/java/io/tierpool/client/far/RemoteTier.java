@@ -6,6 +6,7 @@ package io.tierpool.client.far;
 import io.tierpool.ConfigurationException;
 import io.tierpool.client.BlockLostException;
 import io.tierpool.client.RemoteNodeStats;
+import io.tierpool.node.cluster.CapacityListener;
 import io.tierpool.node.cluster.MembershipListener;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.tier.Tier;
@@ -46,7 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * are live then and 1 otherwise.
  * <p>
  * <b>Placement.</b> The nodes are ranked per block by weighted rendezvous hashing ({@link RendezvousHash}),
- * weighted by the capacity each node advertised; the block goes to the top-ranked live nodes that accept it. A
+ * weighted by the free bytes each node last published through Ignite ({@link #onFreeBytes}, about every second),
+ * or by the capacity it advertised at join while none is known; a node that published 0 free is ranked after
+ * every other. The block goes to the top-ranked live nodes that accept it. A
  * node that refuses ({@link ErrorCode#NO_SPACE}) or cannot be reached is skipped for the next one. When no node
  * takes the block, {@link #write} returns {@link Tier#NO_SPACE} and the engine reports the pool as full.
  * <p>
@@ -73,7 +76,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * that the two never race on the same node. Closing the tier stops the agent; it does not close the
  * {@link BlockClient}, which belongs to the pool.
  */
-public final class RemoteTier implements Tier, MembershipListener
+public final class RemoteTier implements Tier, MembershipListener, CapacityListener
 {
     /**
      * Replica count meaning "2 when two or more node daemons are live at start, else 1".
@@ -522,6 +525,7 @@ public final class RemoteTier implements Tier, MembershipListener
                 return;
             }
             node.live = false;
+            node.freeBytes = -1;
             for (final ReplicaSet record : records.values())
             {
                 if (record.remove(node))
@@ -543,6 +547,80 @@ public final class RemoteTier implements Tier, MembershipListener
             lock.unlock();
         }
         departedEndpoints.offer(info.endpoint());
+    }
+
+    /**
+     * Records the free bytes a node daemon published; placement weights the node by it from now on (a node with 0
+     * free is ranked after every other). Unknown or departed nodes are ignored. Called on an Ignite messaging
+     * thread; no network I/O.
+     * {@inheritDoc}
+     */
+    public void onFreeBytes(final UUID nodeId, final long freeBytes)
+    {
+        lock.lock();
+        try
+        {
+            final RemoteNode node = nodesById.get(nodeId);
+            if (node != null)
+            {
+                node.freeBytes = freeBytes;
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @param nodeId a node daemon's Ignite node id.
+     * @return the free bytes it last published as this tier knows them, or -1 if none is known, or the node is
+     * unknown or gone.
+     */
+    public long freeBytes(final UUID nodeId)
+    {
+        lock.lock();
+        try
+        {
+            final RemoteNode node = nodesById.get(nodeId);
+            return node == null ? -1 : node.freeBytes;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The node daemons that hold a copy of a block now, in the order reads ask them.
+     *
+     * @param blockId the block's id.
+     * @return the holders' node names; empty if the block is not in this tier (or every copy is lost).
+     * Looks through every record: meant for diagnostics and tests, not for a hot path.
+     */
+    public List<String> holderNames(final long blockId)
+    {
+        lock.lock();
+        try
+        {
+            for (final ReplicaSet record : records.values())
+            {
+                if (record.blockId == blockId)
+                {
+                    final List<String> names = new ArrayList<>(record.holders.length);
+                    for (final RemoteNode node : record.holders)
+                    {
+                        names.add(node.info.nodeName());
+                    }
+                    return names;
+                }
+            }
+            return List.of();
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
@@ -1013,7 +1091,8 @@ public final class RemoteTier implements Tier, MembershipListener
         final double[] scores = new double[count];
         for (int i = 0; i < count; i++)
         {
-            scores[i] = RendezvousHash.score(blockId, ranked[i].key, Math.max(1, ranked[i].info.capacityBytes()));
+            final double score = RendezvousHash.score(blockId, ranked[i].key, ranked[i].weight());
+            scores[i] = ranked[i].isFull() ? -1.0 / score : score;
         }
         for (int i = 1; i < count; i++)
         {

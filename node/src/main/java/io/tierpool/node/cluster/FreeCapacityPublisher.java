@@ -1,0 +1,128 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.cluster;
+
+import org.agrona.ErrorHandler;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Publishes a node daemon's free far-memory bytes through its {@link NodeMembership}: once when started, then
+ * every {@code intervalMs} on a daemon thread of its own. Errors (a failing supplier, Ignite unable to send) go to
+ * the error handler and the next round tries again.
+ * <p>
+ * Owns its thread; {@link #close()} stops it and waits for it, idempotently.
+ */
+public final class FreeCapacityPublisher implements AutoCloseable
+{
+    /** Default interval between publications: 1 s. */
+    public static final long DEFAULT_INTERVAL_MS = 1_000;
+
+    private final NodeMembership membership;
+    private final LongSupplier freeBytes;
+    private final long intervalMs;
+    private final ErrorHandler errorHandler;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private FreeCapacityPublisher(
+        final NodeMembership membership,
+        final LongSupplier freeBytes,
+        final long intervalMs,
+        final ErrorHandler errorHandler)
+    {
+        this.membership = membership;
+        this.freeBytes = freeBytes;
+        this.intervalMs = intervalMs;
+        this.errorHandler = errorHandler;
+        this.thread = new Thread(this::run, "tierpool-capacity-" + membership.localNode().nodeName());
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Publish {@code freeBytes.getAsLong()} now (on the calling thread, so it has been sent when this returns),
+     * then every {@code intervalMs}.
+     *
+     * @param membership   where to publish; owned by the caller, to be closed after this publisher.
+     * @param freeBytes    the node's free bytes now, 0 or more (negative values are published as 0); called from
+     *                     the publisher's thread.
+     * @param intervalMs   milliseconds between publications, 10 or more.
+     * @param errorHandler told of every failed publication.
+     * @return the running publisher.
+     * @throws IllegalArgumentException if intervalMs is below 10.
+     */
+    public static FreeCapacityPublisher start(
+        final NodeMembership membership,
+        final LongSupplier freeBytes,
+        final long intervalMs,
+        final ErrorHandler errorHandler)
+    {
+        Objects.requireNonNull(membership, "membership");
+        Objects.requireNonNull(freeBytes, "freeBytes");
+        Objects.requireNonNull(errorHandler, "errorHandler");
+        if (intervalMs < 10)
+        {
+            throw new IllegalArgumentException("intervalMs must be 10 or more, was " + intervalMs + " for node " +
+                membership.localNode().nodeName());
+        }
+
+        final FreeCapacityPublisher publisher = new FreeCapacityPublisher(membership, freeBytes, intervalMs, errorHandler);
+        publisher.publishOnce();
+        publisher.thread.start();
+        return publisher;
+    }
+
+    /**
+     * Stop publishing and wait for the thread to end. Idempotent.
+     */
+    public void close()
+    {
+        running = false;
+        thread.interrupt();
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run()
+    {
+        while (running)
+        {
+            try
+            {
+                Thread.sleep(intervalMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            if (running)
+            {
+                publishOnce();
+            }
+        }
+    }
+
+    private void publishOnce()
+    {
+        try
+        {
+            membership.publishFreeBytes(Math.max(0, freeBytes.getAsLong()));
+        }
+        catch (final Throwable ex)
+        {
+            if (running)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+    }
+}
