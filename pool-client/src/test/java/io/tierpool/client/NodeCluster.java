@@ -40,29 +40,14 @@ final class NodeCluster implements AutoCloseable
         {
             for (int i = 0; i < count; i++)
             {
-                final Path dir = Files.createDirectories(workDir.resolve("node-" + (i + 1)));
-                nodes.add(NodeProcess.start(new NodeProcess.Context()
-                    .name("node-" + (i + 1))
-                    .arguments(List.of(
-                        "--name", "node-" + (i + 1),
-                        "--port", Integer.toString(aeronBasePort + i),
-                        "--discovery-port", Integer.toString(discoveryBasePort + i),
-                        "--communication-port", Integer.toString(discoveryBasePort + 50 + i),
-                        "--discovery", discoveryAddress(),
-                        "--ram", nodeRam,
-                        "--vvram", nodeVvram,
-                        "--vssd", nodeVssd,
-                        "--vvram-dir", dir.toString(),
-                        "--vssd-dir", dir.toString(),
-                        "--aeron-dir", dir.toString(),
-                        "--metrics-port", "0"))
-                    .maxHeap("256m")));
+                nodes.add(startNode(workDir, "node-" + (i + 1), aeronBasePort + i, discoveryBasePort + i,
+                    discoveryBasePort + 50 + i, discoveryAddress(), nodeRam, nodeVvram, nodeVssd));
             }
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final RuntimeException ex)
         {
             close();
-            throw ex instanceof RuntimeException ? (RuntimeException)ex : new UncheckedIOException((IOException)ex);
+            throw ex;
         }
     }
 
@@ -83,13 +68,65 @@ final class NodeCluster implements AutoCloseable
 
     TierPool.Context clientContext(final int clientDiscoveryPortOffset)
     {
+        return clientContext(discoveryAddress(), workDir, discoveryBasePort + 20 + clientDiscoveryPortOffset,
+            discoveryBasePort + 70 + clientDiscoveryPortOffset, nodes.size());
+    }
+
+    /**
+     * A client of node daemons found at {@code discovery}, its own Ignite ports given, waiting for {@code nodes}.
+     */
+    static TierPool.Context clientContext(
+        final String discovery, final Path workDir, final int discoveryPort, final int communicationPort, final int nodes)
+    {
         return new TierPool.Context()
-            .discoveryAddresses(List.of(discoveryAddress()))
-            .discoveryPort(discoveryBasePort + 20 + clientDiscoveryPortOffset)
-            .communicationPort(discoveryBasePort + 70 + clientDiscoveryPortOffset)
-            .awaitNodes(nodes.size())
+            .discoveryAddresses(List.of(discovery))
+            .discoveryPort(discoveryPort)
+            .communicationPort(communicationPort)
+            .awaitNodes(nodes)
             .vvramDir(workDir)
             .vssdDir(workDir);
+    }
+
+    /**
+     * Starts one node daemon as a child JVM with its directories under {@code workDir/name} and metrics on any
+     * free port.
+     */
+    static NodeProcess startNode(
+        final Path workDir,
+        final String name,
+        final int aeronPort,
+        final int discoveryPort,
+        final int communicationPort,
+        final String discovery,
+        final String ram,
+        final String vvram,
+        final String vssd)
+    {
+        final Path dir;
+        try
+        {
+            dir = Files.createDirectories(workDir.resolve(name));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create the directory of node " + name + " under " + workDir, ex);
+        }
+        return NodeProcess.start(new NodeProcess.Context()
+            .name(name)
+            .arguments(List.of(
+                "--name", name,
+                "--port", Integer.toString(aeronPort),
+                "--discovery-port", Integer.toString(discoveryPort),
+                "--communication-port", Integer.toString(communicationPort),
+                "--discovery", discovery,
+                "--ram", ram,
+                "--vvram", vvram,
+                "--vssd", vssd,
+                "--vvram-dir", dir.toString(),
+                "--vssd-dir", dir.toString(),
+                "--aeron-dir", dir.toString(),
+                "--metrics-port", "0"))
+            .maxHeap("256m"));
     }
 
     Path workDir()

@@ -238,42 +238,14 @@ class ReplicationTest
 
     private TierPool.Context clientContext(final int discoveryPort, final int communicationPort, final int nodes)
     {
-        return new TierPool.Context()
-            .discoveryAddresses(List.of("127.0.0.1:48540..48544"))
-            .discoveryPort(discoveryPort)
-            .communicationPort(communicationPort)
-            .awaitNodes(nodes)
-            .vvramDir(workDir)
-            .vssdDir(workDir);
+        return NodeCluster.clientContext("127.0.0.1:48540..48544", workDir, discoveryPort, communicationPort, nodes);
     }
 
     private NodeProcess startNode(
         final String name, final int aeronPort, final int discoveryPort, final int communicationPort, final String ram)
     {
-        try
-        {
-            final Path dir = Files.createDirectories(workDir.resolve(name));
-            return NodeProcess.start(new NodeProcess.Context()
-                .name(name)
-                .arguments(List.of(
-                    "--name", name,
-                    "--port", Integer.toString(aeronPort),
-                    "--discovery-port", Integer.toString(discoveryPort),
-                    "--communication-port", Integer.toString(communicationPort),
-                    "--discovery", "127.0.0.1:48540..48544",
-                    "--ram", ram,
-                    "--vvram", "0",
-                    "--vssd", "0",
-                    "--vvram-dir", dir.toString(),
-                    "--vssd-dir", dir.toString(),
-                    "--aeron-dir", dir.toString(),
-                    "--metrics-port", "0"))
-                .maxHeap("256m"));
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot create the directory of node " + name + " under " + workDir, ex);
-        }
+        return NodeCluster.startNode(
+            workDir, name, aeronPort, discoveryPort, communicationPort, "127.0.0.1:48540..48544", ram, "0", "0");
     }
 
     /**

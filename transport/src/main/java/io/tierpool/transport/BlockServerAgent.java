@@ -461,20 +461,10 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final long clientId = decoder.clientId();
         final long blockId = decoder.blockId();
         final long deadlineNs = decoder.deadlineEpochNs();
-        if (readResponseChannel(buffer, decoder.limit()) < 0)
-        {
-            return;
-        }
-
-        final ResponsePublication response = responsePublication(decoder.responseStreamId());
+        final ResponsePublication response = openResponse(
+            buffer, decoder.limit(), decoder.responseStreamId(), correlationId, blockId, deadlineNs, "get");
         if (null == response)
         {
-            return;
-        }
-
-        if (isExpired(deadlineNs))
-        {
-            deadlineExpired(response, correlationId, blockId, deadlineNs, "get");
             return;
         }
 
@@ -539,20 +529,10 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final long clientId = decoder.clientId();
         final long blockId = decoder.blockId();
         final long deadlineNs = decoder.deadlineEpochNs();
-        if (readResponseChannel(buffer, decoder.limit()) < 0)
-        {
-            return;
-        }
-
-        final ResponsePublication response = responsePublication(decoder.responseStreamId());
+        final ResponsePublication response = openResponse(
+            buffer, decoder.limit(), decoder.responseStreamId(), correlationId, blockId, deadlineNs, "free");
         if (null == response)
         {
-            return;
-        }
-
-        if (isExpired(deadlineNs))
-        {
-            deadlineExpired(response, correlationId, blockId, deadlineNs, "free");
             return;
         }
 
@@ -585,20 +565,10 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final UsageRequestDecoder decoder = usageDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final long correlationId = decoder.correlationId();
         final long deadlineNs = decoder.deadlineEpochNs();
-        if (readResponseChannel(buffer, decoder.limit()) < 0)
-        {
-            return;
-        }
-
-        final ResponsePublication response = responsePublication(decoder.responseStreamId());
+        final ResponsePublication response = openResponse(
+            buffer, decoder.limit(), decoder.responseStreamId(), correlationId, NULL_BLOCK_ID, deadlineNs, "usage");
         if (null == response)
         {
-            return;
-        }
-
-        if (isExpired(deadlineNs))
-        {
-            deadlineExpired(response, correlationId, NULL_BLOCK_ID, deadlineNs, "usage");
             return;
         }
 
@@ -693,6 +663,36 @@ final class BlockServerAgent implements Agent, FragmentHandler
      * @return the cached or a new publication to the channel in {@link #channelBytes}, or null (counted as an
      * error) when Aeron refuses the channel.
      */
+    /**
+     * Reads a request's response channel, finds or opens its publication and answers {@code DEADLINE_EXPIRED} when
+     * the request is late.
+     *
+     * @return the publication to answer on, or null when the request has been dealt with (malformed or late).
+     */
+    private ResponsePublication openResponse(
+        final DirectBuffer buffer,
+        final int channelOffset,
+        final int responseStreamId,
+        final long correlationId,
+        final long blockId,
+        final long deadlineNs,
+        final String operation)
+    {
+        if (readResponseChannel(buffer, channelOffset) < 0)
+        {
+            return null;
+        }
+
+        final ResponsePublication response = responsePublication(responseStreamId);
+        if (null != response && isExpired(deadlineNs))
+        {
+            deadlineExpired(response, correlationId, blockId, deadlineNs, operation);
+            return null;
+        }
+
+        return response;
+    }
+
     private ResponsePublication responsePublication(final int streamId)
     {
         for (int i = 0, size = responsePublications.size(); i < size; i++)
