@@ -145,7 +145,8 @@ public final class BlockServer implements AutoCloseable
     }
 
     /**
-     * @return messages received so far, well-formed or not (a chunked put counts once per chunk).
+     * @return messages received and dealt with so far, well-formed or not (a chunked put counts once per chunk);
+     * what a counted message changed (counters, reassemblies, publications) is visible once it is counted.
      */
     public long requestCount()
     {

@@ -4,6 +4,8 @@
 package io.tierpool.transport;
 
 import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -24,6 +26,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.SystemUtil;
 import org.agrona.collections.ArrayListUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
@@ -284,9 +287,14 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        requestCount.lazySet(requestCount.get() + 1);
         nowNs = clock.nanoTime();
+        onMessage(buffer, offset, length);
+        // counted once dealt with, so that a reader who sees the count also sees what the message changed
+        requestCount.lazySet(requestCount.get() + 1);
+    }
 
+    private void onMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH)
         {
             malformedCount.lazySet(malformedCount.get() + 1);
@@ -820,6 +828,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         ExclusivePublication publication = null;
         try
         {
+            checkTermLength(channel);
             publication = aeron.addExclusivePublication(channel, streamId);
             final int maxChunk = publication.maxMessageLength() - MAX_MESSAGE_HEADER_LENGTH;
             final int chunkLength = Math.min(ctx.chunkLength(), maxChunk);
@@ -838,6 +847,25 @@ final class BlockServerAgent implements Agent, FragmentHandler
                 "node " + ctx.nodeName() + " cannot open response channel " + channel + " stream " + streamId +
                 ": " + ex.getMessage(), channel, NULL_BLOCK_ID, ex));
             return null;
+        }
+    }
+
+    /**
+     * A response channel may name its own term length, and the driver maps three terms per publication: refuse a
+     * channel asking for more than {@link TransportConfiguration#MAX_RESPONSE_TERM_LENGTH} so that one request
+     * cannot make the node map gigabytes ({@link BlockClient} never sets it).
+     *
+     * @throws IllegalArgumentException when the channel does not parse or asks for a larger term.
+     */
+    private static void checkTermLength(final String channel)
+    {
+        final String termLength = ChannelUri.parse(channel).get(CommonContext.TERM_LENGTH_PARAM_NAME);
+        if (null != termLength && SystemUtil.parseSize(CommonContext.TERM_LENGTH_PARAM_NAME, termLength) >
+            TransportConfiguration.MAX_RESPONSE_TERM_LENGTH)
+        {
+            throw new IllegalArgumentException(CommonContext.TERM_LENGTH_PARAM_NAME + "=" + termLength +
+                " is larger than the " + TransportConfiguration.MAX_RESPONSE_TERM_LENGTH +
+                " bytes a node maps for a response channel: leave it out");
         }
     }
 

@@ -41,6 +41,13 @@ public final class TransportConfiguration
     public static final int MAX_RESPONSE_CHANNEL_LENGTH = 1024;
 
     /**
+     * Largest term length, bytes, a request's response channel may ask for with Aeron's {@code term-length}
+     * parameter: 16 MiB, the default term length. A node refuses a channel asking for more (each publication maps
+     * three terms), and counts the request as malformed.
+     */
+    public static final int MAX_RESPONSE_TERM_LENGTH = 16 * 1024 * 1024;
+
+    /**
      * Directory under which the embedded driver makes its own {@code tierpool-aeron-<pid>-<random>} directory.
      */
     public static final String BASE_DIR_PROP_NAME = "tierpool.transport.base.dir";

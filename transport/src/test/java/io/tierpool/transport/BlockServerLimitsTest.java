@@ -4,6 +4,7 @@
 package io.tierpool.transport;
 
 import io.aeron.FragmentAssembler;
+import io.tierpool.ConfigurationException;
 import io.tierpool.transport.codecs.ErrorDecoder;
 import io.tierpool.transport.codecs.MessageHeaderDecoder;
 import io.tierpool.transport.codecs.MessageHeaderEncoder;
@@ -222,6 +223,76 @@ class BlockServerLimitsTest
         assertTrue(server.evictedPutReassemblyCount() >= 3, "evicted: " + server.evictedPutReassemblyCount());
         assertTrue(server.peakPutReassemblyCount() <= maxPuts, "peak puts: " + server.peakPutReassemblyCount());
         assertTrue(server.peakPutReassemblyBytes() <= maxBytes, "peak bytes: " + server.peakPutReassemblyBytes());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldLetABlockLargerThanTheByteLimitInOnlyWhileNoOtherPutIsUnfinished()
+    {
+        final long stallTimeoutNs = TimeUnit.SECONDS.toNanos(30);
+        launchServer(new BlockServer.Context()
+            .maxPutReassemblyBytes(MIB)
+            .putStallTimeoutNs(stallTimeoutNs));
+        connectClient(TimeUnit.SECONDS.toNanos(1));
+
+        final byte[] block = randomBytes(3 * MIB + 1);
+        assertRoundTrip(8, block);
+        assertEquals(3L * MIB + 1, server.peakPutReassemblyBytes());
+
+        raw = new RawPeer(clientDriver.aeron(), server.endpoint(), RAW_RESPONSE_ENDPOINT);
+        final long requestsBefore = server.requestCount();
+        sendPutChunk(400, 400, 64 * KIB, 0, randomBytes(KIB), clock.nanoTime() + TimeUnit.MINUTES.toNanos(10));
+        awaitAtLeast(() -> server.requestCount(), requestsBefore + 1, "hostile first chunk");
+        assertEquals(1, server.putReassemblyCount());
+
+        final byte[] other = randomBytes(2 * MIB + 3);
+        final RemoteErrorException refused = assertThrows(RemoteErrorException.class,
+            () -> client.put(server.endpoint(), 9, new UnsafeBuffer(other), 0, other.length));
+        assertEquals(ErrorCode.BUSY, refused.code());
+
+        clockOffsetNs.addAndGet(stallTimeoutNs + TimeUnit.SECONDS.toNanos(1));
+        assertRoundTrip(9, other);
+        assertEquals(1, server.evictedPutReassemblyCount());
+        assertRoundTrip(8, block);
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRefuseAResponseChannelAskingForAHugeTermLength()
+    {
+        launchServer(new BlockServer.Context());
+        raw = new RawPeer(clientDriver.aeron(), server.endpoint(), RAW_RESPONSE_ENDPOINT);
+        final byte[] hugeTerms = (raw.responseChannel + "|term-length=1g").getBytes(StandardCharsets.US_ASCII);
+        final long malformedBefore = server.malformedCount();
+
+        sendUsageRequest(500, hugeTerms, raw.responseStreamId, clock.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+        awaitAtLeast(() -> server.malformedCount(), malformedBefore + 1, "refused response channel");
+        assertEquals(0, server.responsePublicationCount());
+
+        final byte[] plain = raw.responseChannel.getBytes(StandardCharsets.US_ASCII);
+        sendUsageRequest(501, plain, raw.responseStreamId, clock.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+        awaitAtLeast(() -> server.responsePublicationCount(), 1, "publication for the plain channel");
+        assertEquals(malformedBefore + 1, server.malformedCount());
+    }
+
+    @Test
+    void shouldRejectInvalidLimitsNamingTheProperty()
+    {
+        assertInvalid(new BlockServer.Context().maxResponsePublications(0),
+            TransportConfiguration.SERVER_MAX_RESPONSE_PUBLICATIONS_PROP_NAME);
+        assertInvalid(new BlockServer.Context().maxPutReassemblies(65537),
+            TransportConfiguration.SERVER_MAX_PUT_REASSEMBLIES_PROP_NAME);
+        assertInvalid(new BlockServer.Context().maxPutReassemblyBytes(0),
+            TransportConfiguration.SERVER_MAX_PUT_REASSEMBLY_BYTES_PROP_NAME);
+        assertInvalid(new BlockServer.Context().putStallTimeoutNs(0),
+            TransportConfiguration.SERVER_PUT_STALL_TIMEOUT_PROP_NAME);
+    }
+
+    private void assertInvalid(final BlockServer.Context ctx, final String propName)
+    {
+        final ConfigurationException ex = assertThrows(ConfigurationException.class,
+            () -> ctx.aeron(nodeDriver.aeron()).handler(new InMemoryBlockHandler("limits-node", MIB)).conclude());
+        assertTrue(ex.getMessage().startsWith(propName + "="), ex.getMessage());
     }
 
     private void launchServer(final BlockServer.Context ctx)
