@@ -113,13 +113,10 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final ArrayList<PutReassembly> reassemblies = new ArrayList<>();
     private final ArrayDeque<PutReassembly> freeReassemblies = new ArrayDeque<>();
     private final ArrayList<PendingResponse> pendingResponses = new ArrayList<>();
+    private final ArrayDeque<PendingResponse> freePendingResponses = new ArrayDeque<>();
     private final long[] evictedClientIds;
     private final long[] evictedCorrelationIds;
     private final boolean[] evictedInUse;
-    private int nextEvicted;
-    private long putReassemblyBytes;
-    private long chunkSequence;
-    private final ArrayDeque<PendingResponse> freePendingResponses = new ArrayDeque<>();
 
     private final AtomicLong requestCount = new AtomicLong();
     private final AtomicLong malformedCount = new AtomicLong();
@@ -139,6 +136,9 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final AtomicLong peakPutReassemblyBytes = new AtomicLong();
 
     private long nowNs;
+    private int nextEvicted;
+    private long putReassemblyBytes;
+    private long chunkSequence;
     private long nextHousekeepingNs;
     private int channelLength;
     private int requestLimit;
