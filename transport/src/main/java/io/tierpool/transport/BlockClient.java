@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static io.tierpool.transport.TransportConfiguration.*;
@@ -74,6 +75,8 @@ public final class BlockClient implements AutoCloseable
     private static final int WAITING = 0;
     private static final int DONE = 1;
     private static final int FAILED = 2;
+    private static final long BUSY_BACKOFF_MIN_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long BUSY_BACKOFF_MAX_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private static final String PUT = "put";
     private static final String GET = "get";
@@ -109,6 +112,7 @@ public final class BlockClient implements AutoCloseable
     private long deadlineNs;
     private long timeoutNs;
     private long staleResponseCount;
+    private long busyRetryCount;
     private boolean isClosed;
 
     private String operation;
@@ -216,6 +220,9 @@ public final class BlockClient implements AutoCloseable
 
     /**
      * Store a copy of a block on a node, replacing any block this client stored there with the same id.
+     * When the node answers {@link ErrorCode#BUSY} (too many unfinished puts from all its clients) the whole block
+     * is resent under a new correlation id after a back-off of 10 ms doubling to 200 ms, for as long as the
+     * request's timeout leaves room ({@link #busyRetryCount()} counts these).
      *
      * @param nodeEndpoint the node's {@code host:port}.
      * @param blockId      the block's id, chosen by the caller.
@@ -228,7 +235,8 @@ public final class BlockClient implements AutoCloseable
      * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
      * @throws RequestTimeoutException    when no answer came within the request timeout; the block may or may not
      *                                    be stored.
-     * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NO_SPACE}.
+     * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NO_SPACE}, or kept
+     *                                    answering {@link ErrorCode#BUSY} until the request timeout.
      * @throws TransportException         when the connection to the node broke.
      */
     public void put(
@@ -244,36 +252,83 @@ public final class BlockClient implements AutoCloseable
             final ExclusivePublication publication = begin(nodeEndpoint, blockId, PUT);
             final int checksum = crc32c.compute(src, srcOffset, length);
             final long deadlineEpochNs = startTimeout(length);
-            final int chunkLength = ctx.chunkLength();
-
-            for (int position = 0; position < length && WAITING == state; )
+            long busyBackoffNs = BUSY_BACKOFF_MIN_NS;
+            while (true)
             {
-                final int chunk = Math.min(chunkLength, length - position);
-                final PutRequestEncoder encoder = putEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                    .correlationId(correlationId)
-                    .clientId(ctx.clientId())
-                    .blockId(blockId)
-                    .deadlineEpochNs(deadlineEpochNs)
-                    .totalLength(length)
-                    .chunkOffset(position)
-                    .crc32c(checksum)
-                    .responseStreamId(ctx.responseStreamId())
-                    .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-                final int lengthFieldOffset = encoder.limit();
-                requestBuffer.putInt(lengthFieldOffset, chunk, ByteOrder.LITTLE_ENDIAN);
-                final int headerLength = lengthFieldOffset + PutRequestEncoder.dataHeaderLength();
+                sendPut(publication, blockId, src, srcOffset, length, checksum, deadlineEpochNs);
+                try
+                {
+                    awaitResponse();
+                    return;
+                }
+                catch (final RemoteErrorException ex)
+                {
+                    if (ErrorCode.BUSY != ex.code() || deadlineNs - nanoClock.nanoTime() < busyBackoffNs)
+                    {
+                        throw ex;
+                    }
+                }
 
-                offer(publication, headerLength, src, srcOffset + position, chunk);
-                position += chunk;
-                responseSubscription.poll(assembler, FRAGMENT_LIMIT);
+                busyRetryCount++;
+                LockSupport.parkNanos(busyBackoffNs);
+                checkInterrupt();
+                busyBackoffNs = Math.min(2 * busyBackoffNs, BUSY_BACKOFF_MAX_NS);
+                restart();
             }
-
-            awaitResponse();
         }
         finally
         {
             end();
             lock.unlock();
+        }
+    }
+
+    /**
+     * @return puts resent because a node answered {@link ErrorCode#BUSY}.
+     */
+    public long busyRetryCount()
+    {
+        lock.lock();
+        try
+        {
+            return busyRetryCount;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private void sendPut(
+        final ExclusivePublication publication,
+        final long blockId,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final int checksum,
+        final long deadlineEpochNs)
+    {
+        final int chunkLength = ctx.chunkLength();
+        for (int position = 0; position < length && WAITING == state; )
+        {
+            final int chunk = Math.min(chunkLength, length - position);
+            final PutRequestEncoder encoder = putEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
+                .correlationId(correlationId)
+                .clientId(ctx.clientId())
+                .blockId(blockId)
+                .deadlineEpochNs(deadlineEpochNs)
+                .totalLength(length)
+                .chunkOffset(position)
+                .crc32c(checksum)
+                .responseStreamId(ctx.responseStreamId())
+                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
+            final int lengthFieldOffset = encoder.limit();
+            requestBuffer.putInt(lengthFieldOffset, chunk, ByteOrder.LITTLE_ENDIAN);
+            final int headerLength = lengthFieldOffset + PutRequestEncoder.dataHeaderLength();
+
+            offer(publication, headerLength, src, srcOffset + position, chunk);
+            position += chunk;
+            responseSubscription.poll(assembler, FRAGMENT_LIMIT);
         }
     }
 
@@ -494,6 +549,21 @@ public final class BlockClient implements AutoCloseable
         this.isCallerError = false;
 
         return connectedPublication(nodeEndpoint, blockId, operation);
+    }
+
+    /**
+     * Start the current request again under a new correlation id (answers to the old one become stale), keeping
+     * its deadline.
+     */
+    private void restart()
+    {
+        this.correlationId = nextCorrelationId++;
+        this.state = WAITING;
+        this.remoteCode = null;
+        this.remoteNodeName = null;
+        this.remoteMessage = null;
+        this.protocolFailure = null;
+        this.isCallerError = false;
     }
 
     private void end()

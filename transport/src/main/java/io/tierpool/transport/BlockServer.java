@@ -38,6 +38,14 @@ import static io.tierpool.transport.TransportConfiguration.*;
  * answered with {@link ErrorCode#INTERNAL} and passed to the error handler; malformed messages are answered with
  * {@link ErrorCode#BAD_REQUEST} when they can be, otherwise dropped; both are counted.
  * <p>
+ * Bounded against hostile or broken senders: at most {@link Context#maxResponsePublications()} response
+ * publications are open (the least recently used one with no response in flight is closed to make room), a
+ * response waits at most {@link Context#responseTimeoutNs()} for its publication to connect, and at most
+ * {@link Context#maxPutReassemblies()} unfinished chunked puts holding {@link Context#maxPutReassemblyBytes()}
+ * bytes are kept. A put that finds no room evicts puts stalled for {@link Context#putStallTimeoutNs()}, oldest-idle
+ * first, or else is refused with {@link ErrorCode#BUSY} (which {@link BlockClient#put} retries until its timeout).
+ * Each of these is counted.
+ * <p>
  * Thread-safety: the accessors and {@link #close()} may be called from any thread. {@link #close()} stops the
  * thread, closes the subscription and every response publication, and frees the buffers; it is idempotent. The
  * Aeron client is not closed: it belongs to the caller.
@@ -137,7 +145,8 @@ public final class BlockServer implements AutoCloseable
     }
 
     /**
-     * @return messages received so far, well-formed or not (a chunked put counts once per chunk).
+     * @return messages received and dealt with so far, well-formed or not (a chunked put counts once per chunk);
+     * what a counted message changed (counters, reassemblies, publications) is visible once it is counted.
      */
     public long requestCount()
     {
@@ -185,6 +194,88 @@ public final class BlockServer implements AutoCloseable
     }
 
     /**
+     * @return response publications open now, at most {@link Context#maxResponsePublications()}.
+     */
+    public int responsePublicationCount()
+    {
+        return agent.responsePublicationCount();
+    }
+
+    /**
+     * @return the most response publications that were open at once since launch.
+     */
+    public int peakResponsePublicationCount()
+    {
+        return agent.peakResponsePublicationCount();
+    }
+
+    /**
+     * @return response publications closed before their idle timeout to make room for a new one.
+     */
+    public long evictedResponsePublicationCount()
+    {
+        return agent.evictedResponsePublicationCount();
+    }
+
+    /**
+     * @return requests dropped unanswered because the response publication limit was reached and every open
+     * publication had a response in flight.
+     */
+    public long refusedResponsePublicationCount()
+    {
+        return agent.refusedResponsePublicationCount();
+    }
+
+    /**
+     * @return unfinished chunked puts held now, at most {@link Context#maxPutReassemblies()}.
+     */
+    public int putReassemblyCount()
+    {
+        return agent.putReassemblyCount();
+    }
+
+    /**
+     * @return bytes (declared block lengths) held now by unfinished chunked puts.
+     */
+    public long putReassemblyBytes()
+    {
+        return agent.putReassemblyBytes();
+    }
+
+    /**
+     * @return the most unfinished chunked puts held at once since launch.
+     */
+    public int peakPutReassemblyCount()
+    {
+        return agent.peakPutReassemblyCount();
+    }
+
+    /**
+     * @return the most bytes held at once by unfinished chunked puts since launch.
+     */
+    public long peakPutReassemblyBytes()
+    {
+        return agent.peakPutReassemblyBytes();
+    }
+
+    /**
+     * @return unfinished chunked puts evicted because they had stalled and a new put needed their room.
+     */
+    public long evictedPutReassemblyCount()
+    {
+        return agent.evictedPutReassemblyCount();
+    }
+
+    /**
+     * @return puts refused with {@link ErrorCode#BUSY} because the limits of unfinished chunked puts were reached
+     * and none had stalled.
+     */
+    public long refusedPutCount()
+    {
+        return agent.refusedPutCount();
+    }
+
+    /**
      * Stop the agent thread and free everything the server holds. Idempotent.
      */
     public void close()
@@ -223,6 +314,8 @@ public final class BlockServer implements AutoCloseable
      */
     public static final class Context
     {
+        private static final int MAX_LIMIT = 65536;
+
         private Aeron aeron;
         private BlockRequestHandler handler;
         private String endpoint = stringValue(SERVER_ENDPOINT_PROP_NAME, SERVER_ENDPOINT_DEFAULT);
@@ -237,6 +330,14 @@ public final class BlockServer implements AutoCloseable
         private long responseTimeoutNs = durationNs(RESPONSE_TIMEOUT_PROP_NAME, RESPONSE_TIMEOUT_DEFAULT_NS);
         private long responsePublicationIdleTimeoutNs =
             durationNs(RESPONSE_PUBLICATION_IDLE_TIMEOUT_PROP_NAME, RESPONSE_PUBLICATION_IDLE_TIMEOUT_DEFAULT_NS);
+        private int maxResponsePublications =
+            intValue(SERVER_MAX_RESPONSE_PUBLICATIONS_PROP_NAME, SERVER_MAX_RESPONSE_PUBLICATIONS_DEFAULT);
+        private int maxPutReassemblies =
+            intValue(SERVER_MAX_PUT_REASSEMBLIES_PROP_NAME, SERVER_MAX_PUT_REASSEMBLIES_DEFAULT);
+        private int maxPutReassemblyBytes =
+            sizeAsInt(SERVER_MAX_PUT_REASSEMBLY_BYTES_PROP_NAME, SERVER_MAX_PUT_REASSEMBLY_BYTES_DEFAULT);
+        private long putStallTimeoutNs =
+            durationNs(SERVER_PUT_STALL_TIMEOUT_PROP_NAME, SERVER_PUT_STALL_TIMEOUT_DEFAULT_NS);
         private boolean isConcluded;
 
         /**
@@ -294,6 +395,30 @@ public final class BlockServer implements AutoCloseable
             {
                 throw new ConfigurationException(RESPONSE_PUBLICATION_IDLE_TIMEOUT_PROP_NAME + "=" +
                     responsePublicationIdleTimeoutNs + "ns is invalid: use a positive duration");
+            }
+
+            if (maxResponsePublications < 1 || maxResponsePublications > MAX_LIMIT)
+            {
+                throw new ConfigurationException(SERVER_MAX_RESPONSE_PUBLICATIONS_PROP_NAME + "=" +
+                    maxResponsePublications + " is invalid: use 1.." + MAX_LIMIT);
+            }
+
+            if (maxPutReassemblies < 1 || maxPutReassemblies > MAX_LIMIT)
+            {
+                throw new ConfigurationException(SERVER_MAX_PUT_REASSEMBLIES_PROP_NAME + "=" + maxPutReassemblies +
+                    " is invalid: use 1.." + MAX_LIMIT);
+            }
+
+            if (maxPutReassemblyBytes < 1)
+            {
+                throw new ConfigurationException(SERVER_MAX_PUT_REASSEMBLY_BYTES_PROP_NAME + "=" +
+                    maxPutReassemblyBytes + " is invalid: use 1 or more bytes (256m recommended)");
+            }
+
+            if (putStallTimeoutNs <= 0)
+            {
+                throw new ConfigurationException(SERVER_PUT_STALL_TIMEOUT_PROP_NAME + "=" + putStallTimeoutNs +
+                    "ns is invalid: use a positive duration below the clients' request timeout");
             }
 
             if (null == aeron)
@@ -539,7 +664,8 @@ public final class BlockServer implements AutoCloseable
         /**
          * @param responseTimeoutNs minimum time, ns, spent trying to deliver a response: it is given up at the later
          *                          of the request's deadline and this long after it was produced or after its last
-         *                          chunk went out; default 1 s.
+         *                          chunk went out, and at the latest this long after its publication was found not
+         *                          connected (nobody listening); default 1 s.
          * @return this.
          */
         public Context responseTimeoutNs(final long responseTimeoutNs)
@@ -573,6 +699,90 @@ public final class BlockServer implements AutoCloseable
         public long responsePublicationIdleTimeoutNs()
         {
             return responsePublicationIdleTimeoutNs;
+        }
+
+        /**
+         * @param maxResponsePublications most response publications kept open, 1..65536; default 256
+         *                                ({@link TransportConfiguration#SERVER_MAX_RESPONSE_PUBLICATIONS_PROP_NAME}).
+         *                                When full, a new client channel closes the least recently used
+         *                                publication with no response in flight; when there is none the request
+         *                                is dropped and counted.
+         * @return this.
+         */
+        public Context maxResponsePublications(final int maxResponsePublications)
+        {
+            this.maxResponsePublications = maxResponsePublications;
+            return this;
+        }
+
+        /**
+         * @return most response publications kept open.
+         */
+        public int maxResponsePublications()
+        {
+            return maxResponsePublications;
+        }
+
+        /**
+         * @param maxPutReassemblies most unfinished chunked puts held at once, 1..65536; default 64
+         *                           ({@link TransportConfiguration#SERVER_MAX_PUT_REASSEMBLIES_PROP_NAME}).
+         * @return this.
+         */
+        public Context maxPutReassemblies(final int maxPutReassemblies)
+        {
+            this.maxPutReassemblies = maxPutReassemblies;
+            return this;
+        }
+
+        /**
+         * @return most unfinished chunked puts held at once.
+         */
+        public int maxPutReassemblies()
+        {
+            return maxPutReassemblies;
+        }
+
+        /**
+         * @param maxPutReassemblyBytes most bytes (sum of declared block lengths) held at once by unfinished chunked
+         *                              puts, at least 1; default 256 MiB
+         *                              ({@link TransportConfiguration#SERVER_MAX_PUT_REASSEMBLY_BYTES_PROP_NAME}).
+         *                              A larger block is let in only while no other put is unfinished, so
+         *                              {@link #maxBlockLength()} still bounds one put.
+         * @return this.
+         */
+        public Context maxPutReassemblyBytes(final int maxPutReassemblyBytes)
+        {
+            this.maxPutReassemblyBytes = maxPutReassemblyBytes;
+            return this;
+        }
+
+        /**
+         * @return most bytes held at once by unfinished chunked puts.
+         */
+        public int maxPutReassemblyBytes()
+        {
+            return maxPutReassemblyBytes;
+        }
+
+        /**
+         * @param putStallTimeoutNs time, ns, without a new chunk after which an unfinished put is stalled and may
+         *                          be evicted to make room for a new put; default 2 s
+         *                          ({@link TransportConfiguration#SERVER_PUT_STALL_TIMEOUT_PROP_NAME}). Keep it
+         *                          below the clients' request timeout.
+         * @return this.
+         */
+        public Context putStallTimeoutNs(final long putStallTimeoutNs)
+        {
+            this.putStallTimeoutNs = putStallTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @return time, ns, without a new chunk after which an unfinished put is stalled.
+         */
+        public long putStallTimeoutNs()
+        {
+            return putStallTimeoutNs;
         }
     }
 }

@@ -4,6 +4,8 @@
 package io.tierpool.transport;
 
 import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -24,6 +26,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.SystemUtil;
 import org.agrona.collections.ArrayListUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
@@ -36,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.tierpool.transport.TransportConfiguration.MAX_MESSAGE_HEADER_LENGTH;
@@ -55,6 +59,18 @@ import static io.tierpool.transport.TransportConfiguration.NULL_BLOCK_ID;
  * and streams it as GetResponse chunks, a few per duty cycle, so one large transfer does not starve other clients.
  * Every 100 ms reassemblies past their deadline are dropped, and response publications idle for longer than the
  * configured timeout are closed.
+ * <p>
+ * Limits. At most {@code maxResponsePublications} response publications are open: a new channel closes the least
+ * recently used one with no response in flight, or, when every one has a response in flight, the request is
+ * dropped and counted (no publication, no answer). A response on a publication found not connected gives up
+ * {@code responseTimeoutNs} after it was produced or last progressed, whatever its deadline, so that requests with
+ * far deadlines naming channels nobody listens to cannot pin publications. At most {@code maxPutReassemblies}
+ * reassemblies holding {@code maxPutReassemblyBytes} declared bytes are kept (a block larger than the byte limit
+ * only while it is the sole one). A first chunk that finds no room evicts reassemblies that received no chunk for
+ * {@code putStallTimeoutNs}, oldest-idle first; their keys are remembered in a small ring so that the sender's next
+ * chunk is answered with {@link ErrorCode#BUSY}. When no stalled reassembly is left the put is refused with
+ * {@link ErrorCode#BUSY} and the client resends later: like HTTP's 503 with a retry, rather than blocking the
+ * well-behaved behind hostile senders for a whole deadline.
  * <p>
  * Bad input: a message that cannot be decoded far enough to learn its correlation id and response channel is
  * counted and dropped; after that point every fault is answered with {@link ErrorCode#BAD_REQUEST}. Nothing a
@@ -98,6 +114,9 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final ArrayDeque<PutReassembly> freeReassemblies = new ArrayDeque<>();
     private final ArrayList<PendingResponse> pendingResponses = new ArrayList<>();
     private final ArrayDeque<PendingResponse> freePendingResponses = new ArrayDeque<>();
+    private final long[] evictedClientIds;
+    private final long[] evictedCorrelationIds;
+    private final boolean[] evictedInUse;
 
     private final AtomicLong requestCount = new AtomicLong();
     private final AtomicLong malformedCount = new AtomicLong();
@@ -105,8 +124,21 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final AtomicLong expiredReassemblyCount = new AtomicLong();
     private final AtomicLong undeliveredResponseCount = new AtomicLong();
     private final AtomicLong errorResponseCount = new AtomicLong();
+    private final AtomicLong evictedResponsePublicationCount = new AtomicLong();
+    private final AtomicLong refusedResponsePublicationCount = new AtomicLong();
+    private final AtomicLong evictedPutReassemblyCount = new AtomicLong();
+    private final AtomicLong refusedPutCount = new AtomicLong();
+    private final AtomicInteger responsePublicationCount = new AtomicInteger();
+    private final AtomicInteger peakResponsePublicationCount = new AtomicInteger();
+    private final AtomicInteger putReassemblyCount = new AtomicInteger();
+    private final AtomicInteger peakPutReassemblyCount = new AtomicInteger();
+    private final AtomicLong putReassemblyBytesGauge = new AtomicLong();
+    private final AtomicLong peakPutReassemblyBytes = new AtomicLong();
 
     private long nowNs;
+    private int nextEvicted;
+    private long putReassemblyBytes;
+    private long chunkSequence;
     private long nextHousekeepingNs;
     private int channelLength;
     private int requestLimit;
@@ -123,6 +155,11 @@ final class BlockServerAgent implements Agent, FragmentHandler
         this.nodeNameBytes = ctx.nodeName().getBytes(StandardCharsets.UTF_8);
         this.assembler = new FragmentAssembler(this, ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH, true);
         this.bufferPool = new BufferPool(ctx.retainedBufferLength());
+
+        final int evictedCapacity = 2 * ctx.maxPutReassemblies();
+        this.evictedClientIds = new long[evictedCapacity];
+        this.evictedCorrelationIds = new long[evictedCapacity];
+        this.evictedInUse = new boolean[evictedCapacity];
     }
 
     public String roleName()
@@ -159,9 +196,12 @@ final class BlockServerAgent implements Agent, FragmentHandler
             bufferPool.release(reassembly.takeBuffer());
         }
         reassemblies.clear();
+        putReassemblyBytes = 0;
+        updateReassemblyGauges();
 
         CloseHelper.closeAll(responsePublications);
         responsePublications.clear();
+        updatePublicationGauges();
         CloseHelper.closeAll(bufferPool, subscription);
     }
 
@@ -195,11 +235,66 @@ final class BlockServerAgent implements Agent, FragmentHandler
         return errorResponseCount.get();
     }
 
+    int responsePublicationCount()
+    {
+        return responsePublicationCount.get();
+    }
+
+    int peakResponsePublicationCount()
+    {
+        return peakResponsePublicationCount.get();
+    }
+
+    long evictedResponsePublicationCount()
+    {
+        return evictedResponsePublicationCount.get();
+    }
+
+    long refusedResponsePublicationCount()
+    {
+        return refusedResponsePublicationCount.get();
+    }
+
+    int putReassemblyCount()
+    {
+        return putReassemblyCount.get();
+    }
+
+    long putReassemblyBytes()
+    {
+        return putReassemblyBytesGauge.get();
+    }
+
+    int peakPutReassemblyCount()
+    {
+        return peakPutReassemblyCount.get();
+    }
+
+    long peakPutReassemblyBytes()
+    {
+        return peakPutReassemblyBytes.get();
+    }
+
+    long evictedPutReassemblyCount()
+    {
+        return evictedPutReassemblyCount.get();
+    }
+
+    long refusedPutCount()
+    {
+        return refusedPutCount.get();
+    }
+
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        requestCount.lazySet(requestCount.get() + 1);
         nowNs = clock.nanoTime();
+        onMessage(buffer, offset, length);
+        // counted once dealt with, so that a reader who sees the count also sees what the message changed
+        requestCount.lazySet(requestCount.get() + 1);
+    }
 
+    private void onMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH)
         {
             malformedCount.lazySet(malformedCount.get() + 1);
@@ -357,6 +452,12 @@ final class BlockServerAgent implements Agent, FragmentHandler
                 removeReassembly(reassembly);
             }
 
+            if (!makeRoomForPut(totalLength))
+            {
+                refusePut(response, correlationId, blockId, deadlineNs, totalLength);
+                return;
+            }
+
             final OffHeapBuffer reassemblyBuffer;
             try
             {
@@ -375,12 +476,23 @@ final class BlockServerAgent implements Agent, FragmentHandler
             {
                 reassembly = new PutReassembly();
             }
-            reassembly.reset(clientId, correlationId, blockId, totalLength, checksum, deadlineNs, reassemblyBuffer);
+            reassembly.reset(
+                clientId, correlationId, blockId, totalLength, checksum, deadlineNs, nowNs, ++chunkSequence,
+                reassemblyBuffer);
             reassemblies.add(reassembly);
+            putReassemblyBytes += totalLength;
+            updateReassemblyGauges();
         }
         else if (null == reassembly)
         {
             droppedChunkCount.lazySet(droppedChunkCount.get() + 1);
+            if (takeEvicted(clientId, correlationId))
+            {
+                respondError(response, correlationId, blockId, deadlineNs, ErrorCode.BUSY, "put of block " +
+                    blockId + " (" + totalLength + " bytes) was evicted from node " + ctx.nodeName() +
+                    " after more than " + TimeUnit.NANOSECONDS.toMillis(ctx.putStallTimeoutNs()) +
+                    " ms without a chunk, to make room for other puts; nothing was stored: resend the whole block");
+            }
             return;
         }
         else if (!reassembly.isConsistent(blockId, totalLength, checksum) || reassembly.received() != chunkOffset)
@@ -394,7 +506,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         }
 
         reassembly.buffer().buffer().putBytes(chunkOffset, buffer, dataOffset, dataLength);
-        reassembly.addReceived(dataLength);
+        reassembly.addReceived(dataLength, nowNs, ++chunkSequence);
 
         if (reassembly.isComplete())
         {
@@ -660,10 +772,6 @@ final class BlockServerAgent implements Agent, FragmentHandler
     }
 
     /**
-     * @return the cached or a new publication to the channel in {@link #channelBytes}, or null (counted as an
-     * error) when Aeron refuses the channel.
-     */
-    /**
      * Reads a request's response channel, finds or opens its publication and answers {@code DEADLINE_EXPIRED} when
      * the request is late.
      *
@@ -693,6 +801,11 @@ final class BlockServerAgent implements Agent, FragmentHandler
         return response;
     }
 
+    /**
+     * @return the cached or a new publication to the channel in {@link #channelBytes}, or null when Aeron refuses
+     * the channel (counted as malformed and passed to the error handler) or the publication limit is reached with
+     * every publication busy (counted as refused).
+     */
     private ResponsePublication responsePublication(final int streamId)
     {
         for (int i = 0, size = responsePublications.size(); i < size; i++)
@@ -705,10 +818,17 @@ final class BlockServerAgent implements Agent, FragmentHandler
             }
         }
 
+        if (responsePublications.size() >= ctx.maxResponsePublications() && !evictIdlePublication())
+        {
+            refusedResponsePublicationCount.lazySet(refusedResponsePublicationCount.get() + 1);
+            return null;
+        }
+
         final String channel = new String(channelBytes, 0, channelLength, StandardCharsets.UTF_8);
         ExclusivePublication publication = null;
         try
         {
+            checkTermLength(channel);
             publication = aeron.addExclusivePublication(channel, streamId);
             final int maxChunk = publication.maxMessageLength() - MAX_MESSAGE_HEADER_LENGTH;
             final int chunkLength = Math.min(ctx.chunkLength(), maxChunk);
@@ -716,6 +836,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
                 Arrays.copyOf(channelBytes, channelLength), channel, streamId, publication, chunkLength,
                 nowNs);
             responsePublications.add(response);
+            updatePublicationGauges();
             return response;
         }
         catch (final RuntimeException ex)
@@ -726,6 +847,25 @@ final class BlockServerAgent implements Agent, FragmentHandler
                 "node " + ctx.nodeName() + " cannot open response channel " + channel + " stream " + streamId +
                 ": " + ex.getMessage(), channel, NULL_BLOCK_ID, ex));
             return null;
+        }
+    }
+
+    /**
+     * A response channel may name its own term length, and the driver maps three terms per publication: refuse a
+     * channel asking for more than {@link TransportConfiguration#MAX_RESPONSE_TERM_LENGTH} so that one request
+     * cannot make the node map gigabytes ({@link BlockClient} never sets it).
+     *
+     * @throws IllegalArgumentException when the channel does not parse or asks for a larger term.
+     */
+    private static void checkTermLength(final String channel)
+    {
+        final String termLength = ChannelUri.parse(channel).get(CommonContext.TERM_LENGTH_PARAM_NAME);
+        if (null != termLength && SystemUtil.parseSize(CommonContext.TERM_LENGTH_PARAM_NAME, termLength) >
+            TransportConfiguration.MAX_RESPONSE_TERM_LENGTH)
+        {
+            throw new IllegalArgumentException(CommonContext.TERM_LENGTH_PARAM_NAME + "=" + termLength +
+                " is larger than the " + TransportConfiguration.MAX_RESPONSE_TERM_LENGTH +
+                " bytes a node maps for a response channel: leave it out");
         }
     }
 
@@ -761,8 +901,162 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private void removeReassembly(final PutReassembly reassembly)
     {
         reassemblies.remove(reassembly);
+        releaseReassembly(reassembly);
+    }
+
+    /**
+     * Give back the buffer and the slot of a reassembly already taken out of {@link #reassemblies}.
+     */
+    private void releaseReassembly(final PutReassembly reassembly)
+    {
+        putReassemblyBytes -= reassembly.totalLength();
         bufferPool.release(reassembly.takeBuffer());
         freeReassemblies.addFirst(reassembly);
+        updateReassemblyGauges();
+    }
+
+    /**
+     * Evict stalled reassemblies, oldest-idle first, until a put of {@code totalLength} bytes fits the limits.
+     *
+     * @return whether it fits now.
+     */
+    private boolean makeRoomForPut(final int totalLength)
+    {
+        while (reassemblies.size() >= ctx.maxPutReassemblies() ||
+            (!reassemblies.isEmpty() && putReassemblyBytes + totalLength > ctx.maxPutReassemblyBytes()))
+        {
+            final int index = oldestStalledReassembly();
+            if (index < 0)
+            {
+                return false;
+            }
+
+            final PutReassembly stalled = reassemblies.get(index);
+            ArrayListUtil.fastUnorderedRemove(reassemblies, index);
+            rememberEvicted(stalled.clientId(), stalled.correlationId());
+            releaseReassembly(stalled);
+            evictedPutReassemblyCount.lazySet(evictedPutReassemblyCount.get() + 1);
+        }
+        return true;
+    }
+
+    /**
+     * @return index of the stalled reassembly (no chunk for longer than the stall timeout) that has gone longest
+     * without a chunk, else -1.
+     */
+    private int oldestStalledReassembly()
+    {
+        int oldest = -1;
+        long oldestSequence = Long.MAX_VALUE;
+        final long stalledBeforeNs = nowNs - ctx.putStallTimeoutNs();
+        for (int i = 0, size = reassemblies.size(); i < size; i++)
+        {
+            final PutReassembly reassembly = reassemblies.get(i);
+            if (reassembly.lastChunkNs() < stalledBeforeNs && reassembly.lastChunkSequence() < oldestSequence)
+            {
+                oldest = i;
+                oldestSequence = reassembly.lastChunkSequence();
+            }
+        }
+        return oldest;
+    }
+
+    private void rememberEvicted(final long clientId, final long correlationId)
+    {
+        evictedClientIds[nextEvicted] = clientId;
+        evictedCorrelationIds[nextEvicted] = correlationId;
+        evictedInUse[nextEvicted] = true;
+        nextEvicted = nextEvicted + 1 == evictedInUse.length ? 0 : nextEvicted + 1;
+    }
+
+    /**
+     * @return whether the put with this key was evicted (and not yet told so); forgets it.
+     */
+    private boolean takeEvicted(final long clientId, final long correlationId)
+    {
+        for (int i = 0; i < evictedInUse.length; i++)
+        {
+            if (evictedInUse[i] && evictedClientIds[i] == clientId && evictedCorrelationIds[i] == correlationId)
+            {
+                evictedInUse[i] = false;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void refusePut(
+        final ResponsePublication response,
+        final long correlationId,
+        final long blockId,
+        final long deadlineNs,
+        final int totalLength)
+    {
+        refusedPutCount.lazySet(refusedPutCount.get() + 1);
+        respondError(response, correlationId, blockId, deadlineNs, ErrorCode.BUSY, "node " + ctx.nodeName() +
+            " has no room now for put of block " + blockId + " (" + totalLength + " bytes): " + reassemblies.size() +
+            " unfinished puts hold " + putReassemblyBytes + " bytes (limits " + ctx.maxPutReassemblies() + " puts, " +
+            ctx.maxPutReassemblyBytes() + " bytes) and none has stalled for " +
+            TimeUnit.NANOSECONDS.toMillis(ctx.putStallTimeoutNs()) + " ms; nothing was stored: resend the whole " +
+            "block after a short wait, or raise " + TransportConfiguration.SERVER_MAX_PUT_REASSEMBLIES_PROP_NAME +
+            " / " + TransportConfiguration.SERVER_MAX_PUT_REASSEMBLY_BYTES_PROP_NAME);
+    }
+
+    private void updateReassemblyGauges()
+    {
+        final int count = reassemblies.size();
+        putReassemblyCount.lazySet(count);
+        putReassemblyBytesGauge.lazySet(putReassemblyBytes);
+        if (count > peakPutReassemblyCount.get())
+        {
+            peakPutReassemblyCount.lazySet(count);
+        }
+        if (putReassemblyBytes > peakPutReassemblyBytes.get())
+        {
+            peakPutReassemblyBytes.lazySet(putReassemblyBytes);
+        }
+    }
+
+    private void updatePublicationGauges()
+    {
+        final int count = responsePublications.size();
+        responsePublicationCount.lazySet(count);
+        if (count > peakResponsePublicationCount.get())
+        {
+            peakResponsePublicationCount.lazySet(count);
+        }
+    }
+
+    /**
+     * Close the least recently used response publication with no response in flight.
+     *
+     * @return false when every publication has a response in flight.
+     */
+    private boolean evictIdlePublication()
+    {
+        int lru = -1;
+        long lruActivityNs = Long.MAX_VALUE;
+        for (int i = 0, size = responsePublications.size(); i < size; i++)
+        {
+            final ResponsePublication response = responsePublications.get(i);
+            if (0 == response.pendingResponses() && (lru < 0 || response.lastActivityNs() < lruActivityNs))
+            {
+                lru = i;
+                lruActivityNs = response.lastActivityNs();
+            }
+        }
+
+        if (lru < 0)
+        {
+            return false;
+        }
+
+        final ResponsePublication evicted = responsePublications.get(lru);
+        ArrayListUtil.fastUnorderedRemove(responsePublications, lru);
+        evicted.close();
+        evictedResponsePublicationCount.lazySet(evictedResponsePublicationCount.get() + 1);
+        updatePublicationGauges();
+        return true;
     }
 
     private int expireReassemblies()
@@ -774,8 +1068,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
             if (isExpired(reassembly.deadlineNs()))
             {
                 ArrayListUtil.fastUnorderedRemove(reassemblies, i);
-                bufferPool.release(reassembly.takeBuffer());
-                freeReassemblies.addFirst(reassembly);
+                releaseReassembly(reassembly);
                 expiredReassemblyCount.lazySet(expiredReassemblyCount.get() + 1);
                 workCount++;
             }
@@ -794,6 +1087,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
             {
                 ArrayListUtil.fastUnorderedRemove(responsePublications, i);
                 response.close();
+                updatePublicationGauges();
                 workCount++;
             }
         }
@@ -883,7 +1177,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         }
 
         final long giveUpNs = Math.max(deadlineNs, nowNs + ctx.responseTimeoutNs());
-        pending.reset(response, correlationId, blockId, giveUpNs);
+        pending.reset(response, correlationId, blockId, giveUpNs, nowNs);
         response.incrementPending();
         return pending;
     }
@@ -937,6 +1231,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
             if (result > 0)
             {
                 response.lastActivityNs(nowNs);
+                pending.progressed(nowNs);
                 return true;
             }
             return isUndeliverable(pending, result);
@@ -963,6 +1258,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
             if (result > 0)
             {
                 response.lastActivityNs(nowNs);
+                pending.progressed(nowNs);
                 pending.extendDeadline(nowNs + ctx.responseTimeoutNs());
                 pending.advance(length);
                 if (pending.position() == pending.blockLength())
@@ -993,7 +1289,14 @@ final class BlockServerAgent implements Agent, FragmentHandler
             if (responsePublications.remove(response))
             {
                 response.close();
+                updatePublicationGauges();
             }
+            return true;
+        }
+
+        if (Publication.NOT_CONNECTED == result && nowNs - pending.lastProgressNs() > ctx.responseTimeoutNs())
+        {
+            undeliveredResponseCount.lazySet(undeliveredResponseCount.get() + 1);
             return true;
         }
 

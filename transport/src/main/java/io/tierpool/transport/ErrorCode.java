@@ -36,7 +36,16 @@ public enum ErrorCode
     /**
      * The node failed while serving the request; its message says how.
      */
-    INTERNAL(io.tierpool.transport.codecs.ErrorCode.INTERNAL);
+    INTERNAL(io.tierpool.transport.codecs.ErrorCode.INTERNAL),
+
+    /**
+     * The node has no room just now for another unfinished chunked put (it holds its limit of puts in
+     * progress, or of their bytes, and none of them has stalled), or it evicted this put's unfinished reassembly
+     * after it stalled, to make room for others. Nothing was stored; resend the whole block after a short wait.
+     * {@link BlockClient#put} does so by itself until its timeout. Sent by nodes of this version on; an older
+     * client reads it as {@link #INTERNAL}.
+     */
+    BUSY(io.tierpool.transport.codecs.ErrorCode.BUSY);
 
     private final io.tierpool.transport.codecs.ErrorCode wireCode;
 

@@ -9,7 +9,8 @@ import org.agrona.ExpandableArrayBuffer;
  * A response the {@link BlockServer} agent has yet to deliver: either one encoded message (Ack, Error,
  * UsageResponse) or a block to send as GetResponse chunks from {@link #position()} on. Delivery is retried on
  * every duty cycle while the publication is not connected or back-pressured, until {@link #deadlineNs()}, which
- * moves on while a block transfer makes progress.
+ * moves on while a block transfer makes progress; {@link #lastProgressNs()} lets the agent give up sooner on a
+ * publication nobody listens to.
  * Owned by the agent, reused from a free list.
  */
 final class PendingResponse
@@ -20,14 +21,20 @@ final class PendingResponse
     private long correlationId;
     private long blockId;
     private long deadlineNs;
+    private long lastProgressNs;
     private OffHeapBuffer block;
     private int blockLength;
     private int crc32c;
     private int position;
 
     void reset(
-        final ResponsePublication publication, final long correlationId, final long blockId, final long deadlineNs)
+        final ResponsePublication publication,
+        final long correlationId,
+        final long blockId,
+        final long deadlineNs,
+        final long nowNs)
     {
+        this.lastProgressNs = nowNs;
         this.publication = publication;
         this.correlationId = correlationId;
         this.blockId = blockId;
@@ -74,6 +81,22 @@ final class PendingResponse
     long blockId()
     {
         return blockId;
+    }
+
+    /**
+     * @return when the response was produced or last had part of it delivered, epoch ns.
+     */
+    long lastProgressNs()
+    {
+        return lastProgressNs;
+    }
+
+    /**
+     * @param nowNs when part of the response was just delivered, epoch ns.
+     */
+    void progressed(final long nowNs)
+    {
+        lastProgressNs = nowNs;
     }
 
     long deadlineNs()

@@ -16,6 +16,8 @@ final class PutReassembly
     private int crc32c;
     private long deadlineNs;
     private int received;
+    private long lastChunkNs;
+    private long lastChunkSequence;
     private OffHeapBuffer buffer;
 
     void reset(
@@ -25,6 +27,8 @@ final class PutReassembly
         final int totalLength,
         final int crc32c,
         final long deadlineNs,
+        final long nowNs,
+        final long sequence,
         final OffHeapBuffer buffer)
     {
         this.clientId = clientId;
@@ -34,6 +38,8 @@ final class PutReassembly
         this.crc32c = crc32c;
         this.deadlineNs = deadlineNs;
         this.received = 0;
+        this.lastChunkNs = nowNs;
+        this.lastChunkSequence = sequence;
         this.buffer = buffer;
     }
 
@@ -75,9 +81,42 @@ final class PutReassembly
         return received;
     }
 
-    void addReceived(final int length)
+    /**
+     * @param length   bytes of the chunk just copied in.
+     * @param nowNs    when it arrived, epoch ns.
+     * @param sequence the agent's count of accepted chunks, which orders arrivals where the clock ties.
+     */
+    void addReceived(final int length, final long nowNs, final long sequence)
     {
         received += length;
+        lastChunkNs = nowNs;
+        lastChunkSequence = sequence;
+    }
+
+    /**
+     * @return the agent's chunk sequence number at the last chunk: lower is idle longer.
+     */
+    long lastChunkSequence()
+    {
+        return lastChunkSequence;
+    }
+
+    /**
+     * @return when the last chunk arrived (or the first, when none has since), epoch ns.
+     */
+    long lastChunkNs()
+    {
+        return lastChunkNs;
+    }
+
+    long clientId()
+    {
+        return clientId;
+    }
+
+    long correlationId()
+    {
+        return correlationId;
     }
 
     boolean isComplete()

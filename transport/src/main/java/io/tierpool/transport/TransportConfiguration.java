@@ -41,6 +41,13 @@ public final class TransportConfiguration
     public static final int MAX_RESPONSE_CHANNEL_LENGTH = 1024;
 
     /**
+     * Largest term length, bytes, a request's response channel may ask for with Aeron's {@code term-length}
+     * parameter: 16 MiB, the default term length. A node refuses a channel asking for more (each publication maps
+     * three terms), and counts the request as malformed.
+     */
+    public static final int MAX_RESPONSE_TERM_LENGTH = 16 * 1024 * 1024;
+
+    /**
      * Directory under which the embedded driver makes its own {@code tierpool-aeron-<pid>-<random>} directory.
      */
     public static final String BASE_DIR_PROP_NAME = "tierpool.transport.base.dir";
@@ -241,6 +248,57 @@ public final class TransportConfiguration
      * Largest block a node accepts, bytes, 1..{@link #MAX_BLOCK_LENGTH}.
      */
     public static final String SERVER_MAX_BLOCK_LENGTH_PROP_NAME = "tierpool.transport.server.max.block.length";
+
+    /**
+     * Most response publications (one per distinct client response channel and stream id) a node keeps open,
+     * 1..65536. When a request names a new one and the limit is reached, the least recently used publication with
+     * no response in flight is closed; when every one has a response in flight the request is dropped and counted
+     * ({@link BlockServer#refusedResponsePublicationCount()}).
+     */
+    public static final String SERVER_MAX_RESPONSE_PUBLICATIONS_PROP_NAME =
+        "tierpool.transport.server.max.response.publications";
+
+    /**
+     * Default response publication limit: 256. Each publication maps three terms in the driver's directory
+     * (48 MiB with the default 16 MiB terms, touched only as far as written), so this also bounds that memory.
+     */
+    public static final int SERVER_MAX_RESPONSE_PUBLICATIONS_DEFAULT = 256;
+
+    /**
+     * Most unfinished chunked puts (reassemblies of blocks larger than one chunk) a node holds at once, 1..65536.
+     */
+    public static final String SERVER_MAX_PUT_REASSEMBLIES_PROP_NAME = "tierpool.transport.server.max.put.reassemblies";
+
+    /**
+     * Default limit of unfinished chunked puts: 64.
+     */
+    public static final int SERVER_MAX_PUT_REASSEMBLIES_DEFAULT = 64;
+
+    /**
+     * Most bytes (sum of the declared block lengths) that unfinished chunked puts may hold on a node at once. A put
+     * of a block larger than this is let in only while no other put is unfinished.
+     */
+    public static final String SERVER_MAX_PUT_REASSEMBLY_BYTES_PROP_NAME =
+        "tierpool.transport.server.max.put.reassembly.bytes";
+
+    /**
+     * Default limit of bytes held by unfinished chunked puts: 256 MiB.
+     */
+    public static final int SERVER_MAX_PUT_REASSEMBLY_BYTES_DEFAULT = 256 * 1024 * 1024;
+
+    /**
+     * Time without a new chunk after which an unfinished chunked put counts as stalled, duration: a stalled put is
+     * evicted, oldest-idle first, when a new put needs its room, and its sender gets {@link ErrorCode#BUSY} when
+     * its next chunk arrives. Keep it below the clients' {@link #REQUEST_TIMEOUT_PROP_NAME}, so that a client
+     * refused with {@link ErrorCode#BUSY} finds room while it retries.
+     */
+    public static final String SERVER_PUT_STALL_TIMEOUT_PROP_NAME = "tierpool.transport.server.put.stall.timeout";
+
+    /**
+     * Default put stall timeout: 2 seconds (a well-behaved client sends a block's chunks back to back, a few
+     * milliseconds apart; the default request timeout is 5 seconds).
+     */
+    public static final long SERVER_PUT_STALL_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
 
     private TransportConfiguration()
     {

@@ -259,11 +259,16 @@ class BlockServerFuzzTest
         final String figures = String.format(
             "BlockServerFuzzTest figures: seed=%d sent=%d elapsedMs=%d kinds=%s errorResponsesReceived=%s " +
             "otherClientBlocksCompleted=%d server[requests=%d malformed=%d errorResponses=%d droppedChunks=%d " +
-            "expiredReassemblies=%d undeliveredResponses=%d errors=%d] firstErrors=%s",
+            "expiredReassemblies=%d undeliveredResponses=%d errors=%d refusedPuts=%d evictedPuts=%d " +
+            "peakPuts=%d peakPutBytes=%d peakResponsePublications=%d evictedResponsePublications=%d " +
+            "refusedResponsePublications=%d] freshClientBusyRetries=%d firstErrors=%s",
             seed, sent, elapsedMs, sentByKind, errorResponsesByCode, otherBlocksStored,
             server.requestCount(), server.malformedCount(), server.errorResponseCount(), server.droppedChunkCount(),
             server.expiredReassemblyCount(), server.undeliveredResponseCount(), server.errorCount(),
-            firstServerErrors);
+            server.refusedPutCount(), server.evictedPutReassemblyCount(), server.peakPutReassemblyCount(),
+            server.peakPutReassemblyBytes(), server.peakResponsePublicationCount(),
+            server.evictedResponsePublicationCount(), server.refusedResponsePublicationCount(),
+            freshClient.busyRetryCount(), firstServerErrors);
         LOG.info(figures);
         System.out.println(figures);
 
@@ -272,6 +277,11 @@ class BlockServerFuzzTest
         assertTrue(server.errorResponseCount() > 0, "errorResponseCount did not move");
         assertTrue(server.droppedChunkCount() > 0, "droppedChunkCount did not move");
         assertTrue(errorResponsesByCode.getOrDefault(ErrorCode.BAD_REQUEST, 0L) > 0, errorResponsesByCode::toString);
+        final BlockServer.Context limits = server.context();
+        assertTrue(server.peakPutReassemblyCount() <= limits.maxPutReassemblies(), figures);
+        assertTrue(server.peakPutReassemblyBytes() <= Math.max(limits.maxPutReassemblyBytes(), MAX_BLOCK_LENGTH),
+            figures);
+        assertTrue(server.peakResponsePublicationCount() <= limits.maxResponsePublications(), figures);
     }
 
     private void sendRandomBytes(final Random random)
