@@ -19,8 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * <b>Freeing</b> puts the element or run back. A subpage whose elements are all free goes back to its chunk as a
  * free run unless it is the only subpage listed for its class (kept, so that a class used by alternating
- * allocate and free does not rebuild a subpage every time). A chunk whose pages are all free goes back to the
- * region unless it is the arena's only chunk. {@link #releaseUnused()} gives back those kept ones too.
+ * allocate and free does not rebuild a subpage every time). A chunk whose pages are all free stays with the
+ * arena for reuse (no rebuild when a working set shrinks and grows again) until the region runs short:
+ * {@link #releaseUnused()}, which the allocator calls before it reports a request it cannot place, gives back every
+ * empty chunk and every unused subpage, so kept memory never makes a request fail.
  * <p>
  * Thread-safe: every method takes the arena's lock; the lock order is arena, then region.
  */
@@ -135,7 +137,6 @@ final class PoolArena
                 throw notInUse(offset, sizeIndex);
             }
             chunk.freeRun(page);
-            releaseIfEmpty(chunk, true);
         }
         finally
         {
@@ -170,7 +171,7 @@ final class PoolArena
             }
             for (int i = chunks.size() - 1; i >= 0; i--)
             {
-                if (releaseIfEmpty(chunks.get(i), false))
+                if (releaseIfEmpty(chunks.get(i)))
                 {
                     released++;
                 }
@@ -292,12 +293,11 @@ final class PoolArena
             chunk.subpageAt[page] = null;
         }
         chunk.freeRun(subpage.firstPage);
-        releaseIfEmpty(chunk, true);
     }
 
-    private boolean releaseIfEmpty(final PoolChunk chunk, final boolean keepLast)
+    private boolean releaseIfEmpty(final PoolChunk chunk)
     {
-        if (chunk.isEmpty() && (!keepLast || chunks.size() > 1))
+        if (chunk.isEmpty())
         {
             chunks.remove(chunk);
             allocator.releaseChunk(chunk);

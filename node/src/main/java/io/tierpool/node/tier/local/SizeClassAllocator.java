@@ -31,8 +31,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * requests no chunk can serve any more, get an extent of the region directly ("direct" blocks, 64-byte
  * aligned, not pooled).</li>
  * </ol>
- * So the space is shared: chunks only exist while used, a request fails only when neither a chunk of any arena
- * nor the region can hold it, and the region's capacity is never exceeded.
+ * So the space is shared: an arena keeps its emptied chunks for reuse only until the region runs short (a request
+ * that cannot be placed first makes every arena give back its empty chunks and unused subpages, and the calling
+ * thread its cache); a request fails only when neither a chunk of any arena nor the region can hold it, and the
+ * region's capacity is never exceeded.
  * <p>
  * <b>Handles</b> identify a block to {@link #free(long)} and {@link #address(long)}:
  * <pre>
@@ -803,9 +805,9 @@ public final class SizeClassAllocator implements AutoCloseable
         public static final int THREAD_CACHE_ENTRIES_PER_CLASS_DEFAULT = 256;
 
         /**
-         * Default most bytes a thread cache holds per small class: 64 KiB (capped at 1/1024 of the region).
+         * Default most bytes a thread cache holds per small class: 256 KiB (capped at 1/1024 of the region).
          */
-        public static final int THREAD_CACHE_BYTES_PER_CLASS_DEFAULT = 64 * 1024;
+        public static final int THREAD_CACHE_BYTES_PER_CLASS_DEFAULT = 256 * 1024;
 
         /**
          * Default allocations by a thread between trims of its cache: 8192.
