@@ -20,6 +20,9 @@ import java.util.TreeSet;
  * back (splitting). {@link #free(long)} returns the extent and merges it with a free neighbour on either side
  * (coalescing), so free space never holds two adjacent free extents. Both operations are O(log n) in the number
  * of free extents; the tree nodes box their keys, so each operation allocates a few small objects.
+ * {@link #allocateAligned(long, long)} places an extent on an alignment boundary (the RAM tier's chunks), scanning
+ * free extents from the best fit upwards for one that holds an aligned range, and splits it in up to three.
+ * Allocations, frees, failed allocations and the peak of used bytes are counted for statistics.
  * <p>
  * Every offset handed out is a multiple of {@link #ALIGNMENT}, so blocks start on cache-line boundaries.
  * Fragmentation is reported as {@code 1 - largestFree / totalFree}: 0 when the free space is one extent,

@@ -347,4 +347,80 @@ class SizeClassAllocatorTest
             assertThrows(IllegalArgumentException.class, () -> allocator.allocate(0));
         }
     }
+
+    @Test
+    void shouldTrimCachedBlocksAThreadStoppedUsing()
+    {
+        try (RamTier tier = new RamTier(16L * MIB, new SizeClassAllocator.Context().threadCacheTrimIntervalAllocations(100)))
+        {
+            final SizeClassAllocator allocator = tier.allocator();
+            final long[] handles = new long[50];
+            for (int i = 0; i < handles.length; i++)
+            {
+                handles[i] = allocator.allocate(1000);
+            }
+            for (final long handle : handles)
+            {
+                allocator.free(handle);
+            }
+            final long usedByOtherClass = allocator.allocate(64);
+            for (int i = 0; i < 200; i++)
+            {
+                allocator.free(allocator.allocate(64));
+            }
+            final int sizeIndex = allocator.sizeClasses().index(1000);
+            final long hitsBefore = allocator.sizeClassStats().get(sizeIndex).cacheHits();
+            final long again = allocator.allocate(1000);
+            assertEquals(hitsBefore, allocator.sizeClassStats().get(sizeIndex).cacheHits(),
+                "the 1000-byte blocks were trimmed from the cache: a miss");
+            allocator.free(again);
+            allocator.free(usedByOtherClass);
+        }
+    }
+
+    @Test
+    void shouldStoreAndCheckBlocksThroughTheTierFromSeveralThreads() throws Exception
+    {
+        try (RamTier tier = new RamTier(16L * MIB))
+        {
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < 3; t++)
+            {
+                final int worker = t;
+                final Thread thread = new Thread(() ->
+                {
+                    try
+                    {
+                        final Random random = new Random(100 + worker);
+                        for (int round = 0; round < 200; round++)
+                        {
+                            final long blockId = worker * 1_000_000L + round + 1;
+                            final byte[] bytes = TierTestSupport.randomBytes(random, 1 + random.nextInt(20_000));
+                            final long location = tier.write(blockId, new UnsafeBuffer(bytes), 0, bytes.length, 0);
+                            assertNotEquals(Tier.NO_SPACE, location);
+                            final byte[] back = new byte[bytes.length];
+                            tier.read(blockId, location, new UnsafeBuffer(back), 0, back.length);
+                            assertArrayEquals(bytes, back);
+                            assertThrows(IllegalStateException.class, () -> tier.free(blockId + 1, location));
+                            tier.free(blockId, location);
+                        }
+                    }
+                    catch (final Throwable ex)
+                    {
+                        failure.compareAndSet(null, ex);
+                    }
+                });
+                workers.add(thread);
+                thread.start();
+            }
+            for (final Thread thread : workers)
+            {
+                thread.join();
+            }
+            assertNull(failure.get(), () -> "worker failed: " + failure.get());
+            assertEquals(0, tier.blockCount());
+            assertEquals(0, tier.usedBytes());
+        }
+    }
 }
