@@ -174,8 +174,9 @@ public final class RamTier implements Tier
     }
 
     /**
-     * @return the allocator over the region, for benchmarks and diagnostics. Blocks allocated on it directly are
-     * not blocks of the tier (no block id, not in {@link #blockCount()}'s table) but do take its space.
+     * @return the allocator over the region, for benchmarks and diagnostics. Blocks allocated on it directly have
+     * no block id (the tier's reads and frees refuse them) but take the tier's space and count in
+     * {@link #usedBytes()} and {@link #blockCount()}.
      */
     public SizeClassAllocator allocator()
     {

@@ -89,7 +89,6 @@ public final class SizeClassAllocator implements AutoCloseable
     private final ArrayList<PoolThreadCache> caches = new ArrayList<>();
     private final AtomicInteger nextArena = new AtomicInteger();
     private final AtomicLong usedBytes = new AtomicLong();
-    private final AtomicLong usedBlocks = new AtomicLong();
     private final AtomicLong peakUsedBytes = new AtomicLong();
     private final AtomicLong failedAllocations = new AtomicLong();
     private final long[] retiredAllocations;
@@ -206,7 +205,7 @@ public final class SizeClassAllocator implements AutoCloseable
             }
         }
         cache.countAllocation(sizeIndex, this);
-        addUsed(classes.size(sizeIndex), 1);
+        addUsed(classes.size(sizeIndex));
         return offset | ((long)(sizeIndex + 1) << CLASS_SHIFT);
     }
 
@@ -239,12 +238,12 @@ public final class SizeClassAllocator implements AutoCloseable
         if (classes.isSmall(sizeIndex) && cache.offer(sizeIndex, offset))
         {
             cache.countFree(sizeIndex);
-            addUsed(-classes.size(sizeIndex), -1);
+            addUsed(-classes.size(sizeIndex));
             return;
         }
         chunk.arena.free(chunk, offset, sizeIndex);
         cache.countFree(sizeIndex);
-        addUsed(-classes.size(sizeIndex), -1);
+        addUsed(-classes.size(sizeIndex));
     }
 
     /**
@@ -391,11 +390,20 @@ public final class SizeClassAllocator implements AutoCloseable
     }
 
     /**
-     * @return blocks in use now.
+     * @return blocks in use now. Sums every thread's counts: meant for statistics, not for a data path.
      */
     public long usedBlocks()
     {
-        return usedBlocks.get();
+        long blocks;
+        synchronized (region)
+        {
+            blocks = directAllocations - directFrees;
+        }
+        for (final SizeClassStats stats : sizeClassStats())
+        {
+            blocks += stats.usedBlocks();
+        }
+        return blocks;
     }
 
     /**
@@ -655,7 +663,7 @@ public final class SizeClassAllocator implements AutoCloseable
                     final long length = region.allocatedLength(offset);
                     directAllocations++;
                     directUsedBytes += length;
-                    addUsed(length, 1);
+                    addUsed(length);
                     return offset | DIRECT_FLAG;
                 }
             }
@@ -683,13 +691,12 @@ public final class SizeClassAllocator implements AutoCloseable
             directFrees++;
             directUsedBytes -= length;
         }
-        addUsed(-length, -1);
+        addUsed(-length);
     }
 
-    private void addUsed(final long bytes, final long blocks)
+    private void addUsed(final long bytes)
     {
         final long now = usedBytes.addAndGet(bytes);
-        usedBlocks.addAndGet(blocks);
         if (bytes > 0)
         {
             long peak = peakUsedBytes.get();
