@@ -423,4 +423,31 @@ class SizeClassAllocatorTest
             assertEquals(0, tier.usedBytes());
         }
     }
+
+    @Test
+    void shouldServeATierSmallerThanAChunkStraightFromTheRegion()
+    {
+        try (RamTier tier = new RamTier(192))
+        {
+            final long location = tier.allocate(1, 100);
+            assertNotEquals(Tier.NO_SPACE, location);
+            assertEquals(-1, tier.allocator().sizeIndex(location), "a direct extent: no chunk fits the tier");
+            assertNotEquals(Tier.NO_SPACE, tier.allocate(2, 64));
+            assertEquals(Tier.NO_SPACE, tier.allocate(3, 1));
+            assertEquals(192, tier.usedBytes());
+        }
+    }
+
+    @Test
+    void shouldRejectBadAllocatorSettingsWithTheirNames()
+    {
+        final io.tierpool.ConfigurationException page = assertThrows(io.tierpool.ConfigurationException.class,
+            () -> new RamTier(MIB, new SizeClassAllocator.Context().pageBytes(1000)));
+        assertTrue(page.getMessage().contains("pageBytes=1000"), page.getMessage());
+        final io.tierpool.ConfigurationException arenas = assertThrows(io.tierpool.ConfigurationException.class,
+            () -> new RamTier(MIB, new SizeClassAllocator.Context().arenas(0)));
+        assertTrue(arenas.getMessage().contains("arenas=0"), arenas.getMessage());
+        assertThrows(io.tierpool.ConfigurationException.class,
+            () -> new RamTier(MIB, new SizeClassAllocator.Context().chunkBytes(3 * MIB)));
+    }
 }
