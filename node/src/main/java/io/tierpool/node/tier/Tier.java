@@ -112,6 +112,17 @@ public interface Tier extends AutoCloseable
     }
 
     /**
+     * A snapshot of the tier's allocator: used and peak bytes, allocations, frees, fragmentation, file length and
+     * per size class counts where the tier has them. Safe to call from any thread while the tier is open.
+     *
+     * @return the snapshot; by default {@link AllocatorStats#basic(Tier)}.
+     */
+    default AllocatorStats allocatorStats()
+    {
+        return AllocatorStats.basic(this);
+    }
+
+    /**
      * Releases the tier's memory and removes its files. Idempotent. Blocks still stored are lost; the engine
      * frees or moves them first.
      */

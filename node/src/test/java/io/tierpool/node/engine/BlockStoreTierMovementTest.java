@@ -93,8 +93,9 @@ class BlockStoreTierMovementTest
     @Test
     void shouldDemoteLeastRecentlyUsedBlocksToMakeRoomForAllocationAndCascade()
     {
-        final int size = 60 * KIB;
-        try (BlockStore store = new BlockStore(context(tempDir, MIB, 128 * KIB, 4 * MIB)))
+        // 64 KiB is a size class of the RAM tier, so 17 blocks fill its 17 * 64 KiB exactly.
+        final int size = 64 * KIB;
+        try (BlockStore store = new BlockStore(context(tempDir, 17 * 64 * KIB, 128 * KIB, 4 * MIB)))
         {
             final Random random = new Random(5);
             final long[] ids = new long[20];

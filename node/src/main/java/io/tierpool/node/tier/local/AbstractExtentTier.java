@@ -3,19 +3,28 @@
  */
 package io.tierpool.node.tier.local;
 
+import io.tierpool.node.tier.AllocatorStats;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 
+import java.util.List;
+
 /**
- * Base of the local tiers: an {@link ExtentAllocator} over the tier's address range decides where each block
+ * Base of the file-backed local tiers (VVRAM, VSSD): an {@link ExtentAllocator} over the tier's address range decides where each block
  * goes, a table from location to block id checks that every read and free names the block that was written
  * there, and the subclass copies bytes in and out of its storage (memory, mapped files, a spill file).
  * <p>
- * A location is the byte offset of the block's extent in the tier's address range. Not thread-safe: the engine
- * serialises calls (see {@link Tier}).
+ * A location is the byte offset of the block's extent in the tier's address range. The allocator manages the
+ * whole capacity; the backing file(s) start small and grow, in steps of {@link #growthStepBytes(long)}, when a
+ * block is placed beyond their current length ({@link #fileLengthBytes()}), never beyond the capacity. Best fit
+ * places blocks in freed holes before the untouched tail, so files grow only when the holes are too small. A
+ * failed growth (file system full) releases the extent and makes the write report {@link #NO_SPACE}; blocks
+ * already stored are untouched.
+ * <p>
+ * Not thread-safe: the engine serialises calls (see {@link Tier}).
  */
 public abstract class AbstractExtentTier implements Tier
 {
@@ -26,6 +35,67 @@ public abstract class AbstractExtentTier implements Tier
     private final ExtentAllocator allocator;
     private final Long2LongHashMap blockIdByLocation = new Long2LongHashMap(NO_BLOCK);
     private boolean closed;
+
+    /**
+     * The most a file grows at once: 64 MiB.
+     */
+    public static final long MAX_GROWTH_STEP_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * The growth step of a tier's files: an eighth of the capacity, at most {@link #MAX_GROWTH_STEP_BYTES}, at
+     * least {@link ExtentAllocator#ALIGNMENT}, a multiple of it.
+     *
+     * @param capacityBytes the tier's capacity.
+     * @return the step in bytes.
+     */
+    public static long growthStepBytes(final long capacityBytes)
+    {
+        return Math.min(MAX_GROWTH_STEP_BYTES, Math.max(ExtentAllocator.ALIGNMENT, ExtentAllocator.align(capacityBytes / 8)));
+    }
+
+    /**
+     * The length the files must reach to hold a block ending at {@code end}: at least one growth step past the
+     * current length, never past the capacity.
+     *
+     * @param currentLength the files' length now.
+     * @param end           the end of the block's extent.
+     * @return the new length, {@code >= end}.
+     */
+    protected final long grownLength(final long currentLength, final long end)
+    {
+        return Math.min(capacityBytes(), Math.max(end, currentLength + growthStepBytes(capacityBytes())));
+    }
+
+    /**
+     * @return bytes of backing file(s) reserved so far, from a growth step up to {@link #capacityBytes()}.
+     */
+    public abstract long fileLengthBytes();
+
+    /**
+     * @return the most bytes held by blocks at once since the tier opened.
+     */
+    public long peakUsedBytes()
+    {
+        return allocator.peakUsedBytes();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public AllocatorStats allocatorStats()
+    {
+        return new AllocatorStats(capacityBytes(), allocator.usedBytes(), allocator.peakUsedBytes(),
+            allocator.allocatedCount(), allocator.allocations(), allocator.frees(), allocator.failedAllocations(),
+            allocator.largestFreeExtentBytes(), allocator.fragmentationRatio(), fileLengthBytes(), List.of());
+    }
+
+    /**
+     * @return free extents now: 1 when all free space is one piece (as after every block was freed).
+     */
+    public int freeExtentCount()
+    {
+        return allocator.freeExtentCount();
+    }
 
     /**
      * @param kind          the kind of tier.

@@ -20,6 +20,9 @@ import java.util.TreeSet;
  * back (splitting). {@link #free(long)} returns the extent and merges it with a free neighbour on either side
  * (coalescing), so free space never holds two adjacent free extents. Both operations are O(log n) in the number
  * of free extents; the tree nodes box their keys, so each operation allocates a few small objects.
+ * {@link #allocateAligned(long, long)} places an extent on an alignment boundary (the RAM tier's chunks), scanning
+ * free extents from the best fit upwards for one that holds an aligned range, and splits it in up to three.
+ * Allocations, frees, failed allocations and the peak of used bytes are counted for statistics.
  * <p>
  * Every offset handed out is a multiple of {@link #ALIGNMENT}, so blocks start on cache-line boundaries.
  * Fragmentation is reported as {@code 1 - largestFree / totalFree}: 0 when the free space is one extent,
@@ -52,6 +55,10 @@ public final class ExtentAllocator
     private final Long2LongHashMap lengthByOffset = new Long2LongHashMap(MISSING);
     private final Extent probe = new Extent(0, 0);
     private long usedBytes;
+    private long peakUsedBytes;
+    private long allocations;
+    private long frees;
+    private long failedAllocations;
 
     /**
      * @param capacityBytes size of the range to manage, rounded down to a multiple of {@link #ALIGNMENT};
@@ -99,6 +106,7 @@ public final class ExtentAllocator
         }
         if (length > capacityBytes)
         {
+            failedAllocations++;
             return NO_SPACE;
         }
 
@@ -108,6 +116,7 @@ public final class ExtentAllocator
         final Extent fit = freeByLength.ceiling(probe);
         if (fit == null)
         {
+            failedAllocations++;
             return NO_SPACE;
         }
 
@@ -120,9 +129,69 @@ public final class ExtentAllocator
             insertFree(fit);
         }
 
+        return allocated(offset, alignedLength);
+    }
+
+    /**
+     * Allocates an extent whose offset is a multiple of {@code alignment}: the smallest free extent that holds
+     * such an extent, split into up to three parts (the free bytes before the aligned start go back as a free
+     * extent of their own, as do the bytes after the end).
+     *
+     * @param length    bytes wanted, 1 or more; rounded up to {@link #ALIGNMENT}.
+     * @param alignment a power of two, {@link #ALIGNMENT} or more.
+     * @return the extent's offset, a multiple of {@code alignment}; or {@link #NO_SPACE} if no free extent holds
+     * an aligned extent of that length.
+     * @throws IllegalArgumentException if {@code length} is not positive or {@code alignment} not a power of two
+     *                                  of at least {@link #ALIGNMENT}.
+     */
+    public long allocateAligned(final long length, final long alignment)
+    {
+        if (length <= 0 || alignment < ALIGNMENT || Long.bitCount(alignment) != 1)
+        {
+            throw new IllegalArgumentException("length=" + length + " must be > 0 and alignment=" + alignment +
+                " a power of two >= " + ALIGNMENT);
+        }
+        final long alignedLength = align(length);
+        if (alignedLength > capacityBytes)
+        {
+            failedAllocations++;
+            return NO_SPACE;
+        }
+        probe.length = alignedLength;
+        probe.offset = Long.MIN_VALUE;
+        for (final Extent candidate : freeByLength.tailSet(probe, true))
+        {
+            final long start = (candidate.offset + alignment - 1) & -alignment;
+            final long end = candidate.offset + candidate.length;
+            if (start + alignedLength <= end)
+            {
+                removeFree(candidate);
+                if (start > candidate.offset)
+                {
+                    insertFree(new Extent(candidate.offset, start - candidate.offset));
+                }
+                if (start + alignedLength < end)
+                {
+                    candidate.offset = start + alignedLength;
+                    candidate.length = end - candidate.offset;
+                    insertFree(candidate);
+                }
+                return allocated(start, alignedLength);
+            }
+        }
+        failedAllocations++;
+        return NO_SPACE;
+    }
+
+    private long allocated(final long offset, final long alignedLength)
+    {
         lengthByOffset.put(offset, alignedLength);
         usedBytes += alignedLength;
-
+        allocations++;
+        if (usedBytes > peakUsedBytes)
+        {
+            peakUsedBytes = usedBytes;
+        }
         return offset;
     }
 
@@ -142,6 +211,7 @@ public final class ExtentAllocator
                 " (already freed, or never allocated by this allocator)");
         }
         usedBytes -= length;
+        frees++;
 
         long start = offset;
         long end = offset + length;
@@ -207,6 +277,52 @@ public final class ExtentAllocator
     public long usedBytes()
     {
         return usedBytes;
+    }
+
+    /**
+     * @return the most bytes in allocated extents at once since the allocator was made.
+     */
+    public long peakUsedBytes()
+    {
+        return peakUsedBytes;
+    }
+
+    /**
+     * @return how many extents were allocated since the allocator was made.
+     */
+    public long allocations()
+    {
+        return allocations;
+    }
+
+    /**
+     * @return how many extents were freed since the allocator was made.
+     */
+    public long frees()
+    {
+        return frees;
+    }
+
+    /**
+     * @return how many allocations found no free extent large enough.
+     */
+    public long failedAllocations()
+    {
+        return failedAllocations;
+    }
+
+    /**
+     * @return the end of the highest free extent that reaches the end of the range, i.e. the offset above
+     * which everything is free; {@link #capacityBytes()} when the last byte is in use.
+     */
+    public long highestUsedEnd()
+    {
+        final Map.Entry<Long, Extent> last = freeByOffset.lastEntry();
+        if (last != null && last.getValue().offset + last.getValue().length == capacityBytes)
+        {
+            return last.getValue().offset;
+        }
+        return capacityBytes;
     }
 
     /**

@@ -4,31 +4,44 @@
 package io.tierpool.node.tier.local;
 
 import io.tierpool.ConfigurationException;
+import io.tierpool.node.tier.AllocatorStats;
+import io.tierpool.node.tier.SizeClassStats;
+import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.List;
 
 /**
  * The RAM tier: one off-heap region of {@code capacityBytes}, allocated when the tier opens, outside the Java
  * heap and outside {@code -XX:MaxDirectMemorySize} (see {@link NativeMemory}), and freed when it closes.
  * <p>
  * The region is pre-touched (filled with zeros) at open, so that first-touch page faults are paid once at
- * start-up and not on the data path. Blocks are extents of the region chosen by an {@link ExtentAllocator};
- * {@link #wrap(long, int, UnsafeBuffer)} gives zero-copy access to a block in place, which is what pinned
- * views and the engine's reads and writes use.
+ * start-up and not on the data path. Blocks are allocated by a {@link SizeClassAllocator} over the region (size
+ * classes, thread caches, arenas and chunks, after Netty's pooled allocator; blocks above the chunk size straight
+ * from the region); a location is the allocator's handle, which encodes the block's offset in the region and its
+ * size class. {@link #wrap(long, int, UnsafeBuffer)} gives zero-copy access to a block in place, which is what
+ * pinned views and the engine's reads and writes use.
  * <p>
- * Not thread-safe: the engine serialises calls. Views from {@link #wrap} must not be used after the block was
- * freed or the tier closed.
+ * <b>Threading:</b> thread-safe. Allocation and free go through the allocator (lock-free thread caches, locked
+ * arenas); a striped table from location to block id checks that every read and free names the block written
+ * there. Views from {@link #wrap} must not be used after the block was freed or the tier closed, and
+ * {@link #close()} must not run concurrently with other calls.
  */
-public final class RamTier extends AbstractExtentTier
+public final class RamTier implements Tier
 {
+    private final long capacityBytes;
     private final long rawAddress;
     private final long baseAddress;
-    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[0]);
+    private final SizeClassAllocator allocator;
+    private final LocationTable blockIdByLocation = new LocationTable();
+    private final ThreadLocal<UnsafeBuffer> scratch = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
+    private volatile boolean closed;
 
     /**
-     * Allocates and pre-touches the region.
+     * Allocates and pre-touches the region, with the allocator's default settings.
      *
      * @param capacityBytes size of the region in bytes, at least {@link ExtentAllocator#ALIGNMENT}; rounded down
      *                      to a multiple of it.
@@ -36,11 +49,30 @@ public final class RamTier extends AbstractExtentTier
      */
     public RamTier(final long capacityBytes)
     {
-        super(TierKind.RAM, "RAM", checkCapacity(capacityBytes));
-        final long capacity = capacityBytes();
+        this(capacityBytes, new SizeClassAllocator.Context());
+    }
+
+    /**
+     * Allocates and pre-touches the region.
+     *
+     * @param capacityBytes size of the region in bytes, from {@link ExtentAllocator#ALIGNMENT} to
+     *                      {@link SizeClassAllocator#MAX_CAPACITY_BYTES}; rounded down to a multiple of 64.
+     * @param ctx           the allocator's settings (page, chunk, arenas, thread caches).
+     * @throws ConfigurationException if the capacity or a setting is out of range or the memory cannot be
+     *                                allocated.
+     */
+    public RamTier(final long capacityBytes, final SizeClassAllocator.Context ctx)
+    {
+        if (capacityBytes < ExtentAllocator.ALIGNMENT || capacityBytes > SizeClassAllocator.MAX_CAPACITY_BYTES)
+        {
+            throw new ConfigurationException("ramCapacityBytes=" + capacityBytes + " must be from " +
+                ExtentAllocator.ALIGNMENT + " to " + SizeClassAllocator.MAX_CAPACITY_BYTES + " bytes");
+        }
+        ctx.conclude();
+        this.capacityBytes = capacityBytes & -ExtentAllocator.ALIGNMENT;
         try
         {
-            rawAddress = NativeMemory.allocate(capacity + ExtentAllocator.ALIGNMENT);
+            rawAddress = NativeMemory.allocate(this.capacityBytes + ExtentAllocator.ALIGNMENT);
         }
         catch (final OutOfMemoryError ex)
         {
@@ -48,17 +80,116 @@ public final class RamTier extends AbstractExtentTier
                 "that much off-heap memory; lower the RAM tier's capacity", ex);
         }
         baseAddress = ExtentAllocator.align(rawAddress);
-        NativeMemory.fill(baseAddress, capacity, (byte)0);
+        NativeMemory.fill(baseAddress, this.capacityBytes, (byte)0);
+        allocator = new SizeClassAllocator(baseAddress, this.capacityBytes, ctx);
     }
 
-    private static long checkCapacity(final long capacityBytes)
+    /**
+     * {@inheritDoc}
+     */
+    public TierKind kind()
     {
-        if (capacityBytes < ExtentAllocator.ALIGNMENT)
-        {
-            throw new ConfigurationException("ramCapacityBytes=" + capacityBytes + " must be at least " +
-                ExtentAllocator.ALIGNMENT + " bytes");
-        }
+        return TierKind.RAM;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String name()
+    {
+        return "RAM";
+    }
+
+    /**
+     * @return the capacity in bytes, a multiple of {@link ExtentAllocator#ALIGNMENT}.
+     */
+    public long capacityBytes()
+    {
         return capacityBytes;
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Blocks count at their size class (or, above the chunk size, their 64-byte aligned length).
+     */
+    public long usedBytes()
+    {
+        return allocator.usedBytes();
+    }
+
+    /**
+     * @return the most bytes held by blocks at once since the tier opened.
+     */
+    public long peakUsedBytes()
+    {
+        return allocator.peakUsedBytes();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long blockCount()
+    {
+        return allocator.usedBlocks();
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The largest block that can surely be allocated now (see {@link SizeClassAllocator#largestFreeExtentBytes()}).
+     * Takes the arena and region locks in turn: meant for statistics and failure paths.
+     */
+    public long largestFreeExtentBytes()
+    {
+        return allocator.largestFreeExtentBytes();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public double fragmentationRatio()
+    {
+        return allocator.fragmentationRatio();
+    }
+
+    /**
+     * Per size class counts: allocations, frees, thread-cache hits, blocks and bytes in use.
+     *
+     * @return an immutable list, smallest class first (see {@link SizeClassAllocator#sizeClassStats()}).
+     */
+    public List<SizeClassStats> sizeClassStats()
+    {
+        return allocator.sizeClassStats();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public AllocatorStats allocatorStats()
+    {
+        return new AllocatorStats(capacityBytes, allocator.usedBytes(), allocator.peakUsedBytes(),
+            allocator.usedBlocks(), allocator.allocations(), allocator.frees(), allocator.failedAllocations(),
+            allocator.largestFreeExtentBytes(), allocator.fragmentationRatio(), -1, allocator.sizeClassStats());
+    }
+
+    /**
+     * @return the allocator over the region, for benchmarks and diagnostics. Blocks allocated on it directly have
+     * no block id (the tier's reads and frees refuse them) but take the tier's space and count in
+     * {@link #usedBytes()} and {@link #blockCount()}.
+     */
+    public SizeClassAllocator allocator()
+    {
+        return allocator;
+    }
+
+    /**
+     * Gives the calling thread's cached blocks, unused subpages and empty chunks back to the region (see
+     * {@link SizeClassAllocator#trim()}).
+     */
+    public void trim()
+    {
+        allocator.trim();
     }
 
     /**
@@ -66,11 +197,23 @@ public final class RamTier extends AbstractExtentTier
      *
      * @param blockId the block.
      * @param length  bytes, 1 or more.
-     * @return the location, or {@link #NO_SPACE} if no free extent is large enough.
+     * @return the location, or {@link #NO_SPACE} if neither a chunk nor the region can hold the block.
+     * @throws IllegalArgumentException if {@code length} is not positive.
+     * @throws IllegalStateException    if the tier is closed.
      */
     public long allocate(final long blockId, final int length)
     {
-        return reserve(blockId, length);
+        ensureOpen();
+        if (length <= 0)
+        {
+            throw new IllegalArgumentException("block " + blockId + ": length=" + length + " must be > 0 for tier RAM");
+        }
+        final long location = allocator.allocate(length);
+        if (location != SizeClassAllocator.NO_SPACE)
+        {
+            blockIdByLocation.put(location, blockId);
+        }
+        return location;
     }
 
     /**
@@ -79,44 +222,129 @@ public final class RamTier extends AbstractExtentTier
      * @param location the block's location.
      * @param length   bytes to expose, from the block's start.
      * @param view     the buffer to re-point; its capacity becomes {@code length}.
-     * @throws IndexOutOfBoundsException if the range lies outside the region.
+     * @throws IndexOutOfBoundsException if the range lies outside the region, or beyond the block's size class.
+     * @throws IllegalStateException     if the tier is closed.
      */
     public void wrap(final long location, final int length, final UnsafeBuffer view)
     {
         ensureOpen();
-        if (location < 0 || length < 0 || location + length > capacityBytes())
+        final long offset = SizeClassAllocator.offset(location);
+        if (location < 0 || length < 0 || offset + length > capacityBytes || !withinClass(location, length))
         {
-            throw new IndexOutOfBoundsException("RAM location " + location + " length " + length +
-                " lies outside the region of " + capacityBytes() + " bytes");
+            throw new IndexOutOfBoundsException("RAM location " + location + " (offset " + offset + ") length " +
+                length + " lies outside the region of " + capacityBytes + " bytes or beyond its block");
         }
-        view.wrap(baseAddress + location, length);
+        view.wrap(baseAddress + offset, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The checksum is not stored: the engine keeps it and verifies the bytes when they come back.
+     */
+    public long write(final long blockId, final DirectBuffer src, final int srcOffset, final int length, final int crc32c)
+    {
+        src.boundsCheck(srcOffset, length);
+        final long location = allocate(blockId, length);
+        if (location == NO_SPACE)
+        {
+            return NO_SPACE;
+        }
+        final UnsafeBuffer buffer = scratch.get();
+        buffer.wrap(allocator.address(location), length);
+        buffer.putBytes(0, src, srcOffset, length);
+        return location;
     }
 
     /**
      * {@inheritDoc}
      */
-    protected boolean copyIn(final long location, final DirectBuffer src, final int srcOffset, final int length)
+    public void read(final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        scratch.wrap(baseAddress + location, length);
-        scratch.putBytes(0, src, srcOffset, length);
-        return true;
+        checkHeld(blockId, location, length);
+        dst.boundsCheck(dstOffset, length);
+        final UnsafeBuffer buffer = scratch.get();
+        buffer.wrap(allocator.address(location), length);
+        buffer.getBytes(0, dst, dstOffset, length);
     }
 
     /**
      * {@inheritDoc}
      */
-    protected void copyOut(final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    public void free(final long blockId, final long location)
     {
-        scratch.wrap(baseAddress + location, length);
-        scratch.getBytes(0, dst, dstOffset, length);
+        ensureOpen();
+        final long held = blockIdByLocation.removeIf(location, blockId);
+        if (held != blockId)
+        {
+            throw notHeld(blockId, location, held);
+        }
+        allocator.free(location);
     }
 
     /**
      * {@inheritDoc}
      */
-    protected void releaseResources()
+    public void close()
     {
-        scratch.wrap(new byte[0]);
-        NativeMemory.free(rawAddress);
+        if (!closed)
+        {
+            closed = true;
+            blockIdByLocation.clear();
+            allocator.close();
+            NativeMemory.free(rawAddress);
+        }
+    }
+
+    /**
+     * @return true once {@link #close()} has been called.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "RAM{" + allocator + '}';
+    }
+
+    private boolean withinClass(final long location, final int length)
+    {
+        final int sizeIndex = allocator.sizeIndexOrMinusOne(location);
+        return sizeIndex < 0 || length <= allocator.sizeClasses().size(sizeIndex);
+    }
+
+    private void checkHeld(final long blockId, final long location, final int length)
+    {
+        ensureOpen();
+        final long held = blockIdByLocation.get(location);
+        if (held != blockId)
+        {
+            throw notHeld(blockId, location, held);
+        }
+        final long allocated = allocator.allocatedBytes(location);
+        if (length < 0 || length > allocated)
+        {
+            throw new IndexOutOfBoundsException("block " + blockId + " in tier RAM: length " + length +
+                " exceeds the " + allocated + " bytes allocated at location " + location);
+        }
+    }
+
+    private static IllegalStateException notHeld(final long blockId, final long location, final long held)
+    {
+        return new IllegalStateException("tier RAM holds no block " + blockId + " at location " + location +
+            (held == LocationTable.NO_BLOCK ? " (nothing is stored there)" : " (block " + held + " is)"));
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("tier RAM is closed");
+        }
     }
 }

@@ -24,10 +24,13 @@ import java.nio.file.StandardOpenOption;
  * <p>
  * Blocks are extents of the file's address range, chosen by an {@link ExtentAllocator}, and are written and read
  * with positional {@link FileChannel} I/O straight from and into the caller's buffer (a {@link ByteBuffer} view
- * of it, no staging copy). The file is not pre-allocated: it grows on demand up to the capacity. When the disk
- * is full, a write fails with an {@link IOException} ("No space left on device"); the tier then releases the
- * extent and reports {@link #NO_SPACE}, as if it were full, and other blocks are untouched (every write stays
- * within its own extent).
+ * of it, no staging copy). The file starts empty and grows when a block is placed past its end, by a growth step
+ * ({@link #growthStepBytes(long)}: an eighth of the capacity, at most 64 MiB) or to the block's end, never past
+ * the capacity. Growth extends the file sparsely (one byte written at the new end), so it costs no bandwidth;
+ * disk blocks are taken when data is written. When the disk is full, the growth or the write fails with an
+ * {@link IOException} ("No space left on device"); the tier then releases the extent and reports
+ * {@link #NO_SPACE}, as if it were full, and other blocks are untouched (every write stays within its own
+ * extent).
  * <p>
  * A pending interrupt is cleared for the duration of each I/O call and restored afterwards, so that an
  * interrupted caller does not close the channel for everyone; should the channel be closed by an interrupt that
@@ -66,6 +69,8 @@ public final class VssdTier extends AbstractExtentTier
     private FileChannel channel;
     private long writeFailures;
     private IOException lastWriteFailure;
+    private long fileLengthBytes;
+    private final ByteBuffer oneZero = ByteBuffer.allocateDirect(1);
 
     /**
      * Opens a tier, creating its directory and an empty spill file.
@@ -126,8 +131,16 @@ public final class VssdTier extends AbstractExtentTier
     }
 
     /**
-     * @return how many writes failed with an I/O error (typically a full disk) and were reported as
-     * {@link #NO_SPACE}.
+     * {@inheritDoc}
+     */
+    public long fileLengthBytes()
+    {
+        return fileLengthBytes;
+    }
+
+    /**
+     * @return how many writes (or file growths) failed with an I/O error (typically a full disk) and were reported
+     * as {@link #NO_SPACE}.
      */
     public long writeFailures()
     {
@@ -156,6 +169,13 @@ public final class VssdTier extends AbstractExtentTier
                 try
                 {
                     final FileChannel channel = channel();
+                    if (location + length > fileLengthBytes)
+                    {
+                        final long grown = grownLength(fileLengthBytes, location + length);
+                        oneZero.clear();
+                        channel.write(oneZero, grown - 1);
+                        fileLengthBytes = grown;
+                    }
                     long position = location;
                     while (bytes.hasRemaining())
                     {

@@ -29,11 +29,15 @@ import java.util.List;
  * ({@code vvram-000.dat}, {@code vvram-001.dat}, ...) under this process's directory
  * {@code <dir>/tierpool-<pid>-<startMillis>/}, so capacities over 2 GiB work; a block may span two segments.
  * <p>
- * <b>Reservation.</b> Writing to a mapped page of a sparse file on a full tmpfs kills the process with SIGBUS.
- * So the tier checks {@code FileStore.getUsableSpace()} first and then writes every byte of every segment for
- * real (zeros, through the file channel) before mapping it: if the tmpfs cannot hold the capacity, opening fails
- * with a {@link ConfigurationException} instead of the process dying later. The mapped pages are then
- * pre-touched so that the data path does not pay first-touch faults.
+ * <b>Growth and reservation.</b> The files start with one growth step ({@link #growthStepBytes(long)}: an eighth
+ * of the capacity, at most 64 MiB) and grow when a block is placed past their end, a step at a time (or to the
+ * block's end), never past the capacity: the last segment file is extended, or the next one created. Writing to
+ * a mapped page of a sparse file on a full tmpfs kills the process with SIGBUS, so every byte a growth adds is
+ * written for real (zeros, through the file channel) before it is mapped: a tmpfs that fills makes the growth fail
+ * with an {@link IOException}, the file is cut back to its mapped length, and the block is refused with
+ * {@link #NO_SPACE}; blocks already stored are untouched. The tier also checks at open that the file system's
+ * usable space is at least the capacity, so a tier that can never fit is reported at start-up. Newly mapped
+ * pages are pre-touched so that the data path does not pay first-touch faults.
  * <p>
  * {@link #close()} unmaps the segments and deletes the files and the directory. Not thread-safe: the engine
  * serialises calls.
@@ -56,10 +60,15 @@ public final class VvramTier extends AbstractExtentTier
     private final Path parentDir;
     private final int segmentBytes;
     private final List<Path> segmentFiles = new ArrayList<>();
-    private final List<MappedByteBuffer> mappings = new ArrayList<>();
+    private final MappedByteBuffer[] mappings;
     private final UnsafeBuffer[] segments;
     private ProcessDirectory directory;
     private Path directoryPath;
+    private long fileLengthBytes;
+    private long zerosAddress;
+    private ByteBuffer zeros;
+    private long growthFailures;
+    private IOException lastGrowthFailure;
 
     /**
      * Opens a tier with segments of {@link #MAX_SEGMENT_BYTES}.
@@ -98,6 +107,7 @@ public final class VvramTier extends AbstractExtentTier
         this.segmentBytes = segmentBytes;
         final long capacity = capacityBytes();
         this.segments = new UnsafeBuffer[(int)((capacity + segmentBytes - 1) / segmentBytes)];
+        this.mappings = new MappedByteBuffer[segments.length];
 
         try
         {
@@ -109,7 +119,10 @@ public final class VvramTier extends AbstractExtentTier
             }
             directory = ProcessDirectories.create(parentDir, startMillis);
             directoryPath = directory.path();
-            reserveAndMap(capacity);
+            zerosAddress = NativeMemory.allocate(FILL_CHUNK_BYTES);
+            NativeMemory.fill(zerosAddress, FILL_CHUNK_BYTES, (byte)0);
+            zeros = NativeMemory.view(zerosAddress, FILL_CHUNK_BYTES);
+            growTo(Math.min(capacity, growthStepBytes(capacity)));
         }
         catch (final IOException ex)
         {
@@ -154,45 +167,80 @@ public final class VvramTier extends AbstractExtentTier
         }
     }
 
-    private void reserveAndMap(final long capacity) throws IOException
+    /**
+     * Extends the files to {@code length} bytes in all, writing zeros for real and mapping them.
+     */
+    private void growTo(final long length) throws IOException
     {
-        final long zeros = NativeMemory.allocate(FILL_CHUNK_BYTES);
-        try
+        while (fileLengthBytes < length)
         {
-            NativeMemory.fill(zeros, FILL_CHUNK_BYTES, (byte)0);
-            final ByteBuffer zeroBuffer = NativeMemory.view(zeros, FILL_CHUNK_BYTES);
-            for (int i = 0; i < segments.length; i++)
+            final int segment = (int)(fileLengthBytes / segmentBytes);
+            final long segmentStart = (long)segment * segmentBytes;
+            final long oldLength = fileLengthBytes - segmentStart;
+            final long newLength = Math.min(Math.min(segmentBytes, capacityBytes() - segmentStart), length - segmentStart);
+            if (segment == segmentFiles.size())
             {
-                final long segmentLength = Math.min(segmentBytes, capacity - (long)i * segmentBytes);
-                final Path file = directory.path().resolve(String.format("vvram-%03d.dat", i));
-                segmentFiles.add(file);
-                try (FileChannel channel = FileChannel.open(file,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE))
+                segmentFiles.add(directory.path().resolve(String.format("vvram-%03d.dat", segment)));
+            }
+            final Path file = segmentFiles.get(segment);
+            try (FileChannel channel = FileChannel.open(file,
+                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE))
+            {
+                try
                 {
-                    long position = 0;
-                    while (position < segmentLength)
+                    long position = oldLength;
+                    while (position < newLength)
                     {
-                        zeroBuffer.clear().limit((int)Math.min(FILL_CHUNK_BYTES, segmentLength - position));
-                        position += channel.write(zeroBuffer, position);
+                        zeros.clear().limit((int)Math.min(FILL_CHUNK_BYTES, newLength - position));
+                        position += channel.write(zeros, position);
                     }
                     channel.force(false);
-                    final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, segmentLength);
-                    mappings.add(mapping);
-                    segments[i] = new UnsafeBuffer(mapping);
                 }
-                preTouch(segments[i]);
+                catch (final IOException ex)
+                {
+                    channel.truncate(oldLength);
+                    throw ex;
+                }
+                final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, newLength);
+                if (mappings[segment] != null)
+                {
+                    segments[segment].wrap(mapping);
+                    IoUtil.unmap(mappings[segment]);
+                }
+                else
+                {
+                    segments[segment] = new UnsafeBuffer(mapping);
+                }
+                mappings[segment] = mapping;
             }
-        }
-        finally
-        {
-            NativeMemory.free(zeros);
+            preTouch(segments[segment], (int)oldLength);
+            fileLengthBytes = segmentStart + newLength;
         }
     }
 
-    private static void preTouch(final UnsafeBuffer segment)
+    private boolean ensureLength(final long end)
+    {
+        if (end <= fileLengthBytes)
+        {
+            return true;
+        }
+        try
+        {
+            growTo(grownLength(fileLengthBytes, end));
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            growthFailures++;
+            lastGrowthFailure = ex;
+            return false;
+        }
+    }
+
+    private static void preTouch(final UnsafeBuffer segment, final int from)
     {
         final int capacity = segment.capacity();
-        for (int i = 0; i < capacity; i += PAGE_BYTES)
+        for (int i = from; i < capacity; i += PAGE_BYTES)
         {
             segment.putByte(i, (byte)0);
         }
@@ -207,7 +255,31 @@ public final class VvramTier extends AbstractExtentTier
     }
 
     /**
-     * @return the segment files, in address order.
+     * {@inheritDoc}
+     */
+    public long fileLengthBytes()
+    {
+        return fileLengthBytes;
+    }
+
+    /**
+     * @return how many growths failed (the tmpfs was full) and made a write report {@link #NO_SPACE}.
+     */
+    public long growthFailures()
+    {
+        return growthFailures;
+    }
+
+    /**
+     * @return the I/O error of the last failed growth, or null if none failed.
+     */
+    public IOException lastGrowthFailure()
+    {
+        return lastGrowthFailure;
+    }
+
+    /**
+     * @return the segment files created so far, in address order.
      */
     public List<Path> segmentFiles()
     {
@@ -227,6 +299,10 @@ public final class VvramTier extends AbstractExtentTier
      */
     protected boolean copyIn(final long location, final DirectBuffer src, final int srcOffset, final int length)
     {
+        if (!ensureLength(location + length))
+        {
+            return false;
+        }
         long position = location;
         int done = 0;
         while (done < length)
@@ -277,11 +353,17 @@ public final class VvramTier extends AbstractExtentTier
                 segments[i] = null;
             }
         }
-        for (final MappedByteBuffer mapping : mappings)
+        for (int i = 0; i < mappings.length; i++)
         {
-            IoUtil.unmap(mapping);
+            if (mappings[i] != null)
+            {
+                IoUtil.unmap(mappings[i]);
+                mappings[i] = null;
+            }
         }
-        mappings.clear();
+        zeros = null;
+        NativeMemory.free(zerosAddress);
+        zerosAddress = 0;
         if (quietly)
         {
             CloseHelper.quietClose(directory);

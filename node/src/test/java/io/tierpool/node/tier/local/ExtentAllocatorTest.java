@@ -188,4 +188,32 @@ class ExtentAllocatorTest
         assertEquals(1, allocator.freeExtentCount(), "all free space coalesces into one extent, seed " + seed);
         assertEquals(capacity, allocator.largestFreeExtentBytes());
     }
+
+    @Test
+    void shouldAllocateAlignedExtentsSplittingTheFreeSpaceAroundThemAndCoalesceBack()
+    {
+        final ExtentAllocator allocator = new ExtentAllocator(1 << 20);
+        final long small = allocator.allocate(100);
+        assertEquals(0, small);
+        final long aligned = allocator.allocateAligned(64 * 1024, 64 * 1024);
+        assertEquals(64 * 1024, aligned, "the first 64 KiB boundary past the small extent");
+        assertEquals(2, allocator.freeExtentCount(), "free space before and after the aligned extent");
+        assertEquals((1 << 20) - 128 * 1024, allocator.largestFreeExtentBytes());
+        final long second = allocator.allocateAligned(64 * 1024, 64 * 1024);
+        assertEquals(128 * 1024, second);
+        assertEquals(ExtentAllocator.NO_SPACE, allocator.allocateAligned(1 << 20, 64));
+        assertThrows(IllegalArgumentException.class, () -> allocator.allocateAligned(64, 100));
+
+        assertEquals(3, allocator.allocations());
+        assertEquals(1, allocator.failedAllocations());
+        final long peak = allocator.peakUsedBytes();
+        assertEquals(128 + 2 * 64 * 1024, peak);
+        allocator.free(aligned);
+        allocator.free(small);
+        allocator.free(second);
+        assertEquals(3, allocator.frees());
+        assertEquals(peak, allocator.peakUsedBytes(), "peak stays");
+        assertEquals(1, allocator.freeExtentCount());
+        assertEquals(1 << 20, allocator.largestFreeExtentBytes());
+    }
 }

@@ -148,6 +148,53 @@ class FullFilesystemTest
 
     @Test
     @Timeout(30)
+    void shouldRefuseBlocksWithNoSpaceWhenAVvramGrowthFindsTheTmpfsFullAndKeepEveryBlock() throws IOException
+    {
+        final Path dir = mountTmpfs("4m");
+        try (VvramTier tier = new VvramTier(dir, 2L * MIB, System.currentTimeMillis()))
+        {
+            final byte[] first = new byte[200 * KIB];
+            new java.util.Random(5).nextBytes(first);
+            final long location = tier.write(1, new UnsafeBuffer(first), 0, first.length, 0);
+            assertEquals(256 * KIB, tier.fileLengthBytes(), "one growth step of 2 MiB / 8");
+
+            final Path filler = dir.resolve("filler");
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(filler,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE))
+            {
+                final java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * KIB);
+                try
+                {
+                    while (true)
+                    {
+                        zeros.clear();
+                        channel.write(zeros);
+                    }
+                }
+                catch (final IOException full)
+                {
+                    LOG.info("tmpfs full: {}", full.toString());
+                }
+            }
+
+            final byte[] second = new byte[200 * KIB];
+            assertEquals(Tier.NO_SPACE, tier.write(2, new UnsafeBuffer(second), 0, second.length, 0));
+            assertEquals(1, tier.growthFailures());
+            assertTrue(String.valueOf(tier.lastGrowthFailure().getMessage()).contains("No space left"));
+            assertEquals(256 * KIB, tier.fileLengthBytes(), "the failed growth was undone");
+            assertEquals(1, tier.blockCount());
+            final byte[] back = new byte[first.length];
+            tier.read(1, location, new UnsafeBuffer(back), 0, back.length);
+            assertArrayEquals(first, back);
+
+            Files.delete(filler);
+            assertTrue(tier.write(2, new UnsafeBuffer(second), 0, second.length, 0) != Tier.NO_SPACE,
+                "with room again the tier grows");
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void shouldRefuseVvramCapacityAboveTheTmpfsFreeSpaceWithAConfigurationExceptionNamingDirAndUsableBytes()
         throws IOException
     {

@@ -56,7 +56,8 @@ class VssdTierTest
             assertEquals(0, Files.size(tier.file()));
             final byte[] bytes = new byte[1000];
             tier.write(1, new UnsafeBuffer(bytes), 0, bytes.length, 0);
-            assertEquals(1000, Files.size(tier.file()));
+            assertEquals(AbstractExtentTier.MAX_GROWTH_STEP_BYTES, Files.size(tier.file()), "one step of 64 MiB");
+            assertEquals(Files.size(tier.file()), tier.fileLengthBytes());
         }
     }
 

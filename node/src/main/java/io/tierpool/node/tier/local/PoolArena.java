@@ -1,0 +1,354 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.tier.local;
+
+import java.util.ArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One arena of a {@link SizeClassAllocator}: a set of chunks and, per small size class, a list of subpages with
+ * free elements, all behind one lock (after Netty's {@code PoolArena}). Threads are assigned an arena round-robin
+ * when they first allocate, so that threads contend on different locks.
+ * <p>
+ * <b>Allocation of a class</b>: a small class takes an element of the first subpage in its list, or makes a new
+ * subpage from a run of {@link SizeClasses#runPages(int)} pages; should no chunk have such a run, it takes a
+ * plain run of {@code ceil(size / page)} pages instead. A run class takes a run of {@code size / page} pages.
+ * The arena tries its chunks in the order it got them and, when none has room and it may, asks the allocator for
+ * a new chunk from the region.
+ * <p>
+ * <b>Freeing</b> puts the element or run back. A subpage whose elements are all free goes back to its chunk as a
+ * free run unless it is the only subpage listed for its class (kept, so that a class used by alternating
+ * allocate and free does not rebuild a subpage every time). A chunk whose pages are all free stays with the
+ * arena for reuse (no rebuild when a working set shrinks and grows again) until the region runs short:
+ * {@link #releaseUnused()}, which the allocator calls before it reports a request it cannot place, gives back every
+ * empty chunk and every unused subpage, so kept memory never makes a request fail.
+ * <p>
+ * Thread-safe: every method takes the arena's lock; the lock order is arena, then region.
+ */
+final class PoolArena
+{
+    final int index;
+
+    private final SizeClassAllocator allocator;
+    private final SizeClasses classes;
+    private final int pageShift;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayList<PoolChunk> chunks = new ArrayList<>();
+    private final PoolSubpage[] listed;
+
+    PoolArena(final SizeClassAllocator allocator, final int index, final SizeClasses classes)
+    {
+        this.allocator = allocator;
+        this.index = index;
+        this.classes = classes;
+        this.pageShift = classes.pageShift();
+        this.listed = new PoolSubpage[classes.smallCount()];
+    }
+
+    /**
+     * Allocates a block of a class.
+     *
+     * @param sizeIndex   the class.
+     * @param mayAddChunk whether to take a new chunk from the region when no chunk of the arena has room.
+     * @return the block's offset in the region, or -1.
+     */
+    long allocate(final int sizeIndex, final boolean mayAddChunk)
+    {
+        lock.lock();
+        try
+        {
+            if (classes.isSmall(sizeIndex))
+            {
+                final PoolSubpage head = listed[sizeIndex];
+                if (head != null)
+                {
+                    final long offset = head.allocate();
+                    if (head.available() == 0)
+                    {
+                        unlist(head);
+                    }
+                    return offset;
+                }
+                long offset = newSubpageElement(sizeIndex);
+                if (offset < 0)
+                {
+                    offset = allocateRun(ceilPages(classes.size(sizeIndex)));
+                }
+                if (offset < 0 && mayAddChunk && addChunk())
+                {
+                    offset = newSubpageElement(sizeIndex);
+                }
+                return offset;
+            }
+
+            final int runPages = classes.runPages(sizeIndex);
+            long offset = allocateRun(runPages);
+            if (offset < 0 && mayAddChunk && addChunk())
+            {
+                offset = allocateRun(runPages);
+            }
+            return offset;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Frees a block of a class that lies in one of this arena's chunks.
+     *
+     * @param chunk     the chunk holding the block.
+     * @param offset    the block's offset in the region.
+     * @param sizeIndex the class it was allocated with.
+     * @throws IllegalStateException if no block of that class is in use at that offset.
+     */
+    void free(final PoolChunk chunk, final long offset, final int sizeIndex)
+    {
+        lock.lock();
+        try
+        {
+            final int page = (int)((offset - chunk.offset) >>> pageShift);
+            final PoolSubpage subpage = chunk.subpageAt[page];
+            if (subpage != null)
+            {
+                if (subpage.sizeIndex != sizeIndex)
+                {
+                    throw notInUse(offset, sizeIndex);
+                }
+                final boolean wasFull = subpage.available() == 0;
+                subpage.free(offset);
+                if (wasFull)
+                {
+                    list(subpage);
+                }
+                if (subpage.isUnused() && (listed[sizeIndex] != subpage || subpage.next != null))
+                {
+                    releaseSubpage(subpage);
+                }
+                return;
+            }
+
+            final int expectedPages = classes.isSmall(sizeIndex) ?
+                ceilPages(classes.size(sizeIndex)) : classes.runPages(sizeIndex);
+            if (((offset - chunk.offset) & ((1L << pageShift) - 1)) != 0 || chunk.usedRunPages(page) != expectedPages)
+            {
+                throw notInUse(offset, sizeIndex);
+            }
+            chunk.freeRun(page);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives back every unused subpage and every empty chunk, the ones kept for reuse included.
+     *
+     * @return how many subpages and chunks were given back.
+     */
+    int releaseUnused()
+    {
+        lock.lock();
+        try
+        {
+            int released = 0;
+            for (int sizeIndex = 0; sizeIndex < listed.length; sizeIndex++)
+            {
+                PoolSubpage subpage = listed[sizeIndex];
+                while (subpage != null)
+                {
+                    final PoolSubpage next = subpage.next;
+                    if (subpage.isUnused())
+                    {
+                        releaseSubpage(subpage);
+                        released++;
+                    }
+                    subpage = next;
+                }
+            }
+            for (int i = chunks.size() - 1; i >= 0; i--)
+            {
+                if (releaseIfEmpty(chunks.get(i)))
+                {
+                    released++;
+                }
+            }
+            return released;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds this arena's view of free space to {@code usage}: chunk count, free bytes in chunks, the longest free
+     * run.
+     *
+     * @param usage {@code [chunks, freeBytes, longestFreeRunBytes]}, updated in place.
+     */
+    void addUsage(final long[] usage)
+    {
+        lock.lock();
+        try
+        {
+            for (final PoolChunk chunk : chunks)
+            {
+                usage[0]++;
+                usage[1] += (long)chunk.freePages() << pageShift;
+                usage[2] = Math.max(usage[2], (long)chunk.longestFreeRun() << pageShift);
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @return the chunks of the arena now, for tests and statistics.
+     */
+    int chunkCount()
+    {
+        lock.lock();
+        try
+        {
+            return chunks.size();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private int ceilPages(final int bytes)
+    {
+        return (bytes + (1 << pageShift) - 1) >>> pageShift;
+    }
+
+    private long newSubpageElement(final int sizeIndex)
+    {
+        final int runPages = classes.runPages(sizeIndex);
+        for (int i = 0, n = chunks.size(); i < n; i++)
+        {
+            final PoolChunk chunk = chunks.get(i);
+            final int first = chunk.allocateRun(runPages);
+            if (first != PoolChunk.NONE)
+            {
+                final PoolSubpage subpage = new PoolSubpage(
+                    chunk, first, sizeIndex, classes.size(sizeIndex), classes.elementsPerRun(sizeIndex));
+                for (int page = first; page < first + runPages; page++)
+                {
+                    chunk.subpageAt[page] = subpage;
+                }
+                final long offset = subpage.allocate();
+                if (subpage.available() > 0)
+                {
+                    list(subpage);
+                }
+                return offset;
+            }
+        }
+        return -1;
+    }
+
+    private long allocateRun(final int runPages)
+    {
+        for (int i = 0, n = chunks.size(); i < n; i++)
+        {
+            final PoolChunk chunk = chunks.get(i);
+            final int first = chunk.allocateRun(runPages);
+            if (first != PoolChunk.NONE)
+            {
+                return chunk.offset + ((long)first << pageShift);
+            }
+        }
+        return -1;
+    }
+
+    private boolean addChunk()
+    {
+        final PoolChunk chunk = allocator.newChunk(this);
+        if (chunk == null)
+        {
+            return false;
+        }
+        chunks.add(chunk);
+        return true;
+    }
+
+    private void releaseSubpage(final PoolSubpage subpage)
+    {
+        if (subpage.listed)
+        {
+            unlist(subpage);
+        }
+        final PoolChunk chunk = subpage.chunk;
+        final int runPages = chunk.usedRunPages(subpage.firstPage);
+        for (int page = subpage.firstPage; page < subpage.firstPage + runPages; page++)
+        {
+            chunk.subpageAt[page] = null;
+        }
+        chunk.freeRun(subpage.firstPage);
+    }
+
+    private boolean releaseIfEmpty(final PoolChunk chunk)
+    {
+        if (chunk.isEmpty())
+        {
+            chunks.remove(chunk);
+            allocator.releaseChunk(chunk);
+            return true;
+        }
+        return false;
+    }
+
+    private void list(final PoolSubpage subpage)
+    {
+        final PoolSubpage head = listed[subpage.sizeIndex];
+        subpage.previous = null;
+        subpage.next = head;
+        if (head != null)
+        {
+            head.previous = subpage;
+        }
+        listed[subpage.sizeIndex] = subpage;
+        subpage.listed = true;
+    }
+
+    private void unlist(final PoolSubpage subpage)
+    {
+        if (subpage.previous != null)
+        {
+            subpage.previous.next = subpage.next;
+        }
+        else
+        {
+            listed[subpage.sizeIndex] = subpage.next;
+        }
+        if (subpage.next != null)
+        {
+            subpage.next.previous = subpage.previous;
+        }
+        subpage.next = null;
+        subpage.previous = null;
+        subpage.listed = false;
+    }
+
+    private IllegalStateException notInUse(final long offset, final int sizeIndex)
+    {
+        return new IllegalStateException("no " + classes.size(sizeIndex) + "-byte block is in use at offset " +
+            offset + " in arena " + index + " (already freed, or never allocated with that size class)");
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "PoolArena{index=" + index + ", chunks=" + chunks.size() + '}';
+    }
+}
