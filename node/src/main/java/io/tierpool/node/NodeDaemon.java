@@ -9,6 +9,7 @@ import io.tierpool.node.cluster.MembershipListener;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.cluster.NodeMembership;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.gpu.GpuProbe;
 import io.tierpool.node.metrics.MetricsHttpServer;
 import io.tierpool.node.metrics.NodeMetrics;
 import io.tierpool.node.server.NodeBlockService;
@@ -106,6 +107,7 @@ public final class NodeDaemon implements AutoCloseable
         FreeCapacityPublisher capacityPublisher = null;
         try
         {
+            GpuProbe.shared(settings.configuration().gpuEnabled());
             store = new BlockStore(settings.storeContext());
             final NodeBlockService service = new NodeBlockService(settings.name(), store);
             final AtomicLong transportErrors = new AtomicLong();
