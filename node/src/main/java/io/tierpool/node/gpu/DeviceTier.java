@@ -223,6 +223,24 @@ public final class DeviceTier implements Tier
     }
 
     /**
+     * The device address of the block stored at a location, without checking which block it is.
+     *
+     * @param location the location {@link #write} returned.
+     * @return the device address of the block's first byte.
+     * @throws IllegalStateException if the tier holds no block at that location, or is closed.
+     */
+    public synchronized long devicePointer(final long location)
+    {
+        checkOpen();
+        if (null == blocks.get(location))
+        {
+            throw new IllegalStateException(name + ": the tier holds no block at location 0x" +
+                Long.toHexString(location));
+        }
+        return location;
+    }
+
+    /**
      * @return the largest block the tier could take now: the smaller of its free capacity and the pool's room
      * under its limit (the cache counts as room; the device's own free memory is not asked).
      */

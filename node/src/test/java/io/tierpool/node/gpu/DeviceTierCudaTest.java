@@ -47,6 +47,7 @@ class DeviceTierCudaTest
                 locations[i] = tier.write(i + 1, new UnsafeBuffer(data[i]), 0, sizes[i], 0);
                 assertTrue(locations[i] >= 0, "block " + (i + 1) + " stored");
                 assertEquals(locations[i], tier.devicePointer(i + 1, locations[i]));
+                assertEquals(locations[i], tier.devicePointer(locations[i]));
             }
             assertEquals(sizes.length, tier.blockCount());
 
@@ -86,6 +87,7 @@ class DeviceTierCudaTest
                 () -> tier.read(99, first, new UnsafeBuffer(new byte[10]), 0, 10));
             assertTrue(wrongBlock.getMessage().contains("block 1 is stored there"), wrongBlock.getMessage());
             assertThrows(IllegalStateException.class, () -> tier.free(1, first + 256));
+            assertThrows(IllegalStateException.class, () -> tier.devicePointer(first + 256));
             assertThrows(IllegalArgumentException.class, () -> tier.write(0, src, 0, 10, 0));
             tier.free(1, first);
         }
