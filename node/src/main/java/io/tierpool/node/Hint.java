@@ -39,5 +39,12 @@ public enum Hint
      * Start in RAM if it has room now; otherwise start in the next tier that has room, instead of demoting other
      * blocks to make room.
      */
-    PREFER_FAST
+    PREFER_FAST,
+
+    /**
+     * Place in the DEVICE tier (GPU memory) where a GPU exists, else like HOT. A DEVICE block that the DEVICE tier
+     * demotes (past its high watermark) goes to RAM and then down the usual hierarchy, and is kept as long as HOT
+     * blocks there.
+     */
+    DEVICE
 }

@@ -9,6 +9,8 @@ import io.tierpool.node.cluster.MembershipListener;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.cluster.NodeMembership;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.gpu.GpuInfo;
+import io.tierpool.node.gpu.GpuProbe;
 import io.tierpool.node.metrics.MetricsHttpServer;
 import io.tierpool.node.metrics.NodeMetrics;
 import io.tierpool.node.server.NodeBlockService;
@@ -106,6 +108,7 @@ public final class NodeDaemon implements AutoCloseable
         FreeCapacityPublisher capacityPublisher = null;
         try
         {
+            final GpuInfo gpu = GpuProbe.shared(settings.configuration().gpuEnabled());
             store = new BlockStore(settings.storeContext());
             final NodeBlockService service = new NodeBlockService(settings.name(), store);
             final AtomicLong transportErrors = new AtomicLong();
@@ -158,7 +161,8 @@ public final class NodeDaemon implements AutoCloseable
                     .errorSource("malformed", blockServer::malformedCount)
                     .errorSource("expired_puts", blockServer::expiredReassemblyCount)
                     .errorSource("undelivered", blockServer::undeliveredResponseCount)
-                    .errorSource("transport", transportErrors::get));
+                    .errorSource("transport", transportErrors::get)
+                    .gpu(gpu.describe()));
                 metricsServer = MetricsHttpServer.start(new MetricsHttpServer.Context()
                     .host(settings.host())
                     .port(settings.metricsPort())

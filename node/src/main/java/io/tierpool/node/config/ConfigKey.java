@@ -84,7 +84,16 @@ public enum ConfigKey
     /** HTTP port of the metrics and stats endpoints. */
     METRICS_PORT("metrics.port", "--metrics-port", "TIERPOOL_METRICS_PORT", ValueType.PORT, "9400",
         "HTTP port of the Prometheus /metrics and JSON /stats endpoints; 0 for any free port, -1 to disable.",
-        -1, 65535);
+        -1, 65535),
+
+    /** Whether the node probes for and uses a CUDA GPU. */
+    GPU_ENABLED("gpu.enabled", "--gpu-enabled", "TIERPOOL_GPU_ENABLED", ValueType.BOOLEAN, "true",
+        "Probe for a CUDA GPU at start-up and log what was found, once; false never loads CUDA. Without a " +
+        "usable GPU the node logs why and runs without GPU memory."),
+
+    /** Largest share of the GPU's memory the device pool may hold. */
+    GPU_POOL_FRACTION("gpu.pool.fraction", "--gpu-pool-fraction", "TIERPOOL_GPU_POOL_FRACTION", ValueType.DOUBLE,
+        "0.8", "Largest fraction of the GPU's total memory the device pool may hold, in use and cached; in (0, 1].");
 
     /**
      * System property whose value is the default of {@link #VSSD_DIR}.

@@ -331,6 +331,22 @@ public final class NodeConfiguration
         return (Integer)values.get(ConfigKey.METRICS_PORT);
     }
 
+    /**
+     * @return {@link ConfigKey#GPU_ENABLED}: false when the node must not probe for or use a GPU.
+     */
+    public boolean gpuEnabled()
+    {
+        return (Boolean)values.get(ConfigKey.GPU_ENABLED);
+    }
+
+    /**
+     * @return {@link ConfigKey#GPU_POOL_FRACTION}, in (0, 1].
+     */
+    public double gpuPoolFraction()
+    {
+        return (Double)values.get(ConfigKey.GPU_POOL_FRACTION);
+    }
+
     private static Path configFilePath(final Map<String, String> environment, final String configFileFlag)
     {
         final String text;
@@ -392,6 +408,7 @@ public final class NodeConfiguration
                 "comma separated, e.g. 10.0.0.1:47500..47509,10.0.0.2:47500";
             case HIGH_WATERMARK, LOW_WATERMARK -> "a fraction of the tier's capacity, more than 0 and at most 1, " +
                 "e.g. 0.9";
+            case GPU_POOL_FRACTION -> "a fraction of the GPU's memory, more than 0 and at most 1, e.g. 0.8";
             default -> key.accepted();
         };
     }
@@ -422,7 +439,7 @@ public final class NodeConfiguration
                     checkDiscoveryAddress(address);
                 }
             }
-            case HIGH_WATERMARK, LOW_WATERMARK ->
+            case HIGH_WATERMARK, LOW_WATERMARK, GPU_POOL_FRACTION ->
             {
                 final double fraction = (Double)value;
                 if (!(fraction > 0 && fraction <= 1))

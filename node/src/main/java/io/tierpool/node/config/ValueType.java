@@ -101,6 +101,25 @@ public enum ValueType
     },
 
     /**
+     * {@code true} or {@code false}, in any case. Parsed to {@link Boolean}.
+     */
+    BOOLEAN("boolean", "true or false")
+    {
+        Object parse(final String text, final ConfigKey key)
+        {
+            if ("true".equalsIgnoreCase(text))
+            {
+                return Boolean.TRUE;
+            }
+            if ("false".equalsIgnoreCase(text))
+            {
+                return Boolean.FALSE;
+            }
+            throw new IllegalArgumentException("is not true or false");
+        }
+    },
+
+    /**
      * A file-system path; relative paths are relative to the daemon's working directory. Parsed to {@link Path}.
      */
     PATH("path", "a directory path")
@@ -168,7 +187,7 @@ public enum ValueType
 
     /**
      * @return the short name used in tables and {@code --help}: {@code size}, {@code int}, {@code port},
-     * {@code double}, {@code path}, {@code string} or {@code list}.
+     * {@code double}, {@code boolean}, {@code path}, {@code string} or {@code list}.
      */
     public String label()
     {
@@ -188,7 +207,7 @@ public enum ValueType
      *
      * @param text the value as written, trimmed and not empty.
      * @param key  the key it is for, whose bounds apply.
-     * @return the typed value: {@link Long} for sizes and ints, {@link Integer} for ports, {@link Double},
+     * @return the typed value: {@link Long} for sizes and ints, {@link Integer} for ports, {@link Double}, {@link Boolean},
      * {@link Path}, {@link String} or {@code List<String>}.
      * @throws IllegalArgumentException with a short reason ({@code "is not a size"}, {@code "is out of range"})
      *                                  when the text is not a value of this type within the key's bounds.

@@ -43,7 +43,7 @@ final class TierSlot
     {
         if (entry.isMovable())
         {
-            (entry.hint == Hint.HOT ? hot : warm).addLast(entry);
+            (entry.hint == Hint.HOT || entry.hint == Hint.DEVICE ? hot : warm).addLast(entry);
         }
     }
 

@@ -255,7 +255,8 @@ public final class NodeMetrics implements AutoCloseable
             service.remoteClientCount(),
             service.remoteBlockCount(),
             service.servedRequests(),
-            Collections.unmodifiableMap(errors));
+            Collections.unmodifiableMap(errors),
+            ctx.gpu());
     }
 
     /**
@@ -443,6 +444,9 @@ public final class NodeMetrics implements AutoCloseable
      */
     public static final class Context
     {
+        /** Default of {@link #gpu(String)}: the node has not reported a GPU probe. */
+        public static final String GPU_NOT_PROBED = "GPU not probed";
+
         private String nodeName;
         private String endpoint;
         private BlockStore store;
@@ -453,6 +457,7 @@ public final class NodeMetrics implements AutoCloseable
         private long statsMaxAgeNs = STATS_MAX_AGE_NS_DEFAULT;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
+        private String gpu = GPU_NOT_PROBED;
 
         /**
          * Checks every setting.
@@ -505,6 +510,25 @@ public final class NodeMetrics implements AutoCloseable
                 }
             }
             return this;
+        }
+
+        /**
+         * @param gpu what the node's GPU probe found, one line ({@code GpuInfo.describe()}), for the {@code gpu}
+         *            field of {@link NodeStatsReport}; default {@value #GPU_NOT_PROBED}.
+         * @return this.
+         */
+        public Context gpu(final String gpu)
+        {
+            this.gpu = gpu;
+            return this;
+        }
+
+        /**
+         * @return what the node's GPU probe found.
+         */
+        public String gpu()
+        {
+            return gpu;
         }
 
         /**

@@ -38,6 +38,9 @@ import java.util.Map;
  * @param remoteBlocks     blocks remote clients hold here.
  * @param requests         requests served, by kind and outcome.
  * @param errors           errors by source ({@code mover}, {@code server}, {@code transport}, ...), since start.
+ * @param gpu              what the node's GPU probe found, one line: {@code "GPU 0 of 1: <name> ..."} or
+ *                         {@code "no GPU: <reason>"} ({@link io.tierpool.node.gpu.GpuInfo#describe()}); null in
+ *                         reports from nodes that predate it.
  */
 public record NodeStatsReport(
     String node,
@@ -59,7 +62,8 @@ public record NodeStatsReport(
     int remoteClients,
     long remoteBlocks,
     NodeBlockService.ServedRequests requests,
-    Map<String, Long> errors)
+    Map<String, Long> errors,
+    String gpu)
 {
     private static final ObjectMapper WRITER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper READER = new ObjectMapper()

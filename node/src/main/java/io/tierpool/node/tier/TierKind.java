@@ -10,6 +10,12 @@ package io.tierpool.node.tier;
 public enum TierKind
 {
     /**
+     * GPU memory on a node with a usable CUDA device ({@code io.tierpool.node.gpu.DeviceTier}): blocks placed
+     * with {@link io.tierpool.node.Hint#DEVICE}, for kernels to use in place. Absent where no GPU was found.
+     */
+    DEVICE,
+
+    /**
      * Off-heap process memory: one region allocated and pre-touched when the store opens. The only tier whose
      * blocks can be pinned and read or written in place, zero-copy.
      */

@@ -53,7 +53,9 @@ class ConfigReferenceTest
             List.of("tier.low.watermark", "--low-watermark", "TIERPOOL_LOW_WATERMARK", "0.75", "double"),
             List.of("block.max.size", "--max-block", "TIERPOOL_MAX_BLOCK", "256m", "size"),
             List.of("aeron.dir", "--aeron-dir", "TIERPOOL_AERON_DIR", "/dev/shm", "path"),
-            List.of("metrics.port", "--metrics-port", "TIERPOOL_METRICS_PORT", "9400", "port"));
+            List.of("metrics.port", "--metrics-port", "TIERPOOL_METRICS_PORT", "9400", "port"),
+            List.of("gpu.enabled", "--gpu-enabled", "TIERPOOL_GPU_ENABLED", "true", "boolean"),
+            List.of("gpu.pool.fraction", "--gpu-pool-fraction", "TIERPOOL_GPU_POOL_FRACTION", "0.8", "double"));
 
         assertEquals(agreed.size(), ConfigKey.values().length);
         for (int i = 0; i < agreed.size(); i++)
@@ -134,7 +136,8 @@ class ConfigReferenceTest
         assertEquals(ConfigKey.VSSD_DIR, ConfigKey.closest("vssd-dir"));
         assertEquals(ConfigKey.METRICS_PORT, ConfigKey.closest("Metrics.Port"));
         assertEquals(ConfigKey.HIGH_WATERMARK, ConfigKey.closest("tier.hi.watermark"));
-        assertEquals(null, ConfigKey.closest("gpu.enabled"));
+        assertEquals(ConfigKey.GPU_ENABLED, ConfigKey.closest("gpu.enable"));
+        assertEquals(null, ConfigKey.closest("zookeeper.quorum"));
     }
 
     private static Path exampleFile()

@@ -77,7 +77,8 @@ class NodeMetricsTest
             .store(store)
             .service(service)
             .clusterNodes(() -> 3)
-            .errorSource("server", serverErrors::get));
+            .errorSource("server", serverErrors::get)
+            .gpu("no GPU: test"));
     }
 
     @AfterEach
@@ -206,6 +207,7 @@ class NodeMetricsTest
         assertEquals(2, report.requests().putOk());
         assertEquals(2, report.requests().count(NodeBlockService.Op.PUT, true));
         assertEquals(List.of("mover", "server"), List.copyOf(report.errors().keySet()));
+        assertEquals("no GPU: test", report.gpu());
         assertEquals(store.stats().tiers(), report.tiers());
         for (final TierStats tier : report.tiers())
         {

@@ -10,6 +10,8 @@ import io.tierpool.client.demo.DemoReport;
 import io.tierpool.client.demo.Freivalds;
 import io.tierpool.client.demo.ProgressBar;
 import io.tierpool.node.SizeConverter;
+import io.tierpool.node.gpu.GpuInfo;
+import io.tierpool.node.gpu.GpuProbe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on Ctrl-C too (a shutdown hook aborts the run: {@link Demo#abort()}).
  * <p>
  * Exit codes: 0 the product verified, 1 it did not, 2 bad flags or an error (the message only; the stack trace
- * with {@code --verbose}), 130 interrupted.
+ * with {@code --verbose}), 3 ({@link #EXIT_NO_GPU}) {@code --gpu} was given but no CUDA device is usable,
+ * 130 interrupted.
  */
 @Command(
     name = "demo",
@@ -47,6 +50,12 @@ public final class DemoCommand implements Callable<Integer>
      * Exit code when the run was interrupted (Ctrl-C), as shells report SIGINT.
      */
     public static final int EXIT_INTERRUPTED = 130;
+
+    /**
+     * Exit code when {@code --gpu} was given and probing found no usable CUDA device; stderr says
+     * {@code "tierpool demo: no CUDA device: <reason>"}.
+     */
+    public static final int EXIT_NO_GPU = 3;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -136,6 +145,11 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     private boolean verbose;
 
+    @Option(names = "--gpu", description = "Multiply on the GPU with cuBLAS SGEMM, tiles staged through pinned " +
+        "buffers and a device pool; reports host<->device bandwidth, pool hit rate and GFLOP/s. Without a usable " +
+        "CUDA device it says why and exits with " + EXIT_NO_GPU + ".")
+    private boolean gpu;
+
     /**
      * Runs the demo.
      *
@@ -147,6 +161,17 @@ public final class DemoCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
+        GpuInfo gpuInfo = null;
+        if (gpu)
+        {
+            gpuInfo = GpuProbe.shared(true);
+            if (!gpuInfo.available())
+            {
+                err.println("tierpool demo: no CUDA device: " + gpuInfo.reason());
+                return EXIT_NO_GPU;
+            }
+            err.println("tierpool demo: " + gpuInfo.describe());
+        }
         final Demo.Context ctx = new Demo.Context()
             .n(n)
             .tile(tile)
@@ -168,7 +193,8 @@ public final class DemoCommand implements Callable<Integer>
             .vvramDir(vvramDir)
             .progressMode(ProgressBar.defaultMode(noProgress))
             .progressOut(err)
-            .status(err);
+            .status(err)
+            .gpu(gpuInfo);
         try
         {
             ctx.conclude();
@@ -239,6 +265,7 @@ public final class DemoCommand implements Callable<Integer>
 
         final DemoReport finalReport = report.withCleanupNs(cleanupNs);
         out.print(finalReport.format());
+        out.print(demo.gpuReport());
         if (json)
         {
             out.println(finalReport.stats().toJson());

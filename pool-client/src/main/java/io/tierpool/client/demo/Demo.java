@@ -7,6 +7,7 @@ import io.tierpool.ConfigurationException;
 import io.tierpool.client.PoolStats;
 import io.tierpool.client.TierPool;
 import io.tierpool.node.Hint;
+import io.tierpool.node.gpu.GpuInfo;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -53,6 +54,7 @@ public final class Demo implements AutoCloseable
     private DemoWorkspace workspace;
     private boolean closed;
     private boolean ran;
+    private String gpuReport = "";
 
     /**
      * @param ctx the settings; concluded here.
@@ -139,7 +141,9 @@ public final class Demo implements AutoCloseable
         final TierPool pool = register(TierPool.open(poolCtx), false);
         phaseStartNs = endPhase("open pool", phaseStartNs);
 
-        final OutOfCoreGemm gemm = register(new OutOfCoreGemm(ctx.threads(), clock), true);
+        final OutOfCoreGemm gemm = null == ctx.gpu() ? register(new OutOfCoreGemm(ctx.threads(), clock), true) : null;
+        final GpuGemm gpuGemm = null == ctx.gpu() ? null :
+            register(GpuGemm.open(ctx.gpu(), tile, GpuGemm.POOL_FRACTION_DEFAULT), true);
         final TiledMatrix a = register(TiledMatrix.allocate(pool, "A", n, tile, Hint.WARM), false);
         final TiledMatrix b = register(TiledMatrix.allocate(pool, "B", n, tile, Hint.WARM), false);
         final TiledMatrix c = register(TiledMatrix.allocate(pool, "C", n, tile, Hint.WARM), false);
@@ -155,7 +159,17 @@ public final class Demo implements AutoCloseable
         fillProgress.finish(filled.get());
         phaseStartNs = endPhase("generate", phaseStartNs);
 
-        final OutOfCoreGemm.Result product = gemm.multiply(a, b, c, progress("multiply", ctx.tilesPerMatrix()));
+        final OutOfCoreGemm.Result product;
+        if (null == gpuGemm)
+        {
+            product = gemm.multiply(a, b, c, progress("multiply", ctx.tilesPerMatrix()));
+        }
+        else
+        {
+            final GpuGemm.Result gpuResult = gpuGemm.multiply(a, b, c, progress("multiply", ctx.tilesPerMatrix()));
+            product = gpuResult.product();
+            gpuReport = gpuResult.format();
+        }
         phaseStartNs = endPhase("multiply", phaseStartNs);
 
         final ProgressBar verifyProgress = progress("verify", 3L * ctx.tilesPerMatrix());
@@ -171,6 +185,15 @@ public final class Demo implements AutoCloseable
             n, tile, ctx.threads(), ctx.nodes(), ctx.dataBytes(), ctx.localCapacityBytes(), stats, product,
             verification, Collections.unmodifiableMap(new LinkedHashMap<>(phaseNs)), clock.nanoTime() - startNs,
             -1);
+    }
+
+    /**
+     * @return the GPU lines of the report (device, copy bandwidths, device pool hit rate, GFLOP/s) after a run with
+     *         {@link Context#gpu(GpuInfo)}; empty otherwise.
+     */
+    public String gpuReport()
+    {
+        return gpuReport;
     }
 
     /**
@@ -350,6 +373,7 @@ public final class Demo implements AutoCloseable
         private ProgressBar.Mode progressMode = ProgressBar.Mode.LINES;
         private PrintStream progressOut = System.err;
         private PrintStream status = System.err;
+        private GpuInfo gpu;
         private final List<String> warnings = new ArrayList<>();
         private boolean concluded;
 
@@ -387,6 +411,10 @@ public final class Demo implements AutoCloseable
             if (threads < 1)
             {
                 throw new ConfigurationException("--threads=" + threads + " must be >= 1");
+            }
+            if (null != gpu && !gpu.available())
+            {
+                throw new ConfigurationException("--gpu: no CUDA device: " + gpu.reason());
             }
             if (null == nodeHeap || !nodeHeap.matches("\\d+[kKmMgG]?"))
             {
@@ -696,6 +724,25 @@ public final class Demo implements AutoCloseable
         {
             this.threads = threads;
             return this;
+        }
+
+        /**
+         * @param gpu a usable GPU to multiply on with cuBLAS ({@link GpuGemm}) instead of the CPU workers, or null
+         *            for the CPU (the default). Probe it first with {@link io.tierpool.node.gpu.GpuProbe}.
+         * @return this.
+         */
+        public Context gpu(final GpuInfo gpu)
+        {
+            this.gpu = gpu;
+            return this;
+        }
+
+        /**
+         * @return the GPU to multiply on, or null for the CPU.
+         */
+        public GpuInfo gpu()
+        {
+            return gpu;
         }
 
         /**
