@@ -77,6 +77,7 @@ class CapacityPublishingTest
         final long seenAfterMs = (System.nanoTime() - changedAtNs) / 1_000_000;
         System.out.println("capacity change seen by the client after " + seenAfterMs + " ms");
         assertEquals(0L, heard.get(first.localNodeId()));
+        final List<Throwable> errorsWhileLive = List.copyOf(errors);
 
         second.close();
         final long deadlineNs = System.nanoTime() + 10_000_000_000L;
@@ -85,7 +86,7 @@ class CapacityPublishingTest
             Thread.sleep(20);
         }
         assertEquals(-1, view.freeBytes(second.localNodeId()), "a departed node's capacity is forgotten");
-        assertEquals(List.of(), List.copyOf(errors), "publish errors while both nodes were live");
+        assertEquals(List.of(), errorsWhileLive, "publish errors while both nodes were live");
     }
 
     @Test
