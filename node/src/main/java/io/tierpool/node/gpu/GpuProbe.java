@@ -3,6 +3,9 @@
  */
 package io.tierpool.node.gpu;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * machine without an NVIDIA driver) or no device, or where GPU use is disabled by configuration
  * ({@code gpu.enabled = false}), the result is a {@link GpuInfo} with {@code available == false} and the reason.
  * <p>
+ * <b>No driver, no JCuda.</b> Before loading JCuda the probe looks for the NVIDIA kernel driver
+ * ({@value #DRIVER_DEVICE_FILE} or {@value #DRIVER_VERSION_FILE}). Where neither exists it reports "no NVIDIA
+ * driver" without loading JCuda at all, so that a machine without a GPU never gets the copy of JCuda's runtime
+ * library that JCuda extracts into {@code java.io.tmpdir} when it first loads (a file JCuda reuses and never
+ * removes; see docs/GPU.md).
+ * <p>
  * <b>Class loading.</b> This class references no JCuda class. JCuda is loaded only inside {@link #probe(boolean)}
  * when the GPU is enabled; with {@code enabled == false} no JCuda class is ever loaded. Every other class of this
  * package that touches CUDA must be used only after a probe found {@link GpuInfo#available()}.
@@ -28,6 +37,16 @@ public final class GpuProbe
     /** The reason given when configuration disabled the GPU. */
     public static final String DISABLED_REASON = "GPU use disabled by configuration (gpu.enabled = false)";
 
+    /** The NVIDIA driver's control device; present wherever the kernel driver is loaded and visible. */
+    public static final String DRIVER_DEVICE_FILE = "/dev/nvidiactl";
+
+    /** The NVIDIA kernel driver's version file; present wherever the kernel driver is loaded. */
+    public static final String DRIVER_VERSION_FILE = "/proc/driver/nvidia/version";
+
+    /** The reason given where no NVIDIA kernel driver is visible. */
+    public static final String NO_DRIVER_REASON = "no NVIDIA driver: neither " + DRIVER_DEVICE_FILE + " nor " +
+        DRIVER_VERSION_FILE + " exists";
+
     private static final Logger LOG = LoggerFactory.getLogger(GpuProbe.class);
     private static final Object LOCK = new Object();
     private static GpuInfo shared;
@@ -39,7 +58,9 @@ public final class GpuProbe
     /**
      * Probes device 0 now, without caching and without logging.
      *
-     * @param enabled false to skip probing (no JCuda class is loaded) and report {@link #DISABLED_REASON}.
+     * @param enabled false to skip probing (no JCuda class is loaded) and report {@link #DISABLED_REASON}. Where
+     *                no NVIDIA driver is visible, {@link #NO_DRIVER_REASON} is reported, also without loading
+     *                JCuda.
      * @return what was found; never null.
      */
     public static GpuInfo probe(final boolean enabled)
@@ -48,6 +69,30 @@ public final class GpuProbe
         {
             return GpuInfo.unavailable(DISABLED_REASON);
         }
+        if (!driverVisible())
+        {
+            return GpuInfo.unavailable(NO_DRIVER_REASON);
+        }
+        return probeRuntime();
+    }
+
+    /**
+     * @return whether the NVIDIA kernel driver is visible ({@value #DRIVER_DEVICE_FILE} or
+     * {@value #DRIVER_VERSION_FILE} exists).
+     */
+    public static boolean driverVisible()
+    {
+        return Files.exists(Path.of(DRIVER_DEVICE_FILE)) || Files.exists(Path.of(DRIVER_VERSION_FILE));
+    }
+
+    /**
+     * Loads the CUDA runtime through JCuda and probes device 0, whether or not a driver is visible. Used by
+     * {@link #probe(boolean)} once a driver was found, and by tests that check how CUDA calls fail without one.
+     *
+     * @return what was found; never null.
+     */
+    static GpuInfo probeRuntime()
+    {
         try
         {
             return CudaRuntimeProbe.probe(0);

@@ -3,10 +3,15 @@
  */
 package io.tierpool.node.gpu;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,10 +26,30 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CudaWithoutGpuTest
 {
+    /** Where JCuda extracts its runtime library the first time it loads; removed again if this test made it. */
+    private static final Path EXTRACTED_RUNTIME =
+        Path.of(System.getProperty("java.io.tmpdir"), "libJCudaRuntime-12.6.0-linux-x86_64.so");
+    private static boolean extractedBefore;
+
+    @BeforeAll
+    static void noteExtractedRuntime()
+    {
+        extractedBefore = Files.exists(EXTRACTED_RUNTIME);
+    }
+
+    @AfterAll
+    static void removeExtractedRuntime() throws IOException
+    {
+        if (!extractedBefore)
+        {
+            Files.deleteIfExists(EXTRACTED_RUNTIME);
+        }
+    }
+
     @Test
     void shouldFailEveryAllocationWithANamedCudaError()
     {
-        final GpuInfo gpu = GpuProbe.probe(true);
+        final GpuInfo gpu = GpuProbe.probeRuntime();
         assumeTrue(!gpu.available() && gpu.reason().startsWith("cudaGetDeviceCount failed"),
             () -> "needs a CUDA runtime without a driver; here: " + gpu.describe());
 
