@@ -21,6 +21,13 @@ final class BlockEntry
     long location;
     int crc32c;
     int pinCount;
+    /** CLOCK reference bit: accessed since the demotion hand last passed. */
+    boolean referenced;
+    /** In the prefetch queue now. */
+    boolean prefetchQueued;
+    /** Brought into RAM by the prefetcher and not accessed since; {@link #prefetchSource} says from where. */
+    boolean prefetched;
+    int prefetchSource;
 
     BlockEntry prev;
     BlockEntry next;

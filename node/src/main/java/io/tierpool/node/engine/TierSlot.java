@@ -4,21 +4,38 @@
 package io.tierpool.node.engine;
 
 import io.tierpool.node.Hint;
+import io.tierpool.node.metrics.PressureLevel;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierStats;
+import org.HdrHistogram.Histogram;
 
 /**
- * The engine's view of one tier: the tier itself, whether the engine owns it, its two LRU lists (HOT blocks
- * apart, demoted last) and its traffic counters. Guarded by the engine lock.
+ * The engine's view of one tier: the tier itself, whether the engine owns it, its soft and hard caps, its three
+ * demotion lists (COLD first, then WARM and PREFER_FAST, then HOT), its traffic counters, pressure level and
+ * latency histograms. Guarded by the engine lock.
  */
 final class TierSlot
 {
     final int index;
     final Tier tier;
     final boolean owned;
+    final boolean clock;
+    private final long softCapSetting;
+    private final long hardCapSetting;
+    private final double lowWatermark;
+    private final double highWatermark;
+    final LruList cold = new LruList();
     final LruList warm = new LruList();
     final LruList hot = new LruList();
+    final Histogram allocateLatency = new Histogram(3);
+    final Histogram readLatency = new Histogram(3);
+    final Histogram writeLatency = new Histogram(3);
 
+    PressureLevel pressureLevel = PressureLevel.NORMAL;
+    long allocations;
+    long frees;
+    long prefetchesIssued;
+    long prefetchHits;
     long peakUsedBytes;
     long demotedBlocks;
     long demotedBytes;
@@ -26,11 +43,97 @@ final class TierSlot
     long promotedBytes;
     long checksumFailures;
 
-    TierSlot(final int index, final Tier tier, final boolean owned)
+    TierSlot(
+        final int index,
+        final Tier tier,
+        final boolean owned,
+        final long softCapSetting,
+        final long hardCapSetting,
+        final double lowWatermark,
+        final double highWatermark,
+        final EvictionPolicy evictionPolicy)
     {
         this.index = index;
         this.tier = tier;
         this.owned = owned;
+        this.softCapSetting = softCapSetting;
+        this.hardCapSetting = hardCapSetting;
+        this.lowWatermark = lowWatermark;
+        this.highWatermark = highWatermark;
+        this.clock = evictionPolicy == EvictionPolicy.CLOCK;
+    }
+
+    /**
+     * @return the hard cap in bytes: the configured one (0 = none) bounded by the tier's capacity now (a remote
+     * tier's capacity changes as nodes come and go).
+     */
+    long hardCapBytes()
+    {
+        final long capacity = tier.capacityBytes();
+        return hardCapSetting == 0 ? capacity : Math.min(hardCapSetting, capacity);
+    }
+
+    /**
+     * @return the soft cap in bytes: the configured one (0 = {@code highWatermark * hardCap}), at most the hard cap.
+     */
+    long softCapBytes()
+    {
+        final long hard = hardCapBytes();
+        return softCapSetting == 0 ? (long)(highWatermark * hard) : Math.min(softCapSetting, hard);
+    }
+
+    /**
+     * @return the used bytes the mover drains the tier down to once above the soft cap:
+     * {@code softCap * lowWatermark / highWatermark}.
+     */
+    long drainTargetBytes()
+    {
+        return (long)(softCapBytes() * lowWatermark / highWatermark);
+    }
+
+    /**
+     * @param sizeBytes bytes to add.
+     * @return true if the tier's used bytes plus {@code sizeBytes} stay within the hard cap.
+     */
+    boolean fitsUnderHardCap(final long sizeBytes)
+    {
+        return tier.usedBytes() + sizeBytes <= hardCapBytes();
+    }
+
+    /**
+     * @return the tier's pressure level for its usage now: thresholds are the drain target (low), the soft cap
+     * (high) and 95% of the hard cap, all as fractions of the hard cap.
+     */
+    PressureLevel computePressure()
+    {
+        final long hard = hardCapBytes();
+        if (hard <= 0)
+        {
+            return PressureLevel.NORMAL;
+        }
+        final long soft = softCapBytes();
+        final double high = Math.max((double)soft / hard, Double.MIN_VALUE);
+        final double low = Math.min((double)drainTargetBytes() / hard, high * 0.999999);
+        return PressureLevel.of(tier.usedBytes(), hard, low, high);
+    }
+
+    /**
+     * @param index 0 for the first demotion class (COLD), 1 (WARM, PREFER_FAST), 2 (HOT); other values null.
+     * @return the demotion list of that class.
+     */
+    LruList demotionList(final int index)
+    {
+        switch (index)
+        {
+            case 0:
+                return cold;
+            case 1:
+                return warm;
+            case 2:
+                return hot;
+            default:
+                return null;
+        }
     }
 
     /**
@@ -43,7 +146,8 @@ final class TierSlot
     {
         if (entry.isMovable())
         {
-            (entry.hint == Hint.HOT ? hot : warm).addLast(entry);
+            entry.referenced = false;
+            (entry.hint == Hint.HOT ? hot : entry.hint == Hint.COLD ? cold : warm).addLast(entry);
         }
     }
 
@@ -61,7 +165,7 @@ final class TierSlot
     }
 
     /**
-     * Marks a block as just used.
+     * Marks a block as just used: LRU moves it to the most recently used end, CLOCK sets its reference bit.
      *
      * @param entry the block.
      */
@@ -69,7 +173,14 @@ final class TierSlot
     {
         if (entry.list != null)
         {
-            entry.list.moveToLast(entry);
+            if (clock)
+            {
+                entry.referenced = true;
+            }
+            else
+            {
+                entry.list.moveToLast(entry);
+            }
         }
     }
 
@@ -100,7 +211,7 @@ final class TierSlot
     {
         final StringBuilder sb = new StringBuilder(128);
         sb.append(tier.name()).append(' ').append(tier.usedBytes()).append('/').append(tier.capacityBytes())
-            .append(" bytes used");
+            .append(" bytes used (hard cap ").append(hardCapBytes()).append(')');
         final long largestFree = tier.largestFreeExtentBytes();
         if (largestFree >= 0)
         {
