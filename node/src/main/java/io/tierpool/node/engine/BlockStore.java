@@ -50,38 +50,78 @@ import java.util.zip.CRC32C;
 
 /**
  * The per-node block engine: a table of blocks spread over a hierarchy of tiers, RAM first, then VVRAM (tmpfs),
- * VSSD (local disk) and any extra tiers (far memory), with a {@link Mover} that demotes cold blocks and
- * promotion back to RAM on access.
+ * VSSD (local disk) and any extra tiers (far memory), with a {@link Mover} that demotes cold blocks, a
+ * {@link Prefetcher} that promotes blocks ahead of use, and promotion back to RAM on access.
  * <p>
  * <b>Blocks.</b> {@link #allocate(long, Hint)} returns a positive id for a zero-filled block of a fixed size.
  * {@link #read}/{@link #write} copy bytes in and out; {@link #pin(long)} hands out a zero-copy view in RAM;
  * {@link #free(long)} deletes the block. Reading, writing or pinning a block that is not in RAM promotes it to
- * RAM first, making room there by demoting the least recently used movable blocks (and, if the tier below is
- * full, blocks from it, and so on down); a block that cannot be brought into RAM (larger than RAM, or RAM holds
- * only pinned blocks) is read and written through a staging buffer where it lies. Allocation and promotion
- * never fail "store full" while a lower tier has room.
+ * RAM first, making room there by demoting movable blocks in the demotion order below (and, if the tier below is
+ * full, blocks from it, and so on down); a block that cannot be brought into RAM (larger than RAM's hard cap, or
+ * RAM holds only pinned blocks) is read and written through a staging buffer where it lies.
+ * {@link #moveTo(long, TierKind)} moves a block to a named tier (TierAlloc's {@code ta_move}).
  * <p>
- * <b>Placement.</b> See {@link Hint}. HOT blocks of a tier are demoted only after all its other movable blocks;
- * pinned and {@link Hint#PIN_FAST} blocks never leave RAM. A block larger than a tier's capacity skips that
- * tier.
+ * <b>Caps and overflow</b> (TierAlloc's soft and hard limits). Each tier has a <em>hard cap</em>
+ * ({@link Context#hardCapBytes(TierKind, long)}, default its capacity): its used bytes, alignment padding
+ * included, never pass it, whatever moves a block there (allocation, promotion, demotion, {@code moveTo}). Each
+ * tier has a <em>soft cap</em> ({@link Context#softCapBytes(TierKind, long)}, default {@code highWatermark *
+ * hardCap}): above it the mover demotes the tier's coldest blocks down to the <em>drain target</em>
+ * {@code softCap * lowWatermark / highWatermark}. When an allocation's tier cannot take the block under its hard
+ * cap, the {@link OverflowPolicy} decides: {@link OverflowPolicy#SPILL_TO_NEXT} (default) makes room by demoting
+ * (where the hint allows) and otherwise routes the block to the next tier with room;
+ * {@link OverflowPolicy#FAIL} throws {@link OutOfTierMemoryException} naming the size, tier, cap and remedy.
+ * <p>
+ * <b>Placement</b> ({@link Hint}, after TierAlloc). HOT, WARM, PIN_FAST: RAM, demoting others to make room;
+ * PREFER_FAST: RAM if it has room now, else the first tier below with room, never demoting others; COLD: the
+ * first tier below RAM with room, RAM only if none. A block larger than a tier's hard cap skips that tier.
+ * <p>
+ * <b>Demotion order.</b> Within a tier the mover (and making room) takes, in this order: COLD blocks, then WARM
+ * and PREFER_FAST blocks, then HOT blocks; never pinned blocks or PIN_FAST blocks. Within each of the three
+ * classes the {@link EvictionPolicy} orders them: {@link EvictionPolicy#LRU} (default) least recently used
+ * first; {@link EvictionPolicy#CLOCK} oldest arrival in the tier first, skipping (and clearing the bit of)
+ * blocks referenced since the hand last passed them. At most four candidates that a lower tier could hold are
+ * tried per demotion.
+ * <p>
+ * <b>Pressure levels</b> (RingKernel). Each tier's level is computed from its used bytes {@code u} against its
+ * hard cap {@code H}, soft cap {@code S} and drain target {@code D}: NORMAL {@code u < D}; ELEVATED
+ * {@code D <= u < S}; WARNING {@code S <= u < 0.95 H}; CRITICAL {@code 0.95 H <= u < H}; OUT_OF_MEMORY
+ * {@code u >= H} (see {@link PressureLevel}). Levels are re-evaluated after every operation;
+ * {@link #addPressureListener(PressureListener) listeners} hear of each change (threading in
+ * {@link PressureListener}).
+ * <p>
+ * <b>Prefetch.</b> {@link #prefetchAsync(long)} queues a block for the {@link Prefetcher} agent (own thread
+ * {@value Prefetcher#ROLE_NAME}); {@link #prefetch(long)} promotes synchronously. After
+ * {@link #SEQUENTIAL_RUN_TRIGGER} + 1 reads, writes or pins of consecutive block ids (n, n+1, n+2) the store
+ * queues the next {@link Context#prefetchDepth(int)} ids itself. An access that finds a prefetched block still in
+ * RAM counts as a prefetch hit. The detector follows one sequence per store: interleaved scans by several
+ * threads break it.
+ * <p>
+ * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, allocations, frees, blocks
+ * and bytes demoted and promoted, prefetches issued and hit, pinned blocks, pressure level and HdrHistogram
+ * latencies (ns, lock wait included) of allocate, read and write ({@link EngineTierStats}).
  * <p>
  * <b>Integrity.</b> When a block leaves RAM its CRC32C is computed (over the RAM bytes, without copying) and kept
  * in the block table; when its bytes come back into RAM, or are staged for access, they are verified. A mismatch
  * throws {@link ChecksumMismatchException}, is counted, and leaves the block where it was; wrong bytes are never
  * returned. A move writes the destination first and frees the source only after the write succeeded.
  * <p>
- * <b>Threading.</b> Thread-safe. This version serialises every operation, and each single block move of the mover,
- * on one engine lock; a read or write of a block in RAM holds it for one memory copy, a promotion or demotion for
- * the I/O of one block (plus cascading moves). {@link PinnedBlock} views are used without the lock.
+ * <b>Threading.</b> Thread-safe. This version serialises every operation, each single block move of the mover and
+ * each prefetch on one engine lock; a read or write of a block in RAM holds it for one memory copy, a promotion
+ * or demotion for the I/O of one block (plus cascading moves). {@link PinnedBlock} views are used without the
+ * lock. Pressure listeners run after the lock is released.
  * <p>
- * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers and the per-process
- * directories of their files. Tiers passed with {@link Context#extraTiers(List)} are owned by the caller: the
- * store frees the blocks it placed in them when it closes, but does not close them.
+ * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
+ * of their files and its mover and prefetcher threads. Tiers passed with {@link Context#extraTiers(List)} are
+ * owned by the caller: the store frees the blocks it placed in them when it closes, but does not close them.
  * <pre>{@code
- * try (BlockStore store = new BlockStore(new BlockStore.Context().ramCapacityBytes(64L << 20)))
+ * try (BlockStore store = new BlockStore(new BlockStore.Context()
+ *     .ramCapacityBytes(64L << 20)
+ *     .hardCapBytes(TierKind.RAM, 48L << 20)
+ *     .overflowPolicy(OverflowPolicy.SPILL_TO_NEXT)))
  * {
  *     final long id = store.allocate(4096, Hint.WARM);
  *     store.write(id, 0, new byte[]{ 1, 2, 3 }, 0, 3);
+ *     store.prefetchAsync(id);
  * }
  * }</pre>
  */
@@ -2187,8 +2227,9 @@ public final class BlockStore implements AutoCloseable
         }
 
         /**
-         * @param fraction fraction of a tier's capacity above which the mover starts demoting from it;
-         *                 {@code lowWatermark < fraction <= 1}; default 0.90
+         * @param fraction fraction of a tier's hard cap above which the mover starts demoting from it (the default
+         *                 soft cap; a soft cap set per tier replaces it); {@code lowWatermark < fraction <= 1};
+         *                 default 0.90
          *                 ({@value Configuration#HIGH_WATERMARK_PROP_NAME}).
          * @return this for a fluent API.
          */
@@ -2207,8 +2248,9 @@ public final class BlockStore implements AutoCloseable
         }
 
         /**
-         * @param fraction fraction of a tier's capacity the mover demotes down to; {@code 0 < fraction <
-         *                 highWatermark}; default 0.75 ({@value Configuration#LOW_WATERMARK_PROP_NAME}).
+         * @param fraction fraction of a tier's hard cap the mover demotes down to (with a soft cap set per tier:
+         *                 {@code softCap * lowWatermark / highWatermark}); {@code 0 < fraction < highWatermark};
+         *                 default 0.75 ({@value Configuration#LOW_WATERMARK_PROP_NAME}).
          * @return this for a fluent API.
          */
         public Context lowWatermark(final double fraction)
@@ -2383,7 +2425,7 @@ public final class BlockStore implements AutoCloseable
          *
          * @param kind  the kind of tier; not null.
          * @param bytes the soft cap in bytes, 1 to the hard cap; 0 (the default) means {@code highWatermark *
-         *              hardCap}, which is today's high watermark.
+         *              hardCap}, the high watermark.
          * @return this for a fluent API.
          * @throws ConfigurationException if {@code kind} is null or {@code bytes} is negative.
          */
