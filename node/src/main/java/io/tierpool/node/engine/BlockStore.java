@@ -85,8 +85,8 @@ import java.util.zip.CRC32C;
  * <b>Pressure levels</b> (RingKernel). Each tier's level is computed from its used bytes {@code u} against its
  * hard cap {@code H}, soft cap {@code S} and drain target {@code D}: NORMAL {@code u < D}; ELEVATED
  * {@code D <= u < S}; WARNING {@code S <= u < 0.95 H}; CRITICAL {@code 0.95 H <= u < H}; OUT_OF_MEMORY
- * {@code u >= H} (see {@link PressureLevel}). Levels are re-evaluated after every operation;
- * {@link #addPressureListener(PressureListener) listeners} hear of each change (threading in
+ * {@code u >= H} (see {@link PressureLevel}). Levels are re-evaluated after every operation that allocates or
+ * frees tier space; {@link #addPressureListener(PressureListener) listeners} hear of each change (threading in
  * {@link PressureListener}).
  * <p>
  * <b>Prefetch.</b> {@link #prefetchAsync(long)} queues a block for the {@link Prefetcher} agent (own thread
@@ -184,6 +184,7 @@ public final class BlockStore implements AutoCloseable
     private long lastAccessId = -1;
     private long prefetchedUpTo;
     private int sequentialRun;
+    private boolean usageChanged;
     private volatile boolean closed;
 
     /**
@@ -757,6 +758,7 @@ public final class BlockStore implements AutoCloseable
             }
             final TierSlot slot = slots[entry.tier];
             slot.unlink(entry);
+            usageChanged = true;
             blocks.remove(blockId);
             frees++;
             slot.frees++;
@@ -1127,15 +1129,17 @@ public final class BlockStore implements AutoCloseable
     // Internals; the lock is held.
 
     /**
-     * Re-evaluates the tiers' pressure levels, releases the engine lock and, once this thread no longer holds it,
-     * tells the pressure listeners of any change.
+     * Re-evaluates the tiers' pressure levels if the operation may have changed a tier's usage (it allocated or
+     * freed tier space), releases the engine lock and, once this thread no longer holds it, tells the pressure
+     * listeners of any change.
      */
     private void unlockAndNotify()
     {
         try
         {
-            if (!closed)
+            if (usageChanged && !closed)
             {
+                usageChanged = false;
                 pressure.evaluate(slots);
             }
         }
@@ -1578,6 +1582,7 @@ public final class BlockStore implements AutoCloseable
     private long allocateRam(final BlockEntry entry)
     {
         final TierSlot slot = slots[RAM];
+        usageChanged = true;
         if (!slot.fitsUnderHardCap(entry.size))
         {
             return Tier.NO_SPACE;
@@ -1598,6 +1603,7 @@ public final class BlockStore implements AutoCloseable
     private long writeTier(final int to, final long blockId, final DirectBuffer src, final int size, final int crc)
     {
         final TierSlot slot = slots[to];
+        usageChanged = true;
         if (!slot.fitsUnderHardCap(size))
         {
             return Tier.NO_SPACE;

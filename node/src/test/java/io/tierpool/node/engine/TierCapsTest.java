@@ -266,6 +266,26 @@ class TierCapsTest
         final ConfigurationException tooLarge = assertThrows(ConfigurationException.class,
             () -> new BlockStore(context(tempDir, MIB, 0, 0).hardCapBytes(TierKind.RAM, 2 * MIB)));
         assertTrue(tooLarge.getMessage().contains("hardCapBytes(RAM)=2097152"), tooLarge.getMessage());
+        final ConfigurationException depth = assertThrows(ConfigurationException.class,
+            () -> new BlockStore.Context().prefetchDepth(-1).conclude());
+        assertTrue(depth.getMessage().contains("prefetchDepth=-1"), depth.getMessage());
+        assertThrows(ConfigurationException.class, () -> new BlockStore.Context().prefetchQueueCapacity(0).conclude());
+        assertThrows(ConfigurationException.class, () -> new BlockStore.Context().overflowPolicy(null).conclude());
+        assertThrows(ConfigurationException.class, () -> new BlockStore.Context().evictionPolicy(null).conclude());
+        System.setProperty(BlockStore.Configuration.EVICTION_POLICY_PROP_NAME, "fifo");
+        try
+        {
+            final ConfigurationException property = assertThrows(ConfigurationException.class, BlockStore.Context::new);
+            assertTrue(property.getMessage().contains("tierpool.eviction.policy=fifo is not one of [LRU, CLOCK]"),
+                property.getMessage());
+            System.setProperty(BlockStore.Configuration.EVICTION_POLICY_PROP_NAME, "clock");
+            assertEquals(EvictionPolicy.CLOCK, new BlockStore.Context().evictionPolicy());
+        }
+        finally
+        {
+            System.clearProperty(BlockStore.Configuration.EVICTION_POLICY_PROP_NAME);
+        }
+        assertEquals(OverflowPolicy.SPILL_TO_NEXT, new BlockStore.Context().overflowPolicy());
         final ConfigurationException softTooLarge = assertThrows(ConfigurationException.class,
             () -> new BlockStore(context(tempDir, MIB, 0, 0).softCapBytes(TierKind.RAM, 2 * MIB)));
         assertTrue(softTooLarge.getMessage().contains("softCapBytes(RAM)"), softTooLarge.getMessage());
