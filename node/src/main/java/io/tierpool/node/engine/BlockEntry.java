@@ -21,6 +21,8 @@ final class BlockEntry
     long location;
     int crc32c;
     int pinCount;
+    /** Bumped by every write and pin: a move prepared without the engine lock commits only if unchanged. */
+    long version;
     /** CLOCK reference bit: accessed since the demotion hand last passed. */
     boolean referenced;
     /** In the prefetch queue now. */

@@ -66,7 +66,7 @@ import java.util.zip.CRC32C;
  * included, never pass it, whatever moves a block there (allocation, promotion, demotion, {@code moveTo}). Each
  * tier has a <em>soft cap</em> ({@link Context#softCapBytes(TierKind, long)}, default {@code highWatermark *
  * hardCap}): above it the mover demotes the tier's coldest blocks down to the <em>drain target</em>
- * {@code softCap * lowWatermark / highWatermark}. When an allocation's tier cannot take the block under its hard
+ * ({@code lowWatermark * hardCap} with the default soft cap, else {@code softCap * lowWatermark / highWatermark}). When an allocation's tier cannot take the block under its hard
  * cap, the {@link OverflowPolicy} decides: {@link OverflowPolicy#SPILL_TO_NEXT} (default) makes room by demoting
  * (where the hint allows) and otherwise routes the block to the next tier with room;
  * {@link OverflowPolicy#FAIL} throws {@link OutOfTierMemoryException} naming the size, tier, cap and remedy.
@@ -105,10 +105,17 @@ import java.util.zip.CRC32C;
  * throws {@link ChecksumMismatchException}, is counted, and leaves the block where it was; wrong bytes are never
  * returned. A move writes the destination first and frees the source only after the write succeeded.
  * <p>
- * <b>Threading.</b> Thread-safe. This version serialises every operation, each single block move of the mover and
- * each prefetch on one engine lock; a read or write of a block in RAM holds it for one memory copy, a promotion
- * or demotion for the I/O of one block (plus cascading moves). {@link PinnedBlock} views are used without the
- * lock. Pressure listeners run after the lock is released.
+ * <b>Threading.</b> Thread-safe. Application operations are serialised on one engine lock; a read or write of a
+ * block in RAM holds it for one memory copy, a promotion or demotion made by an application call for the I/O of
+ * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} do their tier I/O <em>without</em>
+ * the engine lock: a demotion copies the block out under the lock (from RAM: a memory copy), writes it to the
+ * slower tier with only that tier's I/O lock held, and switches the block over under the lock only if its
+ * version is unchanged (no write or pin since; not moved or freed), else frees the new copy
+ * ({@link StoreStats#movesAbandoned()}); a prefetch reserves room in RAM under the lock, reads the block into it
+ * without the lock, verifies its checksum, and switches it over the same way. Every call into a tier holds that
+ * tier's I/O lock (lock order: engine lock, then tier I/O lock), so an application call that needs a tier while
+ * the mover or prefetcher is doing I/O on it waits for that one block. {@link PinnedBlock} views are used without
+ * the lock. Pressure listeners run after the lock is released.
  * <p>
  * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
  * of their files and its mover and prefetcher threads. Tiers passed with {@link Context#extraTiers(List)} are
@@ -162,6 +169,9 @@ public final class BlockStore implements AutoCloseable
     private final UnsafeBuffer victimView = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer stagingView = new UnsafeBuffer(new byte[0]);
     private final CRC32C crc32c = new CRC32C();
+    private final CRC32C prefetchCrc32c = new CRC32C();
+    private final UnsafeBuffer prefetchView = new UnsafeBuffer(new byte[0]);
+    private final UnsafeBuffer moverStagingView = new UnsafeBuffer(new byte[0]);
     private final Set<PinnedBlock> openPins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Mover mover;
     private final AgentRunner moverRunner;
@@ -170,6 +180,8 @@ public final class BlockStore implements AutoCloseable
 
     private long stagingAddress;
     private int stagingCapacity;
+    private long moverStagingAddress;
+    private int moverStagingCapacity;
     private long nextBlockId = 1;
     private long logicalBytes;
     private long allocations;
@@ -178,6 +190,7 @@ public final class BlockStore implements AutoCloseable
     private long promotions;
     private long checksumFailures;
     private long prefetchRequests;
+    private long movesAbandoned;
     private long prefetchDropped;
     private long prefetchesIssued;
     private long prefetchHits;
@@ -509,6 +522,7 @@ public final class BlockStore implements AutoCloseable
             {
                 throw outOfMemory(entry, "cannot pin block " + entry.id + " of " + entry.size + " bytes in RAM");
             }
+            entry.version++;
             if (entry.pinCount++ == 0)
             {
                 slots[RAM].unlink(entry);
@@ -763,7 +777,7 @@ public final class BlockStore implements AutoCloseable
             frees++;
             slot.frees++;
             logicalBytes -= entry.size;
-            slot.tier.free(entry.id, entry.location);
+            slot.free(entry.id, entry.location);
         }
         finally
         {
@@ -900,7 +914,8 @@ public final class BlockStore implements AutoCloseable
                 prefetchErrors.get(),
                 pressure.listenerErrors(),
                 ctx.overflowPolicy(),
-                ctx.evictionPolicy());
+                ctx.evictionPolicy(),
+                movesAbandoned);
         }
         finally
         {
@@ -986,7 +1001,7 @@ public final class BlockStore implements AutoCloseable
                 {
                     try
                     {
-                        slot.tier.free(entry.id, entry.location);
+                        slot.free(entry.id, entry.location);
                     }
                     catch (final RuntimeException ex)
                     {
@@ -1004,6 +1019,7 @@ public final class BlockStore implements AutoCloseable
                 }
             }
             releaseStaging();
+            releaseMoverStaging();
         }
         finally
         {
@@ -1051,6 +1067,13 @@ public final class BlockStore implements AutoCloseable
      */
     int demoteStep(final int tierIndex)
     {
+        final BlockEntry victim;
+        final int target;
+        final long id;
+        final int size;
+        final int crc;
+        final long version;
+        final long sourceLocation;
         lock.lock();
         try
         {
@@ -1059,12 +1082,168 @@ public final class BlockStore implements AutoCloseable
             {
                 return DEMOTE_DONE;
             }
-            return demoteOne(tierIndex) ? DEMOTE_MOVED : DEMOTE_STUCK;
+            victim = nextVictim(slot, largestHardCapBelow(tierIndex));
+            target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
+            if (target < 0)
+            {
+                return demoteOne(tierIndex) ? DEMOTE_MOVED : DEMOTE_STUCK;
+            }
+
+            // Copy the victim out under the lock (RAM: a memory copy; VVRAM: from its mapped file)...
+            id = victim.id;
+            size = victim.size;
+            version = victim.version;
+            sourceLocation = victim.location;
+            ensureMoverStaging(size);
+            if (tierIndex == RAM)
+            {
+                ram.wrap(victim.location, size, victimView);
+                moverStagingView.putBytes(0, victimView, 0, size);
+                crc = checksum(moverStagingView, size);
+            }
+            else
+            {
+                slot.read(id, victim.location, moverStagingView, size);
+                crc = victim.crc32c;
+            }
         }
         finally
         {
             unlockAndNotify();
         }
+
+        // ...write it to the slower tier without the engine lock, so that applications go on meanwhile...
+        long location = Tier.NO_SPACE;
+        RuntimeException ioError = null;
+        try
+        {
+            location = slots[target].write(id, moverStagingView, size, crc);
+        }
+        catch (final RuntimeException ex)
+        {
+            ioError = ex;
+        }
+
+        // ...and switch the block over only if it was not written, pinned, moved or freed meanwhile.
+        lock.lock();
+        try
+        {
+            usageChanged = true;
+            if (closed)
+            {
+                return DEMOTE_DONE;
+            }
+            final BlockEntry entry = blocks.get(id);
+            if (location != Tier.NO_SPACE && entry == victim && entry.tier == tierIndex &&
+                entry.location == sourceLocation && entry.version == version && entry.isMovable())
+            {
+                commitMove(entry, tierIndex, target, location, crc);
+                return DEMOTE_MOVED;
+            }
+            if (location != Tier.NO_SPACE)
+            {
+                slots[target].free(id, location);
+                movesAbandoned++;
+            }
+            if (ioError != null)
+            {
+                throw ioError;
+            }
+            final TierSlot slot = slots[tierIndex];
+            if (slot.tier.usedBytes() <= slot.drainTargetBytes())
+            {
+                return DEMOTE_DONE;
+            }
+            // The block changed meanwhile, or the tier below filled up: one move under the lock, cascading.
+            return demoteOne(tierIndex) ? DEMOTE_MOVED : DEMOTE_STUCK;
+        }
+        finally
+        {
+            unlockAndNotify();
+            releaseLargeMoverStaging();
+        }
+    }
+
+    /**
+     * @return the first movable block of a tier in the demotion order that a tier below could hold, or null;
+     * with CLOCK, referenced blocks passed on the way get their second chance.
+     */
+    private BlockEntry nextVictim(final TierSlot slot, final long fitLimit)
+    {
+        for (int c = 0; c < 3; c++)
+        {
+            final LruList list = slot.demotionList(c);
+            BlockEntry victim = list.head();
+            int budget = 2 * list.size() + 1;
+            while (victim != null && budget-- > 0)
+            {
+                final BlockEntry next = victim.next;
+                if (slot.clock && victim.referenced)
+                {
+                    victim.referenced = false;
+                    list.moveToLast(victim);
+                    victim = next != null ? next : list.head();
+                    continue;
+                }
+                if (victim.size <= fitLimit)
+                {
+                    return victim;
+                }
+                victim = next;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return the first tier from {@code from} on whose hard cap leaves room for {@code size} bytes now, or -1.
+     */
+    private int firstTierWithRoom(final int size, final int from)
+    {
+        for (int i = from; i < slots.length; i++)
+        {
+            if (size <= slots[i].hardCapBytes() && slots[i].fitsUnderHardCap(size))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void ensureMoverStaging(final int length)
+    {
+        if (moverStagingCapacity < length)
+        {
+            releaseMoverStaging();
+            final int capacity = Math.max(length, MIN_STAGING_BYTES);
+            moverStagingAddress = NativeMemory.allocate(capacity);
+            moverStagingCapacity = capacity;
+        }
+        moverStagingView.wrap(moverStagingAddress, length);
+    }
+
+    private void releaseLargeMoverStaging()
+    {
+        if (moverStagingCapacity > MAX_RETAINED_STAGING_BYTES)
+        {
+            lock.lock();
+            try
+            {
+                releaseMoverStaging();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void releaseMoverStaging()
+    {
+        moverStagingView.wrap(new byte[0]);
+        NativeMemory.free(moverStagingAddress);
+        moverStagingAddress = 0;
+        moverStagingCapacity = 0;
     }
 
     void onMoverStuck()
@@ -1234,7 +1413,11 @@ public final class BlockStore implements AutoCloseable
      */
     int prefetchStep()
     {
-        RuntimeException error = null;
+        final BlockEntry entry;
+        final int from;
+        final long sourceLocation;
+        final long ramLocation;
+        final long version;
         lock.lock();
         try
         {
@@ -1242,32 +1425,95 @@ public final class BlockStore implements AutoCloseable
             {
                 return PREFETCH_QUEUE_EMPTY;
             }
-            final BlockEntry entry = blocks.get(prefetchQueue.pollLong());
+            entry = blocks.get(prefetchQueue.pollLong());
             if (entry == null)
             {
                 return PREFETCH_SKIPPED;
             }
             entry.prefetchQueued = false;
-            final int from = entry.tier;
-            if (from == RAM)
+            if (entry.tier == RAM)
             {
                 return PREFETCH_SKIPPED;
             }
-            try
+            // Reserve room in RAM under the lock (demoting others if needed; the cascade may move this block)...
+            ramLocation = allocateInRam(entry, true);
+            if (ramLocation == Tier.NO_SPACE)
             {
-                if (promote(entry))
-                {
-                    entry.prefetched = true;
-                    entry.prefetchSource = from;
-                    slots[from].prefetchesIssued++;
-                    prefetchesIssued++;
-                    return PREFETCH_DONE;
-                }
+                return PREFETCH_SKIPPED;
             }
-            catch (final RuntimeException ex)
+            from = entry.tier;
+            sourceLocation = entry.location;
+            version = entry.version;
+            ram.wrap(ramLocation, entry.size, prefetchView);
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+
+        // ...read the block into it without the engine lock, verifying its checksum...
+        RuntimeException error = null;
+        boolean intact = false;
+        int actualCrc = 0;
+        try
+        {
+            slots[from].read(entry.id, sourceLocation, prefetchView, entry.size);
+            prefetchCrc32c.reset();
+            prefetchCrc32c.update(NativeMemory.view(prefetchView, 0, entry.size));
+            actualCrc = (int)prefetchCrc32c.getValue();
+            intact = actualCrc == entry.crc32c;
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+
+        // ...and switch the block to RAM only if it is still where it was read from, unchanged.
+        lock.lock();
+        try
+        {
+            if (closed)
             {
+                return PREFETCH_SKIPPED;
+            }
+            final boolean unchanged = blocks.get(entry.id) == entry && entry.tier == from &&
+                entry.location == sourceLocation && entry.version == version;
+            final TierSlot source = slots[from];
+            if (unchanged && intact)
+            {
+                source.unlink(entry);
+                source.free(entry.id, sourceLocation);
+                entry.tier = RAM;
+                entry.location = ramLocation;
+                slots[RAM].link(entry);
+                slots[RAM].updatePeak();
+                source.promotedBlocks++;
+                source.promotedBytes += entry.size;
+                promotions++;
+                entry.prefetched = true;
+                entry.prefetchSource = from;
+                source.prefetchesIssued++;
+                prefetchesIssued++;
+                usageChanged = true;
+                return PREFETCH_DONE;
+            }
+            ram.free(entry.id, ramLocation);
+            usageChanged = true;
+            if (unchanged)
+            {
+                if (error == null)
+                {
+                    source.checksumFailures++;
+                    checksumFailures++;
+                    error = new ChecksumMismatchException(
+                        entry.id, source.tier.name(), nodeName, entry.crc32c, actualCrc);
+                }
                 prefetchErrors.incrementAndGet();
-                error = ex;
+            }
+            else
+            {
+                error = null; // The block moved, changed or was freed meanwhile: nothing went wrong.
+                movesAbandoned++;
             }
             return PREFETCH_SKIPPED;
         }
@@ -1328,6 +1574,7 @@ public final class BlockStore implements AutoCloseable
         final int srcOffset,
         final int length)
     {
+        entry.version++;
         if (promote(entry))
         {
             ram.wrap(entry.location, entry.size, accessView);
@@ -1357,7 +1604,7 @@ public final class BlockStore implements AutoCloseable
         }
         final TierSlot source = slots[from];
         source.unlink(entry);
-        source.tier.free(entry.id, entry.location);
+        source.free(entry.id, entry.location);
         entry.tier = to;
         entry.location = location;
         entry.crc32c = crc;
@@ -1602,19 +1849,8 @@ public final class BlockStore implements AutoCloseable
      */
     private long writeTier(final int to, final long blockId, final DirectBuffer src, final int size, final int crc)
     {
-        final TierSlot slot = slots[to];
         usageChanged = true;
-        if (!slot.fitsUnderHardCap(size))
-        {
-            return Tier.NO_SPACE;
-        }
-        final long location = slot.tier.write(blockId, src, 0, size, crc);
-        if (location != Tier.NO_SPACE && slot.tier.usedBytes() > slot.hardCapBytes())
-        {
-            slot.tier.free(blockId, location);
-            return Tier.NO_SPACE;
-        }
-        return location;
+        return slots[to].write(blockId, src, size, crc);
     }
 
     /**
@@ -1639,7 +1875,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             ram.wrap(location, entry.size, accessView);
-            source.tier.read(entry.id, entry.location, accessView, 0, entry.size);
+            source.read(entry.id, entry.location, accessView, entry.size);
             verify(entry, source, accessView);
         }
         catch (final RuntimeException | Error ex)
@@ -1649,7 +1885,7 @@ public final class BlockStore implements AutoCloseable
         }
 
         source.unlink(entry);
-        source.tier.free(entry.id, entry.location);
+        source.free(entry.id, entry.location);
         entry.tier = RAM;
         entry.location = location;
         slots[RAM].link(entry);
@@ -1822,11 +2058,11 @@ public final class BlockStore implements AutoCloseable
         final TierSlot source = slots[from];
         try
         {
-            source.tier.free(entry.id, entry.location);
+            source.free(entry.id, entry.location);
         }
         catch (final RuntimeException ex)
         {
-            slots[to].tier.free(entry.id, location);
+            slots[to].free(entry.id, location);
             throw ex;
         }
         source.unlink(entry);
@@ -1874,7 +2110,7 @@ public final class BlockStore implements AutoCloseable
     private void stage(final BlockEntry entry)
     {
         ensureStaging(entry.size);
-        slots[entry.tier].tier.read(entry.id, entry.location, stagingView, 0, entry.size);
+        slots[entry.tier].read(entry.id, entry.location, stagingView, entry.size);
     }
 
     private void stageVerified(final BlockEntry entry)

@@ -8,9 +8,9 @@ import org.agrona.concurrent.Agent;
 /**
  * The background agent that brings blocks up to RAM ahead of their use: it takes block ids off the store's
  * prefetch queue (filled by {@link BlockStore#prefetchAsync(long)} and by sequential-access detection) and
- * promotes each block still below RAM, one block per hold of the engine lock, at most
- * {@link #MAX_PREFETCHES_PER_DUTY_CYCLE} per duty cycle. Making room in RAM demotes the coldest movable blocks
- * there, as a read would.
+ * promotes each block still below RAM, at most {@link #MAX_PREFETCHES_PER_DUTY_CYCLE} per duty cycle: room in RAM
+ * is reserved under the engine lock (demoting the coldest movable blocks there, as a read would), the block is
+ * read and verified without the engine lock, and switched to RAM under it if nothing changed meanwhile.
  * <p>
  * Runs on its own thread ({@value #ROLE_NAME}) under an {@link org.agrona.concurrent.AgentRunner} when the store
  * starts it; tests may call {@link #doWork()} directly (any thread; calls are serialised). Errors (a checksum

@@ -34,6 +34,8 @@ import java.util.List;
  * @param pressureListenerErrors exceptions thrown by pressure listeners (caught).
  * @param overflowPolicy   the store's overflow policy.
  * @param evictionPolicy   the store's eviction policy.
+ * @param movesAbandoned   demotions of the mover and prefetches prepared without the engine lock and abandoned
+ *                         because the block was written, pinned, moved or freed meanwhile (the new copy was freed).
  */
 public record StoreStats(
     List<TierStats> tiers,
@@ -55,7 +57,8 @@ public record StoreStats(
     long prefetchErrors,
     long pressureListenerErrors,
     OverflowPolicy overflowPolicy,
-    EvictionPolicy evictionPolicy)
+    EvictionPolicy evictionPolicy,
+    long movesAbandoned)
 {
     /**
      * @return {@code prefetchHits / prefetchesIssued}, from 0 to 1; 0 when nothing was prefetched.

@@ -8,11 +8,18 @@ import io.tierpool.node.metrics.PressureLevel;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierStats;
 import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The engine's view of one tier: the tier itself, whether the engine owns it, its soft and hard caps, its three
  * demotion lists (COLD first, then WARM and PREFER_FAST, then HOT), its traffic counters, pressure level and
- * latency histograms. Guarded by the engine lock.
+ * latency histograms. Guarded by the engine lock, except the tier itself: every call into it goes through
+ * {@link #write}, {@link #read} and {@link #free}, which hold the slot's I/O lock, so that the mover and the
+ * prefetcher can move bytes in and out of the tier without the engine lock (lock order: engine lock, then I/O
+ * lock; never the other way round).
  */
 final class TierSlot
 {
@@ -20,6 +27,7 @@ final class TierSlot
     final Tier tier;
     final boolean owned;
     final boolean clock;
+    final ReentrantLock ioLock = new ReentrantLock();
     private final long softCapSetting;
     private final long hardCapSetting;
     private final double lowWatermark;
@@ -83,12 +91,68 @@ final class TierSlot
     }
 
     /**
-     * @return the used bytes the mover drains the tier down to once above the soft cap:
-     * {@code softCap * lowWatermark / highWatermark}.
+     * @return the used bytes the mover drains the tier down to once above the soft cap: {@code lowWatermark *
+     * hardCap} with the default soft cap, else {@code softCap * lowWatermark / highWatermark}.
      */
     long drainTargetBytes()
     {
-        return (long)(softCapBytes() * lowWatermark / highWatermark);
+        return softCapSetting == 0 ? (long)(lowWatermark * hardCapBytes()) :
+            (long)(softCapBytes() * lowWatermark / highWatermark);
+    }
+
+    /**
+     * Stores a copy in the tier if it stays within the hard cap (checked before the write for the size and after
+     * it for alignment padding, atomically with other writes to the tier).
+     *
+     * @return the location, or {@link Tier#NO_SPACE}.
+     */
+    long write(final long blockId, final DirectBuffer src, final int size, final int crc)
+    {
+        ioLock.lock();
+        try
+        {
+            if (!fitsUnderHardCap(size))
+            {
+                return Tier.NO_SPACE;
+            }
+            final long location = tier.write(blockId, src, 0, size, crc);
+            if (location != Tier.NO_SPACE && tier.usedBytes() > hardCapBytes())
+            {
+                tier.free(blockId, location);
+                return Tier.NO_SPACE;
+            }
+            return location;
+        }
+        finally
+        {
+            ioLock.unlock();
+        }
+    }
+
+    void read(final long blockId, final long location, final MutableDirectBuffer dst, final int length)
+    {
+        ioLock.lock();
+        try
+        {
+            tier.read(blockId, location, dst, 0, length);
+        }
+        finally
+        {
+            ioLock.unlock();
+        }
+    }
+
+    void free(final long blockId, final long location)
+    {
+        ioLock.lock();
+        try
+        {
+            tier.free(blockId, location);
+        }
+        finally
+        {
+            ioLock.unlock();
+        }
     }
 
     /**

@@ -36,8 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConcurrentModelTest
 {
     private static final int THREADS = 4;
-    private static final int OPERATIONS = 5_000;
+    private static final int OPERATIONS = 10_000;
     private static final int MAX_BLOCK = 24 * KIB;
+    /** Live bytes per thread above which a thread frees instead of allocating: 4 threads stay within the tiers. */
+    private static final long MAX_LIVE_BYTES_PER_THREAD = 1536 * KIB;
+    /** PIN_FAST blocks per thread at most, so that RAM never fills with blocks that cannot move. */
+    private static final int MAX_PIN_FAST_PER_THREAD = 2;
     private static final TierKind[] KINDS = { TierKind.RAM, TierKind.VVRAM, TierKind.VSSD };
     private static final Hint[] HINTS = { Hint.WARM, Hint.WARM, Hint.HOT, Hint.COLD, Hint.PREFER_FAST, Hint.PIN_FAST };
 
@@ -99,6 +103,9 @@ class ConcurrentModelTest
                 assertTrue(tier.peakUsedBytes() <= tier.hardCapBytes(), tier.name() + " peak over its hard cap");
             }
             assertTrue(Arrays.stream(checkedBytes).allMatch((n) -> n > 0));
+            System.out.printf("%s: %d demotions, %d promotions, %d prefetches (%d hits), %d moves abandoned%n",
+                policy, stats.demotions(), stats.promotions(), stats.prefetchesIssued(), stats.prefetchHits(),
+                stats.movesAbandoned());
         }
     }
 
@@ -106,15 +113,17 @@ class ConcurrentModelTest
     {
         final Map<Long, byte[]> model = new HashMap<>();
         final List<Long> ids = new ArrayList<>();
+        final List<Long> pinFast = new ArrayList<>();
         long checked = 0;
+        long liveBytes = 0;
         for (int op = 0; op < OPERATIONS; op++)
         {
-            final int choice = random.nextInt(100);
+            final int choice = liveBytes > MAX_LIVE_BYTES_PER_THREAD ? 99 : random.nextInt(100);
             if (ids.isEmpty() || choice < 15)
             {
                 final int size = 1 + random.nextInt(MAX_BLOCK);
                 final Hint hint = HINTS[random.nextInt(HINTS.length)];
-                if (hint == Hint.PIN_FAST && random.nextInt(4) != 0)
+                if (hint == Hint.PIN_FAST && (random.nextInt(4) != 0 || pinFast.size() >= MAX_PIN_FAST_PER_THREAD))
                 {
                     continue;
                 }
@@ -123,6 +132,11 @@ class ConcurrentModelTest
                     final long id = store.allocate(size, hint);
                     model.put(id, new byte[size]);
                     ids.add(id);
+                    liveBytes += size;
+                    if (hint == Hint.PIN_FAST)
+                    {
+                        pinFast.add(id);
+                    }
                 }
                 catch (final OutOfTierMemoryException ex)
                 {
@@ -192,8 +206,9 @@ class ConcurrentModelTest
                 assertArrayEquals(bytes, all, "block " + id);
                 checked += all.length;
                 store.free(id);
-                model.remove(id);
+                liveBytes -= model.remove(id).length;
                 ids.remove(id);
+                pinFast.remove(id);
             }
         }
         for (final long id : ids)
