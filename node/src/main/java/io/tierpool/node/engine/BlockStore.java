@@ -108,8 +108,8 @@ import java.util.zip.CRC32C;
  * <b>Threading.</b> Thread-safe. Application operations are serialised on one engine lock; a read or write of a
  * block in RAM holds it for one memory copy, a promotion or demotion made by an application call for the I/O of
  * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} do their tier I/O <em>without</em>
- * the engine lock: a demotion copies the block out under the lock (from RAM: a memory copy), writes it to the
- * slower tier with only that tier's I/O lock held, and switches the block over under the lock only if its
+ * the engine lock: a demotion into one of the store's own tiers copies the block out under the lock (from RAM: a
+ * memory copy), writes it to the slower tier with only that tier's I/O lock held, and switches the block over under the lock only if its
  * version is unchanged (no write or pin since; not moved or freed), else frees the new copy
  * ({@link StoreStats#movesAbandoned()}); a prefetch reserves room in RAM under the lock, reads the block into it
  * without the lock, verifies its checksum, and switches it over the same way. Every call into a tier holds that
@@ -198,6 +198,7 @@ public final class BlockStore implements AutoCloseable
     private long prefetchedUpTo;
     private int sequentialRun;
     private boolean usageChanged;
+    private volatile Runnable unlockedWriteHook;
     private volatile boolean closed;
 
     /**
@@ -1084,7 +1085,10 @@ public final class BlockStore implements AutoCloseable
             }
             victim = nextVictim(slot, largestHardCapBelow(tierIndex));
             target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
-            if (target < 0)
+            // Only the store's own tiers keep copies apart by location. An extra tier (far memory) keys copies by
+            // block id, so a second copy written there without the lock could collide with one the block gets
+            // meanwhile: moves to it are made under the lock.
+            if (target < 0 || !slots[target].owned)
             {
                 return demoteOne(tierIndex) ? DEMOTE_MOVED : DEMOTE_STUCK;
             }
@@ -1117,6 +1121,11 @@ public final class BlockStore implements AutoCloseable
         RuntimeException ioError = null;
         try
         {
+            final Runnable hook = unlockedWriteHook;
+            if (hook != null)
+            {
+                hook.run();
+            }
             location = slots[target].write(id, moverStagingView, size, crc);
         }
         catch (final RuntimeException ex)
@@ -1259,6 +1268,15 @@ public final class BlockStore implements AutoCloseable
 
     // ------------------------------------------------------------------------------------------------------------
     // Test support.
+
+    /**
+     * @param hook run by the mover just before it writes a demoted block to a tier without the engine lock, or
+     *             null; lets a test hold that write up.
+     */
+    void unlockedWriteHook(final Runnable hook)
+    {
+        this.unlockedWriteHook = hook;
+    }
 
     long locationOf(final long blockId)
     {

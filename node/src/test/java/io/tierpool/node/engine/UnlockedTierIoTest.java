@@ -44,10 +44,8 @@ class UnlockedTierIoTest
     void aDemotionWritesWithoutTheEngineLockAndIsAbandonedWhenTheBlockIsWrittenMeanwhile() throws Exception
     {
         final Random random = new Random(21);
-        final GatedTier far = new GatedTier(new HeapTier(1024 * KIB));
-        try (BlockStore store = new BlockStore(context(tempDir, 64 * KIB, 0, 0)
-            .hardCapBytes(TierKind.RAM, 4L * BLOCK)
-            .extraTiers(List.of(far))))
+        try (BlockStore store = new BlockStore(context(tempDir, 64 * KIB, 0, 1024 * KIB)
+            .hardCapBytes(TierKind.RAM, 4L * BLOCK)))
         {
             final long[] ids = new long[4];
             for (int i = 0; i < ids.length; i++)
@@ -55,26 +53,70 @@ class UnlockedTierIoTest
                 ids[i] = allocateWith(store, randomBytes(random, BLOCK), Hint.WARM);
             }
             // 16 KiB used, above the soft cap (0.9 * 16 KiB): the mover drains to 12 KiB, one block, the LRU one.
-            far.gateNextWrite();
+            final CountDownLatch reached = new CountDownLatch(1);
+            final CountDownLatch gate = new CountDownLatch(1);
+            store.unlockedWriteHook(() ->
+            {
+                store.unlockedWriteHook(null);
+                reached.countDown();
+                try
+                {
+                    gate.await(10, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            });
             final Thread mover = new Thread(store::runMover);
             mover.start();
-            assertTrue(far.awaitGated(), "the mover reached the tier write");
+            assertTrue(reached.await(10, TimeUnit.SECONDS), "the mover reached the tier write");
 
             // The engine lock is free while the mover writes: this write completes.
             final byte[] newer = randomBytes(random, BLOCK);
             store.write(ids[0], 0, newer, 0, BLOCK);
             assertEquals(TierKind.RAM, store.tierOf(ids[0]));
 
-            far.openGate();
+            gate.countDown();
             mover.join();
             // The stale copy of block 0 was freed; the mover moved the next LRU block instead, under the lock.
             assertEquals(TierKind.RAM, store.tierOf(ids[0]));
-            assertEquals(TierKind.REMOTE, store.tierOf(ids[1]));
-            assertEquals(1, far.blockCount());
+            assertEquals(TierKind.VSSD, store.tierOf(ids[1]));
             final StoreStats stats = store.stats();
+            assertEquals(1, stats.tier(TierKind.VSSD).blockCount());
             assertEquals(1, stats.movesAbandoned());
             assertEquals(3L * BLOCK, stats.tier(TierKind.RAM).usedBytes());
             assertContent(store, ids[0], newer);
+        }
+    }
+
+    @Test
+    void aDemotionIntoAnExtraTierIsMadeUnderTheLock()
+    {
+        final Random random = new Random(23);
+        final GatedTier far = new GatedTier(new HeapTier(1024 * KIB));
+        try (BlockStore store = new BlockStore(context(tempDir, 64 * KIB, 0, 0)
+            .hardCapBytes(TierKind.RAM, 4L * BLOCK)
+            .extraTiers(List.of(far))))
+        {
+            final byte[][] contents = new byte[4][];
+            final long[] ids = new long[4];
+            for (int i = 0; i < ids.length; i++)
+            {
+                contents[i] = randomBytes(random, BLOCK);
+                ids[i] = allocateWith(store, contents[i], Hint.WARM);
+            }
+            store.unlockedWriteHook(() ->
+            {
+                throw new AssertionError("far memory keys copies by block id: no unlocked write there");
+            });
+            assertEquals(1, store.runMover());
+            assertEquals(TierKind.REMOTE, store.tierOf(ids[0]));
+            assertEquals(0, store.stats().moverErrors());
+            for (int i = 0; i < ids.length; i++)
+            {
+                assertContent(store, ids[i], contents[i]);
+            }
         }
     }
 
@@ -132,12 +174,11 @@ class UnlockedTierIoTest
     }
 
     /**
-     * A tier that holds up its next write or read until the test opens the gate.
+     * A tier that holds up its next read until the test opens the gate.
      */
     private static final class GatedTier implements Tier
     {
         private final HeapTier delegate;
-        private final AtomicBoolean gateWrite = new AtomicBoolean();
         private final AtomicBoolean gateRead = new AtomicBoolean();
         private volatile CountDownLatch reached = new CountDownLatch(1);
         private volatile CountDownLatch gate = new CountDownLatch(0);
@@ -145,12 +186,6 @@ class UnlockedTierIoTest
         GatedTier(final HeapTier delegate)
         {
             this.delegate = delegate;
-        }
-
-        void gateNextWrite()
-        {
-            arm();
-            gateWrite.set(true);
         }
 
         void gateNextRead()
@@ -219,10 +254,6 @@ class UnlockedTierIoTest
 
         public long write(final long blockId, final DirectBuffer src, final int srcOffset, final int length, final int crc)
         {
-            if (gateWrite.compareAndSet(true, false))
-            {
-                pass();
-            }
             return delegate.write(blockId, src, srcOffset, length, crc);
         }
 
