@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -92,8 +93,11 @@ import java.util.zip.CRC32C;
  * <b>Prefetch.</b> {@link #prefetchAsync(long)} queues a block for the {@link Prefetcher} agent (own thread
  * {@value Prefetcher#ROLE_NAME}); {@link #prefetch(long)} promotes synchronously. After
  * {@link #SEQUENTIAL_RUN_TRIGGER} + 1 reads, writes or pins of consecutive block ids (n, n+1, n+2) the store
- * queues the next {@link Context#prefetchDepth(int)} ids itself. An access that finds a prefetched block still in
- * RAM counts as a prefetch hit. The detector follows one sequence per store: interleaved scans by several
+ * queues the next {@link Context#prefetchDepth(int)} ids itself (requests the scan has passed before their turn
+ * are dropped). An access that finds a prefetched block still in RAM counts as a prefetch hit; an access to a
+ * block the prefetcher is reading at that moment waits for that read instead of reading the block again, and
+ * counts as a hit too. When RAM has no room for the next prefetch, the prefetcher first demotes one block out of
+ * RAM itself, writing it without the engine lock as the mover does. The detector follows one sequence per store: interleaved scans by several
  * threads break it.
  * <p>
  * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, allocations, frees, blocks
@@ -156,6 +160,7 @@ public final class BlockStore implements AutoCloseable
     private final Context ctx;
     private final String nodeName;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition prefetchLanded = lock.newCondition();
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
     private final RamTier ram;
@@ -171,7 +176,8 @@ public final class BlockStore implements AutoCloseable
     private final CRC32C crc32c = new CRC32C();
     private final CRC32C prefetchCrc32c = new CRC32C();
     private final UnsafeBuffer prefetchView = new UnsafeBuffer(new byte[0]);
-    private final UnsafeBuffer moverStagingView = new UnsafeBuffer(new byte[0]);
+    private final StagingBuffer moverStaging = new StagingBuffer();
+    private final StagingBuffer prefetchStaging = new StagingBuffer();
     private final Set<PinnedBlock> openPins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Mover mover;
     private final AgentRunner moverRunner;
@@ -180,8 +186,6 @@ public final class BlockStore implements AutoCloseable
 
     private long stagingAddress;
     private int stagingCapacity;
-    private long moverStagingAddress;
-    private int moverStagingCapacity;
     private long nextBlockId = 1;
     private long logicalBytes;
     private long allocations;
@@ -582,7 +586,7 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            return enqueuePrefetch(entry(blockId));
+            return enqueuePrefetch(entry(blockId), false);
         }
         finally
         {
@@ -1020,7 +1024,8 @@ public final class BlockStore implements AutoCloseable
                 }
             }
             releaseStaging();
-            releaseMoverStaging();
+            moverStaging.release();
+            prefetchStaging.release();
         }
         finally
         {
@@ -1068,6 +1073,17 @@ public final class BlockStore implements AutoCloseable
      */
     int demoteStep(final int tierIndex)
     {
+        return demoteStep(tierIndex, false, moverStaging);
+    }
+
+    /**
+     * @param force   demote one block even if the tier is at or below its drain target (to make room for a
+     *                prefetch).
+     * @param staging the calling agent's own staging buffer.
+     */
+    private int demoteStep(final int tierIndex, final boolean force, final StagingBuffer staging)
+    {
+        final UnsafeBuffer stagingBytes;
         final BlockEntry victim;
         final int target;
         final long id;
@@ -1079,7 +1095,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final TierSlot slot = slots[tierIndex];
-            if (closed || slot.tier.usedBytes() <= slot.drainTargetBytes())
+            if (closed || (!force && slot.tier.usedBytes() <= slot.drainTargetBytes()))
             {
                 return DEMOTE_DONE;
             }
@@ -1094,20 +1110,21 @@ public final class BlockStore implements AutoCloseable
             }
 
             // Copy the victim out under the lock (RAM: a memory copy; VVRAM: from its mapped file)...
+            victim.moving = true;
             id = victim.id;
             size = victim.size;
             version = victim.version;
             sourceLocation = victim.location;
-            ensureMoverStaging(size);
+            stagingBytes = staging.wrap(size);
             if (tierIndex == RAM)
             {
                 ram.wrap(victim.location, size, victimView);
-                moverStagingView.putBytes(0, victimView, 0, size);
-                crc = checksum(moverStagingView, size);
+                stagingBytes.putBytes(0, victimView, 0, size);
+                crc = checksum(stagingBytes, size);
             }
             else
             {
-                slot.read(id, victim.location, moverStagingView, size);
+                slot.read(id, victim.location, stagingBytes, size);
                 crc = victim.crc32c;
             }
         }
@@ -1126,7 +1143,7 @@ public final class BlockStore implements AutoCloseable
             {
                 hook.run();
             }
-            location = slots[target].write(id, moverStagingView, size, crc);
+            location = slots[target].write(id, stagingBytes, size, crc);
         }
         catch (final RuntimeException ex)
         {
@@ -1137,6 +1154,7 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
+            victim.moving = false;
             usageChanged = true;
             if (closed)
             {
@@ -1159,7 +1177,7 @@ public final class BlockStore implements AutoCloseable
                 throw ioError;
             }
             final TierSlot slot = slots[tierIndex];
-            if (slot.tier.usedBytes() <= slot.drainTargetBytes())
+            if (!force && slot.tier.usedBytes() <= slot.drainTargetBytes())
             {
                 return DEMOTE_DONE;
             }
@@ -1169,7 +1187,7 @@ public final class BlockStore implements AutoCloseable
         finally
         {
             unlockAndNotify();
-            releaseLargeMoverStaging();
+            staging.releaseIfLarge();
         }
     }
 
@@ -1194,7 +1212,7 @@ public final class BlockStore implements AutoCloseable
                     victim = next != null ? next : list.head();
                     continue;
                 }
-                if (victim.size <= fitLimit)
+                if (victim.size <= fitLimit && !victim.moving)
                 {
                     return victim;
                 }
@@ -1217,42 +1235,6 @@ public final class BlockStore implements AutoCloseable
             }
         }
         return -1;
-    }
-
-    private void ensureMoverStaging(final int length)
-    {
-        if (moverStagingCapacity < length)
-        {
-            releaseMoverStaging();
-            final int capacity = Math.max(length, MIN_STAGING_BYTES);
-            moverStagingAddress = NativeMemory.allocate(capacity);
-            moverStagingCapacity = capacity;
-        }
-        moverStagingView.wrap(moverStagingAddress, length);
-    }
-
-    private void releaseLargeMoverStaging()
-    {
-        if (moverStagingCapacity > MAX_RETAINED_STAGING_BYTES)
-        {
-            lock.lock();
-            try
-            {
-                releaseMoverStaging();
-            }
-            finally
-            {
-                lock.unlock();
-            }
-        }
-    }
-
-    private void releaseMoverStaging()
-    {
-        moverStagingView.wrap(new byte[0]);
-        NativeMemory.free(moverStagingAddress);
-        moverStagingAddress = 0;
-        moverStagingCapacity = 0;
     }
 
     void onMoverStuck()
@@ -1366,15 +1348,7 @@ public final class BlockStore implements AutoCloseable
      */
     private void noteAccess(final BlockEntry entry)
     {
-        if (entry.prefetched)
-        {
-            entry.prefetched = false;
-            if (entry.tier == RAM)
-            {
-                slots[entry.prefetchSource].prefetchHits++;
-                prefetchHits++;
-            }
-        }
+        countPrefetchHit(entry);
 
         final int depth = ctx.prefetchDepth();
         if (depth == 0)
@@ -1400,14 +1374,27 @@ public final class BlockStore implements AutoCloseable
                 final BlockEntry ahead = blocks.get(next);
                 if (ahead != null)
                 {
-                    enqueuePrefetch(ahead);
+                    enqueuePrefetch(ahead, true);
                 }
             }
             prefetchedUpTo = last;
         }
     }
 
-    private boolean enqueuePrefetch(final BlockEntry entry)
+    private void countPrefetchHit(final BlockEntry entry)
+    {
+        if (entry.prefetched)
+        {
+            entry.prefetched = false;
+            if (entry.tier == RAM)
+            {
+                slots[entry.prefetchSource].prefetchHits++;
+                prefetchHits++;
+            }
+        }
+    }
+
+    private boolean enqueuePrefetch(final BlockEntry entry, final boolean bySequence)
     {
         if (entry.tier == RAM || entry.prefetchQueued)
         {
@@ -1420,6 +1407,7 @@ public final class BlockStore implements AutoCloseable
         }
         prefetchQueue.offerLong(entry.id);
         entry.prefetchQueued = true;
+        entry.prefetchBySequence = bySequence;
         prefetchRequests++;
         return true;
     }
@@ -1431,6 +1419,28 @@ public final class BlockStore implements AutoCloseable
      */
     int prefetchStep()
     {
+        boolean needRoom = false;
+        lock.lock();
+        try
+        {
+            if (closed || prefetchQueue.isEmpty())
+            {
+                return PREFETCH_QUEUE_EMPTY;
+            }
+            final BlockEntry next = blocks.get(prefetchQueue.peekLong());
+            needRoom = next != null && next.tier != RAM && next.size <= slots[RAM].hardCapBytes() &&
+                !slots[RAM].fitsUnderHardCap(next.size);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (needRoom)
+        {
+            // Make room in RAM as the mover would, writing the demoted block without the engine lock.
+            demoteStep(RAM, true, prefetchStaging);
+        }
+
         final BlockEntry entry;
         final int from;
         final long sourceLocation;
@@ -1449,8 +1459,9 @@ public final class BlockStore implements AutoCloseable
                 return PREFETCH_SKIPPED;
             }
             entry.prefetchQueued = false;
-            if (entry.tier == RAM)
+            if (entry.tier == RAM || (entry.prefetchBySequence && entry.id <= lastAccessId))
             {
+                // In RAM already, or a sequential scan went past it before its turn came.
                 return PREFETCH_SKIPPED;
             }
             // Reserve room in RAM under the lock (demoting others if needed; the cascade may move this block)...
@@ -1463,6 +1474,7 @@ public final class BlockStore implements AutoCloseable
             sourceLocation = entry.location;
             version = entry.version;
             ram.wrap(ramLocation, entry.size, prefetchView);
+            entry.prefetchInFlight = true;
         }
         finally
         {
@@ -1490,6 +1502,8 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
+            entry.prefetchInFlight = false;
+            prefetchLanded.signalAll();
             if (closed)
             {
                 return PREFETCH_SKIPPED;
@@ -1877,6 +1891,22 @@ public final class BlockStore implements AutoCloseable
      */
     private boolean promote(final BlockEntry entry)
     {
+        if (entry.prefetchInFlight)
+        {
+            // The prefetcher is reading this block into RAM now: wait for it rather than read it twice.
+            do
+            {
+                prefetchLanded.awaitUninterruptibly();
+            }
+            while (entry.prefetchInFlight);
+            ensureOpen();
+            if (blocks.get(entry.id) != entry)
+            {
+                throw new BlockFreedException(entry.id, nodeName);
+            }
+            // The access found the block brought in by the prefetch it waited for: a (late) hit.
+            countPrefetchHit(entry);
+        }
         if (entry.tier == RAM)
         {
             slots[RAM].touch(entry);

@@ -24,6 +24,7 @@ import static io.tierpool.node.engine.StoreTestSupport.allocateWith;
 import static io.tierpool.node.engine.StoreTestSupport.assertContent;
 import static io.tierpool.node.engine.StoreTestSupport.context;
 import static io.tierpool.node.engine.StoreTestSupport.randomBytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +171,41 @@ class UnlockedTierIoTest
             assertEquals(BLOCK, stats.tier(TierKind.RAM).usedBytes(), "no RAM left reserved");
             assertEquals(0, far.blockCount());
             assertEquals(0, stats.prefetchErrors());
+        }
+    }
+
+    @Test
+    void anAccessToABlockBeingPrefetchedWaitsForThePrefetchInsteadOfReadingItTwice() throws Exception
+    {
+        final Random random = new Random(24);
+        final GatedTier far = new GatedTier(new HeapTier(1024 * KIB));
+        try (BlockStore store = new BlockStore(context(tempDir, 64 * KIB, 0, 0)
+            .hardCapBytes(TierKind.RAM, 4L * BLOCK)
+            .extraTiers(List.of(far))))
+        {
+            final byte[] bytes = randomBytes(random, BLOCK);
+            final long id = allocateWith(store, bytes, Hint.WARM);
+            store.moveTo(id, TierKind.REMOTE);
+            assertTrue(store.prefetchAsync(id));
+            far.gateNextRead();
+            final Thread prefetcher = new Thread(store::runPrefetcher);
+            prefetcher.start();
+            assertTrue(far.awaitGated());
+
+            final byte[] copy = new byte[BLOCK];
+            final Thread reader = new Thread(() -> store.read(id, 0, copy, 0, BLOCK));
+            reader.start();
+            reader.join(200);
+            assertTrue(reader.isAlive(), "the read waits for the prefetch in flight");
+            far.openGate();
+            prefetcher.join();
+            reader.join();
+            assertArrayEquals(bytes, copy);
+            final StoreStats stats = store.stats();
+            assertEquals(1, stats.prefetchesIssued());
+            assertEquals(1, stats.prefetchHits());
+            assertEquals(0, stats.movesAbandoned());
+            assertEquals(1, stats.engineTier(TierKind.REMOTE).promotedBlocks(), "read from far memory once");
         }
     }
 
