@@ -1110,7 +1110,6 @@ public final class BlockStore implements AutoCloseable
             }
 
             // Copy the victim out under the lock (RAM: a memory copy; VVRAM: from its mapped file)...
-            victim.moving = true;
             id = victim.id;
             size = victim.size;
             version = victim.version;
@@ -1127,6 +1126,7 @@ public final class BlockStore implements AutoCloseable
                 slot.read(id, victim.location, stagingBytes, size);
                 crc = victim.crc32c;
             }
+            victim.moving = true;
         }
         finally
         {
