@@ -5,9 +5,14 @@ package io.tierpool.node;
 
 /**
  * Where a new block should live, given at allocation (the meanings follow TierAlloc's hints). RAM is the fastest
- * tier; "below RAM" means the next tiers in order (VVRAM, VSSD, REMOTE) that are enabled and large enough for the
- * block. Whatever the hint, a block read, written or pinned later is promoted to RAM first, and a block that
- * does not fit in a tier at all skips that tier.
+ * tier; "below RAM" means the next tiers in order (VVRAM, VSSD, REMOTE) that are enabled and whose hard cap is
+ * large enough for the block. Whatever the hint, a block read, written or pinned later is promoted to RAM first,
+ * and a block that does not fit in a tier at all skips that tier.
+ * <p>
+ * <b>Demotion order</b> within a tier: COLD blocks first, then WARM and PREFER_FAST blocks, then HOT blocks; PIN_FAST
+ * (and pinned) blocks never. Within each class the store's eviction policy (LRU or CLOCK) decides. Where a tier
+ * is at its hard cap, the store's overflow policy decides what an allocation does (see
+ * {@code io.tierpool.node.engine.OverflowPolicy}).
  */
 public enum Hint
 {
@@ -25,7 +30,8 @@ public enum Hint
 
     /**
      * Data that is written once and rarely read: start in the first tier below RAM that has room, leaving RAM to
-     * hotter blocks (RAM only when no tier below it has room).
+     * hotter blocks (RAM only when no tier below it has room). Once in a tier (for example promoted to RAM by a
+     * read) COLD blocks are demoted before any WARM or HOT block of that tier.
      */
     COLD,
 
@@ -37,7 +43,7 @@ public enum Hint
 
     /**
      * Start in RAM if it has room now; otherwise start in the next tier that has room, instead of demoting other
-     * blocks to make room.
+     * blocks to make room. Demoted with the WARM blocks.
      */
     PREFER_FAST,
 

@@ -45,6 +45,11 @@ public final class Block implements AutoCloseable
         this.sizeBytes = sizeBytes;
     }
 
+    boolean belongsTo(final BlockStore pool)
+    {
+        return store == pool;
+    }
+
     /**
      * @return the block's id, unique within its pool for the pool's lifetime.
      */
@@ -173,6 +178,41 @@ public final class Block implements AutoCloseable
     public PinnedBlock pin()
     {
         return store.pin(id);
+    }
+
+    /**
+     * Asks the pool's prefetcher to bring the block into RAM in the background, ahead of a read or write, and
+     * returns at once (see {@link BlockStore#prefetchAsync(long)}). A later access that finds the block still in
+     * RAM counts as a prefetch hit in {@link PoolStats#prefetchHits()}.
+     *
+     * @return true if the request was queued; false if the block is in RAM already, is queued already, or the
+     * prefetch queue is full (the request is then dropped and counted).
+     * @throws BlockFreedException   if the block has been freed.
+     * @throws IllegalStateException if the pool is closed.
+     */
+    public boolean prefetch()
+    {
+        return store.prefetchAsync(id);
+    }
+
+    /**
+     * Moves the block to the pool's tier of the given kind now, synchronously (see
+     * {@link BlockStore#moveTo(long, TierKind)}): to RAM as a read would bring it; to a slower tier by writing it
+     * there and freeing the old copy. The block stays there until it is accessed (which brings it back to RAM)
+     * or the mover demotes it further.
+     *
+     * @param kind the kind of tier, e.g. {@link TierKind#VSSD}; the pool must have such a tier.
+     * @throws BlockFreedException                       if the block has been freed.
+     * @throws IllegalArgumentException                  if {@code kind} is null or the pool has no such tier.
+     * @throws IllegalStateException                     if the block is pinned or was allocated with
+     *                                                   {@link io.tierpool.node.Hint#PIN_FAST} and {@code kind}
+     *                                                   is not RAM, or the pool is closed.
+     * @throws io.tierpool.node.OutOfTierMemoryException if that tier cannot take the block under its hard cap;
+     *                                                   the block stays where it was.
+     */
+    public void moveTo(final TierKind kind)
+    {
+        store.moveTo(id, kind);
     }
 
     /**

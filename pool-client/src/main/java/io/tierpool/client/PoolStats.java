@@ -4,10 +4,13 @@
 package io.tierpool.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tierpool.client.far.RemoteTier;
+import io.tierpool.node.engine.EngineTierStats;
 import io.tierpool.node.engine.StoreStats;
+import io.tierpool.node.tier.TierKind;
 import io.tierpool.node.tier.TierStats;
 
 import java.util.List;
@@ -38,6 +41,16 @@ import java.util.List;
  *                     failed: timeout, unreachable, error answer or checksum mismatch.
  * @param checksumRetries copies that arrived with a CRC32C mismatch and were fetched again from another copy.
  * @param replicaRepairErrors unexpected errors in the background re-replication agent (it keeps running).
+ * @param engineTiers  per-tier engine statistics, fastest first (same order as {@code tiers}): soft and hard caps,
+ *                     allocations, frees, demotions, promotions, prefetches issued and hit, pinned blocks,
+ *                     pressure level and HdrHistogram latency summaries (ns) of allocate, read and write; see
+ *                     {@link EngineTierStats}.
+ * @param prefetchRequests prefetch requests queued ({@link Block#prefetch()}, {@link TierPool#prefetch} and
+ *                     sequential-access detection).
+ * @param prefetchesIssued blocks the prefetcher brought up to RAM.
+ * @param prefetchHits of those, blocks read, written or pinned while still in RAM.
+ * @param prefetchDropped prefetch requests dropped because the queue was full.
+ * @param pressureListenerErrors exceptions thrown by pressure listeners (caught and counted).
  */
 public record PoolStats(
     long blocks,
@@ -58,9 +71,17 @@ public record PoolStats(
     long lostBlocks,
     long remoteFailovers,
     long checksumRetries,
-    long replicaRepairErrors)
+    long replicaRepairErrors,
+    List<EngineTierStats> engineTiers,
+    long prefetchRequests,
+    long prefetchesIssued,
+    long prefetchHits,
+    long prefetchDropped,
+    long pressureListenerErrors)
 {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     static PoolStats of(final StoreStats store)
     {
@@ -74,7 +95,13 @@ public record PoolStats(
             store.checksumFailures(),
             List.copyOf(store.tiers()),
             List.of(),
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            List.copyOf(store.engineTiers()),
+            store.prefetchRequests(),
+            store.prefetchesIssued(),
+            store.prefetchHits(),
+            store.prefetchDropped(),
+            store.pressureListenerErrors());
     }
 
     static PoolStats of(final StoreStats store, final RemoteTier remote)
@@ -98,7 +125,13 @@ public record PoolStats(
             remote.lostBlocks(),
             remote.failovers(),
             remote.checksumRetries(),
-            remote.repairErrors());
+            remote.repairErrors(),
+            List.copyOf(store.engineTiers()),
+            store.prefetchRequests(),
+            store.prefetchesIssued(),
+            store.prefetchHits(),
+            store.prefetchDropped(),
+            store.pressureListenerErrors());
     }
 
     /**
@@ -115,6 +148,53 @@ public record PoolStats(
             }
         }
         return null;
+    }
+
+    /**
+     * @param kind a kind of tier.
+     * @return the engine's statistics of the first tier of that kind, or null if the pool has none.
+     */
+    public EngineTierStats engineTier(final TierKind kind)
+    {
+        for (final EngineTierStats tier : engineTiers)
+        {
+            if (tier.kind() == kind)
+            {
+                return tier;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return {@code prefetchHits / prefetchesIssued}, from 0 to 1; 0 when nothing was prefetched.
+     */
+    public double prefetchHitRate()
+    {
+        return prefetchesIssued == 0 ? 0 : (double)prefetchHits / prefetchesIssued;
+    }
+
+    /**
+     * Reads statistics written by {@link #toJson()} (for example saved by an application and shown by
+     * {@code tierpool stats --pool-stats FILE}). Fields unknown to this version are ignored; fields missing are
+     * 0, false or null.
+     *
+     * @param json the JSON text.
+     * @return the statistics.
+     * @throws IllegalArgumentException if the text is not a JSON object of pool statistics; the message says
+     *                                  where it went wrong.
+     */
+    public static PoolStats fromJson(final String json)
+    {
+        try
+        {
+            return JSON.readValue(json, PoolStats.class);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalArgumentException("not pool statistics as written by PoolStats.toJson(): " +
+                ex.getOriginalMessage(), ex);
+        }
     }
 
     /**

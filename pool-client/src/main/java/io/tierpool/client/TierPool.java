@@ -10,13 +10,18 @@ import io.tierpool.node.cluster.ClusterContext;
 import io.tierpool.node.cluster.ClusterView;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.EvictionPolicy;
+import io.tierpool.node.engine.OverflowPolicy;
+import io.tierpool.node.engine.PressureListener;
 import io.tierpool.node.tier.Tier;
+import io.tierpool.node.tier.TierKind;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.NodeUsage;
 import io.tierpool.transport.TransportDriver;
 import org.agrona.CloseHelper;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -158,6 +163,69 @@ public final class TierPool implements AutoCloseable
         }
         final long id = store.allocate(sizeBytes, hint);
         return new Block(store, id, sizeBytes);
+    }
+
+    /**
+     * Asks the prefetcher to bring blocks into RAM in the background, in the order given, and returns at once
+     * (see {@link Block#prefetch()}). Blocks already in RAM or already queued are skipped.
+     *
+     * @param blocks blocks of this pool; not null, no null elements.
+     * @return how many prefetch requests were queued (at most {@code blocks.size()}; fewer when blocks were in
+     * RAM or queued already, or the queue of {@link io.tierpool.node.engine.BlockStore.Context#prefetchQueueCapacity(int)}
+     * requests filled up).
+     * @throws IllegalArgumentException if {@code blocks} or one of its elements is null, or a block belongs to
+     *                                  another pool.
+     * @throws io.tierpool.node.BlockFreedException if a block has been freed; requests for the blocks before it
+     *                                  stay queued.
+     * @throws IllegalStateException    if the pool is closed.
+     */
+    public int prefetch(final Collection<Block> blocks)
+    {
+        ensureOpen();
+        if (blocks == null)
+        {
+            throw new IllegalArgumentException("blocks must not be null; pass an empty collection for none");
+        }
+        int queued = 0;
+        for (final Block block : blocks)
+        {
+            if (block == null)
+            {
+                throw new IllegalArgumentException("blocks must not contain null");
+            }
+            if (!block.belongsTo(store))
+            {
+                throw new IllegalArgumentException("block " + block.id() + " belongs to another pool; prefetch " +
+                    "only blocks allocated from this pool");
+            }
+            if (block.prefetch())
+            {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /**
+     * Registers a listener told when a tier of this pool changes pressure level (NORMAL, ELEVATED, WARNING,
+     * CRITICAL, OUT_OF_MEMORY); see {@link PressureListener} for the thread it runs on and its rules (must not
+     * block; exceptions are caught and counted).
+     *
+     * @param listener the listener; not null.
+     * @throws IllegalArgumentException if the listener is null.
+     */
+    public void addPressureListener(final PressureListener listener)
+    {
+        store.addPressureListener(listener);
+    }
+
+    /**
+     * @param listener a listener added before.
+     * @return true if it was registered.
+     */
+    public boolean removePressureListener(final PressureListener listener)
+    {
+        return store.removePressureListener(listener);
     }
 
     /**
@@ -311,6 +379,60 @@ public final class TierPool implements AutoCloseable
         boolean clustered()
         {
             return !discoveryAddresses.isEmpty();
+        }
+
+        /**
+         * @param kind  a local tier kind (RAM, VVRAM, VSSD).
+         * @param bytes its soft cap in bytes; see {@link BlockStore.Context#softCapBytes(TierKind, long)}.
+         * @return this for a fluent API.
+         */
+        public Context softCapBytes(final TierKind kind, final long bytes)
+        {
+            storeContext.softCapBytes(kind, bytes);
+            return this;
+        }
+
+        /**
+         * @param kind  a local tier kind (RAM, VVRAM, VSSD).
+         * @param bytes its hard cap in bytes; see {@link BlockStore.Context#hardCapBytes(TierKind, long)}.
+         * @return this for a fluent API.
+         */
+        public Context hardCapBytes(final TierKind kind, final long bytes)
+        {
+            storeContext.hardCapBytes(kind, bytes);
+            return this;
+        }
+
+        /**
+         * @param policy what an allocation does at its tier's hard cap; default
+         *               {@link OverflowPolicy#SPILL_TO_NEXT}.
+         * @return this for a fluent API.
+         */
+        public Context overflowPolicy(final OverflowPolicy policy)
+        {
+            storeContext.overflowPolicy(policy);
+            return this;
+        }
+
+        /**
+         * @param policy the demotion order within a tier; default {@link EvictionPolicy#LRU}.
+         * @return this for a fluent API.
+         */
+        public Context evictionPolicy(final EvictionPolicy policy)
+        {
+            storeContext.evictionPolicy(policy);
+            return this;
+        }
+
+        /**
+         * @param blocks how many blocks ahead sequential access is prefetched, 0 to disable; default 4; see
+         *               {@link BlockStore.Context#prefetchDepth(int)}.
+         * @return this for a fluent API.
+         */
+        public Context prefetchDepth(final int blocks)
+        {
+            storeContext.prefetchDepth(blocks);
+            return this;
         }
 
         /**

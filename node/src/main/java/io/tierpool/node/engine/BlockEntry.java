@@ -21,6 +21,21 @@ final class BlockEntry
     long location;
     int crc32c;
     int pinCount;
+    /** Bumped by every write and pin: a move prepared without the engine lock commits only if unchanged. */
+    long version;
+    /** CLOCK reference bit: accessed since the demotion hand last passed. */
+    boolean referenced;
+    /** In the prefetch queue now. */
+    boolean prefetchQueued;
+    /** Queued by sequential-access detection (dropped if the scan passes it first), not by a caller. */
+    boolean prefetchBySequence;
+    /** Brought into RAM by the prefetcher and not accessed since; {@link #prefetchSource} says from where. */
+    boolean prefetched;
+    /** The prefetcher is reading the block into RAM without the engine lock; accesses wait for it. */
+    boolean prefetchInFlight;
+    /** The mover or prefetcher is writing a copy of the block to a slower tier without the engine lock. */
+    boolean moving;
+    int prefetchSource;
 
     BlockEntry prev;
     BlockEntry next;

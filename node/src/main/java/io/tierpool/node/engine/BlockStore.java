@@ -8,6 +8,7 @@ import io.tierpool.node.BlockFreedException;
 import io.tierpool.node.ChecksumMismatchException;
 import io.tierpool.node.Hint;
 import io.tierpool.node.OutOfTierMemoryException;
+import io.tierpool.node.metrics.PressureLevel;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
 import io.tierpool.node.tier.TierStats;
@@ -21,6 +22,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.SystemUtil;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -36,48 +38,101 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
 /**
  * The per-node block engine: a table of blocks spread over a hierarchy of tiers, RAM first, then VVRAM (tmpfs),
- * VSSD (local disk) and any extra tiers (far memory), with a {@link Mover} that demotes cold blocks and
- * promotion back to RAM on access.
+ * VSSD (local disk) and any extra tiers (far memory), with a {@link Mover} that demotes cold blocks, a
+ * {@link Prefetcher} that promotes blocks ahead of use, and promotion back to RAM on access.
  * <p>
  * <b>Blocks.</b> {@link #allocate(long, Hint)} returns a positive id for a zero-filled block of a fixed size.
  * {@link #read}/{@link #write} copy bytes in and out; {@link #pin(long)} hands out a zero-copy view in RAM;
  * {@link #free(long)} deletes the block. Reading, writing or pinning a block that is not in RAM promotes it to
- * RAM first, making room there by demoting the least recently used movable blocks (and, if the tier below is
- * full, blocks from it, and so on down); a block that cannot be brought into RAM (larger than RAM, or RAM holds
- * only pinned blocks) is read and written through a staging buffer where it lies. Allocation and promotion
- * never fail "store full" while a lower tier has room.
+ * RAM first, making room there by demoting movable blocks in the demotion order below (and, if the tier below is
+ * full, blocks from it, and so on down); a block that cannot be brought into RAM (larger than RAM's hard cap, or
+ * RAM holds only pinned blocks) is read and written through a staging buffer where it lies.
+ * {@link #moveTo(long, TierKind)} moves a block to a named tier (TierAlloc's {@code ta_move}).
  * <p>
- * <b>Placement.</b> See {@link Hint}. HOT blocks of a tier are demoted only after all its other movable blocks;
- * pinned and {@link Hint#PIN_FAST} blocks never leave RAM. A block larger than a tier's capacity skips that
- * tier.
+ * <b>Caps and overflow</b> (TierAlloc's soft and hard limits). Each tier has a <em>hard cap</em>
+ * ({@link Context#hardCapBytes(TierKind, long)}, default its capacity): its used bytes, alignment padding
+ * included, never pass it, whatever moves a block there (allocation, promotion, demotion, {@code moveTo}). Each
+ * tier has a <em>soft cap</em> ({@link Context#softCapBytes(TierKind, long)}, default {@code highWatermark *
+ * hardCap}): above it the mover demotes the tier's coldest blocks down to the <em>drain target</em>
+ * ({@code lowWatermark * hardCap} with the default soft cap, else {@code softCap * lowWatermark / highWatermark}). When an allocation's tier cannot take the block under its hard
+ * cap, the {@link OverflowPolicy} decides: {@link OverflowPolicy#SPILL_TO_NEXT} (default) makes room by demoting
+ * (where the hint allows) and otherwise routes the block to the next tier with room;
+ * {@link OverflowPolicy#FAIL} throws {@link OutOfTierMemoryException} naming the size, tier, cap and remedy.
+ * <p>
+ * <b>Placement</b> ({@link Hint}, after TierAlloc). HOT, WARM, PIN_FAST: RAM, demoting others to make room;
+ * PREFER_FAST: RAM if it has room now, else the first tier below with room, never demoting others; COLD: the
+ * first tier below RAM with room, RAM only if none. A block larger than a tier's hard cap skips that tier.
+ * <p>
+ * <b>Demotion order.</b> Within a tier the mover (and making room) takes, in this order: COLD blocks, then WARM
+ * and PREFER_FAST blocks, then HOT blocks; never pinned blocks or PIN_FAST blocks. Within each of the three
+ * classes the {@link EvictionPolicy} orders them: {@link EvictionPolicy#LRU} (default) least recently used
+ * first; {@link EvictionPolicy#CLOCK} oldest arrival in the tier first, skipping (and clearing the bit of)
+ * blocks referenced since the hand last passed them. At most four candidates that a lower tier could hold are
+ * tried per demotion.
+ * <p>
+ * <b>Pressure levels</b> (RingKernel). Each tier's level is computed from its used bytes {@code u} against its
+ * hard cap {@code H}, soft cap {@code S} and drain target {@code D}: NORMAL {@code u < D}; ELEVATED
+ * {@code D <= u < S}; WARNING {@code S <= u < 0.95 H}; CRITICAL {@code 0.95 H <= u < H}; OUT_OF_MEMORY
+ * {@code u >= H} (see {@link PressureLevel}). Levels are re-evaluated after every operation that allocates or
+ * frees tier space; {@link #addPressureListener(PressureListener) listeners} hear of each change (threading in
+ * {@link PressureListener}).
+ * <p>
+ * <b>Prefetch.</b> {@link #prefetchAsync(long)} queues a block for the {@link Prefetcher} agent (own thread
+ * {@value Prefetcher#ROLE_NAME}); {@link #prefetch(long)} promotes synchronously. After
+ * {@link #SEQUENTIAL_RUN_TRIGGER} + 1 reads, writes or pins of consecutive block ids (n, n+1, n+2) the store
+ * queues the next {@link Context#prefetchDepth(int)} ids itself (requests the scan has passed before their turn
+ * are dropped). An access that finds a prefetched block still in RAM counts as a prefetch hit; an access to a
+ * block the prefetcher is reading at that moment waits for that read instead of reading the block again, and
+ * counts as a hit too. When RAM has no room for the next prefetch, the prefetcher first demotes one block out of
+ * RAM itself, writing it without the engine lock as the mover does. The detector follows one sequence per store: interleaved scans by several
+ * threads break it.
+ * <p>
+ * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, allocations, frees, blocks
+ * and bytes demoted and promoted, prefetches issued and hit, pinned blocks, pressure level and HdrHistogram
+ * latencies (ns, lock wait included) of allocate, read and write ({@link EngineTierStats}).
  * <p>
  * <b>Integrity.</b> When a block leaves RAM its CRC32C is computed (over the RAM bytes, without copying) and kept
  * in the block table; when its bytes come back into RAM, or are staged for access, they are verified. A mismatch
  * throws {@link ChecksumMismatchException}, is counted, and leaves the block where it was; wrong bytes are never
  * returned. A move writes the destination first and frees the source only after the write succeeded.
  * <p>
- * <b>Threading.</b> Thread-safe. This version serialises every operation, and each single block move of the mover,
- * on one engine lock; a read or write of a block in RAM holds it for one memory copy, a promotion or demotion for
- * the I/O of one block (plus cascading moves). {@link PinnedBlock} views are used without the lock.
+ * <b>Threading.</b> Thread-safe. Application operations are serialised on one engine lock; a read or write of a
+ * block in RAM holds it for one memory copy, a promotion or demotion made by an application call for the I/O of
+ * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} do their tier I/O <em>without</em>
+ * the engine lock: a demotion into one of the store's own tiers copies the block out under the lock (from RAM: a
+ * memory copy), writes it to the slower tier with only that tier's I/O lock held, and switches the block over under the lock only if its
+ * version is unchanged (no write or pin since; not moved or freed), else frees the new copy
+ * ({@link StoreStats#movesAbandoned()}); a prefetch reserves room in RAM under the lock, reads the block into it
+ * without the lock, verifies its checksum, and switches it over the same way. Every call into a tier holds that
+ * tier's I/O lock (lock order: engine lock, then tier I/O lock), so an application call that needs a tier while
+ * the mover or prefetcher is doing I/O on it waits for that one block. {@link PinnedBlock} views are used without
+ * the lock. Pressure listeners run after the lock is released.
  * <p>
- * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers and the per-process
- * directories of their files. Tiers passed with {@link Context#extraTiers(List)} are owned by the caller: the
- * store frees the blocks it placed in them when it closes, but does not close them.
+ * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
+ * of their files and its mover and prefetcher threads. Tiers passed with {@link Context#extraTiers(List)} are
+ * owned by the caller: the store frees the blocks it placed in them when it closes, but does not close them.
  * <pre>{@code
- * try (BlockStore store = new BlockStore(new BlockStore.Context().ramCapacityBytes(64L << 20)))
+ * try (BlockStore store = new BlockStore(new BlockStore.Context()
+ *     .ramCapacityBytes(64L << 20)
+ *     .hardCapBytes(TierKind.RAM, 48L << 20)
+ *     .overflowPolicy(OverflowPolicy.SPILL_TO_NEXT)))
  * {
  *     final long id = store.allocate(4096, Hint.WARM);
  *     store.write(id, 0, new byte[]{ 1, 2, 3 }, 0, 3);
+ *     store.prefetchAsync(id);
  * }
  * }</pre>
  */
@@ -87,6 +142,15 @@ public final class BlockStore implements AutoCloseable
     static final int DEMOTE_DONE = 0;
     static final int DEMOTE_MOVED = 1;
     static final int DEMOTE_STUCK = -1;
+    static final int PREFETCH_QUEUE_EMPTY = -1;
+    static final int PREFETCH_SKIPPED = 0;
+    static final int PREFETCH_DONE = 1;
+
+    /**
+     * Consecutive block ids accessed one after the other (beyond the first) after which the store prefetches
+     * ahead: 2, i.e. on the third of ids {@code n, n+1, n+2}.
+     */
+    public static final int SEQUENTIAL_RUN_TRIGGER = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(BlockStore.class);
     private static final int MIN_STAGING_BYTES = 64 * 1024;
@@ -96,14 +160,24 @@ public final class BlockStore implements AutoCloseable
     private final Context ctx;
     private final String nodeName;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition prefetchLanded = lock.newCondition();
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
-    private final long[] largestCapacityBelow;
     private final RamTier ram;
+    private final NanoClock nanoClock;
+    private final PressureMonitor pressure;
+    private final Prefetcher prefetcher;
+    private final AgentRunner prefetcherRunner;
+    private final LongArrayQueue prefetchQueue = new LongArrayQueue(-1L);
+    private final AtomicLong prefetchErrors = new AtomicLong();
     private final UnsafeBuffer accessView = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer victimView = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer stagingView = new UnsafeBuffer(new byte[0]);
     private final CRC32C crc32c = new CRC32C();
+    private final CRC32C prefetchCrc32c = new CRC32C();
+    private final UnsafeBuffer prefetchView = new UnsafeBuffer(new byte[0]);
+    private final StagingBuffer moverStaging = new StagingBuffer();
+    private final StagingBuffer prefetchStaging = new StagingBuffer();
     private final Set<PinnedBlock> openPins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Mover mover;
     private final AgentRunner moverRunner;
@@ -119,6 +193,16 @@ public final class BlockStore implements AutoCloseable
     private long demotions;
     private long promotions;
     private long checksumFailures;
+    private long prefetchRequests;
+    private long movesAbandoned;
+    private long prefetchDropped;
+    private long prefetchesIssued;
+    private long prefetchHits;
+    private long lastAccessId = -1;
+    private long prefetchedUpTo;
+    private int sequentialRun;
+    private boolean usageChanged;
+    private volatile Runnable unlockedWriteHook;
     private volatile boolean closed;
 
     /**
@@ -135,26 +219,28 @@ public final class BlockStore implements AutoCloseable
         ctx.conclude();
         this.ctx = ctx;
         this.nodeName = ctx.nodeName();
+        this.nanoClock = ctx.nanoClock();
+        this.pressure = new PressureMonitor(ctx.errorHandler());
 
         final List<TierSlot> opened = new ArrayList<>();
         try
         {
             ram = new RamTier(ctx.ramCapacityBytes());
-            opened.add(new TierSlot(opened.size(), ram, true));
+            opened.add(newSlot(opened.size(), ram, true));
             final long startMillis = ctx.epochClock().time();
             if (ctx.vvramCapacityBytes() > 0)
             {
-                opened.add(new TierSlot(
+                opened.add(newSlot(
                     opened.size(), new VvramTier(ctx.vvramDir(), ctx.vvramCapacityBytes(), startMillis), true));
             }
             if (ctx.vssdCapacityBytes() > 0)
             {
-                opened.add(new TierSlot(
+                opened.add(newSlot(
                     opened.size(), new VssdTier(ctx.vssdDir(), ctx.vssdCapacityBytes(), startMillis), true));
             }
             for (final Tier tier : ctx.extraTiers())
             {
-                opened.add(new TierSlot(opened.size(), tier, false));
+                opened.add(newSlot(opened.size(), tier, false));
             }
         }
         catch (final RuntimeException | Error ex)
@@ -164,14 +250,12 @@ public final class BlockStore implements AutoCloseable
         }
 
         slots = opened.toArray(new TierSlot[0]);
-        largestCapacityBelow = new long[slots.length];
-        long largest = 0;
-        for (int i = slots.length - 1; i >= 0; i--)
+        for (final TierSlot slot : slots)
         {
-            largestCapacityBelow[i] = largest;
-            largest = Math.max(largest, slots[i].tier.capacityBytes());
+            slot.pressureLevel = slot.computePressure();
         }
 
+        prefetcher = new Prefetcher(this);
         mover = new Mover(this, ctx.nanoClock(), ctx.moverStuckBackoffNs(), slots.length);
         if (ctx.startMover())
         {
@@ -187,6 +271,46 @@ public final class BlockStore implements AutoCloseable
         {
             moverRunner = null;
         }
+        if (ctx.startPrefetcher())
+        {
+            prefetcherRunner = new AgentRunner(ctx.prefetcherIdleStrategy(), ctx.errorHandler(), null, prefetcher);
+            AgentRunner.startOnThread(prefetcherRunner, (runnable) ->
+            {
+                final Thread thread = new Thread(runnable);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        else
+        {
+            prefetcherRunner = null;
+        }
+    }
+
+    private TierSlot newSlot(final int index, final Tier tier, final boolean owned)
+    {
+        final TierKind kind = tier.kind();
+        final long hardCap = ctx.hardCapBytes(kind);
+        final long softCap = ctx.softCapBytes(kind);
+        if (owned && hardCap > tier.capacityBytes())
+        {
+            tier.close();
+            throw new ConfigurationException("hardCapBytes(" + kind + ")=" + hardCap + " exceeds the tier's " +
+                "capacity of " + tier.capacityBytes() + " bytes on node " + nodeName + "; use at most the capacity " +
+                "or 0 for the capacity");
+        }
+        if (softCap > 0 && softCap > (hardCap == 0 ? tier.capacityBytes() : hardCap))
+        {
+            if (owned)
+            {
+                tier.close();
+            }
+            throw new ConfigurationException("softCapBytes(" + kind + ")=" + softCap + " exceeds the tier's hard " +
+                "cap of " + (hardCap == 0 ? tier.capacityBytes() : hardCap) + " bytes on node " + nodeName +
+                "; the soft cap (where demotion starts) must not pass the hard cap");
+        }
+        return new TierSlot(
+            index, tier, owned, softCap, hardCap, ctx.lowWatermark(), ctx.highWatermark(), ctx.evictionPolicy());
     }
 
     private static void closeOwnedQuietly(final List<TierSlot> opened)
@@ -207,8 +331,11 @@ public final class BlockStore implements AutoCloseable
      * @param hint      where the block should live; not null.
      * @return the block's id, a positive number never reused by this store.
      * @throws IllegalArgumentException  if the size is out of range or the hint is null.
-     * @throws OutOfTierMemoryException if no tier can hold the block even after demoting others (or, for
-     *                                   {@link Hint#PIN_FAST}, RAM cannot); the message lists every tier's usage.
+     * @throws OutOfTierMemoryException if no tier can hold the block under its hard cap even after demoting
+     *                                   others (or, for {@link Hint#PIN_FAST}, RAM cannot); with
+     *                                   {@link OverflowPolicy#FAIL}, if the tier the hint asks for cannot take
+     *                                   it under its hard cap now. The message names the size, the tiers, their
+     *                                   caps and usage, and what to do.
      * @throws IllegalStateException     if the store is closed.
      */
     public long allocate(final long sizeBytes, final Hint hint)
@@ -224,6 +351,7 @@ public final class BlockStore implements AutoCloseable
             throw new IllegalArgumentException("hint must not be null; use Hint.WARM when in doubt");
         }
 
+        final long startNs = nanoClock.nanoTime();
         lock.lock();
         try
         {
@@ -237,11 +365,14 @@ public final class BlockStore implements AutoCloseable
             blocks.put(entry.id, entry);
             allocations++;
             logicalBytes += entry.size;
+            final TierSlot slot = slots[entry.tier];
+            slot.allocations++;
+            slot.allocateLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
             return entry.id;
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -262,17 +393,21 @@ public final class BlockStore implements AutoCloseable
      */
     public void write(final long blockId, final long blockOffset, final DirectBuffer src, final int srcOffset, final int length)
     {
+        final long startNs = nanoClock.nanoTime();
         lock.lock();
         try
         {
             final BlockEntry entry = entry(blockId);
             checkRange(entry, blockOffset, length);
             src.boundsCheck(srcOffset, length);
+            final TierSlot startSlot = slots[entry.tier];
+            noteAccess(entry);
             copyIn(entry, (int)blockOffset, src, null, srcOffset, length);
+            startSlot.writeLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -287,17 +422,21 @@ public final class BlockStore implements AutoCloseable
      */
     public void write(final long blockId, final long blockOffset, final byte[] src, final int srcOffset, final int length)
     {
+        final long startNs = nanoClock.nanoTime();
         lock.lock();
         try
         {
             final BlockEntry entry = entry(blockId);
             checkRange(entry, blockOffset, length);
             checkArray(entry, "source", src.length, srcOffset, length);
+            final TierSlot startSlot = slots[entry.tier];
+            noteAccess(entry);
             copyIn(entry, (int)blockOffset, null, src, srcOffset, length);
+            startSlot.writeLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -318,17 +457,21 @@ public final class BlockStore implements AutoCloseable
      */
     public void read(final long blockId, final long blockOffset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
+        final long startNs = nanoClock.nanoTime();
         lock.lock();
         try
         {
             final BlockEntry entry = entry(blockId);
             checkRange(entry, blockOffset, length);
             dst.boundsCheck(dstOffset, length);
+            final TierSlot startSlot = slots[entry.tier];
+            noteAccess(entry);
             copyOut(entry, (int)blockOffset, dst, null, dstOffset, length);
+            startSlot.readLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -343,17 +486,21 @@ public final class BlockStore implements AutoCloseable
      */
     public void read(final long blockId, final long blockOffset, final byte[] dst, final int dstOffset, final int length)
     {
+        final long startNs = nanoClock.nanoTime();
         lock.lock();
         try
         {
             final BlockEntry entry = entry(blockId);
             checkRange(entry, blockOffset, length);
             checkArray(entry, "destination", dst.length, dstOffset, length);
+            final TierSlot startSlot = slots[entry.tier];
+            noteAccess(entry);
             copyOut(entry, (int)blockOffset, null, dst, dstOffset, length);
+            startSlot.readLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -375,10 +522,12 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
+            noteAccess(entry);
             if (!promote(entry))
             {
                 throw outOfMemory(entry, "cannot pin block " + entry.id + " of " + entry.size + " bytes in RAM");
             }
+            entry.version++;
             if (entry.pinCount++ == 0)
             {
                 slots[RAM].unlink(entry);
@@ -390,7 +539,7 @@ public final class BlockStore implements AutoCloseable
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -413,8 +562,177 @@ public final class BlockStore implements AutoCloseable
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
+    }
+
+    /**
+     * Asks the {@link Prefetcher} to bring a block into RAM in the background and returns at once. The request
+     * goes on a bounded queue ({@link Context#prefetchQueueCapacity(int)}); the prefetcher promotes the block if
+     * it is still below RAM when its turn comes, demoting the coldest movable blocks of RAM to make room. A later
+     * read, write or pin that finds the block still in RAM counts as a prefetch hit
+     * ({@link StoreStats#prefetchHits()}).
+     *
+     * @param blockId the block.
+     * @return true if the request was queued; false if the block is in RAM already, is queued already, or the
+     * queue is full (counted in {@link StoreStats#prefetchDropped()}). With
+     * {@link Context#startPrefetcher(boolean) startPrefetcher(false)} queued requests wait for
+     * {@link #runPrefetcher()}.
+     * @throws BlockFreedException   if the block was freed or never allocated here.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public boolean prefetchAsync(final long blockId)
+    {
+        lock.lock();
+        try
+        {
+            return enqueuePrefetch(entry(blockId), false);
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+    }
+
+    /**
+     * Moves a block to the first tier of the given kind now (TierAlloc's {@code ta_move}), synchronously. Moving
+     * to RAM promotes the block as a read would. Moving to a slower tier writes the copy there first (demoting
+     * that tier's coldest blocks further down if it is full), then frees the old copy; it counts as a demotion.
+     * Moving between tiers below RAM goes through a staging copy. The block stays where it was put until it is
+     * accessed (which promotes it to RAM) or the mover demotes it further.
+     *
+     * @param blockId the block.
+     * @param kind    the kind of tier to move it to; the store must have a tier of that kind.
+     * @throws BlockFreedException       if the block was freed or never allocated here.
+     * @throws IllegalArgumentException  if {@code kind} is null or the store has no tier of that kind.
+     * @throws IllegalStateException     if the block is pinned or was allocated with {@link Hint#PIN_FAST} and
+     *                                   {@code kind} is not RAM, or the store is closed.
+     * @throws OutOfTierMemoryException  if the tier cannot take the block under its hard cap even after demoting
+     *                                   its movable blocks; the block is unchanged where it was.
+     * @throws ChecksumMismatchException if the block's bytes came back from a lower tier damaged.
+     */
+    public void moveTo(final long blockId, final TierKind kind)
+    {
+        if (kind == null)
+        {
+            throw new IllegalArgumentException("tier kind must not be null; use one of the store's tiers");
+        }
+        lock.lock();
+        try
+        {
+            final BlockEntry entry = entry(blockId);
+            int to = -1;
+            for (int i = 0; i < slots.length && to < 0; i++)
+            {
+                if (slots[i].tier.kind() == kind)
+                {
+                    to = i;
+                }
+            }
+            if (to < 0)
+            {
+                throw new IllegalArgumentException("node " + nodeName + " has no " + kind + " tier to move block " +
+                    blockId + " to; its tiers are " + tierNames());
+            }
+            if (to == entry.tier)
+            {
+                slots[to].touch(entry);
+                return;
+            }
+            if (to == RAM)
+            {
+                if (!promote(entry))
+                {
+                    throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to RAM");
+                }
+                return;
+            }
+            if (!entry.isMovable())
+            {
+                throw new IllegalStateException("block " + blockId + " on node " + nodeName + " cannot leave RAM: " +
+                    (entry.pinCount > 0 ? "it has " + entry.pinCount + " open PinnedBlock views; close them first" :
+                    "it was allocated with Hint.PIN_FAST"));
+            }
+            if (!relocate(entry, to))
+            {
+                throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to " +
+                    slots[to].tier.name() + " (hard cap " + slots[to].hardCapBytes() + " bytes)");
+            }
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+    }
+
+    /**
+     * Registers a listener of pressure-level changes of every tier (see {@link PressureListener} for the thread
+     * it is called on). A listener added twice is called twice.
+     *
+     * @param listener the listener; not null.
+     * @throws IllegalArgumentException if the listener is null.
+     */
+    public void addPressureListener(final PressureListener listener)
+    {
+        if (listener == null)
+        {
+            throw new IllegalArgumentException("pressure listener must not be null");
+        }
+        pressure.add(listener);
+    }
+
+    /**
+     * @param listener a listener added before.
+     * @return true if it was registered (one registration is removed).
+     */
+    public boolean removePressureListener(final PressureListener listener)
+    {
+        return pressure.remove(listener);
+    }
+
+    /**
+     * @param kind a kind of tier.
+     * @return the first tier of that kind's pressure level now, or null if the store has no such tier.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public PressureLevel pressureLevel(final TierKind kind)
+    {
+        lock.lock();
+        try
+        {
+            ensureOpen();
+            for (final TierSlot slot : slots)
+            {
+                if (slot.tier.kind() == kind)
+                {
+                    return slot.pressureLevel;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+    }
+
+    /**
+     * @return the prefetcher agent; with {@link Context#startPrefetcher(boolean) startPrefetcher(false)} the
+     * caller drives it with {@link #runPrefetcher()}.
+     */
+    public Prefetcher prefetcher()
+    {
+        return prefetcher;
+    }
+
+    /**
+     * Runs one duty cycle of the prefetcher on the calling thread.
+     *
+     * @return the number of queued requests handled.
+     */
+    public int runPrefetcher()
+    {
+        return prefetcher.doWork();
     }
 
     void unpin(final PinnedBlock view)
@@ -435,7 +753,7 @@ public final class BlockStore implements AutoCloseable
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -459,14 +777,16 @@ public final class BlockStore implements AutoCloseable
             }
             final TierSlot slot = slots[entry.tier];
             slot.unlink(entry);
+            usageChanged = true;
             blocks.remove(blockId);
             frees++;
+            slot.frees++;
             logicalBytes -= entry.size;
-            slot.tier.free(entry.id, entry.location);
+            slot.free(entry.id, entry.location);
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -485,7 +805,7 @@ public final class BlockStore implements AutoCloseable
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -504,7 +824,7 @@ public final class BlockStore implements AutoCloseable
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -523,7 +843,7 @@ public final class BlockStore implements AutoCloseable
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -542,12 +862,42 @@ public final class BlockStore implements AutoCloseable
                 tiers.add(closed ? closedStats(slot) : slot.stats());
             }
             long pinned = 0;
+            final long[] pinnedPerTier = new long[slots.length];
             for (final BlockEntry entry : blocks.values())
             {
                 if (!entry.isMovable())
                 {
                     pinned++;
+                    pinnedPerTier[entry.tier]++;
                 }
+            }
+            final List<EngineTierStats> engineTiers = new ArrayList<>(slots.length);
+            for (int i = 0; i < slots.length; i++)
+            {
+                final TierSlot slot = slots[i];
+                final TierStats tier = tiers.get(i);
+                engineTiers.add(new EngineTierStats(
+                    slot.tier.kind(),
+                    slot.tier.name(),
+                    tier.capacityBytes(),
+                    closed ? 0 : slot.softCapBytes(),
+                    closed ? 0 : slot.hardCapBytes(),
+                    tier.usedBytes(),
+                    tier.peakUsedBytes(),
+                    tier.blockCount(),
+                    slot.allocations,
+                    slot.frees,
+                    slot.demotedBlocks,
+                    slot.demotedBytes,
+                    slot.promotedBlocks,
+                    slot.promotedBytes,
+                    slot.prefetchesIssued,
+                    slot.prefetchHits,
+                    pinnedPerTier[i],
+                    slot.pressureLevel,
+                    LatencyStats.of(slot.allocateLatency),
+                    LatencyStats.of(slot.readLatency),
+                    LatencyStats.of(slot.writeLatency)));
             }
             return new StoreStats(
                 List.copyOf(tiers),
@@ -560,11 +910,21 @@ public final class BlockStore implements AutoCloseable
                 promotions,
                 checksumFailures,
                 moverErrors.get(),
-                moverStuck.get());
+                moverStuck.get(),
+                List.copyOf(engineTiers),
+                prefetchRequests,
+                prefetchesIssued,
+                prefetchHits,
+                prefetchDropped,
+                prefetchErrors.get(),
+                pressure.listenerErrors(),
+                ctx.overflowPolicy(),
+                ctx.evictionPolicy(),
+                movesAbandoned);
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -622,6 +982,7 @@ public final class BlockStore implements AutoCloseable
             return;
         }
         CloseHelper.close(ctx.errorHandler(), moverRunner);
+        CloseHelper.close(ctx.errorHandler(), prefetcherRunner);
 
         lock.lock();
         try
@@ -645,7 +1006,7 @@ public final class BlockStore implements AutoCloseable
                 {
                     try
                     {
-                        slot.tier.free(entry.id, entry.location);
+                        slot.free(entry.id, entry.location);
                     }
                     catch (final RuntimeException ex)
                     {
@@ -663,10 +1024,12 @@ public final class BlockStore implements AutoCloseable
                 }
             }
             releaseStaging();
+            moverStaging.release();
+            prefetchStaging.release();
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -691,17 +1054,18 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            final Tier tier = slots[tierIndex].tier;
-            return !closed && tier.usedBytes() > ctx.highWatermark() * tier.capacityBytes();
+            final TierSlot slot = slots[tierIndex];
+            return !closed && slot.tier.usedBytes() > slot.softCapBytes();
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
     /**
-     * Moves the coldest movable block out of a tier if the tier is above its low watermark.
+     * Moves the coldest movable block out of a tier if the tier is above its drain target (soft cap times
+     * lowWatermark / highWatermark).
      *
      * @param tierIndex the tier.
      * @return {@link #DEMOTE_MOVED}, {@link #DEMOTE_DONE} (at or below the low watermark, or store closed) or
@@ -709,20 +1073,168 @@ public final class BlockStore implements AutoCloseable
      */
     int demoteStep(final int tierIndex)
     {
+        return demoteStep(tierIndex, false, moverStaging);
+    }
+
+    /**
+     * @param force   demote one block even if the tier is at or below its drain target (to make room for a
+     *                prefetch).
+     * @param staging the calling agent's own staging buffer.
+     */
+    private int demoteStep(final int tierIndex, final boolean force, final StagingBuffer staging)
+    {
+        final UnsafeBuffer stagingBytes;
+        final BlockEntry victim;
+        final int target;
+        final long id;
+        final int size;
+        final int crc;
+        final long version;
+        final long sourceLocation;
         lock.lock();
         try
         {
-            final Tier tier = slots[tierIndex].tier;
-            if (closed || tier.usedBytes() <= ctx.lowWatermark() * tier.capacityBytes())
+            final TierSlot slot = slots[tierIndex];
+            if (closed || (!force && slot.tier.usedBytes() <= slot.drainTargetBytes()))
             {
                 return DEMOTE_DONE;
             }
+            victim = nextVictim(slot, largestHardCapBelow(tierIndex));
+            target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
+            // Only the store's own tiers keep copies apart by location. An extra tier (far memory) keys copies by
+            // block id, so a second copy written there without the lock could collide with one the block gets
+            // meanwhile: moves to it are made under the lock.
+            if (target < 0 || !slots[target].owned)
+            {
+                return demoteOne(tierIndex) ? DEMOTE_MOVED : DEMOTE_STUCK;
+            }
+
+            // Copy the victim out under the lock (RAM: a memory copy; VVRAM: from its mapped file)...
+            id = victim.id;
+            size = victim.size;
+            version = victim.version;
+            sourceLocation = victim.location;
+            stagingBytes = staging.wrap(size);
+            if (tierIndex == RAM)
+            {
+                ram.wrap(victim.location, size, victimView);
+                stagingBytes.putBytes(0, victimView, 0, size);
+                crc = checksum(stagingBytes, size);
+            }
+            else
+            {
+                slot.read(id, victim.location, stagingBytes, size);
+                crc = victim.crc32c;
+            }
+            victim.moving = true;
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+
+        // ...write it to the slower tier without the engine lock, so that applications go on meanwhile...
+        long location = Tier.NO_SPACE;
+        RuntimeException ioError = null;
+        try
+        {
+            final Runnable hook = unlockedWriteHook;
+            if (hook != null)
+            {
+                hook.run();
+            }
+            location = slots[target].write(id, stagingBytes, size, crc);
+        }
+        catch (final RuntimeException ex)
+        {
+            ioError = ex;
+        }
+
+        // ...and switch the block over only if it was not written, pinned, moved or freed meanwhile.
+        lock.lock();
+        try
+        {
+            victim.moving = false;
+            usageChanged = true;
+            if (closed)
+            {
+                return DEMOTE_DONE;
+            }
+            final BlockEntry entry = blocks.get(id);
+            if (location != Tier.NO_SPACE && entry == victim && entry.tier == tierIndex &&
+                entry.location == sourceLocation && entry.version == version && entry.isMovable())
+            {
+                commitMove(entry, tierIndex, target, location, crc);
+                return DEMOTE_MOVED;
+            }
+            if (location != Tier.NO_SPACE)
+            {
+                slots[target].free(id, location);
+                movesAbandoned++;
+            }
+            if (ioError != null)
+            {
+                throw ioError;
+            }
+            final TierSlot slot = slots[tierIndex];
+            if (!force && slot.tier.usedBytes() <= slot.drainTargetBytes())
+            {
+                return DEMOTE_DONE;
+            }
+            // The block changed meanwhile, or the tier below filled up: one move under the lock, cascading.
             return demoteOne(tierIndex) ? DEMOTE_MOVED : DEMOTE_STUCK;
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
+            staging.releaseIfLarge();
         }
+    }
+
+    /**
+     * @return the first movable block of a tier in the demotion order that a tier below could hold, or null;
+     * with CLOCK, referenced blocks passed on the way get their second chance.
+     */
+    private BlockEntry nextVictim(final TierSlot slot, final long fitLimit)
+    {
+        for (int c = 0; c < 3; c++)
+        {
+            final LruList list = slot.demotionList(c);
+            BlockEntry victim = list.head();
+            int budget = 2 * list.size() + 1;
+            while (victim != null && budget-- > 0)
+            {
+                final BlockEntry next = victim.next;
+                if (slot.clock && victim.referenced)
+                {
+                    victim.referenced = false;
+                    list.moveToLast(victim);
+                    victim = next != null ? next : list.head();
+                    continue;
+                }
+                if (victim.size <= fitLimit && !victim.moving)
+                {
+                    return victim;
+                }
+                victim = next;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return the first tier from {@code from} on whose hard cap leaves room for {@code size} bytes now, or -1.
+     */
+    private int firstTierWithRoom(final int size, final int from)
+    {
+        for (int i = from; i < slots.length; i++)
+        {
+            if (size <= slots[i].hardCapBytes() && slots[i].fitsUnderHardCap(size))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     void onMoverStuck()
@@ -739,6 +1251,15 @@ public final class BlockStore implements AutoCloseable
     // ------------------------------------------------------------------------------------------------------------
     // Test support.
 
+    /**
+     * @param hook run by the mover just before it writes a demoted block to a tier without the engine lock, or
+     *             null; lets a test hold that write up.
+     */
+    void unlockedWriteHook(final Runnable hook)
+    {
+        this.unlockedWriteHook = hook;
+    }
+
     long locationOf(final long blockId)
     {
         lock.lock();
@@ -748,7 +1269,7 @@ public final class BlockStore implements AutoCloseable
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -767,7 +1288,7 @@ public final class BlockStore implements AutoCloseable
         }
         finally
         {
-            lock.unlock();
+            unlockAndNotify();
         }
     }
 
@@ -785,6 +1306,258 @@ public final class BlockStore implements AutoCloseable
 
     // ------------------------------------------------------------------------------------------------------------
     // Internals; the lock is held.
+
+    /**
+     * Re-evaluates the tiers' pressure levels if the operation may have changed a tier's usage (it allocated or
+     * freed tier space), releases the engine lock and, once this thread no longer holds it, tells the pressure
+     * listeners of any change.
+     */
+    private void unlockAndNotify()
+    {
+        try
+        {
+            if (usageChanged && !closed)
+            {
+                usageChanged = false;
+                pressure.evaluate(slots);
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (!lock.isHeldByCurrentThread())
+        {
+            pressure.dispatch();
+        }
+    }
+
+    private String tierNames()
+    {
+        final StringBuilder sb = new StringBuilder(64);
+        for (int i = 0; i < slots.length; i++)
+        {
+            sb.append(i == 0 ? "" : ", ").append(slots[i].tier.kind());
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Called before every read, write or pin of a block: counts a prefetch hit if the prefetcher brought the
+     * block into RAM and it is still there, and detects sequential access across consecutive block ids.
+     */
+    private void noteAccess(final BlockEntry entry)
+    {
+        countPrefetchHit(entry);
+
+        final int depth = ctx.prefetchDepth();
+        if (depth == 0)
+        {
+            return;
+        }
+        final long id = entry.id;
+        if (id == lastAccessId + 1)
+        {
+            sequentialRun++;
+        }
+        else if (id != lastAccessId)
+        {
+            sequentialRun = 0;
+            prefetchedUpTo = 0;
+        }
+        lastAccessId = id;
+        if (sequentialRun >= SEQUENTIAL_RUN_TRIGGER)
+        {
+            final long last = id + depth;
+            for (long next = Math.max(id + 1, prefetchedUpTo + 1); next <= last; next++)
+            {
+                final BlockEntry ahead = blocks.get(next);
+                if (ahead != null)
+                {
+                    enqueuePrefetch(ahead, true);
+                }
+            }
+            prefetchedUpTo = last;
+        }
+    }
+
+    private void countPrefetchHit(final BlockEntry entry)
+    {
+        if (entry.prefetched)
+        {
+            entry.prefetched = false;
+            if (entry.tier == RAM)
+            {
+                slots[entry.prefetchSource].prefetchHits++;
+                prefetchHits++;
+            }
+        }
+    }
+
+    private boolean enqueuePrefetch(final BlockEntry entry, final boolean bySequence)
+    {
+        if (entry.tier == RAM || entry.prefetchQueued)
+        {
+            return false;
+        }
+        if (prefetchQueue.size() >= ctx.prefetchQueueCapacity())
+        {
+            prefetchDropped++;
+            return false;
+        }
+        prefetchQueue.offerLong(entry.id);
+        entry.prefetchQueued = true;
+        entry.prefetchBySequence = bySequence;
+        prefetchRequests++;
+        return true;
+    }
+
+    /**
+     * One step of the prefetcher: promotes the next queued block if it is still below RAM.
+     *
+     * @return {@link #PREFETCH_QUEUE_EMPTY}, {@link #PREFETCH_SKIPPED} or {@link #PREFETCH_DONE}.
+     */
+    int prefetchStep()
+    {
+        boolean needRoom = false;
+        lock.lock();
+        try
+        {
+            if (closed || prefetchQueue.isEmpty())
+            {
+                return PREFETCH_QUEUE_EMPTY;
+            }
+            final BlockEntry next = blocks.get(prefetchQueue.peekLong());
+            needRoom = next != null && next.tier != RAM && next.size <= slots[RAM].hardCapBytes() &&
+                !slots[RAM].fitsUnderHardCap(next.size);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (needRoom)
+        {
+            // Make room in RAM as the mover would, writing the demoted block without the engine lock.
+            demoteStep(RAM, true, prefetchStaging);
+        }
+
+        final BlockEntry entry;
+        final int from;
+        final long sourceLocation;
+        final long ramLocation;
+        final long version;
+        lock.lock();
+        try
+        {
+            if (closed || prefetchQueue.isEmpty())
+            {
+                return PREFETCH_QUEUE_EMPTY;
+            }
+            entry = blocks.get(prefetchQueue.pollLong());
+            if (entry == null)
+            {
+                return PREFETCH_SKIPPED;
+            }
+            entry.prefetchQueued = false;
+            if (entry.tier == RAM || (entry.prefetchBySequence && entry.id <= lastAccessId))
+            {
+                // In RAM already, or a sequential scan went past it before its turn came.
+                return PREFETCH_SKIPPED;
+            }
+            // Reserve room in RAM under the lock (demoting others if needed; the cascade may move this block)...
+            ramLocation = allocateInRam(entry, true);
+            if (ramLocation == Tier.NO_SPACE)
+            {
+                return PREFETCH_SKIPPED;
+            }
+            from = entry.tier;
+            sourceLocation = entry.location;
+            version = entry.version;
+            ram.wrap(ramLocation, entry.size, prefetchView);
+            entry.prefetchInFlight = true;
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+
+        // ...read the block into it without the engine lock, verifying its checksum...
+        RuntimeException error = null;
+        boolean intact = false;
+        int actualCrc = 0;
+        try
+        {
+            slots[from].read(entry.id, sourceLocation, prefetchView, entry.size);
+            prefetchCrc32c.reset();
+            prefetchCrc32c.update(NativeMemory.view(prefetchView, 0, entry.size));
+            actualCrc = (int)prefetchCrc32c.getValue();
+            intact = actualCrc == entry.crc32c;
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+
+        // ...and switch the block to RAM only if it is still where it was read from, unchanged.
+        lock.lock();
+        try
+        {
+            entry.prefetchInFlight = false;
+            prefetchLanded.signalAll();
+            if (closed)
+            {
+                return PREFETCH_SKIPPED;
+            }
+            final boolean unchanged = blocks.get(entry.id) == entry && entry.tier == from &&
+                entry.location == sourceLocation && entry.version == version;
+            final TierSlot source = slots[from];
+            if (unchanged && intact)
+            {
+                source.unlink(entry);
+                source.free(entry.id, sourceLocation);
+                entry.tier = RAM;
+                entry.location = ramLocation;
+                slots[RAM].link(entry);
+                slots[RAM].updatePeak();
+                source.promotedBlocks++;
+                source.promotedBytes += entry.size;
+                promotions++;
+                entry.prefetched = true;
+                entry.prefetchSource = from;
+                source.prefetchesIssued++;
+                prefetchesIssued++;
+                usageChanged = true;
+                return PREFETCH_DONE;
+            }
+            ram.free(entry.id, ramLocation);
+            usageChanged = true;
+            if (unchanged)
+            {
+                if (error == null)
+                {
+                    source.checksumFailures++;
+                    checksumFailures++;
+                    error = new ChecksumMismatchException(
+                        entry.id, source.tier.name(), nodeName, entry.crc32c, actualCrc);
+                }
+                prefetchErrors.incrementAndGet();
+            }
+            else
+            {
+                error = null; // The block moved, changed or was freed meanwhile: nothing went wrong.
+                movesAbandoned++;
+            }
+            return PREFETCH_SKIPPED;
+        }
+        finally
+        {
+            unlockAndNotify();
+            if (error != null)
+            {
+                ctx.errorHandler().onError(error);
+            }
+        }
+    }
 
     private void ensureOpen()
     {
@@ -833,6 +1606,7 @@ public final class BlockStore implements AutoCloseable
         final int srcOffset,
         final int length)
     {
+        entry.version++;
         if (promote(entry))
         {
             ram.wrap(entry.location, entry.size, accessView);
@@ -844,13 +1618,13 @@ public final class BlockStore implements AutoCloseable
         put(stagingView, blockOffset, srcBuffer, srcArray, srcOffset, length);
         final int crc = checksum(stagingView, entry.size);
         final int from = entry.tier;
-        long location = slots[from].tier.write(entry.id, stagingView, 0, entry.size, crc);
+        long location = writeTier(from, entry.id, stagingView, entry.size, crc);
         int to = from;
         for (int i = RAM + 1; location == Tier.NO_SPACE && i < slots.length; i++)
         {
-            if (i != from && entry.size <= slots[i].tier.capacityBytes())
+            if (i != from && entry.size <= slots[i].hardCapBytes())
             {
-                location = slots[i].tier.write(entry.id, stagingView, 0, entry.size, crc);
+                location = writeTier(i, entry.id, stagingView, entry.size, crc);
                 to = i;
             }
         }
@@ -862,7 +1636,7 @@ public final class BlockStore implements AutoCloseable
         }
         final TierSlot source = slots[from];
         source.unlink(entry);
-        source.tier.free(entry.id, entry.location);
+        source.free(entry.id, entry.location);
         entry.tier = to;
         entry.location = location;
         entry.crc32c = crc;
@@ -925,6 +1699,12 @@ public final class BlockStore implements AutoCloseable
 
     private boolean place(final BlockEntry entry)
     {
+        if (ctx.overflowPolicy() == OverflowPolicy.FAIL)
+        {
+            placeOrFail(entry);
+            return true;
+        }
+
         final long demotionsBefore = demotions;
         final boolean placed;
         switch (entry.hint)
@@ -950,6 +1730,53 @@ public final class BlockStore implements AutoCloseable
         return placed || (demotions != demotionsBefore && placeBelowRam(entry));
     }
 
+    /**
+     * {@link OverflowPolicy#FAIL}: the tier the hint asks for takes the block under its hard cap now, without
+     * demoting others, or the allocation fails.
+     */
+    private void placeOrFail(final BlockEntry entry)
+    {
+        int first = RAM;
+        switch (entry.hint)
+        {
+            case COLD:
+                for (int i = RAM + 1; i < slots.length && first == RAM; i++)
+                {
+                    if (entry.size <= slots[i].hardCapBytes())
+                    {
+                        first = i;
+                    }
+                }
+                if (first == RAM ? placeInRam(entry, false) : placeBelow(entry, first, first + 1))
+                {
+                    return;
+                }
+                break;
+
+            case PREFER_FAST:
+                if (placeInRam(entry, false) || placeBelowRam(entry))
+                {
+                    return;
+                }
+                break;
+
+            default:
+                if (placeInRam(entry, false))
+                {
+                    return;
+                }
+        }
+
+        final TierSlot slot = slots[first];
+        throw new OutOfTierMemoryException(0, entry.size, slot.tier.name(), slot.hardCapBytes(),
+            "cannot allocate a block of " + entry.size + " bytes (hint " + entry.hint + ") in tier " +
+            slot.tier.name() + " on node " + nodeName + ": it would pass the tier's hard cap of " +
+            slot.hardCapBytes() + " bytes (" + slot.tier.usedBytes() + " bytes used now) and the overflow policy " +
+            "is FAIL. Free blocks that are no longer needed, raise hardCapBytes(" + slot.tier.kind() + ") (at most " +
+            "the tier's capacity of " + slot.tier.capacityBytes() + " bytes), retry after the mover has demoted " +
+            "blocks, or use OverflowPolicy.SPILL_TO_NEXT to route such blocks to the next tier");
+    }
+
     private boolean placeInRam(final BlockEntry entry, final boolean demoteOthers)
     {
         final long location = allocateInRam(entry, demoteOthers);
@@ -968,12 +1795,21 @@ public final class BlockStore implements AutoCloseable
 
     private boolean placeBelowRam(final BlockEntry entry)
     {
+        return placeBelow(entry, RAM + 1, slots.length);
+    }
+
+    /**
+     * Writes a zero-filled block into the first of tiers {@code [fromIndex, toIndex)} that takes it under its
+     * hard cap.
+     */
+    private boolean placeBelow(final BlockEntry entry, final int fromIndex, final int toIndex)
+    {
         boolean zeroed = false;
         int crc = 0;
-        for (int i = RAM + 1; i < slots.length; i++)
+        for (int i = fromIndex; i < toIndex; i++)
         {
             final TierSlot slot = slots[i];
-            if (entry.size > slot.tier.capacityBytes())
+            if (entry.size > slot.hardCapBytes())
             {
                 continue;
             }
@@ -984,7 +1820,7 @@ public final class BlockStore implements AutoCloseable
                 crc = checksum(stagingView, entry.size);
                 zeroed = true;
             }
-            final long location = slot.tier.write(entry.id, stagingView, 0, entry.size, crc);
+            final long location = writeTier(i, entry.id, stagingView, entry.size, crc);
             if (location != Tier.NO_SPACE)
             {
                 entry.tier = i;
@@ -1001,20 +1837,52 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Allocates room in RAM for a block, demoting the coldest movable blocks (cascading down) until it fits.
+     * Allocates room in RAM for a block under RAM's hard cap, demoting the coldest movable blocks (cascading down)
+     * until it fits.
      */
     private long allocateInRam(final BlockEntry entry, final boolean demoteOthers)
     {
-        if (entry.size > ram.capacityBytes())
+        if (entry.size > slots[RAM].hardCapBytes())
         {
             return Tier.NO_SPACE;
         }
-        long location = ram.allocate(entry.id, entry.size);
+        long location = allocateRam(entry);
         while (location == Tier.NO_SPACE && demoteOthers && demoteOne(RAM))
         {
-            location = ram.allocate(entry.id, entry.size);
+            location = allocateRam(entry);
         }
         return location;
+    }
+
+    /**
+     * Allocates in RAM only if RAM stays within its hard cap: checked before (size) and after (alignment padding)
+     * the allocation, under the engine lock, so that the used bytes seen by {@link #stats()} never pass the cap.
+     */
+    private long allocateRam(final BlockEntry entry)
+    {
+        final TierSlot slot = slots[RAM];
+        usageChanged = true;
+        if (!slot.fitsUnderHardCap(entry.size))
+        {
+            return Tier.NO_SPACE;
+        }
+        final long location = ram.allocate(entry.id, entry.size);
+        if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
+        {
+            ram.free(entry.id, location);
+            return Tier.NO_SPACE;
+        }
+        return location;
+    }
+
+    /**
+     * Writes a copy into a tier only if the tier stays within its hard cap (checked before and after, as
+     * {@link #allocateRam}).
+     */
+    private long writeTier(final int to, final long blockId, final DirectBuffer src, final int size, final int crc)
+    {
+        usageChanged = true;
+        return slots[to].write(blockId, src, size, crc);
     }
 
     /**
@@ -1023,6 +1891,22 @@ public final class BlockStore implements AutoCloseable
      */
     private boolean promote(final BlockEntry entry)
     {
+        if (entry.prefetchInFlight)
+        {
+            // The prefetcher is reading this block into RAM now: wait for it rather than read it twice.
+            do
+            {
+                prefetchLanded.awaitUninterruptibly();
+            }
+            while (entry.prefetchInFlight);
+            ensureOpen();
+            if (blocks.get(entry.id) != entry)
+            {
+                throw new BlockFreedException(entry.id, nodeName);
+            }
+            // The access found the block brought in by the prefetch it waited for: a (late) hit.
+            countPrefetchHit(entry);
+        }
         if (entry.tier == RAM)
         {
             slots[RAM].touch(entry);
@@ -1039,7 +1923,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             ram.wrap(location, entry.size, accessView);
-            source.tier.read(entry.id, entry.location, accessView, 0, entry.size);
+            source.read(entry.id, entry.location, accessView, entry.size);
             verify(entry, source, accessView);
         }
         catch (final RuntimeException | Error ex)
@@ -1049,7 +1933,7 @@ public final class BlockStore implements AutoCloseable
         }
 
         source.unlink(entry);
-        source.tier.free(entry.id, entry.location);
+        source.free(entry.id, entry.location);
         entry.tier = RAM;
         entry.location = location;
         slots[RAM].link(entry);
@@ -1061,22 +1945,46 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Moves one block out of a tier: the coldest movable block (non-HOT first) that a tier below has room for,
-     * trying at most {@link #MAX_VICTIM_ATTEMPTS} candidates (blocks larger than every tier below are skipped).
+     * @return the largest hard cap of the tiers below {@code from}: blocks larger than that cannot leave it.
+     */
+    private long largestHardCapBelow(final int from)
+    {
+        long largest = 0;
+        for (int i = from + 1; i < slots.length; i++)
+        {
+            largest = Math.max(largest, slots[i].hardCapBytes());
+        }
+        return largest;
+    }
+
+    /**
+     * Moves one block out of a tier, in the documented demotion order: the COLD list first, then WARM (with
+     * PREFER_FAST), then HOT; within a list the eviction policy's order (LRU: least recently used first; CLOCK:
+     * oldest first, giving referenced blocks a second chance). Tries at most {@link #MAX_VICTIM_ATTEMPTS}
+     * candidates that a tier below could hold (larger blocks are skipped).
      *
      * @return false if no block could move (all pinned, or no room below even after cascading).
      */
     private boolean demoteOne(final int from)
     {
         final TierSlot slot = slots[from];
-        final long fitLimit = largestCapacityBelow[from];
+        final long fitLimit = largestHardCapBelow(from);
         int attempts = 0;
-        for (LruList list = slot.warm; list != null; list = list == slot.warm ? slot.hot : null)
+        for (int c = 0; c < 3; c++)
         {
+            final LruList list = slot.demotionList(c);
             BlockEntry victim = list.head();
-            while (victim != null)
+            int budget = 2 * list.size() + 1;
+            while (victim != null && budget-- > 0)
             {
                 final BlockEntry next = victim.next;
+                if (slot.clock && victim.referenced)
+                {
+                    victim.referenced = false;
+                    list.moveToLast(victim);
+                    victim = next != null ? next : list.head();
+                    continue;
+                }
                 if (victim.size <= fitLimit)
                 {
                     if (moveDown(victim, from))
@@ -1109,7 +2017,7 @@ public final class BlockStore implements AutoCloseable
 
         for (int to = from + 1; to < slots.length; to++)
         {
-            if (entry.size > slots[to].tier.capacityBytes())
+            if (entry.size > slots[to].hardCapBytes())
             {
                 continue;
             }
@@ -1120,25 +2028,7 @@ public final class BlockStore implements AutoCloseable
             }
             if (location != Tier.NO_SPACE)
             {
-                final TierSlot source = slots[from];
-                try
-                {
-                    source.tier.free(entry.id, entry.location);
-                }
-                catch (final RuntimeException ex)
-                {
-                    slots[to].tier.free(entry.id, location);
-                    throw ex;
-                }
-                source.unlink(entry);
-                entry.tier = to;
-                entry.location = location;
-                entry.crc32c = crc;
-                slots[to].link(entry);
-                slots[to].updatePeak();
-                source.demotedBlocks++;
-                source.demotedBytes += entry.size;
-                demotions++;
+                commitMove(entry, from, to, location, crc);
                 if (from != RAM)
                 {
                     releaseLargeStaging();
@@ -1154,8 +2044,100 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Writes a copy of a block into tier {@code to}. From RAM the bytes are written in place; from a lower tier
-     * they are staged first (again on every attempt, since cascading moves reuse the staging buffer).
+     * Moves a movable block to tier {@code to} (above or below where it is, not RAM), demoting blocks out of
+     * {@code to} when moving down and it is full. The block is kept out of its tier's lists meanwhile so that
+     * the cascade never picks it.
+     */
+    private boolean relocate(final BlockEntry entry, final int to)
+    {
+        final int from = entry.tier;
+        final TierSlot source = slots[from];
+        if (entry.size > slots[to].hardCapBytes())
+        {
+            return false;
+        }
+        final int crc;
+        if (from == RAM)
+        {
+            ram.wrap(entry.location, entry.size, victimView);
+            crc = checksum(victimView, entry.size);
+        }
+        else
+        {
+            stageVerified(entry);
+            crc = entry.crc32c;
+        }
+        source.unlink(entry);
+        try
+        {
+            long location = writeCopy(entry, from, to, crc);
+            while (location == Tier.NO_SPACE && to > from && to + 1 < slots.length && demoteOne(to))
+            {
+                location = writeCopy(entry, from, to, crc);
+            }
+            if (location == Tier.NO_SPACE)
+            {
+                source.link(entry);
+                return false;
+            }
+            commitMove(entry, from, to, location, crc);
+            return true;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (entry.list == null && entry.tier == from)
+            {
+                source.link(entry);
+            }
+            throw ex;
+        }
+        finally
+        {
+            releaseLargeStaging();
+        }
+    }
+
+    /**
+     * Frees the source copy of a block written to tier {@code to} and switches the block there, counting a
+     * demotion (moving to a slower tier) or a promotion.
+     */
+    private void commitMove(final BlockEntry entry, final int from, final int to, final long location, final int crc)
+    {
+        final TierSlot source = slots[from];
+        try
+        {
+            source.free(entry.id, entry.location);
+        }
+        catch (final RuntimeException ex)
+        {
+            slots[to].free(entry.id, location);
+            throw ex;
+        }
+        source.unlink(entry);
+        entry.tier = to;
+        entry.location = location;
+        entry.crc32c = crc;
+        entry.prefetched = false;
+        slots[to].link(entry);
+        slots[to].updatePeak();
+        if (to > from)
+        {
+            source.demotedBlocks++;
+            source.demotedBytes += entry.size;
+            demotions++;
+        }
+        else
+        {
+            source.promotedBlocks++;
+            source.promotedBytes += entry.size;
+            promotions++;
+        }
+    }
+
+    /**
+     * Writes a copy of a block into tier {@code to} under its hard cap. From RAM the bytes are written in place;
+     * from a lower tier they are staged first (again on every attempt, since cascading moves reuse the staging
+     * buffer).
      */
     private long writeCopy(final BlockEntry entry, final int from, final int to, final int crc)
     {
@@ -1170,13 +2152,13 @@ public final class BlockStore implements AutoCloseable
             stage(entry);
             src = stagingView;
         }
-        return slots[to].tier.write(entry.id, src, 0, entry.size, crc);
+        return writeTier(to, entry.id, src, entry.size, crc);
     }
 
     private void stage(final BlockEntry entry)
     {
         ensureStaging(entry.size);
-        slots[entry.tier].tier.read(entry.id, entry.location, stagingView, 0, entry.size);
+        slots[entry.tier].read(entry.id, entry.location, stagingView, entry.size);
     }
 
     private void stageVerified(final BlockEntry entry)
@@ -1250,9 +2232,9 @@ public final class BlockStore implements AutoCloseable
                 sb.append("; ");
             }
             sb.append(slots[i].describe());
-            if (entry.size > slots[i].tier.capacityBytes())
+            if (entry.size > slots[i].hardCapBytes())
             {
-                sb.append(" (block larger than the tier)");
+                sb.append(" (block larger than the tier's hard cap)");
             }
         }
         long pinned = 0;
@@ -1292,6 +2274,14 @@ public final class BlockStore implements AutoCloseable
         private boolean startMover = true;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private final Map<TierKind, Long> softCaps = new EnumMap<>(TierKind.class);
+        private final Map<TierKind, Long> hardCaps = new EnumMap<>(TierKind.class);
+        private OverflowPolicy overflowPolicy = Configuration.overflowPolicy();
+        private EvictionPolicy evictionPolicy = Configuration.evictionPolicy();
+        private int prefetchDepth = Configuration.prefetchDepth();
+        private int prefetchQueueCapacity = Configuration.PREFETCH_QUEUE_CAPACITY_DEFAULT;
+        private boolean startPrefetcher = true;
+        private IdleStrategy prefetcherIdleStrategy;
 
         /**
          * Validates the settings and fills in defaults that are objects. Called by the {@link BlockStore}
@@ -1365,6 +2355,37 @@ public final class BlockStore implements AutoCloseable
             if (epochClock == null || nanoClock == null)
             {
                 throw new ConfigurationException("epochClock and nanoClock must not be null");
+            }
+            for (final Map.Entry<TierKind, Long> cap : hardCaps.entrySet())
+            {
+                final long soft = softCaps.getOrDefault(cap.getKey(), 0L);
+                if (soft > 0 && cap.getValue() > 0 && soft > cap.getValue())
+                {
+                    throw new ConfigurationException("softCapBytes(" + cap.getKey() + ")=" + soft + " must not " +
+                        "exceed hardCapBytes(" + cap.getKey() + ")=" + cap.getValue() + "; demotion starts at the " +
+                        "soft cap, the hard cap is never passed");
+                }
+            }
+            if (overflowPolicy == null || evictionPolicy == null)
+            {
+                throw new ConfigurationException("overflowPolicy and evictionPolicy must not be null; defaults are " +
+                    "SPILL_TO_NEXT and LRU");
+            }
+            if (prefetchDepth < 0 || prefetchDepth > Configuration.PREFETCH_DEPTH_LIMIT)
+            {
+                throw new ConfigurationException("prefetchDepth=" + prefetchDepth + " must be from 0 (no " +
+                    "sequential prefetch) to " + Configuration.PREFETCH_DEPTH_LIMIT + " blocks (" +
+                    Configuration.PREFETCH_DEPTH_PROP_NAME + ")");
+            }
+            if (prefetchQueueCapacity < 1 || prefetchQueueCapacity > Configuration.PREFETCH_QUEUE_CAPACITY_LIMIT)
+            {
+                throw new ConfigurationException("prefetchQueueCapacity=" + prefetchQueueCapacity + " must be " +
+                    "from 1 to " + Configuration.PREFETCH_QUEUE_CAPACITY_LIMIT + " requests");
+            }
+            if (prefetcherIdleStrategy == null)
+            {
+                prefetcherIdleStrategy = new BackoffIdleStrategy(
+                    10, 5, TimeUnit.MICROSECONDS.toNanos(1), Configuration.PREFETCHER_MAX_PARK_NS_DEFAULT);
             }
             if (moverIdleStrategy == null)
             {
@@ -1496,8 +2517,9 @@ public final class BlockStore implements AutoCloseable
         }
 
         /**
-         * @param fraction fraction of a tier's capacity above which the mover starts demoting from it;
-         *                 {@code lowWatermark < fraction <= 1}; default 0.90
+         * @param fraction fraction of a tier's hard cap above which the mover starts demoting from it (the default
+         *                 soft cap; a soft cap set per tier replaces it); {@code lowWatermark < fraction <= 1};
+         *                 default 0.90
          *                 ({@value Configuration#HIGH_WATERMARK_PROP_NAME}).
          * @return this for a fluent API.
          */
@@ -1516,8 +2538,9 @@ public final class BlockStore implements AutoCloseable
         }
 
         /**
-         * @param fraction fraction of a tier's capacity the mover demotes down to; {@code 0 < fraction <
-         *                 highWatermark}; default 0.75 ({@value Configuration#LOW_WATERMARK_PROP_NAME}).
+         * @param fraction fraction of a tier's hard cap the mover demotes down to (with a soft cap set per tier:
+         *                 {@code softCap * lowWatermark / highWatermark}); {@code 0 < fraction < highWatermark};
+         *                 default 0.75 ({@value Configuration#LOW_WATERMARK_PROP_NAME}).
          * @return this for a fluent API.
          */
         public Context lowWatermark(final double fraction)
@@ -1684,6 +2707,189 @@ public final class BlockStore implements AutoCloseable
         {
             return nanoClock;
         }
+
+        /**
+         * Sets the soft cap of the tiers of a kind (TierAlloc's {@code TA_*_SOFT}): above this many used bytes the
+         * mover demotes the tier's coldest blocks until it is down to {@code softCap * lowWatermark /
+         * highWatermark}.
+         *
+         * @param kind  the kind of tier; not null.
+         * @param bytes the soft cap in bytes, 1 to the hard cap; 0 (the default) means {@code highWatermark *
+         *              hardCap}, the high watermark.
+         * @return this for a fluent API.
+         * @throws ConfigurationException if {@code kind} is null or {@code bytes} is negative.
+         */
+        public Context softCapBytes(final TierKind kind, final long bytes)
+        {
+            capSetting(softCaps, "softCapBytes", kind, bytes);
+            return this;
+        }
+
+        /**
+         * @param kind the kind of tier.
+         * @return the soft cap set for that kind in bytes, 0 if none (the default applies).
+         */
+        public long softCapBytes(final TierKind kind)
+        {
+            return softCaps.getOrDefault(kind, 0L);
+        }
+
+        /**
+         * Sets the hard cap of the tiers of a kind (TierAlloc's {@code TA_*_HARD}): the engine never lets the
+         * tier's used bytes (alignment padding included) pass it, for allocations, promotions and demotions
+         * alike. What an allocation does when its tier is at the hard cap is the {@link #overflowPolicy}.
+         *
+         * @param kind  the kind of tier; not null.
+         * @param bytes the hard cap in bytes, at most the capacity of the store's own tiers (a larger value is
+         *              rejected when the store opens; for extra tiers the smaller of the two applies); 0 (the
+         *              default) means the tier's capacity.
+         * @return this for a fluent API.
+         * @throws ConfigurationException if {@code kind} is null or {@code bytes} is negative.
+         */
+        public Context hardCapBytes(final TierKind kind, final long bytes)
+        {
+            capSetting(hardCaps, "hardCapBytes", kind, bytes);
+            return this;
+        }
+
+        /**
+         * @param kind the kind of tier.
+         * @return the hard cap set for that kind in bytes, 0 if none (the tier's capacity).
+         */
+        public long hardCapBytes(final TierKind kind)
+        {
+            return hardCaps.getOrDefault(kind, 0L);
+        }
+
+        private static void capSetting(
+            final Map<TierKind, Long> caps, final String name, final TierKind kind, final long bytes)
+        {
+            if (kind == null)
+            {
+                throw new ConfigurationException(name + ": the tier kind must not be null");
+            }
+            if (bytes < 0)
+            {
+                throw new ConfigurationException(name + "(" + kind + ")=" + bytes + " must be >= 0 (0 = default)");
+            }
+            caps.put(kind, bytes);
+        }
+
+        /**
+         * @param policy what an allocation does when its tier is at its hard cap; default
+         *               {@link OverflowPolicy#SPILL_TO_NEXT} ({@value Configuration#OVERFLOW_POLICY_PROP_NAME}).
+         * @return this for a fluent API.
+         */
+        public Context overflowPolicy(final OverflowPolicy policy)
+        {
+            this.overflowPolicy = policy;
+            return this;
+        }
+
+        /**
+         * @return the overflow policy.
+         */
+        public OverflowPolicy overflowPolicy()
+        {
+            return overflowPolicy;
+        }
+
+        /**
+         * @param policy the order in which blocks of one demotion class leave a tier; default
+         *               {@link EvictionPolicy#LRU} ({@value Configuration#EVICTION_POLICY_PROP_NAME}).
+         * @return this for a fluent API.
+         */
+        public Context evictionPolicy(final EvictionPolicy policy)
+        {
+            this.evictionPolicy = policy;
+            return this;
+        }
+
+        /**
+         * @return the eviction policy.
+         */
+        public EvictionPolicy evictionPolicy()
+        {
+            return evictionPolicy;
+        }
+
+        /**
+         * @param blocks how many blocks ahead the store prefetches once it sees sequential access across
+         *               consecutive block ids (see {@link BlockStore#SEQUENTIAL_RUN_TRIGGER}); 0 disables
+         *               sequential prefetch; 0 to 1024; default 4 ({@value Configuration#PREFETCH_DEPTH_PROP_NAME}).
+         * @return this for a fluent API.
+         */
+        public Context prefetchDepth(final int blocks)
+        {
+            this.prefetchDepth = blocks;
+            return this;
+        }
+
+        /**
+         * @return how many blocks ahead sequential access is prefetched, 0 if disabled.
+         */
+        public int prefetchDepth()
+        {
+            return prefetchDepth;
+        }
+
+        /**
+         * @param requests most prefetch requests waiting at once, 1 to 65536; default 1024. Requests beyond it
+         *                 are dropped and counted.
+         * @return this for a fluent API.
+         */
+        public Context prefetchQueueCapacity(final int requests)
+        {
+            this.prefetchQueueCapacity = requests;
+            return this;
+        }
+
+        /**
+         * @return the prefetch queue's capacity, in requests.
+         */
+        public int prefetchQueueCapacity()
+        {
+            return prefetchQueueCapacity;
+        }
+
+        /**
+         * @param start whether the store starts the prefetcher on its own daemon thread
+         *              ({@value Prefetcher#ROLE_NAME}); default true. With false, call
+         *              {@link BlockStore#runPrefetcher()}.
+         * @return this for a fluent API.
+         */
+        public Context startPrefetcher(final boolean start)
+        {
+            this.startPrefetcher = start;
+            return this;
+        }
+
+        /**
+         * @return whether the store starts the prefetcher thread.
+         */
+        public boolean startPrefetcher()
+        {
+            return startPrefetcher;
+        }
+
+        /**
+         * @param idleStrategy how the prefetcher thread waits when its queue is empty; default a
+         *                     {@link BackoffIdleStrategy} parking up to 1 ms.
+         * @return this for a fluent API.
+         */
+        public Context prefetcherIdleStrategy(final IdleStrategy idleStrategy)
+        {
+            this.prefetcherIdleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @return how the prefetcher thread waits when idle.
+         */
+        public IdleStrategy prefetcherIdleStrategy()
+        {
+            return prefetcherIdleStrategy;
+        }
     }
 
     /**
@@ -1787,8 +2993,81 @@ public final class BlockStore implements AutoCloseable
          */
         public static final long MOVER_MAX_PARK_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(10);
 
+        /**
+         * Overflow policy: {@code SPILL_TO_NEXT} or {@code FAIL}.
+         */
+        public static final String OVERFLOW_POLICY_PROP_NAME = "tierpool.overflow.policy";
+
+        /**
+         * Eviction policy: {@code LRU} or {@code CLOCK}.
+         */
+        public static final String EVICTION_POLICY_PROP_NAME = "tierpool.eviction.policy";
+
+        /**
+         * Sequential prefetch depth in blocks.
+         */
+        public static final String PREFETCH_DEPTH_PROP_NAME = "tierpool.prefetch.depth";
+
+        /**
+         * Default sequential prefetch depth: 4 blocks.
+         */
+        public static final int PREFETCH_DEPTH_DEFAULT = 4;
+
+        /**
+         * Largest sequential prefetch depth: 1024 blocks.
+         */
+        public static final int PREFETCH_DEPTH_LIMIT = 1024;
+
+        /**
+         * Default prefetch queue capacity: 1024 requests.
+         */
+        public static final int PREFETCH_QUEUE_CAPACITY_DEFAULT = 1024;
+
+        /**
+         * Largest prefetch queue capacity: 65536 requests.
+         */
+        public static final int PREFETCH_QUEUE_CAPACITY_LIMIT = 65536;
+
+        /**
+         * Default longest park of the prefetcher's idle strategy: 1 ms.
+         */
+        public static final long PREFETCHER_MAX_PARK_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
+
         private Configuration()
         {
+        }
+
+        static OverflowPolicy overflowPolicy()
+        {
+            return enumProperty(OVERFLOW_POLICY_PROP_NAME, OverflowPolicy.class, OverflowPolicy.SPILL_TO_NEXT);
+        }
+
+        static EvictionPolicy evictionPolicy()
+        {
+            return enumProperty(EVICTION_POLICY_PROP_NAME, EvictionPolicy.class, EvictionPolicy.LRU);
+        }
+
+        static int prefetchDepth()
+        {
+            return Integer.getInteger(PREFETCH_DEPTH_PROP_NAME, PREFETCH_DEPTH_DEFAULT);
+        }
+
+        private static <E extends Enum<E>> E enumProperty(final String name, final Class<E> type, final E defaultValue)
+        {
+            final String value = System.getProperty(name);
+            if (value == null)
+            {
+                return defaultValue;
+            }
+            try
+            {
+                return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigurationException(name + "=" + value + " is not one of " +
+                    java.util.Arrays.toString(type.getEnumConstants()));
+            }
         }
 
         static String nodeName()

@@ -7,13 +7,16 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * The background agent that keeps every tier under its high watermark by demoting its least recently used
- * movable blocks to the next slower tier.
+ * The background agent that keeps every tier under its soft cap by demoting its coldest movable blocks to the
+ * next slower tier.
  * <p>
- * In each {@link #doWork()} it visits the tiers fastest first. A tier whose used bytes pass
- * {@code highWatermark * capacity} starts draining: its coldest unpinned blocks (WARM and COLD first, HOT last)
- * move down one at a time, each under the engine lock so that applications interleave, until the tier is at or
- * below {@code lowWatermark * capacity}. If the next tier is full, blocks are first demoted out of it (cascading);
+ * In each {@link #doWork()} it visits the tiers fastest first. A tier whose used bytes pass its soft cap (default
+ * {@code highWatermark * hardCap}) starts draining: its movable blocks in the store's demotion order (COLD, then
+ * WARM and PREFER_FAST, then HOT; LRU or CLOCK within each) move down one at a time, each copied out under the
+ * engine lock and written to the slower tier without it (see {@link BlockStore}, threading), until the tier is
+ * at or below its drain target ({@code softCap * lowWatermark / highWatermark}). If no tier below has room now,
+ * or the block changed meanwhile, the move is made under the lock; if the next tier is full, blocks are first
+ * demoted out of it (cascading);
  * if no tier below has room, or everything is pinned, the tier is <em>stuck</em>: nothing is deleted, the stuck
  * count in {@link StoreStats#moverStuck()} goes up, and the mover leaves that tier alone for
  * {@link BlockStore.Context#moverStuckBackoffNs()} before trying again. Only {@link BlockStore#free(long)} deletes
@@ -53,7 +56,7 @@ public final class Mover implements Agent
     }
 
     /**
-     * Demotes blocks out of tiers above their high watermark.
+     * Demotes blocks out of tiers above their soft cap.
      *
      * @return the number of blocks moved (0 when every tier is below its watermark, or stuck).
      */

@@ -21,8 +21,21 @@ import java.util.List;
  * @param promotions       moves of a block back up to RAM.
  * @param checksumFailures blocks whose bytes came back from a lower tier damaged.
  * @param moverErrors      errors the mover met and reported to the error handler.
- * @param moverStuck       times the mover found a tier above its high watermark with nothing it could move
+ * @param moverStuck       times the mover found a tier above its soft cap with nothing it could move
  *                         (everything pinned, or every tier below full) and backed off.
+ * @param engineTiers      the engine's per-tier statistics (caps, traffic, prefetches, pressure, latencies),
+ *                         fastest first, in the same order as {@code tiers}.
+ * @param prefetchRequests prefetch requests queued ({@link BlockStore#prefetchAsync(long)} and sequential-access
+ *                         detection).
+ * @param prefetchesIssued blocks the prefetcher brought up to RAM.
+ * @param prefetchHits     of those, blocks read, written or pinned while still in RAM.
+ * @param prefetchDropped  prefetch requests not queued because the queue was full.
+ * @param prefetchErrors   prefetches that failed (checksum mismatch, failing tier); reported to the error handler.
+ * @param pressureListenerErrors exceptions thrown by pressure listeners (caught).
+ * @param overflowPolicy   the store's overflow policy.
+ * @param evictionPolicy   the store's eviction policy.
+ * @param movesAbandoned   demotions of the mover and prefetches prepared without the engine lock and abandoned
+ *                         because the block was written, pinned, moved or freed meanwhile (the new copy was freed).
  */
 public record StoreStats(
     List<TierStats> tiers,
@@ -35,8 +48,42 @@ public record StoreStats(
     long promotions,
     long checksumFailures,
     long moverErrors,
-    long moverStuck)
+    long moverStuck,
+    List<EngineTierStats> engineTiers,
+    long prefetchRequests,
+    long prefetchesIssued,
+    long prefetchHits,
+    long prefetchDropped,
+    long prefetchErrors,
+    long pressureListenerErrors,
+    OverflowPolicy overflowPolicy,
+    EvictionPolicy evictionPolicy,
+    long movesAbandoned)
 {
+    /**
+     * @return {@code prefetchHits / prefetchesIssued}, from 0 to 1; 0 when nothing was prefetched.
+     */
+    public double prefetchHitRate()
+    {
+        return prefetchesIssued == 0 ? 0 : (double)prefetchHits / prefetchesIssued;
+    }
+
+    /**
+     * @param kind a kind of tier.
+     * @return the engine's statistics of the first tier of that kind, or null if the store has none.
+     */
+    public EngineTierStats engineTier(final TierKind kind)
+    {
+        for (final EngineTierStats tier : engineTiers)
+        {
+            if (tier.kind() == kind)
+            {
+                return tier;
+            }
+        }
+        return null;
+    }
+
     /**
      * @param kind a kind of tier.
      * @return the first tier of that kind, or null if the store has none.

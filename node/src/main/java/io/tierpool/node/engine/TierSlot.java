@@ -4,21 +4,46 @@
 package io.tierpool.node.engine;
 
 import io.tierpool.node.Hint;
+import io.tierpool.node.metrics.PressureLevel;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierStats;
+import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The engine's view of one tier: the tier itself, whether the engine owns it, its two LRU lists (HOT blocks
- * apart, demoted last) and its traffic counters. Guarded by the engine lock.
+ * The engine's view of one tier: the tier itself, whether the engine owns it, its soft and hard caps, its three
+ * demotion lists (COLD first, then WARM and PREFER_FAST, then HOT), its traffic counters, pressure level and
+ * latency histograms. Guarded by the engine lock, except the tier itself: every call into it goes through
+ * {@link #write}, {@link #read} and {@link #free}, which hold the slot's I/O lock, so that the mover and the
+ * prefetcher can move bytes in and out of the tier without the engine lock (lock order: engine lock, then I/O
+ * lock; never the other way round).
  */
 final class TierSlot
 {
     final int index;
     final Tier tier;
     final boolean owned;
+    final boolean clock;
+    final ReentrantLock ioLock = new ReentrantLock();
+    private final long softCapSetting;
+    private final long hardCapSetting;
+    private final double lowWatermark;
+    private final double highWatermark;
+    final LruList cold = new LruList();
     final LruList warm = new LruList();
     final LruList hot = new LruList();
+    final Histogram allocateLatency = new Histogram(3);
+    final Histogram readLatency = new Histogram(3);
+    final Histogram writeLatency = new Histogram(3);
 
+    PressureLevel pressureLevel = PressureLevel.NORMAL;
+    long allocations;
+    long frees;
+    long prefetchesIssued;
+    long prefetchHits;
     long peakUsedBytes;
     long demotedBlocks;
     long demotedBytes;
@@ -26,11 +51,153 @@ final class TierSlot
     long promotedBytes;
     long checksumFailures;
 
-    TierSlot(final int index, final Tier tier, final boolean owned)
+    TierSlot(
+        final int index,
+        final Tier tier,
+        final boolean owned,
+        final long softCapSetting,
+        final long hardCapSetting,
+        final double lowWatermark,
+        final double highWatermark,
+        final EvictionPolicy evictionPolicy)
     {
         this.index = index;
         this.tier = tier;
         this.owned = owned;
+        this.softCapSetting = softCapSetting;
+        this.hardCapSetting = hardCapSetting;
+        this.lowWatermark = lowWatermark;
+        this.highWatermark = highWatermark;
+        this.clock = evictionPolicy == EvictionPolicy.CLOCK;
+    }
+
+    /**
+     * @return the hard cap in bytes: the configured one (0 = none) bounded by the tier's capacity now (a remote
+     * tier's capacity changes as nodes come and go).
+     */
+    long hardCapBytes()
+    {
+        final long capacity = tier.capacityBytes();
+        return hardCapSetting == 0 ? capacity : Math.min(hardCapSetting, capacity);
+    }
+
+    /**
+     * @return the soft cap in bytes: the configured one (0 = {@code highWatermark * hardCap}), at most the hard cap.
+     */
+    long softCapBytes()
+    {
+        final long hard = hardCapBytes();
+        return softCapSetting == 0 ? (long)(highWatermark * hard) : Math.min(softCapSetting, hard);
+    }
+
+    /**
+     * @return the used bytes the mover drains the tier down to once above the soft cap: {@code lowWatermark *
+     * hardCap} with the default soft cap, else {@code softCap * lowWatermark / highWatermark}.
+     */
+    long drainTargetBytes()
+    {
+        return softCapSetting == 0 ? (long)(lowWatermark * hardCapBytes()) :
+            (long)(softCapBytes() * lowWatermark / highWatermark);
+    }
+
+    /**
+     * Stores a copy in the tier if it stays within the hard cap (checked before the write for the size and after
+     * it for alignment padding, atomically with other writes to the tier).
+     *
+     * @return the location, or {@link Tier#NO_SPACE}.
+     */
+    long write(final long blockId, final DirectBuffer src, final int size, final int crc)
+    {
+        ioLock.lock();
+        try
+        {
+            if (!fitsUnderHardCap(size))
+            {
+                return Tier.NO_SPACE;
+            }
+            final long location = tier.write(blockId, src, 0, size, crc);
+            if (location != Tier.NO_SPACE && tier.usedBytes() > hardCapBytes())
+            {
+                tier.free(blockId, location);
+                return Tier.NO_SPACE;
+            }
+            return location;
+        }
+        finally
+        {
+            ioLock.unlock();
+        }
+    }
+
+    void read(final long blockId, final long location, final MutableDirectBuffer dst, final int length)
+    {
+        ioLock.lock();
+        try
+        {
+            tier.read(blockId, location, dst, 0, length);
+        }
+        finally
+        {
+            ioLock.unlock();
+        }
+    }
+
+    void free(final long blockId, final long location)
+    {
+        ioLock.lock();
+        try
+        {
+            tier.free(blockId, location);
+        }
+        finally
+        {
+            ioLock.unlock();
+        }
+    }
+
+    /**
+     * @param sizeBytes bytes to add.
+     * @return true if the tier's used bytes plus {@code sizeBytes} stay within the hard cap.
+     */
+    boolean fitsUnderHardCap(final long sizeBytes)
+    {
+        return tier.usedBytes() + sizeBytes <= hardCapBytes();
+    }
+
+    /**
+     * @return the tier's pressure level for its usage now: thresholds are the drain target (low), the soft cap
+     * (high) and 95% of the hard cap, all as fractions of the hard cap.
+     */
+    PressureLevel computePressure()
+    {
+        final long hard = hardCapBytes();
+        if (hard <= 0)
+        {
+            return PressureLevel.NORMAL;
+        }
+        final long soft = softCapBytes();
+        final double high = Math.max((double)soft / hard, Double.MIN_VALUE);
+        final double low = Math.min((double)drainTargetBytes() / hard, high * 0.999999);
+        return PressureLevel.of(tier.usedBytes(), hard, low, high);
+    }
+
+    /**
+     * @param index 0 for the first demotion class (COLD), 1 (WARM, PREFER_FAST), 2 (HOT); other values null.
+     * @return the demotion list of that class.
+     */
+    LruList demotionList(final int index)
+    {
+        switch (index)
+        {
+            case 0:
+                return cold;
+            case 1:
+                return warm;
+            case 2:
+                return hot;
+            default:
+                return null;
+        }
     }
 
     /**
@@ -43,7 +210,9 @@ final class TierSlot
     {
         if (entry.isMovable())
         {
-            (entry.hint == Hint.HOT || entry.hint == Hint.DEVICE ? hot : warm).addLast(entry);
+            entry.referenced = false;
+            (entry.hint == Hint.HOT || entry.hint == Hint.DEVICE ? hot : entry.hint == Hint.COLD ? cold : warm)
+                .addLast(entry);
         }
     }
 
@@ -61,7 +230,7 @@ final class TierSlot
     }
 
     /**
-     * Marks a block as just used.
+     * Marks a block as just used: LRU moves it to the most recently used end, CLOCK sets its reference bit.
      *
      * @param entry the block.
      */
@@ -69,7 +238,14 @@ final class TierSlot
     {
         if (entry.list != null)
         {
-            entry.list.moveToLast(entry);
+            if (clock)
+            {
+                entry.referenced = true;
+            }
+            else
+            {
+                entry.list.moveToLast(entry);
+            }
         }
     }
 
@@ -100,7 +276,7 @@ final class TierSlot
     {
         final StringBuilder sb = new StringBuilder(128);
         sb.append(tier.name()).append(' ').append(tier.usedBytes()).append('/').append(tier.capacityBytes())
-            .append(" bytes used");
+            .append(" bytes used (hard cap ").append(hardCapBytes()).append(')');
         final long largestFree = tier.largestFreeExtentBytes();
         if (largestFree >= 0)
         {

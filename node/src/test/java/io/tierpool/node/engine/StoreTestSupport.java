@@ -35,7 +35,8 @@ final class StoreTestSupport
             .vvramDir(dir.resolve("vvram"))
             .vssdCapacityBytes(vssd)
             .vssdDir(dir.resolve("vssd"))
-            .startMover(false);
+            .startMover(false)
+            .startPrefetcher(false);
     }
 
     static byte[] randomBytes(final Random random, final int length)

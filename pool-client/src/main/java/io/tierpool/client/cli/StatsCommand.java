@@ -7,7 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tierpool.TierPoolException;
+import io.tierpool.client.PoolStats;
 import io.tierpool.client.demo.DemoReport;
+import io.tierpool.node.engine.EngineTierStats;
+import io.tierpool.node.engine.LatencyStats;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.NodeUsage;
 import io.tierpool.transport.TierUsage;
@@ -16,7 +19,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -24,20 +31,31 @@ import java.util.concurrent.Callable;
  * {@code tierpool stats --node host:port}: asks a node daemon over Aeron how full its tiers are and prints a
  * table (or JSON). Starts an embedded media driver for the request and stops it after.
  * <p>
- * Exit codes: 0 printed, 2 bad flags or the node did not answer.
+ * {@code tierpool stats --pool-stats FILE}: a pool lives inside its application's process, so its full
+ * statistics are saved by the application ({@code Files.writeString(file, pool.stats().toJson())}, any time,
+ * as often as it likes) and this command prints them as a per-tier table: caps, usage, traffic, prefetches,
+ * pressure level and latency percentiles ({@code -} reads the JSON from standard input). With {@code --json}
+ * the JSON is printed back as read.
+ * <p>
+ * Exit codes: 0 printed, 2 bad flags, the node did not answer, or the file is not pool statistics.
  */
 @Command(
     name = "stats",
     mixinStandardHelpOptions = true,
-    description = "Shows a node daemon's tiers (capacity, bytes used, blocks), asked over Aeron.")
+    description = "Shows a node daemon's tiers (capacity, bytes used, blocks), asked over Aeron, or a pool's " +
+        "statistics saved as JSON (--pool-stats).")
 public final class StatsCommand implements Callable<Integer>
 {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--node", required = true, paramLabel = "HOST:PORT",
+    @Option(names = "--node", paramLabel = "HOST:PORT",
         description = "The node daemon's Aeron data endpoint, e.g. 127.0.0.1:40501.")
     private String node;
+
+    @Option(names = "--pool-stats", paramLabel = "FILE", description = "Print a pool's statistics saved by the " +
+        "application as JSON (pool.stats().toJson()); '-' reads standard input. Instead of --node.")
+    private String poolStats;
 
     @Option(names = "--json", description = "Print the usage as JSON: nodeName and tiers (tier, " +
         "capacityBytes, usedBytes, blockCount).")
@@ -58,6 +76,16 @@ public final class StatsCommand implements Callable<Integer>
      */
     public Integer call()
     {
+        if ((node == null) == (poolStats == null))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either --node HOST:PORT (a node " +
+                "daemon's tiers) or --pool-stats FILE (a pool's saved statistics), not " +
+                (node == null ? "neither" : "both"));
+        }
+        if (poolStats != null)
+        {
+            return printPoolStats();
+        }
         checkEndpoint();
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
@@ -122,6 +150,84 @@ public final class StatsCommand implements Callable<Integer>
             DemoReport.formatBytes(usage.usedBytes()), DemoReport.formatBytes(usage.freeBytes()),
             usage.blockCount()));
         return out.toString();
+    }
+
+    private int printPoolStats()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final PoolStats stats;
+        try
+        {
+            final String text = "-".equals(poolStats) ?
+                new String(System.in.readAllBytes(), StandardCharsets.UTF_8) :
+                Files.readString(Path.of(poolStats), StandardCharsets.UTF_8);
+            stats = PoolStats.fromJson(text);
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            err.println("tierpool stats: error: cannot read pool statistics from " + poolStats + ": " +
+                ex.getMessage() + "; write them with Files.writeString(file, pool.stats().toJson())");
+            err.flush();
+            return TierPoolCli.EXIT_ERROR;
+        }
+        out.print(json ? stats.toJson() + System.lineSeparator() : formatPool(stats));
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * @param stats a pool's statistics.
+     * @return an aligned per-tier table (usage and traffic, then pressure and latencies) and a summary line,
+     * ending in a newline.
+     */
+    static String formatPool(final PoolStats stats)
+    {
+        final StringBuilder out = new StringBuilder(1024);
+        final String row = "  %-7s %10s %10s %10s %10s %7s %6s %8s %8s %8s %8s %8s %6s%n";
+        out.append(String.format(Locale.ROOT, row, "tier", "used", "peak", "soft cap", "hard cap", "blocks",
+            "pinned", "allocs", "frees", "demoted", "promoted", "prefetch", "hits"));
+        for (final EngineTierStats tier : stats.engineTiers())
+        {
+            out.append(String.format(Locale.ROOT, row, tier.name(), DemoReport.formatBytes(tier.usedBytes()),
+                DemoReport.formatBytes(tier.peakUsedBytes()), DemoReport.formatBytes(tier.softCapBytes()),
+                DemoReport.formatBytes(tier.hardCapBytes()), tier.blocks(), tier.pinnedBlocks(), tier.allocations(),
+                tier.frees(), tier.demotedBlocks(), tier.promotedBlocks(), tier.prefetchesIssued(),
+                tier.prefetchHits()));
+        }
+        final String latencyRow = "  %-7s %-13s %16s %16s %16s%n";
+        out.append(String.format(Locale.ROOT, latencyRow, "tier", "pressure", "allocate p50/p99",
+            "read p50/p99", "write p50/p99"));
+        for (final EngineTierStats tier : stats.engineTiers())
+        {
+            out.append(String.format(Locale.ROOT, latencyRow, tier.name(), tier.pressureLevel(),
+                latency(tier.allocateLatency()), latency(tier.readLatency()), latency(tier.writeLatency())));
+        }
+        out.append(String.format(Locale.ROOT, "  %d blocks, %s; %d allocations, %d frees, %d demotions, " +
+            "%d promotions; prefetch %d requested, %d issued, %d hits (%.1f%%), %d dropped%n", stats.blocks(),
+            DemoReport.formatBytes(stats.logicalBytes()), stats.allocations(), stats.frees(), stats.demotions(),
+            stats.promotions(), stats.prefetchRequests(), stats.prefetchesIssued(), stats.prefetchHits(),
+            stats.prefetchHitRate() * 100, stats.prefetchDropped()));
+        return out.toString();
+    }
+
+    private static String latency(final LatencyStats latency)
+    {
+        return latency == null || latency.count() == 0 ? "-" :
+            formatNs(latency.p50Ns()) + "/" + formatNs(latency.p99Ns());
+    }
+
+    private static String formatNs(final long ns)
+    {
+        if (ns < 10_000)
+        {
+            return ns + "ns";
+        }
+        if (ns < 10_000_000)
+        {
+            return (ns / 1000) + "us";
+        }
+        return (ns / 1_000_000) + "ms";
     }
 
     private void checkEndpoint()
