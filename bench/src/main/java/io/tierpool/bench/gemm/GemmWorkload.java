@@ -50,13 +50,14 @@ public final class GemmWorkload
         int n, int tile, int dataMultiple, int threads, int repeats, Path tmpfsParent, Path diskParent)
     {
         /**
-         * Default: n = 3072, tile = 512 (1 MiB tiles, 108 MiB of data), data 4x RAM, one thread per core, 3 repeats.
+         * Default: n = 2048, tile = 256 (256 KiB tiles, 48 MiB of data), data 4x RAM, one thread per core, 3
+         * repeats.
          *
          * @return the default settings.
          */
         public static Settings defaults()
         {
-            return new Settings(3072, 512, 4, Runtime.getRuntime().availableProcessors(), 3,
+            return new Settings(2048, 256, 4, Runtime.getRuntime().availableProcessors(), 3,
                 BenchDirectories.TMPFS_DEFAULT, BenchDirectories.DISK_DEFAULT);
         }
 

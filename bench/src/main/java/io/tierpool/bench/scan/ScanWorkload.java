@@ -51,13 +51,13 @@ public final class ScanWorkload
         long ramBytes, int dataMultiple, int blockBytes, int passes, Path tmpfsParent, Path diskParent)
     {
         /**
-         * Default: 64 MiB of RAM, data 4x that (256 MiB), 1 MiB blocks, 3 passes.
+         * Default: 64 MiB of RAM, data 4x that (256 MiB), 1 MiB blocks, 5 passes.
          *
          * @return the default settings.
          */
         public static Settings defaults()
         {
-            return new Settings(64L << 20, 4, 1 << 20, 3, BenchDirectories.TMPFS_DEFAULT,
+            return new Settings(64L << 20, 4, 1 << 20, 5, BenchDirectories.TMPFS_DEFAULT,
                 BenchDirectories.DISK_DEFAULT);
         }
 

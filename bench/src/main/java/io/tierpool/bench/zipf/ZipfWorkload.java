@@ -58,13 +58,13 @@ public final class ZipfWorkload
     {
         /**
          * Default: 64 KiB values, 32 MiB of RAM, working set 128 MiB (2048 keys), 100,000 operations per round,
-         * 3 rounds, 90% gets, skew 0.99.
+         * 5 rounds, 90% gets, skew 0.99.
          *
          * @return the default settings.
          */
         public static Settings defaults()
         {
-            return new Settings(64 << 10, 32L << 20, 4, 100_000, 3, 0.9, 0.99, 42,
+            return new Settings(64 << 10, 32L << 20, 4, 100_000, 5, 0.9, 0.99, 42,
                 BenchDirectories.TMPFS_DEFAULT, BenchDirectories.DISK_DEFAULT);
         }
 
