@@ -31,17 +31,12 @@ public final class AllCommand implements Callable<Integer>
     {
         final Path tmpfs = common.tmpfsDir;
         final Path disk = common.diskDir;
-        final ScanWorkload.Settings scanDefaults = ScanWorkload.Settings.defaults();
-        final ScanWorkload.Result scan = ScanWorkload.run(new ScanWorkload.Settings(scanDefaults.ramBytes(),
-            scanDefaults.dataMultiple(), scanDefaults.blockBytes(), scanDefaults.passes(), tmpfs, disk), System.err);
-        final GemmWorkload.Settings gemmDefaults = GemmWorkload.Settings.defaults();
-        final GemmWorkload.Result gemm = GemmWorkload.run(new GemmWorkload.Settings(gemmDefaults.n(),
-            gemmDefaults.tile(), gemmDefaults.dataMultiple(), gemmDefaults.threads(), gemmDefaults.repeats(), tmpfs,
-            disk), System.err);
-        final ZipfWorkload.Settings zipfDefaults = ZipfWorkload.Settings.defaults();
-        final ZipfWorkload.Result zipf = ZipfWorkload.run(new ZipfWorkload.Settings(zipfDefaults.blockBytes(),
-            zipfDefaults.ramBytes(), zipfDefaults.dataMultiple(), zipfDefaults.ops(), zipfDefaults.rounds(),
-            zipfDefaults.readFraction(), zipfDefaults.skew(), zipfDefaults.seed(), tmpfs, disk), System.err);
+        final ScanWorkload.Result scan = ScanWorkload.run(
+            ScanWorkload.Settings.defaults().withDirectories(tmpfs, disk), System.err);
+        final GemmWorkload.Result gemm = GemmWorkload.run(
+            GemmWorkload.Settings.defaults().withDirectories(tmpfs, disk), System.err);
+        final ZipfWorkload.Result zipf = ZipfWorkload.run(
+            ZipfWorkload.Settings.defaults().withDirectories(tmpfs, disk), System.err);
 
         final Map<String, Object> results = new LinkedHashMap<>();
         results.put("scan", scan);

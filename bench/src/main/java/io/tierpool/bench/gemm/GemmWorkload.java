@@ -62,6 +62,16 @@ public final class GemmWorkload
         }
 
         /**
+         * @param tmpfs parent of the VVRAM tier's directory.
+         * @param disk  parent of the VSSD tier's directory.
+         * @return these settings with other directories.
+         */
+        public Settings withDirectories(final Path tmpfs, final Path disk)
+        {
+            return new Settings(n, tile, dataMultiple, threads, repeats, tmpfs, disk);
+        }
+
+        /**
          * @return bytes of the three matrices.
          */
         public long dataBytes()

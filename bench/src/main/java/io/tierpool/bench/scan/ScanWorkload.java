@@ -62,6 +62,16 @@ public final class ScanWorkload
         }
 
         /**
+         * @param tmpfs parent of the VVRAM tier's directory.
+         * @param disk  parent of the VSSD tier's directory.
+         * @return these settings with other directories.
+         */
+        public Settings withDirectories(final Path tmpfs, final Path disk)
+        {
+            return new Settings(ramBytes, dataMultiple, blockBytes, passes, tmpfs, disk);
+        }
+
+        /**
          * @return total bytes scanned per pass.
          */
         public long dataBytes()

@@ -69,6 +69,16 @@ public final class ZipfWorkload
         }
 
         /**
+         * @param tmpfs parent of the VVRAM tier's directory.
+         * @param disk  parent of the VSSD tier's and Ehcache's directories.
+         * @return these settings with other directories.
+         */
+        public Settings withDirectories(final Path tmpfs, final Path disk)
+        {
+            return new Settings(blockBytes, ramBytes, dataMultiple, ops, rounds, readFraction, skew, seed, tmpfs, disk);
+        }
+
+        /**
          * @return how many keys: working set / block bytes.
          */
         public int keys()
