@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
     description = "Sequential scan of data N x the RAM tier (spilling to VVRAM and VSSD) vs the same scan all in " +
-        "RAM; every block verified. Defaults take about half a minute on 2 cores.")
+        "RAM; every block verified. Defaults take well under a minute on 2 cores.")
 public final class ScanCommand implements Callable<Integer>
 {
     @Mixin

@@ -12,7 +12,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 
 /**
  * Block get/put with Zipf-distributed keys over a working set {@code dataMultiple} times the RAM tier: TierPool
@@ -21,8 +20,9 @@ import java.util.function.Function;
  * {@link ZipfGenerator}, mapped to keys through a fixed random permutation so that hot keys are spread out), the
  * same mix of gets and puts and the same number of operations, from one thread.
  * <p>
- * Each system is populated with every key (not timed), runs one warm-up round (not timed), then {@code rounds}
- * timed rounds of {@code ops} operations. Every value carries its key and a version in its first 16 bytes and a
+ * Both systems are open at once. Each is populated with every key (not timed) and runs one warm-up round (not
+ * timed); then their {@code rounds} timed rounds of {@code ops} operations alternate (TierPool round 1, Ehcache
+ * round 1, ...), so that a change in the machine's load affects both alike, and the ratio is taken round by round. Every value carries its key and a version in its first 16 bytes and a
  * check word in its last 8; every get checks them against the last version put, so stale, lost or mixed-up
  * values are counted (and must be 0).
  */
@@ -159,9 +159,9 @@ public final class ZipfWorkload
      * @param settings what was run.
      * @param tierPool TierPool's run.
      * @param ehcache  Ehcache's run.
-     * @param ratio    median TierPool throughput / median Ehcache throughput.
+     * @param ratio    TierPool throughput / Ehcache throughput of each pair of alternating rounds.
      */
-    public record Result(Settings settings, Run tierPool, Run ehcache, double ratio)
+    public record Result(Settings settings, Run tierPool, Run ehcache, Samples ratio)
     {
         /**
          * @return true when both systems returned only correct values and TierPool lost none.
@@ -177,13 +177,11 @@ public final class ZipfWorkload
          */
         public String toTable()
         {
-            final TextTable table = new TextTable("zipf", "ops/s median (min–max)", "ratio", "gets", "puts",
+            final TextTable table = new TextTable("zipf", "ops/s median (min–max)", "gets", "puts",
                 "verified", "wrong", "missing");
             for (final Run run : new Run[]{ ehcache, tierPool })
             {
-                table.row(run.system(), run.opsPerSecond().format("%.0f"),
-                    String.format("%.2f", run.opsPerSecond().median() / ehcache.opsPerSecond().median()),
-                    Long.toString(run.gets()), Long.toString(run.puts()), Long.toString(run.verified()),
+                table.row(run.system(), run.opsPerSecond().format("%.0f"), Long.toString(run.gets()), Long.toString(run.puts()), Long.toString(run.verified()),
                     Long.toString(run.mismatches()), Long.toString(run.missing()));
             }
             return String.format("zipf get/put: %d keys of %s (working set %s = %dx RAM), skew %.2f, %.0f%% gets, " +
@@ -194,7 +192,7 @@ public final class ZipfWorkload
                 Units.bytes(settings.vvramBytes()), Units.bytes(settings.vssdBytes()),
                 settings.ramBytes() / settings.blockBytes(), Units.bytes(settings.vvramBytes()),
                 Units.bytes(settings.vssdBytes())) + table +
-                String.format("TierPool / Ehcache = %.2f (goal >= 1.50)%n", ratio);
+                String.format("TierPool / Ehcache, round by round = %s (goal >= 1.50)%n", ratio.format("%.2f"));
         }
     }
 
@@ -203,7 +201,7 @@ public final class ZipfWorkload
     }
 
     /**
-     * Runs TierPool, then Ehcache.
+     * Opens and populates both systems, then runs their rounds alternately.
      *
      * @param settings the run's settings.
      * @param log      progress lines.
@@ -214,102 +212,141 @@ public final class ZipfWorkload
     {
         settings.validate();
         final int[] permutation = permutation(settings.keys(), settings.seed());
-        log.printf("zipf: TierPool, %d keys%n", settings.keys());
-        final Run tierPool = runOne(settings, permutation, (dirs) -> new TierPoolBlockCache(settings.keys(),
-            settings.blockBytes(), settings.ramBytes(), settings.vvramBytes(), settings.vssdBytes(), dirs.tmpfs(),
-            dirs.disk()));
-        log.printf("zipf: Ehcache 3, %d keys%n", settings.keys());
-        final Run ehcache = runOne(settings, permutation, (dirs) -> new EhcacheBlockCache(
-            settings.ramBytes() / settings.blockBytes(), settings.vvramBytes() >> 20, settings.vssdBytes() >> 20,
-            dirs.disk()));
-        return new Result(settings, tierPool, ehcache,
-            tierPool.opsPerSecond().median() / ehcache.opsPerSecond().median());
-    }
-
-    private static Run runOne(
-        final Settings settings, final int[] permutation, final Function<BenchDirectories, BlockCache> factory)
-    {
-        final int keys = settings.keys();
-        final int blockBytes = settings.blockBytes();
-        final long[] versions = new long[keys];
-        final byte[] value = new byte[blockBytes];
-        new SplittableRandom(settings.seed()).nextBytes(value);
-        final UnsafeBuffer valueView = new UnsafeBuffer(value);
-        final byte[] scratch = new byte[blockBytes];
-        final UnsafeBuffer checkView = new UnsafeBuffer(scratch);
         final int[] opKeys = new int[settings.ops()];
         final boolean[] opIsGet = new boolean[settings.ops()];
-        final double[] opsPerSecond = new double[settings.rounds()];
-        final long[] counts = new long[5]; // gets, puts, verified, mismatches, missing
-
-        String system = "";
+        final double[] ratios = new double[settings.rounds()];
+        log.printf("zipf: %d keys; TierPool and Ehcache 3 populated, then %d alternating rounds of %d ops%n",
+            settings.keys(), settings.rounds(), settings.ops());
         try (BenchDirectories dirs = BenchDirectories.create(settings.tmpfsParent(), settings.diskParent());
-            BlockCache cache = factory.apply(dirs))
+            Driver tierPool = new Driver(settings, new TierPoolBlockCache(settings.keys(), settings.blockBytes(),
+                settings.ramBytes(), settings.vvramBytes(), settings.vssdBytes(), dirs.tmpfs(),
+                dirs.disk()));
+            Driver ehcache = new Driver(settings, new EhcacheBlockCache(settings.ramBytes() / settings.blockBytes(),
+                settings.vvramBytes() >> 20, settings.vssdBytes() >> 20, dirs.disk().resolve("ehcache"))))
         {
-            system = cache.name();
-            for (int key = 0; key < keys; key++)
-            {
-                put(cache, key, ++versions[key], valueView, value);
-            }
-            for (int round = -1; round < settings.rounds(); round++)
+            sequence(settings, permutation, 0, opKeys, opIsGet);
+            tierPool.round(opKeys, opIsGet, -1);
+            ehcache.round(opKeys, opIsGet, -1);
+            for (int round = 0; round < settings.rounds(); round++)
             {
                 sequence(settings, permutation, round + 1, opKeys, opIsGet);
-                final long startNs = System.nanoTime();
-                for (int i = 0; i < opKeys.length; i++)
+                final double tierPoolRate = tierPool.round(opKeys, opIsGet, round);
+                ratios[round] = tierPoolRate / ehcache.round(opKeys, opIsGet, round);
+            }
+            return new Result(settings, tierPool.result(), ehcache.result(), Samples.of(ratios));
+        }
+    }
+
+    /**
+     * Drives one system: its cache, the last version put of each key, and its counters. Owns the cache.
+     */
+    private static final class Driver implements AutoCloseable
+    {
+        private final BlockCache cache;
+        private final long[] versions;
+        private final byte[] value;
+        private final UnsafeBuffer valueView;
+        private final byte[] scratch;
+        private final UnsafeBuffer checkView;
+        private final double[] opsPerSecond;
+        private final long[] counts = new long[5]; // gets, puts, verified, mismatches, missing
+
+        Driver(final Settings settings, final BlockCache cache)
+        {
+            this.cache = cache;
+            final int blockBytes = settings.blockBytes();
+            versions = new long[settings.keys()];
+            value = new byte[blockBytes];
+            new SplittableRandom(settings.seed()).nextBytes(value);
+            valueView = new UnsafeBuffer(value);
+            scratch = new byte[blockBytes];
+            checkView = new UnsafeBuffer(scratch);
+            opsPerSecond = new double[settings.rounds()];
+            for (int key = 0; key < versions.length; key++)
+            {
+                put(key);
+            }
+        }
+
+        /**
+         * Runs one round of operations.
+         *
+         * @param opKeys  the key of each operation.
+         * @param opIsGet whether each operation is a get (else a put).
+         * @param round   the timed round's number from 0, or -1 for the warm-up (not counted in gets/puts).
+         * @return the round's throughput in operations per second.
+         */
+        double round(final int[] opKeys, final boolean[] opIsGet, final int round)
+        {
+            final long gets = counts[0];
+            final long puts = counts[1];
+            final long startNs = System.nanoTime();
+            for (int i = 0; i < opKeys.length; i++)
+            {
+                final int key = opKeys[i];
+                if (opIsGet[i])
                 {
-                    final int key = opKeys[i];
-                    if (opIsGet[i])
-                    {
-                        check(cache.get(key, scratch), key, versions[key], checkView, counts);
-                    }
-                    else
-                    {
-                        put(cache, key, ++versions[key], valueView, value);
-                        counts[1]++;
-                    }
-                }
-                final long ns = System.nanoTime() - startNs;
-                if (round < 0)
-                {
-                    counts[0] = 0;
-                    counts[1] = 0;
+                    check(key);
                 }
                 else
                 {
-                    opsPerSecond[round] = opKeys.length / (ns / 1e9);
+                    put(key);
+                    counts[1]++;
                 }
             }
+            final double rate = opKeys.length / ((System.nanoTime() - startNs) / 1e9);
+            if (round < 0)
+            {
+                counts[0] = gets;
+                counts[1] = puts;
+            }
+            else
+            {
+                opsPerSecond[round] = rate;
+            }
+            return rate;
         }
-        return new Run(system, Samples.of(opsPerSecond), counts[0], counts[1], counts[2], counts[3], counts[4]);
-    }
 
-    private static void put(
-        final BlockCache cache, final long key, final long version, final UnsafeBuffer view, final byte[] value)
-    {
-        view.putLong(0, key);
-        view.putLong(8, version);
-        view.putLong(value.length - 8, (key ^ version) * CHECK_MULTIPLIER);
-        cache.put(key, value);
-    }
+        private void put(final int key)
+        {
+            final long version = ++versions[key];
+            valueView.putLong(0, key);
+            valueView.putLong(8, version);
+            valueView.putLong(value.length - 8, (key ^ version) * CHECK_MULTIPLIER);
+            cache.put(key, value);
+        }
 
-    private static void check(
-        final byte[] found, final long key, final long version, final UnsafeBuffer view, final long[] counts)
-    {
-        counts[0]++;
-        if (found == null)
+        private void check(final int key)
         {
-            counts[4]++;
-            return;
+            counts[0]++;
+            final byte[] found = cache.get(key, scratch);
+            if (found == null)
+            {
+                counts[4]++;
+                return;
+            }
+            final long version = versions[key];
+            checkView.wrap(found);
+            if (checkView.getLong(0) == key && checkView.getLong(8) == version &&
+                checkView.getLong(found.length - 8) == (key ^ version) * CHECK_MULTIPLIER)
+            {
+                counts[2]++;
+            }
+            else
+            {
+                counts[3]++;
+            }
         }
-        view.wrap(found);
-        if (view.getLong(0) == key && view.getLong(8) == version &&
-            view.getLong(found.length - 8) == (key ^ version) * CHECK_MULTIPLIER)
+
+        Run result()
         {
-            counts[2]++;
+            return new Run(cache.name(), Samples.of(opsPerSecond), counts[0], counts[1], counts[2], counts[3],
+                counts[4]);
         }
-        else
+
+        public void close()
         {
-            counts[3]++;
+            cache.close();
         }
     }
 
