@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * {@code tierpool bench all}: {@code scan}, {@code gemm} and {@code zipf} with their defaults, one after the other.
  */
 @Command(name = "all", mixinStandardHelpOptions = true,
-    description = "Runs scan, gemm and zipf with their defaults (about three minutes on 2 cores).")
+    description = "Runs scan, gemm and zipf with their defaults (30 s to 1.5 min on 2 cores).")
 public final class AllCommand implements Callable<Integer>
 {
     @Mixin

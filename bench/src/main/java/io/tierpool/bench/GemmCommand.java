@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
     description = "The demo's out-of-core matrix multiply on local tiers with data N x the RAM tier vs all in RAM; " +
-        "products verified with Freivalds' check. Defaults take about a minute on 2 cores.")
+        "products verified with Freivalds' check. Defaults take under a minute on 2 cores.")
 public final class GemmCommand implements Callable<Integer>
 {
     @Mixin
