@@ -1,0 +1,146 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tierpool.bench.gemm.GemmWorkload;
+import io.tierpool.bench.scan.ScanWorkload;
+import io.tierpool.bench.zipf.ZipfWorkload;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs each whole workload at a tiny size: it must complete, verify every byte it reads back, move blocks
+ * between tiers where it claims to, and leave no files behind. No timing is asserted.
+ */
+class WorkloadSmokeTest
+{
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    @TempDir
+    Path disk;
+
+    private Path tmpfs;
+
+    @BeforeEach
+    void createTmpfsParent() throws IOException
+    {
+        tmpfs = Files.createTempDirectory(BenchDirectories.TMPFS_DEFAULT, "tierpool-bench-test-");
+    }
+
+    @AfterEach
+    void checkNothingLeft() throws IOException
+    {
+        try (Stream<Path> left = Files.list(tmpfs))
+        {
+            assertEquals(0, left.count(), "files left on tmpfs");
+        }
+        try (Stream<Path> left = Files.list(disk))
+        {
+            assertEquals(0, left.count(), "files left on disk");
+        }
+        Files.delete(tmpfs);
+    }
+
+    @Test
+    void scanVerifiesEveryBlockAndSpillsOutOfCore()
+    {
+        final ScanWorkload.Result result = ScanWorkload.run(
+            new ScanWorkload.Settings(1L << 20, 4, 64 << 10, 2, tmpfs, disk), QUIET);
+
+        assertTrue(result.verified(), result.toTable());
+        assertEquals(2L * 64, result.inRam().blocksVerified());
+        assertEquals(2L * 64, result.outOfCore().blocksVerified());
+        assertEquals(0, result.inRam().promotionsPerPass());
+        assertEquals(1.0, result.inRam().ramHitRate());
+        assertTrue(result.outOfCore().promotionsPerPass() + result.outOfCore().demotionsPerPass() > 0,
+            "a scan of data 4x RAM must move blocks between tiers");
+        assertTrue(result.ratio().median() > 0);
+    }
+
+    @Test
+    void gemmProductsPassVerification()
+    {
+        final GemmWorkload.Result result = GemmWorkload.run(
+            new GemmWorkload.Settings(256, 64, 4, 2, 1, tmpfs, disk), QUIET);
+
+        assertTrue(result.verified(), result.toTable());
+        assertEquals(0, result.inRam().promotionsPerRepeat());
+        assertTrue(result.outOfCore().promotionsPerRepeat() + result.outOfCore().demotionsPerRepeat() > 0,
+            "tiles 4x RAM must move between tiers");
+        assertTrue(result.outOfCore().gflops().median() > 0);
+    }
+
+    @Test
+    void zipfReturnsOnlyCurrentValuesFromBothSystems()
+    {
+        final ZipfWorkload.Result result = ZipfWorkload.run(
+            new ZipfWorkload.Settings(4 << 10, 1L << 20, 4, 5_000, 2, 0.8, 0.99, 7, tmpfs, disk), QUIET);
+
+        assertTrue(result.verified(), result.toTable());
+        assertEquals(result.tierPool().gets(), result.ehcache().gets(), "same op mix for both");
+        assertEquals(result.tierPool().puts(), result.ehcache().puts(), "same op mix for both");
+        assertEquals(10_000, result.tierPool().gets() + result.tierPool().puts());
+        assertTrue(result.tierPool().puts() > 0 && result.tierPool().gets() > result.tierPool().puts());
+    }
+
+    @Test
+    void commandPrintsJsonAndExitsZero() throws IOException
+    {
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        final PrintStream stdout = System.out;
+        final PrintStream stderr = System.err;
+        final int exit;
+        try
+        {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setErr(QUIET);
+            exit = BenchCommand.commandLine().execute("scan", "--json", "--ram", "1m", "--block", "128k",
+                "--passes", "1", "--tmpfs-dir", tmpfs.toString(), "--disk-dir", disk.toString());
+        }
+        finally
+        {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+
+        assertEquals(0, exit, captured.toString(StandardCharsets.UTF_8));
+        final JsonNode json = new ObjectMapper().readTree(captured.toString(StandardCharsets.UTF_8));
+        assertEquals(32, json.path("outOfCore").path("blocksVerified").asLong());
+        assertEquals(0, json.path("outOfCore").path("mismatches").asLong());
+        assertTrue(json.path("ratio").path("median").asDouble() > 0);
+    }
+
+    @Test
+    void badSettingsAreRejectedWithExitTwo()
+    {
+        final PrintStream stderr = System.err;
+        final int exit;
+        try
+        {
+            System.setErr(QUIET);
+            exit = BenchCommand.commandLine().execute("gemm", "--n", "1000", "--tile", "512",
+                "--tmpfs-dir", tmpfs.toString(), "--disk-dir", disk.toString());
+        }
+        finally
+        {
+            System.setErr(stderr);
+        }
+        assertEquals(BenchCommand.EXIT_ERROR, exit);
+    }
+}
