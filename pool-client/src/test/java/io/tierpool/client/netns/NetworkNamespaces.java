@@ -35,12 +35,16 @@ import java.util.regex.Pattern;
  * from one derived from the pid) that no interface or route of the host uses yet. Traffic stays on the bridge: the
  * namespaces have no route but their /24, and nothing is forwarded out of the host.
  * <p>
- * <b>Faults</b> are one nftables table, {@value #FAULT_TABLE} (family {@code inet}), inside a namespace, with an
- * input and an output chain at the filter hook; loopback is always accepted. {@link #loss(int, int)} drops that
- * percentage of the other packets at random in each direction ({@code numgen random mod 100 < N drop}; on the
- * input hook a fragmented datagram is seen as its fragments); {@link #partition(int)} drops all of them;
- * {@link #heal(int)} deletes the table. Each change is one atomic {@code nft -f} transaction. (The kernel here has
- * no {@code netem} qdisc, hence nftables rather than {@code tc}.)
+ * <b>Faults</b> are one nftables table, {@value #FAULT_TABLE} (family {@code netdev}), inside a namespace, with an
+ * ingress and an egress chain on the namespace's end of its veth: every frame that enters or leaves the namespace
+ * passes them, ARP included; loopback inside the namespace is not touched. {@link #loss(int, int)} drops that
+ * percentage of the frames at random in each direction ({@code numgen random mod 100 < N drop});
+ * {@link #partition(int)} drops all of them, as a pulled cable would; {@link #heal(int)} deletes the table. Each
+ * change is one atomic {@code nft -f} transaction. Why not the {@code inet} family's input and output hooks: a
+ * packet a local socket sends and the output hook drops fails the send with {@code EPERM}, so the sender knows and
+ * simply sends it again (Aeron does), which is not a loss; a frame dropped at the device's egress hook is gone
+ * without a trace for UDP (the {@code ENOBUFS} is swallowed), as on a wire. (The kernel here has no {@code netem}
+ * qdisc, hence nftables rather than {@code tc}.)
  * <p>
  * <b>Skips.</b> {@link #create(int)} aborts the calling test with a JUnit assumption, never a failure, when this
  * process is not root, {@code ip} or {@code nft} is missing, or the namespaces, veths or bridge cannot be made
@@ -177,7 +181,7 @@ public final class NetworkNamespaces implements AutoCloseable
     }
 
     /**
-     * Drops {@code percent} % of the packets that enter and of those that leave the namespace (not loopback), at
+     * Drops {@code percent} % of the frames that enter and of those that leave the namespace through its veth, at
      * random, replacing any fault installed before.
      *
      * @param index   namespace index, 0-based.
@@ -195,7 +199,8 @@ public final class NetworkNamespaces implements AutoCloseable
     }
 
     /**
-     * Cuts the namespace off: every packet in or out but loopback is dropped, replacing any fault installed before.
+     * Cuts the namespace off: every frame in or out through its veth is dropped (loopback inside it still works),
+     * replacing any fault installed before.
      *
      * @param index namespace index, 0-based.
      * @throws IllegalStateException if nft fails; the message quotes it.
@@ -213,7 +218,7 @@ public final class NetworkNamespaces implements AutoCloseable
      */
     public void heal(final int index)
     {
-        nft(index, "add table inet " + FAULT_TABLE + "\ndelete table inet " + FAULT_TABLE + "\n");
+        nft(index, "add table netdev " + FAULT_TABLE + "\ndelete table netdev " + FAULT_TABLE + "\n");
     }
 
     /**
@@ -291,18 +296,18 @@ public final class NetworkNamespaces implements AutoCloseable
 
     private void installFaults(final int index, final String rule)
     {
+        checkIndex(index);
+        final String device = prefix + "p" + (index + 1);
         nft(index,
-            "add table inet " + FAULT_TABLE + "\n" +
-            "delete table inet " + FAULT_TABLE + "\n" +
-            "table inet " + FAULT_TABLE + " {\n" +
-            "  chain input {\n" +
-            "    type filter hook input priority 0; policy accept;\n" +
-            "    iif \"lo\" accept\n" +
+            "add table netdev " + FAULT_TABLE + "\n" +
+            "delete table netdev " + FAULT_TABLE + "\n" +
+            "table netdev " + FAULT_TABLE + " {\n" +
+            "  chain ingress {\n" +
+            "    type filter hook ingress device \"" + device + "\" priority 0; policy accept;\n" +
             "    " + rule + "\n" +
             "  }\n" +
-            "  chain output {\n" +
-            "    type filter hook output priority 0; policy accept;\n" +
-            "    oif \"lo\" accept\n" +
+            "  chain egress {\n" +
+            "    type filter hook egress device \"" + device + "\" priority 0; policy accept;\n" +
             "    " + rule + "\n" +
             "  }\n" +
             "}\n");
