@@ -46,8 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     than the failure detection timeout (3 s, the default), then heals the partition: discovery declares the node
  *     failed, its blocks are copied again from the other copies;</li>
  *     <li>(C) the same partition with a failure detection timeout of {@value #LONG_FAILURE_DETECTION_MS} ms, so that
- *     the node is healed before it is declared failed: requests to it time out and go to the other copy or the
- *     next node, and it serves again after the heal.</li>
+ *     the node is healed before it is declared failed: the first request to it times out and goes to the other
+ *     copy or the next node, the pool then asks it last while it is suspect, and it serves again after the
+ *     heal.</li>
  * </ul>
  * Every read is compared byte for byte with what was last written; at the end every live block is read once more;
  * no block may be lost. The figures are printed ({@code NetworkFaultTest figures:}) and kept in
@@ -186,8 +187,8 @@ class NetworkFaultTest
         assertTrue(partition.requestFailuresOnVictim > 0, "requests to the partitioned node timed out and went " +
             "elsewhere: " + partition.end.toJson());
         // Not asserted, only printed: which members Ignite keeps after the heal. The partitioned node, unable to
-        // reach its ring neighbour, may report that healthy neighbour failed once the partition heals (seen in 2 of
-        // 5 runs), and a client may then hold blocks under-replicated; see docs/RELIABILITY.md.
+        // reach its ring neighbour, may report that healthy neighbour failed once the partition heals (seen in 3 of
+        // 7 runs), and a client may then hold blocks under-replicated; see docs/RELIABILITY.md.
     }
 
     /**
