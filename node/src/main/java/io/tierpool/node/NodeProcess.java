@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * A node daemon running as a child JVM of this process: what tests, the demo and the local-cluster tooling use to
  * start real, separate node processes.
  * <p>
- * {@link #start(Context)} launches {@code java} with the options of the {@value #JVM_OPTIONS_RESOURCE} resource (the
+ * {@link #start(Context)} launches {@code java} (after the {@link Context#commandPrefix(List)}, if any, such as
+ * {@code ip netns exec <namespace>}) with the options of the {@value #JVM_OPTIONS_RESOURCE} resource (the
  * same file surefire and the launcher scripts use), a heap of {@code -Xms64m -Xmx}{@link Context#maxHeap()}, its
  * own {@code java.io.tmpdir} and the given classpath, main class and arguments. The child's standard output and
  * error go to one log file in a temporary directory of this process, and {@code start} returns once the child has
@@ -119,6 +120,7 @@ public final class NodeProcess implements AutoCloseable
         private List<String> arguments = List.of();
         private Map<String, String> environment = Map.of();
         private List<String> extraJvmOptions = List.of();
+        private List<String> commandPrefix = List.of();
         private long readyTimeoutMs = READY_TIMEOUT_MS_DEFAULT;
         private long stopTimeoutMs = STOP_TIMEOUT_MS_DEFAULT;
         private Path directoryParent = Paths.get(System.getProperty("java.io.tmpdir"));
@@ -174,6 +176,12 @@ public final class NodeProcess implements AutoCloseable
             {
                 throw new ConfigurationException(
                     "NodeProcess extraJvmOptions must not be or hold null: " + extraJvmOptions);
+            }
+
+            if (null == commandPrefix || commandPrefix.stream().anyMatch((word) -> null == word || word.isEmpty()))
+            {
+                throw new ConfigurationException("NodeProcess commandPrefix must not be null or hold null or empty " +
+                    "words, was " + commandPrefix + "; give it as separate words, e.g. [ip, netns, exec, ns1]");
             }
 
             if (readyTimeoutMs <= 0)
@@ -344,6 +352,34 @@ public final class NodeProcess implements AutoCloseable
         public List<String> extraJvmOptions()
         {
             return extraJvmOptions;
+        }
+
+        /**
+         * @param commandPrefix words placed before the {@code java} launcher on the child's command line, such as
+         *                      {@code [ip, netns, exec, tp4711n1]} to run the node daemon inside the Linux network
+         *                      namespace {@code tp4711n1} (root only), or {@code [taskset, -c, 1]} to pin it to a
+         *                      core; default none (empty). Each word is one argument: nothing is split or passed to a
+         *                      shell. The prefix must end by replacing itself with the command that follows it
+         *                      ({@code exec}, as {@code ip netns exec}, {@code env}, {@code nice} and
+         *                      {@code taskset} do), so that {@link NodeProcess#pid()} is the JVM's, and
+         *                      {@link NodeProcess#close()} and {@link NodeProcess#kill()} signal the JVM itself; a
+         *                      prefix that forks and waits would leave the JVM running when it is killed. A prefix
+         *                      that fails (a namespace that does not exist) makes {@link NodeProcess#start} throw
+         *                      with the prefix's message quoted from the log.
+         * @return this, for chaining.
+         */
+        public Context commandPrefix(final List<String> commandPrefix)
+        {
+            this.commandPrefix = null == commandPrefix ? null : new ArrayList<>(commandPrefix);
+            return this;
+        }
+
+        /**
+         * @return words placed before the {@code java} launcher; empty for none.
+         */
+        public List<String> commandPrefix()
+        {
+            return commandPrefix;
         }
 
         /**
@@ -728,7 +764,7 @@ public final class NodeProcess implements AutoCloseable
 
     private static List<String> command(final Context ctx, final Path childTmpDir)
     {
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(ctx.commandPrefix());
         command.add(ctx.javaExecutable());
         command.addAll(jvmOptions());
         command.add("-Xms" + INITIAL_HEAP);
@@ -805,7 +841,8 @@ public final class NodeProcess implements AutoCloseable
 
     private String describe(final Context ctx)
     {
-        return "main class " + ctx.mainClass() + ", arguments " + ctx.arguments() + ", log " + logFile +
+        return (ctx.commandPrefix().isEmpty() ? "" : "command prefix " + ctx.commandPrefix() + ", ") +
+            "main class " + ctx.mainClass() + ", arguments " + ctx.arguments() + ", log " + logFile +
             (Boolean.getBoolean(KEEP_LOGS_PROP_NAME) ? "" : " (removed; set -D" + KEEP_LOGS_PROP_NAME + "=true to keep it)");
     }
 

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class NodeProcessTest
 {
@@ -85,6 +86,41 @@ class NodeProcessTest
         assertFalse(process.isAlive());
         assertEquals("stopped gracefully", Files.readString(marker), "SIGTERM ran the child's shutdown hooks");
         assertFalse(Files.exists(process.directory()));
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRunChildAfterCommandPrefixAsTheSameProcess() throws Exception
+    {
+        final Path env = Paths.get("/usr/bin/env");
+        assumeTrue(Files.isExecutable(env), "no /usr/bin/env to use as a command prefix");
+        final Path marker = markers.resolve("stopped");
+        process = NodeProcess.start(context()
+            .commandPrefix(List.of(env.toString(), "TIERPOOL_TEST_PREFIXED=by-env"))
+            .arguments(List.of("ready", marker.toString())));
+
+        assertEquals("by-env", process.readyInfo().get("prefixed"), "the prefix ran before java");
+        assertTrue(ProcessHandle.of(process.pid()).orElseThrow().info().command().orElse("").endsWith("java"),
+            "env replaced itself with the JVM, so the pid is the JVM's: " + ProcessHandle.of(process.pid()));
+
+        process.close();
+        assertEquals("stopped gracefully", Files.readString(marker), "SIGTERM reached the JVM through the prefix");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldQuoteThePrefixAndItsErrorWhenThePrefixFails()
+    {
+        final Path env = Paths.get("/usr/bin/env");
+        assumeTrue(Files.isExecutable(env), "no /usr/bin/env to use as a command prefix");
+        final TierPoolException ex = assertThrows(TierPoolException.class, () -> NodeProcess.start(context()
+            .name("prefixed")
+            .commandPrefix(List.of(env.toString(), "/no/such/launcher"))
+            .arguments(List.of("ready", markers.resolve("never").toString()))));
+
+        assertTrue(ex.getMessage().contains("command prefix [" + env + ", /no/such/launcher]"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("/no/such/launcher"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("exited with status"), ex.getMessage());
     }
 
     @Test
@@ -160,6 +196,12 @@ class NodeProcessTest
         final ConfigurationException java =
             assertThrows(ConfigurationException.class, () -> context().javaExecutable("/no/such/java").conclude());
         assertTrue(java.getMessage().contains("/no/such/java"), java.getMessage());
+
+        final ConfigurationException prefix = assertThrows(ConfigurationException.class,
+            () -> context().commandPrefix(List.of("ip", "", "exec")).conclude());
+        assertTrue(prefix.getMessage().contains("commandPrefix") && prefix.getMessage().contains("[ip, , exec]"),
+            prefix.getMessage());
+        assertThrows(ConfigurationException.class, () -> context().commandPrefix(null).conclude());
     }
 
     @Test

@@ -101,6 +101,8 @@ final class ReadyLineTestMain
         info.put("maxHeapMiB", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
         info.put("tmpdir", System.getProperty("java.io.tmpdir"));
         info.put("extra", System.getProperty("tierpool.test.extra", "unset"));
+        final String prefixed = System.getenv("TIERPOOL_TEST_PREFIXED");
+        info.put("prefixed", null == prefixed || prefixed.isEmpty() ? "unset" : prefixed);
         return info;
     }
 }

@@ -103,7 +103,7 @@ public final class TierPool implements AutoCloseable
             {
                 driver = TransportDriver.launch(ctx.transportContext);
                 client = BlockClient.connect(ctx.clientContext.aeron(driver.aeron()));
-                remoteTier = new RemoteTier(client, ctx.replicas);
+                remoteTier = new RemoteTier(client, ctx.replicas, ctx.remoteSuspectPeriodNs);
                 cluster = ClusterView.connect(ctx.clusterContext, ctx.clientContext.clientId());
                 cluster.addListener(remoteTier);
                 final List<NodeInfo> nodes = ctx.awaitNodes > 0 ?
@@ -341,6 +341,7 @@ public final class TierPool implements AutoCloseable
         private int awaitNodes;
         private long awaitNodesTimeoutMs = 30_000;
         private int replicas = RemoteTier.AUTO_REPLICAS;
+        private long remoteSuspectPeriodNs = RemoteTier.SUSPECT_PERIOD_NS_DEFAULT;
 
         /**
          * Creates a context with the defaults of each part.
@@ -365,6 +366,11 @@ public final class TierPool implements AutoCloseable
                 throw new ConfigurationException("replicas=" + replicas + " must be from 1 to " +
                     RemoteTier.MAX_REPLICAS + ", or " + RemoteTier.AUTO_REPLICAS +
                     " for the default (2 when two or more node daemons are live at open, else 1)");
+            }
+            if (remoteSuspectPeriodNs < 0)
+            {
+                throw new ConfigurationException("remoteSuspectPeriodNs=" + remoteSuspectPeriodNs + " must be 0 " +
+                    "(never suspect a node) or more; the default is " + RemoteTier.SUSPECT_PERIOD_NS_DEFAULT);
             }
             if (awaitNodesTimeoutMs <= 0)
             {
@@ -612,6 +618,30 @@ public final class TierPool implements AutoCloseable
         public int replicas()
         {
             return replicas;
+        }
+
+        /**
+         * How long a node daemon is asked last after a request to it timed out or could not reach it (a hang or a
+         * partition that discovery has not yet declared a failure): writes go to the other nodes, reads to the
+         * other copies, frees skip it, until the period ends or a request to it is answered. See
+         * {@link RemoteTier} and {@code docs/RELIABILITY.md}.
+         *
+         * @param periodNs the period in ns, 0 (never suspect a node) or more; default
+         *                 {@link RemoteTier#SUSPECT_PERIOD_NS_DEFAULT} (10 s).
+         * @return this for a fluent API.
+         */
+        public Context remoteSuspectPeriodNs(final long periodNs)
+        {
+            this.remoteSuspectPeriodNs = periodNs;
+            return this;
+        }
+
+        /**
+         * @return how long a node that did not answer is asked last, ns.
+         */
+        public long remoteSuspectPeriodNs()
+        {
+            return remoteSuspectPeriodNs;
         }
 
         /**

@@ -27,6 +27,10 @@ final class RemoteNode
     volatile boolean live = true;
     /** Free bytes the node last published, or -1 while none is known. */
     volatile long freeBytes = -1;
+    /** Whether a request to the node timed out or could not reach it lately; see {@link #isSuspect(long)}. */
+    private volatile boolean suspect;
+    /** {@link System#nanoTime()} until which the node is suspect, meaningful while {@link #suspect} is set. */
+    private volatile long suspectUntilNs;
 
     RemoteNode(final int index, final NodeInfo info)
     {
@@ -63,6 +67,39 @@ final class RemoteNode
     boolean isFull()
     {
         return freeBytes == 0;
+    }
+
+    /**
+     * Marks the node suspect: a request to it timed out or could not reach it.
+     *
+     * @param nowNs    {@link System#nanoTime()} now.
+     * @param periodNs how long the node stays suspect unless a request to it succeeds, ns.
+     */
+    void suspect(final long nowNs, final long periodNs)
+    {
+        suspectUntilNs = nowNs + periodNs;
+        suspect = true;
+    }
+
+    /**
+     * Clears the suspicion: a request to the node was answered.
+     */
+    void answered()
+    {
+        if (suspect)
+        {
+            suspect = false;
+        }
+    }
+
+    /**
+     * @param nowNs {@link System#nanoTime()} now.
+     * @return whether the node is suspect now: a request to it failed without an answer less than the suspect
+     * period ago, and none was answered since.
+     */
+    boolean isSuspect(final long nowNs)
+    {
+        return suspect && nowNs - suspectUntilNs < 0;
     }
 
     String describe()

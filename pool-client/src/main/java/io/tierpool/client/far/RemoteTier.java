@@ -63,6 +63,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * from the block's record. {@link BlockLostException} is thrown only when no holder is left; when holders are
  * left but none answered, the last transport error is thrown (the data is not lost, only out of reach now).
  * <p>
+ * <b>Suspect nodes.</b> A node whose request timed out or could not reach it (not one that answered with an
+ * error) is suspect for the suspect period ({@link #SUSPECT_PERIOD_NS_DEFAULT} by default), or until a request to
+ * it is answered: writes and repairs rank it after every other live node, reads ask it after the other holders,
+ * and frees skip it (its copy stays until the node reclaims this client's blocks when the client leaves). Without
+ * this, every request whose first-ranked node is partitioned off but not yet declared failed by discovery would wait
+ * the full request timeout (found by {@code NetworkFaultTest}). After the period the node is asked again in its
+ * turn, so one request per period probes a node that is still cut off.
+ * <p>
  * <b>Re-replication.</b> When discovery reports a node gone, {@link #onNodeLeft} strikes it from every block's
  * record (in memory only: no network I/O on Ignite's thread), counts the blocks that had no other copy as lost
  * and queues the others. A {@link ReplicaRepairAgent} on its own thread copies each queued block from a survivor
@@ -88,6 +96,12 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
      */
     public static final int MAX_REPLICAS = 16;
 
+    /**
+     * Default time a node stays suspect after a request to it timed out or could not reach it: 10 s. While suspect,
+     * it is asked last (see the class description).
+     */
+    public static final long SUSPECT_PERIOD_NS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
+
     private static final long NO_BLOCK = Long.MIN_VALUE;
     private static final long REPAIR_IDLE_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -112,6 +126,9 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     private final AtomicLong copiesAdded = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong repairErrors = new AtomicLong();
+    private final AtomicLong suspicions = new AtomicLong();
+    private final AtomicLong suspectSkips = new AtomicLong();
+    private final long suspectPeriodNs;
 
     private long nextLocation;
     private long repairInFlightBlockId = NO_BLOCK;
@@ -132,13 +149,34 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
      */
     public RemoteTier(final BlockClient client, final int requestedReplicas)
     {
+        this(client, requestedReplicas, SUSPECT_PERIOD_NS_DEFAULT);
+    }
+
+    /**
+     * Creates the tier; {@link #start(List)} must be called before the engine uses it.
+     *
+     * @param client            the transport client used for every remote request; owned by the caller and used
+     *                          from the engine's thread and the repair agent's thread.
+     * @param requestedReplicas copies of each block to keep, 1..{@link #MAX_REPLICAS}, or {@link #AUTO_REPLICAS}.
+     * @param suspectPeriodNs   how long a node is asked last after a request to it timed out or could not reach it,
+     *                          ns, 0 (never suspect) or more; default {@link #SUSPECT_PERIOD_NS_DEFAULT}.
+     * @throws ConfigurationException if requestedReplicas or suspectPeriodNs is out of range.
+     */
+    public RemoteTier(final BlockClient client, final int requestedReplicas, final long suspectPeriodNs)
+    {
         if (requestedReplicas < AUTO_REPLICAS || requestedReplicas > MAX_REPLICAS)
         {
             throw new ConfigurationException("replicas=" + requestedReplicas + " must be from 1 to " + MAX_REPLICAS +
                 ", or " + AUTO_REPLICAS + " for 2 when two or more node daemons are live, else 1");
         }
+        if (suspectPeriodNs < 0)
+        {
+            throw new ConfigurationException("suspectPeriodNs=" + suspectPeriodNs + " must be 0 (never suspect a " +
+                "node) or more; the default is " + SUSPECT_PERIOD_NS_DEFAULT + " (10 s)");
+        }
         this.client = client;
         this.requestedReplicas = requestedReplicas;
+        this.suspectPeriodNs = suspectPeriodNs;
     }
 
     /**
@@ -287,11 +325,13 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             try
             {
                 client.put(node.info.endpoint(), blockId, src, srcOffset, length);
+                node.answered();
                 node.puts.incrementAndGet();
                 placed.add(node);
             }
             catch (final RemoteErrorException ex)
             {
+                node.answered();
                 if (ex.code() == ErrorCode.BAD_REQUEST)
                 {
                     freeCopies(blockId, placed);
@@ -309,6 +349,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             catch (final TransportException ex)
             {
                 node.unreachable.incrementAndGet();
+                suspect(node);
             }
         }
 
@@ -389,6 +430,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             try
             {
                 final int received = client.get(node.info.endpoint(), blockId, dst, dstOffset, length);
+                node.answered();
                 if (received != length)
                 {
                     throw new IllegalStateException("node " + node.describe() + " returned " + received +
@@ -400,11 +442,13 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             }
             catch (final TransferChecksumException ex)
             {
+                node.answered();
                 checksumRetries.incrementAndGet();
                 failure = chain(failure, ex);
             }
             catch (final RemoteErrorException ex)
             {
+                node.answered();
                 if (ex.code() == ErrorCode.NOT_FOUND)
                 {
                     dropReplica(record, node);
@@ -418,6 +462,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             catch (final TransportException ex)
             {
                 node.unreachable.incrementAndGet();
+                suspect(node);
                 failure = chain(failure, ex);
             }
         }
@@ -462,17 +507,31 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             lock.unlock();
         }
 
+        final long nowNs = System.nanoTime();
         for (final RemoteNode node : holders)
         {
-            if (node.live)
+            if (node.live && node.isSuspect(nowNs))
+            {
+                failedFrees.incrementAndGet();
+                suspectSkips.incrementAndGet();
+            }
+            else if (node.live)
             {
                 try
                 {
                     client.free(node.info.endpoint(), blockId);
+                    node.answered();
                     node.frees.incrementAndGet();
+                }
+                catch (final RemoteErrorException ex)
+                {
+                    node.answered();
+                    failedFrees.incrementAndGet();
                 }
                 catch (final TransportException ex)
                 {
+                    node.unreachable.incrementAndGet();
+                    suspect(node);
                     failedFrees.incrementAndGet();
                 }
             }
@@ -719,6 +778,24 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     public long checksumRetries()
     {
         return checksumRetries.get();
+    }
+
+    /**
+     * @return times a request to a node timed out or could not reach it, making the node suspect.
+     */
+    public long suspicions()
+    {
+        return suspicions.get();
+    }
+
+    /**
+     * @return times a suspect node was passed over: ranked after the others for a write or repair it would have
+     * been among the first for, asked after another holder for a read, or not sent a free (its copy is left for the
+     * node to reclaim when this client leaves).
+     */
+    public long suspectSkips()
+    {
+        return suspectSkips.get();
     }
 
     /**
@@ -994,17 +1071,30 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
 
     private RemoteNode nextUntried(final ReplicaSet record, final List<RemoteNode> tried)
     {
+        final long nowNs = System.nanoTime();
         lock.lock();
         try
         {
+            RemoteNode suspectHolder = null;
             for (final RemoteNode holder : record.holders)
             {
                 if (holder.live && !tried.contains(holder))
                 {
-                    return holder;
+                    if (!holder.isSuspect(nowNs))
+                    {
+                        if (suspectHolder != null)
+                        {
+                            suspectSkips.incrementAndGet();
+                        }
+                        return holder;
+                    }
+                    if (suspectHolder == null)
+                    {
+                        suspectHolder = holder;
+                    }
                 }
             }
-            return null;
+            return suspectHolder;
         }
         finally
         {
@@ -1108,7 +1198,34 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             ranked[j + 1] = node;
             scores[j + 1] = score;
         }
+        final long nowNs = System.nanoTime();
+        int unsuspected = 0;
+        final RemoteNode[] suspects = new RemoteNode[count];
+        int suspectCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final RemoteNode node = ranked[i];
+            if (node.isSuspect(nowNs))
+            {
+                suspects[suspectCount++] = node;
+                if (i < replicas)
+                {
+                    suspectSkips.incrementAndGet();
+                }
+            }
+            else
+            {
+                ranked[unsuspected++] = node;
+            }
+        }
+        System.arraycopy(suspects, 0, ranked, unsuspected, suspectCount);
         return count == ranked.length ? ranked : Arrays.copyOf(ranked, count);
+    }
+
+    private void suspect(final RemoteNode node)
+    {
+        node.suspect(System.nanoTime(), suspectPeriodNs);
+        suspicions.incrementAndGet();
     }
 
     private static boolean contains(final RemoteNode[] nodes, final RemoteNode node)
