@@ -236,7 +236,9 @@ public final class BlockClient implements AutoCloseable
      * @throws RequestTimeoutException    when no answer came within the request timeout; the block may or may not
      *                                    be stored.
      * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NO_SPACE}, or kept
-     *                                    answering {@link ErrorCode#BUSY} until the request timeout.
+     *                                    answering {@link ErrorCode#BUSY} until the request timeout (also when the
+     *                                    last resend after a BUSY got no answer in time: that timeout is attached
+     *                                    as a suppressed exception).
      * @throws TransportException         when the connection to the node broke.
      */
     public void put(
@@ -253,6 +255,7 @@ public final class BlockClient implements AutoCloseable
             final int checksum = crc32c.compute(src, srcOffset, length);
             final long deadlineEpochNs = startTimeout(length);
             long busyBackoffNs = BUSY_BACKOFF_MIN_NS;
+            RemoteErrorException lastBusy = null;
             while (true)
             {
                 sendPut(publication, blockId, src, srcOffset, length, checksum, deadlineEpochNs);
@@ -261,12 +264,23 @@ public final class BlockClient implements AutoCloseable
                     awaitResponse();
                     return;
                 }
+                catch (final RequestTimeoutException ex)
+                {
+                    if (null != lastBusy)
+                    {
+                        // the node said BUSY before and the resent put ran out of time: BUSY is the better answer
+                        lastBusy.addSuppressed(ex);
+                        throw lastBusy;
+                    }
+                    throw ex;
+                }
                 catch (final RemoteErrorException ex)
                 {
                     if (ErrorCode.BUSY != ex.code() || deadlineNs - nanoClock.nanoTime() < busyBackoffNs)
                     {
                         throw ex;
                     }
+                    lastBusy = ex;
                 }
 
                 busyRetryCount++;
