@@ -63,6 +63,21 @@ import java.util.zip.CRC32C;
  * RAM holds only pinned blocks) is read and written through a staging buffer where it lies.
  * {@link #moveTo(long, TierKind)} moves a block to a named tier (TierAlloc's {@code ta_move}).
  * <p>
+ * <b>DEVICE tier</b> (optional, {@link Context#deviceTier(DeviceResidentTier)}): GPU memory, placed above RAM
+ * (it is then the first tier of the hierarchy and of the statistics). {@link Hint#DEVICE} places a block there
+ * when the tier takes it under its hard cap, else like HOT (counted, {@link StoreStats#deviceFallbacks()}).
+ * {@link #pinOnDevice(long)} returns a {@link DevicePinnedBlock} with the block's device address, moving the
+ * block into the DEVICE tier first if it is elsewhere (demoting the tier's coldest movable blocks to make room):
+ * this is how a device access brings a demoted block back. While pinned on the device a block does not move.
+ * Host access to a DEVICE block does not move it: reads copy it out of the tier through the staging buffer, writes
+ * rewrite it there through the staging buffer (a new copy, then the old one is freed; refused while the block is
+ * pinned on the device); {@link #pin(long)} and {@code moveTo(RAM)} bring it to RAM. Above its soft cap the mover
+ * demotes the DEVICE tier's coldest unpinned blocks to RAM (or the first tier below with room) like any tier's.
+ * Device memory can be changed by kernels, so the checksum of a block pinned on the device is taken afresh when its
+ * bytes next leave the device, not verified. Without a DEVICE tier {@link Hint#DEVICE} is HOT and
+ * {@link #pinOnDevice(long)} throws {@link IllegalStateException} quoting
+ * {@link Context#deviceUnavailableReason(String)}.
+ * <p>
  * <b>Caps and overflow</b> (TierAlloc's soft and hard limits). Each tier has a <em>hard cap</em>
  * ({@link Context#hardCapBytes(TierKind, long)}, default its capacity): its used bytes, alignment padding
  * included, never pass it, whatever moves a block there (allocation, promotion, demotion, {@code moveTo}). Each
@@ -73,7 +88,8 @@ import java.util.zip.CRC32C;
  * (where the hint allows) and otherwise routes the block to the next tier with room;
  * {@link OverflowPolicy#FAIL} throws {@link OutOfTierMemoryException} naming the size, tier, cap and remedy.
  * <p>
- * <b>Placement</b> ({@link Hint}, after TierAlloc). HOT, WARM, PIN_FAST: RAM, demoting others to make room;
+ * <b>Placement</b> ({@link Hint}, after TierAlloc). DEVICE: the DEVICE tier if it has room now, else as HOT.
+ * HOT, WARM, PIN_FAST: RAM, demoting others to make room;
  * PREFER_FAST: RAM if it has room now, else the first tier below with room, never demoting others; COLD: the
  * first tier below RAM with room, RAM only if none. A block larger than a tier's hard cap skips that tier.
  * <p>
@@ -123,8 +139,9 @@ import java.util.zip.CRC32C;
  * the lock. Pressure listeners run after the lock is released.
  * <p>
  * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
- * of their files and its mover and prefetcher threads. Tiers passed with {@link Context#extraTiers(List)} are
- * owned by the caller: the store frees the blocks it placed in them when it closes, but does not close them.
+ * of their files and its mover and prefetcher threads. Tiers passed with {@link Context#extraTiers(List)} and
+ * the DEVICE tier passed with {@link Context#deviceTier(DeviceResidentTier)} are owned by the caller: the store
+ * frees the blocks it placed in them when it closes, but does not close them.
  * <pre>{@code
  * try (BlockStore store = new BlockStore(new BlockStore.Context()
  *     .ramCapacityBytes(64L << 20)
@@ -388,7 +405,9 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Copies bytes from a buffer into a block, promoting the block to RAM first if it is in a lower tier.
+     * Copies bytes from a buffer into a block, promoting the block to RAM first if it is in a lower tier. A block
+     * in the DEVICE tier is rewritten there through a staging copy (making room for the new copy by demoting the
+     * tier's coldest other blocks; if it still has none, the rewritten copy goes to RAM or below).
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to write.
@@ -400,7 +419,8 @@ public final class BlockStore implements AutoCloseable
      * @throws ChecksumMismatchException  if the block's bytes came back from a lower tier damaged.
      * @throws OutOfTierMemoryException   if the block cannot be brought into RAM and no tier has room for the
      *                                    rewritten copy.
-     * @throws IllegalStateException      if the store is closed.
+     * @throws IllegalStateException      if the block is pinned on the device ({@link #pinOnDevice(long)}), or
+     *                                    the store is closed.
      */
     public void write(final long blockId, final long blockOffset, final DirectBuffer src, final int srcOffset, final int length)
     {
@@ -452,7 +472,8 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Copies bytes from a block into a buffer, promoting the block to RAM first if it is in a lower tier.
+     * Copies bytes from a block into a buffer, promoting the block to RAM first if it is in a lower tier. A block
+     * in the DEVICE tier stays there and is copied out through a staging copy.
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to read.
