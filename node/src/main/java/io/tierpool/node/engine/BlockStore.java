@@ -2071,17 +2071,27 @@ public final class BlockStore implements AutoCloseable
     {
         final TierSlot slot = slots[ramIndex];
         usageChanged = true;
-        if (!slot.fitsUnderHardCap(entry.size))
+        // RAM's I/O lock: with a DEVICE tier the mover writes blocks demoted from it into RAM without the engine
+        // lock, and the two checks against the hard cap must not interleave with that write's.
+        slot.ioLock.lock();
+        try
         {
-            return Tier.NO_SPACE;
+            if (!slot.fitsUnderHardCap(entry.size))
+            {
+                return Tier.NO_SPACE;
+            }
+            final long location = ram.allocate(entry.id, entry.size);
+            if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
+            {
+                ram.free(entry.id, location);
+                return Tier.NO_SPACE;
+            }
+            return location;
         }
-        final long location = ram.allocate(entry.id, entry.size);
-        if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
+        finally
         {
-            ram.free(entry.id, location);
-            return Tier.NO_SPACE;
+            slot.ioLock.unlock();
         }
-        return location;
     }
 
     /**

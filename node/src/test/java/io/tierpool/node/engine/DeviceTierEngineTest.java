@@ -12,6 +12,8 @@ import io.tierpool.node.tier.TierKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +46,7 @@ class DeviceTierEngineTest
 {
     private static final int BLOCK = 8 * KIB;
     private static final int DEVICE_BYTES = 64 * KIB;
+    private static final TierKind[] MOVE_KINDS = { TierKind.DEVICE, TierKind.RAM, TierKind.VSSD };
 
     @TempDir
     Path tempDir;
@@ -397,12 +400,18 @@ class DeviceTierEngineTest
         assertFalse(device.closed);
     }
 
-    @Test
-    void shouldKeepDataIntactUnderConcurrentDeviceUse() throws Exception
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void shouldKeepDataIntactUnderConcurrentDeviceUse(final EvictionPolicy policy) throws Exception
     {
         final int threads = 3;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (BlockStore store = new BlockStore(deviceContext().startMover(true)))
+        try (BlockStore store = new BlockStore(deviceContext()
+            .hardCapBytes(TierKind.RAM, 96 * KIB)
+            .evictionPolicy(policy)
+            .prefetchDepth(2)
+            .startMover(true)
+            .startPrefetcher(true)))
         {
             final CountDownLatch start = new CountDownLatch(1);
             final List<Thread> workers = new ArrayList<>();
@@ -439,8 +448,11 @@ class DeviceTierEngineTest
             assertEquals(0, stats.moverErrors());
             final EngineTierStats deviceStats = stats.engineTier(TierKind.DEVICE);
             assertTrue(deviceStats.demotedBlocks() > 0 && deviceStats.allocations() > 0, stats.toString());
-            assertTrue(deviceStats.peakUsedBytes() <= deviceStats.hardCapBytes());
-            System.out.printf("device model: %d DEVICE allocations, %d demoted from DEVICE, %d brought back " +
+            for (final EngineTierStats tier : stats.engineTiers())
+            {
+                assertTrue(tier.peakUsedBytes() <= tier.hardCapBytes(), tier.name() + " peak over its hard cap");
+            }
+            System.out.printf("device model, " + policy + ": %d DEVICE allocations, %d demoted from DEVICE, %d brought back " +
                 "(promotions into it), %d fallbacks%n", deviceStats.allocations(), deviceStats.demotedBlocks(),
                 stats.engineTier(TierKind.RAM).promotedBlocks(), stats.deviceFallbacks());
         }
@@ -472,9 +484,34 @@ class DeviceTierEngineTest
                 store.write(id, offset, bytes, 0, bytes.length);
                 System.arraycopy(bytes, 0, expected, offset, bytes.length);
             }
-            else if (choice < 65)
+            else if (choice < 55)
             {
                 assertArrayEquals(expected, readAll(store, id), "block " + id);
+            }
+            else if (choice < 60)
+            {
+                try (PinnedBlock view = store.pin(id))
+                {
+                    final byte[] bytes = new byte[expected.length];
+                    view.buffer().getBytes(0, bytes);
+                    assertArrayEquals(expected, bytes, "host view of block " + id);
+                }
+            }
+            else if (choice < 65)
+            {
+                final TierKind kind = MOVE_KINDS[random.nextInt(MOVE_KINDS.length)];
+                try
+                {
+                    store.moveTo(id, kind);
+                }
+                catch (final OutOfTierMemoryException ex)
+                {
+                    // The tier is full of pinned blocks now: allowed, the block is unchanged.
+                }
+                if (random.nextBoolean())
+                {
+                    store.prefetchAsync(id);
+                }
             }
             else if (choice < 85)
             {
