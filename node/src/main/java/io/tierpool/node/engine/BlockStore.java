@@ -537,8 +537,9 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Pins a block in RAM and returns a zero-copy view of it. The block is promoted to RAM first if needed; while
-     * any view is open it is not demoted and cannot be freed. Pins nest: each call needs its own close.
+     * Pins a block in RAM and returns a zero-copy view of it. The block is promoted to RAM first if needed (from
+     * the DEVICE tier too); while any view is open it is not demoted and cannot be freed. Pins nest: each call
+     * needs its own close.
      *
      * @param blockId the block.
      * @return a view whose buffer covers the whole block; close it to unpin.
@@ -546,7 +547,8 @@ public final class BlockStore implements AutoCloseable
      * @throws ChecksumMismatchException if the block's bytes came back from a lower tier damaged.
      * @throws OutOfTierMemoryException  if RAM cannot hold the block (larger than RAM, or RAM is full of pinned
      *                                   blocks and nothing can be demoted).
-     * @throws IllegalStateException     if the store is closed.
+     * @throws IllegalStateException     if the block is pinned on the device ({@link #pinOnDevice(long)}), or the
+     *                                   store is closed.
      */
     public PinnedBlock pin(final long blockId)
     {
@@ -924,7 +926,8 @@ public final class BlockStore implements AutoCloseable
             if (entry.pinCount > 0)
             {
                 throw new IllegalStateException("block " + blockId + " on node " + nodeName + " is pinned (" +
-                    entry.pinCount + " open views); close its PinnedBlock views before freeing it");
+                    entry.pinCount + " open views); close its " + (entry.tier == deviceIndex ? "DevicePinnedBlock" :
+                    "PinnedBlock") + " views before freeing it");
             }
             final TierSlot slot = slots[entry.tier];
             slot.unlink(entry);
