@@ -48,9 +48,11 @@ public enum Hint
     PREFER_FAST,
 
     /**
-     * Place in the DEVICE tier (GPU memory) where a GPU exists, else like HOT. A DEVICE block that the DEVICE tier
-     * demotes (past its high watermark) goes to RAM and then down the usual hierarchy, and is kept as long as HOT
-     * blocks there.
+     * Place in the DEVICE tier (GPU memory) where the store has one, else like HOT. Where the DEVICE tier cannot
+     * take the block under its hard cap now, the block is placed like HOT instead (counted in
+     * {@code StoreStats.deviceFallbacks}); other blocks are not demoted out of the DEVICE tier to make room. A
+     * DEVICE block that the DEVICE tier demotes (past its soft cap) goes to RAM and then down the usual
+     * hierarchy, and is kept as long as HOT blocks there; {@code BlockStore.pinOnDevice} brings it back.
      */
     DEVICE
 }

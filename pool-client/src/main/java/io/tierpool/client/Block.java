@@ -5,6 +5,7 @@ package io.tierpool.client;
 
 import io.tierpool.node.BlockFreedException;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.DevicePinnedBlock;
 import io.tierpool.node.engine.PinnedBlock;
 import io.tierpool.node.tier.TierKind;
 import org.agrona.DirectBuffer;
@@ -178,6 +179,27 @@ public final class Block implements AutoCloseable
     public PinnedBlock pin()
     {
         return store.pin(id);
+    }
+
+    /**
+     * Pins the block in GPU memory and returns its device address for kernels and cuBLAS
+     * ({@link DevicePinnedBlock#devicePointer()}), moving the block into the DEVICE tier first if it is elsewhere
+     * (for example demoted to RAM by the mover). While the view is open the block stays at that address: it is
+     * not demoted, host writes to it and {@link #free()} are refused (host reads copy from the device). Pins
+     * nest. Synchronise the device work that uses the address before closing the view.
+     *
+     * @return the pinned device view, to be closed by the caller (try-with-resources).
+     * @throws IllegalStateException if the pool has no DEVICE tier (the message says why: no GPU found, or
+     *                               {@link TierPool.Context#gpu(boolean) gpu(false)}), or the block is pinned
+     *                               in RAM by {@link #pin()} or was allocated with
+     *                               {@link io.tierpool.node.Hint#PIN_FAST}.
+     * @throws BlockFreedException   if the block has been freed.
+     * @throws io.tierpool.node.OutOfTierMemoryException if the DEVICE tier cannot make room (larger than the tier,
+     *                                                   or full of blocks pinned on the device).
+     */
+    public DevicePinnedBlock pinOnDevice()
+    {
+        return store.pinOnDevice(id);
     }
 
     /**

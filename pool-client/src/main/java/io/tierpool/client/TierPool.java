@@ -13,12 +13,16 @@ import io.tierpool.node.engine.BlockStore;
 import io.tierpool.node.engine.EvictionPolicy;
 import io.tierpool.node.engine.OverflowPolicy;
 import io.tierpool.node.engine.PressureListener;
+import io.tierpool.node.gpu.GpuInfo;
+import io.tierpool.node.gpu.GpuProbe;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.NodeUsage;
 import io.tierpool.transport.TransportDriver;
 import org.agrona.CloseHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Collection;
@@ -47,18 +51,29 @@ import java.util.UUID;
  * different nodes (by default 2 when two or more node daemons are live at open), fails reads over to another copy
  * and re-replicates in the background when a node dies; see {@code docs/RELIABILITY.md}.
  * <p>
+ * <b>GPU.</b> With {@link Context#gpu(boolean) gpu(true)} the pool probes for a CUDA device
+ * ({@link GpuProbe#shared(boolean)}) and, where one is usable, opens a device pool and a DEVICE tier above RAM:
+ * {@link Hint#DEVICE} blocks live in GPU memory and {@link Block#pinOnDevice()} gives their device address. Where
+ * none is usable (or with the default {@code gpu(false)}) the pool logs why, runs without a DEVICE tier,
+ * {@link Hint#DEVICE} behaves like {@link Hint#HOT}, and {@link Block#pinOnDevice()} throws
+ * {@link IllegalStateException} with the reason. {@link #gpu()} says what was found.
+ * <p>
  * <b>Threads.</b> Thread-safe. <b>Resources.</b> The pool owns its off-heap memory, its files (removed on close),
- * a mover thread, an embedded Aeron media driver and an Ignite client node; {@link #close()} releases all of them
- * and frees the blocks it still holds, remote ones included.
+ * a mover thread, an embedded Aeron media driver, an Ignite client node and, with a GPU, its device pool and
+ * DEVICE tier; {@link #close()} releases all of them and frees the blocks it still holds, remote ones included.
  */
 public final class TierPool implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(TierPool.class);
+
     private final Context ctx;
     private final BlockStore store;
     private final TransportDriver driver;
     private final BlockClient client;
     private final ClusterView cluster;
     private final RemoteTier remoteTier;
+    private final GpuInfo gpu;
+    private final AutoCloseable localGpu;
     private volatile boolean closed;
 
     private TierPool(
@@ -67,9 +82,13 @@ public final class TierPool implements AutoCloseable
         final TransportDriver driver,
         final BlockClient client,
         final ClusterView cluster,
-        final RemoteTier remoteTier)
+        final RemoteTier remoteTier,
+        final GpuInfo gpu,
+        final AutoCloseable localGpu)
     {
         this.ctx = ctx;
+        this.gpu = gpu;
+        this.localGpu = localGpu;
         this.store = store;
         this.driver = driver;
         this.client = client;
@@ -97,8 +116,27 @@ public final class TierPool implements AutoCloseable
         ClusterView cluster = null;
         RemoteTier remoteTier = null;
         BlockStore store = null;
+        LocalGpu localGpu = null;
+        // Without gpu(true) the shared probe result is left alone, for a later caller that does want the GPU.
+        final GpuInfo gpu = ctx.gpu ? GpuProbe.shared(true) : GpuInfo.unavailable(GpuProbe.DISABLED_REASON);
         try
         {
+            if (gpu.available())
+            {
+                localGpu = LocalGpu.open(gpu, ctx.gpuPoolFraction, ctx.storeContext.lowWatermark(),
+                    ctx.storeContext.highWatermark());
+                ctx.storeContext.deviceTier(localGpu.tier());
+            }
+            else
+            {
+                final String reason = ctx.gpu ? "no GPU was found (" + gpu.reason() + ")" :
+                    "gpu.enabled=false (TierPool.Context.gpu(false), the default)";
+                if (ctx.gpu)
+                {
+                    LOG.warn("TierPool runs without a DEVICE tier: {}", reason);
+                }
+                ctx.storeContext.deviceUnavailableReason(reason);
+            }
             if (ctx.clustered())
             {
                 driver = TransportDriver.launch(ctx.transportContext);
@@ -121,11 +159,11 @@ public final class TierPool implements AutoCloseable
                 ctx.storeContext.extraTiers(List.<Tier>of(remoteTier));
             }
             store = new BlockStore(ctx.storeContext);
-            return new TierPool(ctx, store, driver, client, cluster, remoteTier);
+            return new TierPool(ctx, store, driver, client, cluster, remoteTier, gpu, localGpu);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(store, remoteTier, cluster, client, driver);
+            CloseHelper.quietCloseAll(store, localGpu, remoteTier, cluster, client, driver);
             throw ex;
         }
     }
@@ -287,6 +325,23 @@ public final class TierPool implements AutoCloseable
     }
 
     /**
+     * @return what the GPU probe found for this process, or {@link GpuProbe#DISABLED_REASON} without
+     * {@link Context#gpu(boolean) gpu(true)}; the pool has a DEVICE tier exactly when {@link GpuInfo#available()}.
+     */
+    public GpuInfo gpu()
+    {
+        return gpu;
+    }
+
+    /**
+     * @return true if the pool has a DEVICE tier (GPU memory).
+     */
+    public boolean hasDeviceTier()
+    {
+        return store.hasDeviceTier();
+    }
+
+    /**
      * @return the configuration this pool was opened with.
      */
     public Context context()
@@ -312,7 +367,7 @@ public final class TierPool implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(store, remoteTier, cluster, client, driver);
+            CloseHelper.closeAll(store, localGpu, remoteTier, cluster, client, driver);
         }
     }
 
@@ -342,12 +397,55 @@ public final class TierPool implements AutoCloseable
         private long awaitNodesTimeoutMs = 30_000;
         private int replicas = RemoteTier.AUTO_REPLICAS;
         private long remoteSuspectPeriodNs = RemoteTier.SUSPECT_PERIOD_NS_DEFAULT;
+        private boolean gpu;
+        private double gpuPoolFraction = io.tierpool.node.gpu.DevicePool.Context.MEMORY_FRACTION_DEFAULT;
 
         /**
          * Creates a context with the defaults of each part.
          */
         public Context()
         {
+        }
+
+        /**
+         * @param enabled whether to use a GPU (default false for the library; node daemons read {@code gpu.enabled}).
+         *                When true, {@link TierPool#open} probes once per process ({@link GpuProbe#shared(boolean)}:
+         *                the first caller's setting counts) and, if a CUDA device is usable, opens a device pool
+         *                and a DEVICE tier above RAM; if not, it logs the reason at WARN and runs without one.
+         * @return this for a fluent API.
+         */
+        public Context gpu(final boolean enabled)
+        {
+            this.gpu = enabled;
+            return this;
+        }
+
+        /**
+         * @return whether GPU use was asked for.
+         */
+        public boolean gpu()
+        {
+            return gpu;
+        }
+
+        /**
+         * @param fraction fraction of the GPU's memory the device pool (and so the DEVICE tier) may hold, in
+         *                 (0, 1]; default {@value io.tierpool.node.gpu.DevicePool.Context#MEMORY_FRACTION_DEFAULT}.
+         *                 Checked at open.
+         * @return this for a fluent API.
+         */
+        public Context gpuPoolFraction(final double fraction)
+        {
+            this.gpuPoolFraction = fraction;
+            return this;
+        }
+
+        /**
+         * @return the fraction of the GPU's memory the device pool may hold.
+         */
+        public double gpuPoolFraction()
+        {
+            return gpuPoolFraction;
         }
 
         void conclude()
@@ -371,6 +469,11 @@ public final class TierPool implements AutoCloseable
             {
                 throw new ConfigurationException("remoteSuspectPeriodNs=" + remoteSuspectPeriodNs + " must be 0 " +
                     "(never suspect a node) or more; the default is " + RemoteTier.SUSPECT_PERIOD_NS_DEFAULT);
+            }
+            if (!(gpuPoolFraction > 0 && gpuPoolFraction <= 1))
+            {
+                throw new ConfigurationException("gpuPoolFraction=" + gpuPoolFraction + " must be in (0, 1]: the " +
+                    "fraction of the GPU's memory the device pool may hold");
             }
             if (awaitNodesTimeoutMs <= 0)
             {

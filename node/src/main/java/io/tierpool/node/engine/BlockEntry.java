@@ -35,6 +35,8 @@ final class BlockEntry
     boolean prefetchInFlight;
     /** The mover or prefetcher is writing a copy of the block to a slower tier without the engine lock. */
     boolean moving;
+    /** Pinned on the device since its checksum was last taken: kernels may have changed it in place. */
+    boolean deviceDirty;
     int prefetchSource;
 
     BlockEntry prev;

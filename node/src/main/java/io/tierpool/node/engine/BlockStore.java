@@ -9,6 +9,7 @@ import io.tierpool.node.ChecksumMismatchException;
 import io.tierpool.node.Hint;
 import io.tierpool.node.OutOfTierMemoryException;
 import io.tierpool.node.metrics.PressureLevel;
+import io.tierpool.node.tier.DeviceResidentTier;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
 import io.tierpool.node.tier.TierStats;
@@ -62,6 +63,21 @@ import java.util.zip.CRC32C;
  * RAM holds only pinned blocks) is read and written through a staging buffer where it lies.
  * {@link #moveTo(long, TierKind)} moves a block to a named tier (TierAlloc's {@code ta_move}).
  * <p>
+ * <b>DEVICE tier</b> (optional, {@link Context#deviceTier(DeviceResidentTier)}): GPU memory, placed above RAM
+ * (it is then the first tier of the hierarchy and of the statistics). {@link Hint#DEVICE} places a block there
+ * when the tier takes it under its hard cap, else like HOT (counted, {@link StoreStats#deviceFallbacks()}).
+ * {@link #pinOnDevice(long)} returns a {@link DevicePinnedBlock} with the block's device address, moving the
+ * block into the DEVICE tier first if it is elsewhere (demoting the tier's coldest movable blocks to make room):
+ * this is how a device access brings a demoted block back. While pinned on the device a block does not move.
+ * Host access to a DEVICE block does not move it: reads copy it out of the tier through the staging buffer, writes
+ * rewrite it there through the staging buffer (a new copy, then the old one is freed; refused while the block is
+ * pinned on the device); {@link #pin(long)} and {@code moveTo(RAM)} bring it to RAM. Above its soft cap the mover
+ * demotes the DEVICE tier's coldest unpinned blocks to RAM (or the first tier below with room) like any tier's.
+ * Device memory can be changed by kernels, so the checksum of a block pinned on the device is taken afresh when its
+ * bytes next leave the device, not verified. Without a DEVICE tier {@link Hint#DEVICE} is HOT and
+ * {@link #pinOnDevice(long)} throws {@link IllegalStateException} quoting
+ * {@link Context#deviceUnavailableReason(String)}.
+ * <p>
  * <b>Caps and overflow</b> (TierAlloc's soft and hard limits). Each tier has a <em>hard cap</em>
  * ({@link Context#hardCapBytes(TierKind, long)}, default its capacity): its used bytes, alignment padding
  * included, never pass it, whatever moves a block there (allocation, promotion, demotion, {@code moveTo}). Each
@@ -72,7 +88,8 @@ import java.util.zip.CRC32C;
  * (where the hint allows) and otherwise routes the block to the next tier with room;
  * {@link OverflowPolicy#FAIL} throws {@link OutOfTierMemoryException} naming the size, tier, cap and remedy.
  * <p>
- * <b>Placement</b> ({@link Hint}, after TierAlloc). HOT, WARM, PIN_FAST: RAM, demoting others to make room;
+ * <b>Placement</b> ({@link Hint}, after TierAlloc). DEVICE: the DEVICE tier if it has room now, else as HOT.
+ * HOT, WARM, PIN_FAST: RAM, demoting others to make room;
  * PREFER_FAST: RAM if it has room now, else the first tier below with room, never demoting others; COLD: the
  * first tier below RAM with room, RAM only if none. A block larger than a tier's hard cap skips that tier.
  * <p>
@@ -122,8 +139,9 @@ import java.util.zip.CRC32C;
  * the lock. Pressure listeners run after the lock is released.
  * <p>
  * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
- * of their files and its mover and prefetcher threads. Tiers passed with {@link Context#extraTiers(List)} are
- * owned by the caller: the store frees the blocks it placed in them when it closes, but does not close them.
+ * of their files and its mover and prefetcher threads. Tiers passed with {@link Context#extraTiers(List)} and
+ * the DEVICE tier passed with {@link Context#deviceTier(DeviceResidentTier)} are owned by the caller: the store
+ * frees the blocks it placed in them when it closes, but does not close them.
  * <pre>{@code
  * try (BlockStore store = new BlockStore(new BlockStore.Context()
  *     .ramCapacityBytes(64L << 20)
@@ -138,7 +156,7 @@ import java.util.zip.CRC32C;
  */
 public final class BlockStore implements AutoCloseable
 {
-    static final int RAM = 0;
+    // Slot indices: the DEVICE tier (if any) is slot 0 and RAM follows it; without one RAM is slot 0.
     static final int DEMOTE_DONE = 0;
     static final int DEMOTE_MOVED = 1;
     static final int DEMOTE_STUCK = -1;
@@ -163,6 +181,8 @@ public final class BlockStore implements AutoCloseable
     private final Condition prefetchLanded = lock.newCondition();
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
+    private final int ramIndex;
+    private final int deviceIndex;
     private final RamTier ram;
     private final NanoClock nanoClock;
     private final PressureMonitor pressure;
@@ -179,6 +199,7 @@ public final class BlockStore implements AutoCloseable
     private final StagingBuffer moverStaging = new StagingBuffer();
     private final StagingBuffer prefetchStaging = new StagingBuffer();
     private final Set<PinnedBlock> openPins = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<DevicePinnedBlock> openDevicePins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Mover mover;
     private final AgentRunner moverRunner;
     private final AtomicLong moverErrors = new AtomicLong();
@@ -195,6 +216,7 @@ public final class BlockStore implements AutoCloseable
     private long checksumFailures;
     private long prefetchRequests;
     private long movesAbandoned;
+    private long deviceFallbacks;
     private long prefetchDropped;
     private long prefetchesIssued;
     private long prefetchHits;
@@ -225,6 +247,10 @@ public final class BlockStore implements AutoCloseable
         final List<TierSlot> opened = new ArrayList<>();
         try
         {
+            if (ctx.deviceTier() != null)
+            {
+                opened.add(newSlot(opened.size(), ctx.deviceTier(), false));
+            }
             ram = new RamTier(ctx.ramCapacityBytes());
             opened.add(newSlot(opened.size(), ram, true));
             final long startMillis = ctx.epochClock().time();
@@ -250,6 +276,8 @@ public final class BlockStore implements AutoCloseable
         }
 
         slots = opened.toArray(new TierSlot[0]);
+        deviceIndex = ctx.deviceTier() != null ? 0 : -1;
+        ramIndex = deviceIndex + 1;
         for (final TierSlot slot : slots)
         {
             slot.pressureLevel = slot.computePressure();
@@ -377,7 +405,9 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Copies bytes from a buffer into a block, promoting the block to RAM first if it is in a lower tier.
+     * Copies bytes from a buffer into a block, promoting the block to RAM first if it is in a lower tier. A block
+     * in the DEVICE tier is rewritten there through a staging copy (making room for the new copy by demoting the
+     * tier's coldest other blocks; if it still has none, the rewritten copy goes to RAM or below).
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to write.
@@ -389,7 +419,8 @@ public final class BlockStore implements AutoCloseable
      * @throws ChecksumMismatchException  if the block's bytes came back from a lower tier damaged.
      * @throws OutOfTierMemoryException   if the block cannot be brought into RAM and no tier has room for the
      *                                    rewritten copy.
-     * @throws IllegalStateException      if the store is closed.
+     * @throws IllegalStateException      if the block is pinned on the device ({@link #pinOnDevice(long)}), or
+     *                                    the store is closed.
      */
     public void write(final long blockId, final long blockOffset, final DirectBuffer src, final int srcOffset, final int length)
     {
@@ -441,7 +472,8 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Copies bytes from a block into a buffer, promoting the block to RAM first if it is in a lower tier.
+     * Copies bytes from a block into a buffer, promoting the block to RAM first if it is in a lower tier. A block
+     * in the DEVICE tier stays there and is copied out through a staging copy.
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to read.
@@ -505,8 +537,9 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Pins a block in RAM and returns a zero-copy view of it. The block is promoted to RAM first if needed; while
-     * any view is open it is not demoted and cannot be freed. Pins nest: each call needs its own close.
+     * Pins a block in RAM and returns a zero-copy view of it. The block is promoted to RAM first if needed (from
+     * the DEVICE tier too); while any view is open it is not demoted and cannot be freed. Pins nest: each call
+     * needs its own close.
      *
      * @param blockId the block.
      * @return a view whose buffer covers the whole block; close it to unpin.
@@ -514,7 +547,8 @@ public final class BlockStore implements AutoCloseable
      * @throws ChecksumMismatchException if the block's bytes came back from a lower tier damaged.
      * @throws OutOfTierMemoryException  if RAM cannot hold the block (larger than RAM, or RAM is full of pinned
      *                                   blocks and nothing can be demoted).
-     * @throws IllegalStateException     if the store is closed.
+     * @throws IllegalStateException     if the block is pinned on the device ({@link #pinOnDevice(long)}), or the
+     *                                   store is closed.
      */
     public PinnedBlock pin(final long blockId)
     {
@@ -522,6 +556,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
+            checkNotPinnedOnDevice(entry, "pin it in RAM");
             noteAccess(entry);
             if (!promote(entry))
             {
@@ -530,7 +565,7 @@ public final class BlockStore implements AutoCloseable
             entry.version++;
             if (entry.pinCount++ == 0)
             {
-                slots[RAM].unlink(entry);
+                slots[ramIndex].unlink(entry);
             }
             final PinnedBlock view = new PinnedBlock(this, entry.id);
             ram.wrap(entry.location, entry.size, view.unsafeBuffer());
@@ -541,6 +576,89 @@ public final class BlockStore implements AutoCloseable
         {
             unlockAndNotify();
         }
+    }
+
+    /**
+     * Pins a block in the DEVICE tier (GPU memory) and returns its device address for kernels. A block that is
+     * elsewhere (placed in RAM because the DEVICE tier was full, or demoted from it by the mover) is moved into
+     * the DEVICE tier first, demoting the DEVICE tier's coldest movable blocks to RAM if it has no room: this is
+     * how an access from the device brings a block back. While any device view is open the block stays at its
+     * device address: the mover does not demote it, it cannot be freed, moved or pinned in RAM, and host writes
+     * to it are refused; host reads copy from the device. Pins nest: each call needs its own close. Kernels may
+     * change the block in place; its checksum is taken afresh when its bytes next leave the device.
+     *
+     * @param blockId the block.
+     * @return a view holding the device address; close it to unpin.
+     * @throws IllegalStateException     if the store has no DEVICE tier (the message carries
+     *                                   {@link Context#deviceUnavailableReason(String) why}), the block is pinned
+     *                                   in RAM ({@link #pin(long)}: close those views first) or was allocated with
+     *                                   {@link Hint#PIN_FAST}, or the store is closed.
+     * @throws BlockFreedException       if the block was freed or never allocated here.
+     * @throws OutOfTierMemoryException  if the DEVICE tier cannot take the block under its hard cap even after
+     *                                   demoting its movable blocks (larger than the tier, or full of pinned
+     *                                   blocks); the block is unchanged where it was.
+     * @throws ChecksumMismatchException if the block's bytes came back from a lower tier damaged.
+     */
+    public DevicePinnedBlock pinOnDevice(final long blockId)
+    {
+        lock.lock();
+        try
+        {
+            ensureOpen();
+            if (deviceIndex < 0)
+            {
+                throw new IllegalStateException("cannot pin block " + blockId + " on the device: node " + nodeName +
+                    " has no DEVICE tier (" + ctx.deviceUnavailableReason() + "); use read/write or pin(blockId) " +
+                    "for host access");
+            }
+            final BlockEntry entry = entry(blockId);
+            if (entry.tier != deviceIndex && !entry.isMovable())
+            {
+                throw new IllegalStateException("cannot pin block " + blockId + " on the device of node " + nodeName +
+                    ": it cannot leave " + slots[entry.tier].tier.name() + " because " + (entry.pinCount > 0 ?
+                    "it has " + entry.pinCount + " open PinnedBlock views; close them first" :
+                    "it was allocated with Hint.PIN_FAST; allocate it with Hint.DEVICE instead"));
+            }
+            noteAccess(entry);
+            if (!promoteToDevice(entry))
+            {
+                throw outOfMemory(entry, "cannot pin block " + entry.id + " of " + entry.size + " bytes on the " +
+                    "device: the DEVICE tier cannot take it under its hard cap of " +
+                    slots[deviceIndex].hardCapBytes() + " bytes");
+            }
+            final TierSlot slot = slots[deviceIndex];
+            final long pointer;
+            slot.ioLock.lock();
+            try
+            {
+                pointer = device().devicePointer(entry.id, entry.location);
+            }
+            finally
+            {
+                slot.ioLock.unlock();
+            }
+            entry.version++;
+            entry.deviceDirty = true;
+            if (entry.pinCount++ == 0)
+            {
+                slot.unlink(entry);
+            }
+            final DevicePinnedBlock view = new DevicePinnedBlock(this, entry.id, pointer, entry.size);
+            openDevicePins.add(view);
+            return view;
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+    }
+
+    /**
+     * @return true if the store has a DEVICE tier ({@link Context#deviceTier(DeviceResidentTier)}).
+     */
+    public boolean hasDeviceTier()
+    {
+        return deviceIndex >= 0;
     }
 
     /**
@@ -558,7 +676,8 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            return promote(entry(blockId));
+            final BlockEntry entry = entry(blockId);
+            return entry.tier < ramIndex || promote(entry);
         }
         finally
         {
@@ -639,8 +758,9 @@ public final class BlockStore implements AutoCloseable
                 slots[to].touch(entry);
                 return;
             }
-            if (to == RAM)
+            if (to == ramIndex)
             {
+                checkNotPinnedOnDevice(entry, "move it to RAM");
                 if (!promote(entry))
                 {
                     throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to RAM");
@@ -649,9 +769,20 @@ public final class BlockStore implements AutoCloseable
             }
             if (!entry.isMovable())
             {
-                throw new IllegalStateException("block " + blockId + " on node " + nodeName + " cannot leave RAM: " +
-                    (entry.pinCount > 0 ? "it has " + entry.pinCount + " open PinnedBlock views; close them first" :
+                throw new IllegalStateException("block " + blockId + " on node " + nodeName + " cannot leave " +
+                    slots[entry.tier].tier.name() + ": " + (entry.pinCount > 0 ? "it has " + entry.pinCount +
+                    " open " + (entry.tier == deviceIndex ? "DevicePinnedBlock" : "PinnedBlock") +
+                    " views; close them first" :
                     "it was allocated with Hint.PIN_FAST"));
+            }
+            if (to == deviceIndex)
+            {
+                if (!promoteToDevice(entry))
+                {
+                    throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to " +
+                        slots[to].tier.name() + " (hard cap " + slots[to].hardCapBytes() + " bytes)");
+                }
+                return;
             }
             if (!relocate(entry, to))
             {
@@ -748,7 +879,29 @@ public final class BlockStore implements AutoCloseable
             final BlockEntry entry = blocks.get(view.blockId());
             if (entry != null && --entry.pinCount == 0)
             {
-                slots[RAM].link(entry);
+                slots[entry.tier].link(entry);
+            }
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+    }
+
+    void unpinDevice(final DevicePinnedBlock view)
+    {
+        lock.lock();
+        try
+        {
+            if (view.isClosed() || !openDevicePins.remove(view))
+            {
+                return;
+            }
+            view.detach();
+            final BlockEntry entry = blocks.get(view.blockId());
+            if (entry != null && --entry.pinCount == 0)
+            {
+                slots[entry.tier].link(entry);
             }
         }
         finally
@@ -773,7 +926,8 @@ public final class BlockStore implements AutoCloseable
             if (entry.pinCount > 0)
             {
                 throw new IllegalStateException("block " + blockId + " on node " + nodeName + " is pinned (" +
-                    entry.pinCount + " open views); close its PinnedBlock views before freeing it");
+                    entry.pinCount + " open views); close its " + (entry.tier == deviceIndex ? "DevicePinnedBlock" :
+                    "PinnedBlock") + " views before freeing it");
             }
             final TierSlot slot = slots[entry.tier];
             slot.unlink(entry);
@@ -920,7 +1074,8 @@ public final class BlockStore implements AutoCloseable
                 pressure.listenerErrors(),
                 ctx.overflowPolicy(),
                 ctx.evictionPolicy(),
-                movesAbandoned);
+                movesAbandoned,
+                deviceFallbacks);
         }
         finally
         {
@@ -998,6 +1153,11 @@ public final class BlockStore implements AutoCloseable
                 view.detach();
             }
             openPins.clear();
+            for (final DevicePinnedBlock view : openDevicePins)
+            {
+                view.detach();
+            }
+            openDevicePins.clear();
 
             for (final BlockEntry entry : blocks.values())
             {
@@ -1115,7 +1275,7 @@ public final class BlockStore implements AutoCloseable
             version = victim.version;
             sourceLocation = victim.location;
             stagingBytes = staging.wrap(size);
-            if (tierIndex == RAM)
+            if (tierIndex == ramIndex)
             {
                 ram.wrap(victim.location, size, victimView);
                 stagingBytes.putBytes(0, victimView, 0, size);
@@ -1124,7 +1284,7 @@ public final class BlockStore implements AutoCloseable
             else
             {
                 slot.read(id, victim.location, stagingBytes, size);
-                crc = victim.crc32c;
+                crc = victim.deviceDirty ? checksum(stagingBytes, size) : victim.crc32c;
             }
             victim.moving = true;
         }
@@ -1386,7 +1546,7 @@ public final class BlockStore implements AutoCloseable
         if (entry.prefetched)
         {
             entry.prefetched = false;
-            if (entry.tier == RAM)
+            if (entry.tier == ramIndex)
             {
                 slots[entry.prefetchSource].prefetchHits++;
                 prefetchHits++;
@@ -1396,9 +1556,9 @@ public final class BlockStore implements AutoCloseable
 
     private boolean enqueuePrefetch(final BlockEntry entry, final boolean bySequence)
     {
-        if (entry.tier == RAM || entry.prefetchQueued)
+        if (entry.tier <= ramIndex || entry.prefetchQueued)
         {
-            return false;
+            return false; // in RAM or in the faster DEVICE tier already, or queued
         }
         if (prefetchQueue.size() >= ctx.prefetchQueueCapacity())
         {
@@ -1428,8 +1588,8 @@ public final class BlockStore implements AutoCloseable
                 return PREFETCH_QUEUE_EMPTY;
             }
             final BlockEntry next = blocks.get(prefetchQueue.peekLong());
-            needRoom = next != null && next.tier != RAM && next.size <= slots[RAM].hardCapBytes() &&
-                !slots[RAM].fitsUnderHardCap(next.size);
+            needRoom = next != null && next.tier > ramIndex && next.size <= slots[ramIndex].hardCapBytes() &&
+                !slots[ramIndex].fitsUnderHardCap(next.size);
         }
         finally
         {
@@ -1438,7 +1598,7 @@ public final class BlockStore implements AutoCloseable
         if (needRoom)
         {
             // Make room in RAM as the mover would, writing the demoted block without the engine lock.
-            demoteStep(RAM, true, prefetchStaging);
+            demoteStep(ramIndex, true, prefetchStaging);
         }
 
         final BlockEntry entry;
@@ -1459,9 +1619,9 @@ public final class BlockStore implements AutoCloseable
                 return PREFETCH_SKIPPED;
             }
             entry.prefetchQueued = false;
-            if (entry.tier == RAM || (entry.prefetchBySequence && entry.id <= lastAccessId))
+            if (entry.tier <= ramIndex || (entry.prefetchBySequence && entry.id <= lastAccessId))
             {
-                // In RAM already, or a sequential scan went past it before its turn came.
+                // In RAM (or the DEVICE tier) already, or a sequential scan went past it before its turn came.
                 return PREFETCH_SKIPPED;
             }
             // Reserve room in RAM under the lock (demoting others if needed; the cascade may move this block)...
@@ -1515,10 +1675,10 @@ public final class BlockStore implements AutoCloseable
             {
                 source.unlink(entry);
                 source.free(entry.id, sourceLocation);
-                entry.tier = RAM;
+                entry.tier = ramIndex;
                 entry.location = ramLocation;
-                slots[RAM].link(entry);
-                slots[RAM].updatePeak();
+                slots[ramIndex].link(entry);
+                slots[ramIndex].updatePeak();
                 source.promotedBlocks++;
                 source.promotedBytes += entry.size;
                 promotions++;
@@ -1607,7 +1767,26 @@ public final class BlockStore implements AutoCloseable
         final int length)
     {
         entry.version++;
-        if (promote(entry))
+        if (entry.tier == deviceIndex)
+        {
+            // A DEVICE block is rewritten where it lies, through a staging copy: not while kernels may use it, and
+            // after making room for the new copy next to the old one by demoting the tier's coldest other blocks.
+            checkNotPinnedOnDevice(entry, "write to it from the host");
+            final TierSlot deviceSlot = slots[deviceIndex];
+            deviceSlot.unlink(entry);
+            try
+            {
+                while (!deviceSlot.fitsUnderHardCap(entry.size) && demoteOne(deviceIndex))
+                {
+                    usageChanged = true;
+                }
+            }
+            finally
+            {
+                deviceSlot.link(entry);
+            }
+        }
+        else if (promote(entry))
         {
             ram.wrap(entry.location, entry.size, accessView);
             put(accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
@@ -1620,7 +1799,7 @@ public final class BlockStore implements AutoCloseable
         final int from = entry.tier;
         long location = writeTier(from, entry.id, stagingView, entry.size, crc);
         int to = from;
-        for (int i = RAM + 1; location == Tier.NO_SPACE && i < slots.length; i++)
+        for (int i = from < ramIndex ? ramIndex : ramIndex + 1; location == Tier.NO_SPACE && i < slots.length; i++)
         {
             if (i != from && entry.size <= slots[i].hardCapBytes())
             {
@@ -1672,7 +1851,11 @@ public final class BlockStore implements AutoCloseable
         final int length)
     {
         final UnsafeBuffer block;
-        if (promote(entry))
+        if (entry.tier == deviceIndex)
+        {
+            slots[deviceIndex].touch(entry); // read from the device where it lies, through a staging copy
+        }
+        if (entry.tier != deviceIndex && promote(entry))
         {
             ram.wrap(entry.location, entry.size, accessView);
             block = accessView;
@@ -1720,6 +1903,9 @@ public final class BlockStore implements AutoCloseable
             case PIN_FAST:
                 return placeInRam(entry, true);
 
+            case DEVICE:
+                return placeInDevice(entry) || placeInRam(entry, true) || placeBelowRam(entry);
+
             case HOT:
             case WARM:
             default:
@@ -1736,18 +1922,18 @@ public final class BlockStore implements AutoCloseable
      */
     private void placeOrFail(final BlockEntry entry)
     {
-        int first = RAM;
+        int first = ramIndex;
         switch (entry.hint)
         {
             case COLD:
-                for (int i = RAM + 1; i < slots.length && first == RAM; i++)
+                for (int i = ramIndex + 1; i < slots.length && first == ramIndex; i++)
                 {
                     if (entry.size <= slots[i].hardCapBytes())
                     {
                         first = i;
                     }
                 }
-                if (first == RAM ? placeInRam(entry, false) : placeBelow(entry, first, first + 1))
+                if (first == ramIndex ? placeInRam(entry, false) : placeBelow(entry, first, first + 1))
                 {
                     return;
                 }
@@ -1755,6 +1941,13 @@ public final class BlockStore implements AutoCloseable
 
             case PREFER_FAST:
                 if (placeInRam(entry, false) || placeBelowRam(entry))
+                {
+                    return;
+                }
+                break;
+
+            case DEVICE:
+                if (placeInDevice(entry) || placeInRam(entry, false))
                 {
                     return;
                 }
@@ -1786,16 +1979,35 @@ public final class BlockStore implements AutoCloseable
         }
         ram.wrap(location, entry.size, accessView);
         accessView.setMemory(0, entry.size, (byte)0);
-        entry.tier = RAM;
+        entry.tier = ramIndex;
         entry.location = location;
-        slots[RAM].link(entry);
-        slots[RAM].updatePeak();
+        slots[ramIndex].link(entry);
+        slots[ramIndex].updatePeak();
         return true;
+    }
+
+    /**
+     * {@link Hint#DEVICE}: a zero-filled block in the DEVICE tier if it takes it under its hard cap now, without
+     * demoting others (the mover keeps room there); false, counted in {@link StoreStats#deviceFallbacks()}, where
+     * the store has a DEVICE tier that cannot take it. Without a DEVICE tier, false and not counted.
+     */
+    private boolean placeInDevice(final BlockEntry entry)
+    {
+        if (deviceIndex < 0)
+        {
+            return false;
+        }
+        if (placeBelow(entry, deviceIndex, deviceIndex + 1))
+        {
+            return true;
+        }
+        deviceFallbacks++;
+        return false;
     }
 
     private boolean placeBelowRam(final BlockEntry entry)
     {
-        return placeBelow(entry, RAM + 1, slots.length);
+        return placeBelow(entry, ramIndex + 1, slots.length);
     }
 
     /**
@@ -1842,12 +2054,12 @@ public final class BlockStore implements AutoCloseable
      */
     private long allocateInRam(final BlockEntry entry, final boolean demoteOthers)
     {
-        if (entry.size > slots[RAM].hardCapBytes())
+        if (entry.size > slots[ramIndex].hardCapBytes())
         {
             return Tier.NO_SPACE;
         }
         long location = allocateRam(entry);
-        while (location == Tier.NO_SPACE && demoteOthers && demoteOne(RAM))
+        while (location == Tier.NO_SPACE && demoteOthers && demoteOne(ramIndex))
         {
             location = allocateRam(entry);
         }
@@ -1860,19 +2072,29 @@ public final class BlockStore implements AutoCloseable
      */
     private long allocateRam(final BlockEntry entry)
     {
-        final TierSlot slot = slots[RAM];
+        final TierSlot slot = slots[ramIndex];
         usageChanged = true;
-        if (!slot.fitsUnderHardCap(entry.size))
+        // RAM's I/O lock: with a DEVICE tier the mover writes blocks demoted from it into RAM without the engine
+        // lock, and the two checks against the hard cap must not interleave with that write's.
+        slot.ioLock.lock();
+        try
         {
-            return Tier.NO_SPACE;
+            if (!slot.fitsUnderHardCap(entry.size))
+            {
+                return Tier.NO_SPACE;
+            }
+            final long location = ram.allocate(entry.id, entry.size);
+            if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
+            {
+                ram.free(entry.id, location);
+                return Tier.NO_SPACE;
+            }
+            return location;
         }
-        final long location = ram.allocate(entry.id, entry.size);
-        if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
+        finally
         {
-            ram.free(entry.id, location);
-            return Tier.NO_SPACE;
+            slot.ioLock.unlock();
         }
-        return location;
     }
 
     /**
@@ -1891,25 +2113,10 @@ public final class BlockStore implements AutoCloseable
      */
     private boolean promote(final BlockEntry entry)
     {
-        if (entry.prefetchInFlight)
+        awaitPrefetch(entry);
+        if (entry.tier == ramIndex)
         {
-            // The prefetcher is reading this block into RAM now: wait for it rather than read it twice.
-            do
-            {
-                prefetchLanded.awaitUninterruptibly();
-            }
-            while (entry.prefetchInFlight);
-            ensureOpen();
-            if (blocks.get(entry.id) != entry)
-            {
-                throw new BlockFreedException(entry.id, nodeName);
-            }
-            // The access found the block brought in by the prefetch it waited for: a (late) hit.
-            countPrefetchHit(entry);
-        }
-        if (entry.tier == RAM)
-        {
-            slots[RAM].touch(entry);
+            slots[ramIndex].touch(entry);
             return true;
         }
 
@@ -1934,14 +2141,114 @@ public final class BlockStore implements AutoCloseable
 
         source.unlink(entry);
         source.free(entry.id, entry.location);
-        entry.tier = RAM;
+        entry.tier = ramIndex;
         entry.location = location;
-        slots[RAM].link(entry);
-        slots[RAM].updatePeak();
+        slots[ramIndex].link(entry);
+        slots[ramIndex].updatePeak();
         source.promotedBlocks++;
         source.promotedBytes += entry.size;
         promotions++;
         return true;
+    }
+
+    /**
+     * If the prefetcher is reading the block into RAM now, waits for it rather than read the block twice.
+     */
+    private void awaitPrefetch(final BlockEntry entry)
+    {
+        if (entry.prefetchInFlight)
+        {
+            // The prefetcher is reading this block into RAM now: wait for it rather than read it twice.
+            do
+            {
+                prefetchLanded.awaitUninterruptibly();
+            }
+            while (entry.prefetchInFlight);
+            ensureOpen();
+            if (blocks.get(entry.id) != entry)
+            {
+                throw new BlockFreedException(entry.id, nodeName);
+            }
+            // The access found the block brought in by the prefetch it waited for: a (late) hit.
+            countPrefetchHit(entry);
+        }
+    }
+
+    /**
+     * Brings a movable block into the DEVICE tier if it is not there, demoting the DEVICE tier's coldest movable
+     * blocks (to RAM, cascading down) until it fits under the tier's hard cap. The block is kept out of its
+     * tier's lists meanwhile so that the cascade never picks it. Returns false, leaving the block where it is,
+     * if the DEVICE tier cannot hold it.
+     */
+    private boolean promoteToDevice(final BlockEntry entry)
+    {
+        awaitPrefetch(entry);
+        final TierSlot target = slots[deviceIndex];
+        if (entry.tier == deviceIndex)
+        {
+            target.touch(entry);
+            return true;
+        }
+        if (entry.size > target.hardCapBytes())
+        {
+            return false;
+        }
+        final int from = entry.tier;
+        final TierSlot source = slots[from];
+        final int crc;
+        if (from == ramIndex)
+        {
+            ram.wrap(entry.location, entry.size, victimView);
+            crc = checksum(victimView, entry.size);
+        }
+        else
+        {
+            stageVerified(entry);
+            crc = entry.crc32c;
+        }
+        source.unlink(entry);
+        try
+        {
+            long location = writeCopy(entry, from, deviceIndex, crc);
+            while (location == Tier.NO_SPACE && demoteOne(deviceIndex))
+            {
+                location = writeCopy(entry, from, deviceIndex, crc);
+            }
+            if (location == Tier.NO_SPACE)
+            {
+                source.link(entry);
+                return false;
+            }
+            commitMove(entry, from, deviceIndex, location, crc);
+            return true;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (entry.list == null && entry.tier == from)
+            {
+                source.link(entry);
+            }
+            throw ex;
+        }
+        finally
+        {
+            releaseLargeStaging();
+        }
+    }
+
+    private void checkNotPinnedOnDevice(final BlockEntry entry, final String action)
+    {
+        if (entry.tier == deviceIndex && entry.pinCount > 0)
+        {
+            throw new IllegalStateException("cannot " + action + ": block " + entry.id + " on node " + nodeName +
+                " is pinned on the device (" + entry.pinCount + " open DevicePinnedBlock views) and must stay at " +
+                "its device address; close the views first");
+        }
+    }
+
+    private DeviceResidentTier device()
+    {
+        return (DeviceResidentTier)slots[deviceIndex].tier;
     }
 
     /**
@@ -2005,10 +2312,15 @@ public final class BlockStore implements AutoCloseable
     private boolean moveDown(final BlockEntry entry, final int from)
     {
         final int crc;
-        if (from == RAM)
+        if (from == ramIndex)
         {
             ram.wrap(entry.location, entry.size, victimView);
             crc = checksum(victimView, entry.size);
+        }
+        else if (entry.deviceDirty)
+        {
+            stage(entry);
+            crc = checksum(stagingView, entry.size);
         }
         else
         {
@@ -2029,14 +2341,14 @@ public final class BlockStore implements AutoCloseable
             if (location != Tier.NO_SPACE)
             {
                 commitMove(entry, from, to, location, crc);
-                if (from != RAM)
+                if (from != ramIndex)
                 {
                     releaseLargeStaging();
                 }
                 return true;
             }
         }
-        if (from != RAM)
+        if (from != ramIndex)
         {
             releaseLargeStaging();
         }
@@ -2057,7 +2369,7 @@ public final class BlockStore implements AutoCloseable
             return false;
         }
         final int crc;
-        if (from == RAM)
+        if (from == ramIndex)
         {
             ram.wrap(entry.location, entry.size, victimView);
             crc = checksum(victimView, entry.size);
@@ -2117,6 +2429,7 @@ public final class BlockStore implements AutoCloseable
         entry.tier = to;
         entry.location = location;
         entry.crc32c = crc;
+        entry.deviceDirty = false;
         entry.prefetched = false;
         slots[to].link(entry);
         slots[to].updatePeak();
@@ -2142,7 +2455,7 @@ public final class BlockStore implements AutoCloseable
     private long writeCopy(final BlockEntry entry, final int from, final int to, final int crc)
     {
         final DirectBuffer src;
-        if (from == RAM)
+        if (from == ramIndex)
         {
             ram.wrap(entry.location, entry.size, victimView);
             src = victimView;
@@ -2178,6 +2491,13 @@ public final class BlockStore implements AutoCloseable
     private void verify(final BlockEntry entry, final TierSlot source, final UnsafeBuffer bytes)
     {
         final int actual = checksum(bytes, entry.size);
+        if (entry.deviceDirty && entry.tier == deviceIndex)
+        {
+            // Kernels may have changed the block in place: its bytes on the device are the truth.
+            entry.crc32c = actual;
+            entry.deviceDirty = entry.pinCount > 0;
+            return;
+        }
         if (actual != entry.crc32c)
         {
             source.checksumFailures++;
@@ -2240,7 +2560,7 @@ public final class BlockStore implements AutoCloseable
         long pinned = 0;
         for (final BlockEntry other : blocks.values())
         {
-            if (other.tier == RAM && !other.isMovable())
+            if (other.tier == ramIndex && !other.isMovable())
             {
                 pinned++;
             }
@@ -2268,6 +2588,8 @@ public final class BlockStore implements AutoCloseable
         private double lowWatermark = Configuration.lowWatermark();
         private long maxBlockBytes = Configuration.maxBlockBytes();
         private List<Tier> extraTiers = new ArrayList<>();
+        private DeviceResidentTier deviceTier;
+        private String deviceUnavailableReason = "none was configured: BlockStore.Context.deviceTier was not set";
         private IdleStrategy moverIdleStrategy;
         private long moverStuckBackoffNs = Configuration.MOVER_STUCK_BACKOFF_NS_DEFAULT;
         private ErrorHandler errorHandler;
@@ -2341,12 +2663,27 @@ public final class BlockStore implements AutoCloseable
             {
                 throw new ConfigurationException("extraTiers must not be null; use an empty list for none");
             }
+            if (deviceTier != null && extraTiers.contains(deviceTier))
+            {
+                throw new ConfigurationException("the DEVICE tier " + deviceTier.name() + " was passed both as " +
+                    "deviceTier and in extraTiers; pass it once, with deviceTier(...)");
+            }
             for (final Tier tier : extraTiers)
             {
                 if (tier == null)
                 {
                     throw new ConfigurationException("extraTiers must not contain null, was " + extraTiers);
                 }
+                if (tier.kind() == TierKind.DEVICE || tier.kind() == TierKind.RAM)
+                {
+                    throw new ConfigurationException("extraTiers must hold tiers below the local ones, not " +
+                        tier.kind() + " (" + tier.name() + "); pass a DEVICE tier with deviceTier(...)");
+                }
+            }
+            if (deviceTier != null && deviceTier.kind() != TierKind.DEVICE)
+            {
+                throw new ConfigurationException("deviceTier must be of kind DEVICE, was " + deviceTier.kind() +
+                    " (" + deviceTier.name() + "); pass other tiers with extraTiers(...)");
             }
             if (moverStuckBackoffNs < 0)
             {
@@ -2575,6 +2912,52 @@ public final class BlockStore implements AutoCloseable
         public long maxBlockBytes()
         {
             return maxBlockBytes;
+        }
+
+        /**
+         * @param tier the DEVICE tier (GPU memory, e.g. {@code io.tierpool.node.gpu.DeviceTier}) to place above
+         *             RAM, or null (the default) for none. With one, {@link Hint#DEVICE} places blocks in it and
+         *             {@link BlockStore#pinOnDevice(long)} works; its soft and hard caps
+         *             ({@link #softCapBytes(TierKind, long)} with {@link TierKind#DEVICE}) and the watermarks
+         *             govern demotion from it to RAM as for the other tiers. <b>Owned by the caller</b>: the
+         *             store frees its blocks in it when it closes but never closes it (close the store first,
+         *             then the tier, then its device pool).
+         * @return this for a fluent API.
+         */
+        public Context deviceTier(final DeviceResidentTier tier)
+        {
+            this.deviceTier = tier;
+            return this;
+        }
+
+        /**
+         * @return the DEVICE tier, or null for none.
+         */
+        public DeviceResidentTier deviceTier()
+        {
+            return deviceTier;
+        }
+
+        /**
+         * @param reason why the store has no DEVICE tier (for example the GPU probe's reason "no NVIDIA driver",
+         *               or "gpu.enabled=false"); quoted by {@link BlockStore#pinOnDevice(long)}'s exception.
+         *               Default "none was configured: BlockStore.Context.deviceTier was not set". Ignored with a
+         *               DEVICE tier; null restores the default.
+         * @return this for a fluent API.
+         */
+        public Context deviceUnavailableReason(final String reason)
+        {
+            this.deviceUnavailableReason = reason == null ?
+                "none was configured: BlockStore.Context.deviceTier was not set" : reason;
+            return this;
+        }
+
+        /**
+         * @return why the store has no DEVICE tier, as set (or the default).
+         */
+        public String deviceUnavailableReason()
+        {
+            return deviceUnavailableReason;
         }
 
         /**

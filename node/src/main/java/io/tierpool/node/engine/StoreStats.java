@@ -18,7 +18,7 @@ import java.util.List;
  * @param allocations      blocks allocated since the store opened.
  * @param frees            blocks freed since the store opened.
  * @param demotions        moves of a block to a slower tier (spills), by the mover or to make room.
- * @param promotions       moves of a block back up to RAM.
+ * @param promotions       moves of a block back up to RAM (or into the DEVICE tier).
  * @param checksumFailures blocks whose bytes came back from a lower tier damaged.
  * @param moverErrors      errors the mover met and reported to the error handler.
  * @param moverStuck       times the mover found a tier above its soft cap with nothing it could move
@@ -36,6 +36,8 @@ import java.util.List;
  * @param evictionPolicy   the store's eviction policy.
  * @param movesAbandoned   demotions of the mover and prefetches prepared without the engine lock and abandoned
  *                         because the block was written, pinned, moved or freed meanwhile (the new copy was freed).
+ * @param deviceFallbacks  {@link io.tierpool.node.Hint#DEVICE} allocations that the DEVICE tier could not take
+ *                         under its hard cap and that were placed like HOT instead (0 without a DEVICE tier).
  */
 public record StoreStats(
     List<TierStats> tiers,
@@ -58,7 +60,8 @@ public record StoreStats(
     long pressureListenerErrors,
     OverflowPolicy overflowPolicy,
     EvictionPolicy evictionPolicy,
-    long movesAbandoned)
+    long movesAbandoned,
+    long deviceFallbacks)
 {
     /**
      * @return {@code prefetchHits / prefetchesIssued}, from 0 to 1; 0 when nothing was prefetched.

@@ -3,6 +3,7 @@
  */
 package io.tierpool.node.gpu;
 
+import io.tierpool.node.tier.DeviceResidentTier;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
 import jcuda.runtime.cudaMemcpyKind;
@@ -31,7 +32,7 @@ import org.agrona.collections.Long2ObjectHashMap;
  * (returned to the pool on {@link #free} and {@link #close()}); it does not own the pool. Use only after
  * {@link GpuProbe} found a usable GPU.
  */
-public final class DeviceTier implements Tier
+public final class DeviceTier implements DeviceResidentTier
 {
     private final String name;
     private final DevicePool pool;
