@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
  * {@code tierpool bench scan}: see {@link ScanWorkload}.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-    description = "Sequential scan of data N x the RAM tier (spilling to VVRAM and VSSD) vs the same scan all in " +
-        "RAM; every block verified. Defaults take well under a minute on 2 cores.")
+    description = "Sequential scan of data N x the RAM tier (spilling to VVRAM and VSSD) with no, automatic and " +
+        "explicit prefetch vs the same scan all in RAM; every block verified. Defaults take well under a minute on 2 cores.")
 public final class ScanCommand implements Callable<Integer>
 {
     @Mixin
@@ -35,13 +35,17 @@ public final class ScanCommand implements Callable<Integer>
     @Option(names = "--passes", description = "Timed passes per run (default: ${DEFAULT-VALUE}).")
     int passes = ScanWorkload.Settings.defaults().passes();
 
+    @Option(names = "--prefetch-ahead", paramLabel = "BLOCKS", description = "How many blocks ahead of the reader " +
+        "the explicit-prefetch run asks for, 1 to a quarter of the blocks RAM holds (default: ${DEFAULT-VALUE}).")
+    int prefetchAhead = ScanWorkload.Settings.defaults().prefetchAhead();
+
     /**
      * @return 0, or 1 if a block read back wrong.
      */
     public Integer call()
     {
         final ScanWorkload.Result result = ScanWorkload.run(new ScanWorkload.Settings(ramBytes, dataMultiple,
-            Math.toIntExact(blockBytes), passes, common.tmpfsDir, common.diskDir), System.err);
+            Math.toIntExact(blockBytes), passes, prefetchAhead, common.tmpfsDir, common.diskDir), System.err);
         common.print(System.out, result.toTable(), result);
         return result.verified() ? 0 : BenchCommand.EXIT_FAILED;
     }

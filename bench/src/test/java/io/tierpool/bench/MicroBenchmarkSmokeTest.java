@@ -58,6 +58,21 @@ class MicroBenchmarkSmokeTest
         netty.open();
         assertEquals(0, benchmark.baselineNettyPooledDirect(size, netty).refCnt());
         assertEquals(4096, benchmark.baselineAllocateDirect(size).capacity());
+
+        final AllocateFreeBenchmark.ZeroFillState zeroFill = new AllocateFreeBenchmark.ZeroFillState();
+        zeroFill.open();
+        try
+        {
+            zeroFill.view.setMemory(0, 1 << 20, (byte)0x5A);
+            benchmark.zeroFillOnly(size, zeroFill);
+            assertEquals(0, zeroFill.view.getByte(0));
+            assertEquals(0, zeroFill.view.getByte(4095));
+            assertEquals(0x5A, zeroFill.view.getByte(4096), "only the block's size is zero-filled");
+        }
+        finally
+        {
+            zeroFill.close();
+        }
     }
 
     @ParameterizedTest

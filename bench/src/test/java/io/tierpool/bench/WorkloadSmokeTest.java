@@ -61,16 +61,29 @@ class WorkloadSmokeTest
     void scanVerifiesEveryBlockAndSpillsOutOfCore()
     {
         final ScanWorkload.Result result = ScanWorkload.run(
-            new ScanWorkload.Settings(1L << 20, 4, 64 << 10, 2, tmpfs, disk), QUIET);
+            new ScanWorkload.Settings(1L << 20, 4, 64 << 10, 2, 2, tmpfs, disk), QUIET);
 
         assertTrue(result.verified(), result.toTable());
         assertEquals(2L * 64, result.inRam().blocksVerified());
-        assertEquals(2L * 64, result.outOfCore().blocksVerified());
         assertEquals(0, result.inRam().promotionsPerPass());
         assertEquals(1.0, result.inRam().ramHitRate());
-        assertTrue(result.outOfCore().promotionsPerPass() + result.outOfCore().demotionsPerPass() > 0,
-            "a scan of data 4x RAM must move blocks between tiers");
-        assertTrue(result.ratio().median() > 0);
+        assertEquals(0, result.inRam().prefetchesIssued(), "nothing to prefetch when everything is in RAM");
+        for (final ScanWorkload.Run run : result.outOfCoreRuns())
+        {
+            assertEquals(2L * 64, run.blocksVerified(), run.name());
+            assertEquals(0, run.mismatches(), run.name());
+            assertTrue(run.promotionsPerPass() + run.demotionsPerPass() > 0,
+                run.name() + ": a scan of data 4x RAM must move blocks between tiers");
+            assertTrue(run.prefetchHits() <= run.prefetchesIssued(), run.name() + ": hits are prefetched blocks");
+            assertTrue(run.prefetchCoverage() >= 0 && run.prefetchCoverage() <= 1, run.name());
+            assertTrue(run.ratio().median() > 0, run.name());
+        }
+        assertEquals(0, result.noPrefetch().prefetchRequests(), "prefetchDepth(0) and no requests: none queued");
+        assertEquals(0, result.noPrefetch().prefetchesIssued());
+        assertTrue(result.explicitPrefetch().prefetchRequests() > 0,
+            "the explicit run asks for blocks ahead of the reader: " + result.toTable());
+        assertTrue(result.autoPrefetch().prefetchRequests() > 0,
+            "the engine's detector queues requests on a sequential scan: " + result.toTable());
     }
 
     @Test
@@ -111,7 +124,7 @@ class WorkloadSmokeTest
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             System.setErr(QUIET);
             exit = BenchCommand.commandLine().execute("scan", "--json", "--ram", "1m", "--block", "128k",
-                "--passes", "1", "--tmpfs-dir", tmpfs.toString(), "--disk-dir", disk.toString());
+                "--passes", "1", "--prefetch-ahead", "2", "--tmpfs-dir", tmpfs.toString(), "--disk-dir", disk.toString());
         }
         finally
         {
@@ -121,9 +134,14 @@ class WorkloadSmokeTest
 
         assertEquals(0, exit, captured.toString(StandardCharsets.UTF_8));
         final JsonNode json = new ObjectMapper().readTree(captured.toString(StandardCharsets.UTF_8));
-        assertEquals(32, json.path("outOfCore").path("blocksVerified").asLong());
-        assertEquals(0, json.path("outOfCore").path("mismatches").asLong());
-        assertTrue(json.path("ratio").path("median").asDouble() > 0);
+        for (final String run : new String[]{ "inRam", "noPrefetch", "autoPrefetch", "explicitPrefetch" })
+        {
+            assertEquals(32, json.path(run).path("blocksVerified").asLong(), run);
+            assertEquals(0, json.path(run).path("mismatches").asLong(), run);
+            assertTrue(json.path(run).path("ratio").path("median").asDouble() > 0, run);
+            assertTrue(json.path(run).has("prefetchHitRate") && json.path(run).has("prefetchesIssued") &&
+                json.path(run).has("prefetchHits"), run + " reports its prefetch counters");
+        }
     }
 
     @Test
@@ -131,16 +149,20 @@ class WorkloadSmokeTest
     {
         final PrintStream stderr = System.err;
         final int exit;
+        final int scanExit;
         try
         {
             System.setErr(QUIET);
             exit = BenchCommand.commandLine().execute("gemm", "--n", "1000", "--tile", "512",
                 "--tmpfs-dir", tmpfs.toString(), "--disk-dir", disk.toString());
+            scanExit = BenchCommand.commandLine().execute("scan", "--ram", "1m", "--block", "128k",
+                "--prefetch-ahead", "3", "--tmpfs-dir", tmpfs.toString(), "--disk-dir", disk.toString());
         }
         finally
         {
             System.setErr(stderr);
         }
         assertEquals(BenchCommand.EXIT_ERROR, exit);
+        assertEquals(BenchCommand.EXIT_ERROR, scanExit, "8 blocks of RAM allow prefetching at most 2 ahead");
     }
 }

@@ -10,6 +10,7 @@ import io.tierpool.client.TierPool;
 import io.tierpool.node.Hint;
 import io.tierpool.node.engine.BlockStore;
 import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code baselineNettyPooledDirect}: {@link PooledByteBufAllocator} direct buffer + {@code release()}
  *     (thread cache, arenas, chunks; the memory is <em>not</em> zeroed);</li>
  *     <li>{@code baselineAllocateDirect}: {@link ByteBuffer#allocateDirect(int)} (zeroed) freed at once through
- *     its cleaner ({@link BufferUtil#free(ByteBuffer)}), so that no garbage waits for GC.</li>
+ *     its cleaner ({@link BufferUtil#free(ByteBuffer)}), so that no garbage waits for GC;</li>
+ *     <li>{@code zeroFillOnly}: not an allocator, only the memset of {@code size} bytes that a TierPool allocation
+ *     does, so that the table shows how much of TierPool's time zero-filling explains.</li>
  * </ul>
  * TierPool blocks are zero-filled at allocation (a documented guarantee), so for the large sizes the TierPool
  * figures include a memset that Netty's do not. {@link io.tierpool.bench.jmh.RatioReport} divides each baseline
@@ -156,6 +159,59 @@ public class AllocateFreeBenchmark
         {
             allocator = new PooledByteBufAllocator(true);
         }
+    }
+
+    /**
+     * One direct buffer of the largest size measured, for {@link #zeroFillOnly}.
+     */
+    @State(Scope.Benchmark)
+    public static class ZeroFillState
+    {
+        /**
+         * The buffer, 1 MiB, allocated for the whole trial.
+         */
+        public ByteBuffer buffer;
+
+        /**
+         * A view of {@link #buffer}.
+         */
+        public UnsafeBuffer view;
+
+        /**
+         * Allocates the buffer.
+         */
+        @Setup(Level.Trial)
+        public void open()
+        {
+            buffer = ByteBuffer.allocateDirect(1 << 20);
+            view = new UnsafeBuffer(buffer);
+        }
+
+        /**
+         * Frees the buffer.
+         */
+        @TearDown(Level.Trial)
+        public void close()
+        {
+            BufferUtil.free(buffer);
+        }
+    }
+
+    /**
+     * Not an allocator: only the zero-filling a TierPool allocation does ({@code UnsafeBuffer.setMemory} over the
+     * block's bytes, as {@code BlockStore.allocate} does in RAM), on one buffer that stays in the cache as the
+     * allocators' recycled blocks do. Its time is the part of {@link #tierPoolStore} that zero-filling explains;
+     * the rest is the engine's bookkeeping (lock, block table, size-class allocator).
+     *
+     * @param size  the block size.
+     * @param state the buffer.
+     * @return the buffer's view (consumed by JMH).
+     */
+    @Benchmark
+    public UnsafeBuffer zeroFillOnly(final Size size, final ZeroFillState state)
+    {
+        state.view.setMemory(0, size.bytes, (byte)0);
+        return state.view;
     }
 
     /**

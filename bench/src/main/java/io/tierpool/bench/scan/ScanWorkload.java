@@ -19,47 +19,88 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Sequential out-of-core scan: {@code dataMultiple x ramBytes} of blocks are written once, then read front to
  * back {@code passes} times, each block into one application buffer whose longs are summed and checked against
- * the sum computed when the block was written (every byte of every pass is verified). Run twice in one process:
- * out of core (RAM tier of {@code ramBytes}, the rest spilling to VVRAM and VSSD) and with everything in RAM (a
- * RAM tier large enough for all of it, no other tiers). Both configurations are open at once and their passes
- * alternate (in-RAM pass 1, out-of-core pass 1, in-RAM pass 2, ...), so that a change in the machine's load
- * affects both alike; the ratio out-of-core / in-RAM of each pair of passes is the figure the issue 4 goal (0.8
- * or more) is about, quoted as median with min–max.
+ * the sum computed when the block was written (every byte of every pass is verified).
  * <p>
- * <b>RAM hits.</b> Before each read the scan asks the block's tier ({@link Block#tier()}): a block already in RAM
- * is a hit. With a prefetcher that detects sequential access ahead of the scan, hits approach 100%; without one,
- * a scan over data larger than RAM in LRU order misses every block. The engine in this build exposes no
- * prefetch counters and runs no prefetcher, so the report gives this RAM hit rate instead of a prefetch hit rate.
+ * <b>Configurations.</b> Four pools are open at once, each holding its own copy of the data:
+ * <ul>
+ *     <li><b>in-RAM</b>: a RAM tier large enough for all of it, no other tiers (the baseline);</li>
+ *     <li><b>no prefetch</b>: RAM of {@code ramBytes}, the rest spilling to VVRAM and VSSD, the engine's
+ *     prefetcher off ({@code prefetchDepth(0)}): every read that misses RAM promotes its block synchronously;</li>
+ *     <li><b>auto prefetch</b>: the same tiers with the engine's defaults, i.e. its sequential-access detection
+ *     ({@link io.tierpool.node.engine.BlockStore.Context#prefetchDepth(int)}, default 4 blocks ahead) and nothing
+ *     in the application: what a user gets without writing any prefetch code;</li>
+ *     <li><b>explicit prefetch</b>: the same tiers, detection off, and the application asking for the block
+ *     {@code prefetchAhead} places ahead of the one it reads ({@link Block#prefetch()}; the first
+ *     {@code prefetchAhead} blocks of a pass with {@link TierPool#prefetch(java.util.Collection)} before it
+ *     starts).</li>
+ * </ul>
+ * Their passes alternate (in-RAM pass 1, no-prefetch pass 1, auto pass 1, explicit pass 1, in-RAM pass 2, ...),
+ * so that a change in the machine's load affects all alike; the ratio out-of-core / in-RAM of each pair of passes
+ * is the figure the issue 4 goal (0.8 or more) is about, quoted as median with min–max.
  * <p>
- * Single-threaded. Files live under the given parents and are removed when the run ends.
+ * <b>Hit rates.</b> Before each read the scan asks the block's tier ({@link Block#tier()}): a block already in RAM
+ * is a <em>RAM hit</em> (a block whose prefetch is still in flight is not, although the engine counts its read,
+ * which waits for that prefetch, as a prefetch hit). From the pool's statistics over all passes: the
+ * <em>prefetch hit rate</em> ({@link PoolStats#prefetchHitRate()}: prefetched blocks that were accessed while still
+ * in RAM / blocks prefetched) and the <em>prefetch coverage</em> (prefetch hits / block reads: the share of reads
+ * served by the prefetcher).
+ * <p>
+ * Single-threaded reader (each pool's prefetcher and mover run on their own threads). Files live under the given
+ * parents and are removed when the run ends.
  */
 public final class ScanWorkload
 {
     /**
-     * Settings of a scan run.
-     *
-     * @param ramBytes     RAM tier of the out-of-core run, in bytes; a positive multiple of {@code blockBytes}.
-     * @param dataMultiple data size as a multiple of {@code ramBytes}, at least 1 (default 4).
-     * @param blockBytes   bytes per block, a positive multiple of 8.
-     * @param passes       timed passes per run, at least 1.
-     * @param tmpfsParent  where the VVRAM tier's directory is made (tmpfs).
-     * @param diskParent   where the VSSD tier's directory is made (local disk).
+     * How a configuration prefetches.
      */
-    public record Settings(
-        long ramBytes, int dataMultiple, int blockBytes, int passes, Path tmpfsParent, Path diskParent)
+    public enum Prefetch
     {
         /**
-         * Default: 64 MiB of RAM, data 4x that (256 MiB), 1 MiB blocks, 5 passes.
+         * The engine's prefetcher off ({@code prefetchDepth(0)}), no requests from the application.
+         */
+        NONE,
+
+        /**
+         * The engine's default sequential-access detection, no requests from the application.
+         */
+        AUTO,
+
+        /**
+         * Detection off; the application asks for the block {@code prefetchAhead} places ahead of the one it reads.
+         */
+        EXPLICIT
+    }
+
+    /**
+     * Settings of a scan run.
+     *
+     * @param ramBytes      RAM tier of the out-of-core runs, in bytes; a positive multiple of {@code blockBytes}.
+     * @param dataMultiple  data size as a multiple of {@code ramBytes}, at least 1 (default 4).
+     * @param blockBytes    bytes per block, a positive multiple of 8.
+     * @param passes        timed passes per run, at least 1.
+     * @param prefetchAhead how many blocks ahead of the reader the explicit-prefetch run asks for, from 1 to a
+     *                      quarter of the blocks that fit in {@code ramBytes} (default 8).
+     * @param tmpfsParent   where the VVRAM tier's directory is made (tmpfs).
+     * @param diskParent    where the VSSD tier's directory is made (local disk).
+     */
+    public record Settings(
+        long ramBytes, int dataMultiple, int blockBytes, int passes, int prefetchAhead, Path tmpfsParent,
+        Path diskParent)
+    {
+        /**
+         * Default: 64 MiB of RAM, data 4x that (256 MiB), 1 MiB blocks, 5 passes, explicit prefetch 8 blocks ahead.
          *
          * @return the default settings.
          */
         public static Settings defaults()
         {
-            return new Settings(64L << 20, 4, 1 << 20, 5, BenchDirectories.TMPFS_DEFAULT,
+            return new Settings(64L << 20, 4, 1 << 20, 5, 8, BenchDirectories.TMPFS_DEFAULT,
                 BenchDirectories.DISK_DEFAULT);
         }
 
@@ -70,7 +111,7 @@ public final class ScanWorkload
          */
         public Settings withDirectories(final Path tmpfs, final Path disk)
         {
-            return new Settings(ramBytes, dataMultiple, blockBytes, passes, tmpfs, disk);
+            return new Settings(ramBytes, dataMultiple, blockBytes, passes, prefetchAhead, tmpfs, disk);
         }
 
         /**
@@ -104,32 +145,56 @@ public final class ScanWorkload
             {
                 throw new IllegalArgumentException("too many blocks: use larger blocks");
             }
+            final long ramBlocks = ramBytes / blockBytes;
+            if (prefetchAhead < 1 || prefetchAhead > Math.max(1, ramBlocks / 4))
+            {
+                throw new IllegalArgumentException("--prefetch-ahead=" + prefetchAhead + " must be from 1 to " +
+                    Math.max(1, ramBlocks / 4) + " (a quarter of the " + ramBlocks + " blocks RAM holds), so that " +
+                    "prefetched blocks are not demoted again before the scan reaches them");
+            }
         }
     }
 
     /**
      * One configuration's measurements.
      *
-     * @param name             {@code "out-of-core"} or {@code "in-RAM"}.
-     * @param ramBytes         RAM tier, in bytes.
-     * @param vvramBytes       VVRAM tier, in bytes (0 when disabled).
-     * @param vssdBytes        VSSD tier, in bytes (0 when disabled).
-     * @param gibPerSecond     scan bandwidth per pass.
-     * @param ramHitRate       fraction of block reads that found the block in RAM already, over all passes.
-     * @param promotionsPerPass blocks promoted to RAM per pass (median).
-     * @param demotionsPerPass blocks demoted per pass (median).
-     * @param blocksVerified   block reads whose sum matched, over all passes.
-     * @param mismatches       block reads whose sum did not match (must be 0).
+     * @param name              {@code "in-RAM"}, {@code "no prefetch"}, {@code "auto prefetch"} or
+     *                          {@code "explicit prefetch"}.
+     * @param prefetch          how it prefetches.
+     * @param ramBytes          RAM tier, in bytes.
+     * @param vvramBytes        VVRAM tier, in bytes (0 when disabled).
+     * @param vssdBytes         VSSD tier, in bytes (0 when disabled).
+     * @param gibPerSecond      scan bandwidth per pass.
+     * @param ratio             this configuration's bandwidth / the in-RAM bandwidth, pass by pass (1 for in-RAM).
+     * @param ramHitRate        fraction of block reads that found the block in RAM already, over all passes.
+     * @param promotionsPerPass blocks promoted to RAM per pass (median; prefetches included).
+     * @param demotionsPerPass  blocks demoted per pass (median).
+     * @param prefetchRequests  prefetch requests queued over all passes (by the application or the detector).
+     * @param prefetchesIssued  blocks the prefetcher brought into RAM over all passes.
+     * @param prefetchHits      of those, blocks accessed while still in RAM (or while their prefetch was in flight).
+     * @param prefetchDropped   requests dropped because the prefetch queue was full.
+     * @param prefetchHitRate   {@code prefetchHits / prefetchesIssued} ({@link PoolStats#prefetchHitRate()}), 0 to 1.
+     * @param prefetchCoverage  {@code prefetchHits} / block reads, 0 to 1: the share of reads the prefetcher served.
+     * @param blocksVerified    block reads whose sum matched, over all passes.
+     * @param mismatches        block reads whose sum did not match (must be 0).
      */
     public record Run(
         String name,
+        Prefetch prefetch,
         long ramBytes,
         long vvramBytes,
         long vssdBytes,
         Samples gibPerSecond,
+        Samples ratio,
         double ramHitRate,
         double promotionsPerPass,
         double demotionsPerPass,
+        long prefetchRequests,
+        long prefetchesIssued,
+        long prefetchHits,
+        long prefetchDropped,
+        double prefetchHitRate,
+        double prefetchCoverage,
         long blocksVerified,
         long mismatches)
     {
@@ -138,21 +203,36 @@ public final class ScanWorkload
     /**
      * The outcome of a scan workload.
      *
-     * @param settings   what was run.
-     * @param outOfCore  the run with data {@code dataMultiple x} RAM.
-     * @param inRam      the run with everything in RAM.
-     * @param ratio      out-of-core bandwidth / in-RAM bandwidth of each pair of alternating passes.
-     * @param prefetch   what the engine says about prefetching (in this build: that it exposes no counters).
+     * @param settings         what was run.
+     * @param inRam            the run with everything in RAM.
+     * @param noPrefetch       data {@code dataMultiple x} RAM, prefetcher off.
+     * @param autoPrefetch     data {@code dataMultiple x} RAM, the engine's sequential detection (its default).
+     * @param explicitPrefetch data {@code dataMultiple x} RAM, the application prefetching {@code prefetchAhead}
+     *                         blocks ahead.
      */
-    public record Result(Settings settings, Run outOfCore, Run inRam, Samples ratio, String prefetch)
+    public record Result(Settings settings, Run inRam, Run noPrefetch, Run autoPrefetch, Run explicitPrefetch)
     {
         /**
-         * @return true when every block read of both runs was verified.
+         * @return the out-of-core runs: no prefetch, auto prefetch, explicit prefetch.
+         */
+        public List<Run> outOfCoreRuns()
+        {
+            return List.of(noPrefetch, autoPrefetch, explicitPrefetch);
+        }
+
+        /**
+         * @return true when every block read of every run was verified.
          */
         public boolean verified()
         {
-            return outOfCore.mismatches() == 0 && inRam.mismatches() == 0 && outOfCore.blocksVerified() > 0 &&
-                inRam.blocksVerified() > 0;
+            for (final Run run : List.of(inRam, noPrefetch, autoPrefetch, explicitPrefetch))
+            {
+                if (run.mismatches() != 0 || run.blocksVerified() == 0)
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**
@@ -161,19 +241,25 @@ public final class ScanWorkload
         public String toTable()
         {
             final TextTable table = new TextTable("scan", "RAM", "VVRAM", "VSSD", "GiB/s median (min–max)",
-                "RAM hits", "promotions/pass", "demotions/pass", "verified");
-            for (final Run run : new Run[]{ inRam, outOfCore })
+                "vs in-RAM", "RAM hits", "prefetched", "prefetch hit rate", "reads served by prefetch",
+                "promotions/pass", "demotions/pass", "verified");
+            for (final Run run : List.of(inRam, noPrefetch, autoPrefetch, explicitPrefetch))
             {
                 table.row(run.name(), Units.bytes(run.ramBytes()), Units.bytes(run.vvramBytes()),
-                    Units.bytes(run.vssdBytes()), run.gibPerSecond().format("%.2f"),
-                    String.format("%.1f%%", 100 * run.ramHitRate()), String.format("%.0f", run.promotionsPerPass()),
-                    String.format("%.0f", run.demotionsPerPass()),
+                    Units.bytes(run.vssdBytes()), run.gibPerSecond().format("%.2f"), run.ratio().format("%.2f"),
+                    String.format("%.1f%%", 100 * run.ramHitRate()), Long.toString(run.prefetchesIssued()),
+                    String.format("%.1f%%", 100 * run.prefetchHitRate()),
+                    String.format("%.1f%%", 100 * run.prefetchCoverage()),
+                    String.format("%.0f", run.promotionsPerPass()), String.format("%.0f", run.demotionsPerPass()),
                     run.mismatches() == 0 ? run.blocksVerified() + " blocks" : run.mismatches() + " MISMATCHES");
             }
-            return String.format("sequential scan: %s of data in %s blocks, %d passes per run, data = %dx RAM%n",
-                Units.bytes(settings.dataBytes()), Units.bytes(settings.blockBytes()), settings.passes(),
-                settings.dataMultiple()) + table + String.format("out-of-core / in-RAM, pass by pass = %s (goal >= 0.80)%n" +
-                "prefetch: %s%n", ratio.format("%.2f"), prefetch);
+            return String.format("sequential scan: %s of data in %s blocks, %d passes per run, data = %dx RAM; " +
+                "explicit prefetch %d blocks ahead, auto = engine default depth%n", Units.bytes(settings.dataBytes()),
+                Units.bytes(settings.blockBytes()), settings.passes(), settings.dataMultiple(),
+                settings.prefetchAhead()) + table +
+                String.format("out-of-core / in-RAM, pass by pass (goal >= 0.80): no prefetch %s, auto prefetch %s, " +
+                "explicit prefetch %s%n", noPrefetch.ratio().format("%.2f"), autoPrefetch.ratio().format("%.2f"),
+                explicitPrefetch.ratio().format("%.2f"));
         }
     }
 
@@ -182,11 +268,11 @@ public final class ScanWorkload
     }
 
     /**
-     * Opens both configurations, then runs their passes alternately.
+     * Opens all four configurations, then runs their passes alternately.
      *
      * @param settings the run's settings.
      * @param log      progress lines.
-     * @return both runs' measurements.
+     * @return every run's measurements.
      * @throws IllegalArgumentException if a setting is invalid.
      */
     public static Result run(final Settings settings, final PrintStream log)
@@ -195,23 +281,33 @@ public final class ScanWorkload
         final long data = settings.dataBytes();
         // In RAM: room for every block below the mover's default high watermark (0.9), no other tier.
         final long inRamBytes = roundUp((long)(data / 0.85), settings.blockBytes());
+        final long ram = settings.ramBytes();
         final long vvram = settings.ramBytes();
         final long vssd = data + settings.ramBytes();
-        log.printf("scan: in-RAM with RAM %s; out-of-core with RAM %s, VVRAM %s, VSSD %s; %d alternating passes%n",
-            Units.bytes(inRamBytes), Units.bytes(settings.ramBytes()), Units.bytes(vvram), Units.bytes(vssd),
-            settings.passes());
-        final double[] ratios = new double[settings.passes()];
-        try (Configuration inRam = new Configuration("in-RAM", settings, inRamBytes, 0, 0);
-            Configuration outOfCore = new Configuration("out-of-core", settings, settings.ramBytes(), vvram, vssd))
+        log.printf("scan: in-RAM with RAM %s; out-of-core (no / auto / explicit prefetch) with RAM %s, VVRAM %s, " +
+            "VSSD %s; %d alternating passes%n", Units.bytes(inRamBytes), Units.bytes(ram), Units.bytes(vvram),
+            Units.bytes(vssd), settings.passes());
+        final int passes = settings.passes();
+        try (Configuration inRam = new Configuration("in-RAM", Prefetch.AUTO, settings, inRamBytes, 0, 0);
+            Configuration none = new Configuration("no prefetch", Prefetch.NONE, settings, ram, vvram, vssd);
+            Configuration auto = new Configuration("auto prefetch", Prefetch.AUTO, settings, ram, vvram, vssd);
+            Configuration explicit = new Configuration("explicit prefetch", Prefetch.EXPLICIT, settings, ram, vvram,
+                vssd))
         {
-            for (int pass = 0; pass < settings.passes(); pass++)
+            final double[] ones = new double[passes];
+            Arrays.fill(ones, 1.0);
+            final double[] noneRatios = new double[passes];
+            final double[] autoRatios = new double[passes];
+            final double[] explicitRatios = new double[passes];
+            for (int pass = 0; pass < passes; pass++)
             {
                 final double inRamRate = inRam.pass(pass);
-                ratios[pass] = outOfCore.pass(pass) / inRamRate;
+                noneRatios[pass] = none.pass(pass) / inRamRate;
+                autoRatios[pass] = auto.pass(pass) / inRamRate;
+                explicitRatios[pass] = explicit.pass(pass) / inRamRate;
             }
-            return new Result(settings, outOfCore.result(), inRam.result(), Samples.of(ratios),
-                "not measured: this build's engine exposes no prefetch counters and runs no prefetcher, so the " +
-                "scan runs without prefetch; 'RAM hits' counts reads that found their block in RAM");
+            return new Result(settings, inRam.result(ones), none.result(noneRatios), auto.result(autoRatios),
+                explicit.result(explicitRatios));
         }
     }
 
@@ -221,6 +317,7 @@ public final class ScanWorkload
     private static final class Configuration implements AutoCloseable
     {
         private final String name;
+        private final Prefetch prefetch;
         private final Settings settings;
         private final long ramBytes;
         private final long vvramBytes;
@@ -230,19 +327,23 @@ public final class ScanWorkload
         private final ByteBuffer buffer;
         private final UnsafeBuffer view;
         private final Block[] blocks;
+        private final List<Block> firstBlocks;
         private final long[] sums;
         private final double[] gibPerSecond;
         private final double[] promotions;
         private final double[] demotions;
+        private PoolStats baseline;
+        private PoolStats last;
         private long hits;
         private long verified;
         private long mismatches;
 
         Configuration(
-            final String name, final Settings settings, final long ramBytes, final long vvramBytes,
-            final long vssdBytes)
+            final String name, final Prefetch prefetch, final Settings settings, final long ramBytes,
+            final long vvramBytes, final long vssdBytes)
         {
             this.name = name;
+            this.prefetch = prefetch;
             this.settings = settings;
             this.ramBytes = ramBytes;
             this.vvramBytes = vvramBytes;
@@ -258,13 +359,18 @@ public final class ScanWorkload
             TierPool opened = null;
             try
             {
-                opened = TierPool.open(new TierPool.Context()
+                final TierPool.Context context = new TierPool.Context()
                     .ramCapacityBytes(ramBytes)
                     .vvramCapacityBytes(vvramBytes)
                     .vssdCapacityBytes(vssdBytes)
                     .vvramDir(dirs.tmpfs())
                     .vssdDir(dirs.disk())
-                    .maxBlockBytes(blockBytes));
+                    .maxBlockBytes(blockBytes);
+                if (prefetch != Prefetch.AUTO)
+                {
+                    context.prefetchDepth(0);
+                }
+                opened = TierPool.open(context);
                 buffer = ByteBuffer.allocateDirect(blockBytes);
                 view = new UnsafeBuffer(buffer);
                 for (int i = 0; i < blockCount; i++)
@@ -280,6 +386,7 @@ public final class ScanWorkload
                 throw ex;
             }
             pool = opened;
+            firstBlocks = List.of(blocks).subList(0, Math.min(blockCount, settings.prefetchAhead()));
         }
 
         /**
@@ -291,10 +398,24 @@ public final class ScanWorkload
         double pass(final int pass)
         {
             final int blockBytes = settings.blockBytes();
+            final boolean explicit = prefetch == Prefetch.EXPLICIT;
+            final int ahead = settings.prefetchAhead();
             final PoolStats before = pool.stats();
+            if (baseline == null)
+            {
+                baseline = before;
+            }
             final long startNs = System.nanoTime();
+            if (explicit)
+            {
+                pool.prefetch(firstBlocks);
+            }
             for (int i = 0; i < blocks.length; i++)
             {
+                if (explicit && i + ahead < blocks.length)
+                {
+                    blocks[i + ahead].prefetch();
+                }
                 if (blocks[i].tier() == TierKind.RAM)
                 {
                     hits++;
@@ -310,18 +431,23 @@ public final class ScanWorkload
                 }
             }
             final long ns = System.nanoTime() - startNs;
-            final PoolStats after = pool.stats();
+            last = pool.stats();
             gibPerSecond[pass] = Units.gibPerSecond(settings.dataBytes(), ns);
-            promotions[pass] = after.promotions() - before.promotions();
-            demotions[pass] = after.demotions() - before.demotions();
+            promotions[pass] = last.promotions() - before.promotions();
+            demotions[pass] = last.demotions() - before.demotions();
             return gibPerSecond[pass];
         }
 
-        Run result()
+        Run result(final double[] ratios)
         {
-            return new Run(name, ramBytes, vvramBytes, vssdBytes, Samples.of(gibPerSecond),
-                (double)hits / ((long)blocks.length * settings.passes()), Samples.of(promotions).median(),
-                Samples.of(demotions).median(), verified, mismatches);
+            final long reads = (long)blocks.length * settings.passes();
+            final long issued = last.prefetchesIssued() - baseline.prefetchesIssued();
+            final long prefetchHits = last.prefetchHits() - baseline.prefetchHits();
+            return new Run(name, prefetch, ramBytes, vvramBytes, vssdBytes, Samples.of(gibPerSecond),
+                Samples.of(ratios), (double)hits / reads, Samples.of(promotions).median(),
+                Samples.of(demotions).median(), last.prefetchRequests() - baseline.prefetchRequests(), issued,
+                prefetchHits, last.prefetchDropped() - baseline.prefetchDropped(),
+                issued == 0 ? 0 : (double)prefetchHits / issued, (double)prefetchHits / reads, verified, mismatches);
         }
 
         public void close()

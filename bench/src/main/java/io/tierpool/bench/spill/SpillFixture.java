@@ -23,7 +23,9 @@ import java.util.SplittableRandom;
  * or VSSD on local disk), a set of blocks holding random bytes, and a plain file in the same directory as the
  * tier's files for the {@link FileChannel} baseline.
  * <p>
- * The store runs without its mover thread and with watermarks of 0.02 (high) and 0.01 (low), so that one call
+ * The store runs without its mover thread, without its prefetcher (and with sequential detection off, so that
+ * {@link #readAll()} measures the read path's own promotion, as a read that misses RAM does it; the scan workload
+ * measures the prefetcher) and with watermarks of 0.02 (high) and 0.01 (low), so that one call
  * of {@link #demoteAll()} (the mover's duty cycles, driven from the benchmark thread) moves every block down to
  * the spill tier, and {@link #promoteAll()} brings them all back to RAM, which is large enough to take them all
  * without demoting anything. That isolates the bytes moving between RAM and the spill tier from the
@@ -83,7 +85,9 @@ public final class SpillFixture implements AutoCloseable
                 .maxBlockBytes(blockBytes)
                 .highWatermark(0.02)
                 .lowWatermark(0.01)
-                .startMover(false));
+                .startMover(false)
+                .startPrefetcher(false)
+                .prefetchDepth(0));
             channel = FileChannel.open(dir.resolve("baseline.bin"),
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }

@@ -41,7 +41,7 @@ class RatioReportTest
             .build()).run();
 
         final List<RatioReport.Row> rows = RatioReport.rows(results);
-        assertEquals(8, rows.size());
+        assertEquals(10, rows.size());
         final Map<String, RatioReport.Row> byKey = new HashMap<>();
         for (final RatioReport.Row row : rows)
         {
@@ -56,7 +56,7 @@ class RatioReportTest
             final RatioReport.Row netty = byKey.get(size + "/baselineNettyPooledDirect");
             final RatioReport.Row direct = byKey.get(size + "/baselineAllocateDirect");
             assertTrue(netty.ratios().isEmpty() && direct.ratios().isEmpty(), "baselines carry no ratios");
-            for (final String method : new String[]{ "tierPoolStore", "tierPoolBlock" })
+            for (final String method : new String[]{ "tierPoolStore", "tierPoolBlock", "zeroFillOnly" })
             {
                 final RatioReport.Row row = byKey.get(size + "/" + method);
                 assertEquals(2, row.ratios().size(), row.toString());
