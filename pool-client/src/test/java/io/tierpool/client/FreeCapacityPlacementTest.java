@@ -67,7 +67,7 @@ class FreeCapacityPlacementTest
             .ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
         final byte[] chunk = new byte[BLOCK_SIZE];
         new SplittableRandom(74).nextBytes(chunk);
-        for (int i = 0; i < 110; i++)
+        for (int i = 0; i < 100; i++)
         {
             filler.allocate(BLOCK_SIZE, Hint.WARM).write(0, chunk);
         }

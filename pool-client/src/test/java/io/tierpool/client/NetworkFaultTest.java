@@ -214,6 +214,10 @@ class NetworkFaultTest
         {
             Thread.sleep(1);
         }
+        if (running.isDone())
+        {
+            running.get(); // a job that ended early threw: surface what it threw
+        }
         assertFalse(running.isDone(), "the job is still running when the partition starts");
         final Partition result = new Partition();
         final NodeProcess victim = nodes.get(PARTITIONED);
