@@ -127,6 +127,7 @@ class PoolSizeClassStatsTest
         assertTrue(text.matches("(?s).*\\n\\s+RAM\\s+16KiB\\s+2\\s+0\\s+0\\.0%\\s+2\\s+32\\.0 KiB\\n.*"), text);
         assertEquals(3, text.lines().filter((line) -> line.matches("\\s+RAM\\s+\\d+(B|KiB|MiB)\\s.*")).count(),
             "only classes with activity: " + text);
+        assertFalse(text.contains(" direct "), "no block above the largest class: " + text);
         assertTrue(text.matches("(?s).*\\n\\s+tier\\s+failed alloc\\s+largest free\\s+fragmentation\\s+file length\\n.*"),
             text);
 
@@ -136,6 +137,32 @@ class PoolSizeClassStatsTest
         }
         final SizeClassStats afterFree = activeClasses(pool.stats().sizeClasses(TierKind.RAM)).get(112);
         assertCounts(afterFree, 6, 6, 0);
+    }
+
+    @Test
+    void blocksAboveTheLargestClassPrintAsDirect() throws Exception
+    {
+        final long largest = pool.stats().sizeClasses(TierKind.RAM).get(pool.stats().sizeClasses(TierKind.RAM).size() - 1)
+            .sizeBytes();
+        final Block direct = pool.allocate(largest + 1, Hint.WARM);
+        assertEquals(TierKind.RAM, direct.tier());
+        pool.allocate(SMALL, Hint.WARM);
+        final PoolStats stats = pool.stats();
+        final AllocatorStats ram = stats.engineTier(TierKind.RAM).allocator();
+        assertEquals(2, ram.allocations());
+        assertEquals(1, activeClasses(stats.sizeClasses(TierKind.RAM)).size(), "the big block is in no class");
+
+        final Path file = dir.resolve("pool-stats.json");
+        Files.writeString(file, stats.toJson());
+        final StringWriter out = new StringWriter();
+        final int exit = TierPoolCli.commandLine().setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(new StringWriter(), true)).execute("stats", "--pool-stats", file.toString());
+        assertEquals(0, exit);
+        final long directBytes = ram.usedBytes() - 112;
+        assertTrue(directBytes >= largest + 1, ram.toString());
+        assertTrue(out.toString().matches("(?s).*\\n\\s+RAM\\s+direct\\s+1\\s+0\\s+-\\s+1\\s+\\S+ \\S+\\n.*"),
+            out.toString());
+        direct.free();
     }
 
     @Test

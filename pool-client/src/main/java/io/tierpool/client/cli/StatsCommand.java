@@ -38,7 +38,8 @@ import java.util.concurrent.Callable;
  * as often as it likes) and this command prints them as a per-tier table: caps, usage, traffic, prefetches,
  * pressure level and latency percentiles, the tiers' allocators (failed allocations, largest free extent,
  * fragmentation, file length) and a row per size class with any activity (size, allocations, frees, thread-cache
- * hit ratio, blocks and bytes in use) ({@code -} reads the JSON from standard input). With {@code --json}
+ * hit ratio, blocks and bytes in use), plus a {@code direct} row for blocks above the largest class ({@code -}
+ * reads the JSON from standard input). With {@code --json}
  * the JSON is printed back as read.
  * <p>
  * Exit codes: 0 printed, 2 bad flags, the node did not answer, or the file is not pool statistics.
@@ -248,8 +249,16 @@ public final class StatsCommand implements Callable<Integer>
         header = false;
         for (final EngineTierStats tier : stats.engineTiers())
         {
+            long classAllocations = 0;
+            long classFrees = 0;
+            long classBlocks = 0;
+            long classBytes = 0;
             for (final SizeClassStats sizeClass : tier.sizeClasses())
             {
+                classAllocations += sizeClass.allocations();
+                classFrees += sizeClass.frees();
+                classBlocks += sizeClass.usedBlocks();
+                classBytes += sizeClass.usedBytes();
                 if (sizeClass.allocations() == 0 && sizeClass.frees() == 0 && sizeClass.usedBlocks() == 0)
                 {
                     continue;
@@ -264,6 +273,16 @@ public final class StatsCommand implements Callable<Integer>
                     sizeClass.allocations(), sizeClass.frees(),
                     String.format(Locale.ROOT, "%.1f%%", sizeClass.cacheHitRatio() * 100), sizeClass.usedBlocks(),
                     DemoReport.formatBytes(sizeClass.usedBytes())));
+            }
+            final AllocatorStats allocator = tier.allocator();
+            if (header && allocator != null && !tier.sizeClasses().isEmpty() &&
+                allocator.allocations() > classAllocations)
+            {
+                // Blocks above the largest class (or that no chunk could hold) are extents of the region, outside
+                // every class: what the allocator counts beyond the classes.
+                out.append(String.format(Locale.ROOT, classRow, tier.name(), "direct",
+                    allocator.allocations() - classAllocations, allocator.frees() - classFrees, "-",
+                    allocator.blockCount() - classBlocks, DemoReport.formatBytes(allocator.usedBytes() - classBytes)));
             }
         }
     }
