@@ -162,6 +162,7 @@ public final class NodeDaemon implements AutoCloseable
                     .errorSource("expired_puts", blockServer::expiredReassemblyCount)
                     .errorSource("undelivered", blockServer::undeliveredResponseCount)
                     .errorSource("transport", transportErrors::get)
+                    .blockServer(blockServer)
                     .gpu(gpu.describe()));
                 metricsServer = MetricsHttpServer.start(new MetricsHttpServer.Context()
                     .host(settings.host())

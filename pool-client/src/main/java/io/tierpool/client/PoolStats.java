@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tierpool.client.far.RemoteTier;
 import io.tierpool.node.engine.EngineTierStats;
 import io.tierpool.node.engine.StoreStats;
+import io.tierpool.node.tier.SizeClassStats;
 import io.tierpool.node.tier.TierKind;
 import io.tierpool.node.tier.TierStats;
 
@@ -43,8 +44,10 @@ import java.util.List;
  * @param replicaRepairErrors unexpected errors in the background re-replication agent (it keeps running).
  * @param engineTiers  per-tier engine statistics, fastest first (same order as {@code tiers}): soft and hard caps,
  *                     allocations, frees, demotions, promotions, prefetches issued and hit, pinned blocks,
- *                     pressure level and HdrHistogram latency summaries (ns) of allocate, read and write; see
- *                     {@link EngineTierStats}.
+ *                     pressure level, HdrHistogram latency summaries (ns) of allocate, read and write, and the
+ *                     tier's allocator statistics (failed allocations, largest free extent, fragmentation, file
+ *                     length and, for RAM, per size class allocations, frees, thread-cache hits and use); see
+ *                     {@link EngineTierStats} and {@link #sizeClasses(TierKind)}.
  * @param prefetchRequests prefetch requests queued ({@link Block#prefetch()}, {@link TierPool#prefetch} and
  *                     sequential-access detection).
  * @param prefetchesIssued blocks the prefetcher brought up to RAM.
@@ -164,6 +167,17 @@ public record PoolStats(
             }
         }
         return null;
+    }
+
+    /**
+     * @param kind a kind of tier.
+     * @return the size classes of the first tier of that kind, smallest first (every class, used or not); empty if
+     * the pool has no such tier or the tier has no size classes (only RAM has them).
+     */
+    public List<SizeClassStats> sizeClasses(final TierKind kind)
+    {
+        final EngineTierStats tier = engineTier(kind);
+        return tier == null ? List.of() : tier.sizeClasses();
     }
 
     /**

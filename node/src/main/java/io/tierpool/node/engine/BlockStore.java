@@ -9,6 +9,7 @@ import io.tierpool.node.ChecksumMismatchException;
 import io.tierpool.node.Hint;
 import io.tierpool.node.OutOfTierMemoryException;
 import io.tierpool.node.metrics.PressureLevel;
+import io.tierpool.node.tier.AllocatorStats;
 import io.tierpool.node.tier.DeviceResidentTier;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
@@ -181,6 +182,8 @@ public final class BlockStore implements AutoCloseable
     private final Condition prefetchLanded = lock.newCondition();
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
+    /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
+    private AllocatorStats[] closedAllocatorStats;
     private final int ramIndex;
     private final int deviceIndex;
     private final RamTier ram;
@@ -1002,6 +1005,10 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
+     * A snapshot of the store's and every tier's statistics, including each tier's
+     * {@link Tier#allocatorStats() allocator statistics} (which take the tier's arena locks and walk its thread
+     * caches: call this for a snapshot, not per operation).
+     *
      * @return a consistent snapshot of the store's and every tier's statistics; after close, the final
      * counters with the tiers' usage as left.
      */
@@ -1051,7 +1058,8 @@ public final class BlockStore implements AutoCloseable
                     slot.pressureLevel,
                     LatencyStats.of(slot.allocateLatency),
                     LatencyStats.of(slot.readLatency),
-                    LatencyStats.of(slot.writeLatency)));
+                    LatencyStats.of(slot.writeLatency),
+                    closed ? closedAllocatorStats[i] : slot.tier.allocatorStats()));
             }
             return new StoreStats(
                 List.copyOf(tiers),
@@ -1175,6 +1183,13 @@ public final class BlockStore implements AutoCloseable
                 }
             }
             blocks.clear();
+
+            final AllocatorStats[] finalAllocatorStats = new AllocatorStats[slots.length];
+            for (int i = 0; i < slots.length; i++)
+            {
+                finalAllocatorStats[i] = slots[i].tier.allocatorStats();
+            }
+            closedAllocatorStats = finalAllocatorStats;
 
             for (final TierSlot slot : slots)
             {

@@ -4,12 +4,17 @@
 package io.tierpool.node.engine;
 
 import io.tierpool.node.metrics.PressureLevel;
+import io.tierpool.node.tier.AllocatorStats;
+import io.tierpool.node.tier.SizeClassStats;
 import io.tierpool.node.tier.TierKind;
+
+import java.util.List;
 
 /**
  * What the block engine knows of one tier: limits, usage, traffic, prefetching, pressure and latencies. A part of
  * {@link StoreStats}, taken under the engine lock (consistent with the other fields of the snapshot). The tier's
- * own view (largest free extent, fragmentation) is in {@link io.tierpool.node.tier.TierStats}.
+ * own view (largest free extent, fragmentation, size classes) is in {@link #allocator()} and in
+ * {@link io.tierpool.node.tier.TierStats}.
  *
  * @param kind             the kind of tier.
  * @param name             the tier's name, e.g. {@code "RAM"}.
@@ -33,6 +38,11 @@ import io.tierpool.node.tier.TierKind;
  * @param readLatency      latency of reads of blocks that were in this tier when the read started, in ns
  *                         (including any promotion).
  * @param writeLatency     latency of writes of blocks that were in this tier when the write started, in ns.
+ * @param allocator        the tier's own allocator statistics ({@link io.tierpool.node.tier.Tier#allocatorStats()}):
+ *                         failed allocations, largest free extent, fragmentation ratio, backing file length and,
+ *                         for the RAM tier, per size class counts. Taken in the same snapshot as the other fields
+ *                         (after {@link BlockStore#close()}, as the tier was when the store closed). Null only in
+ *                         statistics written by a version without it (see {@link #sizeClasses()}).
  */
 public record EngineTierStats(
     TierKind kind,
@@ -55,6 +65,15 @@ public record EngineTierStats(
     PressureLevel pressureLevel,
     LatencyStats allocateLatency,
     LatencyStats readLatency,
-    LatencyStats writeLatency)
+    LatencyStats writeLatency,
+    AllocatorStats allocator)
 {
+    /**
+     * @return the tier's size classes, smallest first; empty for a tier without size classes (or without
+     * allocator statistics).
+     */
+    public List<SizeClassStats> sizeClasses()
+    {
+        return allocator == null ? List.of() : allocator.sizeClasses();
+    }
 }

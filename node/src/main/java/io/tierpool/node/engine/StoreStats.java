@@ -9,7 +9,8 @@ import io.tierpool.node.tier.TierStats;
 import java.util.List;
 
 /**
- * A snapshot of a {@link BlockStore}'s statistics, taken under its lock (consistent across fields).
+ * A snapshot of a {@link BlockStore}'s statistics, taken under its lock (consistent across fields). Taking one
+ * reads every tier's allocator (arena locks, thread caches): take it for a report or a scrape, not per operation.
  *
  * @param tiers            one entry per tier, fastest first.
  * @param blocks           live blocks.
@@ -23,8 +24,9 @@ import java.util.List;
  * @param moverErrors      errors the mover met and reported to the error handler.
  * @param moverStuck       times the mover found a tier above its soft cap with nothing it could move
  *                         (everything pinned, or every tier below full) and backed off.
- * @param engineTiers      the engine's per-tier statistics (caps, traffic, prefetches, pressure, latencies),
- *                         fastest first, in the same order as {@code tiers}.
+ * @param engineTiers      the engine's per-tier statistics (caps, traffic, prefetches, pressure, latencies) and
+ *                         each tier's allocator statistics (size classes, fragmentation, file length), fastest
+ *                         first, in the same order as {@code tiers}.
  * @param prefetchRequests prefetch requests queued ({@link BlockStore#prefetchAsync(long)} and sequential-access
  *                         detection).
  * @param prefetchesIssued blocks the prefetcher brought up to RAM.

@@ -17,9 +17,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierpool.ConfigurationException;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.EngineTierStats;
 import io.tierpool.node.engine.StoreStats;
 import io.tierpool.node.server.NodeBlockService;
 import io.tierpool.node.tier.TierStats;
+import io.tierpool.transport.BlockServer;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -48,7 +50,7 @@ import java.util.regex.Pattern;
  * tierpool_tier_used_bytes{tier}                  gauge    bytes held by blocks
  * tierpool_tier_peak_used_bytes{tier}             gauge    the most bytes held at once since start
  * tierpool_tier_blocks{tier}                      gauge    blocks held
- * tierpool_tier_pressure_level{tier}              gauge    {@link PressureLevel#level()}, 0 NORMAL .. 4 OUT_OF_MEMORY
+ * tierpool_tier_pressure_level{tier}              gauge    the engine's {@link PressureLevel#level()}, 0 NORMAL .. 4 OUT_OF_MEMORY
  * tierpool_tier_largest_free_extent_bytes{tier}   gauge    the largest block the tier could take now, -1 unknown
  * tierpool_tier_fragmentation_ratio{tier}         gauge    1 - largest free / total free, -1 unknown
  * tierpool_tier_demoted_blocks_total{tier}        counter  blocks moved out of the tier to a slower one
@@ -71,6 +73,16 @@ import java.util.regex.Pattern;
  * tierpool_remote_clients                         gauge    remote clients holding blocks here
  * tierpool_remote_blocks                          gauge    blocks they hold here
  * tierpool_cluster_nodes                          gauge    live node daemons in the cluster, this one included
+ * </pre>
+ * and, with a {@link Context#blockServer(BlockServer) block server}, its limits (see {@link BlockServer.Context}):
+ * <pre>
+ * tierpool_server_response_publications                   gauge    response publications open now
+ * tierpool_server_evicted_response_publications_total     counter  publications closed early to make room
+ * tierpool_server_refused_response_publications_total     counter  requests dropped: no room for a publication
+ * tierpool_server_put_reassemblies                        gauge    unfinished chunked puts held now
+ * tierpool_server_put_reassembly_bytes                    gauge    declared bytes of those puts
+ * tierpool_server_evicted_put_reassemblies_total          counter  stalled chunked puts evicted to make room
+ * tierpool_server_refused_puts_total                      counter  puts refused BUSY: reassembly limits reached
  * </pre>
  * plus, unless {@link Context#jvmMetrics(boolean) disabled}, Micrometer's JVM and process meters
  * ({@code jvm_memory_used_bytes}, {@code jvm_gc_pause_seconds}, {@code jvm_threads_live_threads},
@@ -169,6 +181,10 @@ public final class NodeMetrics implements AutoCloseable
         }
         registerStore();
         registerService();
+        if (null != ctx.blockServer())
+        {
+            registerServerLimits(ctx.blockServer());
+        }
 
         JvmGcMetrics gc = null;
         if (ctx.jvmMetrics())
@@ -220,12 +236,10 @@ public final class NodeMetrics implements AutoCloseable
     public NodeStatsReport report()
     {
         final StoreStats stats = refresh();
-        final double low = ctx.store().context().lowWatermark();
-        final double high = ctx.store().context().highWatermark();
         final Map<String, PressureLevel> pressure = new LinkedHashMap<>();
-        for (final TierStats tier : stats.tiers())
+        for (final EngineTierStats tier : stats.engineTiers())
         {
-            pressure.put(tier.name(), PressureLevel.of(tier, low, high));
+            pressure.put(tier.name(), tier.pressureLevel());
         }
         final Map<String, Long> errors = new LinkedHashMap<>();
         errors.put(SOURCE_MOVER, stats.moverErrors());
@@ -325,9 +339,9 @@ public final class NodeMetrics implements AutoCloseable
             tags, (m) -> m.tier(index).peakUsedBytes());
         gauge("tierpool.tier.blocks", null, "Blocks held in the tier", tags, (m) -> m.tier(index).blockCount());
         gauge("tierpool.tier.pressure.level", null,
-            "Pressure level of the tier: 0 NORMAL, 1 ELEVATED, 2 WARNING, 3 CRITICAL, 4 OUT_OF_MEMORY", tags,
-            (m) -> PressureLevel.of(
-                m.tier(index), m.ctx.store().context().lowWatermark(), m.ctx.store().context().highWatermark()).level());
+            "Pressure level of the tier as the engine tells it (used bytes against its hard cap, soft cap and " +
+            "drain target): 0 NORMAL, 1 ELEVATED, 2 WARNING, 3 CRITICAL, 4 OUT_OF_MEMORY", tags,
+            (m) -> m.stats().engineTiers().get(index).pressureLevel().level());
         gauge("tierpool.tier.largest.free.extent", "bytes",
             "Largest block the tier could take now, -1 where not known", tags,
             (m) -> m.tier(index).largestFreeExtentBytes());
@@ -411,6 +425,37 @@ public final class NodeMetrics implements AutoCloseable
             .register(registry);
     }
 
+    private void registerServerLimits(final BlockServer server)
+    {
+        Gauge.builder("tierpool.server.response.publications", server, BlockServer::responsePublicationCount)
+            .description("Response publications the block server has open now (at most maxResponsePublications)")
+            .register(registry);
+        FunctionCounter.builder("tierpool.server.evicted.response.publications", server,
+            BlockServer::evictedResponsePublicationCount)
+            .description("Response publications closed before their idle timeout to make room for a new one")
+            .register(registry);
+        FunctionCounter.builder("tierpool.server.refused.response.publications", server,
+            BlockServer::refusedResponsePublicationCount)
+            .description("Requests dropped unanswered: the response publication limit was reached and every open " +
+                "publication had a response in flight")
+            .register(registry);
+        Gauge.builder("tierpool.server.put.reassemblies", server, BlockServer::putReassemblyCount)
+            .description("Unfinished chunked puts the block server holds now (at most maxPutReassemblies)")
+            .register(registry);
+        Gauge.builder("tierpool.server.put.reassembly", server, BlockServer::putReassemblyBytes)
+            .baseUnit("bytes")
+            .description("Bytes (declared block lengths) held now by unfinished chunked puts")
+            .register(registry);
+        FunctionCounter.builder("tierpool.server.evicted.put.reassemblies", server,
+            BlockServer::evictedPutReassemblyCount)
+            .description("Unfinished chunked puts evicted because they had stalled and a new put needed their room")
+            .register(registry);
+        FunctionCounter.builder("tierpool.server.refused.puts", server, BlockServer::refusedPutCount)
+            .description("Puts refused with BUSY: the limits of unfinished chunked puts were reached and none had " +
+                "stalled")
+            .register(registry);
+    }
+
     private void gauge(
         final String name,
         final String baseUnit,
@@ -458,6 +503,7 @@ public final class NodeMetrics implements AutoCloseable
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private String gpu = GPU_NOT_PROBED;
+        private BlockServer blockServer;
 
         /**
          * Checks every setting.
@@ -510,6 +556,27 @@ public final class NodeMetrics implements AutoCloseable
                 }
             }
             return this;
+        }
+
+        /**
+         * @param blockServer the node's block server, whose limit counters (response publications, chunked put
+         *                    reassemblies, evictions and refusals) are exported as {@code tierpool_server_*}
+         *                    meters; default null (no such meters). Read on scrape threads; not closed by
+         *                    {@link NodeMetrics}: its owner closes it after closing the metrics.
+         * @return this, for chaining.
+         */
+        public Context blockServer(final BlockServer blockServer)
+        {
+            this.blockServer = blockServer;
+            return this;
+        }
+
+        /**
+         * @return the node's block server, or null if its limits are not exported.
+         */
+        public BlockServer blockServer()
+        {
+            return blockServer;
         }
 
         /**

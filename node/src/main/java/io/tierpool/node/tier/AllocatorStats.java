@@ -39,11 +39,12 @@ public record AllocatorStats(
     List<SizeClassStats> sizeClasses)
 {
     /**
-     * Copies {@code sizeClasses} so that the record is immutable.
+     * Copies {@code sizeClasses} so that the record is immutable; null (as read from JSON written without it)
+     * becomes an empty list.
      */
     public AllocatorStats
     {
-        sizeClasses = List.copyOf(sizeClasses);
+        sizeClasses = sizeClasses == null ? List.of() : List.copyOf(sizeClasses);
     }
 
     /**

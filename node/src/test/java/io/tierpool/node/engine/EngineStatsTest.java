@@ -5,12 +5,15 @@ package io.tierpool.node.engine;
 
 import io.tierpool.node.Hint;
 import io.tierpool.node.metrics.PressureLevel;
+import io.tierpool.node.tier.AllocatorStats;
+import io.tierpool.node.tier.SizeClassStats;
 import io.tierpool.node.tier.TierKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static io.tierpool.node.engine.StoreTestSupport.KIB;
 import static io.tierpool.node.engine.StoreTestSupport.MIB;
@@ -71,5 +74,74 @@ class EngineStatsTest
             assertEquals(stats.tiers().size(), stats.engineTiers().size());
             store.free(pinned);
         }
+    }
+
+    @Test
+    void eachTiersAllocatorStatisticsAreInTheSnapshotAndKeptAfterClose()
+    {
+        final BlockStore store = new BlockStore(context(tempDir, MIB, MIB, 0));
+        try
+        {
+            final long[] ram = new long[3];
+            for (int i = 0; i < ram.length; i++)
+            {
+                ram[i] = store.allocate(BLOCK, Hint.WARM);
+            }
+            final long small = store.allocate(100, Hint.WARM);
+            final long cold = store.allocate(BLOCK, Hint.COLD);
+            store.write(ram[1], 0, new byte[]{ 9, 8, 7 }, 0, 3);
+            store.free(ram[0]);
+
+            final StoreStats stats = store.stats();
+            final AllocatorStats ramAllocator = stats.engineTier(TierKind.RAM).allocator();
+            assertEquals(4, ramAllocator.allocations(), ramAllocator.toString());
+            assertEquals(1, ramAllocator.frees());
+            assertEquals(3, ramAllocator.blockCount());
+            assertEquals(0, ramAllocator.failedAllocations());
+            assertEquals(-1, ramAllocator.fileLengthBytes(), "RAM has no file");
+            assertEquals(stats.engineTier(TierKind.RAM).usedBytes(), ramAllocator.usedBytes());
+            final SizeClassStats pageClass = sizeClass(stats.engineTier(TierKind.RAM), BLOCK);
+            assertEquals(3, pageClass.allocations());
+            assertEquals(1, pageClass.frees());
+            assertEquals(2, pageClass.usedBlocks());
+            assertEquals(2L * BLOCK, pageClass.usedBytes());
+            assertEquals(1, sizeClass(stats.engineTier(TierKind.RAM), 112).usedBlocks(), "100 bytes take the 112 B class");
+
+            final AllocatorStats vvramAllocator = stats.engineTier(TierKind.VVRAM).allocator();
+            assertEquals(1, vvramAllocator.allocations());
+            assertEquals(1, vvramAllocator.blockCount());
+            assertTrue(vvramAllocator.fileLengthBytes() >= BLOCK && vvramAllocator.fileLengthBytes() <= MIB,
+                "the VVRAM file grew to hold the block: " + vvramAllocator);
+            assertTrue(vvramAllocator.largestFreeExtentBytes() >= 0 && vvramAllocator.fragmentationRatio() >= 0);
+            assertEquals(List.of(), stats.engineTier(TierKind.VVRAM).sizeClasses(), "VVRAM has no size classes");
+
+            store.free(ram[1]);
+            store.free(small);
+            store.free(cold);
+            final AllocatorStats beforeClose = store.stats().engineTier(TierKind.RAM).allocator();
+            store.close();
+            final StoreStats closed = store.stats();
+            assertEquals(beforeClose, closed.engineTier(TierKind.RAM).allocator(),
+                "after close, the allocator statistics as the store closed");
+            final SizeClassStats closedPageClass = sizeClass(closed.engineTier(TierKind.RAM), BLOCK);
+            assertEquals(2, closedPageClass.frees(), closedPageClass.toString());
+            assertEquals(1, closedPageClass.usedBlocks(), "the block still live when the store closed");
+        }
+        finally
+        {
+            store.close();
+        }
+    }
+
+    private static SizeClassStats sizeClass(final EngineTierStats tier, final int sizeBytes)
+    {
+        for (final SizeClassStats sizeClass : tier.sizeClasses())
+        {
+            if (sizeClass.sizeBytes() == sizeBytes)
+            {
+                return sizeClass;
+            }
+        }
+        throw new AssertionError("no size class of " + sizeBytes + " bytes in " + tier.sizeClasses());
     }
 }

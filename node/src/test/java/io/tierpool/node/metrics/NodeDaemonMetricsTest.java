@@ -103,6 +103,16 @@ class NodeDaemonMetricsTest
             "used bytes cover the blocks: " + scrape.find("tierpool_tier_used_bytes"));
         assertEquals(BLOCKS, scrape.value("tierpool_remote_blocks"));
         assertEquals(1, scrape.value("tierpool_remote_clients"));
+        assertEquals(1, scrape.value("tierpool_server_response_publications"),
+            "one client, one response publication (idle timeout 60 s)");
+        assertEquals(0, scrape.value("tierpool_server_put_reassemblies"), "every chunked put finished");
+        assertEquals(0, scrape.value("tierpool_server_put_reassembly_bytes"));
+        assertEquals(0, scrape.value("tierpool_server_evicted_response_publications_total"));
+        assertEquals(0, scrape.value("tierpool_server_refused_response_publications_total"));
+        assertEquals(0, scrape.value("tierpool_server_evicted_put_reassemblies_total"));
+        assertEquals(0, scrape.value("tierpool_server_refused_puts_total"));
+        assertEquals("counter", scrape.types().get("tierpool_server_refused_puts_total"));
+        assertEquals("gauge", scrape.types().get("tierpool_server_put_reassembly_bytes"));
 
         final NodeStatsReport settled = awaitMoverSettled(metricsEndpoint);
         assertTrue(settled.tier("RAM").demotedBlocks() >= 1,
@@ -199,8 +209,11 @@ class NodeDaemonMetricsTest
     }
 
     /**
-     * Waits until no tier is above its high watermark, so that the mover is idle and two reads of the numbers
-     * agree.
+     * Waits until the mover has nothing left to do, so that two reads of the numbers agree: every tier but the
+     * slowest is {@code NORMAL} (below its low watermark, so at or below the mover's drain target and holding no
+     * copy of a move in flight) and the slowest is at most {@code ELEVATED} (below its high watermark). Merely
+     * "every tier at most ELEVATED" is not enough: a tier that passed its high watermark is drained on down to its
+     * low watermark, through ELEVATED.
      */
     private NodeStatsReport awaitMoverSettled(final String metricsEndpoint) throws Exception
     {
@@ -209,16 +222,31 @@ class NodeDaemonMetricsTest
         {
             final NodeStatsReport stats = NodeStatsReport.fromJson(
                 send(http, "GET", "http://" + metricsEndpoint + MetricsHttpServer.STATS_PATH).body());
-            if (stats.pressure().values().stream().allMatch((level) -> level.level() <= PressureLevel.ELEVATED.level()))
+            if (settled(stats))
             {
                 return stats;
             }
             if (System.nanoTime() - deadlineNs > 0)
             {
-                throw new AssertionError("the mover did not bring every tier under its high watermark: " + stats.toJson());
+                throw new AssertionError("the mover did not drain the tiers to their low watermarks: " + stats.toJson());
             }
             Thread.sleep(20);
         }
+    }
+
+    private static boolean settled(final NodeStatsReport stats)
+    {
+        final List<TierStats> tiers = stats.tiers();
+        for (int i = 0; i < tiers.size(); i++)
+        {
+            final PressureLevel level = stats.pressure().get(tiers.get(i).name());
+            final PressureLevel most = i == tiers.size() - 1 ? PressureLevel.ELEVATED : PressureLevel.NORMAL;
+            if (level.level() > most.level())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private <T extends AutoCloseable> T track(final T closeable)

@@ -4,9 +4,11 @@
 package io.tierpool.node.metrics;
 
 import io.tierpool.ConfigurationException;
+import io.tierpool.node.Hint;
 import io.tierpool.node.engine.BlockStore;
 import io.tierpool.node.engine.StoreStats;
 import io.tierpool.node.server.NodeBlockService;
+import io.tierpool.node.tier.TierKind;
 import io.tierpool.node.tier.TierStats;
 import io.tierpool.transport.BlockRequestException;
 import io.tierpool.transport.ErrorCode;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -54,6 +57,9 @@ class NodeMetricsTest
         "tierpool_errors_total",
         "tierpool_checksum_failures_total",
         "tierpool_cluster_nodes");
+
+    /** Metrics of the block server's limits: exposed only with {@code Context.blockServer} (NodeDaemonMetricsTest). */
+    static final String SERVER_METRIC_PREFIX = "tierpool_server_";
 
     private static final long CLIENT = 0x5EED;
     private static final int BLOCK_LENGTH = 300 * KIB;
@@ -98,6 +104,11 @@ class NodeMetricsTest
 
         for (final String name : documented)
         {
+            if (name.startsWith(SERVER_METRIC_PREFIX))
+            {
+                assertFalse(scrape.types().containsKey(name), "no block server given, no " + name);
+                continue;
+            }
             assertTrue(scrape.sampleNames().contains(name) || scrape.types().containsKey(name),
                 name + " is documented but not exposed; exposed: " + scrape.types().keySet());
         }
@@ -145,7 +156,7 @@ class NodeMetricsTest
         {
             assertEquals(tier.usedBytes(), scrape.value("tierpool_tier_used_bytes", "tier", tier.name()));
             assertEquals(tier.demotedBlocks(), scrape.value("tierpool_tier_demoted_blocks_total", "tier", tier.name()));
-            assertEquals(PressureLevel.of(tier, 0.75, 0.90).level(),
+            assertEquals(stats.engineTier(tier.kind()).pressureLevel().level(),
                 scrape.value("tierpool_tier_pressure_level", "tier", tier.name()));
         }
         assertTrue(scrape.value("tierpool_tier_demoted_blocks_total", "tier", "RAM") >= 2,
@@ -269,5 +280,35 @@ class NodeMetricsTest
         final ConfigurationException noCluster = assertThrows(ConfigurationException.class,
             () -> new NodeMetrics(new NodeMetrics.Context().nodeName("n").store(store).service(service)));
         assertTrue(noCluster.getMessage().contains("clusterNodes"), noCluster.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldReportThePressureLevelTheEngineComputesAgainstTheHardCap() throws Exception
+    {
+        final Path capped = dir.resolve("capped");
+        Files.createDirectories(capped);
+        try (BlockStore cappedStore = new BlockStore(MetricsTestSupport.storeContext(capped, MIB, MIB, MIB)
+                .hardCapBytes(TierKind.RAM, MIB / 2));
+            NodeMetrics cappedMetrics = new NodeMetrics(new NodeMetrics.Context()
+                .nodeName("capped-node")
+                .store(cappedStore)
+                .service(new NodeBlockService("capped-node", cappedStore))
+                .clusterNodes(() -> 1)
+                .jvmMetrics(false)))
+        {
+            cappedStore.allocate(MIB / 2, Hint.PIN_FAST);
+            final StoreStats stats = cappedStore.stats();
+            assertEquals(MIB / 2, stats.tier(TierKind.RAM).usedBytes(), "RAM holds exactly its hard cap");
+            assertEquals(PressureLevel.OUT_OF_MEMORY, stats.engineTier(TierKind.RAM).pressureLevel());
+            assertEquals(PressureLevel.NORMAL, PressureLevel.of(stats.tier(TierKind.RAM), 0.75, 0.90),
+                "half the capacity is below the low watermark: the capacity-based level would say NORMAL");
+
+            final Scrape scrape = Scrape.parse(cappedMetrics.scrape());
+            assertEquals(PressureLevel.OUT_OF_MEMORY.level(),
+                scrape.value("tierpool_tier_pressure_level", "tier", "RAM"));
+            assertEquals(PressureLevel.OUT_OF_MEMORY, cappedMetrics.report().pressure().get("RAM"));
+        }
+        Files.delete(capped);
     }
 }

@@ -11,6 +11,8 @@ import io.tierpool.client.PoolStats;
 import io.tierpool.client.demo.DemoReport;
 import io.tierpool.node.engine.EngineTierStats;
 import io.tierpool.node.engine.LatencyStats;
+import io.tierpool.node.tier.AllocatorStats;
+import io.tierpool.node.tier.SizeClassStats;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.NodeUsage;
 import io.tierpool.transport.TierUsage;
@@ -34,7 +36,10 @@ import java.util.concurrent.Callable;
  * {@code tierpool stats --pool-stats FILE}: a pool lives inside its application's process, so its full
  * statistics are saved by the application ({@code Files.writeString(file, pool.stats().toJson())}, any time,
  * as often as it likes) and this command prints them as a per-tier table: caps, usage, traffic, prefetches,
- * pressure level and latency percentiles ({@code -} reads the JSON from standard input). With {@code --json}
+ * pressure level and latency percentiles, the tiers' allocators (failed allocations, largest free extent,
+ * fragmentation, file length) and a row per size class with any activity (size, allocations, frees, thread-cache
+ * hit ratio, blocks and bytes in use), plus a {@code direct} row for blocks above the largest class ({@code -}
+ * reads the JSON from standard input). With {@code --json}
  * the JSON is printed back as read.
  * <p>
  * Exit codes: 0 printed, 2 bad flags, the node did not answer, or the file is not pool statistics.
@@ -178,8 +183,8 @@ public final class StatsCommand implements Callable<Integer>
 
     /**
      * @param stats a pool's statistics.
-     * @return an aligned per-tier table (usage and traffic, then pressure and latencies) and a summary line,
-     * ending in a newline.
+     * @return an aligned per-tier table (usage and traffic, then pressure and latencies, then allocators and size
+     * classes with any activity) and a summary line, ending in a newline.
      */
     static String formatPool(final PoolStats stats)
     {
@@ -203,12 +208,106 @@ public final class StatsCommand implements Callable<Integer>
             out.append(String.format(Locale.ROOT, latencyRow, tier.name(), tier.pressureLevel(),
                 latency(tier.allocateLatency()), latency(tier.readLatency()), latency(tier.writeLatency())));
         }
+        appendAllocators(out, stats);
         out.append(String.format(Locale.ROOT, "  %d blocks, %s; %d allocations, %d frees, %d demotions, " +
             "%d promotions; prefetch %d requested, %d issued, %d hits (%.1f%%), %d dropped%n", stats.blocks(),
             DemoReport.formatBytes(stats.logicalBytes()), stats.allocations(), stats.frees(), stats.demotions(),
             stats.promotions(), stats.prefetchRequests(), stats.prefetchesIssued(), stats.prefetchHits(),
             stats.prefetchHitRate() * 100, stats.prefetchDropped()));
         return out.toString();
+    }
+
+    /**
+     * Appends, per tier with allocator statistics, its failed allocations, largest free extent, fragmentation and
+     * backing file length, then a row per size class that was ever used (allocations or blocks in use).
+     */
+    private static void appendAllocators(final StringBuilder out, final PoolStats stats)
+    {
+        final String allocatorRow = "  %-7s %12s %14s %13s %12s%n";
+        boolean header = false;
+        for (final EngineTierStats tier : stats.engineTiers())
+        {
+            final AllocatorStats allocator = tier.allocator();
+            if (allocator == null)
+            {
+                continue;
+            }
+            if (!header)
+            {
+                out.append(String.format(Locale.ROOT, allocatorRow, "tier", "failed alloc", "largest free",
+                    "fragmentation", "file length"));
+                header = true;
+            }
+            out.append(String.format(Locale.ROOT, allocatorRow, tier.name(), orDash(allocator.failedAllocations()),
+                allocator.largestFreeExtentBytes() < 0 ? "-" :
+                    DemoReport.formatBytes(allocator.largestFreeExtentBytes()),
+                allocator.fragmentationRatio() < 0 ? "-" :
+                    String.format(Locale.ROOT, "%.3f", allocator.fragmentationRatio()),
+                allocator.fileLengthBytes() < 0 ? "-" : DemoReport.formatBytes(allocator.fileLengthBytes())));
+        }
+        final String classRow = "  %-7s %10s %10s %10s %9s %11s %10s%n";
+        header = false;
+        for (final EngineTierStats tier : stats.engineTiers())
+        {
+            long classAllocations = 0;
+            long classFrees = 0;
+            long classBlocks = 0;
+            long classBytes = 0;
+            for (final SizeClassStats sizeClass : tier.sizeClasses())
+            {
+                classAllocations += sizeClass.allocations();
+                classFrees += sizeClass.frees();
+                classBlocks += sizeClass.usedBlocks();
+                classBytes += sizeClass.usedBytes();
+                if (sizeClass.allocations() == 0 && sizeClass.frees() == 0 && sizeClass.usedBlocks() == 0)
+                {
+                    continue;
+                }
+                if (!header)
+                {
+                    out.append(String.format(Locale.ROOT, classRow, "tier", "size class", "allocs", "frees",
+                        "cache hit", "used blocks", "used"));
+                    header = true;
+                }
+                out.append(String.format(Locale.ROOT, classRow, tier.name(), sizeClassName(sizeClass.sizeBytes()),
+                    sizeClass.allocations(), sizeClass.frees(),
+                    String.format(Locale.ROOT, "%.1f%%", sizeClass.cacheHitRatio() * 100), sizeClass.usedBlocks(),
+                    DemoReport.formatBytes(sizeClass.usedBytes())));
+            }
+            final AllocatorStats allocator = tier.allocator();
+            if (header && allocator != null && !tier.sizeClasses().isEmpty() &&
+                allocator.allocations() > classAllocations)
+            {
+                // Blocks above the largest class (or that no chunk could hold) are extents of the region, outside
+                // every class: what the allocator counts beyond the classes.
+                out.append(String.format(Locale.ROOT, classRow, tier.name(), "direct",
+                    allocator.allocations() - classAllocations, allocator.frees() - classFrees, "-",
+                    allocator.blockCount() - classBlocks, DemoReport.formatBytes(allocator.usedBytes() - classBytes)));
+            }
+        }
+    }
+
+    /**
+     * @param sizeBytes a size class's block size in bytes.
+     * @return the size exactly, in the largest binary unit that divides it (e.g. {@code 48B}, {@code 3KiB},
+     * {@code 1MiB}), so that neighbouring classes never print alike.
+     */
+    static String sizeClassName(final long sizeBytes)
+    {
+        if (sizeBytes >= 1L << 20 && (sizeBytes & ((1L << 20) - 1)) == 0)
+        {
+            return (sizeBytes >> 20) + "MiB";
+        }
+        if (sizeBytes >= 1L << 10 && (sizeBytes & ((1L << 10) - 1)) == 0)
+        {
+            return (sizeBytes >> 10) + "KiB";
+        }
+        return sizeBytes + "B";
+    }
+
+    private static String orDash(final long value)
+    {
+        return value < 0 ? "-" : Long.toString(value);
     }
 
     private static String latency(final LatencyStats latency)
