@@ -113,6 +113,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     private final HashMap<UUID, RemoteNode> nodesById = new HashMap<>();
     private final Set<UUID> departedIds = new HashSet<>();
     private final Long2ObjectHashMap<ReplicaSet> records = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ReplicaSet> recordsByBlock = new Long2ObjectHashMap<>();
     private final ArrayDeque<ReplicaSet> repairQueue = new ArrayDeque<>();
     private final ArrayDeque<ReplicaSet> retryQueue = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<String> departedEndpoints = new ConcurrentLinkedQueue<>();
@@ -379,6 +380,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
                 node.addCopy(length);
             }
             records.put(location, record);
+            record.nextOfBlock = recordsByBlock.put(blockId, record);
             usedBytes += length;
             blockCount++;
             puts.incrementAndGet();
@@ -487,12 +489,15 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     public void free(final long blockId, final long location)
     {
         final RemoteNode[] holders;
+        final RemoteNode[] keep;
         lock.lock();
         try
         {
             ensureOpen();
             final ReplicaSet record = record(blockId, location);
             records.remove(location);
+            unlinkOfBlock(record);
+            keep = holdersOfOtherRecords(blockId);
             record.freed = true;
             holders = record.holders;
             for (final RemoteNode node : holders)
@@ -510,6 +515,12 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
         final long nowNs = System.nanoTime();
         for (final RemoteNode node : holders)
         {
+            if (contains(keep, node))
+            {
+                // the node's copy under this block id is now the newer record's (a put replaces by block id):
+                // freeing it would delete the block's current bytes
+                continue;
+            }
             if (node.live && node.isSuspect(nowNs))
             {
                 failedFrees.incrementAndGet();
@@ -904,7 +915,10 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             while ((record = repairQueue.poll()) != null)
             {
                 record.queued = false;
-                if (!record.freed && !record.isLost() && record.holders.length < replicas)
+                // a record with a newer one of the same block (the head of its list) is about to be freed: copying its
+                // old bytes to a node that holds the newer copy would overwrite that copy (nodes key copies by id)
+                if (!record.freed && !record.isLost() && record.holders.length < replicas &&
+                    recordsByBlock.get(record.blockId) == record)
                 {
                     repairInFlightBlockId = record.blockId;
                     return record;
@@ -1134,6 +1148,49 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
         nodes.add(node);
         nodesById.put(info.nodeId(), node);
         return true;
+    }
+
+    private void unlinkOfBlock(final ReplicaSet record)
+    {
+        ReplicaSet head = recordsByBlock.get(record.blockId);
+        if (head == record)
+        {
+            if (null == record.nextOfBlock)
+            {
+                recordsByBlock.remove(record.blockId);
+            }
+            else
+            {
+                recordsByBlock.put(record.blockId, record.nextOfBlock);
+            }
+        }
+        else
+        {
+            while (null != head && head.nextOfBlock != record)
+            {
+                head = head.nextOfBlock;
+            }
+            if (null != head)
+            {
+                head.nextOfBlock = record.nextOfBlock;
+            }
+        }
+        record.nextOfBlock = null;
+    }
+
+    private RemoteNode[] holdersOfOtherRecords(final long blockId)
+    {
+        final ReplicaSet head = recordsByBlock.get(blockId);
+        if (null == head)
+        {
+            return ReplicaSet.NO_NODES;
+        }
+        final List<RemoteNode> nodes = new ArrayList<>(2);
+        for (ReplicaSet other = head; null != other; other = other.nextOfBlock)
+        {
+            nodes.addAll(Arrays.asList(other.holders));
+        }
+        return nodes.toArray(ReplicaSet.NO_NODES);
     }
 
     private ReplicaSet record(final long blockId, final long location)

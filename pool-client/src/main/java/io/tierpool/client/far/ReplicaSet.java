@@ -27,6 +27,11 @@ final class ReplicaSet
     RemoteNode[] holders;
     boolean freed;
     boolean queued;
+    /**
+     * The next live record of the same block, or null: a block rewritten in this tier has a second record for a
+     * moment (the engine writes the new copy before it frees the old one), and nodes key copies by block id.
+     */
+    ReplicaSet nextOfBlock;
 
     ReplicaSet(final long location, final long blockId, final int length, final int crc32c, final RemoteNode[] holders)
     {
