@@ -188,6 +188,69 @@ class GpuBuffersTest
         }
     }
 
+    /**
+     * Host-to-device and device-to-host bandwidth from page-locked (pinned) memory against ordinary pageable
+     * memory (a direct {@code ByteBuffer}, which the driver must stage through its own pinned buffers), the same
+     * 64 MiB copied both ways with each, timed with CUDA events. Prints the figures and ratios for
+     * docs/PERFORMANCE.md; asserts only that the bytes arrive.
+     */
+    @Test
+    void shouldCopyFromPinnedAndPageableMemoryAndReportBothBandwidths()
+    {
+        GpuTestSupport.assumeGpu();
+        final int bytes = 64 * MIB;
+        final java.nio.ByteBuffer pageable = java.nio.ByteBuffer.allocateDirect(bytes);
+        final long pageableAddress = org.agrona.BufferUtil.address(pageable);
+        try (CudaStream stream = new CudaStream("bandwidth");
+            PinnedBuffer pinned = new PinnedBuffer("pinned", bytes);
+            DeviceBuffer device = DeviceBuffer.allocate("device", bytes);
+            CudaEvent start = new CudaEvent("start", true);
+            CudaEvent middle = new CudaEvent("middle", true);
+            CudaEvent end = new CudaEvent("end", true))
+        {
+            fill(pinned.buffer(), 3);
+            final UnsafeBuffer pageableView = new UnsafeBuffer(pageable);
+            fill(pageableView, 5);
+
+            final float[] pinnedMs = timeBothWays(pinned.address(), device, bytes, stream, start, middle, end);
+            final float[] pageableMs = timeBothWays(pageableAddress, device, bytes, stream, start, middle, end);
+            // the device now holds what was uploaded from pageable memory: fetch it into the pinned buffer and compare
+            device.copyToHostAsync(0, pinned, 0, bytes, stream);
+            stream.synchronize();
+            assertEquals(-1, compare(pageableView, pinned.buffer(), bytes), "pageable bytes reached the device");
+
+            final double gib = (double)bytes / (1 << 30);
+            System.out.printf("GpuBuffersTest: H2D pinned %.2f GiB/s, pageable %.2f GiB/s (pinned/pageable %.2fx); " +
+                "D2H pinned %.2f GiB/s, pageable %.2f GiB/s (%.2fx); %d bytes%n",
+                gib / (pinnedMs[0] / 1e3), gib / (pageableMs[0] / 1e3), pageableMs[0] / pinnedMs[0],
+                gib / (pinnedMs[1] / 1e3), gib / (pageableMs[1] / 1e3), pageableMs[1] / pinnedMs[1], bytes);
+        }
+        finally
+        {
+            org.agrona.BufferUtil.free(pageable);
+        }
+    }
+
+    private static float[] timeBothWays(
+        final long hostAddress,
+        final DeviceBuffer device,
+        final int bytes,
+        final CudaStream stream,
+        final CudaEvent start,
+        final CudaEvent middle,
+        final CudaEvent end)
+    {
+        start.record(stream);
+        DeviceBuffer.copyAsync(device.address(), hostAddress, bytes,
+            jcuda.runtime.cudaMemcpyKind.cudaMemcpyHostToDevice, stream, "host -> device");
+        middle.record(stream);
+        DeviceBuffer.copyAsync(hostAddress, device.address(), bytes,
+            jcuda.runtime.cudaMemcpyKind.cudaMemcpyDeviceToHost, stream, "device -> host");
+        end.record(stream);
+        end.synchronize();
+        return new float[]{ CudaEvent.elapsedMs(start, middle), CudaEvent.elapsedMs(middle, end) };
+    }
+
     private static void roundTrip(final UnifiedBuffer unified, final int bytes)
     {
         try (CudaStream stream = new CudaStream("unified");
