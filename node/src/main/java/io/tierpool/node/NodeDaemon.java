@@ -286,7 +286,7 @@ public final class NodeDaemon implements AutoCloseable
     public static long freeBytes(final BlockStore store)
     {
         long free = 0;
-        for (final TierStats tier : store.stats().tiers())
+        for (final TierStats tier : store.tierStats())
         {
             free += Math.max(0, tier.capacityBytes() - tier.usedBytes());
         }

@@ -427,22 +427,7 @@ public final class BlockStore implements AutoCloseable
      */
     public void write(final long blockId, final long blockOffset, final DirectBuffer src, final int srcOffset, final int length)
     {
-        final long startNs = nanoClock.nanoTime();
-        lock.lock();
-        try
-        {
-            final BlockEntry entry = entry(blockId);
-            checkRange(entry, blockOffset, length);
-            src.boundsCheck(srcOffset, length);
-            final TierSlot startSlot = slots[entry.tier];
-            noteAccess(entry);
-            copyIn(entry, (int)blockOffset, src, null, srcOffset, length);
-            startSlot.writeLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
-        }
-        finally
-        {
-            unlockAndNotify();
-        }
+        writeBlock(blockId, blockOffset, src, null, srcOffset, length);
     }
 
     /**
@@ -456,22 +441,7 @@ public final class BlockStore implements AutoCloseable
      */
     public void write(final long blockId, final long blockOffset, final byte[] src, final int srcOffset, final int length)
     {
-        final long startNs = nanoClock.nanoTime();
-        lock.lock();
-        try
-        {
-            final BlockEntry entry = entry(blockId);
-            checkRange(entry, blockOffset, length);
-            checkArray(entry, "source", src.length, srcOffset, length);
-            final TierSlot startSlot = slots[entry.tier];
-            noteAccess(entry);
-            copyIn(entry, (int)blockOffset, null, src, srcOffset, length);
-            startSlot.writeLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
-        }
-        finally
-        {
-            unlockAndNotify();
-        }
+        writeBlock(blockId, blockOffset, null, src, srcOffset, length);
     }
 
     /**
@@ -492,22 +462,7 @@ public final class BlockStore implements AutoCloseable
      */
     public void read(final long blockId, final long blockOffset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        final long startNs = nanoClock.nanoTime();
-        lock.lock();
-        try
-        {
-            final BlockEntry entry = entry(blockId);
-            checkRange(entry, blockOffset, length);
-            dst.boundsCheck(dstOffset, length);
-            final TierSlot startSlot = slots[entry.tier];
-            noteAccess(entry);
-            copyOut(entry, (int)blockOffset, dst, null, dstOffset, length);
-            startSlot.readLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
-        }
-        finally
-        {
-            unlockAndNotify();
-        }
+        readBlock(blockId, blockOffset, dst, null, dstOffset, length);
     }
 
     /**
@@ -521,16 +476,67 @@ public final class BlockStore implements AutoCloseable
      */
     public void read(final long blockId, final long blockOffset, final byte[] dst, final int dstOffset, final int length)
     {
+        readBlock(blockId, blockOffset, null, dst, dstOffset, length);
+    }
+
+    private void writeBlock(
+        final long blockId,
+        final long blockOffset,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final int length)
+    {
         final long startNs = nanoClock.nanoTime();
         lock.lock();
         try
         {
             final BlockEntry entry = entry(blockId);
             checkRange(entry, blockOffset, length);
-            checkArray(entry, "destination", dst.length, dstOffset, length);
+            if (null != srcBuffer)
+            {
+                srcBuffer.boundsCheck(srcOffset, length);
+            }
+            else
+            {
+                checkArray(entry, "source", srcArray.length, srcOffset, length);
+            }
             final TierSlot startSlot = slots[entry.tier];
             noteAccess(entry);
-            copyOut(entry, (int)blockOffset, null, dst, dstOffset, length);
+            copyIn(entry, (int)blockOffset, srcBuffer, srcArray, srcOffset, length);
+            startSlot.writeLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+    }
+
+    private void readBlock(
+        final long blockId,
+        final long blockOffset,
+        final MutableDirectBuffer dstBuffer,
+        final byte[] dstArray,
+        final int dstOffset,
+        final int length)
+    {
+        final long startNs = nanoClock.nanoTime();
+        lock.lock();
+        try
+        {
+            final BlockEntry entry = entry(blockId);
+            checkRange(entry, blockOffset, length);
+            if (null != dstBuffer)
+            {
+                dstBuffer.boundsCheck(dstOffset, length);
+            }
+            else
+            {
+                checkArray(entry, "destination", dstArray.length, dstOffset, length);
+            }
+            final TierSlot startSlot = slots[entry.tier];
+            noteAccess(entry);
+            copyOut(entry, (int)blockOffset, dstBuffer, dstArray, dstOffset, length);
             startSlot.readLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
         }
         finally
@@ -1017,11 +1023,7 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            final List<TierStats> tiers = new ArrayList<>(slots.length);
-            for (final TierSlot slot : slots)
-            {
-                tiers.add(closed ? closedStats(slot) : slot.stats());
-            }
+            final List<TierStats> tiers = tierSnapshot();
             long pinned = 0;
             final long[] pinnedPerTier = new long[slots.length];
             for (final BlockEntry entry : blocks.values())
@@ -1089,6 +1091,36 @@ public final class BlockStore implements AutoCloseable
         {
             unlockAndNotify();
         }
+    }
+
+    /**
+     * Each tier's capacity, use, block count and movement counters, in hierarchy order: the cheap part of
+     * {@link #stats()}, without its walk over every block, latency percentiles and allocator statistics. For
+     * callers polling often, such as a node publishing its free capacity every second.
+     *
+     * @return one entry per tier; after close, the tiers' final counters with nothing used.
+     */
+    public List<TierStats> tierStats()
+    {
+        lock.lock();
+        try
+        {
+            return List.copyOf(tierSnapshot());
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private List<TierStats> tierSnapshot()
+    {
+        final List<TierStats> tiers = new ArrayList<>(slots.length);
+        for (final TierSlot slot : slots)
+        {
+            tiers.add(closed ? closedStats(slot) : slot.stats());
+        }
+        return tiers;
     }
 
     private static TierStats closedStats(final TierSlot slot)

@@ -8,7 +8,6 @@ import io.tierpool.node.BlockFreedException;
 import io.tierpool.node.Hint;
 import io.tierpool.node.OutOfTierMemoryException;
 import io.tierpool.node.engine.BlockStore;
-import io.tierpool.node.engine.StoreStats;
 import io.tierpool.node.tier.TierStats;
 import io.tierpool.transport.BlockRequestException;
 import io.tierpool.transport.BlockRequestHandler;
@@ -383,9 +382,9 @@ public final class NodeBlockService implements BlockRequestHandler
         boolean ok = false;
         try
         {
-            final StoreStats stats = store.stats();
-            final List<TierUsage> tiers = new ArrayList<>(stats.tiers().size());
-            for (final TierStats tier : stats.tiers())
+            final List<TierStats> tierStats = store.tierStats();
+            final List<TierUsage> tiers = new ArrayList<>(tierStats.size());
+            for (final TierStats tier : tierStats)
             {
                 tiers.add(new TierUsage(tier.name(), tier.capacityBytes(), tier.usedBytes(), tier.blockCount()));
             }
