@@ -44,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NodeDaemonMetricsTest
 {
+    private static final long SETTLE_INTERVAL_MS = 200;
     private static final int BLOCKS = 4;
     private static final int BLOCK_LENGTH = MIB + 333;
 
@@ -209,44 +210,41 @@ class NodeDaemonMetricsTest
     }
 
     /**
-     * Waits until the mover has nothing left to do, so that two reads of the numbers agree: every tier but the
-     * slowest is {@code NORMAL} (below its low watermark, so at or below the mover's drain target and holding no
-     * copy of a move in flight) and the slowest is at most {@code ELEVATED} (below its high watermark). Merely
-     * "every tier at most ELEVATED" is not enough: a tier that passed its high watermark is drained on down to its
-     * low watermark, through ELEVATED.
+     * Waits until the mover has nothing left to do, so that two reads of the numbers agree: no tier is above its
+     * high watermark (every tier at most {@code ELEVATED}) and every tier's used bytes are the same in two
+     * snapshots {@value #SETTLE_INTERVAL_MS} ms apart. "At most ELEVATED" alone is not enough: a tier that passed
+     * its high watermark is drained on down towards its low watermark, through ELEVATED.
      */
     private NodeStatsReport awaitMoverSettled(final String metricsEndpoint) throws Exception
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        NodeStatsReport previous = null;
         while (true)
         {
             final NodeStatsReport stats = NodeStatsReport.fromJson(
                 send(http, "GET", "http://" + metricsEndpoint + MetricsHttpServer.STATS_PATH).body());
-            if (settled(stats))
+            if (belowHighWatermarks(stats) && null != previous && usedBytes(previous).equals(usedBytes(stats)))
             {
                 return stats;
             }
             if (System.nanoTime() - deadlineNs > 0)
             {
-                throw new AssertionError("the mover did not drain the tiers to their low watermarks: " + stats.toJson());
+                throw new AssertionError("the mover did not settle every tier under its high watermark: " +
+                    stats.toJson());
             }
-            Thread.sleep(20);
+            previous = stats;
+            Thread.sleep(SETTLE_INTERVAL_MS);
         }
     }
 
-    private static boolean settled(final NodeStatsReport stats)
+    private static boolean belowHighWatermarks(final NodeStatsReport stats)
     {
-        final List<TierStats> tiers = stats.tiers();
-        for (int i = 0; i < tiers.size(); i++)
-        {
-            final PressureLevel level = stats.pressure().get(tiers.get(i).name());
-            final PressureLevel most = i == tiers.size() - 1 ? PressureLevel.ELEVATED : PressureLevel.NORMAL;
-            if (level.level() > most.level())
-            {
-                return false;
-            }
-        }
-        return true;
+        return stats.pressure().values().stream().allMatch((level) -> level.level() <= PressureLevel.ELEVATED.level());
+    }
+
+    private static List<Long> usedBytes(final NodeStatsReport stats)
+    {
+        return stats.tiers().stream().map(TierStats::usedBytes).toList();
     }
 
     private <T extends AutoCloseable> T track(final T closeable)
