@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FreeCapacityPlacementTest
 {
-    private static final int BLOCK_SIZE = 32 * 1024 + 7;
+    private static final int BLOCK_SIZE = 32 * 1024; // a whole size class, so free bytes published are free slots
     private static final String DISCOVERY = "127.0.0.1:48680..48684";
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -67,7 +67,7 @@ class FreeCapacityPlacementTest
             .ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
         final byte[] chunk = new byte[BLOCK_SIZE];
         new SplittableRandom(74).nextBytes(chunk);
-        for (int i = 0; i < 100; i++)
+        for (int i = 0; i < 120; i++)
         {
             filler.allocate(BLOCK_SIZE, Hint.WARM).write(0, chunk);
         }
