@@ -15,8 +15,8 @@ import org.agrona.MutableDirectBuffer;
  * or when the block was freed). A block is only ever written whole, and read back whole or in part from offset
  * 0 of the block.
  * <p>
- * <b>Threading:</b> the engine calls a tier from one thread at a time (it holds its engine lock), so an
- * implementation need not be thread-safe against the engine; one shared with other users must guard itself.
+ * <b>Threading:</b> unless the tier says {@link #concurrentIo()}, the engine calls it from one thread at a time,
+ * so an implementation need not be thread-safe against the engine; one shared with other users must guard itself.
  * <p>
  * <b>Ownership:</b> whoever opens a tier closes it. The block store closes the local tiers it opens itself and
  * never closes tiers handed to it as extra tiers.
@@ -28,6 +28,11 @@ public interface Tier extends AutoCloseable
      * backing device is out of space). The caller then tries another tier or makes room; nothing was stored.
      */
     long NO_SPACE = -1;
+
+    /**
+     * Alignment of the blocks of a batch in the source buffer given to {@link #writeBatch}: 64 bytes.
+     */
+    int BATCH_ALIGNMENT = 64;
 
     /**
      * @return the kind of tier, which fixes its place in the hierarchy.
@@ -70,6 +75,92 @@ public interface Tier extends AutoCloseable
      * @throws IllegalStateException         if the tier is closed.
      */
     long write(long blockId, DirectBuffer src, int srcOffset, int length, int crc32c);
+
+    /**
+     * Stores copies of several blocks in one call, so that a tier on a device with a high cost per I/O (a spill
+     * file) can write many small blocks in one large I/O. The engine's mover batches the small blocks it demotes
+     * this way.
+     * <p>
+     * <b>Layout.</b> The blocks lie in {@code src} in order: block {@code k} at {@code srcOffsets[k]}, a multiple
+     * of {@link #BATCH_ALIGNMENT}, and block {@code k + 1} at the first multiple of {@link #BATCH_ALIGNMENT} at or
+     * after {@code srcOffsets[k] + lengths[k]}. A tier that places the batch in one contiguous extent with the same
+     * layout may therefore write the whole range {@code srcOffsets[0] .. end of the last block}, padding included,
+     * in one I/O; each block still gets its own location, read and freed on its own.
+     * <p>
+     * <b>Outcome.</b> Each block is stored or not on its own: {@code locations[k]} receives the block's location, or
+     * {@link #NO_SPACE} when the tier has no room for it (nothing of it was stored). If the tier fails for another
+     * reason it throws, and then <em>none</em> of the batch is stored (copies already made are freed first).
+     * <p>
+     * The default writes the blocks one by one with {@link #write}.
+     *
+     * @param count      number of blocks, 1 or more, at most the length of every array.
+     * @param blockIds   the blocks' ids (positive).
+     * @param src        the buffer holding the blocks' bytes; not retained after the call.
+     * @param srcOffsets offset of each block in {@code src} (see the layout above).
+     * @param lengths    each block's length in bytes, 1 or more.
+     * @param crc32cs    each block's CRC32C, as for {@link #write}.
+     * @param locations  receives each block's location or {@link #NO_SPACE}.
+     * @return how many of the blocks were stored, 0 to {@code count}.
+     * @throws io.tierpool.TierPoolException if the tier failed for a reason other than lack of room; nothing of
+     *                                       the batch is stored.
+     * @throws IllegalStateException         if the tier is closed.
+     */
+    default int writeBatch(
+        final int count,
+        final long[] blockIds,
+        final DirectBuffer src,
+        final int[] srcOffsets,
+        final int[] lengths,
+        final int[] crc32cs,
+        final long[] locations)
+    {
+        int stored = 0;
+        int k = 0;
+        try
+        {
+            for (; k < count; k++)
+            {
+                locations[k] = write(blockIds[k], src, srcOffsets[k], lengths[k], crc32cs[k]);
+                if (locations[k] != NO_SPACE)
+                {
+                    stored++;
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                if (locations[j] != NO_SPACE)
+                {
+                    try
+                    {
+                        free(blockIds[j], locations[j]);
+                    }
+                    catch (final RuntimeException suppressed)
+                    {
+                        ex.addSuppressed(suppressed);
+                    }
+                    locations[j] = NO_SPACE;
+                }
+            }
+            throw ex;
+        }
+        return stored;
+    }
+
+    /**
+     * Whether {@link #write}, {@link #writeBatch}, {@link #read} and {@link #free} may be called by several
+     * threads at once. A tier that says so guards its own allocator and tables and copies bytes of different
+     * blocks in parallel; the engine then holds no lock of its own around the copies (its I/O workers read and
+     * write the tier side by side). A tier that does not is called by one thread at a time.
+     *
+     * @return false by default.
+     */
+    default boolean concurrentIo()
+    {
+        return false;
+    }
 
     /**
      * Copies the first {@code length} bytes of the block stored at {@code location} into {@code dst}.
