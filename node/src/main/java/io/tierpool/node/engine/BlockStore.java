@@ -83,7 +83,7 @@ import java.util.zip.CRC32C;
  * ({@link Context#hardCapBytes(TierKind, long)}, default its capacity): its used bytes, alignment padding
  * included, never pass it, whatever moves a block there (allocation, promotion, demotion, {@code moveTo}). Each
  * tier has a <em>soft cap</em> ({@link Context#softCapBytes(TierKind, long)}, default {@code highWatermark *
- * hardCap}): above it the mover demotes the tier's coldest blocks down to the <em>drain target</em>
+ * hardCap}): at or above it the mover demotes the tier's coldest blocks down to the <em>drain target</em>
  * ({@code lowWatermark * hardCap} with the default soft cap, else {@code softCap * lowWatermark / highWatermark}). When an allocation's tier cannot take the block under its hard
  * cap, the {@link OverflowPolicy} decides: {@link OverflowPolicy#SPILL_TO_NEXT} (default) makes room by demoting
  * (where the hint allows) and otherwise routes the block to the next tier with room;
@@ -1288,7 +1288,8 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final TierSlot slot = slots[tierIndex];
-            return !closed && slot.tier.usedBytes() > slot.softCapBytes();
+            // At the soft cap, as the WARNING pressure level starts there (PressureLevel: S <= u).
+            return !closed && slot.tier.usedBytes() >= slot.softCapBytes();
         }
         finally
         {

@@ -6,7 +6,6 @@ package io.tierpool.node.engine;
 import io.tierpool.node.Hint;
 import io.tierpool.node.metrics.PressureLevel;
 import io.tierpool.node.tier.TierKind;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,10 +160,6 @@ class MoverRestTest
      * 2.5 MiB (high watermark 0.3125 of 8 MiB) two 1.25 MiB size classes reach it exactly.
      */
     @Test
-    @Disabled("bug: a tier resting exactly at its soft cap reports WARNING but the mover never starts on it: " +
-        "BlockStore.isAboveHighWatermark tests usedBytes > softCapBytes while the pressure level (TierSlot." +
-        "computePressure, PressureLevel.of) is WARNING from usedBytes >= softCapBytes; fix: start the mover at " +
-        "usedBytes >= softCapBytes")
     void shouldDrainATierThatSitsExactlyAtItsSoftCapAndReportsWarning()
     {
         try (BlockStore store = open(0.3125))
