@@ -129,14 +129,20 @@ import java.util.zip.CRC32C;
  * <p>
  * <b>Threading.</b> Thread-safe. Application operations are serialised on one engine lock; a read or write of a
  * block in RAM holds it for one memory copy, a promotion or demotion made by an application call for the I/O of
- * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} do their tier I/O <em>without</em>
- * the engine lock: a demotion into one of the store's own tiers copies the block out under the lock (from RAM: a
- * memory copy), writes it to the slower tier with only that tier's I/O lock held, and switches the block over under the lock only if its
- * version is unchanged (no write or pin since; not moved or freed), else frees the new copy
- * ({@link StoreStats#movesAbandoned()}); a prefetch reserves room in RAM under the lock, reads the block into it
- * without the lock, verifies its checksum, and switches it over the same way. Every call into a tier holds that
- * tier's I/O lock (lock order: engine lock, then tier I/O lock), so an application call that needs a tier while
- * the mover or prefetcher is doing I/O on it waits for that one block. {@link PinnedBlock} views are used without
+ * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} decide what moves; a pool of
+ * {@link Context#ioWorkers(int) I/O worker threads} (default 2) does their tier I/O <em>without</em> the engine
+ * lock, several blocks at once: a demotion into one of the store's own tiers copies the block (or a batch of small
+ * blocks, {@link Context#demotionBatchBytes(int)}) out under the lock (from RAM: memory copies), takes the
+ * checksums of blocks written since theirs was last taken, writes the batch to the slower tier in one call
+ * ({@link Tier#writeBatch}), and switches each block over under the lock only if its version is unchanged (no
+ * write or pin since; not moved or freed), else frees its new copy ({@link StoreStats#movesAbandoned()}); a
+ * prefetch reserves room in RAM under the lock, reads the block into it without the lock, verifies its checksum,
+ * and switches it over the same way. A tier that takes calls from several threads ({@link Tier#concurrentIo()}:
+ * VVRAM, VSSD) is called without any lock of the engine's, so workers copy to and from it in parallel, its hard cap
+ * held by reservations; any other tier is called under its I/O lock (lock order: engine lock, then tier I/O lock),
+ * so an application call that needs it while a worker is doing I/O on it waits for that one block.
+ * A block leaves RAM without a checksum pass when it was not written or pinned since its checksum was last taken
+ * or verified (a block that was only read): its bytes are those the checksum was verified against. {@link PinnedBlock} views are used without
  * the lock. Pressure listeners run after the lock is released.
  * <p>
  * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
@@ -1345,7 +1351,6 @@ public final class BlockStore implements AutoCloseable
         final int[] offsets = scratch.offsets;
         final int[] lengths = scratch.lengths;
         final int[] crcs = scratch.crcs;
-        final long[] locations = scratch.locations;
         final int target;
         int count = 0;
         long pendingBytes = 0;
@@ -1402,15 +1407,56 @@ public final class BlockStore implements AutoCloseable
             slot.pendingOutBytes += pendingBytes;
             pendingAdded = pendingBytes;
 
-            // Copy the batch out under the lock (RAM: memory copies; VVRAM: from its mapped file).
-            stagingBytes = scratch.staging.wrap(end);
-            for (int k = 0; k < count; k++)
+            // A single block out of RAM is written straight from its RAM bytes: no staging copy. Whatever changes
+            // them meanwhile (a write, a pin, a free, a move) changes the block's version or entry, and the move is
+            // then abandoned; the RAM tier's memory stays mapped until the store closes, after the workers stopped.
+            if (count == 1 && tierIndex == ramIndex)
+            {
+                final BlockEntry v = victims[0];
+                scratch.ids[0] = v.id;
+                scratch.versions[0] = v.version;
+                scratch.sourceLocations[0] = v.location;
+                crcs[0] = v.crc32c;
+                scratch.crcKnown[0] = !v.crcStale;
+                ram.wrap(v.location, v.size, scratch.view);
+                stagingBytes = scratch.view;
+            }
+            else
+            {
+                // Copy the batch out under the lock (RAM: memory copies; VVRAM: from its mapped file).
+                stagingBytes = stage(tierIndex, scratch, count, end);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            abandonBatch(tierIndex, scratch, count, pendingAdded);
+            throw ex;
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+
+        return writeAndCommit(tierIndex, target, force, scratch, count, pendingBytes, stagingBytes);
+    }
+
+    /**
+     * Copies a chosen batch into the scratch staging buffer at its offsets (under the engine lock).
+     */
+    private UnsafeBuffer stage(final int tierIndex, final IoScratch scratch, final int count, final int end)
+    {
+        final TierSlot slot = slots[tierIndex];
+        final BlockEntry[] victims = scratch.victims;
+        final int[] offsets = scratch.offsets;
+        final UnsafeBuffer stagingBytes = scratch.staging.wrap(end);
+        for (int k = 0; k < count; k++)
+        {
             {
                 final BlockEntry v = victims[k];
                 scratch.ids[k] = v.id;
                 scratch.versions[k] = v.version;
                 scratch.sourceLocations[k] = v.location;
-                crcs[k] = v.crc32c;
+                scratch.crcs[k] = v.crc32c;
                 if (tierIndex == ramIndex)
                 {
                     ram.wrap(v.location, v.size, victimView);
@@ -1425,15 +1471,27 @@ public final class BlockStore implements AutoCloseable
                 }
             }
         }
-        catch (final RuntimeException | Error ex)
-        {
-            abandonBatch(tierIndex, scratch, count, pendingAdded);
-            throw ex;
-        }
-        finally
-        {
-            unlockAndNotify();
-        }
+        return stagingBytes;
+    }
+
+    /**
+     * The unlocked half of a demotion and its commit: checksums, the write to the slower tier, then under the lock
+     * the switch-over of every block that nothing changed meanwhile.
+     */
+    private int writeAndCommit(
+        final int tierIndex,
+        final int target,
+        final boolean force,
+        final IoScratch scratch,
+        final int count,
+        final long pendingBytes,
+        final UnsafeBuffer stagingBytes)
+    {
+        final BlockEntry[] victims = scratch.victims;
+        final int[] offsets = scratch.offsets;
+        final int[] lengths = scratch.lengths;
+        final int[] crcs = scratch.crcs;
+        final long[] locations = scratch.locations;
 
         // ...checksum the blocks written since their checksum was taken and write the batch to the slower tier,
         // both without the engine lock, so that applications go on meanwhile...
