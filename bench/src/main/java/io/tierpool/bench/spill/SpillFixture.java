@@ -183,6 +183,19 @@ public final class SpillFixture implements AutoCloseable
     }
 
     /**
+     * Rewrites the first 8 bytes of every block with the value they hold, so that the block counts as written
+     * (its checksum is taken afresh when it next leaves RAM) while its contents stay the same.
+     */
+    public void touchAll()
+    {
+        for (final long id : blocks)
+        {
+            store.read(id, 0, destinationView, 0, Long.BYTES);
+            store.write(id, 0, destinationView, 0, Long.BYTES);
+        }
+    }
+
+    /**
      * Reads every block, in order, into one reusable direct buffer: each read promotes its block to RAM and
      * copies it out.
      *
