@@ -6,6 +6,7 @@ package io.tierpool.node.tier.local;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.NonWritableChannelException;
@@ -28,6 +29,7 @@ final class ScriptedFileChannel extends FileChannel
      */
     static final class Script
     {
+        final AtomicLong opens = new AtomicLong();
         final AtomicLong positionalWrites = new AtomicLong();
         final AtomicLong bytesWritten = new AtomicLong();
         volatile long diskLimitBytes = Long.MAX_VALUE;
@@ -35,7 +37,11 @@ final class ScriptedFileChannel extends FileChannel
 
         VssdTier.ChannelOpener opener()
         {
-            return (file, create) -> new ScriptedFileChannel(open(file, create), this);
+            return (file, create) ->
+            {
+                opens.incrementAndGet();
+                return new ScriptedFileChannel(open(file, create), this);
+            };
         }
     }
 
@@ -68,16 +74,24 @@ final class ScriptedFileChannel extends FileChannel
             throw new IOException("No space left on device");
         }
         final int written;
-        if (src.remaining() > room)
+        try
         {
-            final ByteBuffer part = src.duplicate();
-            part.limit(part.position() + (int)room);
-            written = delegate.write(part, position);
-            src.position(src.position() + written);
+            if (src.remaining() > room)
+            {
+                final ByteBuffer part = src.duplicate();
+                part.limit(part.position() + (int)room);
+                written = delegate.write(part, position);
+                src.position(src.position() + written);
+            }
+            else
+            {
+                written = delegate.write(src, position);
+            }
         }
-        else
+        catch (final ClosedChannelException ex)
         {
-            written = delegate.write(src, position);
+            closeAsDelegateDid();
+            throw ex;
         }
         script.bytesWritten.addAndGet(written);
         return written;
@@ -85,7 +99,39 @@ final class ScriptedFileChannel extends FileChannel
 
     public int read(final ByteBuffer dst, final long position) throws IOException
     {
-        return delegate.read(dst, position);
+        try
+        {
+            return delegate.read(dst, position);
+        }
+        catch (final ClosedChannelException ex)
+        {
+            closeAsDelegateDid();
+            throw ex;
+        }
+    }
+
+    /**
+     * The real channel closes itself when an interrupt arrives during I/O (in this thread or another); the
+     * wrapper follows, so that it reports closed as the real channel does.
+     */
+    private void closeAsDelegateDid()
+    {
+        final boolean interrupted = Thread.interrupted();
+        try
+        {
+            close();
+        }
+        catch (final IOException ignore)
+        {
+            // the delegate is closed already
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public int read(final ByteBuffer dst) throws IOException
