@@ -154,7 +154,8 @@ class ExtentTierBatchTest
             assertEquals(batch.count, batch.write(tier));
 
             assertEquals(1, script.positionalWrites.get(), "the whole batch in one pwrite");
-            assertEquals(batch.spanBytes(), script.bytesWritten.get(), "from the first block to the last, padding included");
+            assertEquals(batch.spanBytes(), script.bytesWritten.get(),
+                "from the first block to the last, padding included");
             assertEquals(fileLength, tier.fileLengthBytes());
             final UnsafeBuffer back = new UnsafeBuffer(new byte[128 * 1024]);
             for (int k = 0; k < batch.count; k++)
@@ -403,8 +404,9 @@ class ExtentTierBatchTest
                     singles[k] = tier.write(k + 1, batch.src, batch.srcOffsets[k], length, 0);
                 }
                 final long midNs = System.nanoTime();
-                batch.write(tier);
+                final int stored = batch.write(tier);
                 final long endNs = System.nanoTime();
+                assertEquals(blocks, stored);
                 if (measured)
                 {
                     oneByOneNs += midNs - startNs;
