@@ -6,6 +6,7 @@ package io.tierpool.node.engine;
 import org.agrona.ErrorHandler;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,11 +16,13 @@ import java.util.concurrent.TimeUnit;
  * time, so that spilling to a slow tier, prefetching from it and the application's own work overlap.
  * <p>
  * Tasks are objects the agents own and reuse (no allocation per move); each worker runs a task with its own
- * {@link IoScratch}. The queue is bounded by the number of task objects, so {@link #offer(Task)} only fails once
- * the pool is closed. Threads are daemon threads named {@code tierpool-io-<n>}; they wait for work without
- * spinning (a blocking queue), so an idle pool costs no CPU.
+ * {@link IoScratch}. There are two queues: <em>urgent</em> tasks (prefetches: a reader is about to need the block)
+ * are taken before <em>background</em> ones (demotions), so that a prefetch never waits behind a queue of spills.
+ * The queues are bounded by the number of task objects, so {@link #offer} only fails once the pool is closed.
+ * Threads are daemon threads named {@code tierpool-io-<n>}; they wait for work without spinning (a semaphore
+ * counting queued tasks), so an idle pool costs no CPU.
  * <p>
- * <b>Threading:</b> {@link #offer(Task)} may be called from any thread. {@link #close()} stops taking tasks,
+ * <b>Threading:</b> {@link #offerUrgent} and {@link #offerBackground} may be called from any thread. {@link #close()} stops taking tasks,
  * lets the tasks already running finish, drops the ones still queued and joins the threads; the store calls it
  * before it closes its tiers. Errors a task throws go to the error handler and never stop a worker.
  */
@@ -45,7 +48,9 @@ final class IoWorkers implements AutoCloseable
         void run(IoScratch scratch);
     }
 
-    private final ArrayBlockingQueue<Task> queue;
+    private final ArrayBlockingQueue<Task> urgent;
+    private final ArrayBlockingQueue<Task> background;
+    private final Semaphore queued = new Semaphore(0);
     private final Thread[] threads;
     private final ErrorHandler errorHandler;
     private volatile boolean closed;
@@ -54,13 +59,15 @@ final class IoWorkers implements AutoCloseable
      * Starts the worker threads.
      *
      * @param workerCount   number of threads, 1 or more.
-     * @param queueCapacity most tasks queued at once (the number of task objects the callers own).
+     * @param queueCapacity most tasks queued at once in each of the two queues (the number of task objects the
+     *                      callers own).
      * @param errorHandler  receives what tasks throw.
      * @param nodeName      for the threads' names.
      */
     IoWorkers(final int workerCount, final int queueCapacity, final ErrorHandler errorHandler, final String nodeName)
     {
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.urgent = new ArrayBlockingQueue<>(queueCapacity);
+        this.background = new ArrayBlockingQueue<>(queueCapacity);
         this.errorHandler = errorHandler;
         this.threads = new Thread[workerCount];
         for (int i = 0; i < workerCount; i++)
@@ -88,18 +95,39 @@ final class IoWorkers implements AutoCloseable
      */
     int queued()
     {
-        return queue.size();
+        return urgent.size() + background.size();
     }
 
     /**
-     * Queues a task for the next free worker.
+     * Queues a task for the next free worker, after the urgent tasks already queued.
      *
      * @param task the task; must not be queued already.
-     * @return false if the pool is closed or its queue is full (the task will not run).
+     * @return false if the pool is closed or the queue is full (the task will not run).
      */
-    boolean offer(final Task task)
+    boolean offerUrgent(final Task task)
     {
-        return !closed && queue.offer(task);
+        return offer(urgent, task);
+    }
+
+    /**
+     * Queues a task for a worker free of urgent tasks.
+     *
+     * @param task the task; must not be queued already.
+     * @return false if the pool is closed or the queue is full (the task will not run).
+     */
+    boolean offerBackground(final Task task)
+    {
+        return offer(background, task);
+    }
+
+    private boolean offer(final ArrayBlockingQueue<Task> queue, final Task task)
+    {
+        if (closed || !queue.offer(task))
+        {
+            return false;
+        }
+        queued.release();
+        return true;
     }
 
     private void run()
@@ -109,10 +137,17 @@ final class IoWorkers implements AutoCloseable
         {
             while (!closed)
             {
-                final Task task;
+                Task task = null;
                 try
                 {
-                    task = queue.poll(POLL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    if (queued.tryAcquire(POLL_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+                    {
+                        task = urgent.poll();
+                        if (task == null)
+                        {
+                            task = background.poll();
+                        }
+                    }
                 }
                 catch (final InterruptedException ex)
                 {
@@ -144,7 +179,8 @@ final class IoWorkers implements AutoCloseable
     public void close()
     {
         closed = true;
-        queue.clear();
+        urgent.clear();
+        background.clear();
         boolean interrupted = false;
         for (final Thread thread : threads)
         {

@@ -50,6 +50,11 @@ public final class Mover implements Agent
      */
     public static final int MAX_MOVES_PER_DUTY_CYCLE = 128;
 
+    /**
+     * Most blocks one I/O worker demotes before it hands its task back.
+     */
+    static final int MAX_MOVES_PER_TASK = 8;
+
     private static final int IDLE = 0;
     private static final int QUEUED = 1;
     private static final int FINISHED = 2;
@@ -207,7 +212,7 @@ public final class Mover implements Agent
                     final DemoteTask task = tasks[next];
                     task.tierIndex = i;
                     task.state = QUEUED;
-                    if (!workers.offer(task))
+                    if (!workers.offerBackground(task))
                     {
                         task.state = IDLE;
                         return work;
@@ -265,7 +270,8 @@ public final class Mover implements Agent
     }
 
     /**
-     * One demotion out of one tier, run by an I/O worker.
+     * Demotions out of one tier, run by an I/O worker: until the tier is at its drain target, stuck, or
+     * {@link #MAX_MOVES_PER_TASK} blocks moved.
      */
     private final class DemoteTask implements IoWorkers.Task
     {
@@ -276,9 +282,21 @@ public final class Mover implements Agent
 
         public void run(final IoScratch workerScratch)
         {
+            // Several demotions per task, so that a worker does not wait for the agent's next duty cycle between
+            // them; few enough that a prefetch queued meanwhile soon finds a worker.
+            int moved = 0;
+            int last = BlockStore.DEMOTE_DONE;
             try
             {
-                result = store.demoteStep(tierIndex, workerScratch);
+                while (moved < MAX_MOVES_PER_TASK)
+                {
+                    last = store.demoteStep(tierIndex, workerScratch);
+                    if (last <= 0)
+                    {
+                        break;
+                    }
+                    moved += last;
+                }
             }
             catch (final RuntimeException ex)
             {
@@ -286,6 +304,7 @@ public final class Mover implements Agent
             }
             finally
             {
+                result = moved > 0 ? moved : last;
                 state = FINISHED;
             }
         }

@@ -102,10 +102,7 @@ public final class Prefetcher implements Agent
             if (task.state == FINISHED)
             {
                 inFlight--;
-                if (task.result != BlockStore.PREFETCH_QUEUE_EMPTY)
-                {
-                    work++;
-                }
+                work += task.result;
                 task.state = IDLE;
             }
         }
@@ -119,7 +116,7 @@ public final class Prefetcher implements Agent
             if (task.state == IDLE)
             {
                 task.state = QUEUED;
-                if (!workers.offer(task))
+                if (!workers.offerUrgent(task))
                 {
                     task.state = IDLE;
                     break;
@@ -140,7 +137,8 @@ public final class Prefetcher implements Agent
     }
 
     /**
-     * One prefetch, run by an I/O worker.
+     * Prefetches, run by an I/O worker: queued blocks one after the other until the queue is empty (at most
+     * {@link #MAX_PREFETCHES_PER_DUTY_CYCLE}).
      */
     private final class PrefetchTask implements IoWorkers.Task
     {
@@ -149,12 +147,20 @@ public final class Prefetcher implements Agent
 
         public void run(final IoScratch workerScratch)
         {
+            // Drain the queue rather than take one block per task: a task handed back after each block would wait
+            // for the agent's next duty cycle (up to its idle park) before the next block could come up.
+            int handled = 0;
             try
             {
-                result = store.prefetchStep(workerScratch);
+                while (handled < MAX_PREFETCHES_PER_DUTY_CYCLE &&
+                    store.prefetchStep(workerScratch) != BlockStore.PREFETCH_QUEUE_EMPTY)
+                {
+                    handled++;
+                }
             }
             finally
             {
+                result = handled;
                 state = FINISHED;
             }
         }
