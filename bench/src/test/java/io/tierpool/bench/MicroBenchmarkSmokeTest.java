@@ -100,6 +100,12 @@ class MicroBenchmarkSmokeTest
 
             fixture.demoteAll();
             assertEquals(8, fixture.promoteAll());
+            fixture.touchAll();
+            assertEquals(8, fixture.demoteAll(), "written blocks spill too");
+            fixture.readAll();
+            assertEquals(0, fixture.store().stats().checksumFailures(), "written blocks spill with a new checksum");
+            fixture.demoteAll();
+            assertEquals(8, fixture.promoteAll());
             assertEquals(8L << 16, fixture.fileWrite());
             assertEquals(8L << 16, fixture.fileRead());
         }

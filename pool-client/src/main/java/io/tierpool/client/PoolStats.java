@@ -54,6 +54,9 @@ import java.util.List;
  * @param prefetchHits of those, blocks read, written or pinned while still in RAM.
  * @param prefetchDropped prefetch requests dropped because the queue was full.
  * @param pressureListenerErrors exceptions thrown by pressure listeners (caught and counted).
+ * @param demotionBatches demotions that wrote several small blocks to a slower tier in one call.
+ * @param batchedDemotions blocks demoted as part of such a batch (also counted in {@code demotions}).
+ * @param ioWorkers    I/O worker threads of the pool's engine (0: its mover and prefetcher do their own I/O).
  */
 public record PoolStats(
     long blocks,
@@ -80,7 +83,10 @@ public record PoolStats(
     long prefetchesIssued,
     long prefetchHits,
     long prefetchDropped,
-    long pressureListenerErrors)
+    long pressureListenerErrors,
+    long demotionBatches,
+    long batchedDemotions,
+    int ioWorkers)
 {
     private static final ObjectMapper JSON = new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
@@ -104,7 +110,10 @@ public record PoolStats(
             store.prefetchesIssued(),
             store.prefetchHits(),
             store.prefetchDropped(),
-            store.pressureListenerErrors());
+            store.pressureListenerErrors(),
+            store.demotionBatches(),
+            store.batchedDemotions(),
+            store.ioWorkers());
     }
 
     static PoolStats of(final StoreStats store, final RemoteTier remote)
@@ -134,7 +143,10 @@ public record PoolStats(
             store.prefetchesIssued(),
             store.prefetchHits(),
             store.prefetchDropped(),
-            store.pressureListenerErrors());
+            store.pressureListenerErrors(),
+            store.demotionBatches(),
+            store.batchedDemotions(),
+            store.ioWorkers());
     }
 
     /**

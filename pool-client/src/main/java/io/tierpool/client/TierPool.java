@@ -545,6 +545,28 @@ public final class TierPool implements AutoCloseable
         }
 
         /**
+         * @param workers I/O worker threads that do the pool's background tier I/O (demotions and prefetches), 0 to
+         *                64; default 2; see {@link BlockStore.Context#ioWorkers(int)}.
+         * @return this for a fluent API.
+         */
+        public Context ioWorkers(final int workers)
+        {
+            storeContext.ioWorkers(workers);
+            return this;
+        }
+
+        /**
+         * @param bytes most bytes of small blocks demoted to a slower tier in one write, 0 (one block per write) to
+         *              64 MiB; default 1 MiB; see {@link BlockStore.Context#demotionBatchBytes(int)}.
+         * @return this for a fluent API.
+         */
+        public Context demotionBatchBytes(final int bytes)
+        {
+            storeContext.demotionBatchBytes(bytes);
+            return this;
+        }
+
+        /**
          * @param bytes capacity of the RAM tier in bytes, allocated off-heap and pre-touched at open.
          * @return this for a fluent API.
          */

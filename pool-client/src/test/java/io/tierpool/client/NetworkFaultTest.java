@@ -7,7 +7,6 @@ import io.aeron.Aeron;
 import io.aeron.AeronCounters;
 import io.aeron.driver.status.SystemCounterDescriptor;
 import io.tierpool.client.netns.NetworkNamespaces;
-import io.tierpool.node.Hint;
 import io.tierpool.node.NodeProcess;
 import io.tierpool.node.cluster.ClusterContext;
 import io.tierpool.transport.TransportConfiguration;
@@ -22,14 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Real network faults: three node daemons (separate JVMs), each in its own Linux network namespace on a private
  * bridge ({@link NetworkNamespaces}), and the pool in this JVM in the host namespace, bound to the bridge's
  * address; Ignite discovery and Aeron UDP cross the veths, no loopback between client and nodes. Two replicas. A
- * job on its own thread writes, overwrites, frees and reads back blocks of 64 KiB to 1 MiB (nearly all in far
- * memory: the pool has 2 MiB of RAM and no other local tier) while nftables on each node namespace's veth
+ * job ({@link FaultJob}) on its own thread writes, overwrites, frees and reads back blocks of 64 KiB to 1 MiB
+ * (nearly all in far memory: the pool has 2 MiB of RAM and no other local tier) while nftables on each node
+ * namespace's veth
  * <ul>
  *     <li>(A) drops 5% of the frames in and out of every node's namespace, for the whole job;</li>
  *     <li>(B) cuts one node off completely for {@value #PARTITION_MS} ms, longer than the request timeout (5 s) and
@@ -75,12 +71,7 @@ class NetworkFaultTest
     private static final long LONG_FAILURE_DETECTION_MS = 20_000;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final ExecutorService jobThread = Executors.newSingleThreadExecutor((r) ->
-    {
-        final Thread thread = new Thread(r, "network-fault-job");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService jobThread = FaultJob.newJobThread("network-fault-job");
     private NetworkNamespaces network;
     private Path workDir;
 
@@ -117,8 +108,7 @@ class NetworkFaultTest
         {
             network.loss(i, LOSS_PERCENT);
         }
-        final AtomicInteger round = new AtomicInteger();
-        final Job job = new Job(pool, new SplittableRandom(0x7E57_00A5L), round);
+        final FaultJob job = new FaultJob(pool, 0x7E57_00A5L, ROUNDS, MIN_BLOCK, MAX_BLOCK, MAX_LIVE_BLOCKS);
         final long startNs = System.nanoTime();
         jobThread.submit(job).get(100, TimeUnit.SECONDS);
         final long jobNs = System.nanoTime() - startNs;
@@ -132,7 +122,7 @@ class NetworkFaultTest
             network.heal(i);
         }
         final int liveAtEnd = pool.liveNodes().size();
-        awaitFullyReplicated(pool);
+        FaultJob.awaitFullyReplicated(pool);
         final PoolStats end = pool.stats();
 
         System.out.printf("NetworkFaultTest figures: scenario=A loss=%d%% in %d node namespaces, mtu=%d, " +
@@ -141,11 +131,11 @@ class NetworkFaultTest
             "lost=%d remotePuts=%d remoteGets=%d failovers=%d checksumRetries=%d nodeRequestFailures=%d " +
             "clientAeronRetransmitsSent=%d clientAeronNaksSent=%d clientAeronNaksReceived=%d liveNodesAtEnd=%d " +
             "underReplicatedAtEnd=%d reReplicated=%d jobMs=%d slowestRoundMs=%d%n",
-            LOSS_PERCENT, NODES, MTU, end.replicas(), ROUNDS, job.operations, job.allocations, job.overwrites,
-            job.frees, job.reads, job.verified, job.reads, finalVerified, end.lostBlocks(), end.remotePuts(),
+            LOSS_PERCENT, NODES, MTU, end.replicas(), ROUNDS, job.operations(), job.allocations(), job.overwrites(),
+            job.frees(), job.reads(), job.verified(), job.reads(), finalVerified, end.lostBlocks(), end.remotePuts(),
             end.remoteGets(), end.remoteFailovers(), end.checksumRetries(), requestFailures(end), retransmits,
             naksSent, naksReceived, liveAtEnd, end.underReplicatedBlocks(), end.reReplicatedBlocks(),
-            TimeUnit.NANOSECONDS.toMillis(jobNs), TimeUnit.NANOSECONDS.toMillis(job.slowestRoundNs));
+            TimeUnit.NANOSECONDS.toMillis(jobNs), TimeUnit.NANOSECONDS.toMillis(job.slowestRoundNs()));
 
         assertTrue(naksReceived > 0 && retransmits > 0, "requests lost on the way to the nodes were asked for again " +
             "and sent again: " + naksReceived + " NAKs, " + retransmits + " retransmits");
@@ -155,8 +145,8 @@ class NetworkFaultTest
         assertEquals(0, end.checksumFailures(), end.toJson());
         assertEquals(0, end.underReplicatedBlocks(), "two copies of every remote block: " + end.toJson());
         assertEquals(job.size(), finalVerified);
-        assertEquals(ROUNDS, job.reads);
-        assertEquals(job.reads + finalVerified, job.verified, "every read compared");
+        assertEquals(ROUNDS, job.reads());
+        assertEquals(job.reads() + finalVerified, job.verified(), "every read compared");
         assertTrue(nodes.stream().allMatch(NodeProcess::isAlive), "no node daemon died of packet loss");
     }
 
@@ -204,26 +194,17 @@ class NetworkFaultTest
         final TierPool pool = openPool(discoveryBasePort, failureDetectionMs);
         assertEquals(2, pool.stats().replicas());
 
-        final AtomicInteger round = new AtomicInteger();
-        final Job job = new Job(pool, new SplittableRandom(0x7E57_00B5L), round);
+        final FaultJob job = new FaultJob(pool, 0x7E57_00B5L, ROUNDS, MIN_BLOCK, MAX_BLOCK, MAX_LIVE_BLOCKS);
         final long startNs = System.nanoTime();
         final Future<?> running = jobThread.submit(job);
 
-        final long waitUntilNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (round.get() < ROUNDS / 3 && !running.isDone() && System.nanoTime() < waitUntilNs)
-        {
-            Thread.sleep(1);
-        }
-        if (running.isDone())
-        {
-            running.get(); // a job that ended early threw: surface what it threw
-        }
+        job.awaitRound(running, ROUNDS / 3, 60, TimeUnit.SECONDS);
         assertFalse(running.isDone(), "the job is still running when the partition starts");
         final Partition result = new Partition();
         final NodeProcess victim = nodes.get(PARTITIONED);
         final String victimName = victim.readyInfo().get(NodeProcess.READY_KEY_NAME);
-        final long copiesOnVictim = copiesOn(pool.stats(), victimName);
-        final int partitionedAtRound = round.get();
+        final long copiesOnVictim = FaultJob.copiesOn(pool.stats(), victimName);
+        final int partitionedAtRound = job.roundsDone();
         final long partitionedAtNs = System.nanoTime();
         network.partition(PARTITIONED);
         while (System.nanoTime() - partitionedAtNs < TimeUnit.MILLISECONDS.toNanos(PARTITION_MS))
@@ -234,14 +215,14 @@ class NetworkFaultTest
             }
             Thread.sleep(10);
         }
-        final int roundsDuringPartition = round.get() - partitionedAtRound;
+        final int roundsDuringPartition = job.roundsDone() - partitionedAtRound;
         network.heal(PARTITIONED);
         final long healedAtNs = System.nanoTime();
         assertTrue(copiesOnVictim > 0, "the partitioned node held copies");
 
         running.get(100, TimeUnit.SECONDS);
         final long jobDoneNs = System.nanoTime();
-        awaitFullyReplicated(pool);
+        FaultJob.awaitFullyReplicated(pool);
         final int finalVerified = job.verifyAll();
         result.end = pool.stats();
         result.victimLiveAtEnd = isLive(pool, victimName);
@@ -260,13 +241,13 @@ class NetworkFaultTest
             "underReplicatedAtEnd=%d partitionedNodeLiveAtEnd=%b partitionedNodeProcessAlive=%b " +
             "partitionedNodeLoggedLostCluster=%b partitionedNodeFailedTheClient=%b liveNodesAtEnd=%d jobMs=%d " +
             "jobMsAfterHeal=%d slowestRoundMs=%d%n",
-            scenario, victimName, PARTITION_MS, failureDetectionMs, MTU, end.replicas(), ROUNDS, job.operations,
-            job.allocations, job.overwrites, job.frees, job.reads, job.verified, job.reads, finalVerified,
+            scenario, victimName, PARTITION_MS, failureDetectionMs, MTU, end.replicas(), ROUNDS, job.operations(),
+            job.allocations(), job.overwrites(), job.frees(), job.reads(), job.verified(), job.reads(), finalVerified,
             end.lostBlocks(), partitionedAtRound, copiesOnVictim, roundsDuringPartition, result.declaredFailedMs,
             end.remoteFailovers(), end.checksumRetries(), result.requestFailuresOnVictim, end.reReplicatedBlocks(),
             end.underReplicatedBlocks(), result.victimLiveAtEnd, victim.isAlive(), victimLostCluster,
             victimFailedClient, result.liveAtEnd, TimeUnit.NANOSECONDS.toMillis(jobDoneNs - startNs),
-            TimeUnit.NANOSECONDS.toMillis(jobDoneNs - healedAtNs), TimeUnit.NANOSECONDS.toMillis(job.slowestRoundNs));
+            TimeUnit.NANOSECONDS.toMillis(jobDoneNs - healedAtNs), TimeUnit.NANOSECONDS.toMillis(job.slowestRoundNs()));
 
         System.out.println("NetworkFaultTest scenario " + scenario + " live nodes at end: " +
             pool.liveNodes().stream().map((n) -> n.nodeName()).toList() + ", processes alive: " +
@@ -284,8 +265,8 @@ class NetworkFaultTest
         assertEquals(0, end.lostBlocks(), end.toJson());
         assertEquals(0, end.checksumFailures(), end.toJson());
         assertEquals(job.size(), finalVerified);
-        assertEquals(ROUNDS, job.reads);
-        assertEquals(job.reads + finalVerified, job.verified, "every read compared");
+        assertEquals(ROUNDS, job.reads());
+        assertEquals(job.reads() + finalVerified, job.verified(), "every read compared");
         for (int i = 0; i < NODES; i++)
         {
             result.othersAlive &= i == PARTITIONED || nodes.get(i).isAlive();
@@ -372,24 +353,9 @@ class NetworkFaultTest
         return own(TierPool.open(ctx));
     }
 
-    private static void awaitFullyReplicated(final TierPool pool) throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (pool.stats().underReplicatedBlocks() > 0 && System.nanoTime() < deadlineNs)
-        {
-            Thread.sleep(20);
-        }
-    }
-
     private static boolean isLive(final TierPool pool, final String nodeName)
     {
         return pool.liveNodes().stream().anyMatch((n) -> n.nodeName().equals(nodeName));
-    }
-
-    private static long copiesOn(final PoolStats stats, final String nodeName)
-    {
-        return stats.remoteNodes().stream().filter((n) -> n.nodeName().equals(nodeName))
-            .mapToLong(RemoteNodeStats::blocks).sum();
     }
 
     private static long requestFailuresOn(final PoolStats stats, final String nodeName)
@@ -468,104 +434,6 @@ class NetworkFaultTest
         public void close()
         {
             aeron.close();
-        }
-    }
-
-    /**
-     * Each round allocates (up to {@value #MAX_LIVE_BLOCKS} live blocks), overwrites or frees a random block of
-     * 64 KiB to 1 MiB of random bytes from the seeded generator, then reads a random live block back and compares it
-     * with what was last written. Runs on its own thread.
-     */
-    private static final class Job implements Runnable
-    {
-        private final TierPool pool;
-        private final SplittableRandom random;
-        private final AtomicInteger round;
-        private final List<Block> blocks = new ArrayList<>();
-        private final List<byte[]> contents = new ArrayList<>();
-        long operations;
-        long allocations;
-        long overwrites;
-        long frees;
-        long reads;
-        long verified;
-        long slowestRoundNs;
-
-        Job(final TierPool pool, final SplittableRandom random, final AtomicInteger round)
-        {
-            this.pool = pool;
-            this.random = random;
-            this.round = round;
-        }
-
-        public void run()
-        {
-            for (int i = 0; i < ROUNDS; i++)
-            {
-                final long roundStartNs = System.nanoTime();
-                final int action = random.nextInt(100);
-                if (blocks.isEmpty() || (action < 40 && blocks.size() < MAX_LIVE_BLOCKS))
-                {
-                    final byte[] data = pattern(MIN_BLOCK + random.nextInt(MAX_BLOCK - MIN_BLOCK + 1));
-                    final Block block = pool.allocate(data.length, Hint.WARM);
-                    block.write(0, data);
-                    blocks.add(block);
-                    contents.add(data);
-                    allocations++;
-                }
-                else if (action < 85 || blocks.size() <= 8)
-                {
-                    final int index = random.nextInt(blocks.size());
-                    final byte[] data = pattern(contents.get(index).length);
-                    blocks.get(index).write(0, data);
-                    contents.set(index, data);
-                    overwrites++;
-                }
-                else
-                {
-                    final int index = random.nextInt(blocks.size());
-                    blocks.remove(index).free();
-                    contents.remove(index);
-                    frees++;
-                }
-                operations++;
-
-                verify(random.nextInt(blocks.size()));
-                reads++;
-                operations++;
-                slowestRoundNs = Math.max(slowestRoundNs, System.nanoTime() - roundStartNs);
-                round.incrementAndGet();
-            }
-        }
-
-        int size()
-        {
-            return blocks.size();
-        }
-
-        int verifyAll()
-        {
-            for (int i = 0; i < blocks.size(); i++)
-            {
-                verify(i);
-            }
-            return blocks.size();
-        }
-
-        private void verify(final int index)
-        {
-            final byte[] expected = contents.get(index);
-            final byte[] actual = new byte[expected.length];
-            blocks.get(index).read(0, actual);
-            assertArrayEquals(expected, actual, "block " + blocks.get(index).id());
-            verified++;
-        }
-
-        private byte[] pattern(final int length)
-        {
-            final byte[] data = new byte[length];
-            new SplittableRandom(random.nextLong()).nextBytes(data);
-            return data;
         }
     }
 }

@@ -54,6 +54,14 @@ public class SpillBenchmark
     @Param({ "1048576" })
     public int blockBytes;
 
+    /**
+     * Whether each block is written (8 bytes) after it comes back to RAM, so that its spill must take its checksum
+     * afresh ({@code true}); a block that was only read leaves RAM with the checksum verified when it came up
+     * ({@code false}).
+     */
+    @Param({ "false", "true" })
+    public boolean written;
+
     private SpillFixture fixture;
 
     /**
@@ -72,6 +80,10 @@ public class SpillBenchmark
     public void promote()
     {
         fixture.promoteAll();
+        if (written)
+        {
+            fixture.touchAll();
+        }
     }
 
     /**

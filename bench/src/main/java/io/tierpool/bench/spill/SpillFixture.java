@@ -106,19 +106,19 @@ public final class SpillFixture implements AutoCloseable
         this.store = opened;
         this.file = channel;
 
-        source = ByteBuffer.allocateDirect(blockBytes);
+        source = ByteBuffer.allocateDirect(Math.toIntExact(dataBytes));
         destination = ByteBuffer.allocateDirect(blockBytes);
         destinationView = new UnsafeBuffer(destination);
         final UnsafeBuffer sourceView = new UnsafeBuffer(source);
         final SplittableRandom random = new SplittableRandom(42);
+        for (int offset = 0; offset < sourceView.capacity() - 7; offset += 8)
+        {
+            sourceView.putLong(offset, random.nextLong());
+        }
         for (int i = 0; i < blocks.length; i++)
         {
-            for (int offset = 0; offset < blockBytes - 7; offset += 8)
-            {
-                sourceView.putLong(offset, random.nextLong());
-            }
             blocks[i] = store.allocate(blockBytes, Hint.WARM);
-            store.write(blocks[i], 0, sourceView, 0, blockBytes);
+            store.write(blocks[i], 0, sourceView, i * blockBytes, blockBytes);
         }
         fileWrite();
     }
@@ -183,6 +183,19 @@ public final class SpillFixture implements AutoCloseable
     }
 
     /**
+     * Rewrites the first 8 bytes of every block with the value they hold, so that the block counts as written
+     * (its checksum is taken afresh when it next leaves RAM) while its contents stay the same.
+     */
+    public void touchAll()
+    {
+        for (final long id : blocks)
+        {
+            store.read(id, 0, destinationView, 0, Long.BYTES);
+            store.write(id, 0, destinationView, 0, Long.BYTES);
+        }
+    }
+
+    /**
      * Reads every block, in order, into one reusable direct buffer: each read promotes its block to RAM and
      * copies it out.
      *
@@ -198,8 +211,9 @@ public final class SpillFixture implements AutoCloseable
     }
 
     /**
-     * Writes {@code blocks * blockBytes} bytes sequentially to the baseline file from offset 0, one
-     * {@code blockBytes} call at a time, from a direct buffer.
+     * Writes the blocks' bytes sequentially to the baseline file from offset 0, one {@code blockBytes} call at a
+     * time, from a direct buffer holding all of them (the same bytes the blocks hold, in as much distinct memory:
+     * writing one small buffer again and again would write from the CPU cache, where a spill's blocks are not).
      *
      * @return bytes written.
      * @throws UncheckedIOException if the write fails.
@@ -211,7 +225,7 @@ public final class SpillFixture implements AutoCloseable
         {
             for (int i = 0; i < blocks.length; i++)
             {
-                source.clear();
+                source.limit((i + 1) * blockBytes).position(i * blockBytes);
                 while (source.hasRemaining())
                 {
                     position += file.write(source, position);

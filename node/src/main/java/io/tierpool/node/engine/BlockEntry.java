@@ -37,6 +37,11 @@ final class BlockEntry
     boolean moving;
     /** Pinned on the device since its checksum was last taken: kernels may have changed it in place. */
     boolean deviceDirty;
+    /**
+     * {@link #crc32c} may not match the block's bytes in RAM: the block was allocated, written or pinned since its
+     * checksum was last taken or verified. A block that is clean (false) leaves RAM without a checksum pass.
+     */
+    boolean crcStale = true;
     int prefetchSource;
 
     BlockEntry prev;

@@ -83,7 +83,7 @@ import java.util.zip.CRC32C;
  * ({@link Context#hardCapBytes(TierKind, long)}, default its capacity): its used bytes, alignment padding
  * included, never pass it, whatever moves a block there (allocation, promotion, demotion, {@code moveTo}). Each
  * tier has a <em>soft cap</em> ({@link Context#softCapBytes(TierKind, long)}, default {@code highWatermark *
- * hardCap}): above it the mover demotes the tier's coldest blocks down to the <em>drain target</em>
+ * hardCap}): at or above it the mover demotes the tier's coldest blocks down to the <em>drain target</em>
  * ({@code lowWatermark * hardCap} with the default soft cap, else {@code softCap * lowWatermark / highWatermark}). When an allocation's tier cannot take the block under its hard
  * cap, the {@link OverflowPolicy} decides: {@link OverflowPolicy#SPILL_TO_NEXT} (default) makes room by demoting
  * (where the hint allows) and otherwise routes the block to the next tier with room;
@@ -129,14 +129,20 @@ import java.util.zip.CRC32C;
  * <p>
  * <b>Threading.</b> Thread-safe. Application operations are serialised on one engine lock; a read or write of a
  * block in RAM holds it for one memory copy, a promotion or demotion made by an application call for the I/O of
- * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} do their tier I/O <em>without</em>
- * the engine lock: a demotion into one of the store's own tiers copies the block out under the lock (from RAM: a
- * memory copy), writes it to the slower tier with only that tier's I/O lock held, and switches the block over under the lock only if its
- * version is unchanged (no write or pin since; not moved or freed), else frees the new copy
- * ({@link StoreStats#movesAbandoned()}); a prefetch reserves room in RAM under the lock, reads the block into it
- * without the lock, verifies its checksum, and switches it over the same way. Every call into a tier holds that
- * tier's I/O lock (lock order: engine lock, then tier I/O lock), so an application call that needs a tier while
- * the mover or prefetcher is doing I/O on it waits for that one block. {@link PinnedBlock} views are used without
+ * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} decide what moves; a pool of
+ * {@link Context#ioWorkers(int) I/O worker threads} (default 2) does their tier I/O <em>without</em> the engine
+ * lock, several blocks at once: a demotion into one of the store's own tiers copies the block (or a batch of small
+ * blocks, {@link Context#demotionBatchBytes(int)}) out under the lock (from RAM: memory copies), takes the
+ * checksums of blocks written since theirs was last taken, writes the batch to the slower tier in one call
+ * ({@link Tier#writeBatch}), and switches each block over under the lock only if its version is unchanged (no
+ * write or pin since; not moved or freed), else frees its new copy ({@link StoreStats#movesAbandoned()}); a
+ * prefetch reserves room in RAM under the lock, reads the block into it without the lock, verifies its checksum,
+ * and switches it over the same way. A tier that takes calls from several threads ({@link Tier#concurrentIo()}:
+ * VVRAM, VSSD) is called without any lock of the engine's, so workers copy to and from it in parallel, its hard cap
+ * held by reservations; any other tier is called under its I/O lock (lock order: engine lock, then tier I/O lock),
+ * so an application call that needs it while a worker is doing I/O on it waits for that one block.
+ * A block leaves RAM without a checksum pass when it was not written or pinned since its checksum was last taken
+ * or verified (a block that was only read): its bytes are those the checksum was verified against. {@link PinnedBlock} views are used without
  * the lock. Pressure listeners run after the lock is released.
  * <p>
  * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
@@ -197,13 +203,12 @@ public final class BlockStore implements AutoCloseable
     private final UnsafeBuffer victimView = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer stagingView = new UnsafeBuffer(new byte[0]);
     private final CRC32C crc32c = new CRC32C();
-    private final CRC32C prefetchCrc32c = new CRC32C();
-    private final UnsafeBuffer prefetchView = new UnsafeBuffer(new byte[0]);
-    private final StagingBuffer moverStaging = new StagingBuffer();
-    private final StagingBuffer prefetchStaging = new StagingBuffer();
+    private final IoScratch moverScratch = new IoScratch();
+    private final IoScratch prefetchScratch = new IoScratch();
     private final Set<PinnedBlock> openPins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<DevicePinnedBlock> openDevicePins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Mover mover;
+    private final IoWorkers ioWorkers;
     private final AgentRunner moverRunner;
     private final AtomicLong moverErrors = new AtomicLong();
     private final AtomicLong moverStuck = new AtomicLong();
@@ -223,6 +228,8 @@ public final class BlockStore implements AutoCloseable
     private long prefetchDropped;
     private long prefetchesIssued;
     private long prefetchHits;
+    private long demotionBatches;
+    private long batchedDemotions;
     private long lastAccessId = -1;
     private long prefetchedUpTo;
     private int sequentialRun;
@@ -286,8 +293,11 @@ public final class BlockStore implements AutoCloseable
             slot.pressureLevel = slot.computePressure();
         }
 
-        prefetcher = new Prefetcher(this);
-        mover = new Mover(this, ctx.nanoClock(), ctx.moverStuckBackoffNs(), slots.length);
+        ioWorkers = ctx.ioWorkers() > 0 && (ctx.startMover() || ctx.startPrefetcher()) ?
+            new IoWorkers(ctx.ioWorkers(), 2 * ctx.ioWorkers(), ctx.errorHandler(), nodeName) : null;
+        prefetcher = new Prefetcher(this, prefetchScratch, ctx.startPrefetcher() ? ioWorkers : null);
+        mover = new Mover(this, ctx.nanoClock(), ctx.moverStuckBackoffNs(), slots.length, moverScratch,
+            ctx.startMover() ? ioWorkers : null);
         if (ctx.startMover())
         {
             moverRunner = new AgentRunner(ctx.moverIdleStrategy(), ctx.errorHandler(), null, mover);
@@ -572,6 +582,7 @@ public final class BlockStore implements AutoCloseable
                 throw outOfMemory(entry, "cannot pin block " + entry.id + " of " + entry.size + " bytes in RAM");
             }
             entry.version++;
+            entry.crcStale = true;
             if (entry.pinCount++ == 0)
             {
                 slots[ramIndex].unlink(entry);
@@ -647,6 +658,7 @@ public final class BlockStore implements AutoCloseable
                 slot.ioLock.unlock();
             }
             entry.version++;
+            entry.crcStale = true;
             entry.deviceDirty = true;
             if (entry.pinCount++ == 0)
             {
@@ -866,13 +878,27 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Runs one duty cycle of the prefetcher on the calling thread.
+     * Prefetches queued blocks on the calling thread ({@link Prefetcher#runInline()}), whether or not the store
+     * runs the prefetcher itself.
      *
      * @return the number of queued requests handled.
      */
     public int runPrefetcher()
     {
-        return prefetcher.doWork();
+        return prefetcher.runInline();
+    }
+
+    int prefetchQueueSize()
+    {
+        lock.lock();
+        try
+        {
+            return closed ? 0 : prefetchQueue.size();
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     void unpin(final PinnedBlock view)
@@ -1085,7 +1111,10 @@ public final class BlockStore implements AutoCloseable
                 ctx.overflowPolicy(),
                 ctx.evictionPolicy(),
                 movesAbandoned,
-                deviceFallbacks);
+                deviceFallbacks,
+                demotionBatches,
+                batchedDemotions,
+                ioWorkers == null ? 0 : ioWorkers.workerCount());
         }
         finally
         {
@@ -1132,7 +1161,7 @@ public final class BlockStore implements AutoCloseable
 
     /**
      * @return the mover agent; with {@link Context#startMover(boolean) startMover(false)} the caller drives it
-     * by calling {@link Mover#doWork()}.
+     * by calling {@link Mover#doWork()} or {@link #runMover()} (then the agent does its own I/O).
      */
     public Mover mover()
     {
@@ -1140,13 +1169,15 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Runs one duty cycle of the mover on the calling thread.
+     * Demotes blocks out of tiers above their soft cap on the calling thread ({@link Mover#runInline()}), whether
+     * or not the store runs the mover itself; returns when every tier is at its drain target or stuck, or after
+     * {@link Mover#MAX_MOVES_PER_DUTY_CYCLE} blocks.
      *
      * @return the number of blocks moved.
      */
     public int runMover()
     {
-        return mover.doWork();
+        return mover.runInline();
     }
 
     /**
@@ -1178,6 +1209,7 @@ public final class BlockStore implements AutoCloseable
         }
         CloseHelper.close(ctx.errorHandler(), moverRunner);
         CloseHelper.close(ctx.errorHandler(), prefetcherRunner);
+        CloseHelper.close(ctx.errorHandler(), ioWorkers);
 
         lock.lock();
         try
@@ -1231,8 +1263,8 @@ public final class BlockStore implements AutoCloseable
                 }
             }
             releaseStaging();
-            moverStaging.release();
-            prefetchStaging.release();
+            moverScratch.release();
+            prefetchScratch.release();
         }
         finally
         {
@@ -1262,7 +1294,8 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final TierSlot slot = slots[tierIndex];
-            return !closed && slot.tier.usedBytes() > slot.softCapBytes();
+            // At the soft cap, as the WARNING pressure level starts there (PressureLevel: S <= u).
+            return !closed && slot.tier.usedBytes() >= slot.softCapBytes();
         }
         finally
         {
@@ -1271,131 +1304,314 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Moves the coldest movable block out of a tier if the tier is above its drain target (soft cap times
-     * lowWatermark / highWatermark).
+     * Moves the coldest movable blocks out of a tier if the tier is above its drain target (soft cap times
+     * lowWatermark / highWatermark), as one batch when they are small.
      *
      * @param tierIndex the tier.
-     * @return {@link #DEMOTE_MOVED}, {@link #DEMOTE_DONE} (at or below the low watermark, or store closed) or
-     * {@link #DEMOTE_STUCK} (nothing could move).
+     * @param scratch   the calling thread's own working memory.
+     * @return the number of blocks moved (1 or more), {@link #DEMOTE_DONE} (at or below the drain target, counting
+     * moves in flight, or store closed) or {@link #DEMOTE_STUCK} (nothing could move).
      */
-    int demoteStep(final int tierIndex)
+    int demoteStep(final int tierIndex, final IoScratch scratch)
     {
-        return demoteStep(tierIndex, false, moverStaging);
+        return demoteStep(tierIndex, false, scratch);
     }
 
     /**
-     * @param force   demote one block even if the tier is at or below its drain target (to make room for a
-     *                prefetch).
-     * @param staging the calling agent's own staging buffer.
+     * @return true if the tier is above its drain target once the moves now in flight out of it land.
      */
-    private int demoteStep(final int tierIndex, final boolean force, final StagingBuffer staging)
+    boolean needsDrain(final int tierIndex)
     {
-        final UnsafeBuffer stagingBytes;
-        final BlockEntry victim;
-        final int target;
-        final long id;
-        final int size;
-        final int crc;
-        final long version;
-        final long sourceLocation;
         lock.lock();
         try
         {
             final TierSlot slot = slots[tierIndex];
-            if (closed || (!force && slot.tier.usedBytes() <= slot.drainTargetBytes()))
+            return !closed && slot.tier.usedBytes() - slot.pendingOutBytes > slot.drainTargetBytes();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One demotion out of a tier: under the engine lock it picks the coldest movable block and, when that block is
+     * small ({@link Context#demotionBatchBlockBytes()}), more of the tier's coldest small blocks bound for the same
+     * tier (up to {@link Context#demotionBatchBytes()} in all, and no further than the drain target), and copies
+     * them into the scratch staging buffer laid out as {@link Tier#writeBatch} wants; without the lock it takes
+     * the checksums of blocks written since theirs was last taken and writes the batch to the slower tier in one
+     * call; under the lock again it switches over each block that nothing changed meanwhile.
+     *
+     * @param force demote one block even if the tier is at or below its drain target (to make room for a
+     *              prefetch).
+     */
+    private int demoteStep(final int tierIndex, final boolean force, final IoScratch scratch)
+    {
+        final BlockEntry[] victims = scratch.victims;
+        final int[] offsets = scratch.offsets;
+        final int[] lengths = scratch.lengths;
+        final int[] crcs = scratch.crcs;
+        final int target;
+        int count = 0;
+        long pendingBytes = 0;
+        long pendingAdded = 0;
+        final UnsafeBuffer stagingBytes;
+        lock.lock();
+        try
+        {
+            final TierSlot slot = slots[tierIndex];
+            long excess = slot.tier.usedBytes() - slot.pendingOutBytes - slot.drainTargetBytes();
+            if (closed || (!force && excess <= 0))
             {
                 return DEMOTE_DONE;
             }
-            victim = nextVictim(slot, largestHardCapBelow(tierIndex));
+            final long fitLimit = largestHardCapBelow(tierIndex);
+            BlockEntry victim = nextVictim(slot, fitLimit);
             target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
             // Only the store's own tiers keep copies apart by location. An extra tier (far memory) keys copies by
             // block id, so a second copy written there without the lock could collide with one the block gets
             // meanwhile: moves to it are made under the lock.
             if (target < 0 || !slots[target].owned)
             {
-                return demoteOne(tierIndex) ? DEMOTE_MOVED : DEMOTE_STUCK;
+                return demoteOne(tierIndex) ? 1 : DEMOTE_STUCK;
             }
 
-            // Copy the victim out under the lock (RAM: a memory copy; VVRAM: from its mapped file)...
-            id = victim.id;
-            size = victim.size;
-            version = victim.version;
-            sourceLocation = victim.location;
-            stagingBytes = staging.wrap(size);
-            if (tierIndex == ramIndex)
+            // Choose the batch: the coldest block, then (small blocks only) the next coldest small ones.
+            final TierSlot to = slots[target];
+            final int blockLimit = ctx.demotionBatchBlockBytes();
+            final int batchLimit = force || victim.size > blockLimit ? 0 : ctx.demotionBatchBytes();
+            int end = 0;
+            while (victim != null)
             {
-                ram.wrap(victim.location, size, victimView);
-                stagingBytes.putBytes(0, victimView, 0, size);
-                crc = checksum(stagingBytes, size);
+                victim.moving = true;
+                victims[count] = victim;
+                offsets[count] = end;
+                lengths[count] = victim.size;
+                end += IoScratch.aligned(victim.size);
+                final long held = heldBytes(tierIndex, victim);
+                pendingBytes += held;
+                excess -= held;
+                count++;
+                if (count == IoScratch.MAX_BATCH_BLOCKS || excess <= 0)
+                {
+                    break;
+                }
+                victim = nextVictim(slot, fitLimit);
+                if (victim == null || victim.size > blockLimit ||
+                    end + IoScratch.aligned(victim.size) > batchLimit ||
+                    !to.fitsUnderHardCap(end + IoScratch.aligned(victim.size)))
+                {
+                    break;
+                }
+            }
+            slot.pendingOutBytes += pendingBytes;
+            pendingAdded = pendingBytes;
+
+            // A single block out of RAM is written straight from its RAM bytes: no staging copy. Whatever changes
+            // them meanwhile (a write, a pin, a free, a move) changes the block's version or entry, and the move is
+            // then abandoned; the RAM tier's memory stays mapped until the store closes, after the workers stopped.
+            if (count == 1 && tierIndex == ramIndex)
+            {
+                final BlockEntry v = victims[0];
+                scratch.ids[0] = v.id;
+                scratch.versions[0] = v.version;
+                scratch.sourceLocations[0] = v.location;
+                crcs[0] = v.crc32c;
+                scratch.crcKnown[0] = !v.crcStale;
+                ram.wrap(v.location, v.size, scratch.view);
+                stagingBytes = scratch.view;
             }
             else
             {
-                slot.read(id, victim.location, stagingBytes, size);
-                crc = victim.deviceDirty ? checksum(stagingBytes, size) : victim.crc32c;
+                // Copy the batch out under the lock (RAM: memory copies; VVRAM: from its mapped file).
+                stagingBytes = stage(tierIndex, scratch, count, end);
             }
-            victim.moving = true;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            abandonBatch(tierIndex, scratch, count, pendingAdded);
+            throw ex;
         }
         finally
         {
             unlockAndNotify();
         }
 
-        // ...write it to the slower tier without the engine lock, so that applications go on meanwhile...
-        long location = Tier.NO_SPACE;
+        return writeAndCommit(tierIndex, target, force, scratch, count, pendingBytes, stagingBytes);
+    }
+
+    /**
+     * Copies a chosen batch into the scratch staging buffer at its offsets (under the engine lock).
+     */
+    private UnsafeBuffer stage(final int tierIndex, final IoScratch scratch, final int count, final int end)
+    {
+        final TierSlot slot = slots[tierIndex];
+        final BlockEntry[] victims = scratch.victims;
+        final int[] offsets = scratch.offsets;
+        final UnsafeBuffer stagingBytes = scratch.staging.wrap(end);
+        for (int k = 0; k < count; k++)
+        {
+            {
+                final BlockEntry v = victims[k];
+                scratch.ids[k] = v.id;
+                scratch.versions[k] = v.version;
+                scratch.sourceLocations[k] = v.location;
+                scratch.crcs[k] = v.crc32c;
+                if (tierIndex == ramIndex)
+                {
+                    ram.wrap(v.location, v.size, victimView);
+                    stagingBytes.putBytes(offsets[k], victimView, 0, v.size);
+                    scratch.crcKnown[k] = !v.crcStale;
+                }
+                else
+                {
+                    scratch.part.wrap(stagingBytes, offsets[k], v.size);
+                    slot.read(v.id, v.location, scratch.part, v.size);
+                    scratch.crcKnown[k] = !v.deviceDirty;
+                }
+            }
+        }
+        return stagingBytes;
+    }
+
+    /**
+     * The unlocked half of a demotion and its commit: checksums, the write to the slower tier, then under the lock
+     * the switch-over of every block that nothing changed meanwhile.
+     */
+    private int writeAndCommit(
+        final int tierIndex,
+        final int target,
+        final boolean force,
+        final IoScratch scratch,
+        final int count,
+        final long pendingBytes,
+        final UnsafeBuffer stagingBytes)
+    {
+        final BlockEntry[] victims = scratch.victims;
+        final int[] offsets = scratch.offsets;
+        final int[] lengths = scratch.lengths;
+        final int[] crcs = scratch.crcs;
+        final long[] locations = scratch.locations;
+
+        // ...checksum the blocks written since their checksum was taken and write the batch to the slower tier,
+        // both without the engine lock, so that applications go on meanwhile...
         RuntimeException ioError = null;
         try
         {
+            for (int k = 0; k < count; k++)
+            {
+                if (!scratch.crcKnown[k])
+                {
+                    crcs[k] = scratch.checksum(stagingBytes, offsets[k], lengths[k]);
+                }
+            }
             final Runnable hook = unlockedWriteHook;
             if (hook != null)
             {
                 hook.run();
             }
-            location = slots[target].write(id, stagingBytes, size, crc);
+            if (count == 1)
+            {
+                locations[0] = slots[target].write(scratch.ids[0], stagingBytes, lengths[0], crcs[0]);
+            }
+            else
+            {
+                slots[target].writeBatch(count, scratch.ids, stagingBytes, offsets, lengths, crcs, locations);
+            }
         }
         catch (final RuntimeException ex)
         {
             ioError = ex;
+            java.util.Arrays.fill(locations, 0, count, Tier.NO_SPACE);
         }
 
-        // ...and switch the block over only if it was not written, pinned, moved or freed meanwhile.
+        // ...and switch each block over only if it was not written, pinned, moved or freed meanwhile.
         lock.lock();
         try
         {
-            victim.moving = false;
+            final TierSlot slot = slots[tierIndex];
+            slot.pendingOutBytes -= pendingBytes;
             usageChanged = true;
+            for (int k = 0; k < count; k++)
+            {
+                victims[k].moving = false;
+            }
             if (closed)
             {
                 return DEMOTE_DONE;
             }
-            final BlockEntry entry = blocks.get(id);
-            if (location != Tier.NO_SPACE && entry == victim && entry.tier == tierIndex &&
-                entry.location == sourceLocation && entry.version == version && entry.isMovable())
+            int moved = 0;
+            if (count > 1)
             {
-                commitMove(entry, tierIndex, target, location, crc);
-                return DEMOTE_MOVED;
+                demotionBatches++;
             }
-            if (location != Tier.NO_SPACE)
+            for (int k = 0; k < count; k++)
             {
-                slots[target].free(id, location);
-                movesAbandoned++;
+                final long location = locations[k];
+                if (location == Tier.NO_SPACE)
+                {
+                    continue;
+                }
+                final BlockEntry entry = blocks.get(scratch.ids[k]);
+                if (entry == victims[k] && entry.tier == tierIndex && entry.location == scratch.sourceLocations[k] &&
+                    entry.version == scratch.versions[k] && entry.isMovable())
+                {
+                    commitMove(entry, tierIndex, target, location, crcs[k]);
+                    moved++;
+                    if (count > 1)
+                    {
+                        batchedDemotions++;
+                    }
+                }
+                else
+                {
+                    slots[target].free(scratch.ids[k], location);
+                    movesAbandoned++;
+                }
             }
             if (ioError != null)
             {
                 throw ioError;
             }
-            final TierSlot slot = slots[tierIndex];
-            if (!force && slot.tier.usedBytes() <= slot.drainTargetBytes())
+            if (moved > 0)
+            {
+                return moved;
+            }
+            if (!force && slot.tier.usedBytes() - slot.pendingOutBytes <= slot.drainTargetBytes())
             {
                 return DEMOTE_DONE;
             }
-            // The block changed meanwhile, or the tier below filled up: one move under the lock, cascading.
-            return demoteOne(tierIndex) ? DEMOTE_MOVED : DEMOTE_STUCK;
+            // The blocks changed meanwhile, or the tier below filled up: one move under the lock, cascading.
+            return demoteOne(tierIndex) ? 1 : DEMOTE_STUCK;
         }
         finally
         {
+            scratch.clearVictims(count);
             unlockAndNotify();
-            staging.releaseIfLarge();
+            scratch.staging.releaseIfLarge();
         }
+    }
+
+    /**
+     * @return the bytes of a tier's used bytes that a block there takes: its size class in RAM, its size rounded
+     * up to {@link Tier#BATCH_ALIGNMENT} in the other tiers (the extent tiers' alignment).
+     */
+    private long heldBytes(final int tierIndex, final BlockEntry entry)
+    {
+        return tierIndex == ramIndex ? ram.allocator().allocatedBytes(entry.location) : IoScratch.aligned(entry.size);
+    }
+
+    /**
+     * Undoes the choice of a batch whose staging failed (called under the engine lock).
+     */
+    private void abandonBatch(final int tierIndex, final IoScratch scratch, final int count, final long pendingBytes)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            scratch.victims[k].moving = false;
+        }
+        slots[tierIndex].pendingOutBytes -= pendingBytes;
+        scratch.clearVictims(count);
     }
 
     /**
@@ -1603,9 +1819,9 @@ public final class BlockStore implements AutoCloseable
 
     private boolean enqueuePrefetch(final BlockEntry entry, final boolean bySequence)
     {
-        if (entry.tier <= ramIndex || entry.prefetchQueued)
+        if (entry.tier <= ramIndex || entry.prefetchQueued || entry.prefetchInFlight)
         {
-            return false; // in RAM or in the faster DEVICE tier already, or queued
+            return false; // in RAM or in the faster DEVICE tier already, queued, or coming up now
         }
         if (prefetchQueue.size() >= ctx.prefetchQueueCapacity())
         {
@@ -1624,7 +1840,7 @@ public final class BlockStore implements AutoCloseable
      *
      * @return {@link #PREFETCH_QUEUE_EMPTY}, {@link #PREFETCH_SKIPPED} or {@link #PREFETCH_DONE}.
      */
-    int prefetchStep()
+    int prefetchStep(final IoScratch scratch)
     {
         boolean needRoom = false;
         lock.lock();
@@ -1645,7 +1861,7 @@ public final class BlockStore implements AutoCloseable
         if (needRoom)
         {
             // Make room in RAM as the mover would, writing the demoted block without the engine lock.
-            demoteStep(ramIndex, true, prefetchStaging);
+            demoteStep(ramIndex, true, scratch);
         }
 
         final BlockEntry entry;
@@ -1680,7 +1896,7 @@ public final class BlockStore implements AutoCloseable
             from = entry.tier;
             sourceLocation = entry.location;
             version = entry.version;
-            ram.wrap(ramLocation, entry.size, prefetchView);
+            ram.wrap(ramLocation, entry.size, scratch.view);
             entry.prefetchInFlight = true;
         }
         finally
@@ -1694,10 +1910,8 @@ public final class BlockStore implements AutoCloseable
         int actualCrc = 0;
         try
         {
-            slots[from].read(entry.id, sourceLocation, prefetchView, entry.size);
-            prefetchCrc32c.reset();
-            prefetchCrc32c.update(NativeMemory.view(prefetchView, 0, entry.size));
-            actualCrc = (int)prefetchCrc32c.getValue();
+            slots[from].read(entry.id, sourceLocation, scratch.view, entry.size);
+            actualCrc = scratch.checksum(scratch.view, 0, entry.size);
             intact = actualCrc == entry.crc32c;
         }
         catch (final RuntimeException ex)
@@ -1835,6 +2049,8 @@ public final class BlockStore implements AutoCloseable
         }
         else if (promote(entry))
         {
+            // Stale from here on, not before: moves made to bring the block to RAM may have taken its checksum.
+            entry.crcStale = true;
             ram.wrap(entry.location, entry.size, accessView);
             put(accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
             return;
@@ -1866,6 +2082,7 @@ public final class BlockStore implements AutoCloseable
         entry.tier = to;
         entry.location = location;
         entry.crc32c = crc;
+        entry.crcStale = false;
         slots[to].link(entry);
         slots[to].updatePeak();
         releaseLargeStaging();
@@ -2085,6 +2302,7 @@ public final class BlockStore implements AutoCloseable
                 entry.tier = i;
                 entry.location = location;
                 entry.crc32c = crc;
+                entry.crcStale = false;
                 slot.link(entry);
                 slot.updatePeak();
                 releaseLargeStaging();
@@ -2246,7 +2464,7 @@ public final class BlockStore implements AutoCloseable
         if (from == ramIndex)
         {
             ram.wrap(entry.location, entry.size, victimView);
-            crc = checksum(victimView, entry.size);
+            crc = entry.crcStale ? checksum(victimView, entry.size) : entry.crc32c;
         }
         else
         {
@@ -2362,7 +2580,7 @@ public final class BlockStore implements AutoCloseable
         if (from == ramIndex)
         {
             ram.wrap(entry.location, entry.size, victimView);
-            crc = checksum(victimView, entry.size);
+            crc = entry.crcStale ? checksum(victimView, entry.size) : entry.crc32c;
         }
         else if (entry.deviceDirty)
         {
@@ -2419,7 +2637,7 @@ public final class BlockStore implements AutoCloseable
         if (from == ramIndex)
         {
             ram.wrap(entry.location, entry.size, victimView);
-            crc = checksum(victimView, entry.size);
+            crc = entry.crcStale ? checksum(victimView, entry.size) : entry.crc32c;
         }
         else
         {
@@ -2476,6 +2694,7 @@ public final class BlockStore implements AutoCloseable
         entry.tier = to;
         entry.location = location;
         entry.crc32c = crc;
+        entry.crcStale = false;
         entry.deviceDirty = false;
         entry.prefetched = false;
         slots[to].link(entry);
@@ -2651,6 +2870,9 @@ public final class BlockStore implements AutoCloseable
         private int prefetchQueueCapacity = Configuration.PREFETCH_QUEUE_CAPACITY_DEFAULT;
         private boolean startPrefetcher = true;
         private IdleStrategy prefetcherIdleStrategy;
+        private int ioWorkers = Configuration.ioWorkers();
+        private int demotionBatchBytes = Configuration.demotionBatchBytes();
+        private int demotionBatchBlockBytes = Configuration.DEMOTION_BATCH_BLOCK_BYTES_DEFAULT;
 
         /**
          * Validates the settings and fills in defaults that are objects. Called by the {@link BlockStore}
@@ -2765,6 +2987,23 @@ public final class BlockStore implements AutoCloseable
             {
                 throw new ConfigurationException("prefetchQueueCapacity=" + prefetchQueueCapacity + " must be " +
                     "from 1 to " + Configuration.PREFETCH_QUEUE_CAPACITY_LIMIT + " requests");
+            }
+            if (ioWorkers < 0 || ioWorkers > Configuration.IO_WORKERS_LIMIT)
+            {
+                throw new ConfigurationException("ioWorkers=" + ioWorkers + " must be from 0 (the mover and the " +
+                    "prefetcher do their own I/O) to " + Configuration.IO_WORKERS_LIMIT + " threads (" +
+                    Configuration.IO_WORKERS_PROP_NAME + ")");
+            }
+            if (demotionBatchBytes < 0 || demotionBatchBytes > Configuration.DEMOTION_BATCH_BYTES_LIMIT)
+            {
+                throw new ConfigurationException("demotionBatchBytes=" + demotionBatchBytes + " must be from 0 " +
+                    "(no batching) to " + Configuration.DEMOTION_BATCH_BYTES_LIMIT + " bytes (" +
+                    Configuration.DEMOTION_BATCH_BYTES_PROP_NAME + ")");
+            }
+            if (demotionBatchBlockBytes < 1 || demotionBatchBlockBytes > Configuration.DEMOTION_BATCH_BYTES_LIMIT)
+            {
+                throw new ConfigurationException("demotionBatchBlockBytes=" + demotionBatchBlockBytes + " must be " +
+                    "from 1 to " + Configuration.DEMOTION_BATCH_BYTES_LIMIT + " bytes");
             }
             if (prefetcherIdleStrategy == null)
             {
@@ -3320,6 +3559,70 @@ public final class BlockStore implements AutoCloseable
         {
             return prefetcherIdleStrategy;
         }
+
+        /**
+         * @param workers number of I/O worker threads ({@value IoWorkers#THREAD_NAME_PREFIX}n) that do the tier I/O
+         *                of the mover's demotions and the prefetcher's promotions, so that several blocks move at
+         *                once and the two agents' duty cycles never wait on a device: 0 to 64; default
+         *                {@value Configuration#IO_WORKERS_DEFAULT} ({@value Configuration#IO_WORKERS_PROP_NAME}).
+         *                0 makes the mover and the prefetcher do their I/O on their own threads, one block at a
+         *                time. Not used when neither agent is started.
+         * @return this for a fluent API.
+         */
+        public Context ioWorkers(final int workers)
+        {
+            this.ioWorkers = workers;
+            return this;
+        }
+
+        /**
+         * @return the number of I/O worker threads.
+         */
+        public int ioWorkers()
+        {
+            return ioWorkers;
+        }
+
+        /**
+         * @param bytes most bytes of small blocks the mover writes to a slower tier in one batch (one call of
+         *              {@link Tier#writeBatch}: one I/O for a spill file), 0 to 64 MiB; default
+         *              {@value Configuration#DEMOTION_BATCH_BYTES_DEFAULT} bytes
+         *              ({@value Configuration#DEMOTION_BATCH_BYTES_PROP_NAME}); 0 demotes one block at a time.
+         * @return this for a fluent API.
+         */
+        public Context demotionBatchBytes(final int bytes)
+        {
+            this.demotionBatchBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @return most bytes in one demotion batch.
+         */
+        public int demotionBatchBytes()
+        {
+            return demotionBatchBytes;
+        }
+
+        /**
+         * @param bytes largest block the mover batches with others, 1 byte to 64 MiB; default
+         *              {@value Configuration#DEMOTION_BATCH_BLOCK_BYTES_DEFAULT} bytes. Larger blocks are
+         *              written one per call, which costs them nothing extra.
+         * @return this for a fluent API.
+         */
+        public Context demotionBatchBlockBytes(final int bytes)
+        {
+            this.demotionBatchBlockBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @return largest block the mover batches.
+         */
+        public int demotionBatchBlockBytes()
+        {
+            return demotionBatchBlockBytes;
+        }
     }
 
     /**
@@ -3459,6 +3762,41 @@ public final class BlockStore implements AutoCloseable
         public static final int PREFETCH_QUEUE_CAPACITY_LIMIT = 65536;
 
         /**
+         * Number of I/O worker threads.
+         */
+        public static final String IO_WORKERS_PROP_NAME = "tierpool.io.workers";
+
+        /**
+         * Default number of I/O worker threads: 2.
+         */
+        public static final int IO_WORKERS_DEFAULT = 2;
+
+        /**
+         * Most I/O worker threads: 64.
+         */
+        public static final int IO_WORKERS_LIMIT = 64;
+
+        /**
+         * Most bytes in one demotion batch.
+         */
+        public static final String DEMOTION_BATCH_BYTES_PROP_NAME = "tierpool.demotion.batch";
+
+        /**
+         * Default most bytes in one demotion batch: 1 MiB.
+         */
+        public static final int DEMOTION_BATCH_BYTES_DEFAULT = 1024 * 1024;
+
+        /**
+         * Largest demotion batch: 64 MiB.
+         */
+        public static final int DEMOTION_BATCH_BYTES_LIMIT = 64 * 1024 * 1024;
+
+        /**
+         * Default largest block batched with others: 64 KiB.
+         */
+        public static final int DEMOTION_BATCH_BLOCK_BYTES_DEFAULT = 64 * 1024;
+
+        /**
          * Default longest park of the prefetcher's idle strategy: 1 ms.
          */
         public static final long PREFETCHER_MAX_PARK_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
@@ -3475,6 +3813,17 @@ public final class BlockStore implements AutoCloseable
         static EvictionPolicy evictionPolicy()
         {
             return enumProperty(EVICTION_POLICY_PROP_NAME, EvictionPolicy.class, EvictionPolicy.LRU);
+        }
+
+        static int ioWorkers()
+        {
+            return Integer.getInteger(IO_WORKERS_PROP_NAME, IO_WORKERS_DEFAULT);
+        }
+
+        static int demotionBatchBytes()
+        {
+            return (int)Math.min(Integer.MAX_VALUE,
+                SystemUtil.getSizeAsLong(DEMOTION_BATCH_BYTES_PROP_NAME, DEMOTION_BATCH_BYTES_DEFAULT));
         }
 
         static int prefetchDepth()

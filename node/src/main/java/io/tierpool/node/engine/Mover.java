@@ -22,9 +22,21 @@ import org.agrona.concurrent.NanoClock;
  * {@link BlockStore.Context#moverStuckBackoffNs()} before trying again. Only {@link BlockStore#free(long)} deletes
  * data.
  * <p>
+ * Small blocks move in batches: one demotion takes the tier's coldest small blocks bound for the same tier, up to
+ * {@link BlockStore.Context#demotionBatchBytes()}, and writes them in one call ({@link
+ * io.tierpool.node.tier.Tier#writeBatch}), one I/O for a spill file.
+ * <p>
+ * <b>I/O workers.</b> With {@link BlockStore.Context#ioWorkers(int)} above 0 (default 2) the agent only decides:
+ * each duty cycle it collects the demotions its workers finished and hands each draining tier as many new ones
+ * as there are idle workers, while the tier stays above its drain target counting the moves in flight; the
+ * workers select, copy, checksum and write the blocks. The agent's own thread then never waits on a device, and
+ * several demotions (and the prefetcher's promotions) run at once. With 0 it demotes on its own thread, one
+ * demotion after the other, as {@link #runInline()} does.
+ * <p>
  * Runs on its own thread under an {@link org.agrona.concurrent.AgentRunner} when the store starts it; tests
- * may instead call {@link #doWork()} directly (any thread; calls are serialised). Errors are reported to the
- * store's error handler and counted in {@link StoreStats#moverErrors()}; they never stop the agent.
+ * and benchmarks may instead call {@link BlockStore#runMover()} ({@link #runInline()}: synchronous, on the calling
+ * thread) from any thread (calls are serialised). Errors are reported to the store's error handler and counted in
+ * {@link StoreStats#moverErrors()}; they never stop the agent.
  */
 public final class Mover implements Agent
 {
@@ -38,14 +50,33 @@ public final class Mover implements Agent
      */
     public static final int MAX_MOVES_PER_DUTY_CYCLE = 128;
 
+    /**
+     * Most blocks one I/O worker demotes before it hands its task back.
+     */
+    static final int MAX_MOVES_PER_TASK = 8;
+
+    private static final int IDLE = 0;
+    private static final int QUEUED = 1;
+    private static final int FINISHED = 2;
+
     private final BlockStore store;
     private final NanoClock nanoClock;
     private final long stuckBackoffNs;
     private final boolean[] draining;
     private final boolean[] stuck;
     private final long[] stuckSinceNs;
+    private final int[] inFlight;
+    private final IoScratch scratch;
+    private final IoWorkers workers;
+    private final DemoteTask[] tasks;
 
-    Mover(final BlockStore store, final NanoClock nanoClock, final long stuckBackoffNs, final int tierCount)
+    Mover(
+        final BlockStore store,
+        final NanoClock nanoClock,
+        final long stuckBackoffNs,
+        final int tierCount,
+        final IoScratch scratch,
+        final IoWorkers workers)
     {
         this.store = store;
         this.nanoClock = nanoClock;
@@ -53,14 +84,40 @@ public final class Mover implements Agent
         this.draining = new boolean[tierCount];
         this.stuck = new boolean[tierCount];
         this.stuckSinceNs = new long[tierCount];
+        this.inFlight = new int[tierCount];
+        this.scratch = scratch;
+        this.workers = workers;
+        this.tasks = new DemoteTask[workers == null ? 0 : workers.workerCount()];
+        for (int i = 0; i < tasks.length; i++)
+        {
+            tasks[i] = new DemoteTask();
+        }
     }
 
     /**
-     * Demotes blocks out of tiers above their soft cap.
+     * One duty cycle: demotes blocks out of tiers above their soft cap, through the I/O workers if the store runs
+     * them, else on this thread.
+     *
+     * @return the number of blocks moved (with I/O workers: moves finished since the last cycle, plus demotions
+     * handed out).
+     */
+    public synchronized int doWork()
+    {
+        return workers == null ? demoteInline() : dispatch();
+    }
+
+    /**
+     * Demotes blocks out of tiers above their soft cap on the calling thread, one demotion after the other, until
+     * every tier is at its drain target, stuck, or {@link #MAX_MOVES_PER_DUTY_CYCLE} blocks have moved.
      *
      * @return the number of blocks moved (0 when every tier is below its watermark, or stuck).
      */
-    public synchronized int doWork()
+    public synchronized int runInline()
+    {
+        return demoteInline();
+    }
+
+    private int demoteInline()
     {
         int moves = 0;
         try
@@ -68,27 +125,14 @@ public final class Mover implements Agent
             final int lastSource = draining.length - 1;
             for (int i = 0; i < lastSource && moves < MAX_MOVES_PER_DUTY_CYCLE; i++)
             {
-                if (stuck[i])
+                if (!shouldVisit(i))
                 {
-                    if (nanoClock.nanoTime() - stuckSinceNs[i] < stuckBackoffNs)
-                    {
-                        continue;
-                    }
-                    stuck[i] = false;
-                }
-
-                if (!draining[i])
-                {
-                    if (!store.isAboveHighWatermark(i))
-                    {
-                        continue;
-                    }
-                    draining[i] = true;
+                    continue;
                 }
 
                 while (moves < MAX_MOVES_PER_DUTY_CYCLE)
                 {
-                    final int result = store.demoteStep(i);
+                    final int result = store.demoteStep(i, scratch);
                     if (result == BlockStore.DEMOTE_DONE)
                     {
                         draining[i] = false;
@@ -96,12 +140,10 @@ public final class Mover implements Agent
                     }
                     if (result == BlockStore.DEMOTE_STUCK)
                     {
-                        stuck[i] = true;
-                        stuckSinceNs[i] = nanoClock.nanoTime();
-                        store.onMoverStuck();
+                        markStuck(i);
                         break;
                     }
-                    moves++;
+                    moves += result;
                 }
             }
         }
@@ -113,11 +155,158 @@ public final class Mover implements Agent
         return moves;
     }
 
+    private int dispatch()
+    {
+        int work = 0;
+        for (final DemoteTask task : tasks)
+        {
+            if (task.state == FINISHED)
+            {
+                final int tier = task.tierIndex;
+                inFlight[tier]--;
+                if (task.error != null)
+                {
+                    store.onMoverError(task.error);
+                    task.error = null;
+                }
+                else if (task.result == BlockStore.DEMOTE_STUCK)
+                {
+                    markStuck(tier);
+                }
+                else if (task.result > 0)
+                {
+                    work += task.result;
+                }
+                task.state = IDLE;
+            }
+        }
+
+        try
+        {
+            final int lastSource = draining.length - 1;
+            int next = 0;
+            for (int i = 0; i < lastSource; i++)
+            {
+                if (!shouldVisit(i))
+                {
+                    continue;
+                }
+                while (true)
+                {
+                    while (next < tasks.length && tasks[next].state != IDLE)
+                    {
+                        next++;
+                    }
+                    if (next == tasks.length)
+                    {
+                        break;
+                    }
+                    if (!store.needsDrain(i))
+                    {
+                        if (inFlight[i] == 0)
+                        {
+                            draining[i] = false;
+                        }
+                        break;
+                    }
+                    final DemoteTask task = tasks[next];
+                    task.tierIndex = i;
+                    task.state = QUEUED;
+                    if (!workers.offerBackground(task))
+                    {
+                        task.state = IDLE;
+                        return work;
+                    }
+                    inFlight[i]++;
+                    work++;
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            store.onMoverError(ex);
+        }
+        return work;
+    }
+
+    private boolean shouldVisit(final int i)
+    {
+        if (stuck[i])
+        {
+            if (nanoClock.nanoTime() - stuckSinceNs[i] < stuckBackoffNs)
+            {
+                return false;
+            }
+            stuck[i] = false;
+        }
+
+        if (!draining[i])
+        {
+            if (!store.isAboveHighWatermark(i))
+            {
+                return false;
+            }
+            draining[i] = true;
+        }
+        return true;
+    }
+
+    private void markStuck(final int i)
+    {
+        if (!stuck[i])
+        {
+            stuck[i] = true;
+            stuckSinceNs[i] = nanoClock.nanoTime();
+            store.onMoverStuck();
+        }
+    }
+
     /**
      * {@inheritDoc}
      */
     public String roleName()
     {
         return ROLE_NAME;
+    }
+
+    /**
+     * Demotions out of one tier, run by an I/O worker: until the tier is at its drain target, stuck, or
+     * {@link #MAX_MOVES_PER_TASK} blocks moved.
+     */
+    private final class DemoteTask implements IoWorkers.Task
+    {
+        volatile int state = IDLE;
+        int tierIndex;
+        int result;
+        RuntimeException error;
+
+        public void run(final IoScratch workerScratch)
+        {
+            // Several demotions per task, so that a worker does not wait for the agent's next duty cycle between
+            // them; few enough that a prefetch queued meanwhile soon finds a worker.
+            int moved = 0;
+            int last = BlockStore.DEMOTE_DONE;
+            try
+            {
+                while (moved < MAX_MOVES_PER_TASK)
+                {
+                    last = store.demoteStep(tierIndex, workerScratch);
+                    if (last <= 0)
+                    {
+                        break;
+                    }
+                    moved += last;
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                error = ex;
+            }
+            finally
+            {
+                result = moved > 0 ? moved : last;
+                state = FINISHED;
+            }
+        }
     }
 }

@@ -40,6 +40,10 @@ import java.util.List;
  *                         because the block was written, pinned, moved or freed meanwhile (the new copy was freed).
  * @param deviceFallbacks  {@link io.tierpool.node.Hint#DEVICE} allocations that the DEVICE tier could not take
  *                         under its hard cap and that were placed like HOT instead (0 without a DEVICE tier).
+ * @param demotionBatches  demotions that wrote several small blocks to a slower tier in one call
+ *                         ({@link BlockStore.Context#demotionBatchBytes(int)}).
+ * @param batchedDemotions blocks demoted as part of such a batch (also counted in {@code demotions}).
+ * @param ioWorkers        I/O worker threads the store runs (0: the mover and prefetcher do their own I/O).
  */
 public record StoreStats(
     List<TierStats> tiers,
@@ -63,7 +67,10 @@ public record StoreStats(
     OverflowPolicy overflowPolicy,
     EvictionPolicy evictionPolicy,
     long movesAbandoned,
-    long deviceFallbacks)
+    long deviceFallbacks,
+    long demotionBatches,
+    long batchedDemotions,
+    int ioWorkers)
 {
     /**
      * @return {@code prefetchHits / prefetchesIssued}, from 0 to 1; 0 when nothing was prefetched.

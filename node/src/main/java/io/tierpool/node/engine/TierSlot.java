@@ -17,9 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * The engine's view of one tier: the tier itself, whether the engine owns it, its soft and hard caps, its three
  * demotion lists (COLD first, then WARM and PREFER_FAST, then HOT), its traffic counters, pressure level and
  * latency histograms. Guarded by the engine lock, except the tier itself: every call into it goes through
- * {@link #write}, {@link #read} and {@link #free}, which hold the slot's I/O lock, so that the mover and the
- * prefetcher can move bytes in and out of the tier without the engine lock (lock order: engine lock, then I/O
- * lock; never the other way round).
+ * {@link #write}, {@link #writeBatch}, {@link #read} and {@link #free}, which hold the slot's I/O lock, so that the
+ * I/O workers can move bytes in and out of the tier without the engine lock (lock order: engine lock, then I/O
+ * lock; never the other way round). A tier that takes calls from several threads at once
+ * ({@link Tier#concurrentIo()}) is called without the I/O lock; its hard cap then holds through reservations made
+ * before each write.
  */
 final class TierSlot
 {
@@ -28,6 +30,12 @@ final class TierSlot
     final boolean owned;
     final boolean clock;
     final ReentrantLock ioLock = new ReentrantLock();
+    /** The tier takes calls from several threads at once ({@link Tier#concurrentIo()}): no I/O lock around them. */
+    final boolean concurrent;
+    /** Bytes of writes in flight to a concurrent tier, reserved under its hard cap (guarded by ioLock's monitor). */
+    private volatile long reservedBytes;
+    /** Bytes of blocks chosen to leave this tier whose moves are in flight (guarded by the engine lock). */
+    long pendingOutBytes;
     private final long softCapSetting;
     private final long hardCapSetting;
     private final double lowWatermark;
@@ -69,6 +77,7 @@ final class TierSlot
         this.lowWatermark = lowWatermark;
         this.highWatermark = highWatermark;
         this.clock = evictionPolicy == EvictionPolicy.CLOCK;
+        this.concurrent = tier.concurrentIo();
     }
 
     /**
@@ -108,6 +117,23 @@ final class TierSlot
      */
     long write(final long blockId, final DirectBuffer src, final int size, final int crc)
     {
+        if (concurrent)
+        {
+            final long reservation = IoScratch.aligned(size);
+            if (!reserve(reservation))
+            {
+                return Tier.NO_SPACE;
+            }
+            try
+            {
+                return tier.write(blockId, src, 0, size, crc);
+            }
+            finally
+            {
+                unreserve(reservation);
+            }
+        }
+
         ioLock.lock();
         try
         {
@@ -129,8 +155,77 @@ final class TierSlot
         }
     }
 
+    /**
+     * Stores copies of several blocks laid out as {@link Tier#writeBatch} describes, all or none within the hard
+     * cap: if the batch does not fit under it as a whole, nothing is written and every location is
+     * {@link Tier#NO_SPACE}.
+     *
+     * @return how many blocks were stored.
+     */
+    int writeBatch(
+        final int count,
+        final long[] blockIds,
+        final DirectBuffer src,
+        final int[] offsets,
+        final int[] lengths,
+        final int[] crcs,
+        final long[] locations)
+    {
+        long reservation = 0;
+        for (int k = 0; k < count; k++)
+        {
+            reservation += IoScratch.aligned(lengths[k]);
+        }
+        if (concurrent)
+        {
+            if (!reserve(reservation))
+            {
+                java.util.Arrays.fill(locations, 0, count, Tier.NO_SPACE);
+                return 0;
+            }
+            try
+            {
+                return tier.writeBatch(count, blockIds, src, offsets, lengths, crcs, locations);
+            }
+            finally
+            {
+                unreserve(reservation);
+            }
+        }
+
+        ioLock.lock();
+        try
+        {
+            if (!fitsUnderHardCap(reservation))
+            {
+                java.util.Arrays.fill(locations, 0, count, Tier.NO_SPACE);
+                return 0;
+            }
+            int stored = tier.writeBatch(count, blockIds, src, offsets, lengths, crcs, locations);
+            for (int k = count - 1; k >= 0 && stored > 0 && tier.usedBytes() > hardCapBytes(); k--)
+            {
+                if (locations[k] != Tier.NO_SPACE)
+                {
+                    tier.free(blockIds[k], locations[k]);
+                    locations[k] = Tier.NO_SPACE;
+                    stored--;
+                }
+            }
+            return stored;
+        }
+        finally
+        {
+            ioLock.unlock();
+        }
+    }
+
     void read(final long blockId, final long location, final MutableDirectBuffer dst, final int length)
     {
+        if (concurrent)
+        {
+            tier.read(blockId, location, dst, 0, length);
+            return;
+        }
         ioLock.lock();
         try
         {
@@ -144,6 +239,11 @@ final class TierSlot
 
     void free(final long blockId, final long location)
     {
+        if (concurrent)
+        {
+            tier.free(blockId, location);
+            return;
+        }
         ioLock.lock();
         try
         {
@@ -157,11 +257,38 @@ final class TierSlot
 
     /**
      * @param sizeBytes bytes to add.
-     * @return true if the tier's used bytes plus {@code sizeBytes} stay within the hard cap.
+     * @return true if the tier's used bytes, plus the bytes of writes in flight to it, plus {@code sizeBytes}
+     * stay within the hard cap.
      */
     boolean fitsUnderHardCap(final long sizeBytes)
     {
-        return tier.usedBytes() + sizeBytes <= hardCapBytes();
+        return tier.usedBytes() + reservedBytes + sizeBytes <= hardCapBytes();
+    }
+
+    /**
+     * Reserves room under the hard cap for a write to a tier that takes writes from several threads at once: the
+     * reservation stands for the write until {@link #unreserve(long)}, so that concurrent writes never pass the
+     * cap together. (Counted twice while the tier already holds the bytes: conservative.)
+     */
+    private boolean reserve(final long bytes)
+    {
+        synchronized (ioLock)
+        {
+            if (tier.usedBytes() + reservedBytes + bytes > hardCapBytes())
+            {
+                return false;
+            }
+            reservedBytes += bytes;
+            return true;
+        }
+    }
+
+    private void unreserve(final long bytes)
+    {
+        synchronized (ioLock)
+        {
+            reservedBytes -= bytes;
+        }
     }
 
     /**

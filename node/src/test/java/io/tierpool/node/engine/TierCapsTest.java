@@ -5,6 +5,7 @@ package io.tierpool.node.engine;
 
 import io.tierpool.ConfigurationException;
 import io.tierpool.node.Hint;
+import io.tierpool.node.metrics.PressureLevel;
 import io.tierpool.node.OutOfTierMemoryException;
 import io.tierpool.node.tier.TierKind;
 import org.junit.jupiter.api.Test;
@@ -241,13 +242,14 @@ class TierCapsTest
             .softCapBytes(TierKind.RAM, 36 * KIB)
             .hardCapBytes(TierKind.RAM, 64 * KIB)))
         {
-            for (int i = 0; i < 9; i++)
+            for (int i = 0; i < 8; i++)
             {
                 store.allocate(4 * KIB, Hint.WARM);
             }
-            assertEquals(0, store.runMover(), "at the soft cap, not above it");
+            assertEquals(0, store.runMover(), "below the soft cap");
             store.allocate(4 * KIB, Hint.WARM);
-            assertTrue(store.runMover() > 0);
+            assertEquals(PressureLevel.WARNING, store.pressureLevel(TierKind.RAM), "at the soft cap");
+            assertTrue(store.runMover() > 0, "at the soft cap the mover drains");
             final EngineTierStats ram = store.stats().engineTier(TierKind.RAM);
             assertEquals(36 * KIB, ram.softCapBytes());
             assertEquals(64 * KIB, ram.hardCapBytes());

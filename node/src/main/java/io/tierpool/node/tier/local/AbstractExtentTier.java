@@ -24,7 +24,19 @@ import java.util.List;
  * failed growth (file system full) releases the extent and makes the write report {@link #NO_SPACE}; blocks
  * already stored are untouched.
  * <p>
- * Not thread-safe: the engine serialises calls (see {@link Tier}).
+ * <b>Batches.</b> {@link #writeBatch} places a batch whose blocks lie back to back in the source buffer (the
+ * layout {@link Tier#writeBatch} describes) in one contiguous run of extents, one extent per block, and copies the
+ * whole range with one {@link #copyIn} (one {@code pwrite} for a spill file); each block keeps a location of its
+ * own and is read and freed on its own. When no free extent holds the whole run, or the layout is not back to
+ * back, the blocks are placed one by one as {@link #write} places them.
+ * <p>
+ * <b>Threading:</b> thread-safe, and {@link #concurrentIo()}: {@link #write}, {@link #writeBatch}, {@link #read}
+ * and {@link #free} may be called from several threads at once. The allocator and the table from location to
+ * block are guarded by one lock held only for bookkeeping, never during a copy, so that copies of different
+ * blocks run in parallel; the subclass guards its own storage (growth, mappings, channels) against copies running
+ * in other threads. The statistics methods may be called from any thread. The caller must not free or overwrite
+ * a location while another thread still reads it (the engine's block table ensures this), and {@link #close()}
+ * must not run concurrently with other calls.
  */
 public abstract class AbstractExtentTier implements Tier
 {
@@ -34,7 +46,8 @@ public abstract class AbstractExtentTier implements Tier
     private final String name;
     private final ExtentAllocator allocator;
     private final Long2LongHashMap blockIdByLocation = new Long2LongHashMap(NO_BLOCK);
-    private boolean closed;
+    private final Object lock = new Object();
+    private volatile boolean closed;
 
     /**
      * The most a file grows at once: 64 MiB.
@@ -76,17 +89,27 @@ public abstract class AbstractExtentTier implements Tier
      */
     public long peakUsedBytes()
     {
-        return allocator.peakUsedBytes();
+        synchronized (lock)
+        {
+            return allocator.peakUsedBytes();
+        }
     }
 
     /**
      * {@inheritDoc}
+     * <p>
+     * The allocator's figures are taken together under the tier's lock, so they are consistent with each other.
      */
     public AllocatorStats allocatorStats()
     {
-        return new AllocatorStats(capacityBytes(), allocator.usedBytes(), allocator.peakUsedBytes(),
-            allocator.allocatedCount(), allocator.allocations(), allocator.frees(), allocator.failedAllocations(),
-            allocator.largestFreeExtentBytes(), allocator.fragmentationRatio(), fileLengthBytes(), List.of());
+        final long fileLength = fileLengthBytes();
+        synchronized (lock)
+        {
+            return new AllocatorStats(capacityBytes(), allocator.usedBytes(), allocator.peakUsedBytes(),
+                allocator.allocatedCount(), allocator.allocations(), allocator.frees(),
+                allocator.failedAllocations(), allocator.largestFreeExtentBytes(), allocator.fragmentationRatio(),
+                fileLength, List.of());
+        }
     }
 
     /**
@@ -94,7 +117,10 @@ public abstract class AbstractExtentTier implements Tier
      */
     public int freeExtentCount()
     {
-        return allocator.freeExtentCount();
+        synchronized (lock)
+        {
+            return allocator.freeExtentCount();
+        }
     }
 
     /**
@@ -138,7 +164,10 @@ public abstract class AbstractExtentTier implements Tier
      */
     public long usedBytes()
     {
-        return allocator.usedBytes();
+        synchronized (lock)
+        {
+            return allocator.usedBytes();
+        }
     }
 
     /**
@@ -146,7 +175,10 @@ public abstract class AbstractExtentTier implements Tier
      */
     public long blockCount()
     {
-        return allocator.allocatedCount();
+        synchronized (lock)
+        {
+            return allocator.allocatedCount();
+        }
     }
 
     /**
@@ -154,7 +186,10 @@ public abstract class AbstractExtentTier implements Tier
      */
     public long largestFreeExtentBytes()
     {
-        return allocator.largestFreeExtentBytes();
+        synchronized (lock)
+        {
+            return allocator.largestFreeExtentBytes();
+        }
     }
 
     /**
@@ -162,7 +197,20 @@ public abstract class AbstractExtentTier implements Tier
      */
     public double fragmentationRatio()
     {
-        return allocator.fragmentationRatio();
+        synchronized (lock)
+        {
+            return allocator.fragmentationRatio();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return true: the tier guards its own allocator, table and storage.
+     */
+    public boolean concurrentIo()
+    {
+        return true;
     }
 
     /**
@@ -197,6 +245,107 @@ public abstract class AbstractExtentTier implements Tier
 
     /**
      * {@inheritDoc}
+     * <p>
+     * A batch laid out back to back (see {@link Tier#writeBatch}) goes to one contiguous run of extents, best fit,
+     * and is copied with one {@link #copyIn} of the range from the first block's start to the last block's end,
+     * padding included: all of the batch is stored, or none of it (the storage is out of space: every block gets
+     * {@link #NO_SPACE}; or the copy failed otherwise: the exception propagates). When no free extent holds the
+     * run, or the layout is not back to back, the blocks are placed one by one as by {@link #write}, and each may
+     * get {@link #NO_SPACE} on its own.
+     *
+     * @throws IllegalArgumentException  if {@code count} is not positive, an array is shorter than {@code count}
+     *                                   or a length is not positive; nothing is stored.
+     * @throws IndexOutOfBoundsException if a block lies outside {@code src}; nothing is stored.
+     */
+    public int writeBatch(
+        final int count,
+        final long[] blockIds,
+        final DirectBuffer src,
+        final int[] srcOffsets,
+        final int[] lengths,
+        final int[] crc32cs,
+        final long[] locations)
+    {
+        ensureOpen();
+        if (count <= 0 || blockIds.length < count || srcOffsets.length < count || lengths.length < count ||
+            crc32cs.length < count || locations.length < count)
+        {
+            throw new IllegalArgumentException("tier " + name + ": batch count=" + count +
+                " must be > 0 and at most the length of every array");
+        }
+        final long span = contiguousSpan(count, srcOffsets, lengths);
+        if (span < 0)
+        {
+            return Tier.super.writeBatch(count, blockIds, src, srcOffsets, lengths, crc32cs, locations);
+        }
+        src.boundsCheck(srcOffsets[0], (int)span);
+
+        final long start;
+        synchronized (lock)
+        {
+            ensureOpen();
+            start = allocator.allocateRun(count, lengths, locations);
+            if (start != NO_SPACE)
+            {
+                for (int k = 0; k < count; k++)
+                {
+                    blockIdByLocation.put(locations[k], blockIds[k]);
+                }
+            }
+        }
+        if (start == NO_SPACE)
+        {
+            return Tier.super.writeBatch(count, blockIds, src, srcOffsets, lengths, crc32cs, locations);
+        }
+
+        boolean stored = false;
+        try
+        {
+            stored = copyIn(start, src, srcOffsets[0], (int)span);
+        }
+        finally
+        {
+            if (!stored)
+            {
+                synchronized (lock)
+                {
+                    for (int k = 0; k < count; k++)
+                    {
+                        releaseLocked(locations[k]);
+                        locations[k] = NO_SPACE;
+                    }
+                }
+            }
+        }
+
+        return stored ? count : 0;
+    }
+
+    /**
+     * The bytes from the first block's start to the last block's end if the blocks lie back to back, each at the
+     * first {@link ExtentAllocator#ALIGNMENT} boundary (relative to the first) after the one before, as they will
+     * in a contiguous run of extents.
+     *
+     * @return the span in bytes, or -1 if the layout differs, a length is not positive or the span exceeds an
+     * int.
+     */
+    private static long contiguousSpan(final int count, final int[] srcOffsets, final int[] lengths)
+    {
+        long expected = srcOffsets[0];
+        for (int k = 0; k < count; k++)
+        {
+            if (lengths[k] <= 0 || srcOffsets[k] != expected)
+            {
+                return -1;
+            }
+            expected += ExtentAllocator.align(lengths[k]);
+        }
+        final long span = (long)srcOffsets[count - 1] + lengths[count - 1] - srcOffsets[0];
+        return span <= Integer.MAX_VALUE ? span : -1;
+    }
+
+    /**
+     * {@inheritDoc}
      */
     public void read(final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
@@ -210,19 +359,27 @@ public abstract class AbstractExtentTier implements Tier
      */
     public void free(final long blockId, final long location)
     {
-        checkHeld(blockId, location, 0);
-        release(location);
+        synchronized (lock)
+        {
+            checkHeldLocked(blockId, location, 0);
+            releaseLocked(location);
+        }
     }
 
     /**
      * {@inheritDoc}
+     * <p>
+     * Must not run concurrently with other calls.
      */
     public final void close()
     {
         if (!closed)
         {
             closed = true;
-            blockIdByLocation.clear();
+            synchronized (lock)
+            {
+                blockIdByLocation.clear();
+            }
             releaseResources();
         }
     }
@@ -240,7 +397,10 @@ public abstract class AbstractExtentTier implements Tier
      */
     public String toString()
     {
-        return name + "{" + allocator + '}';
+        synchronized (lock)
+        {
+            return name + "{" + allocator + '}';
+        }
     }
 
     /**
@@ -258,12 +418,16 @@ public abstract class AbstractExtentTier implements Tier
             throw new IllegalArgumentException("block " + blockId + ": length=" + length + " must be > 0 for tier " +
                 name);
         }
-        final long location = allocator.allocate(length);
-        if (location != NO_SPACE)
+        synchronized (lock)
         {
-            blockIdByLocation.put(location, blockId);
+            ensureOpen();
+            final long location = allocator.allocate(length);
+            if (location != NO_SPACE)
+            {
+                blockIdByLocation.put(location, blockId);
+            }
+            return location;
         }
-        return location;
     }
 
     /**
@@ -275,6 +439,14 @@ public abstract class AbstractExtentTier implements Tier
      * @throws IllegalStateException if not.
      */
     protected final void checkHeld(final long blockId, final long location, final int length)
+    {
+        synchronized (lock)
+        {
+            checkHeldLocked(blockId, location, length);
+        }
+    }
+
+    private void checkHeldLocked(final long blockId, final long location, final int length)
     {
         ensureOpen();
         final long heldId = blockIdByLocation.get(location);
@@ -303,24 +475,35 @@ public abstract class AbstractExtentTier implements Tier
 
     private void release(final long location)
     {
+        synchronized (lock)
+        {
+            releaseLocked(location);
+        }
+    }
+
+    private void releaseLocked(final long location)
+    {
         blockIdByLocation.remove(location);
         allocator.free(location);
     }
 
     /**
-     * Copies a block's bytes into the tier's storage at an extent already reserved.
+     * Copies bytes into the tier's storage at extents already reserved: one block's, or a batch's run of them.
+     * Called without the tier's lock, from any thread, concurrently with copies of other extents; the subclass
+     * guards its own storage (growth, mappings) against them.
      *
-     * @param location  the extent's offset.
+     * @param location  the offset of the first extent.
      * @param src       source buffer.
      * @param srcOffset first byte in {@code src}.
      * @param length    number of bytes.
-     * @return false if the storage is out of space (the extent is then released and the write reports
+     * @return false if the storage is out of space (the extents are then released and the write reports
      * {@link #NO_SPACE}).
      */
     protected abstract boolean copyIn(long location, DirectBuffer src, int srcOffset, int length);
 
     /**
-     * Copies bytes of a block out of the tier's storage.
+     * Copies bytes of a block out of the tier's storage. Called without the tier's lock, from any thread,
+     * concurrently with copies of other extents.
      *
      * @param blockId   the block, for messages.
      * @param location  the extent's offset.

@@ -22,13 +22,16 @@ import java.util.TreeSet;
  * of free extents; the tree nodes box their keys, so each operation allocates a few small objects.
  * {@link #allocateAligned(long, long)} places an extent on an alignment boundary (the RAM tier's chunks), scanning
  * free extents from the best fit upwards for one that holds an aligned range, and splits it in up to three.
+ * {@link #allocateRun(int, int[], long[])} carves one best-fit run for several extents laid back to back (a batch
+ * of blocks written with one I/O) and registers each as an allocation of its own, freed on its own.
  * Allocations, frees, failed allocations and the peak of used bytes are counted for statistics.
  * <p>
  * Every offset handed out is a multiple of {@link #ALIGNMENT}, so blocks start on cache-line boundaries.
  * Fragmentation is reported as {@code 1 - largestFree / totalFree}: 0 when the free space is one extent,
  * approaching 1 when it is shattered.
  * <p>
- * Not thread-safe: the owning tier serialises calls.
+ * Not thread-safe: the owning tier serialises calls (a tier used by several threads holds its own lock around
+ * every call).
  */
 public final class ExtentAllocator
 {
@@ -111,12 +114,80 @@ public final class ExtentAllocator
         }
 
         final long alignedLength = align(length);
+        final long offset = carveBestFit(alignedLength);
+        if (offset == NO_SPACE)
+        {
+            failedAllocations++;
+            return NO_SPACE;
+        }
+
+        return allocated(offset, alignedLength);
+    }
+
+    /**
+     * Allocates {@code count} extents back to back in one contiguous run, as for a batch of blocks written with
+     * one I/O: extent {@code k} holds {@code lengths[k]} bytes rounded up to {@link #ALIGNMENT} and starts where
+     * extent {@code k - 1} ends. The run is the best fit for the sum of the aligned lengths, as for
+     * {@link #allocate(long)}. Each extent is then an allocation of its own: it is freed on its own with
+     * {@link #free(long)} and counts in the statistics (allocations, allocated count, used and peak bytes) as one
+     * extent would.
+     * <p>
+     * A run that does not fit allocates nothing and is not counted as a failed allocation: the caller typically
+     * places the extents one by one next, and those allocations count.
+     *
+     * @param count   number of extents, 1 or more, at most the length of both arrays.
+     * @param lengths bytes of each extent, each 1 or more.
+     * @param offsets receives the offset of each extent, multiples of {@link #ALIGNMENT}; untouched if the run
+     *                does not fit.
+     * @return the offset of the run (that of the first extent), or {@link #NO_SPACE} if no free extent holds the
+     * whole run.
+     * @throws IllegalArgumentException if {@code count} or a length is not positive, or the arrays are shorter
+     *                                  than {@code count}.
+     */
+    public long allocateRun(final int count, final int[] lengths, final long[] offsets)
+    {
+        if (count <= 0 || lengths.length < count || offsets.length < count)
+        {
+            throw new IllegalArgumentException("count=" + count + " must be > 0 and at most the lengths (" +
+                lengths.length + ") and offsets (" + offsets.length + ") arrays");
+        }
+        long runLength = 0;
+        for (int k = 0; k < count; k++)
+        {
+            if (lengths[k] <= 0)
+            {
+                throw new IllegalArgumentException("lengths[" + k + "]=" + lengths[k] + " must be > 0");
+            }
+            runLength += align(lengths[k]);
+        }
+        if (runLength > capacityBytes)
+        {
+            return NO_SPACE;
+        }
+
+        final long start = carveBestFit(runLength);
+        if (start == NO_SPACE)
+        {
+            return NO_SPACE;
+        }
+
+        long offset = start;
+        for (int k = 0; k < count; k++)
+        {
+            final long alignedLength = align(lengths[k]);
+            offsets[k] = allocated(offset, alignedLength);
+            offset += alignedLength;
+        }
+        return start;
+    }
+
+    private long carveBestFit(final long alignedLength)
+    {
         probe.length = alignedLength;
         probe.offset = Long.MIN_VALUE;
         final Extent fit = freeByLength.ceiling(probe);
         if (fit == null)
         {
-            failedAllocations++;
             return NO_SPACE;
         }
 
@@ -128,8 +199,7 @@ public final class ExtentAllocator
             fit.length -= alignedLength;
             insertFree(fit);
         }
-
-        return allocated(offset, alignedLength);
+        return offset;
     }
 
     /**

@@ -32,11 +32,18 @@ import java.nio.file.StandardOpenOption;
  * {@link #NO_SPACE}, as if it were full, and other blocks are untouched (every write stays within its own
  * extent).
  * <p>
+ * A batch ({@link #writeBatch}) placed in one contiguous run is written with one positional write.
+ * <p>
  * A pending interrupt is cleared for the duration of each I/O call and restored afterwards, so that an
  * interrupted caller does not close the channel for everyone; should the channel be closed by an interrupt that
- * arrives during I/O, it is reopened on the next call.
+ * arrives during I/O (in this thread or another), it is reopened and the I/O retried.
  * <p>
- * {@link #close()} deletes the file and the directory. Not thread-safe: the engine serialises calls.
+ * <b>Threading:</b> thread-safe and {@link #concurrentIo()} (see {@link AbstractExtentTier}): positional reads and
+ * writes of different blocks run in parallel on the shared channel without a lock; growing the file, reopening
+ * the channel and recording write failures take the tier's file lock. The file only grows while the tier is open,
+ * and a block is written only once the file reaches its end, so the byte that extends the file never lands on
+ * another block's data. {@link #close()} deletes the file and the directory; it must not run concurrently with
+ * other calls.
  */
 public final class VssdTier extends AbstractExtentTier
 {
@@ -63,14 +70,20 @@ public final class VssdTier extends AbstractExtentTier
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE) :
         FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
 
+    /**
+     * Attempts of one I/O call when the channel is found closed by an interrupt (of this or another thread).
+     */
+    private static final int MAX_ATTEMPTS = 3;
+
     private final ChannelOpener opener;
     private final Path file;
-    private ProcessDirectory directory;
-    private FileChannel channel;
-    private long writeFailures;
-    private IOException lastWriteFailure;
-    private long fileLengthBytes;
+    private final Object fileLock = new Object();
     private final ByteBuffer oneZero = ByteBuffer.allocateDirect(1);
+    private ProcessDirectory directory;
+    private volatile FileChannel channel;
+    private volatile long writeFailures;
+    private volatile IOException lastWriteFailure;
+    private volatile long fileLengthBytes;
 
     /**
      * Opens a tier, creating its directory and an empty spill file.
@@ -160,10 +173,10 @@ public final class VssdTier extends AbstractExtentTier
      */
     protected boolean copyIn(final long location, final DirectBuffer src, final int srcOffset, final int length)
     {
-        final boolean interrupted = Thread.interrupted();
+        boolean interrupted = Thread.interrupted();
         try
         {
-            for (int attempt = 0; ; attempt++)
+            for (int attempt = 1; ; attempt++)
             {
                 final ByteBuffer bytes = NativeMemory.view(src, srcOffset, length);
                 try
@@ -171,10 +184,7 @@ public final class VssdTier extends AbstractExtentTier
                     final FileChannel channel = channel();
                     if (location + length > fileLengthBytes)
                     {
-                        final long grown = grownLength(fileLengthBytes, location + length);
-                        oneZero.clear();
-                        channel.write(oneZero, grown - 1);
-                        fileLengthBytes = grown;
+                        growTo(channel, location + length);
                     }
                     long position = location;
                     while (bytes.hasRemaining())
@@ -185,7 +195,8 @@ public final class VssdTier extends AbstractExtentTier
                 }
                 catch (final ClosedChannelException ex)
                 {
-                    if (attempt > 0)
+                    interrupted |= Thread.interrupted();
+                    if (attempt == MAX_ATTEMPTS || isClosed())
                     {
                         return failedWrite(ex);
                     }
@@ -205,10 +216,32 @@ public final class VssdTier extends AbstractExtentTier
         }
     }
 
+    /**
+     * Extends the file sparsely so that it holds {@code end}, by a growth step at least, unless another thread
+     * already did.
+     */
+    private void growTo(final FileChannel channel, final long end) throws IOException
+    {
+        synchronized (fileLock)
+        {
+            final long length = fileLengthBytes;
+            if (end > length)
+            {
+                final long grown = grownLength(length, end);
+                oneZero.clear();
+                channel.write(oneZero, grown - 1);
+                fileLengthBytes = grown;
+            }
+        }
+    }
+
     private boolean failedWrite(final IOException ex)
     {
-        writeFailures++;
-        lastWriteFailure = ex;
+        synchronized (fileLock)
+        {
+            writeFailures++;
+            lastWriteFailure = ex;
+        }
         return false;
     }
 
@@ -217,10 +250,10 @@ public final class VssdTier extends AbstractExtentTier
      */
     protected void copyOut(final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        final boolean interrupted = Thread.interrupted();
+        boolean interrupted = Thread.interrupted();
         try
         {
-            for (int attempt = 0; ; attempt++)
+            for (int attempt = 1; ; attempt++)
             {
                 final ByteBuffer bytes = NativeMemory.view(dst, dstOffset, length);
                 try
@@ -242,7 +275,8 @@ public final class VssdTier extends AbstractExtentTier
                 }
                 catch (final ClosedChannelException ex)
                 {
-                    if (attempt > 0)
+                    interrupted |= Thread.interrupted();
+                    if (attempt == MAX_ATTEMPTS || isClosed())
                     {
                         throw readFailure(blockId, location, length, ex);
                     }
@@ -268,13 +302,29 @@ public final class VssdTier extends AbstractExtentTier
             location + ") from VSSD spill file " + file + ": " + ex, ex);
     }
 
+    /**
+     * @return the channel, reopened under the file lock if an interrupt closed it.
+     * @throws ClosedChannelException if the tier is closed.
+     */
     private FileChannel channel() throws IOException
     {
-        if (!channel.isOpen())
+        final FileChannel current = channel;
+        if (current.isOpen())
         {
-            channel = opener.open(file, false);
+            return current;
         }
-        return channel;
+        synchronized (fileLock)
+        {
+            if (isClosed())
+            {
+                throw new ClosedChannelException();
+            }
+            if (!channel.isOpen())
+            {
+                channel = opener.open(file, false);
+            }
+            return channel;
+        }
     }
 
     /**
@@ -284,7 +334,10 @@ public final class VssdTier extends AbstractExtentTier
     {
         try
         {
-            CloseHelper.quietClose(channel);
+            synchronized (fileLock)
+            {
+                CloseHelper.quietClose(channel);
+            }
         }
         finally
         {

@@ -21,6 +21,8 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The VVRAM tier: memory-mapped files on a tmpfs, {@code /dev/shm} by default.
@@ -39,8 +41,12 @@ import java.util.List;
  * usable space is at least the capacity, so a tier that can never fit is reported at start-up. Newly mapped
  * pages are pre-touched so that the data path does not pay first-touch faults.
  * <p>
- * {@link #close()} unmaps the segments and deletes the files and the directory. Not thread-safe: the engine
- * serialises calls.
+ * <b>Threading:</b> thread-safe and {@link #concurrentIo()} (see {@link AbstractExtentTier}). Growth remaps a
+ * segment and unmaps its old mapping, so a copy into or out of the segments must never run across it: copies
+ * hold the read side of a read-write lock (many copies run in parallel) and growth takes the write side. A write
+ * whose block lies past the mapped length grows the files first, then copies under the read lock; the mapped
+ * length never shrinks while the tier is open. {@link #close()} unmaps the segments and deletes the files and the
+ * directory; it must not run concurrently with other calls.
  */
 public final class VvramTier extends AbstractExtentTier
 {
@@ -62,13 +68,16 @@ public final class VvramTier extends AbstractExtentTier
     private final List<Path> segmentFiles = new ArrayList<>();
     private final MappedByteBuffer[] mappings;
     private final UnsafeBuffer[] segments;
+    private final ReentrantReadWriteLock mappingLock = new ReentrantReadWriteLock();
+    private final Lock copyLock = mappingLock.readLock();
+    private final Lock growthLock = mappingLock.writeLock();
     private ProcessDirectory directory;
     private Path directoryPath;
-    private long fileLengthBytes;
+    private volatile long fileLengthBytes;
     private long zerosAddress;
     private ByteBuffer zeros;
-    private long growthFailures;
-    private IOException lastGrowthFailure;
+    private volatile long growthFailures;
+    private volatile IOException lastGrowthFailure;
 
     /**
      * Opens a tier with segments of {@link #MAX_SEGMENT_BYTES}.
@@ -168,7 +177,8 @@ public final class VvramTier extends AbstractExtentTier
     }
 
     /**
-     * Extends the files to {@code length} bytes in all, writing zeros for real and mapping them.
+     * Extends the files to {@code length} bytes in all, writing zeros for real and mapping them. Called with the
+     * growth lock held (or from the constructor).
      */
     private void growTo(final long length) throws IOException
     {
@@ -218,14 +228,24 @@ public final class VvramTier extends AbstractExtentTier
         }
     }
 
+    /**
+     * Grows the files, under the growth lock, so that they hold {@code end}, unless they already do.
+     *
+     * @return false if the growth failed (the tmpfs is full).
+     */
     private boolean ensureLength(final long end)
     {
         if (end <= fileLengthBytes)
         {
             return true;
         }
+        growthLock.lock();
         try
         {
+            if (end <= fileLengthBytes)
+            {
+                return true;
+            }
             growTo(grownLength(fileLengthBytes, end));
             return true;
         }
@@ -234,6 +254,10 @@ public final class VvramTier extends AbstractExtentTier
             growthFailures++;
             lastGrowthFailure = ex;
             return false;
+        }
+        finally
+        {
+            growthLock.unlock();
         }
     }
 
@@ -283,7 +307,15 @@ public final class VvramTier extends AbstractExtentTier
      */
     public List<Path> segmentFiles()
     {
-        return List.copyOf(segmentFiles);
+        copyLock.lock();
+        try
+        {
+            return List.copyOf(segmentFiles);
+        }
+        finally
+        {
+            copyLock.unlock();
+        }
     }
 
     /**
@@ -303,18 +335,26 @@ public final class VvramTier extends AbstractExtentTier
         {
             return false;
         }
-        long position = location;
-        int done = 0;
-        while (done < length)
+        copyLock.lock();
+        try
         {
-            final int segment = (int)(position / segmentBytes);
-            final int segmentOffset = (int)(position - (long)segment * segmentBytes);
-            final int chunk = Math.min(length - done, segments[segment].capacity() - segmentOffset);
-            segments[segment].putBytes(segmentOffset, src, srcOffset + done, chunk);
-            done += chunk;
-            position += chunk;
+            long position = location;
+            int done = 0;
+            while (done < length)
+            {
+                final int segment = (int)(position / segmentBytes);
+                final int segmentOffset = (int)(position - (long)segment * segmentBytes);
+                final int chunk = Math.min(length - done, segments[segment].capacity() - segmentOffset);
+                segments[segment].putBytes(segmentOffset, src, srcOffset + done, chunk);
+                done += chunk;
+                position += chunk;
+            }
+            return true;
         }
-        return true;
+        finally
+        {
+            copyLock.unlock();
+        }
     }
 
     /**
@@ -322,16 +362,24 @@ public final class VvramTier extends AbstractExtentTier
      */
     protected void copyOut(final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        long position = location;
-        int done = 0;
-        while (done < length)
+        copyLock.lock();
+        try
         {
-            final int segment = (int)(position / segmentBytes);
-            final int segmentOffset = (int)(position - (long)segment * segmentBytes);
-            final int chunk = Math.min(length - done, segments[segment].capacity() - segmentOffset);
-            segments[segment].getBytes(segmentOffset, dst, dstOffset + done, chunk);
-            done += chunk;
-            position += chunk;
+            long position = location;
+            int done = 0;
+            while (done < length)
+            {
+                final int segment = (int)(position / segmentBytes);
+                final int segmentOffset = (int)(position - (long)segment * segmentBytes);
+                final int chunk = Math.min(length - done, segments[segment].capacity() - segmentOffset);
+                segments[segment].getBytes(segmentOffset, dst, dstOffset + done, chunk);
+                done += chunk;
+                position += chunk;
+            }
+        }
+        finally
+        {
+            copyLock.unlock();
         }
     }
 
@@ -340,7 +388,15 @@ public final class VvramTier extends AbstractExtentTier
      */
     protected void releaseResources()
     {
-        release(false);
+        growthLock.lock();
+        try
+        {
+            release(false);
+        }
+        finally
+        {
+            growthLock.unlock();
+        }
     }
 
     private void release(final boolean quietly)

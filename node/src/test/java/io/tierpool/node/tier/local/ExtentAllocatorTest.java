@@ -6,10 +6,12 @@ package io.tierpool.node.tier.local;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -215,5 +217,75 @@ class ExtentAllocatorTest
         assertEquals(peak, allocator.peakUsedBytes(), "peak stays");
         assertEquals(1, allocator.freeExtentCount());
         assertEquals(1 << 20, allocator.largestFreeExtentBytes());
+    }
+
+    @Test
+    void shouldAllocateRunOfExtentsBackToBackEachCountedAndFreedOnItsOwn()
+    {
+        final ExtentAllocator allocator = new ExtentAllocator(64 * 100);
+        final long head = allocator.allocate(64);
+        final int[] lengths = { 1, 63, 64, 4097, 65 };
+        final long[] offsets = new long[lengths.length];
+
+        final long start = allocator.allocateRun(lengths.length, lengths, offsets);
+
+        assertEquals(64, start, "best fit: the one free extent, after the head");
+        assertArrayEquals(new long[]{ 64, 128, 192, 256, 256 + 4160 }, offsets);
+        assertEquals(64 + 64 + 64 + 64 + 4160 + 128, allocator.usedBytes());
+        assertEquals(6, allocator.allocatedCount());
+        assertEquals(6, allocator.allocations());
+        assertEquals(allocator.usedBytes(), allocator.peakUsedBytes());
+        for (int k = 0; k < lengths.length; k++)
+        {
+            assertEquals(ExtentAllocator.align(lengths[k]), allocator.allocatedLength(offsets[k]));
+        }
+
+        final List<Long> order = new ArrayList<>();
+        for (final long offset : offsets)
+        {
+            order.add(offset);
+        }
+        order.add(head);
+        Collections.shuffle(order, new Random(42));
+        for (final long offset : order)
+        {
+            allocator.free(offset);
+        }
+        assertEquals(6, allocator.frees());
+        assertEquals(0, allocator.usedBytes());
+        assertEquals(0, allocator.allocatedCount());
+        assertEquals(1, allocator.freeExtentCount(), "the pieces coalesce back into one free extent");
+        assertEquals(64 * 100, allocator.largestFreeExtentBytes());
+    }
+
+    @Test
+    void shouldRefuseRunThatFitsNowhereWithoutAllocatingOrCountingAFailure()
+    {
+        final ExtentAllocator allocator = new ExtentAllocator(64 * 8);
+        final long[] units = new long[8];
+        for (int i = 0; i < 8; i++)
+        {
+            units[i] = allocator.allocate(64);
+        }
+        for (int i = 0; i < 8; i += 2)
+        {
+            allocator.free(units[i]);
+        }
+        final int[] lengths = { 64, 64 };
+        final long[] offsets = { 7, 7 };
+
+        assertEquals(ExtentAllocator.NO_SPACE, allocator.allocateRun(2, lengths, offsets),
+            "256 bytes free, but no two free units are adjacent");
+        assertArrayEquals(new long[]{ 7, 7 }, offsets, "untouched");
+        assertEquals(4, allocator.allocatedCount());
+        assertEquals(256, allocator.usedBytes());
+        assertEquals(0, allocator.failedAllocations());
+        assertEquals(ExtentAllocator.NO_SPACE, allocator.allocateRun(1, new int[]{ 64 * 9 }, offsets));
+
+        assertEquals(0, allocator.allocateRun(1, new int[]{ 64 }, offsets), "a run of one is an allocation, best fit");
+        assertThrows(IllegalArgumentException.class, () -> allocator.allocateRun(0, lengths, offsets));
+        assertThrows(IllegalArgumentException.class, () -> allocator.allocateRun(3, lengths, offsets));
+        assertThrows(IllegalArgumentException.class, () -> allocator.allocateRun(2, new int[]{ 64, 0 }, offsets));
+        assertEquals(5, allocator.allocatedCount(), "a rejected run allocates nothing");
     }
 }

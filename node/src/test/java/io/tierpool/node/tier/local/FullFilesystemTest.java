@@ -195,6 +195,70 @@ class FullFilesystemTest
 
     @Test
     @Timeout(30)
+    void shouldRefuseEveryBlockOfABatchWhenItsVvramGrowthFindsTheTmpfsFullAndKeepEveryBlock() throws IOException
+    {
+        final Path dir = mountTmpfs("4m");
+        try (VvramTier tier = new VvramTier(dir, 2L * MIB, System.currentTimeMillis()))
+        {
+            final UnsafeBuffer first = new UnsafeBuffer(new byte[200 * KIB]);
+            TestBatch.fill(first, 0, 1, first.capacity());
+            final long location = tier.write(1, first, 0, first.capacity(), 0);
+            assertEquals(256 * KIB, tier.fileLengthBytes(), "one growth step of 2 MiB / 8");
+            final Path filler = fill(dir);
+
+            final TestBatch batch = new TestBatch(128 * KIB, 8, true, 0);
+            for (int k = 0; k < 8; k++)
+            {
+                batch.add(10 + k, 9 * KIB + k);
+            }
+            assertEquals(0, batch.write(tier), "the batch's run passes the file's end; growing it fails");
+            for (int k = 0; k < batch.count; k++)
+            {
+                assertEquals(Tier.NO_SPACE, batch.locations[k]);
+            }
+            assertEquals(1, tier.growthFailures());
+            assertEquals(256 * KIB, tier.fileLengthBytes(), "the failed growth was undone");
+            assertEquals(1, tier.blockCount());
+            assertEquals(200 * KIB, tier.usedBytes());
+            final UnsafeBuffer back = new UnsafeBuffer(new byte[200 * KIB]);
+            tier.read(1, location, back, 0, back.capacity());
+            TestBatch.check(back, 0, 1, back.capacity(), "block stored before the batch");
+
+            Files.delete(filler);
+            assertEquals(batch.count, batch.write(tier), "with room again the tier grows");
+            for (int k = 0; k < batch.count; k++)
+            {
+                tier.read(batch.blockIds[k], batch.locations[k], back, 0, batch.lengths[k]);
+                TestBatch.check(back, 0, batch.blockIds[k], batch.lengths[k], "batch block");
+            }
+        }
+    }
+
+    private static Path fill(final Path dir) throws IOException
+    {
+        final Path filler = dir.resolve("filler");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(filler,
+            java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE))
+        {
+            final java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * KIB);
+            try
+            {
+                while (true)
+                {
+                    zeros.clear();
+                    channel.write(zeros);
+                }
+            }
+            catch (final IOException full)
+            {
+                LOG.info("tmpfs full: {}", full.toString());
+            }
+        }
+        return filler;
+    }
+
+    @Test
+    @Timeout(30)
     void shouldRefuseVvramCapacityAboveTheTmpfsFreeSpaceWithAConfigurationExceptionNamingDirAndUsableBytes()
         throws IOException
     {
