@@ -208,7 +208,8 @@ public final class TierPool implements AutoCloseable
      * Allocates a block of {@code sizeBytes} bytes whose first {@code length} bytes are copied from {@code src},
      * the rest zero-filled (undefined where {@link Context#zeroFill(boolean)} is off): {@link #allocate(long, Hint)}
      * then {@link Block#write(long, DirectBuffer, int, int)} at offset 0 in one step, without zero-filling the
-     * bytes the copy covers. The arguments are checked first: on an exception no block was created.
+     * bytes the copy covers. The arguments are checked first: on an {@link IllegalArgumentException} or
+     * {@link IndexOutOfBoundsException} no block was created or moved. {@code src} is read, not kept.
      *
      * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
      * @param hint      where the block should live; not null.

@@ -385,8 +385,11 @@ public final class BlockStore implements AutoCloseable
      * zero-filled (left undefined where {@link Context#zeroFill(boolean)} is off), placed as the hint says (see
      * {@link Hint}). The same result as {@link #allocate(long, Hint)} followed by
      * {@link #write(long, long, DirectBuffer, int, int)} at offset 0, in one step and without the fill of the
-     * bytes the copy then overwrites. The arguments are checked before anything is allocated: on an exception no
-     * block was created and no other block changed.
+     * bytes the copy then overwrites. The arguments are checked before the engine is touched: on an
+     * {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} no block was created or moved. As
+     * with {@link #allocate(long, Hint)}, an {@link OutOfTierMemoryException} creates no block but may leave
+     * other blocks demoted by the attempt to make room (their bytes unchanged). {@code src} is read under the
+     * engine lock and not kept.
      *
      * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
      * @param hint      where the block should live; not null.
