@@ -21,6 +21,7 @@ import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.NodeUsage;
 import io.tierpool.transport.TransportDriver;
 import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,6 +201,56 @@ public final class TierPool implements AutoCloseable
             throw new IllegalArgumentException("hint must not be null; use Hint.WARM when in doubt");
         }
         final long id = store.allocate(sizeBytes, hint);
+        return new Block(store, id, sizeBytes);
+    }
+
+    /**
+     * Allocates a block of {@code sizeBytes} bytes whose first {@code length} bytes are copied from {@code src},
+     * the rest zero-filled (undefined where {@link Context#zeroFill(boolean)} is off): {@link #allocate(long, Hint)}
+     * then {@link Block#write(long, DirectBuffer, int, int)} at offset 0 in one step, without zero-filling the
+     * bytes the copy covers. The arguments are checked first: on an {@link IllegalArgumentException} or
+     * {@link IndexOutOfBoundsException} no block was created or moved. {@code src} is read, not kept.
+     *
+     * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
+     * @param hint      where the block should live; not null.
+     * @param src       the block's initial bytes; not null.
+     * @param srcOffset offset in {@code src} of the first byte.
+     * @param length    bytes to copy, from 0 to {@code sizeBytes}.
+     * @return the new block, owned by the caller.
+     * @throws IllegalArgumentException  if the size is out of range, the hint or source is null, or {@code length}
+     *                                   is negative or larger than {@code sizeBytes}.
+     * @throws IndexOutOfBoundsException if {@code [srcOffset, srcOffset + length)} lies outside {@code src}.
+     * @throws io.tierpool.node.OutOfTierMemoryException if no tier can hold the block.
+     * @throws IllegalStateException     if the pool is closed.
+     */
+    public Block allocate(
+        final long sizeBytes, final Hint hint, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        ensureOpen();
+        final long id = store.allocate(sizeBytes, hint, src, srcOffset, length);
+        return new Block(store, id, sizeBytes);
+    }
+
+    /**
+     * Allocates a block whose first {@code length} bytes are copied from an array; see
+     * {@link #allocate(long, Hint, DirectBuffer, int, int)}.
+     *
+     * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
+     * @param hint      where the block should live; not null.
+     * @param src       the block's initial bytes; not null.
+     * @param srcOffset offset in {@code src} of the first byte.
+     * @param length    bytes to copy, from 0 to {@code sizeBytes}.
+     * @return the new block, owned by the caller.
+     * @throws IllegalArgumentException  if the size is out of range, the hint or source is null, or {@code length}
+     *                                   is negative or larger than {@code sizeBytes}.
+     * @throws IndexOutOfBoundsException if {@code [srcOffset, srcOffset + length)} lies outside {@code src}.
+     * @throws io.tierpool.node.OutOfTierMemoryException if no tier can hold the block.
+     * @throws IllegalStateException     if the pool is closed.
+     */
+    public Block allocate(final long sizeBytes, final Hint hint, final byte[] src, final int srcOffset, final int length)
+    {
+        ensureOpen();
+        final long id = store.allocate(sizeBytes, hint, src, srcOffset, length);
         return new Block(store, id, sizeBytes);
     }
 
@@ -647,6 +698,26 @@ public final class TierPool implements AutoCloseable
         {
             storeContext.maxBlockBytes(bytes);
             return this;
+        }
+
+        /**
+         * @param zeroFill true (default) for new local blocks that read as zeros; false to skip the fill of blocks
+         *                 placed in RAM, whose bytes are then undefined until written and may be bytes of blocks
+         *                 freed earlier in this process. See {@link BlockStore.Context#zeroFill(boolean)}.
+         * @return this for a fluent API.
+         */
+        public Context zeroFill(final boolean zeroFill)
+        {
+            storeContext.zeroFill(zeroFill);
+            return this;
+        }
+
+        /**
+         * @return whether new local blocks are zero-filled; see {@link #zeroFill(boolean)}.
+         */
+        public boolean zeroFill()
+        {
+            return storeContext.zeroFill();
         }
 
         /**

@@ -42,10 +42,11 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code zeroFillOnly}: not an allocator, only the memset of {@code size} bytes that a TierPool allocation
  *     does, so that the table shows how much of TierPool's time zero-filling explains.</li>
  * </ul>
- * TierPool blocks are zero-filled at allocation (a documented guarantee), so for the large sizes the TierPool
- * figures include a memset that Netty's do not. {@link io.tierpool.bench.jmh.RatioReport} divides each baseline
- * by each TierPool figure (above 1 means TierPool is faster). The goal of issue 4: allocation no slower than
- * Netty's pooled allocator.
+ * TierPool blocks are zero-filled at allocation (the default, {@link BlockStore.Context#zeroFill(boolean)}), so
+ * for the large sizes the TierPool figures include a memset that Netty's do not; {@link AllocateFreeVariantsBenchmark}
+ * measures zero-fill off and blocks allocated with their bytes. {@link io.tierpool.bench.jmh.RatioReport} divides
+ * each baseline by each TierPool figure (above 1 means TierPool is faster). The goal of issue 4: allocation no
+ * slower than Netty's pooled allocator.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -90,11 +91,19 @@ public class AllocateFreeBenchmark
         @Setup(Level.Trial)
         public void open()
         {
-            store = new BlockStore(new BlockStore.Context()
+            store = new BlockStore(newContext());
+        }
+
+        /**
+         * @return the store's configuration: RAM only, default zero-fill.
+         */
+        protected BlockStore.Context newContext()
+        {
+            return new BlockStore.Context()
                 .nodeName("bench")
                 .ramCapacityBytes(RAM_BYTES)
                 .vvramCapacityBytes(0)
-                .vssdCapacityBytes(0));
+                .vssdCapacityBytes(0);
         }
 
         /**

@@ -234,6 +234,11 @@ public final class BlockStore implements AutoCloseable
     private long prefetchedUpTo;
     private int sequentialRun;
     private boolean usageChanged;
+    /** The initial bytes of the block being allocated (at most one of buffer and array; guarded by the lock). */
+    private DirectBuffer initialBuffer;
+    private byte[] initialArray;
+    private int initialOffset;
+    private int initialLength;
     private volatile Runnable unlockedWriteHook;
     private volatile boolean closed;
 
@@ -366,7 +371,8 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Allocates a zero-filled block, placed as the hint says (see {@link Hint}).
+     * Allocates a zero-filled block (its bytes undefined where {@link Context#zeroFill(boolean)} is off), placed
+     * as the hint says (see {@link Hint}).
      *
      * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
      * @param hint      where the block should live; not null.
@@ -380,6 +386,95 @@ public final class BlockStore implements AutoCloseable
      * @throws IllegalStateException     if the store is closed.
      */
     public long allocate(final long sizeBytes, final Hint hint)
+    {
+        return allocateBlock(sizeBytes, hint, null, null, 0, 0);
+    }
+
+    /**
+     * Allocates a block whose first {@code length} bytes are copied from {@code src} and whose other bytes are
+     * zero-filled (left undefined where {@link Context#zeroFill(boolean)} is off), placed as the hint says (see
+     * {@link Hint}). The same result as {@link #allocate(long, Hint)} followed by
+     * {@link #write(long, long, DirectBuffer, int, int)} at offset 0, in one step and without the fill of the
+     * bytes the copy then overwrites. The arguments are checked before the engine is touched: on an
+     * {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} no block was created or moved. As
+     * with {@link #allocate(long, Hint)}, an {@link OutOfTierMemoryException} creates no block but may leave
+     * other blocks demoted by the attempt to make room (their bytes unchanged). {@code src} is read under the
+     * engine lock and not kept.
+     *
+     * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
+     * @param hint      where the block should live; not null.
+     * @param src       the block's initial bytes; not null.
+     * @param srcOffset offset in {@code src} of the first byte.
+     * @param length    bytes to copy, from 0 to {@code sizeBytes}.
+     * @return the block's id, a positive number never reused by this store.
+     * @throws IllegalArgumentException  if the size is out of range, the hint or source is null, or
+     *                                   {@code length} is negative or larger than {@code sizeBytes}.
+     * @throws IndexOutOfBoundsException if {@code [srcOffset, srcOffset + length)} lies outside {@code src}.
+     * @throws OutOfTierMemoryException if no tier can hold the block; see {@link #allocate(long, Hint)}.
+     * @throws IllegalStateException     if the store is closed.
+     */
+    public long allocate(
+        final long sizeBytes, final Hint hint, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        if (src == null)
+        {
+            throw new IllegalArgumentException("source buffer must not be null for a block of " + sizeBytes +
+                " bytes on node " + nodeName);
+        }
+        checkInitialLength(sizeBytes, length);
+        src.boundsCheck(srcOffset, length);
+        return allocateBlock(sizeBytes, hint, src, null, srcOffset, length);
+    }
+
+    /**
+     * Allocates a block whose first {@code length} bytes are copied from an array; see
+     * {@link #allocate(long, Hint, DirectBuffer, int, int)}.
+     *
+     * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
+     * @param hint      where the block should live; not null.
+     * @param src       the block's initial bytes; not null.
+     * @param srcOffset offset in {@code src} of the first byte.
+     * @param length    bytes to copy, from 0 to {@code sizeBytes}.
+     * @return the block's id, a positive number never reused by this store.
+     * @throws IllegalArgumentException  if the size is out of range, the hint or source is null, or
+     *                                   {@code length} is negative or larger than {@code sizeBytes}.
+     * @throws IndexOutOfBoundsException if {@code [srcOffset, srcOffset + length)} lies outside {@code src}.
+     * @throws OutOfTierMemoryException if no tier can hold the block; see {@link #allocate(long, Hint)}.
+     * @throws IllegalStateException     if the store is closed.
+     */
+    public long allocate(final long sizeBytes, final Hint hint, final byte[] src, final int srcOffset, final int length)
+    {
+        if (src == null)
+        {
+            throw new IllegalArgumentException("source array must not be null for a block of " + sizeBytes +
+                " bytes on node " + nodeName);
+        }
+        checkInitialLength(sizeBytes, length);
+        if (srcOffset < 0 || srcOffset > src.length - length)
+        {
+            throw new IndexOutOfBoundsException("source range [" + srcOffset + ", " + ((long)srcOffset + length) +
+                ") is outside the source array of " + src.length + " bytes for a new block of " + sizeBytes +
+                " bytes on node " + nodeName);
+        }
+        return allocateBlock(sizeBytes, hint, null, src, srcOffset, length);
+    }
+
+    private void checkInitialLength(final long sizeBytes, final int length)
+    {
+        if (length < 0 || length > sizeBytes)
+        {
+            throw new IllegalArgumentException("initial length " + length + " bytes must be from 0 to the size " +
+                "of the new block, " + sizeBytes + " bytes, on node " + nodeName);
+        }
+    }
+
+    private long allocateBlock(
+        final long sizeBytes,
+        final Hint hint,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final int length)
     {
         if (sizeBytes < 1 || sizeBytes > ctx.maxBlockBytes())
         {
@@ -398,7 +493,22 @@ public final class BlockStore implements AutoCloseable
         {
             ensureOpen();
             final BlockEntry entry = new BlockEntry(nextBlockId, (int)sizeBytes, hint);
-            if (!place(entry))
+            initialBuffer = srcBuffer;
+            initialArray = srcArray;
+            initialOffset = srcOffset;
+            initialLength = length;
+            final boolean placed;
+            try
+            {
+                placed = place(entry);
+            }
+            finally
+            {
+                initialBuffer = null;
+                initialArray = null;
+                initialLength = 0;
+            }
+            if (!placed)
             {
                 throw outOfMemory(entry, "no tier can hold block of " + sizeBytes + " bytes (hint " + hint + ")");
             }
@@ -2242,7 +2352,7 @@ public final class BlockStore implements AutoCloseable
             return false;
         }
         ram.wrap(location, entry.size, accessView);
-        accessView.setMemory(0, entry.size, (byte)0);
+        fillNewBlock(accessView, entry.size, ctx.zeroFill());
         entry.tier = ramIndex;
         entry.location = location;
         slots[ramIndex].link(entry);
@@ -2269,6 +2379,30 @@ public final class BlockStore implements AutoCloseable
         return false;
     }
 
+    /**
+     * Writes a new block's initial bytes (those given to {@code allocate}, if any) into {@code view} and zeroes the
+     * rest if {@code zeroRest}.
+     */
+    private void fillNewBlock(final UnsafeBuffer view, final int size, final boolean zeroRest)
+    {
+        final int length = initialLength;
+        if (length > 0)
+        {
+            if (null != initialBuffer)
+            {
+                view.putBytes(0, initialBuffer, initialOffset, length);
+            }
+            else
+            {
+                view.putBytes(0, initialArray, initialOffset, length);
+            }
+        }
+        if (zeroRest && length < size)
+        {
+            view.setMemory(length, size - length, (byte)0);
+        }
+    }
+
     private boolean placeBelowRam(final BlockEntry entry)
     {
         return placeBelow(entry, ramIndex + 1, slots.length);
@@ -2292,7 +2426,7 @@ public final class BlockStore implements AutoCloseable
             if (!zeroed)
             {
                 ensureStaging(entry.size);
-                stagingView.setMemory(0, entry.size, (byte)0);
+                fillNewBlock(stagingView, entry.size, true);
                 crc = checksum(stagingView, entry.size);
                 zeroed = true;
             }
@@ -2873,6 +3007,7 @@ public final class BlockStore implements AutoCloseable
         private int ioWorkers = Configuration.ioWorkers();
         private int demotionBatchBytes = Configuration.demotionBatchBytes();
         private int demotionBatchBlockBytes = Configuration.DEMOTION_BATCH_BLOCK_BYTES_DEFAULT;
+        private boolean zeroFill = true;
 
         /**
          * Validates the settings and fills in defaults that are objects. Called by the {@link BlockStore}
@@ -3622,6 +3757,37 @@ public final class BlockStore implements AutoCloseable
         public int demotionBatchBlockBytes()
         {
             return demotionBatchBlockBytes;
+        }
+
+        /**
+         * Whether {@link BlockStore#allocate(long, Hint)} zero-fills a new block placed in RAM (calloc) or leaves
+         * its bytes as the memory held them (malloc).
+         * <p>
+         * With {@code true}, the default, a new block reads as zeros, whatever tier it is placed in. With
+         * {@code false}, the bytes of a new block placed in RAM (the usual place) are <b>undefined</b> until
+         * written: they may be bytes of blocks of this store freed earlier, that is data written by any user of
+         * this process (the node and every client of it), so turn it off only where every block is written
+         * in full before it is read, or read only up to where it was written. A block placed below RAM (hint
+         * {@link Hint#COLD}, or RAM full) or in the DEVICE tier still reads as zeros. Skipping the fill saves a
+         * memset of the block's size per allocation (about 1 µs per 64 KiB, 16 µs per 1 MiB on a hot cache).
+         * {@link BlockStore#allocate(long, Hint, DirectBuffer, int, int)} fills only what its source does not
+         * cover, and with {@code false} not even that.
+         *
+         * @param zeroFill true (default) to zero-fill new blocks; false to leave their bytes undefined.
+         * @return this for a fluent API.
+         */
+        public Context zeroFill(final boolean zeroFill)
+        {
+            this.zeroFill = zeroFill;
+            return this;
+        }
+
+        /**
+         * @return whether new blocks are zero-filled; see {@link #zeroFill(boolean)}.
+         */
+        public boolean zeroFill()
+        {
+            return zeroFill;
         }
     }
 
