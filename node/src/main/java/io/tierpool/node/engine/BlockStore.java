@@ -118,6 +118,15 @@ import java.util.zip.CRC32C;
  * RAM itself, writing it without the engine lock as the mover does. The detector follows one sequence per store: interleaved scans by several
  * threads break it.
  * <p>
+ * <b>Retained clean copies</b> ({@link Context#retainCleanCopies(boolean)}, default on; the inclusive caching of
+ * CPU caches and of ZFS's ARC/L2ARC for clean data). A block promoted to RAM from VVRAM or VSSD keeps its copy there
+ * while it is unchanged; demoting it again (mover, making room, {@code moveTo} that tier) switches it back to that
+ * copy with no checksum pass and no write ({@link StoreStats#copyReturns()}), so a block that is only read moves
+ * down for free. The copy is dropped when the block is written or pinned, moves anywhere else or is freed, and
+ * first of all when its tier needs room: the mover drains retained copies before it demotes anything, and a write
+ * into a tier that does not fit drops them and tries again, so copies never stop a block from being placed. They
+ * count in their tier's used bytes, blocks and pressure level ({@link StoreStats#retainedCopies()}).
+ * <p>
  * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, allocations, frees, blocks
  * and bytes demoted and promoted, prefetches issued and hit, pinned blocks, pressure level and HdrHistogram
  * latencies (ns, lock wait included) of allocate, read and write ({@link EngineTierStats}).
