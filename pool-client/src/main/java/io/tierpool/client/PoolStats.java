@@ -57,6 +57,9 @@ import java.util.List;
  * @param demotionBatches demotions that wrote several small blocks to a slower tier in one call.
  * @param batchedDemotions blocks demoted as part of such a batch (also counted in {@code demotions}).
  * @param ioWorkers    I/O worker threads of the pool's engine (0: its mover and prefetcher do their own I/O).
+ * @param retainedCopies copies kept now in VVRAM or VSSD of blocks promoted to RAM and unchanged since
+ *                     ({@link TierPool.Context#retainCleanCopies(boolean)}); counted in those tiers' used bytes.
+ * @param copyReturns  demotions made by switching a block back to its retained copy (no write).
  */
 public record PoolStats(
     long blocks,
@@ -86,7 +89,9 @@ public record PoolStats(
     long pressureListenerErrors,
     long demotionBatches,
     long batchedDemotions,
-    int ioWorkers)
+    int ioWorkers,
+    long retainedCopies,
+    long copyReturns)
 {
     private static final ObjectMapper JSON = new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
@@ -113,7 +118,9 @@ public record PoolStats(
             store.pressureListenerErrors(),
             store.demotionBatches(),
             store.batchedDemotions(),
-            store.ioWorkers());
+            store.ioWorkers(),
+            store.retainedCopies(),
+            store.copyReturns());
     }
 
     static PoolStats of(final StoreStats store, final RemoteTier remote)
@@ -146,7 +153,9 @@ public record PoolStats(
             store.pressureListenerErrors(),
             store.demotionBatches(),
             store.batchedDemotions(),
-            store.ioWorkers());
+            store.ioWorkers(),
+            store.retainedCopies(),
+            store.copyReturns());
     }
 
     /**

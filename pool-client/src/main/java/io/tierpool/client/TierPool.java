@@ -618,6 +618,18 @@ public final class TierPool implements AutoCloseable
         }
 
         /**
+         * @param retain whether a block promoted from VVRAM or VSSD keeps its copy there while unchanged, so that
+         *               demoting it again writes nothing; default true; see
+         *               {@link BlockStore.Context#retainCleanCopies(boolean)}.
+         * @return this for a fluent API.
+         */
+        public Context retainCleanCopies(final boolean retain)
+        {
+            storeContext.retainCleanCopies(retain);
+            return this;
+        }
+
+        /**
          * @param bytes capacity of the RAM tier in bytes, allocated off-heap and pre-touched at open.
          * @return this for a fluent API.
          */

@@ -23,7 +23,9 @@ import java.util.SplittableRandom;
  * or VSSD on local disk), a set of blocks holding random bytes, and a plain file in the same directory as the
  * tier's files for the {@link FileChannel} baseline.
  * <p>
- * The store runs without its mover thread, without its prefetcher (and with sequential detection off, so that
+ * The store keeps no copies of promoted blocks ({@code retainCleanCopies(false)}: with them a block that came up
+ * and was not written would go back to its copy without any I/O, and the spill would measure nothing), and runs
+ * without its mover thread, without its prefetcher (and with sequential detection off, so that
  * {@link #readAll()} measures the read path's own promotion, as a read that misses RAM does it; the scan workload
  * measures the prefetcher) and with watermarks of 0.02 (high) and 0.01 (low), so that one call
  * of {@link #demoteAll()} (the mover's duty cycles, driven from the benchmark thread) moves every block down to
@@ -87,7 +89,8 @@ public final class SpillFixture implements AutoCloseable
                 .lowWatermark(0.01)
                 .startMover(false)
                 .startPrefetcher(false)
-                .prefetchDepth(0));
+                .prefetchDepth(0)
+                .retainCleanCopies(false));
             channel = FileChannel.open(dir.resolve("baseline.bin"),
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }

@@ -42,6 +42,16 @@ final class BlockEntry
      * checksum was last taken or verified. A block that is clean (false) leaves RAM without a checksum pass.
      */
     boolean crcStale = true;
+    /**
+     * The lower tier still holding the copy the block was promoted from, or {@link #NO_TIER}: kept while the block
+     * is in RAM and unchanged (only then), so that demoting it again is a switch back, not a write.
+     */
+    int copyTier = NO_TIER;
+    /** Location of that copy in {@link #copyTier}. */
+    long copyLocation;
+    /** Neighbours in the copy tier's list of retained copies, oldest first. */
+    BlockEntry copyPrev;
+    BlockEntry copyNext;
     int prefetchSource;
 
     BlockEntry prev;

@@ -118,6 +118,15 @@ import java.util.zip.CRC32C;
  * RAM itself, writing it without the engine lock as the mover does. The detector follows one sequence per store: interleaved scans by several
  * threads break it.
  * <p>
+ * <b>Retained clean copies</b> ({@link Context#retainCleanCopies(boolean)}, default on; the inclusive caching of
+ * CPU caches and of ZFS's ARC/L2ARC for clean data). A block promoted to RAM from VVRAM or VSSD keeps its copy there
+ * while it is unchanged; demoting it again (mover, making room, {@code moveTo} that tier) switches it back to that
+ * copy with no checksum pass and no write ({@link StoreStats#copyReturns()}), so a block that is only read moves
+ * down for free. The copy is dropped when the block is written or pinned, moves anywhere else or is freed, and
+ * first of all when its tier needs room: the mover drains retained copies before it demotes anything, and a write
+ * into a tier that does not fit drops them and tries again, so copies never stop a block from being placed. They
+ * count in their tier's used bytes, blocks and pressure level ({@link StoreStats#retainedCopies()}).
+ * <p>
  * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, allocations, frees, blocks
  * and bytes demoted and promoted, prefetches issued and hit, pinned blocks, pressure level and HdrHistogram
  * latencies (ns, lock wait included) of allocate, read and write ({@link EngineTierStats}).
@@ -230,6 +239,9 @@ public final class BlockStore implements AutoCloseable
     private long prefetchHits;
     private long demotionBatches;
     private long batchedDemotions;
+    private long copiesRetained;
+    private long copyReturns;
+    private long copiesDropped;
     private long lastAccessId = -1;
     private long prefetchedUpTo;
     private int sequentialRun;
@@ -693,6 +705,7 @@ public final class BlockStore implements AutoCloseable
             }
             entry.version++;
             entry.crcStale = true;
+            dropCopy(entry);
             if (entry.pinCount++ == 0)
             {
                 slots[ramIndex].unlink(entry);
@@ -1076,6 +1089,7 @@ public final class BlockStore implements AutoCloseable
             }
             final TierSlot slot = slots[entry.tier];
             slot.unlink(entry);
+            dropCopy(entry);
             usageChanged = true;
             blocks.remove(blockId);
             frees++;
@@ -1224,7 +1238,11 @@ public final class BlockStore implements AutoCloseable
                 deviceFallbacks,
                 demotionBatches,
                 batchedDemotions,
-                ioWorkers == null ? 0 : ioWorkers.workerCount());
+                ioWorkers == null ? 0 : ioWorkers.workerCount(),
+                retainedCopies(),
+                retainedCopyBytes(),
+                copyReturns,
+                copiesDropped);
         }
         finally
         {
@@ -1475,8 +1493,30 @@ public final class BlockStore implements AutoCloseable
             {
                 return DEMOTE_DONE;
             }
+            if (slot.copyCount > 0)
+            {
+                // Retained copies of blocks now in RAM are redundant: dropping them is the cheapest room there is.
+                int dropped = 0;
+                while (slot.copyHead != null && (force || excess > 0))
+                {
+                    excess -= IoScratch.aligned(slot.copyHead.size);
+                    dropCopy(slot.copyHead);
+                    dropped++;
+                    if (force)
+                    {
+                        break;
+                    }
+                }
+                return dropped;
+            }
             final long fitLimit = largestHardCapBelow(tierIndex);
             BlockEntry victim = nextVictim(slot, fitLimit);
+            if (victim != null && victim.copyTier != BlockEntry.NO_TIER)
+            {
+                // Unchanged since it came up, its copy below is still there: switch back to it, nothing to write.
+                returnToCopy(victim);
+                return 1;
+            }
             target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
             // Only the store's own tiers keep copies apart by location. An extra tier (far memory) keys copies by
             // block id, so a second copy written there without the lock could collide with one the block gets
@@ -1507,7 +1547,7 @@ public final class BlockStore implements AutoCloseable
                     break;
                 }
                 victim = nextVictim(slot, fitLimit);
-                if (victim == null || victim.size > blockLimit ||
+                if (victim == null || victim.size > blockLimit || victim.copyTier != BlockEntry.NO_TIER ||
                     end + IoScratch.aligned(victim.size) > batchLimit ||
                     !to.fitsUnderHardCap(end + IoScratch.aligned(victim.size)))
                 {
@@ -1762,9 +1802,17 @@ public final class BlockStore implements AutoCloseable
     {
         for (int i = from; i < slots.length; i++)
         {
-            if (size <= slots[i].hardCapBytes() && slots[i].fitsUnderHardCap(size))
+            final TierSlot slot = slots[i];
+            if (size <= slot.hardCapBytes())
             {
-                return i;
+                while (!slot.fitsUnderHardCap(size) && slot.copyHead != null)
+                {
+                    dropCopy(slot.copyHead);
+                }
+                if (slot.fitsUnderHardCap(size))
+                {
+                    return i;
+                }
             }
         }
         return -1;
@@ -2045,7 +2093,7 @@ public final class BlockStore implements AutoCloseable
             if (unchanged && intact)
             {
                 source.unlink(entry);
-                source.free(entry.id, sourceLocation);
+                retainOrFree(entry, from, sourceLocation);
                 entry.tier = ramIndex;
                 entry.location = ramLocation;
                 slots[ramIndex].link(entry);
@@ -2161,6 +2209,7 @@ public final class BlockStore implements AutoCloseable
         {
             // Stale from here on, not before: moves made to bring the block to RAM may have taken its checksum.
             entry.crcStale = true;
+            dropCopy(entry);
             ram.wrap(entry.location, entry.size, accessView);
             put(accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
             return;
@@ -2503,7 +2552,97 @@ public final class BlockStore implements AutoCloseable
     private long writeTier(final int to, final long blockId, final DirectBuffer src, final int size, final int crc)
     {
         usageChanged = true;
-        return slots[to].write(blockId, src, size, crc);
+        final TierSlot slot = slots[to];
+        long location = slot.write(blockId, src, size, crc);
+        while (location == Tier.NO_SPACE && slot.copyHead != null)
+        {
+            // Retained copies are redundant: make room with them before the caller demotes or gives up.
+            dropCopy(slot.copyHead);
+            location = slot.write(blockId, src, size, crc);
+        }
+        return location;
+    }
+
+    private long retainedCopies()
+    {
+        long count = 0;
+        for (final TierSlot slot : slots)
+        {
+            count += slot.copyCount;
+        }
+        return count;
+    }
+
+    private long retainedCopyBytes()
+    {
+        long bytes = 0;
+        for (final TierSlot slot : slots)
+        {
+            bytes += slot.copyBytes;
+        }
+        return bytes;
+    }
+
+    /**
+     * Frees the copy a block was promoted from, or keeps it as the block's retained copy: when the store retains
+     * clean copies, the copy is in one of its own tiers below RAM and its checksum is current.
+     */
+    private void retainOrFree(final BlockEntry entry, final int from, final long location)
+    {
+        final TierSlot source = slots[from];
+        if (ctx.retainCleanCopies() && from > ramIndex && source.owned && !entry.crcStale &&
+            entry.copyTier == BlockEntry.NO_TIER)
+        {
+            entry.copyTier = from;
+            entry.copyLocation = location;
+            source.addCopy(entry, IoScratch.aligned(entry.size));
+            copiesRetained++;
+        }
+        else
+        {
+            source.free(entry.id, location);
+        }
+    }
+
+    /**
+     * Frees a block's retained copy, if it has one: the block changed, moved elsewhere or was freed, or the copy's
+     * tier needs the room.
+     */
+    private void dropCopy(final BlockEntry entry)
+    {
+        final int copyTier = entry.copyTier;
+        if (copyTier != BlockEntry.NO_TIER)
+        {
+            final TierSlot slot = slots[copyTier];
+            slot.removeCopy(entry, IoScratch.aligned(entry.size));
+            entry.copyTier = BlockEntry.NO_TIER;
+            usageChanged = true;
+            copiesDropped++;
+            slot.free(entry.id, entry.copyLocation);
+        }
+    }
+
+    /**
+     * Demotes a block in RAM that has a retained copy by switching it back to that copy (no write): the block is
+     * unchanged since it was promoted from it.
+     */
+    private void returnToCopy(final BlockEntry entry)
+    {
+        final TierSlot ramSlot = slots[ramIndex];
+        final TierSlot to = slots[entry.copyTier];
+        to.removeCopy(entry, IoScratch.aligned(entry.size));
+        ramSlot.unlink(entry);
+        ramSlot.free(entry.id, entry.location);
+        entry.tier = entry.copyTier;
+        entry.location = entry.copyLocation;
+        entry.copyTier = BlockEntry.NO_TIER;
+        entry.prefetched = false;
+        to.link(entry);
+        ramSlot.demotedBlocks++;
+        ramSlot.demotedBytes += entry.size;
+        demotions++;
+        copyReturns++;
+        usageChanged = true;
     }
 
     /**
@@ -2539,7 +2678,7 @@ public final class BlockStore implements AutoCloseable
         }
 
         source.unlink(entry);
-        source.free(entry.id, entry.location);
+        retainOrFree(entry, entry.tier, entry.location);
         entry.tier = ramIndex;
         entry.location = location;
         slots[ramIndex].link(entry);
@@ -2674,6 +2813,11 @@ public final class BlockStore implements AutoCloseable
     private boolean demoteOne(final int from)
     {
         final TierSlot slot = slots[from];
+        if (slot.copyHead != null)
+        {
+            dropCopy(slot.copyHead);
+            return true;
+        }
         final long fitLimit = largestHardCapBelow(from);
         int attempts = 0;
         for (int c = 0; c < 3; c++)
@@ -2710,6 +2854,11 @@ public final class BlockStore implements AutoCloseable
 
     private boolean moveDown(final BlockEntry entry, final int from)
     {
+        if (entry.copyTier != BlockEntry.NO_TIER)
+        {
+            returnToCopy(entry);
+            return true;
+        }
         final int crc;
         if (from == ramIndex)
         {
@@ -2761,6 +2910,12 @@ public final class BlockStore implements AutoCloseable
      */
     private boolean relocate(final BlockEntry entry, final int to)
     {
+        if (entry.copyTier == to)
+        {
+            returnToCopy(entry);
+            return true;
+        }
+        dropCopy(entry);
         final int from = entry.tier;
         final TierSlot source = slots[from];
         if (entry.size > slots[to].hardCapBytes())
@@ -2814,6 +2969,7 @@ public final class BlockStore implements AutoCloseable
      */
     private void commitMove(final BlockEntry entry, final int from, final int to, final long location, final int crc)
     {
+        dropCopy(entry);
         final TierSlot source = slots[from];
         try
         {
@@ -3008,6 +3164,7 @@ public final class BlockStore implements AutoCloseable
         private int demotionBatchBytes = Configuration.demotionBatchBytes();
         private int demotionBatchBlockBytes = Configuration.DEMOTION_BATCH_BLOCK_BYTES_DEFAULT;
         private boolean zeroFill = true;
+        private boolean retainCleanCopies = Configuration.retainCleanCopies();
 
         /**
          * Validates the settings and fills in defaults that are objects. Called by the {@link BlockStore}
@@ -3760,6 +3917,32 @@ public final class BlockStore implements AutoCloseable
         }
 
         /**
+         * Whether a block promoted to RAM from VVRAM or VSSD keeps its copy there while it stays unchanged, so that
+         * demoting it again is a switch back to that copy instead of a checksum and a write (the inclusive caching
+         * of CPU caches and of ZFS's ARC/L2ARC for clean data). The copy is dropped as soon as the block is written
+         * or pinned, moved elsewhere or freed, and before anything else when its tier needs room (the mover drains
+         * retained copies first, and a write that does not fit drops them): it never stops a block from being
+         * placed, but it does count in the tier's used bytes, blocks and pressure level. Default true
+         * ({@value Configuration#RETAIN_CLEAN_COPIES_PROP_NAME}).
+         *
+         * @param retain true (default) to keep clean copies; false to free a block's lower copy when it comes up.
+         * @return this for a fluent API.
+         */
+        public Context retainCleanCopies(final boolean retain)
+        {
+            this.retainCleanCopies = retain;
+            return this;
+        }
+
+        /**
+         * @return whether clean copies are retained; see {@link #retainCleanCopies(boolean)}.
+         */
+        public boolean retainCleanCopies()
+        {
+            return retainCleanCopies;
+        }
+
+        /**
          * Whether {@link BlockStore#allocate(long, Hint)} zero-fills a new block placed in RAM (calloc) or leaves
          * its bytes as the memory held them (malloc).
          * <p>
@@ -3958,6 +4141,11 @@ public final class BlockStore implements AutoCloseable
         public static final int DEMOTION_BATCH_BYTES_LIMIT = 64 * 1024 * 1024;
 
         /**
+         * Whether blocks promoted from VVRAM or VSSD keep their copy there while unchanged.
+         */
+        public static final String RETAIN_CLEAN_COPIES_PROP_NAME = "tierpool.retain.clean.copies";
+
+        /**
          * Default largest block batched with others: 64 KiB.
          */
         public static final int DEMOTION_BATCH_BLOCK_BYTES_DEFAULT = 64 * 1024;
@@ -3979,6 +4167,11 @@ public final class BlockStore implements AutoCloseable
         static EvictionPolicy evictionPolicy()
         {
             return enumProperty(EVICTION_POLICY_PROP_NAME, EvictionPolicy.class, EvictionPolicy.LRU);
+        }
+
+        static boolean retainCleanCopies()
+        {
+            return !"false".equalsIgnoreCase(System.getProperty(RETAIN_CLEAN_COPIES_PROP_NAME));
         }
 
         static int ioWorkers()

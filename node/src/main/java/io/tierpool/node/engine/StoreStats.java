@@ -44,6 +44,14 @@ import java.util.List;
  *                         ({@link BlockStore.Context#demotionBatchBytes(int)}).
  * @param batchedDemotions blocks demoted as part of such a batch (also counted in {@code demotions}).
  * @param ioWorkers        I/O worker threads the store runs (0: the mover and prefetcher do their own I/O).
+ * @param retainedCopies   copies kept now in VVRAM or VSSD of blocks promoted to RAM and unchanged since
+ *                         ({@link BlockStore.Context#retainCleanCopies(boolean)}); counted in those tiers' used bytes
+ *                         and blocks.
+ * @param retainedCopyBytes bytes those copies take in their tiers.
+ * @param copyReturns      demotions made by switching a block back to its retained copy (no checksum, no write);
+ *                         also counted in {@code demotions}.
+ * @param copiesDropped    retained copies freed: the block was written, pinned, moved or freed, or the tier needed
+ *                         the room.
  */
 public record StoreStats(
     List<TierStats> tiers,
@@ -70,7 +78,11 @@ public record StoreStats(
     long deviceFallbacks,
     long demotionBatches,
     long batchedDemotions,
-    int ioWorkers)
+    int ioWorkers,
+    long retainedCopies,
+    long retainedCopyBytes,
+    long copyReturns,
+    long copiesDropped)
 {
     /**
      * @return {@code prefetchHits / prefetchesIssued}, from 0 to 1; 0 when nothing was prefetched.

@@ -36,6 +36,11 @@ final class TierSlot
     private volatile long reservedBytes;
     /** Bytes of blocks chosen to leave this tier whose moves are in flight (guarded by the engine lock). */
     long pendingOutBytes;
+    /** Retained copies of blocks now in RAM (see {@link BlockEntry#copyTier}), oldest first; engine lock. */
+    BlockEntry copyHead;
+    BlockEntry copyTail;
+    int copyCount;
+    long copyBytes;
     private final long softCapSetting;
     private final long hardCapSetting;
     private final double lowWatermark;
@@ -253,6 +258,53 @@ final class TierSlot
         {
             ioLock.unlock();
         }
+    }
+
+    /**
+     * Records a retained copy of a block in this tier, newest last.
+     */
+    void addCopy(final BlockEntry entry, final long bytes)
+    {
+        entry.copyPrev = copyTail;
+        entry.copyNext = null;
+        if (copyTail == null)
+        {
+            copyHead = entry;
+        }
+        else
+        {
+            copyTail.copyNext = entry;
+        }
+        copyTail = entry;
+        copyCount++;
+        copyBytes += bytes;
+    }
+
+    /**
+     * Forgets a retained copy of a block in this tier (the caller frees its location).
+     */
+    void removeCopy(final BlockEntry entry, final long bytes)
+    {
+        if (entry.copyPrev == null)
+        {
+            copyHead = entry.copyNext;
+        }
+        else
+        {
+            entry.copyPrev.copyNext = entry.copyNext;
+        }
+        if (entry.copyNext == null)
+        {
+            copyTail = entry.copyPrev;
+        }
+        else
+        {
+            entry.copyNext.copyPrev = entry.copyPrev;
+        }
+        entry.copyPrev = null;
+        entry.copyNext = null;
+        copyCount--;
+        copyBytes -= bytes;
     }
 
     /**

@@ -65,6 +65,9 @@ import java.util.regex.Pattern;
  * tierpool_frees_total                            counter  blocks freed
  * tierpool_checksum_failures_total                counter  blocks that came back from any tier damaged
  * tierpool_mover_stuck_total                      counter  times the mover found nothing it could move
+ * tierpool_demotion_batches_total                 counter  demotions that wrote several small blocks in one call
+ * tierpool_batched_demotions_total                counter  blocks demoted as part of such a batch
+ * tierpool_io_workers                             gauge    I/O worker threads doing the mover's and prefetcher's I/O
  * tierpool_errors_total{source}                   counter  errors by source: mover, and those given in the context
  * tierpool_remote_requests_total{op,outcome}      counter  requests served; op put|get|free|usage, outcome ok|error
  * tierpool_remote_request_seconds{op}             histogram time to serve a request (buckets 50 us .. 10 s)
@@ -377,6 +380,15 @@ public final class NodeMetrics implements AutoCloseable
         counter("tierpool.mover.stuck", null,
             "Times the mover found a tier above its high watermark with nothing it could move", none,
             (m) -> m.stats().moverStuck());
+        counter("tierpool.demotion.batches", null,
+            "Demotions that wrote several small blocks to a slower tier in one call", none,
+            (m) -> m.stats().demotionBatches());
+        counter("tierpool.batched.demotions", null,
+            "Blocks demoted as part of a batch of small blocks (also in tierpool_tier_demoted_blocks_total)", none,
+            (m) -> m.stats().batchedDemotions());
+        gauge("tierpool.io.workers", null,
+            "I/O worker threads doing the mover's and prefetcher's tier I/O (0: the mover and prefetcher do their own)",
+            none, (m) -> m.stats().ioWorkers());
 
         counter("tierpool.errors", null, "Errors by source", Tags.of(TAG_SOURCE, SOURCE_MOVER),
             (m) -> m.stats().moverErrors());

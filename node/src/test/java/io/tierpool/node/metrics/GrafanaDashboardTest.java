@@ -63,6 +63,7 @@ class GrafanaDashboardTest
             "tierpool_tier_pressure_level",
             "tierpool_tier_demoted_blocks_total",
             "tierpool_tier_promoted_blocks_total",
+            "tierpool_demotion_batches_total",
             "tierpool_remote_requests_total",
             "tierpool_remote_request_seconds_bucket",
             "tierpool_cluster_nodes"))

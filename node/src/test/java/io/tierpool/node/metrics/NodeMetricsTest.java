@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +57,9 @@ class NodeMetricsTest
         "tierpool_remote_blocks",
         "tierpool_errors_total",
         "tierpool_checksum_failures_total",
+        "tierpool_demotion_batches_total",
+        "tierpool_batched_demotions_total",
+        "tierpool_io_workers",
         "tierpool_cluster_nodes");
 
     /** Metrics of the block server's limits: exposed only with {@code Context.blockServer} (NodeDaemonMetricsTest). */
@@ -280,6 +284,86 @@ class NodeMetricsTest
         final ConfigurationException noCluster = assertThrows(ConfigurationException.class,
             () -> new NodeMetrics(new NodeMetrics.Context().nodeName("n").store(store).service(service)));
         assertTrue(noCluster.getMessage().contains("clusterNodes"), noCluster.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCountDemotionBatchesOfSmallBlocksAndTheIoWorkers() throws Exception
+    {
+        assertEquals(store.stats().ioWorkers(), Scrape.parse(metrics.scrape()).value("tierpool_io_workers"));
+
+        final Path batched = dir.resolve("batched");
+        Files.createDirectories(batched);
+        try (BlockStore batchedStore = new BlockStore(MetricsTestSupport.storeContext(batched, MIB, MIB, 4 * MIB)
+                .ioWorkers(3)
+                .demotionBatchBytes(256 * KIB));
+            NodeMetrics batchedMetrics = new NodeMetrics(new NodeMetrics.Context()
+                .nodeName("batched-node")
+                .store(batchedStore)
+                .service(new NodeBlockService("batched-node", batchedStore))
+                .clusterNodes(() -> 1)
+                .jvmMetrics(false)))
+        {
+            final NodeBlockService batchedService = batchedMetrics.context().service();
+            final SplittableRandom random = new SplittableRandom(23);
+            final List<byte[]> blocks = new ArrayList<>();
+            while (batchedStore.stats().tier(TierKind.RAM).usedBytes() < 0.93 * MIB)
+            {
+                // Sizes of the 2 KiB size class (1793-2048 bytes), well under demotionBatchBlockBytes (64 KiB).
+                final byte[] bytes = new byte[1793 + random.nextInt(256)];
+                random.nextBytes(bytes);
+                blocks.add(bytes);
+                batchedService.onPut(CLIENT, blocks.size(), new UnsafeBuffer(bytes), 0, bytes.length);
+            }
+
+            Scrape scrape = Scrape.parse(batchedMetrics.scrape());
+            assertEquals(3, scrape.value("tierpool_io_workers"), "the prefetcher runs: the store runs its workers");
+            assertEquals("gauge", scrape.types().get("tierpool_io_workers"));
+            assertEquals("counter", scrape.types().get("tierpool_demotion_batches_total"));
+            assertEquals("counter", scrape.types().get("tierpool_batched_demotions_total"));
+            assertEquals(0, scrape.value("tierpool_demotion_batches_total"), "RAM filled below its hard cap");
+            assertEquals(0, scrape.value("tierpool_batched_demotions_total"));
+
+            assertTrue(batchedStore.runMover() > 0, "RAM is above its soft cap");
+            scrape = Scrape.parse(batchedMetrics.scrape());
+            final StoreStats stats = batchedStore.stats();
+            assertTrue(stats.demotionBatches() > 0, "small blocks demoted in batches: " + stats);
+            assertEquals(stats.demotionBatches(), scrape.value("tierpool_demotion_batches_total"));
+            assertEquals(stats.batchedDemotions(), scrape.value("tierpool_batched_demotions_total"));
+            assertTrue(stats.batchedDemotions() >= 2 * stats.demotionBatches(), "a batch holds several blocks");
+            assertTrue(scrape.sum("tierpool_tier_demoted_blocks_total") >= stats.batchedDemotions(),
+                "batched demotions are demotions too");
+            assertEquals(stats.demotions(), scrape.sum("tierpool_tier_demoted_blocks_total"));
+
+            for (int i = 0; i < blocks.size(); i++)
+            {
+                final byte[] expected = blocks.get(i);
+                final UnsafeBuffer copy = new UnsafeBuffer(new byte[expected.length]);
+                batchedService.onGet(CLIENT, i + 1, copy, 0, expected.length);
+                assertArrayEquals(expected, copy.byteArray(), "block " + (i + 1) + " read back after the batches");
+            }
+            assertEquals(blocks.size(), batchedService.freeClient(CLIENT));
+            scrape = Scrape.parse(batchedMetrics.scrape());
+            assertEquals(stats.demotionBatches(), scrape.value("tierpool_demotion_batches_total"),
+                "counters never go down");
+        }
+        Files.delete(batched);
+
+        final Path noAgents = dir.resolve("no-agents");
+        Files.createDirectories(noAgents);
+        try (BlockStore quietStore = new BlockStore(MetricsTestSupport.storeContext(noAgents, MIB, MIB, MIB)
+                .startPrefetcher(false));
+            NodeMetrics quietMetrics = new NodeMetrics(new NodeMetrics.Context()
+                .nodeName("quiet-node")
+                .store(quietStore)
+                .service(new NodeBlockService("quiet-node", quietStore))
+                .clusterNodes(() -> 1)
+                .jvmMetrics(false)))
+        {
+            assertEquals(0, Scrape.parse(quietMetrics.scrape()).value("tierpool_io_workers"),
+                "neither the mover nor the prefetcher runs: no I/O workers");
+        }
+        Files.delete(noAgents);
     }
 
     @Test

@@ -38,9 +38,10 @@ import java.util.concurrent.Callable;
  * as often as it likes) and this command prints them as a per-tier table: caps, usage, traffic, prefetches,
  * pressure level and latency percentiles, the tiers' allocators (failed allocations, largest free extent,
  * fragmentation, file length) and a row per size class with any activity (size, allocations, frees, thread-cache
- * hit ratio, blocks and bytes in use), plus a {@code direct} row for blocks above the largest class ({@code -}
- * reads the JSON from standard input). With {@code --json}
- * the JSON is printed back as read.
+ * hit ratio, blocks and bytes in use), plus a {@code direct} row for blocks above the largest class, and a
+ * summary line of the engine's counters: blocks and bytes, allocations, frees, demotions (of which how many were
+ * written in how many batches of small blocks), promotions, prefetches and the engine's I/O worker threads
+ * ({@code -} reads the JSON from standard input). With {@code --json} the JSON is printed back as read.
  * <p>
  * Exit codes: 0 printed, 2 bad flags, the node did not answer, or the file is not pool statistics.
  */
@@ -184,7 +185,8 @@ public final class StatsCommand implements Callable<Integer>
     /**
      * @param stats a pool's statistics.
      * @return an aligned per-tier table (usage and traffic, then pressure and latencies, then allocators and size
-     * classes with any activity) and a summary line, ending in a newline.
+     * classes with any activity) and a summary line of the engine's counters (demotion batches and I/O workers
+     * included), ending in a newline.
      */
     static String formatPool(final PoolStats stats)
     {
@@ -209,11 +211,12 @@ public final class StatsCommand implements Callable<Integer>
                 latency(tier.allocateLatency()), latency(tier.readLatency()), latency(tier.writeLatency())));
         }
         appendAllocators(out, stats);
-        out.append(String.format(Locale.ROOT, "  %d blocks, %s; %d allocations, %d frees, %d demotions, " +
-            "%d promotions; prefetch %d requested, %d issued, %d hits (%.1f%%), %d dropped%n", stats.blocks(),
-            DemoReport.formatBytes(stats.logicalBytes()), stats.allocations(), stats.frees(), stats.demotions(),
-            stats.promotions(), stats.prefetchRequests(), stats.prefetchesIssued(), stats.prefetchHits(),
-            stats.prefetchHitRate() * 100, stats.prefetchDropped()));
+        out.append(String.format(Locale.ROOT, "  %d blocks, %s; %d allocations, %d frees, %d demotions " +
+            "(%d in %d batches), %d promotions; prefetch %d requested, %d issued, %d hits (%.1f%%), %d dropped; " +
+            "%d I/O workers%n", stats.blocks(), DemoReport.formatBytes(stats.logicalBytes()), stats.allocations(),
+            stats.frees(), stats.demotions(), stats.batchedDemotions(), stats.demotionBatches(), stats.promotions(),
+            stats.prefetchRequests(), stats.prefetchesIssued(), stats.prefetchHits(), stats.prefetchHitRate() * 100,
+            stats.prefetchDropped(), stats.ioWorkers()));
         return out.toString();
     }
 
