@@ -35,6 +35,10 @@ public final class ScanCommand implements Callable<Integer>
     @Option(names = "--passes", description = "Timed passes per run (default: ${DEFAULT-VALUE}).")
     int passes = ScanWorkload.Settings.defaults().passes();
 
+    @Option(names = "--warmup-passes", description = "Untimed passes per run before the timed ones; the first one's " +
+        "ratio is reported on its own (default: ${DEFAULT-VALUE}).")
+    int warmupPasses = ScanWorkload.Settings.defaults().warmupPasses();
+
     @Option(names = "--prefetch-ahead", paramLabel = "BLOCKS", description = "How many blocks ahead of the reader " +
         "the explicit-prefetch run asks for, 1 to a quarter of the blocks RAM holds (default: ${DEFAULT-VALUE}).")
     int prefetchAhead = ScanWorkload.Settings.defaults().prefetchAhead();
@@ -45,7 +49,8 @@ public final class ScanCommand implements Callable<Integer>
     public Integer call()
     {
         final ScanWorkload.Result result = ScanWorkload.run(new ScanWorkload.Settings(ramBytes, dataMultiple,
-            Math.toIntExact(blockBytes), passes, prefetchAhead, common.tmpfsDir, common.diskDir), System.err);
+            Math.toIntExact(blockBytes), passes, warmupPasses, prefetchAhead, common.tmpfsDir, common.diskDir),
+            System.err);
         common.print(System.out, result.toTable(), result);
         return result.verified() ? 0 : BenchCommand.EXIT_FAILED;
     }

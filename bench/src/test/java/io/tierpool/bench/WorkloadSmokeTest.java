@@ -61,7 +61,7 @@ class WorkloadSmokeTest
     void scanVerifiesEveryBlockAndSpillsOutOfCore()
     {
         final ScanWorkload.Result result = ScanWorkload.run(
-            new ScanWorkload.Settings(1L << 20, 4, 64 << 10, 2, 2, tmpfs, disk), QUIET);
+            new ScanWorkload.Settings(1L << 20, 4, 64 << 10, 2, 1, 2, tmpfs, disk), QUIET);
 
         assertTrue(result.verified(), result.toTable());
         assertEquals(2L * 64, result.inRam().blocksVerified());
@@ -77,7 +77,9 @@ class WorkloadSmokeTest
             assertTrue(run.prefetchHits() <= run.prefetchesIssued(), run.name() + ": hits are prefetched blocks");
             assertTrue(run.prefetchCoverage() >= 0 && run.prefetchCoverage() <= 1, run.name());
             assertTrue(run.ratio().median() > 0, run.name());
+            assertTrue(run.warmupRatio() > 0, run.name() + ": the warm-up pass's ratio is reported");
         }
+        assertTrue(result.toTable().contains("first (untimed warm-up) pass"), result.toTable());
         assertEquals(0, result.noPrefetch().prefetchRequests(), "prefetchDepth(0) and no requests: none queued");
         assertEquals(0, result.noPrefetch().prefetchesIssued());
         assertTrue(result.explicitPrefetch().prefetchRequests() > 0,

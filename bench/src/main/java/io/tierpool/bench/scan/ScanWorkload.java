@@ -84,23 +84,28 @@ public final class ScanWorkload
      * @param dataMultiple  data size as a multiple of {@code ramBytes}, at least 1 (default 4).
      * @param blockBytes    bytes per block, a positive multiple of 8.
      * @param passes        timed passes per run, at least 1.
+     * @param warmupPasses  untimed passes per run before the timed ones, 0 or more (default 1): the first pass
+     *                      after the data was written also pays for JIT compilation and for demoting blocks that
+     *                      were just written (they have no retained copies yet); its ratio is reported on its own
+     *                      ({@link Run#warmupRatio()}), and its reads are verified too.
      * @param prefetchAhead how many blocks ahead of the reader the explicit-prefetch run asks for, from 1 to a
      *                      quarter of the blocks that fit in {@code ramBytes} (default 8).
      * @param tmpfsParent   where the VVRAM tier's directory is made (tmpfs).
      * @param diskParent    where the VSSD tier's directory is made (local disk).
      */
     public record Settings(
-        long ramBytes, int dataMultiple, int blockBytes, int passes, int prefetchAhead, Path tmpfsParent,
-        Path diskParent)
+        long ramBytes, int dataMultiple, int blockBytes, int passes, int warmupPasses, int prefetchAhead,
+        Path tmpfsParent, Path diskParent)
     {
         /**
-         * Default: 64 MiB of RAM, data 4x that (256 MiB), 1 MiB blocks, 5 passes, explicit prefetch 8 blocks ahead.
+         * Default: 64 MiB of RAM, data 4x that (256 MiB), 1 MiB blocks, 1 warm-up pass then 5 timed passes,
+         * explicit prefetch 8 blocks ahead.
          *
          * @return the default settings.
          */
         public static Settings defaults()
         {
-            return new Settings(64L << 20, 4, 1 << 20, 5, 8, BenchDirectories.TMPFS_DEFAULT,
+            return new Settings(64L << 20, 4, 1 << 20, 5, 1, 8, BenchDirectories.TMPFS_DEFAULT,
                 BenchDirectories.DISK_DEFAULT);
         }
 
@@ -111,7 +116,7 @@ public final class ScanWorkload
          */
         public Settings withDirectories(final Path tmpfs, final Path disk)
         {
-            return new Settings(ramBytes, dataMultiple, blockBytes, passes, prefetchAhead, tmpfs, disk);
+            return new Settings(ramBytes, dataMultiple, blockBytes, passes, warmupPasses, prefetchAhead, tmpfs, disk);
         }
 
         /**
@@ -135,6 +140,10 @@ public final class ScanWorkload
             {
                 throw new IllegalArgumentException("--ram=" + ramBytes + " must be a positive multiple of the " +
                     "block size " + blockBytes);
+            }
+            if (warmupPasses < 0)
+            {
+                throw new IllegalArgumentException("--warmup-passes=" + warmupPasses + " must be 0 or more");
             }
             if (dataMultiple < 1 || passes < 1)
             {
@@ -176,7 +185,9 @@ public final class ScanWorkload
      * @param prefetchHitRate   {@code prefetchHits / prefetchesIssued} ({@link PoolStats#prefetchHitRate()}), 0 to 1.
      * @param prefetchCoverage  {@code prefetchHits} / block reads, 0 to 1: the share of reads the prefetcher served.
      * @param blocksVerified    block reads whose sum matched, over all passes.
-     * @param mismatches        block reads whose sum did not match (must be 0).
+     * @param mismatches        block reads whose sum did not match (must be 0), warm-up passes included.
+     * @param warmupRatio       this configuration's bandwidth / the in-RAM bandwidth in the first (untimed) warm-up
+     *                          pass, or NaN without warm-up passes.
      */
     public record Run(
         String name,
@@ -196,7 +207,8 @@ public final class ScanWorkload
         double prefetchHitRate,
         double prefetchCoverage,
         long blocksVerified,
-        long mismatches)
+        long mismatches,
+        double warmupRatio)
     {
     }
 
@@ -253,13 +265,16 @@ public final class ScanWorkload
                     String.format("%.0f", run.promotionsPerPass()), String.format("%.0f", run.demotionsPerPass()),
                     run.mismatches() == 0 ? run.blocksVerified() + " blocks" : run.mismatches() + " MISMATCHES");
             }
-            return String.format("sequential scan: %s of data in %s blocks, %d passes per run, data = %dx RAM; " +
-                "explicit prefetch %d blocks ahead, auto = engine default depth%n", Units.bytes(settings.dataBytes()),
-                Units.bytes(settings.blockBytes()), settings.passes(), settings.dataMultiple(),
-                settings.prefetchAhead()) + table +
+            return String.format("sequential scan: %s of data in %s blocks, %d untimed warm-up and %d timed passes " +
+                "per run, data = %dx RAM; explicit prefetch %d blocks ahead, auto = engine default depth%n",
+                Units.bytes(settings.dataBytes()), Units.bytes(settings.blockBytes()), settings.warmupPasses(),
+                settings.passes(), settings.dataMultiple(), settings.prefetchAhead()) + table +
                 String.format("out-of-core / in-RAM, pass by pass (goal >= 0.80): no prefetch %s, auto prefetch %s, " +
                 "explicit prefetch %s%n", noPrefetch.ratio().format("%.2f"), autoPrefetch.ratio().format("%.2f"),
-                explicitPrefetch.ratio().format("%.2f"));
+                explicitPrefetch.ratio().format("%.2f")) +
+                (settings.warmupPasses() == 0 ? "" : String.format("first (untimed warm-up) pass, out-of-core / " +
+                "in-RAM: no prefetch %.2f, auto prefetch %.2f, explicit prefetch %.2f%n", noPrefetch.warmupRatio(),
+                autoPrefetch.warmupRatio(), explicitPrefetch.warmupRatio()));
         }
     }
 
@@ -299,6 +314,20 @@ public final class ScanWorkload
             final double[] noneRatios = new double[passes];
             final double[] autoRatios = new double[passes];
             final double[] explicitRatios = new double[passes];
+            for (int warmup = 0; warmup < settings.warmupPasses(); warmup++)
+            {
+                final double inRamRate = inRam.warmUp();
+                final double noneRate = none.warmUp();
+                final double autoRate = auto.warmUp();
+                final double explicitRate = explicit.warmUp();
+                if (warmup == 0)
+                {
+                    inRam.warmupRatio = 1.0;
+                    none.warmupRatio = noneRate / inRamRate;
+                    auto.warmupRatio = autoRate / inRamRate;
+                    explicit.warmupRatio = explicitRate / inRamRate;
+                }
+            }
             for (int pass = 0; pass < passes; pass++)
             {
                 final double inRamRate = inRam.pass(pass);
@@ -334,6 +363,7 @@ public final class ScanWorkload
         private final double[] demotions;
         private PoolStats baseline;
         private PoolStats last;
+        private double warmupRatio = Double.NaN;
         private long hits;
         private long verified;
         private long mismatches;
@@ -397,15 +427,39 @@ public final class ScanWorkload
          */
         double pass(final int pass)
         {
-            final int blockBytes = settings.blockBytes();
-            final boolean explicit = prefetch == Prefetch.EXPLICIT;
-            final int ahead = settings.prefetchAhead();
             final PoolStats before = pool.stats();
             if (baseline == null)
             {
                 baseline = before;
             }
             final long startNs = System.nanoTime();
+            scan(true);
+            final long ns = System.nanoTime() - startNs;
+            last = pool.stats();
+            gibPerSecond[pass] = Units.gibPerSecond(settings.dataBytes(), ns);
+            promotions[pass] = last.promotions() - before.promotions();
+            demotions[pass] = last.demotions() - before.demotions();
+            return gibPerSecond[pass];
+        }
+
+        /**
+         * An untimed pass before the timed ones: reads and verifies every block (a mismatch still counts), counts
+         * nothing else.
+         *
+         * @return its bandwidth in GiB/s.
+         */
+        double warmUp()
+        {
+            final long startNs = System.nanoTime();
+            scan(false);
+            return Units.gibPerSecond(settings.dataBytes(), System.nanoTime() - startNs);
+        }
+
+        private void scan(final boolean count)
+        {
+            final int blockBytes = settings.blockBytes();
+            final boolean explicit = prefetch == Prefetch.EXPLICIT;
+            final int ahead = settings.prefetchAhead();
             if (explicit)
             {
                 pool.prefetch(firstBlocks);
@@ -416,26 +470,20 @@ public final class ScanWorkload
                 {
                     blocks[i + ahead].prefetch();
                 }
-                if (blocks[i].tier() == TierKind.RAM)
+                if (count && blocks[i].tier() == TierKind.RAM)
                 {
                     hits++;
                 }
                 blocks[i].read(0, view, 0, blockBytes);
-                if (sum(view, blockBytes) == sums[i])
-                {
-                    verified++;
-                }
-                else
+                if (sum(view, blockBytes) != sums[i])
                 {
                     mismatches++;
                 }
+                else if (count)
+                {
+                    verified++;
+                }
             }
-            final long ns = System.nanoTime() - startNs;
-            last = pool.stats();
-            gibPerSecond[pass] = Units.gibPerSecond(settings.dataBytes(), ns);
-            promotions[pass] = last.promotions() - before.promotions();
-            demotions[pass] = last.demotions() - before.demotions();
-            return gibPerSecond[pass];
         }
 
         Run result(final double[] ratios)
@@ -447,7 +495,8 @@ public final class ScanWorkload
                 Samples.of(ratios), (double)hits / reads, Samples.of(promotions).median(),
                 Samples.of(demotions).median(), last.prefetchRequests() - baseline.prefetchRequests(), issued,
                 prefetchHits, last.prefetchDropped() - baseline.prefetchDropped(),
-                issued == 0 ? 0 : (double)prefetchHits / issued, (double)prefetchHits / reads, verified, mismatches);
+                issued == 0 ? 0 : (double)prefetchHits / issued, (double)prefetchHits / reads, verified, mismatches,
+                warmupRatio);
         }
 
         public void close()
