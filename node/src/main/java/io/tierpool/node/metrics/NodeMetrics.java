@@ -68,6 +68,8 @@ import java.util.regex.Pattern;
  * tierpool_demotion_batches_total                 counter  demotions that wrote several small blocks in one call
  * tierpool_batched_demotions_total                counter  blocks demoted as part of such a batch
  * tierpool_io_workers                             gauge    I/O worker threads doing the mover's and prefetcher's I/O
+ * tierpool_retained_copies                        gauge    copies kept in VVRAM/VSSD of blocks promoted and unchanged
+ * tierpool_copy_returns_total                     counter  demotions made by switching back to a retained copy
  * tierpool_errors_total{source}                   counter  errors by source: mover, and those given in the context
  * tierpool_remote_requests_total{op,outcome}      counter  requests served; op put|get|free|usage, outcome ok|error
  * tierpool_remote_request_seconds{op}             histogram time to serve a request (buckets 50 us .. 10 s)
@@ -273,7 +275,12 @@ public final class NodeMetrics implements AutoCloseable
             service.remoteBlockCount(),
             service.servedRequests(),
             Collections.unmodifiableMap(errors),
-            ctx.gpu());
+            ctx.gpu(),
+            stats.demotionBatches(),
+            stats.batchedDemotions(),
+            stats.ioWorkers(),
+            stats.retainedCopies(),
+            stats.copyReturns());
     }
 
     /**
@@ -389,6 +396,12 @@ public final class NodeMetrics implements AutoCloseable
         gauge("tierpool.io.workers", null,
             "I/O worker threads doing the mover's and prefetcher's tier I/O (0: the mover and prefetcher do their own)",
             none, (m) -> m.stats().ioWorkers());
+        gauge("tierpool.retained.copies", null,
+            "Copies kept in VVRAM or VSSD of blocks promoted to RAM and unchanged since (counted in those tiers' use)",
+            none, (m) -> m.stats().retainedCopies());
+        counter("tierpool.copy.returns", null,
+            "Demotions made by switching a block back to its retained copy, without a write", none,
+            (m) -> m.stats().copyReturns());
 
         counter("tierpool.errors", null, "Errors by source", Tags.of(TAG_SOURCE, SOURCE_MOVER),
             (m) -> m.stats().moverErrors());

@@ -43,6 +43,12 @@ import java.util.Map;
  * @param gpu              what the node's GPU probe found, one line: {@code "GPU 0 of 1: <name> ..."} or
  *                         {@code "no GPU: <reason>"} ({@link io.tierpool.node.gpu.GpuInfo#describe()}); null in
  *                         reports from nodes that predate it.
+ * @param demotionBatches  demotions that wrote several small blocks to a slower tier in one call.
+ * @param batchedDemotions blocks demoted as part of such a batch.
+ * @param ioWorkers        I/O worker threads doing the mover's and prefetcher's tier I/O.
+ * @param retainedCopies   copies kept in VVRAM or VSSD of blocks promoted to RAM and unchanged since.
+ * @param copyReturns      demotions made by switching a block back to its retained copy (no write).
+ *                         These five are 0 in reports from nodes that predate them.
  */
 public record NodeStatsReport(
     String node,
@@ -65,7 +71,12 @@ public record NodeStatsReport(
     long remoteBlocks,
     NodeBlockService.ServedRequests requests,
     Map<String, Long> errors,
-    String gpu)
+    String gpu,
+    long demotionBatches,
+    long batchedDemotions,
+    int ioWorkers,
+    long retainedCopies,
+    long copyReturns)
 {
     private static final ObjectMapper WRITER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper READER = new ObjectMapper()

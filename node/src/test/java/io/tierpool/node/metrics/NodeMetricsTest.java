@@ -60,6 +60,8 @@ class NodeMetricsTest
         "tierpool_demotion_batches_total",
         "tierpool_batched_demotions_total",
         "tierpool_io_workers",
+        "tierpool_retained_copies",
+        "tierpool_copy_returns_total",
         "tierpool_cluster_nodes");
 
     /** Metrics of the block server's limits: exposed only with {@code Context.blockServer} (NodeDaemonMetricsTest). */
@@ -342,7 +344,21 @@ class NodeMetricsTest
                 batchedService.onGet(CLIENT, i + 1, copy, 0, expected.length);
                 assertArrayEquals(expected, copy.byteArray(), "block " + (i + 1) + " read back after the batches");
             }
+            // The reads promoted the demoted blocks, which kept their copies below (or went back to them).
+            final StoreStats afterReads = batchedStore.stats();
+            scrape = Scrape.parse(batchedMetrics.scrape());
+            assertTrue(afterReads.retainedCopies() + afterReads.copyReturns() > 0, afterReads.toString());
+            assertEquals(afterReads.retainedCopies(), scrape.value("tierpool_retained_copies"));
+            assertEquals(afterReads.copyReturns(), scrape.value("tierpool_copy_returns_total"));
+            assertEquals("gauge", scrape.types().get("tierpool_retained_copies"));
+            assertEquals("counter", scrape.types().get("tierpool_copy_returns_total"));
+            final NodeStatsReport report = batchedMetrics.report();
+            assertEquals(3, report.ioWorkers());
+            assertEquals(afterReads.demotionBatches(), report.demotionBatches());
+            assertEquals(afterReads.copyReturns(), report.copyReturns());
             assertEquals(blocks.size(), batchedService.freeClient(CLIENT));
+            assertEquals(0, Scrape.parse(batchedMetrics.scrape()).value("tierpool_retained_copies"),
+                "freeing the blocks frees their copies");
             scrape = Scrape.parse(batchedMetrics.scrape());
             assertEquals(stats.demotionBatches(), scrape.value("tierpool_demotion_batches_total"),
                 "counters never go down");
