@@ -305,6 +305,9 @@ public final class BlockStore implements AutoCloseable
         slots = opened.toArray(new TierSlot[0]);
         deviceIndex = ctx.deviceTier() != null ? 0 : -1;
         ramIndex = deviceIndex + 1;
+        // Only the DEVICE tier's demotions write into RAM without the engine lock; without one, every call into
+        // RAM is made under the engine lock and needs no I/O lock of its own.
+        slots[ramIndex].engineLockOnly = deviceIndex < 0;
         for (final TierSlot slot : slots)
         {
             slot.pressureLevel = slot.computePressure();
@@ -2522,27 +2525,36 @@ public final class BlockStore implements AutoCloseable
     {
         final TierSlot slot = slots[ramIndex];
         usageChanged = true;
+        if (slot.engineLockOnly)
+        {
+            return allocateRamUnderHardCap(entry, slot);
+        }
         // RAM's I/O lock: with a DEVICE tier the mover writes blocks demoted from it into RAM without the engine
         // lock, and the two checks against the hard cap must not interleave with that write's.
         slot.ioLock.lock();
         try
         {
-            if (!slot.fitsUnderHardCap(entry.size))
-            {
-                return Tier.NO_SPACE;
-            }
-            final long location = ram.allocate(entry.id, entry.size);
-            if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
-            {
-                ram.free(entry.id, location);
-                return Tier.NO_SPACE;
-            }
-            return location;
+            return allocateRamUnderHardCap(entry, slot);
         }
         finally
         {
             slot.ioLock.unlock();
         }
+    }
+
+    private long allocateRamUnderHardCap(final BlockEntry entry, final TierSlot slot)
+    {
+        if (!slot.fitsUnderHardCap(entry.size))
+        {
+            return Tier.NO_SPACE;
+        }
+        final long location = ram.allocate(entry.id, entry.size);
+        if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
+        {
+            ram.free(entry.id, location);
+            return Tier.NO_SPACE;
+        }
+        return location;
     }
 
     /**

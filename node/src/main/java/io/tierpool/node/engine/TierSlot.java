@@ -32,6 +32,11 @@ final class TierSlot
     final ReentrantLock ioLock = new ReentrantLock();
     /** The tier takes calls from several threads at once ({@link Tier#concurrentIo()}): no I/O lock around them. */
     final boolean concurrent;
+    /**
+     * Every call into the tier is made under the engine lock (the RAM tier of a store without a DEVICE tier: no
+     * worker writes into it), so reads and frees need no I/O lock of their own.
+     */
+    boolean engineLockOnly;
     /** Bytes of writes in flight to a concurrent tier, reserved under its hard cap (guarded by ioLock's monitor). */
     private volatile long reservedBytes;
     /** Bytes of blocks chosen to leave this tier whose moves are in flight (guarded by the engine lock). */
@@ -226,7 +231,7 @@ final class TierSlot
 
     void read(final long blockId, final long location, final MutableDirectBuffer dst, final int length)
     {
-        if (concurrent)
+        if (concurrent || engineLockOnly)
         {
             tier.read(blockId, location, dst, 0, length);
             return;
@@ -244,7 +249,7 @@ final class TierSlot
 
     void free(final long blockId, final long location)
     {
-        if (concurrent)
+        if (concurrent || engineLockOnly)
         {
             tier.free(blockId, location);
             return;
