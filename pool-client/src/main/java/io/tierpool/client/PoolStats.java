@@ -99,31 +99,29 @@ public record PoolStats(
 
     static PoolStats of(final StoreStats store)
     {
-        return new PoolStats(
-            store.blocks(),
-            store.logicalBytes(),
-            store.allocations(),
-            store.frees(),
-            store.demotions(),
-            store.promotions(),
-            store.checksumFailures(),
-            List.copyOf(store.tiers()),
-            List.of(),
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            List.copyOf(store.engineTiers()),
-            store.prefetchRequests(),
-            store.prefetchesIssued(),
-            store.prefetchHits(),
-            store.prefetchDropped(),
-            store.pressureListenerErrors(),
-            store.demotionBatches(),
-            store.batchedDemotions(),
-            store.ioWorkers(),
-            store.retainedCopies(),
-            store.copyReturns());
+        return of(store, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     static PoolStats of(final StoreStats store, final RemoteTier remote)
+    {
+        return of(store, remote.nodeStats(), remote.puts(), remote.gets(), remote.frees(), remote.replicas(),
+            remote.underReplicatedBlocks(), remote.reReplicatedBlocks(), remote.lostBlocks(), remote.failovers(),
+            remote.checksumRetries(), remote.repairErrors());
+    }
+
+    private static PoolStats of(
+        final StoreStats store,
+        final List<RemoteNodeStats> remoteNodes,
+        final long remotePuts,
+        final long remoteGets,
+        final long remoteFrees,
+        final int replicas,
+        final long underReplicatedBlocks,
+        final long reReplicatedBlocks,
+        final long lostBlocks,
+        final long remoteFailovers,
+        final long checksumRetries,
+        final long replicaRepairErrors)
     {
         return new PoolStats(
             store.blocks(),
@@ -134,17 +132,17 @@ public record PoolStats(
             store.promotions(),
             store.checksumFailures(),
             List.copyOf(store.tiers()),
-            List.copyOf(remote.nodeStats()),
-            remote.puts(),
-            remote.gets(),
-            remote.frees(),
-            remote.replicas(),
-            remote.underReplicatedBlocks(),
-            remote.reReplicatedBlocks(),
-            remote.lostBlocks(),
-            remote.failovers(),
-            remote.checksumRetries(),
-            remote.repairErrors(),
+            List.copyOf(remoteNodes),
+            remotePuts,
+            remoteGets,
+            remoteFrees,
+            replicas,
+            underReplicatedBlocks,
+            reReplicatedBlocks,
+            lostBlocks,
+            remoteFailovers,
+            checksumRetries,
+            replicaRepairErrors,
             List.copyOf(store.engineTiers()),
             store.prefetchRequests(),
             store.prefetchesIssued(),

@@ -1481,7 +1481,6 @@ public final class BlockStore implements AutoCloseable
         final BlockEntry[] victims = scratch.victims;
         final int[] offsets = scratch.offsets;
         final int[] lengths = scratch.lengths;
-        final int[] crcs = scratch.crcs;
         final int target;
         int count = 0;
         long pendingBytes = 0;
@@ -1566,11 +1565,7 @@ public final class BlockStore implements AutoCloseable
             if (count == 1 && tierIndex == ramIndex)
             {
                 final BlockEntry v = victims[0];
-                scratch.ids[0] = v.id;
-                scratch.versions[0] = v.version;
-                scratch.sourceLocations[0] = v.location;
-                crcs[0] = v.crc32c;
-                scratch.crcKnown[0] = !v.crcStale;
+                scratch.record(0, v, !v.crcStale);
                 ram.wrap(v.location, v.size, scratch.view);
                 stagingBytes = scratch.view;
             }
@@ -1604,24 +1599,18 @@ public final class BlockStore implements AutoCloseable
         final UnsafeBuffer stagingBytes = scratch.staging.wrap(end);
         for (int k = 0; k < count; k++)
         {
+            final BlockEntry v = victims[k];
+            if (tierIndex == ramIndex)
             {
-                final BlockEntry v = victims[k];
-                scratch.ids[k] = v.id;
-                scratch.versions[k] = v.version;
-                scratch.sourceLocations[k] = v.location;
-                scratch.crcs[k] = v.crc32c;
-                if (tierIndex == ramIndex)
-                {
-                    ram.wrap(v.location, v.size, victimView);
-                    stagingBytes.putBytes(offsets[k], victimView, 0, v.size);
-                    scratch.crcKnown[k] = !v.crcStale;
-                }
-                else
-                {
-                    scratch.part.wrap(stagingBytes, offsets[k], v.size);
-                    slot.read(v.id, v.location, scratch.part, v.size);
-                    scratch.crcKnown[k] = !v.deviceDirty;
-                }
+                scratch.record(k, v, !v.crcStale);
+                ram.wrap(v.location, v.size, victimView);
+                stagingBytes.putBytes(offsets[k], victimView, 0, v.size);
+            }
+            else
+            {
+                scratch.record(k, v, !v.deviceDirty);
+                scratch.part.wrap(stagingBytes, offsets[k], v.size);
+                slot.read(v.id, v.location, scratch.part, v.size);
             }
         }
         return stagingBytes;

@@ -50,6 +50,23 @@ final class IoScratch
     }
 
     /**
+     * Records what the switch-over of batch entry {@code k} checks (id, version, source location) and the block's
+     * checksum as the engine knows it.
+     *
+     * @param k        index in the batch.
+     * @param victim   the block (read under the engine lock).
+     * @param crcKnown whether that checksum matches the bytes being moved (else it is taken afresh).
+     */
+    void record(final int k, final BlockEntry victim, final boolean crcKnown)
+    {
+        ids[k] = victim.id;
+        versions[k] = victim.version;
+        sourceLocations[k] = victim.location;
+        crcs[k] = victim.crc32c;
+        this.crcKnown[k] = crcKnown;
+    }
+
+    /**
      * @param length bytes of a block.
      * @return {@code length} rounded up to {@link Tier#BATCH_ALIGNMENT}.
      */

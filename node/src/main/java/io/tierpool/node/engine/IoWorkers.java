@@ -91,14 +91,6 @@ final class IoWorkers implements AutoCloseable
     }
 
     /**
-     * @return tasks queued and not yet taken by a worker.
-     */
-    int queued()
-    {
-        return urgent.size() + background.size();
-    }
-
-    /**
      * Queues a task for the next free worker, after the urgent tasks already queued.
      *
      * @param task the task; must not be queued already.

@@ -44,11 +44,6 @@ final class StagingBuffer
         return view;
     }
 
-    UnsafeBuffer view()
-    {
-        return view;
-    }
-
     void releaseIfLarge()
     {
         if (capacity > MAX_RETAINED_BYTES)
