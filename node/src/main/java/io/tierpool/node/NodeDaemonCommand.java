@@ -10,6 +10,7 @@ import io.tierpool.node.config.ConfigKey;
 import io.tierpool.node.config.NodeConfiguration;
 import io.tierpool.node.config.ValueType;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -199,9 +200,9 @@ public final class NodeDaemonCommand implements Callable<Integer>
     /**
      * @return the local tiers' configuration these settings describe.
      */
-    public BlockStore.Context storeContext()
+    public StoreContext storeContext()
     {
-        return new BlockStore.Context()
+        return new StoreContext()
             .nodeName(name)
             .ramCapacityBytes(ramBytes)
             .vvramCapacityBytes(vvramBytes)

@@ -10,6 +10,7 @@ import io.tierpool.node.cluster.ClusterContext;
 import io.tierpool.node.cluster.ClusterView;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreContext;
 import io.tierpool.node.engine.EvictionPolicy;
 import io.tierpool.node.engine.OverflowPolicy;
 import io.tierpool.node.engine.PressureListener;
@@ -260,7 +261,7 @@ public final class TierPool implements AutoCloseable
      *
      * @param blocks blocks of this pool; not null, no null elements.
      * @return how many prefetch requests were queued (at most {@code blocks.size()}; fewer when blocks were in
-     * RAM or queued already, or the queue of {@link io.tierpool.node.engine.BlockStore.Context#prefetchQueueCapacity(int)}
+     * RAM or queued already, or the queue of {@link io.tierpool.node.engine.StoreContext#prefetchQueueCapacity(int)}
      * requests filled up).
      * @throws IllegalArgumentException if {@code blocks} or one of its elements is null, or a block belongs to
      *                                  another pool.
@@ -431,7 +432,7 @@ public final class TierPool implements AutoCloseable
     }
 
     /**
-     * Configuration of a {@link TierPool}: the local tiers (a {@link BlockStore.Context}), the cluster to join (a
+     * Configuration of a {@link TierPool}: the local tiers (a {@link StoreContext}), the cluster to join (a
      * {@link ClusterContext}) and the transport to reach node daemons. The common settings have accessors here;
      * the rest are on the nested contexts ({@link #storeContext()}, {@link #clusterContext()},
      * {@link #transportContext()}, {@link #clientContext()}). Not thread-safe; not to be changed after
@@ -439,7 +440,7 @@ public final class TierPool implements AutoCloseable
      */
     public static final class Context
     {
-        private final BlockStore.Context storeContext = new BlockStore.Context();
+        private final StoreContext storeContext = new StoreContext();
         private final ClusterContext clusterContext = new ClusterContext();
         private final TransportDriver.Context transportContext = new TransportDriver.Context();
         private final BlockClient.Context clientContext = new BlockClient.Context();
@@ -543,7 +544,7 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param kind  a local tier kind (RAM, VVRAM, VSSD).
-         * @param bytes its soft cap in bytes; see {@link BlockStore.Context#softCapBytes(TierKind, long)}.
+         * @param bytes its soft cap in bytes; see {@link StoreContext#softCapBytes(TierKind, long)}.
          * @return this for a fluent API.
          */
         public Context softCapBytes(final TierKind kind, final long bytes)
@@ -554,7 +555,7 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param kind  a local tier kind (RAM, VVRAM, VSSD).
-         * @param bytes its hard cap in bytes; see {@link BlockStore.Context#hardCapBytes(TierKind, long)}.
+         * @param bytes its hard cap in bytes; see {@link StoreContext#hardCapBytes(TierKind, long)}.
          * @return this for a fluent API.
          */
         public Context hardCapBytes(final TierKind kind, final long bytes)
@@ -586,7 +587,7 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param blocks how many blocks ahead sequential access is prefetched, 0 to disable; default 4; see
-         *               {@link BlockStore.Context#prefetchDepth(int)}.
+         *               {@link StoreContext#prefetchDepth(int)}.
          * @return this for a fluent API.
          */
         public Context prefetchDepth(final int blocks)
@@ -597,7 +598,7 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param workers I/O worker threads that do the pool's background tier I/O (demotions and prefetches), 0 to
-         *                64; default 2; see {@link BlockStore.Context#ioWorkers(int)}.
+         *                64; default 2; see {@link StoreContext#ioWorkers(int)}.
          * @return this for a fluent API.
          */
         public Context ioWorkers(final int workers)
@@ -608,7 +609,7 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param bytes most bytes of small blocks demoted to a slower tier in one write, 0 (one block per write) to
-         *              64 MiB; default 1 MiB; see {@link BlockStore.Context#demotionBatchBytes(int)}.
+         *              64 MiB; default 1 MiB; see {@link StoreContext#demotionBatchBytes(int)}.
          * @return this for a fluent API.
          */
         public Context demotionBatchBytes(final int bytes)
@@ -620,7 +621,7 @@ public final class TierPool implements AutoCloseable
         /**
          * @param retain whether a block promoted from VVRAM or VSSD keeps its copy there while unchanged, so that
          *               demoting it again writes nothing; default true; see
-         *               {@link BlockStore.Context#retainCleanCopies(boolean)}.
+         *               {@link StoreContext#retainCleanCopies(boolean)}.
          * @return this for a fluent API.
          */
         public Context retainCleanCopies(final boolean retain)
@@ -715,7 +716,7 @@ public final class TierPool implements AutoCloseable
         /**
          * @param zeroFill true (default) for new local blocks that read as zeros; false to skip the fill of blocks
          *                 placed in RAM, whose bytes are then undefined until written and may be bytes of blocks
-         *                 freed earlier in this process. See {@link BlockStore.Context#zeroFill(boolean)}.
+         *                 freed earlier in this process. See {@link StoreContext#zeroFill(boolean)}.
          * @return this for a fluent API.
          */
         public Context zeroFill(final boolean zeroFill)
@@ -855,7 +856,7 @@ public final class TierPool implements AutoCloseable
         /**
          * @return the local tiers' configuration, for settings not mirrored here.
          */
-        public BlockStore.Context storeContext()
+        public StoreContext storeContext()
         {
             return storeContext;
         }

@@ -9,6 +9,7 @@ import io.tierpool.client.Block;
 import io.tierpool.client.TierPool;
 import io.tierpool.node.Hint;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreContext;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code zeroFillOnly}: not an allocator, only the memset of {@code size} bytes that a TierPool allocation
  *     does, so that the table shows how much of TierPool's time zero-filling explains.</li>
  * </ul>
- * TierPool blocks are zero-filled at allocation (the default, {@link BlockStore.Context#zeroFill(boolean)}), so
+ * TierPool blocks are zero-filled at allocation (the default, {@link StoreContext#zeroFill(boolean)}), so
  * for the large sizes the TierPool figures include a memset that Netty's do not; {@link AllocateFreeVariantsBenchmark}
  * measures zero-fill off and blocks allocated with their bytes. {@link io.tierpool.bench.jmh.RatioReport} divides
  * each baseline by each TierPool figure (above 1 means TierPool is faster). The goal of issue 4: allocation no
@@ -97,9 +98,9 @@ public class AllocateFreeBenchmark
         /**
          * @return the store's configuration: RAM only, default zero-fill.
          */
-        protected BlockStore.Context newContext()
+        protected StoreContext newContext()
         {
-            return new BlockStore.Context()
+            return new StoreContext()
                 .nodeName("bench")
                 .ramCapacityBytes(RAM_BYTES)
                 .vvramCapacityBytes(0)

@@ -10,6 +10,7 @@ import io.tierpool.bench.alloc.AllocateFreeBenchmark.Size;
 import io.tierpool.bench.alloc.AllocateFreeBenchmark.StoreState;
 import io.tierpool.node.Hint;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreContext;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * pair) for the options that avoid the zero-fill:
  * <ul>
  *     <li>{@code tierPoolStoreUnfilled}: {@link BlockStore#allocate(long, Hint)} + {@link BlockStore#free(long)} on
- *     a store with {@link BlockStore.Context#zeroFill(boolean) zeroFill(false)} (contents undefined, as
+ *     a store with {@link StoreContext#zeroFill(boolean) zeroFill(false)} (contents undefined, as
  *     Netty's);</li>
  *     <li>with the block's bytes written, as every real use does: {@code tierPoolStoreAllocateWrite}
  *     ({@code allocate} + {@code write} of the whole block + {@code free}, zero-fill on),
@@ -54,7 +55,7 @@ import java.util.concurrent.TimeUnit;
 public class AllocateFreeVariantsBenchmark
 {
     /**
-     * {@link StoreState} with {@link BlockStore.Context#zeroFill(boolean) zeroFill(false)}: new blocks are not
+     * {@link StoreState} with {@link StoreContext#zeroFill(boolean) zeroFill(false)}: new blocks are not
      * zero-filled.
      */
     @State(Scope.Benchmark)
@@ -63,7 +64,7 @@ public class AllocateFreeVariantsBenchmark
         /**
          * {@inheritDoc}
          */
-        protected BlockStore.Context newContext()
+        protected StoreContext newContext()
         {
             return super.newContext().zeroFill(false);
         }

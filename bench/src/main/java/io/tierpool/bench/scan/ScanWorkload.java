@@ -3,6 +3,7 @@
  */
 package io.tierpool.bench.scan;
 
+import io.tierpool.node.engine.StoreContext;
 import io.tierpool.bench.BenchDirectories;
 import io.tierpool.bench.report.Samples;
 import io.tierpool.bench.report.TextTable;
@@ -33,7 +34,7 @@ import java.util.List;
  *     <li><b>no prefetch</b>: RAM of {@code ramBytes}, the rest spilling to VVRAM and VSSD, the engine's
  *     prefetcher off ({@code prefetchDepth(0)}): every read that misses RAM promotes its block synchronously;</li>
  *     <li><b>auto prefetch</b>: the same tiers with the engine's defaults, i.e. its sequential-access detection
- *     ({@link io.tierpool.node.engine.BlockStore.Context#prefetchDepth(int)}, default 4 blocks ahead) and nothing
+ *     ({@link io.tierpool.node.engine.StoreContext#prefetchDepth(int)}, default 4 blocks ahead) and nothing
  *     in the application: what a user gets without writing any prefetch code;</li>
  *     <li><b>explicit prefetch</b>: the same tiers, detection off, and the application asking for the block
  *     {@code prefetchAhead} places ahead of the one it reads ({@link Block#prefetch()}; the first

@@ -6,6 +6,7 @@ package io.tierpool.bench.spill;
 import io.tierpool.bench.BenchDirectories;
 import io.tierpool.node.Hint;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreContext;
 import io.tierpool.node.tier.TierKind;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -77,7 +78,7 @@ public final class SpillFixture implements AutoCloseable
         FileChannel channel = null;
         try
         {
-            opened = new BlockStore(new BlockStore.Context()
+            opened = new BlockStore(new StoreContext()
                 .nodeName("bench-spill")
                 .ramCapacityBytes(dataBytes + 2L * blockBytes)
                 .vvramCapacityBytes(tier == TierKind.VVRAM ? 2 * dataBytes : 0)

@@ -4,6 +4,7 @@
 package io.tierpool.node.config;
 
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreConfiguration;
 
 import java.util.Locale;
 
@@ -75,7 +76,7 @@ public enum ConfigKey
 
     /** Largest block accepted. */
     MAX_BLOCK_SIZE("block.max.size", "--max-block", "TIERPOOL_MAX_BLOCK", ValueType.SIZE, "256m",
-        "Largest block the node accepts, from 1 byte to 1g.", 1, BlockStore.Configuration.MAX_BLOCK_BYTES_LIMIT),
+        "Largest block the node accepts, from 1 byte to 1g.", 1, StoreConfiguration.MAX_BLOCK_BYTES_LIMIT),
 
     /** Aeron media driver directory. */
     AERON_DIR("aeron.dir", "--aeron-dir", "TIERPOOL_AERON_DIR", ValueType.PATH, "/dev/shm",

@@ -20,32 +20,20 @@ import io.tierpool.node.tier.local.VssdTier;
 import io.tierpool.node.tier.local.VvramTier;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.SystemUtil;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemEpochClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,7 +52,7 @@ import java.util.zip.CRC32C;
  * RAM holds only pinned blocks) is read and written through a staging buffer where it lies.
  * {@link #moveTo(long, TierKind)} moves a block to a named tier (TierAlloc's {@code ta_move}).
  * <p>
- * <b>DEVICE tier</b> (optional, {@link Context#deviceTier(DeviceResidentTier)}): GPU memory, placed above RAM
+ * <b>DEVICE tier</b> (optional, {@link StoreContext#deviceTier(DeviceResidentTier)}): GPU memory, placed above RAM
  * (it is then the first tier of the hierarchy and of the statistics). {@link Hint#DEVICE} places a block there
  * when the tier takes it under its hard cap, else like HOT (counted, {@link StoreStats#deviceFallbacks()}).
  * {@link #pinOnDevice(long)} returns a {@link DevicePinnedBlock} with the block's device address, moving the
@@ -77,12 +65,12 @@ import java.util.zip.CRC32C;
  * Device memory can be changed by kernels, so the checksum of a block pinned on the device is taken afresh when its
  * bytes next leave the device, not verified. Without a DEVICE tier {@link Hint#DEVICE} is HOT and
  * {@link #pinOnDevice(long)} throws {@link IllegalStateException} quoting
- * {@link Context#deviceUnavailableReason(String)}.
+ * {@link StoreContext#deviceUnavailableReason(String)}.
  * <p>
  * <b>Caps and overflow</b> (TierAlloc's soft and hard limits). Each tier has a <em>hard cap</em>
- * ({@link Context#hardCapBytes(TierKind, long)}, default its capacity): its used bytes, alignment padding
+ * ({@link StoreContext#hardCapBytes(TierKind, long)}, default its capacity): its used bytes, alignment padding
  * included, never pass it, whatever moves a block there (allocation, promotion, demotion, {@code moveTo}). Each
- * tier has a <em>soft cap</em> ({@link Context#softCapBytes(TierKind, long)}, default {@code highWatermark *
+ * tier has a <em>soft cap</em> ({@link StoreContext#softCapBytes(TierKind, long)}, default {@code highWatermark *
  * hardCap}): at or above it the mover demotes the tier's coldest blocks down to the <em>drain target</em>
  * ({@code lowWatermark * hardCap} with the default soft cap, else {@code softCap * lowWatermark / highWatermark}). When an allocation's tier cannot take the block under its hard
  * cap, the {@link OverflowPolicy} decides: {@link OverflowPolicy#SPILL_TO_NEXT} (default) makes room by demoting
@@ -111,14 +99,14 @@ import java.util.zip.CRC32C;
  * <b>Prefetch.</b> {@link #prefetchAsync(long)} queues a block for the {@link Prefetcher} agent (own thread
  * {@value Prefetcher#ROLE_NAME}); {@link #prefetch(long)} promotes synchronously. After
  * {@link #SEQUENTIAL_RUN_TRIGGER} + 1 reads, writes or pins of consecutive block ids (n, n+1, n+2) the store
- * queues the next {@link Context#prefetchDepth(int)} ids itself (requests the scan has passed before their turn
+ * queues the next {@link StoreContext#prefetchDepth(int)} ids itself (requests the scan has passed before their turn
  * are dropped). An access that finds a prefetched block still in RAM counts as a prefetch hit; an access to a
  * block the prefetcher is reading at that moment waits for that read instead of reading the block again, and
  * counts as a hit too. When RAM has no room for the next prefetch, the prefetcher first demotes one block out of
  * RAM itself, writing it without the engine lock as the mover does. The detector follows one sequence per store: interleaved scans by several
  * threads break it.
  * <p>
- * <b>Retained clean copies</b> ({@link Context#retainCleanCopies(boolean)}, default on; the inclusive caching of
+ * <b>Retained clean copies</b> ({@link StoreContext#retainCleanCopies(boolean)}, default on; the inclusive caching of
  * CPU caches and of ZFS's ARC/L2ARC for clean data). A block promoted to RAM from VVRAM or VSSD keeps its copy there
  * while it is unchanged; demoting it again (mover, making room, {@code moveTo} that tier) switches it back to that
  * copy with no checksum pass and no write ({@link StoreStats#copyReturns()}), so a block that is only read moves
@@ -139,9 +127,9 @@ import java.util.zip.CRC32C;
  * <b>Threading.</b> Thread-safe. Application operations are serialised on one engine lock; a read or write of a
  * block in RAM holds it for one memory copy, a promotion or demotion made by an application call for the I/O of
  * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} decide what moves; a pool of
- * {@link Context#ioWorkers(int) I/O worker threads} (default 2) does their tier I/O <em>without</em> the engine
+ * {@link StoreContext#ioWorkers(int) I/O worker threads} (default 2) does their tier I/O <em>without</em> the engine
  * lock, several blocks at once: a demotion into one of the store's own tiers copies the block (or a batch of small
- * blocks, {@link Context#demotionBatchBytes(int)}) out under the lock (from RAM: memory copies), takes the
+ * blocks, {@link StoreContext#demotionBatchBytes(int)}) out under the lock (from RAM: memory copies), takes the
  * checksums of blocks written since theirs was last taken, writes the batch to the slower tier in one call
  * ({@link Tier#writeBatch}), and switches each block over under the lock only if its version is unchanged (no
  * write or pin since; not moved or freed), else frees its new copy ({@link StoreStats#movesAbandoned()}); a
@@ -155,11 +143,11 @@ import java.util.zip.CRC32C;
  * the lock. Pressure listeners run after the lock is released.
  * <p>
  * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
- * of their files and its mover and prefetcher threads. Tiers passed with {@link Context#extraTiers(List)} and
- * the DEVICE tier passed with {@link Context#deviceTier(DeviceResidentTier)} are owned by the caller: the store
+ * of their files and its mover and prefetcher threads. Tiers passed with {@link StoreContext#extraTiers(List)} and
+ * the DEVICE tier passed with {@link StoreContext#deviceTier(DeviceResidentTier)} are owned by the caller: the store
  * frees the blocks it placed in them when it closes, but does not close them.
  * <pre>{@code
- * try (BlockStore store = new BlockStore(new BlockStore.Context()
+ * try (BlockStore store = new BlockStore(new StoreContext()
  *     .ramCapacityBytes(64L << 20)
  *     .hardCapBytes(TierKind.RAM, 48L << 20)
  *     .overflowPolicy(OverflowPolicy.SPILL_TO_NEXT)))
@@ -191,7 +179,7 @@ public final class BlockStore implements AutoCloseable
     private static final int MAX_VICTIM_ATTEMPTS = 4;
     private static final int MAX_RETAINED_STAGING_BYTES = 64 * 1024 * 1024;
 
-    private final Context ctx;
+    private final StoreContext ctx;
     private final String nodeName;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition prefetchLanded = lock.newCondition();
@@ -255,7 +243,7 @@ public final class BlockStore implements AutoCloseable
     private volatile boolean closed;
 
     /**
-     * Opens a store: validates the context ({@link Context#conclude()}), opens the local tiers (allocating and
+     * Opens a store: validates the context ({@link StoreContext#conclude()}), opens the local tiers (allocating and
      * pre-touching RAM, reserving VVRAM on its tmpfs, creating the VSSD spill file; removing stale directories
      * of dead processes on the way) and starts the mover unless told not to.
      *
@@ -263,7 +251,7 @@ public final class BlockStore implements AutoCloseable
      * @throws ConfigurationException if a setting is invalid or a tier cannot be opened as configured (for
      *                                example the tmpfs cannot hold the VVRAM capacity).
      */
-    public BlockStore(final Context ctx)
+    public BlockStore(final StoreContext ctx)
     {
         ctx.conclude();
         this.ctx = ctx;
@@ -386,10 +374,10 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Allocates a zero-filled block (its bytes undefined where {@link Context#zeroFill(boolean)} is off), placed
+     * Allocates a zero-filled block (its bytes undefined where {@link StoreContext#zeroFill(boolean)} is off), placed
      * as the hint says (see {@link Hint}).
      *
-     * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
+     * @param sizeBytes the block's size in bytes, from 1 to {@link StoreContext#maxBlockBytes()}.
      * @param hint      where the block should live; not null.
      * @return the block's id, a positive number never reused by this store.
      * @throws IllegalArgumentException  if the size is out of range or the hint is null.
@@ -407,7 +395,7 @@ public final class BlockStore implements AutoCloseable
 
     /**
      * Allocates a block whose first {@code length} bytes are copied from {@code src} and whose other bytes are
-     * zero-filled (left undefined where {@link Context#zeroFill(boolean)} is off), placed as the hint says (see
+     * zero-filled (left undefined where {@link StoreContext#zeroFill(boolean)} is off), placed as the hint says (see
      * {@link Hint}). The same result as {@link #allocate(long, Hint)} followed by
      * {@link #write(long, long, DirectBuffer, int, int)} at offset 0, in one step and without the fill of the
      * bytes the copy then overwrites. The arguments are checked before the engine is touched: on an
@@ -416,7 +404,7 @@ public final class BlockStore implements AutoCloseable
      * other blocks demoted by the attempt to make room (their bytes unchanged). {@code src} is read under the
      * engine lock and not kept.
      *
-     * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
+     * @param sizeBytes the block's size in bytes, from 1 to {@link StoreContext#maxBlockBytes()}.
      * @param hint      where the block should live; not null.
      * @param src       the block's initial bytes; not null.
      * @param srcOffset offset in {@code src} of the first byte.
@@ -445,7 +433,7 @@ public final class BlockStore implements AutoCloseable
      * Allocates a block whose first {@code length} bytes are copied from an array; see
      * {@link #allocate(long, Hint, DirectBuffer, int, int)}.
      *
-     * @param sizeBytes the block's size in bytes, from 1 to {@link Context#maxBlockBytes()}.
+     * @param sizeBytes the block's size in bytes, from 1 to {@link StoreContext#maxBlockBytes()}.
      * @param hint      where the block should live; not null.
      * @param src       the block's initial bytes; not null.
      * @param srcOffset offset in {@code src} of the first byte.
@@ -736,7 +724,7 @@ public final class BlockStore implements AutoCloseable
      * @param blockId the block.
      * @return a view holding the device address; close it to unpin.
      * @throws IllegalStateException     if the store has no DEVICE tier (the message carries
-     *                                   {@link Context#deviceUnavailableReason(String) why}), the block is pinned
+     *                                   {@link StoreContext#deviceUnavailableReason(String) why}), the block is pinned
      *                                   in RAM ({@link #pin(long)}: close those views first) or was allocated with
      *                                   {@link Hint#PIN_FAST}, or the store is closed.
      * @throws BlockFreedException       if the block was freed or never allocated here.
@@ -801,7 +789,7 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * @return true if the store has a DEVICE tier ({@link Context#deviceTier(DeviceResidentTier)}).
+     * @return true if the store has a DEVICE tier ({@link StoreContext#deviceTier(DeviceResidentTier)}).
      */
     public boolean hasDeviceTier()
     {
@@ -834,7 +822,7 @@ public final class BlockStore implements AutoCloseable
 
     /**
      * Asks the {@link Prefetcher} to bring a block into RAM in the background and returns at once. The request
-     * goes on a bounded queue ({@link Context#prefetchQueueCapacity(int)}); the prefetcher promotes the block if
+     * goes on a bounded queue ({@link StoreContext#prefetchQueueCapacity(int)}); the prefetcher promotes the block if
      * it is still below RAM when its turn comes, demoting the coldest movable blocks of RAM to make room. A later
      * read, write or pin that finds the block still in RAM counts as a prefetch hit
      * ({@link StoreStats#prefetchHits()}).
@@ -842,7 +830,7 @@ public final class BlockStore implements AutoCloseable
      * @param blockId the block.
      * @return true if the request was queued; false if the block is in RAM already, is queued already, or the
      * queue is full (counted in {@link StoreStats#prefetchDropped()}). With
-     * {@link Context#startPrefetcher(boolean) startPrefetcher(false)} queued requests wait for
+     * {@link StoreContext#startPrefetcher(boolean) startPrefetcher(false)} queued requests wait for
      * {@link #runPrefetcher()}.
      * @throws BlockFreedException   if the block was freed or never allocated here.
      * @throws IllegalStateException if the store is closed.
@@ -995,7 +983,7 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * @return the prefetcher agent; with {@link Context#startPrefetcher(boolean) startPrefetcher(false)} the
+     * @return the prefetcher agent; with {@link StoreContext#startPrefetcher(boolean) startPrefetcher(false)} the
      * caller drives it with {@link #runPrefetcher()}.
      */
     public Prefetcher prefetcher()
@@ -1291,7 +1279,7 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * @return the mover agent; with {@link Context#startMover(boolean) startMover(false)} the caller drives it
+     * @return the mover agent; with {@link StoreContext#startMover(boolean) startMover(false)} the caller drives it
      * by calling {@link Mover#doWork()} or {@link #runMover()} (then the agent does its own I/O).
      */
     public Mover mover()
@@ -1314,7 +1302,7 @@ public final class BlockStore implements AutoCloseable
     /**
      * @return the configuration the store was opened with.
      */
-    public Context context()
+    public StoreContext context()
     {
         return ctx;
     }
@@ -1467,8 +1455,8 @@ public final class BlockStore implements AutoCloseable
 
     /**
      * One demotion out of a tier: under the engine lock it picks the coldest movable block and, when that block is
-     * small ({@link Context#demotionBatchBlockBytes()}), more of the tier's coldest small blocks bound for the same
-     * tier (up to {@link Context#demotionBatchBytes()} in all, and no further than the drain target), and copies
+     * small ({@link StoreContext#demotionBatchBlockBytes()}), more of the tier's coldest small blocks bound for the same
+     * tier (up to {@link StoreContext#demotionBatchBytes()} in all, and no further than the drain target), and copies
      * them into the scratch staging buffer laid out as {@link Tier#writeBatch} wants; without the lock it takes
      * the checksums of blocks written since theirs was last taken and writes the batch to the slower tier in one
      * call; under the lock again it switches over each block that nothing changed meanwhile.
@@ -3125,1152 +3113,5 @@ public final class BlockStore implements AutoCloseable
         sb.append("; ").append(pinned).append(" blocks pinned in RAM. Raise the tiers' capacities, free blocks " +
             "that are no longer needed, or close pinned views");
         return new OutOfTierMemoryException(entry.id, entry.size, sb.toString());
-    }
-
-    /**
-     * Configuration of a {@link BlockStore}: fluent setters, documented defaults (overridable by the system
-     * properties in {@link Configuration}), validated by {@link #conclude()}. Not thread-safe; one context per
-     * store.
-     */
-    public static final class Context
-    {
-        private boolean concluded;
-        private String nodeName = Configuration.nodeName();
-        private long ramCapacityBytes = Configuration.ramCapacityBytes();
-        private long vvramCapacityBytes = Configuration.vvramCapacityBytes();
-        private Path vvramDir = Configuration.vvramDir();
-        private long vssdCapacityBytes = Configuration.vssdCapacityBytes();
-        private Path vssdDir = Configuration.vssdDir();
-        private double highWatermark = Configuration.highWatermark();
-        private double lowWatermark = Configuration.lowWatermark();
-        private long maxBlockBytes = Configuration.maxBlockBytes();
-        private List<Tier> extraTiers = new ArrayList<>();
-        private DeviceResidentTier deviceTier;
-        private String deviceUnavailableReason = "none was configured: BlockStore.Context.deviceTier was not set";
-        private IdleStrategy moverIdleStrategy;
-        private long moverStuckBackoffNs = Configuration.MOVER_STUCK_BACKOFF_NS_DEFAULT;
-        private ErrorHandler errorHandler;
-        private boolean startMover = true;
-        private EpochClock epochClock = SystemEpochClock.INSTANCE;
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
-        private final Map<TierKind, Long> softCaps = new EnumMap<>(TierKind.class);
-        private final Map<TierKind, Long> hardCaps = new EnumMap<>(TierKind.class);
-        private OverflowPolicy overflowPolicy = Configuration.overflowPolicy();
-        private EvictionPolicy evictionPolicy = Configuration.evictionPolicy();
-        private int prefetchDepth = Configuration.prefetchDepth();
-        private int prefetchQueueCapacity = Configuration.PREFETCH_QUEUE_CAPACITY_DEFAULT;
-        private boolean startPrefetcher = true;
-        private IdleStrategy prefetcherIdleStrategy;
-        private int ioWorkers = Configuration.ioWorkers();
-        private int demotionBatchBytes = Configuration.demotionBatchBytes();
-        private int demotionBatchBlockBytes = Configuration.DEMOTION_BATCH_BLOCK_BYTES_DEFAULT;
-        private boolean zeroFill = true;
-        private boolean retainCleanCopies = Configuration.retainCleanCopies();
-
-        /**
-         * Validates the settings and fills in defaults that are objects. Called by the {@link BlockStore}
-         * constructor.
-         *
-         * @return this for a fluent API.
-         * @throws ConfigurationException if a setting is invalid; the message names it and its value.
-         * @throws IllegalStateException  if the context was already used by a store.
-         */
-        public Context conclude()
-        {
-            if (concluded)
-            {
-                throw new IllegalStateException("this BlockStore.Context was already used by a store; " +
-                    "create a new Context for each store");
-            }
-            if (nodeName == null || nodeName.isEmpty())
-            {
-                throw new ConfigurationException("nodeName must not be empty");
-            }
-            if (ramCapacityBytes < 64)
-            {
-                throw new ConfigurationException("ramCapacityBytes=" + ramCapacityBytes + " must be at least 64 " +
-                    "bytes (" + Configuration.RAM_CAPACITY_PROP_NAME + ")");
-            }
-            if (vvramCapacityBytes != 0 && vvramCapacityBytes < 64)
-            {
-                throw new ConfigurationException("vvramCapacityBytes=" + vvramCapacityBytes + " must be 0 " +
-                    "(disabled) or at least 64 bytes (" + Configuration.VVRAM_CAPACITY_PROP_NAME + ")");
-            }
-            if (vssdCapacityBytes != 0 && vssdCapacityBytes < 64)
-            {
-                throw new ConfigurationException("vssdCapacityBytes=" + vssdCapacityBytes + " must be 0 " +
-                    "(disabled) or at least 64 bytes (" + Configuration.VSSD_CAPACITY_PROP_NAME + ")");
-            }
-            if (vvramCapacityBytes > 0 && vvramDir == null)
-            {
-                throw new ConfigurationException("vvramDir must be set when vvramCapacityBytes=" +
-                    vvramCapacityBytes + " (or set vvramCapacityBytes=0 to disable the VVRAM tier)");
-            }
-            if (vssdCapacityBytes > 0 && vssdDir == null)
-            {
-                throw new ConfigurationException("vssdDir must be set when vssdCapacityBytes=" +
-                    vssdCapacityBytes + " (or set vssdCapacityBytes=0 to disable the VSSD tier)");
-            }
-            if (!(lowWatermark > 0 && lowWatermark < highWatermark && highWatermark <= 1))
-            {
-                throw new ConfigurationException("watermarks lowWatermark=" + lowWatermark + ", highWatermark=" +
-                    highWatermark + " must satisfy 0 < lowWatermark < highWatermark <= 1");
-            }
-            if (maxBlockBytes < 1 || maxBlockBytes > Configuration.MAX_BLOCK_BYTES_LIMIT)
-            {
-                throw new ConfigurationException("maxBlockBytes=" + maxBlockBytes + " must be from 1 to " +
-                    Configuration.MAX_BLOCK_BYTES_LIMIT + " (1 GiB) (" + Configuration.MAX_BLOCK_BYTES_PROP_NAME + ")");
-            }
-            if (extraTiers == null)
-            {
-                throw new ConfigurationException("extraTiers must not be null; use an empty list for none");
-            }
-            if (deviceTier != null && extraTiers.contains(deviceTier))
-            {
-                throw new ConfigurationException("the DEVICE tier " + deviceTier.name() + " was passed both as " +
-                    "deviceTier and in extraTiers; pass it once, with deviceTier(...)");
-            }
-            for (final Tier tier : extraTiers)
-            {
-                if (tier == null)
-                {
-                    throw new ConfigurationException("extraTiers must not contain null, was " + extraTiers);
-                }
-                if (tier.kind() == TierKind.DEVICE || tier.kind() == TierKind.RAM)
-                {
-                    throw new ConfigurationException("extraTiers must hold tiers below the local ones, not " +
-                        tier.kind() + " (" + tier.name() + "); pass a DEVICE tier with deviceTier(...)");
-                }
-            }
-            if (deviceTier != null && deviceTier.kind() != TierKind.DEVICE)
-            {
-                throw new ConfigurationException("deviceTier must be of kind DEVICE, was " + deviceTier.kind() +
-                    " (" + deviceTier.name() + "); pass other tiers with extraTiers(...)");
-            }
-            if (moverStuckBackoffNs < 0)
-            {
-                throw new ConfigurationException("moverStuckBackoffNs=" + moverStuckBackoffNs + " must be >= 0");
-            }
-            if (epochClock == null || nanoClock == null)
-            {
-                throw new ConfigurationException("epochClock and nanoClock must not be null");
-            }
-            for (final Map.Entry<TierKind, Long> cap : hardCaps.entrySet())
-            {
-                final long soft = softCaps.getOrDefault(cap.getKey(), 0L);
-                if (soft > 0 && cap.getValue() > 0 && soft > cap.getValue())
-                {
-                    throw new ConfigurationException("softCapBytes(" + cap.getKey() + ")=" + soft + " must not " +
-                        "exceed hardCapBytes(" + cap.getKey() + ")=" + cap.getValue() + "; demotion starts at the " +
-                        "soft cap, the hard cap is never passed");
-                }
-            }
-            if (overflowPolicy == null || evictionPolicy == null)
-            {
-                throw new ConfigurationException("overflowPolicy and evictionPolicy must not be null; defaults are " +
-                    "SPILL_TO_NEXT and LRU");
-            }
-            if (prefetchDepth < 0 || prefetchDepth > Configuration.PREFETCH_DEPTH_LIMIT)
-            {
-                throw new ConfigurationException("prefetchDepth=" + prefetchDepth + " must be from 0 (no " +
-                    "sequential prefetch) to " + Configuration.PREFETCH_DEPTH_LIMIT + " blocks (" +
-                    Configuration.PREFETCH_DEPTH_PROP_NAME + ")");
-            }
-            if (prefetchQueueCapacity < 1 || prefetchQueueCapacity > Configuration.PREFETCH_QUEUE_CAPACITY_LIMIT)
-            {
-                throw new ConfigurationException("prefetchQueueCapacity=" + prefetchQueueCapacity + " must be " +
-                    "from 1 to " + Configuration.PREFETCH_QUEUE_CAPACITY_LIMIT + " requests");
-            }
-            if (ioWorkers < 0 || ioWorkers > Configuration.IO_WORKERS_LIMIT)
-            {
-                throw new ConfigurationException("ioWorkers=" + ioWorkers + " must be from 0 (the mover and the " +
-                    "prefetcher do their own I/O) to " + Configuration.IO_WORKERS_LIMIT + " threads (" +
-                    Configuration.IO_WORKERS_PROP_NAME + ")");
-            }
-            if (demotionBatchBytes < 0 || demotionBatchBytes > Configuration.DEMOTION_BATCH_BYTES_LIMIT)
-            {
-                throw new ConfigurationException("demotionBatchBytes=" + demotionBatchBytes + " must be from 0 " +
-                    "(no batching) to " + Configuration.DEMOTION_BATCH_BYTES_LIMIT + " bytes (" +
-                    Configuration.DEMOTION_BATCH_BYTES_PROP_NAME + ")");
-            }
-            if (demotionBatchBlockBytes < 1 || demotionBatchBlockBytes > Configuration.DEMOTION_BATCH_BYTES_LIMIT)
-            {
-                throw new ConfigurationException("demotionBatchBlockBytes=" + demotionBatchBlockBytes + " must be " +
-                    "from 1 to " + Configuration.DEMOTION_BATCH_BYTES_LIMIT + " bytes");
-            }
-            if (prefetcherIdleStrategy == null)
-            {
-                prefetcherIdleStrategy = new BackoffIdleStrategy(
-                    10, 5, TimeUnit.MICROSECONDS.toNanos(1), Configuration.PREFETCHER_MAX_PARK_NS_DEFAULT);
-            }
-            if (moverIdleStrategy == null)
-            {
-                moverIdleStrategy = new BackoffIdleStrategy(
-                    10, 5, TimeUnit.MICROSECONDS.toNanos(1), Configuration.MOVER_MAX_PARK_NS_DEFAULT);
-            }
-            if (errorHandler == null)
-            {
-                final String name = nodeName;
-                errorHandler = (ex) -> LOG.warn("block store of node {}: {}", name, ex.toString(), ex);
-            }
-            concluded = true;
-            return this;
-        }
-
-        /**
-         * @param nodeName the node (or pool) named in error messages; default {@code "local"}
-         *                 ({@value Configuration#NODE_NAME_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context nodeName(final String nodeName)
-        {
-            this.nodeName = nodeName;
-            return this;
-        }
-
-        /**
-         * @return the node (or pool) named in error messages.
-         */
-        public String nodeName()
-        {
-            return nodeName;
-        }
-
-        /**
-         * @param bytes capacity of the RAM tier in bytes, allocated off-heap (outside the Java heap and
-         *              {@code MaxDirectMemorySize}) and pre-touched at open; at least 64; default 256 MiB
-         *              ({@value Configuration#RAM_CAPACITY_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context ramCapacityBytes(final long bytes)
-        {
-            this.ramCapacityBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @return capacity of the RAM tier in bytes.
-         */
-        public long ramCapacityBytes()
-        {
-            return ramCapacityBytes;
-        }
-
-        /**
-         * @param bytes capacity of the VVRAM tier (memory-mapped files on tmpfs) in bytes, reserved for real at
-         *              open; 0 disables the tier; default 256 MiB ({@value Configuration#VVRAM_CAPACITY_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context vvramCapacityBytes(final long bytes)
-        {
-            this.vvramCapacityBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @return capacity of the VVRAM tier in bytes, 0 if disabled.
-         */
-        public long vvramCapacityBytes()
-        {
-            return vvramCapacityBytes;
-        }
-
-        /**
-         * @param dir the tmpfs directory in which the VVRAM tier makes its per-process directory; default
-         *            {@code /dev/shm} ({@value Configuration#VVRAM_DIR_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context vvramDir(final Path dir)
-        {
-            this.vvramDir = dir;
-            return this;
-        }
-
-        /**
-         * @return the tmpfs directory of the VVRAM tier.
-         */
-        public Path vvramDir()
-        {
-            return vvramDir;
-        }
-
-        /**
-         * @param bytes capacity of the VSSD tier (a spill file on local disk, grown on demand) in bytes; 0
-         *              disables the tier; default 1 GiB ({@value Configuration#VSSD_CAPACITY_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context vssdCapacityBytes(final long bytes)
-        {
-            this.vssdCapacityBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @return capacity of the VSSD tier in bytes, 0 if disabled.
-         */
-        public long vssdCapacityBytes()
-        {
-            return vssdCapacityBytes;
-        }
-
-        /**
-         * @param dir the directory in which the VSSD tier makes its per-process directory and spill file;
-         *            default {@code java.io.tmpdir} ({@value Configuration#VSSD_DIR_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context vssdDir(final Path dir)
-        {
-            this.vssdDir = dir;
-            return this;
-        }
-
-        /**
-         * @return the directory of the VSSD tier.
-         */
-        public Path vssdDir()
-        {
-            return vssdDir;
-        }
-
-        /**
-         * @param fraction fraction of a tier's hard cap above which the mover starts demoting from it (the default
-         *                 soft cap; a soft cap set per tier replaces it); {@code lowWatermark < fraction <= 1};
-         *                 default 0.90
-         *                 ({@value Configuration#HIGH_WATERMARK_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context highWatermark(final double fraction)
-        {
-            this.highWatermark = fraction;
-            return this;
-        }
-
-        /**
-         * @return the high watermark, a fraction of capacity.
-         */
-        public double highWatermark()
-        {
-            return highWatermark;
-        }
-
-        /**
-         * @param fraction fraction of a tier's hard cap the mover demotes down to (with a soft cap set per tier:
-         *                 {@code softCap * lowWatermark / highWatermark}); {@code 0 < fraction < highWatermark};
-         *                 default 0.75 ({@value Configuration#LOW_WATERMARK_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context lowWatermark(final double fraction)
-        {
-            this.lowWatermark = fraction;
-            return this;
-        }
-
-        /**
-         * @return the low watermark, a fraction of capacity.
-         */
-        public double lowWatermark()
-        {
-            return lowWatermark;
-        }
-
-        /**
-         * @param bytes the largest block {@link BlockStore#allocate} accepts, from 1 to 1 GiB; default 256 MiB
-         *              ({@value Configuration#MAX_BLOCK_BYTES_PROP_NAME}). A block larger than a tier skips that
-         *              tier.
-         * @return this for a fluent API.
-         */
-        public Context maxBlockBytes(final long bytes)
-        {
-            this.maxBlockBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @return the largest block accepted, in bytes.
-         */
-        public long maxBlockBytes()
-        {
-            return maxBlockBytes;
-        }
-
-        /**
-         * @param tier the DEVICE tier (GPU memory, e.g. {@code io.tierpool.node.gpu.DeviceTier}) to place above
-         *             RAM, or null (the default) for none. With one, {@link Hint#DEVICE} places blocks in it and
-         *             {@link BlockStore#pinOnDevice(long)} works; its soft and hard caps
-         *             ({@link #softCapBytes(TierKind, long)} with {@link TierKind#DEVICE}) and the watermarks
-         *             govern demotion from it to RAM as for the other tiers. <b>Owned by the caller</b>: the
-         *             store frees its blocks in it when it closes but never closes it (close the store first,
-         *             then the tier, then its device pool).
-         * @return this for a fluent API.
-         */
-        public Context deviceTier(final DeviceResidentTier tier)
-        {
-            this.deviceTier = tier;
-            return this;
-        }
-
-        /**
-         * @return the DEVICE tier, or null for none.
-         */
-        public DeviceResidentTier deviceTier()
-        {
-            return deviceTier;
-        }
-
-        /**
-         * @param reason why the store has no DEVICE tier (for example the GPU probe's reason "no NVIDIA driver",
-         *               or "gpu.enabled=false"); quoted by {@link BlockStore#pinOnDevice(long)}'s exception.
-         *               Default "none was configured: BlockStore.Context.deviceTier was not set". Ignored with a
-         *               DEVICE tier; null restores the default.
-         * @return this for a fluent API.
-         */
-        public Context deviceUnavailableReason(final String reason)
-        {
-            this.deviceUnavailableReason = reason == null ?
-                "none was configured: BlockStore.Context.deviceTier was not set" : reason;
-            return this;
-        }
-
-        /**
-         * @return why the store has no DEVICE tier, as set (or the default).
-         */
-        public String deviceUnavailableReason()
-        {
-            return deviceUnavailableReason;
-        }
-
-        /**
-         * @param tiers tiers to place below the local ones, slowest last (for example the far-memory tier);
-         *              default none. <b>Owned by the caller</b>: the store frees its blocks in them when it
-         *              closes but never closes them.
-         * @return this for a fluent API.
-         */
-        public Context extraTiers(final List<Tier> tiers)
-        {
-            this.extraTiers = tiers == null ? null : new ArrayList<>(tiers);
-            return this;
-        }
-
-        /**
-         * @return the extra tiers, slowest last.
-         */
-        public List<Tier> extraTiers()
-        {
-            return extraTiers;
-        }
-
-        /**
-         * @param idleStrategy how the mover thread waits when it has nothing to do; default a
-         *                     {@link BackoffIdleStrategy} parking up to 10 ms.
-         * @return this for a fluent API.
-         */
-        public Context moverIdleStrategy(final IdleStrategy idleStrategy)
-        {
-            this.moverIdleStrategy = idleStrategy;
-            return this;
-        }
-
-        /**
-         * @return how the mover thread waits when idle.
-         */
-        public IdleStrategy moverIdleStrategy()
-        {
-            return moverIdleStrategy;
-        }
-
-        /**
-         * @param ns how long the mover leaves a tier alone after finding nothing it can move out of it, in
-         *           nanoseconds; default 100 ms.
-         * @return this for a fluent API.
-         */
-        public Context moverStuckBackoffNs(final long ns)
-        {
-            this.moverStuckBackoffNs = ns;
-            return this;
-        }
-
-        /**
-         * @return the mover's back-off after getting stuck, in nanoseconds.
-         */
-        public long moverStuckBackoffNs()
-        {
-            return moverStuckBackoffNs;
-        }
-
-        /**
-         * @param errorHandler receives errors of the mover and of close; default logs them at warn level.
-         * @return this for a fluent API.
-         */
-        public Context errorHandler(final ErrorHandler errorHandler)
-        {
-            this.errorHandler = errorHandler;
-            return this;
-        }
-
-        /**
-         * @return the error handler.
-         */
-        public ErrorHandler errorHandler()
-        {
-            return errorHandler;
-        }
-
-        /**
-         * @param start whether the store starts the mover on its own daemon thread ({@value Mover#ROLE_NAME});
-         *              default true. With false, call {@link BlockStore#runMover()} or {@link Mover#doWork()}.
-         * @return this for a fluent API.
-         */
-        public Context startMover(final boolean start)
-        {
-            this.startMover = start;
-            return this;
-        }
-
-        /**
-         * @return whether the store starts the mover thread.
-         */
-        public boolean startMover()
-        {
-            return startMover;
-        }
-
-        /**
-         * @param clock wall clock, used to name per-process directories; default the system clock.
-         * @return this for a fluent API.
-         */
-        public Context epochClock(final EpochClock clock)
-        {
-            this.epochClock = clock;
-            return this;
-        }
-
-        /**
-         * @return the wall clock.
-         */
-        public EpochClock epochClock()
-        {
-            return epochClock;
-        }
-
-        /**
-         * @param clock monotonic clock, used by the mover's back-off; default the system clock.
-         * @return this for a fluent API.
-         */
-        public Context nanoClock(final NanoClock clock)
-        {
-            this.nanoClock = clock;
-            return this;
-        }
-
-        /**
-         * @return the monotonic clock.
-         */
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        /**
-         * Sets the soft cap of the tiers of a kind (TierAlloc's {@code TA_*_SOFT}): above this many used bytes the
-         * mover demotes the tier's coldest blocks until it is down to {@code softCap * lowWatermark /
-         * highWatermark}.
-         *
-         * @param kind  the kind of tier; not null.
-         * @param bytes the soft cap in bytes, 1 to the hard cap; 0 (the default) means {@code highWatermark *
-         *              hardCap}, the high watermark.
-         * @return this for a fluent API.
-         * @throws ConfigurationException if {@code kind} is null or {@code bytes} is negative.
-         */
-        public Context softCapBytes(final TierKind kind, final long bytes)
-        {
-            capSetting(softCaps, "softCapBytes", kind, bytes);
-            return this;
-        }
-
-        /**
-         * @param kind the kind of tier.
-         * @return the soft cap set for that kind in bytes, 0 if none (the default applies).
-         */
-        public long softCapBytes(final TierKind kind)
-        {
-            return softCaps.getOrDefault(kind, 0L);
-        }
-
-        /**
-         * Sets the hard cap of the tiers of a kind (TierAlloc's {@code TA_*_HARD}): the engine never lets the
-         * tier's used bytes (alignment padding included) pass it, for allocations, promotions and demotions
-         * alike. What an allocation does when its tier is at the hard cap is the {@link #overflowPolicy}.
-         *
-         * @param kind  the kind of tier; not null.
-         * @param bytes the hard cap in bytes, at most the capacity of the store's own tiers (a larger value is
-         *              rejected when the store opens; for extra tiers the smaller of the two applies); 0 (the
-         *              default) means the tier's capacity.
-         * @return this for a fluent API.
-         * @throws ConfigurationException if {@code kind} is null or {@code bytes} is negative.
-         */
-        public Context hardCapBytes(final TierKind kind, final long bytes)
-        {
-            capSetting(hardCaps, "hardCapBytes", kind, bytes);
-            return this;
-        }
-
-        /**
-         * @param kind the kind of tier.
-         * @return the hard cap set for that kind in bytes, 0 if none (the tier's capacity).
-         */
-        public long hardCapBytes(final TierKind kind)
-        {
-            return hardCaps.getOrDefault(kind, 0L);
-        }
-
-        private static void capSetting(
-            final Map<TierKind, Long> caps, final String name, final TierKind kind, final long bytes)
-        {
-            if (kind == null)
-            {
-                throw new ConfigurationException(name + ": the tier kind must not be null");
-            }
-            if (bytes < 0)
-            {
-                throw new ConfigurationException(name + "(" + kind + ")=" + bytes + " must be >= 0 (0 = default)");
-            }
-            caps.put(kind, bytes);
-        }
-
-        /**
-         * @param policy what an allocation does when its tier is at its hard cap; default
-         *               {@link OverflowPolicy#SPILL_TO_NEXT} ({@value Configuration#OVERFLOW_POLICY_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context overflowPolicy(final OverflowPolicy policy)
-        {
-            this.overflowPolicy = policy;
-            return this;
-        }
-
-        /**
-         * @return the overflow policy.
-         */
-        public OverflowPolicy overflowPolicy()
-        {
-            return overflowPolicy;
-        }
-
-        /**
-         * @param policy the order in which blocks of one demotion class leave a tier; default
-         *               {@link EvictionPolicy#LRU} ({@value Configuration#EVICTION_POLICY_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context evictionPolicy(final EvictionPolicy policy)
-        {
-            this.evictionPolicy = policy;
-            return this;
-        }
-
-        /**
-         * @return the eviction policy.
-         */
-        public EvictionPolicy evictionPolicy()
-        {
-            return evictionPolicy;
-        }
-
-        /**
-         * @param blocks how many blocks ahead the store prefetches once it sees sequential access across
-         *               consecutive block ids (see {@link BlockStore#SEQUENTIAL_RUN_TRIGGER}); 0 disables
-         *               sequential prefetch; 0 to 1024; default 4 ({@value Configuration#PREFETCH_DEPTH_PROP_NAME}).
-         * @return this for a fluent API.
-         */
-        public Context prefetchDepth(final int blocks)
-        {
-            this.prefetchDepth = blocks;
-            return this;
-        }
-
-        /**
-         * @return how many blocks ahead sequential access is prefetched, 0 if disabled.
-         */
-        public int prefetchDepth()
-        {
-            return prefetchDepth;
-        }
-
-        /**
-         * @param requests most prefetch requests waiting at once, 1 to 65536; default 1024. Requests beyond it
-         *                 are dropped and counted.
-         * @return this for a fluent API.
-         */
-        public Context prefetchQueueCapacity(final int requests)
-        {
-            this.prefetchQueueCapacity = requests;
-            return this;
-        }
-
-        /**
-         * @return the prefetch queue's capacity, in requests.
-         */
-        public int prefetchQueueCapacity()
-        {
-            return prefetchQueueCapacity;
-        }
-
-        /**
-         * @param start whether the store starts the prefetcher on its own daemon thread
-         *              ({@value Prefetcher#ROLE_NAME}); default true. With false, call
-         *              {@link BlockStore#runPrefetcher()}.
-         * @return this for a fluent API.
-         */
-        public Context startPrefetcher(final boolean start)
-        {
-            this.startPrefetcher = start;
-            return this;
-        }
-
-        /**
-         * @return whether the store starts the prefetcher thread.
-         */
-        public boolean startPrefetcher()
-        {
-            return startPrefetcher;
-        }
-
-        /**
-         * @param idleStrategy how the prefetcher thread waits when its queue is empty; default a
-         *                     {@link BackoffIdleStrategy} parking up to 1 ms.
-         * @return this for a fluent API.
-         */
-        public Context prefetcherIdleStrategy(final IdleStrategy idleStrategy)
-        {
-            this.prefetcherIdleStrategy = idleStrategy;
-            return this;
-        }
-
-        /**
-         * @return how the prefetcher thread waits when idle.
-         */
-        public IdleStrategy prefetcherIdleStrategy()
-        {
-            return prefetcherIdleStrategy;
-        }
-
-        /**
-         * @param workers number of I/O worker threads ({@value IoWorkers#THREAD_NAME_PREFIX}n) that do the tier I/O
-         *                of the mover's demotions and the prefetcher's promotions, so that several blocks move at
-         *                once and the two agents' duty cycles never wait on a device: 0 to 64; default
-         *                {@value Configuration#IO_WORKERS_DEFAULT} ({@value Configuration#IO_WORKERS_PROP_NAME}).
-         *                0 makes the mover and the prefetcher do their I/O on their own threads, one block at a
-         *                time. Not used when neither agent is started.
-         * @return this for a fluent API.
-         */
-        public Context ioWorkers(final int workers)
-        {
-            this.ioWorkers = workers;
-            return this;
-        }
-
-        /**
-         * @return the number of I/O worker threads.
-         */
-        public int ioWorkers()
-        {
-            return ioWorkers;
-        }
-
-        /**
-         * @param bytes most bytes of small blocks the mover writes to a slower tier in one batch (one call of
-         *              {@link Tier#writeBatch}: one I/O for a spill file), 0 to 64 MiB; default
-         *              {@value Configuration#DEMOTION_BATCH_BYTES_DEFAULT} bytes
-         *              ({@value Configuration#DEMOTION_BATCH_BYTES_PROP_NAME}); 0 demotes one block at a time.
-         * @return this for a fluent API.
-         */
-        public Context demotionBatchBytes(final int bytes)
-        {
-            this.demotionBatchBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @return most bytes in one demotion batch.
-         */
-        public int demotionBatchBytes()
-        {
-            return demotionBatchBytes;
-        }
-
-        /**
-         * @param bytes largest block the mover batches with others, 1 byte to 64 MiB; default
-         *              {@value Configuration#DEMOTION_BATCH_BLOCK_BYTES_DEFAULT} bytes. Larger blocks are
-         *              written one per call, which costs them nothing extra.
-         * @return this for a fluent API.
-         */
-        public Context demotionBatchBlockBytes(final int bytes)
-        {
-            this.demotionBatchBlockBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @return largest block the mover batches.
-         */
-        public int demotionBatchBlockBytes()
-        {
-            return demotionBatchBlockBytes;
-        }
-
-        /**
-         * Whether a block promoted to RAM from VVRAM or VSSD keeps its copy there while it stays unchanged, so that
-         * demoting it again is a switch back to that copy instead of a checksum and a write (the inclusive caching
-         * of CPU caches and of ZFS's ARC/L2ARC for clean data). The copy is dropped as soon as the block is written
-         * or pinned, moved elsewhere or freed, and before anything else when its tier needs room (the mover drains
-         * retained copies first, and a write that does not fit drops them): it never stops a block from being
-         * placed, but it does count in the tier's used bytes, blocks and pressure level. Default true
-         * ({@value Configuration#RETAIN_CLEAN_COPIES_PROP_NAME}).
-         *
-         * @param retain true (default) to keep clean copies; false to free a block's lower copy when it comes up.
-         * @return this for a fluent API.
-         */
-        public Context retainCleanCopies(final boolean retain)
-        {
-            this.retainCleanCopies = retain;
-            return this;
-        }
-
-        /**
-         * @return whether clean copies are retained; see {@link #retainCleanCopies(boolean)}.
-         */
-        public boolean retainCleanCopies()
-        {
-            return retainCleanCopies;
-        }
-
-        /**
-         * Whether {@link BlockStore#allocate(long, Hint)} zero-fills a new block placed in RAM (calloc) or leaves
-         * its bytes as the memory held them (malloc).
-         * <p>
-         * With {@code true}, the default, a new block reads as zeros, whatever tier it is placed in. With
-         * {@code false}, the bytes of a new block placed in RAM (the usual place) are <b>undefined</b> until
-         * written: they may be bytes of blocks of this store freed earlier, that is data written by any user of
-         * this process (the node and every client of it), so turn it off only where every block is written
-         * in full before it is read, or read only up to where it was written. A block placed below RAM (hint
-         * {@link Hint#COLD}, or RAM full) or in the DEVICE tier still reads as zeros. Skipping the fill saves a
-         * memset of the block's size per allocation (about 1 µs per 64 KiB, 16 µs per 1 MiB on a hot cache).
-         * {@link BlockStore#allocate(long, Hint, DirectBuffer, int, int)} fills only what its source does not
-         * cover, and with {@code false} not even that.
-         *
-         * @param zeroFill true (default) to zero-fill new blocks; false to leave their bytes undefined.
-         * @return this for a fluent API.
-         */
-        public Context zeroFill(final boolean zeroFill)
-        {
-            this.zeroFill = zeroFill;
-            return this;
-        }
-
-        /**
-         * @return whether new blocks are zero-filled; see {@link #zeroFill(boolean)}.
-         */
-        public boolean zeroFill()
-        {
-            return zeroFill;
-        }
-    }
-
-    /**
-     * Defaults of {@link Context} and the system properties that override them. Sizes accept {@code k/m/g}
-     * suffixes.
-     */
-    public static final class Configuration
-    {
-        /**
-         * Node name in messages.
-         */
-        public static final String NODE_NAME_PROP_NAME = "tierpool.node.name";
-
-        /**
-         * Default node name.
-         */
-        public static final String NODE_NAME_DEFAULT = "local";
-
-        /**
-         * RAM tier capacity.
-         */
-        public static final String RAM_CAPACITY_PROP_NAME = "tierpool.ram.capacity";
-
-        /**
-         * Default RAM tier capacity: 256 MiB.
-         */
-        public static final long RAM_CAPACITY_DEFAULT = 256L * 1024 * 1024;
-
-        /**
-         * VVRAM tier capacity; 0 disables.
-         */
-        public static final String VVRAM_CAPACITY_PROP_NAME = "tierpool.vvram.capacity";
-
-        /**
-         * Default VVRAM tier capacity: 256 MiB.
-         */
-        public static final long VVRAM_CAPACITY_DEFAULT = 256L * 1024 * 1024;
-
-        /**
-         * VVRAM directory.
-         */
-        public static final String VVRAM_DIR_PROP_NAME = "tierpool.vvram.dir";
-
-        /**
-         * VSSD tier capacity; 0 disables.
-         */
-        public static final String VSSD_CAPACITY_PROP_NAME = "tierpool.vssd.capacity";
-
-        /**
-         * Default VSSD tier capacity: 1 GiB.
-         */
-        public static final long VSSD_CAPACITY_DEFAULT = 1024L * 1024 * 1024;
-
-        /**
-         * VSSD directory.
-         */
-        public static final String VSSD_DIR_PROP_NAME = "tierpool.vssd.dir";
-
-        /**
-         * High watermark fraction.
-         */
-        public static final String HIGH_WATERMARK_PROP_NAME = "tierpool.high.watermark";
-
-        /**
-         * Default high watermark: 0.90.
-         */
-        public static final double HIGH_WATERMARK_DEFAULT = 0.90;
-
-        /**
-         * Low watermark fraction.
-         */
-        public static final String LOW_WATERMARK_PROP_NAME = "tierpool.low.watermark";
-
-        /**
-         * Default low watermark: 0.75.
-         */
-        public static final double LOW_WATERMARK_DEFAULT = 0.75;
-
-        /**
-         * Largest block.
-         */
-        public static final String MAX_BLOCK_BYTES_PROP_NAME = "tierpool.max.block";
-
-        /**
-         * Default largest block: 256 MiB.
-         */
-        public static final long MAX_BLOCK_BYTES_DEFAULT = 256L * 1024 * 1024;
-
-        /**
-         * Hard limit of the largest block: 1 GiB.
-         */
-        public static final long MAX_BLOCK_BYTES_LIMIT = 1024L * 1024 * 1024;
-
-        /**
-         * Default back-off of the mover after getting stuck: 100 ms.
-         */
-        public static final long MOVER_STUCK_BACKOFF_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(100);
-
-        /**
-         * Default longest park of the mover's idle strategy: 10 ms.
-         */
-        public static final long MOVER_MAX_PARK_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(10);
-
-        /**
-         * Overflow policy: {@code SPILL_TO_NEXT} or {@code FAIL}.
-         */
-        public static final String OVERFLOW_POLICY_PROP_NAME = "tierpool.overflow.policy";
-
-        /**
-         * Eviction policy: {@code LRU} or {@code CLOCK}.
-         */
-        public static final String EVICTION_POLICY_PROP_NAME = "tierpool.eviction.policy";
-
-        /**
-         * Sequential prefetch depth in blocks.
-         */
-        public static final String PREFETCH_DEPTH_PROP_NAME = "tierpool.prefetch.depth";
-
-        /**
-         * Default sequential prefetch depth: 4 blocks.
-         */
-        public static final int PREFETCH_DEPTH_DEFAULT = 4;
-
-        /**
-         * Largest sequential prefetch depth: 1024 blocks.
-         */
-        public static final int PREFETCH_DEPTH_LIMIT = 1024;
-
-        /**
-         * Default prefetch queue capacity: 1024 requests.
-         */
-        public static final int PREFETCH_QUEUE_CAPACITY_DEFAULT = 1024;
-
-        /**
-         * Largest prefetch queue capacity: 65536 requests.
-         */
-        public static final int PREFETCH_QUEUE_CAPACITY_LIMIT = 65536;
-
-        /**
-         * Number of I/O worker threads.
-         */
-        public static final String IO_WORKERS_PROP_NAME = "tierpool.io.workers";
-
-        /**
-         * Default number of I/O worker threads: 2.
-         */
-        public static final int IO_WORKERS_DEFAULT = 2;
-
-        /**
-         * Most I/O worker threads: 64.
-         */
-        public static final int IO_WORKERS_LIMIT = 64;
-
-        /**
-         * Most bytes in one demotion batch.
-         */
-        public static final String DEMOTION_BATCH_BYTES_PROP_NAME = "tierpool.demotion.batch";
-
-        /**
-         * Default most bytes in one demotion batch: 1 MiB.
-         */
-        public static final int DEMOTION_BATCH_BYTES_DEFAULT = 1024 * 1024;
-
-        /**
-         * Largest demotion batch: 64 MiB.
-         */
-        public static final int DEMOTION_BATCH_BYTES_LIMIT = 64 * 1024 * 1024;
-
-        /**
-         * Whether blocks promoted from VVRAM or VSSD keep their copy there while unchanged.
-         */
-        public static final String RETAIN_CLEAN_COPIES_PROP_NAME = "tierpool.retain.clean.copies";
-
-        /**
-         * Default largest block batched with others: 64 KiB.
-         */
-        public static final int DEMOTION_BATCH_BLOCK_BYTES_DEFAULT = 64 * 1024;
-
-        /**
-         * Default longest park of the prefetcher's idle strategy: 1 ms.
-         */
-        public static final long PREFETCHER_MAX_PARK_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
-
-        private Configuration()
-        {
-        }
-
-        static OverflowPolicy overflowPolicy()
-        {
-            return enumProperty(OVERFLOW_POLICY_PROP_NAME, OverflowPolicy.class, OverflowPolicy.SPILL_TO_NEXT);
-        }
-
-        static EvictionPolicy evictionPolicy()
-        {
-            return enumProperty(EVICTION_POLICY_PROP_NAME, EvictionPolicy.class, EvictionPolicy.LRU);
-        }
-
-        static boolean retainCleanCopies()
-        {
-            return !"false".equalsIgnoreCase(System.getProperty(RETAIN_CLEAN_COPIES_PROP_NAME));
-        }
-
-        static int ioWorkers()
-        {
-            return Integer.getInteger(IO_WORKERS_PROP_NAME, IO_WORKERS_DEFAULT);
-        }
-
-        static int demotionBatchBytes()
-        {
-            return (int)Math.min(Integer.MAX_VALUE,
-                SystemUtil.getSizeAsLong(DEMOTION_BATCH_BYTES_PROP_NAME, DEMOTION_BATCH_BYTES_DEFAULT));
-        }
-
-        static int prefetchDepth()
-        {
-            return Integer.getInteger(PREFETCH_DEPTH_PROP_NAME, PREFETCH_DEPTH_DEFAULT);
-        }
-
-        private static <E extends Enum<E>> E enumProperty(final String name, final Class<E> type, final E defaultValue)
-        {
-            final String value = System.getProperty(name);
-            if (value == null)
-            {
-                return defaultValue;
-            }
-            try
-            {
-                return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new ConfigurationException(name + "=" + value + " is not one of " +
-                    java.util.Arrays.toString(type.getEnumConstants()));
-            }
-        }
-
-        static String nodeName()
-        {
-            return System.getProperty(NODE_NAME_PROP_NAME, NODE_NAME_DEFAULT);
-        }
-
-        static long ramCapacityBytes()
-        {
-            return SystemUtil.getSizeAsLong(RAM_CAPACITY_PROP_NAME, RAM_CAPACITY_DEFAULT);
-        }
-
-        static long vvramCapacityBytes()
-        {
-            return SystemUtil.getSizeAsLong(VVRAM_CAPACITY_PROP_NAME, VVRAM_CAPACITY_DEFAULT);
-        }
-
-        static Path vvramDir()
-        {
-            final String dir = System.getProperty(VVRAM_DIR_PROP_NAME);
-            return dir == null ? VvramTier.DEFAULT_DIR : Paths.get(dir);
-        }
-
-        static long vssdCapacityBytes()
-        {
-            return SystemUtil.getSizeAsLong(VSSD_CAPACITY_PROP_NAME, VSSD_CAPACITY_DEFAULT);
-        }
-
-        static Path vssdDir()
-        {
-            final String dir = System.getProperty(VSSD_DIR_PROP_NAME);
-            return dir == null ? VssdTier.DEFAULT_DIR : Paths.get(dir);
-        }
-
-        static double highWatermark()
-        {
-            return doubleProperty(HIGH_WATERMARK_PROP_NAME, HIGH_WATERMARK_DEFAULT);
-        }
-
-        static double lowWatermark()
-        {
-            return doubleProperty(LOW_WATERMARK_PROP_NAME, LOW_WATERMARK_DEFAULT);
-        }
-
-        static long maxBlockBytes()
-        {
-            return SystemUtil.getSizeAsLong(MAX_BLOCK_BYTES_PROP_NAME, MAX_BLOCK_BYTES_DEFAULT);
-        }
-
-        private static double doubleProperty(final String name, final double defaultValue)
-        {
-            final String value = System.getProperty(name);
-            if (value == null)
-            {
-                return defaultValue;
-            }
-            try
-            {
-                return Double.parseDouble(value);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new ConfigurationException(name + "=" + value + " is not a number; use a fraction such as 0.9");
-            }
-        }
     }
 }

@@ -19,14 +19,14 @@ import org.agrona.concurrent.NanoClock;
  * demoted out of it (cascading);
  * if no tier below has room, or everything is pinned, the tier is <em>stuck</em>: nothing is deleted, the stuck
  * count in {@link StoreStats#moverStuck()} goes up, and the mover leaves that tier alone for
- * {@link BlockStore.Context#moverStuckBackoffNs()} before trying again. Only {@link BlockStore#free(long)} deletes
+ * {@link StoreContext#moverStuckBackoffNs()} before trying again. Only {@link BlockStore#free(long)} deletes
  * data.
  * <p>
  * Small blocks move in batches: one demotion takes the tier's coldest small blocks bound for the same tier, up to
- * {@link BlockStore.Context#demotionBatchBytes()}, and writes them in one call ({@link
+ * {@link StoreContext#demotionBatchBytes()}, and writes them in one call ({@link
  * io.tierpool.node.tier.Tier#writeBatch}), one I/O for a spill file.
  * <p>
- * <b>I/O workers.</b> With {@link BlockStore.Context#ioWorkers(int)} above 0 (default 2) the agent only decides:
+ * <b>I/O workers.</b> With {@link StoreContext#ioWorkers(int)} above 0 (default 2) the agent only decides:
  * each duty cycle it collects the demotions its workers finished and hands each draining tier as many new ones
  * as there are idle workers, while the tier stays above its drain target counting the moves in flight; the
  * workers select, copy, checksum and write the blocks. The agent's own thread then never waits on a device, and

@@ -5,7 +5,7 @@ package io.tierpool.node.engine;
 
 /**
  * What {@link BlockStore#allocate} does when the tier a block's hint asks for cannot take the block under its hard
- * cap ({@link BlockStore.Context#hardCapBytes(io.tierpool.node.tier.TierKind, long)}). Modelled on TierAlloc's
+ * cap ({@link StoreContext#hardCapBytes(io.tierpool.node.tier.TierKind, long)}). Modelled on TierAlloc's
  * {@code TA_ON_HARDCAP} ({@code route_slow}, the default, or {@code fail}). The policy applies to allocations
  * only: a read, write or pin of a block below RAM always promotes it, making room by demoting others, and a
  * promotion or demotion never exceeds a hard cap either.

@@ -12,7 +12,7 @@ import org.agrona.concurrent.Agent;
  * is reserved under the engine lock (demoting the coldest movable blocks there, as a read would), the block is
  * read and verified without the engine lock, and switched to RAM under it if nothing changed meanwhile.
  * <p>
- * With {@link BlockStore.Context#ioWorkers(int)} above 0 (default 2) the agent hands the promotions to the
+ * With {@link StoreContext#ioWorkers(int)} above 0 (default 2) the agent hands the promotions to the
  * store's I/O workers, as many at once as there are workers and queued blocks, so that several blocks come up
  * in parallel and the agent never waits on a device; with 0 it promotes on its own thread, one block after the
  * other ({@link #runInline()}).

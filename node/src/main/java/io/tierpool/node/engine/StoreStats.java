@@ -41,11 +41,11 @@ import java.util.List;
  * @param deviceFallbacks  {@link io.tierpool.node.Hint#DEVICE} allocations that the DEVICE tier could not take
  *                         under its hard cap and that were placed like HOT instead (0 without a DEVICE tier).
  * @param demotionBatches  demotions that wrote several small blocks to a slower tier in one call
- *                         ({@link BlockStore.Context#demotionBatchBytes(int)}).
+ *                         ({@link StoreContext#demotionBatchBytes(int)}).
  * @param batchedDemotions blocks demoted as part of such a batch (also counted in {@code demotions}).
  * @param ioWorkers        I/O worker threads the store runs (0: the mover and prefetcher do their own I/O).
  * @param retainedCopies   copies kept now in VVRAM or VSSD of blocks promoted to RAM and unchanged since
- *                         ({@link BlockStore.Context#retainCleanCopies(boolean)}); counted in those tiers' used bytes
+ *                         ({@link StoreContext#retainCleanCopies(boolean)}); counted in those tiers' used bytes
  *                         and blocks.
  * @param retainedCopyBytes bytes those copies take in their tiers.
  * @param copyReturns      demotions made by switching a block back to its retained copy (no checksum, no write);

@@ -3,11 +3,12 @@
  */
 package io.tierpool.node.tier;
 
+import io.tierpool.node.engine.StoreContext;
 /**
  * A tier whose blocks live in accelerator (GPU) memory, of kind {@link TierKind#DEVICE}: besides storing copies
  * as every {@link Tier} does, it hands out the device address of a stored block so that kernels and libraries
  * (cuBLAS) can use the block in place. The block engine takes one through
- * {@code BlockStore.Context.deviceTier(DeviceResidentTier)} and gives the address out only while the block is
+ * {@code StoreContext.deviceTier(DeviceResidentTier)} and gives the address out only while the block is
  * pinned on the device ({@code BlockStore.pinOnDevice(long)}), so that it does not move meanwhile.
  * <p>
  * The CUDA implementation is {@code io.tierpool.node.gpu.DeviceTier}; this interface keeps the engine free of

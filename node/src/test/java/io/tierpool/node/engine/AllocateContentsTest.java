@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link BlockStore#allocate(long, Hint, org.agrona.DirectBuffer, int, int)} and its array overload (a block
- * created with its initial bytes) and {@link BlockStore.Context#zeroFill(boolean)}.
+ * created with its initial bytes) and {@link StoreContext#zeroFill(boolean)}.
  */
 @Timeout(60)
 class AllocateContentsTest
@@ -49,8 +49,8 @@ class AllocateContentsTest
     @Test
     void zeroFillIsOnByDefault()
     {
-        assertTrue(new BlockStore.Context().zeroFill());
-        assertFalse(new BlockStore.Context().zeroFill(false).zeroFill());
+        assertTrue(new StoreContext().zeroFill());
+        assertFalse(new StoreContext().zeroFill(false).zeroFill());
     }
 
     @Test

@@ -110,7 +110,7 @@ class BlockStoreLifecycleTest
     void shouldFailFastWhenTmpfsCannotHoldVvramAndLeaveNothingBehind() throws Exception
     {
         final long usable = Files.getFileStore(tempDir).getUsableSpace();
-        final BlockStore.Context ctx = context(tempDir, MIB, usable + (1L << 40), MIB);
+        final StoreContext ctx = context(tempDir, MIB, usable + (1L << 40), MIB);
 
         final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> new BlockStore(ctx));
 
@@ -122,7 +122,7 @@ class BlockStoreLifecycleTest
     @Test
     void shouldUseDocumentedDefaults()
     {
-        final BlockStore.Context ctx = new BlockStore.Context();
+        final StoreContext ctx = new StoreContext();
 
         assertEquals(256L * MIB, ctx.ramCapacityBytes());
         assertEquals(256L * MIB, ctx.vvramCapacityBytes());
@@ -145,20 +145,20 @@ class BlockStoreLifecycleTest
     @Test
     void shouldRejectInvalidSettingsNamingThem()
     {
-        assertInvalid("ramCapacityBytes=0", () -> new BlockStore.Context().ramCapacityBytes(0).conclude());
-        assertInvalid("vvramCapacityBytes=-1", () -> new BlockStore.Context().vvramCapacityBytes(-1).conclude());
-        assertInvalid("vssdCapacityBytes=10", () -> new BlockStore.Context().vssdCapacityBytes(10).conclude());
-        assertInvalid("lowWatermark=0.9", () -> new BlockStore.Context().lowWatermark(0.9).highWatermark(0.9).conclude());
-        assertInvalid("lowWatermark=0.0", () -> new BlockStore.Context().lowWatermark(0).conclude());
-        assertInvalid("highWatermark=1.5", () -> new BlockStore.Context().highWatermark(1.5).conclude());
-        assertInvalid("highWatermark=NaN", () -> new BlockStore.Context().highWatermark(Double.NaN).conclude());
-        assertInvalid("maxBlockBytes=0", () -> new BlockStore.Context().maxBlockBytes(0).conclude());
-        assertInvalid("maxBlockBytes=" + (2L << 30), () -> new BlockStore.Context().maxBlockBytes(2L << 30).conclude());
-        assertInvalid("vvramDir", () -> new BlockStore.Context().vvramDir(null).conclude());
-        assertInvalid("extraTiers", () -> new BlockStore.Context().extraTiers(Arrays.asList((Tier)null)).conclude());
-        assertInvalid("moverStuckBackoffNs=-1", () -> new BlockStore.Context().moverStuckBackoffNs(-1).conclude());
+        assertInvalid("ramCapacityBytes=0", () -> new StoreContext().ramCapacityBytes(0).conclude());
+        assertInvalid("vvramCapacityBytes=-1", () -> new StoreContext().vvramCapacityBytes(-1).conclude());
+        assertInvalid("vssdCapacityBytes=10", () -> new StoreContext().vssdCapacityBytes(10).conclude());
+        assertInvalid("lowWatermark=0.9", () -> new StoreContext().lowWatermark(0.9).highWatermark(0.9).conclude());
+        assertInvalid("lowWatermark=0.0", () -> new StoreContext().lowWatermark(0).conclude());
+        assertInvalid("highWatermark=1.5", () -> new StoreContext().highWatermark(1.5).conclude());
+        assertInvalid("highWatermark=NaN", () -> new StoreContext().highWatermark(Double.NaN).conclude());
+        assertInvalid("maxBlockBytes=0", () -> new StoreContext().maxBlockBytes(0).conclude());
+        assertInvalid("maxBlockBytes=" + (2L << 30), () -> new StoreContext().maxBlockBytes(2L << 30).conclude());
+        assertInvalid("vvramDir", () -> new StoreContext().vvramDir(null).conclude());
+        assertInvalid("extraTiers", () -> new StoreContext().extraTiers(Arrays.asList((Tier)null)).conclude());
+        assertInvalid("moverStuckBackoffNs=-1", () -> new StoreContext().moverStuckBackoffNs(-1).conclude());
 
-        new BlockStore.Context().vvramCapacityBytes(0).vvramDir(null).highWatermark(1.0).maxBlockBytes(1L << 30)
+        new StoreContext().vvramCapacityBytes(0).vvramDir(null).highWatermark(1.0).maxBlockBytes(1L << 30)
             .conclude();
     }
 
@@ -166,7 +166,7 @@ class BlockStoreLifecycleTest
     void shouldReportErrorsOfExtraTierWithoutLosingLocalBlocks()
     {
         final HeapTier remote = new HeapTier(MIB);
-        final BlockStore.Context ctx = context(tempDir, 256 * KIB, 0, 0).extraTiers(List.of(remote));
+        final StoreContext ctx = context(tempDir, 256 * KIB, 0, 0).extraTiers(List.of(remote));
         try (BlockStore store = new BlockStore(ctx))
         {
             final byte[] bytes = randomBytes(new Random(2), 1000);

@@ -68,7 +68,7 @@ class BlockStoreModelTest
         int writeFailures = 0;
         int pinFailures = 0;
         double lowestFillAtFailure = 1.0;
-        final BlockStore.Context ctx = StoreTestSupport.context(tempDir, RAM, VVRAM, VSSD)
+        final StoreContext ctx = StoreTestSupport.context(tempDir, RAM, VVRAM, VSSD)
             .maxBlockBytes(MAX_BLOCK);
         try (BlockStore store = new BlockStore(ctx))
         {

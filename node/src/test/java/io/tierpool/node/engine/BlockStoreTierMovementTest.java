@@ -233,7 +233,7 @@ class BlockStoreTierMovementTest
     {
         final HeapTier remote = new HeapTier(MIB);
         final byte[] bytes = randomBytes(new Random(4), 50_000);
-        final BlockStore.Context ctx = context(tempDir, 256 * KIB, 0, 0).extraTiers(List.of(remote));
+        final StoreContext ctx = context(tempDir, 256 * KIB, 0, 0).extraTiers(List.of(remote));
         try (BlockStore store = new BlockStore(ctx))
         {
             final long id = allocateWith(store, bytes, Hint.WARM);

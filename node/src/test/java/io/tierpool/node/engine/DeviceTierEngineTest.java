@@ -66,7 +66,7 @@ class DeviceTierEngineTest
      * 1 MiB RAM, no VVRAM, 1 MiB VSSD; watermarks 0.75 / 0.5: the DEVICE tier's soft cap is 48 KiB and its
      * drain target 32 KiB.
      */
-    private BlockStore.Context deviceContext()
+    private StoreContext deviceContext()
     {
         return context(tempDir, 1024 * KIB, 0, 1024 * KIB)
             .highWatermark(0.75)

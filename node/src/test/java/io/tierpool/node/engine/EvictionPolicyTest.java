@@ -45,7 +45,7 @@ class EvictionPolicyTest
     @Test
     void lruIsTheDefaultAndDemotesTheLeastRecentlyUsedBlock()
     {
-        assertEquals(EvictionPolicy.LRU, new BlockStore.Context().evictionPolicy());
+        assertEquals(EvictionPolicy.LRU, new StoreContext().evictionPolicy());
         try (BlockStore store = open(EvictionPolicy.LRU))
         {
             final long[] ids = fill(store);

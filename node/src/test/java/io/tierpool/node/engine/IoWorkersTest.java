@@ -60,7 +60,7 @@ class IoWorkersTest
             assertTrue(stats.batchedDemotions() <= stats.demotions());
             assertTrue(stats.batchedDemotions() >= 2 * stats.demotionBatches(), "a batch holds several blocks");
             final long ramUsed = stats.tier(TierKind.RAM).usedBytes();
-            final double drainTarget = MIB * BlockStore.Configuration.LOW_WATERMARK_DEFAULT;
+            final double drainTarget = MIB * StoreConfiguration.LOW_WATERMARK_DEFAULT;
             assertTrue(ramUsed <= drainTarget && ramUsed > drainTarget - 8 * KIB,
                 "drained to the drain target and a batch does not overshoot it by more than one block: " + ramUsed);
             for (int i = 0; i < ids.size(); i++)
@@ -193,7 +193,7 @@ class IoWorkersTest
     private static void awaitDrained(final BlockStore store) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (store.stats().tier(TierKind.RAM).usedBytes() > 2 * MIB * BlockStore.Configuration.HIGH_WATERMARK_DEFAULT)
+        while (store.stats().tier(TierKind.RAM).usedBytes() > 2 * MIB * StoreConfiguration.HIGH_WATERMARK_DEFAULT)
         {
             assertTrue(System.nanoTime() < deadline, "the mover drains RAM below its soft cap");
             Thread.sleep(10);

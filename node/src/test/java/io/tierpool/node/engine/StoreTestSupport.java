@@ -26,9 +26,9 @@ final class StoreTestSupport
     /**
      * A context with small tiers under {@code dir}, no mover thread, and the node name "test-node".
      */
-    static BlockStore.Context context(final Path dir, final long ram, final long vvram, final long vssd)
+    static StoreContext context(final Path dir, final long ram, final long vvram, final long vssd)
     {
-        return new BlockStore.Context()
+        return new StoreContext()
             .nodeName("test-node")
             .ramCapacityBytes(ram)
             .vvramCapacityBytes(vvram)

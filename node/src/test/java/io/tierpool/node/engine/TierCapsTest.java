@@ -46,7 +46,7 @@ class TierCapsTest
     @TempDir
     Path tempDir;
 
-    private BlockStore.Context cappedContext(final OverflowPolicy policy)
+    private StoreContext cappedContext(final OverflowPolicy policy)
     {
         return context(tempDir, MIB, MIB, 4 * MIB)
             .hardCapBytes(TierKind.RAM, RAM_HARD)
@@ -261,33 +261,33 @@ class TierCapsTest
     @Test
     void capSettingsAreValidated()
     {
-        assertThrows(ConfigurationException.class, () -> new BlockStore.Context()
+        assertThrows(ConfigurationException.class, () -> new StoreContext()
             .softCapBytes(TierKind.RAM, 2 * MIB).hardCapBytes(TierKind.RAM, MIB).conclude());
-        assertThrows(ConfigurationException.class, () -> new BlockStore.Context().hardCapBytes(TierKind.RAM, -1));
-        assertThrows(ConfigurationException.class, () -> new BlockStore.Context().softCapBytes(null, 1));
+        assertThrows(ConfigurationException.class, () -> new StoreContext().hardCapBytes(TierKind.RAM, -1));
+        assertThrows(ConfigurationException.class, () -> new StoreContext().softCapBytes(null, 1));
         final ConfigurationException tooLarge = assertThrows(ConfigurationException.class,
             () -> new BlockStore(context(tempDir, MIB, 0, 0).hardCapBytes(TierKind.RAM, 2 * MIB)));
         assertTrue(tooLarge.getMessage().contains("hardCapBytes(RAM)=2097152"), tooLarge.getMessage());
         final ConfigurationException depth = assertThrows(ConfigurationException.class,
-            () -> new BlockStore.Context().prefetchDepth(-1).conclude());
+            () -> new StoreContext().prefetchDepth(-1).conclude());
         assertTrue(depth.getMessage().contains("prefetchDepth=-1"), depth.getMessage());
-        assertThrows(ConfigurationException.class, () -> new BlockStore.Context().prefetchQueueCapacity(0).conclude());
-        assertThrows(ConfigurationException.class, () -> new BlockStore.Context().overflowPolicy(null).conclude());
-        assertThrows(ConfigurationException.class, () -> new BlockStore.Context().evictionPolicy(null).conclude());
-        System.setProperty(BlockStore.Configuration.EVICTION_POLICY_PROP_NAME, "fifo");
+        assertThrows(ConfigurationException.class, () -> new StoreContext().prefetchQueueCapacity(0).conclude());
+        assertThrows(ConfigurationException.class, () -> new StoreContext().overflowPolicy(null).conclude());
+        assertThrows(ConfigurationException.class, () -> new StoreContext().evictionPolicy(null).conclude());
+        System.setProperty(StoreConfiguration.EVICTION_POLICY_PROP_NAME, "fifo");
         try
         {
-            final ConfigurationException property = assertThrows(ConfigurationException.class, BlockStore.Context::new);
+            final ConfigurationException property = assertThrows(ConfigurationException.class, StoreContext::new);
             assertTrue(property.getMessage().contains("tierpool.eviction.policy=fifo is not one of [LRU, CLOCK]"),
                 property.getMessage());
-            System.setProperty(BlockStore.Configuration.EVICTION_POLICY_PROP_NAME, "clock");
-            assertEquals(EvictionPolicy.CLOCK, new BlockStore.Context().evictionPolicy());
+            System.setProperty(StoreConfiguration.EVICTION_POLICY_PROP_NAME, "clock");
+            assertEquals(EvictionPolicy.CLOCK, new StoreContext().evictionPolicy());
         }
         finally
         {
-            System.clearProperty(BlockStore.Configuration.EVICTION_POLICY_PROP_NAME);
+            System.clearProperty(StoreConfiguration.EVICTION_POLICY_PROP_NAME);
         }
-        assertEquals(OverflowPolicy.SPILL_TO_NEXT, new BlockStore.Context().overflowPolicy());
+        assertEquals(OverflowPolicy.SPILL_TO_NEXT, new StoreContext().overflowPolicy());
         final ConfigurationException softTooLarge = assertThrows(ConfigurationException.class,
             () -> new BlockStore(context(tempDir, MIB, 0, 0).softCapBytes(TierKind.RAM, 2 * MIB)));
         assertTrue(softTooLarge.getMessage().contains("softCapBytes(RAM)"), softTooLarge.getMessage());

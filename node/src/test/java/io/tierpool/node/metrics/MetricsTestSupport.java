@@ -4,6 +4,7 @@
 package io.tierpool.node.metrics;
 
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreContext;
 
 import java.io.IOException;
 import java.net.URI;
@@ -48,9 +49,9 @@ final class MetricsTestSupport
     /**
      * A store with small tiers whose files live under {@code dir} (removed when it closes) and no mover thread.
      */
-    static BlockStore.Context storeContext(final Path dir, final long ram, final long vvram, final long vssd)
+    static StoreContext storeContext(final Path dir, final long ram, final long vvram, final long vssd)
     {
-        return new BlockStore.Context()
+        return new StoreContext()
             .nodeName("metrics-node")
             .ramCapacityBytes(ram)
             .vvramCapacityBytes(vvram)

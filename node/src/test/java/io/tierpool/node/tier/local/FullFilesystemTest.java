@@ -7,6 +7,7 @@ import io.tierpool.ConfigurationException;
 import io.tierpool.node.Hint;
 import io.tierpool.node.OutOfTierMemoryException;
 import io.tierpool.node.engine.BlockStore;
+import io.tierpool.node.engine.StoreContext;
 import io.tierpool.node.engine.StoreStats;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
@@ -292,7 +293,7 @@ class FullFilesystemTest
         final List<Long> ids = new ArrayList<>();
         final List<byte[]> contents = new ArrayList<>();
 
-        try (BlockStore store = new BlockStore(new BlockStore.Context()
+        try (BlockStore store = new BlockStore(new StoreContext()
             .nodeName("full-fs")
             .ramCapacityBytes(512 * KIB)
             .vvramCapacityBytes(0)
