@@ -7,11 +7,54 @@ import io.tierpool.node.Hint;
 
 /**
  * One row of the block table: where a block lives and how it is used. Also a node of the intrusive
- * least-recently-used list ({@link LruList}) of the tier it lives in. Guarded by the engine lock.
+ * least-recently-used list ({@link LruList}) of the tier it lives in. Guarded by the engine lock: every field is
+ * read and written with it held; a move in flight works on values it copied out under the lock and commits them
+ * back under the lock.
+ * <p>
+ * <b>States</b> ({@link State}; Aeron's {@code NetworkPublication} names its states the same way), together with
+ * {@link #version}, bumped by every write and pin:
+ * <pre>
+ *                     allocate (placed, inserted)
+ *                                 |
+ *                                 v
+ *        +---- choose -----> RESIDENT <------ commit / abandon ----+
+ *        |  (worker, lock)   |   ^   \                              |
+ *        v                   |   |    \ reserve RAM (lock)          |
+ *    DEMOTING ---------------+   |     +-------------------> PROMOTING
+ *   copy + write unlocked,       |                           read + verify unlocked
+ *   commit if version, tier,     |                           (accessors of this block wait;
+ *   location unchanged, else     |                            the block is out of its tier's lists)
+ *   free the new copy            |
+ *                                | free (lock; tier copies freed after it is released)
+ *                                v
+ *                              FREED  (terminal; the id is never valid again)
+ * </pre>
+ * RESIDENT: the block lives at {@link #tier}/{@link #location} and nothing is moving it. DEMOTING: a worker is
+ * writing a copy to a slower tier without the engine lock; the block stays readable, writable, pinnable and
+ * freeable where it is (any of those changes {@link #version}, its location or state, and the move is abandoned at
+ * commit). PROMOTING: a thread reserved RAM for the block and reads it there without the engine lock; every other
+ * access, free or move of the block waits on the store's settle condition until it is RESIDENT again (threads
+ * working on other blocks never wait). FREED: unlinked from the table; a move in flight that finds it so frees its
+ * copy.
  */
 final class BlockEntry
 {
     static final int NO_TIER = -1;
+
+    /**
+     * The life of a block; see the class comment for the transitions.
+     */
+    enum State
+    {
+        /** Lives in one tier, nothing moving it. */
+        RESIDENT,
+        /** A copy is being written to a slower tier without the engine lock. */
+        DEMOTING,
+        /** Being read into reserved RAM without the engine lock; its accessors wait. */
+        PROMOTING,
+        /** Freed; terminal. */
+        FREED
+    }
 
     final long id;
     final int size;
@@ -31,10 +74,8 @@ final class BlockEntry
     boolean prefetchBySequence;
     /** Brought into RAM by the prefetcher and not accessed since; {@link #prefetchSource} says from where. */
     boolean prefetched;
-    /** The prefetcher is reading the block into RAM without the engine lock; accesses wait for it. */
-    boolean prefetchInFlight;
-    /** The mover or prefetcher is writing a copy of the block to a slower tier without the engine lock. */
-    boolean moving;
+    /** Where the block is in its life; see the class comment. */
+    State state = State.RESIDENT;
     /** Pinned on the device since its checksum was last taken: kernels may have changed it in place. */
     boolean deviceDirty;
     /**
@@ -79,6 +120,6 @@ final class BlockEntry
     public String toString()
     {
         return "BlockEntry{id=" + id + ", size=" + size + ", hint=" + hint + ", tier=" + tier + ", location=" +
-            location + ", pinCount=" + pinCount + '}';
+            location + ", pinCount=" + pinCount + ", state=" + state + '}';
     }
 }

@@ -182,7 +182,12 @@ public final class BlockStore implements AutoCloseable
     private final StoreContext ctx;
     private final String nodeName;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition prefetchLanded = lock.newCondition();
+    /** Signalled whenever a block leaves {@link BlockEntry.State#PROMOTING}: its accessors wait on it. */
+    private final Condition settled = lock.newCondition();
+    /** Tier copies unlinked under the lock, freed by the next thread that releases it (guarded by the lock). */
+    private DeferredFrees pendingFrees = new DeferredFrees();
+    private final ThreadLocal<DeferredFrees> spareFrees = ThreadLocal.withInitial(DeferredFrees::new);
+    private final ScratchPool scratchPool = new ScratchPool();
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
@@ -624,6 +629,7 @@ public final class BlockStore implements AutoCloseable
             {
                 checkArray(entry, "source", srcArray.length, srcOffset, length);
             }
+            awaitSettled(entry);
             final TierSlot startSlot = slots[entry.tier];
             noteAccess(entry);
             copyIn(entry, (int)blockOffset, srcBuffer, srcArray, srcOffset, length);
@@ -875,6 +881,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
+            awaitSettled(entry);
             int to = -1;
             for (int i = 0; i < slots.length && to < 0; i++)
             {
@@ -1072,6 +1079,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
+            awaitSettled(entry);
             if (entry.pinCount > 0)
             {
                 throw new IllegalStateException("block " + blockId + " on node " + nodeName + " is pinned (" +
@@ -1083,10 +1091,11 @@ public final class BlockStore implements AutoCloseable
             dropCopy(entry);
             usageChanged = true;
             blocks.remove(blockId);
+            entry.state = BlockEntry.State.FREED;
             frees++;
             slot.frees++;
             logicalBytes -= entry.size;
-            slot.free(entry.id, entry.location);
+            freeCopy(entry.tier, entry.id, entry.location);
         }
         finally
         {
@@ -1508,10 +1517,11 @@ public final class BlockStore implements AutoCloseable
                 return 1;
             }
             target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
-            // Only the store's own tiers keep copies apart by location. An extra tier (far memory) keys copies by
-            // block id, so a second copy written there without the lock could collide with one the block gets
-            // meanwhile: moves to it are made under the lock.
-            if (target < 0 || !slots[target].owned)
+            // The store's own tiers and every tier that takes concurrent calls (far memory included: see
+            // Tier#concurrentIo) keep copies of one block apart by location. An extra tier that does not may key
+            // copies by block id, so a second copy written there without the lock could collide with one the
+            // block gets meanwhile: moves to it are made under the lock.
+            if (target < 0 || !(slots[target].owned || slots[target].concurrent))
             {
                 return demoteOne(tierIndex) ? 1 : DEMOTE_STUCK;
             }
@@ -1523,7 +1533,7 @@ public final class BlockStore implements AutoCloseable
             int end = 0;
             while (victim != null)
             {
-                victim.moving = true;
+                victim.state = BlockEntry.State.DEMOTING;
                 victims[count] = victim;
                 offsets[count] = end;
                 lengths[count] = victim.size;
@@ -1664,13 +1674,17 @@ public final class BlockStore implements AutoCloseable
             usageChanged = true;
             for (int k = 0; k < count; k++)
             {
-                victims[k].moving = false;
+                if (victims[k].state == BlockEntry.State.DEMOTING)
+                {
+                    victims[k].state = BlockEntry.State.RESIDENT;
+                }
             }
             if (closed)
             {
                 return DEMOTE_DONE;
             }
             int moved = 0;
+            int changed = 0;
             if (count > 1)
             {
                 demotionBatches++;
@@ -1686,7 +1700,7 @@ public final class BlockStore implements AutoCloseable
                 if (entry == victims[k] && entry.tier == tierIndex && entry.location == scratch.sourceLocations[k] &&
                     entry.version == scratch.versions[k] && entry.isMovable())
                 {
-                    commitMove(entry, tierIndex, target, location, crcs[k]);
+                    commitMove(entry, tierIndex, target, location, crcs[k], true);
                     moved++;
                     if (count > 1)
                     {
@@ -1695,8 +1709,10 @@ public final class BlockStore implements AutoCloseable
                 }
                 else
                 {
-                    slots[target].free(scratch.ids[k], location);
+                    // The new copy is apart from every other copy of the block (by location): free it later.
+                    freeCopy(target, scratch.ids[k], location);
                     movesAbandoned++;
+                    changed++;
                 }
             }
             if (ioError != null)
@@ -1711,7 +1727,12 @@ public final class BlockStore implements AutoCloseable
             {
                 return DEMOTE_DONE;
             }
-            // The blocks changed meanwhile, or the tier below filled up: one move under the lock, cascading.
+            if (changed > 0)
+            {
+                // The blocks changed meanwhile: the caller tries the next coldest ones, without the lock again.
+                return 1;
+            }
+            // The tier below filled up meanwhile: one move under the lock, cascading.
             return demoteOne(tierIndex) ? 1 : DEMOTE_STUCK;
         }
         finally
@@ -1738,7 +1759,10 @@ public final class BlockStore implements AutoCloseable
     {
         for (int k = 0; k < count; k++)
         {
-            scratch.victims[k].moving = false;
+            if (scratch.victims[k].state == BlockEntry.State.DEMOTING)
+            {
+                scratch.victims[k].state = BlockEntry.State.RESIDENT;
+            }
         }
         slots[tierIndex].pendingOutBytes -= pendingBytes;
         scratch.clearVictims(count);
@@ -1765,7 +1789,7 @@ public final class BlockStore implements AutoCloseable
                     victim = next != null ? next : list.head();
                     continue;
                 }
-                if (victim.size <= fitLimit && !victim.moving)
+                if (victim.size <= fitLimit && victim.state == BlockEntry.State.RESIDENT)
                 {
                     return victim;
                 }
@@ -1787,7 +1811,7 @@ public final class BlockStore implements AutoCloseable
             {
                 while (!slot.fitsUnderHardCap(size) && slot.copyHead != null)
                 {
-                    dropCopy(slot.copyHead);
+                    dropCopyNow(slot.copyHead);
                 }
                 if (slot.fitsUnderHardCap(size))
                 {
@@ -1845,6 +1869,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
+            awaitSettled(entry);
             return entry.isMovable() && moveDown(entry, entry.tier);
         }
         finally
@@ -1875,12 +1900,19 @@ public final class BlockStore implements AutoCloseable
      */
     private void unlockAndNotify()
     {
+        DeferredFrees frees = null;
         try
         {
             if (usageChanged && !closed)
             {
                 usageChanged = false;
                 pressure.evaluate(slots);
+            }
+            if (!pendingFrees.isEmpty() && lock.getHoldCount() == 1)
+            {
+                // Take the queued frees with us: they are made once the lock is released.
+                frees = pendingFrees;
+                pendingFrees = spareFrees.get();
             }
         }
         finally
@@ -1889,7 +1921,86 @@ public final class BlockStore implements AutoCloseable
         }
         if (!lock.isHeldByCurrentThread())
         {
+            if (frees != null)
+            {
+                runFrees(frees);
+            }
             pressure.dispatch();
+        }
+    }
+
+    /**
+     * Frees the tier copies queued under the lock, without it; then re-evaluates the pressure levels, which the
+     * frees lowered.
+     */
+    private void runFrees(final DeferredFrees frees)
+    {
+        for (int k = 0, n = frees.count(); k < n; k++)
+        {
+            final TierSlot slot = slots[frees.tier(k)];
+            if (closed && slot.owned)
+            {
+                continue; // closed with everything in it
+            }
+            try
+            {
+                slot.free(frees.blockId(k), frees.location(k));
+            }
+            catch (final RuntimeException ex)
+            {
+                ctx.errorHandler().onError(ex);
+            }
+        }
+        frees.clear();
+        spareFrees.set(frees);
+        lock.lock();
+        usageChanged = true;
+        unlockAndNotify();
+    }
+
+    /**
+     * Frees a copy of a block in a tier: after the engine lock is released where the tier lies below RAM and is
+     * one of the store's own or takes concurrent calls (it keeps copies apart by location, so the late free
+     * cannot touch another copy of the block); at once otherwise (RAM, DEVICE, an extra tier that keys copies by
+     * block id). Called under the lock.
+     */
+    private void freeCopy(final int tierIndex, final long blockId, final long location)
+    {
+        final TierSlot slot = slots[tierIndex];
+        usageChanged = true;
+        if (tierIndex > ramIndex && (slot.owned || slot.concurrent))
+        {
+            pendingFrees.add(tierIndex, blockId, location);
+        }
+        else
+        {
+            slot.free(blockId, location);
+        }
+    }
+
+    /**
+     * Waits while another thread promotes the block (it is {@link BlockEntry.State#PROMOTING}): only accessors of
+     * that block wait, the lock being released meanwhile. Called under the lock.
+     *
+     * @throws BlockFreedException   if the block was freed meanwhile.
+     * @throws IllegalStateException if the store was closed meanwhile.
+     */
+    private void awaitSettled(final BlockEntry entry)
+    {
+        if (entry.state == BlockEntry.State.PROMOTING)
+        {
+            do
+            {
+                settled.awaitUninterruptibly();
+            }
+            while (entry.state == BlockEntry.State.PROMOTING && !closed);
+            ensureOpen();
+            if (blocks.get(entry.id) != entry)
+            {
+                throw new BlockFreedException(entry.id, nodeName);
+            }
+            // The access found the block brought in by a prefetch it waited for: a (late) hit.
+            countPrefetchHit(entry);
         }
     }
 
@@ -1957,7 +2068,7 @@ public final class BlockStore implements AutoCloseable
 
     private boolean enqueuePrefetch(final BlockEntry entry, final boolean bySequence)
     {
-        if (entry.tier <= ramIndex || entry.prefetchQueued || entry.prefetchInFlight)
+        if (entry.tier <= ramIndex || entry.prefetchQueued || entry.state == BlockEntry.State.PROMOTING)
         {
             return false; // in RAM or in the faster DEVICE tier already, queued, or coming up now
         }
@@ -2020,9 +2131,11 @@ public final class BlockStore implements AutoCloseable
                 return PREFETCH_SKIPPED;
             }
             entry.prefetchQueued = false;
-            if (entry.tier <= ramIndex || (entry.prefetchBySequence && entry.id <= lastAccessId))
+            if (entry.tier <= ramIndex || (entry.prefetchBySequence && entry.id <= lastAccessId) ||
+                entry.state == BlockEntry.State.PROMOTING)
             {
-                // In RAM (or the DEVICE tier) already, or a sequential scan went past it before its turn came.
+                // In RAM (or the DEVICE tier) already, a sequential scan went past it before its turn came, or an
+                // access is bringing it up now.
                 return PREFETCH_SKIPPED;
             }
             // Reserve room in RAM under the lock (demoting others if needed; the cascade may move this block)...
@@ -2035,7 +2148,8 @@ public final class BlockStore implements AutoCloseable
             sourceLocation = entry.location;
             version = entry.version;
             ram.wrap(ramLocation, entry.size, scratch.view);
-            entry.prefetchInFlight = true;
+            slots[from].unlink(entry);
+            entry.state = BlockEntry.State.PROMOTING;
         }
         finally
         {
@@ -2061,8 +2175,8 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            entry.prefetchInFlight = false;
-            prefetchLanded.signalAll();
+            entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            settled.signalAll();
             if (closed)
             {
                 return PREFETCH_SKIPPED;
@@ -2090,6 +2204,10 @@ public final class BlockStore implements AutoCloseable
             }
             ram.free(entry.id, ramLocation);
             usageChanged = true;
+            if (entry.state == BlockEntry.State.RESIDENT && entry.tier == from)
+            {
+                source.link(entry);
+            }
             if (unchanged)
             {
                 if (error == null)
@@ -2217,7 +2335,7 @@ public final class BlockStore implements AutoCloseable
         }
         final TierSlot source = slots[from];
         source.unlink(entry);
-        source.free(entry.id, entry.location);
+        freeCopy(from, entry.id, entry.location);
         entry.tier = to;
         entry.location = location;
         entry.crc32c = crc;
@@ -2546,7 +2664,7 @@ public final class BlockStore implements AutoCloseable
         while (location == Tier.NO_SPACE && slot.copyHead != null)
         {
             // Retained copies are redundant: make room with them before the caller demotes or gives up.
-            dropCopy(slot.copyHead);
+            dropCopyNow(slot.copyHead);
             location = slot.write(blockId, src, size, crc);
         }
         return location;
@@ -2579,8 +2697,8 @@ public final class BlockStore implements AutoCloseable
     private void retainOrFree(final BlockEntry entry, final int from, final long location)
     {
         final TierSlot source = slots[from];
-        if (ctx.retainCleanCopies() && from > ramIndex && source.owned && !entry.crcStale &&
-            entry.copyTier == BlockEntry.NO_TIER)
+        if (ctx.retainCleanCopies() && from > ramIndex && (source.owned || source.concurrent) &&
+            !entry.crcStale && entry.copyTier == BlockEntry.NO_TIER)
         {
             entry.copyTier = from;
             entry.copyLocation = location;
@@ -2589,7 +2707,7 @@ public final class BlockStore implements AutoCloseable
         }
         else
         {
-            source.free(entry.id, location);
+            freeCopy(from, entry.id, location);
         }
     }
 
@@ -2602,13 +2720,31 @@ public final class BlockStore implements AutoCloseable
         final int copyTier = entry.copyTier;
         if (copyTier != BlockEntry.NO_TIER)
         {
-            final TierSlot slot = slots[copyTier];
-            slot.removeCopy(entry, IoScratch.aligned(entry.size));
-            entry.copyTier = BlockEntry.NO_TIER;
-            usageChanged = true;
-            copiesDropped++;
-            slot.free(entry.id, entry.copyLocation);
+            forgetCopy(entry, copyTier);
+            freeCopy(copyTier, entry.id, entry.copyLocation);
         }
+    }
+
+    /**
+     * Frees a block's retained copy now, under the lock: for making room in its tier, where the caller needs the
+     * space before it goes on.
+     */
+    private void dropCopyNow(final BlockEntry entry)
+    {
+        final int copyTier = entry.copyTier;
+        if (copyTier != BlockEntry.NO_TIER)
+        {
+            forgetCopy(entry, copyTier);
+            slots[copyTier].free(entry.id, entry.copyLocation);
+        }
+    }
+
+    private void forgetCopy(final BlockEntry entry, final int copyTier)
+    {
+        slots[copyTier].removeCopy(entry, IoScratch.aligned(entry.size));
+        entry.copyTier = BlockEntry.NO_TIER;
+        usageChanged = true;
+        copiesDropped++;
     }
 
     /**
@@ -2640,7 +2776,7 @@ public final class BlockStore implements AutoCloseable
      */
     private boolean promote(final BlockEntry entry)
     {
-        awaitPrefetch(entry);
+        awaitSettled(entry);
         if (entry.tier == ramIndex)
         {
             slots[ramIndex].touch(entry);
@@ -2651,6 +2787,11 @@ public final class BlockStore implements AutoCloseable
         if (location == Tier.NO_SPACE)
         {
             return false;
+        }
+        if (entry.tier > ramIndex && lock.getHoldCount() == 1)
+        {
+            promoteUnlocked(entry, location);
+            return true;
         }
 
         final TierSlot source = slots[entry.tier];
@@ -2679,26 +2820,77 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * If the prefetcher is reading the block into RAM now, waits for it rather than read the block twice.
+     * The move protocol for a promotion on access, from a tier below RAM into RAM reserved for it: marks the block
+     * {@link BlockEntry.State#PROMOTING} (out of its tier's lists, so no demotion picks it; its other accessors
+     * wait for it), releases the engine lock, reads and verifies the block into the reserved RAM, takes the lock
+     * again and switches the block over, keeping or freeing its source copy. On a failure the reservation is freed,
+     * the block stays where it was, and the failure is thrown. Called under the lock (held once); returns with it
+     * held.
      */
-    private void awaitPrefetch(final BlockEntry entry)
+    private void promoteUnlocked(final BlockEntry entry, final long location)
     {
-        if (entry.prefetchInFlight)
+        final int from = entry.tier;
+        final long sourceLocation = entry.location;
+        final long version = entry.version;
+        final TierSlot source = slots[from];
+        source.unlink(entry);
+        entry.state = BlockEntry.State.PROMOTING;
+        final IoScratch scratch = scratchPool.acquire();
+        ram.wrap(location, entry.size, scratch.view);
+        unlockAndNotify();
+
+        RuntimeException error = null;
+        int actual = 0;
+        try
         {
-            // The prefetcher is reading this block into RAM now: wait for it rather than read it twice.
-            do
+            source.read(entry.id, sourceLocation, scratch.view, entry.size);
+            actual = scratch.checksum(scratch.view, 0, entry.size);
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            scratch.view.wrap(new byte[0], 0, 0);
+            scratchPool.release(scratch);
+        }
+
+        lock.lock();
+        entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+        settled.signalAll();
+        ensureOpen();
+        // Nothing else moves, writes, pins or frees a PROMOTING block: it is where it was, unchanged.
+        final boolean unchanged = entry.state == BlockEntry.State.RESIDENT && entry.tier == from &&
+            entry.location == sourceLocation && entry.version == version;
+        if (error != null || !unchanged || actual != entry.crc32c)
+        {
+            ram.free(entry.id, location);
+            usageChanged = true;
+            if (entry.state == BlockEntry.State.RESIDENT && entry.tier == from)
             {
-                prefetchLanded.awaitUninterruptibly();
+                source.link(entry);
             }
-            while (entry.prefetchInFlight);
-            ensureOpen();
-            if (blocks.get(entry.id) != entry)
+            if (error != null)
+            {
+                throw error;
+            }
+            if (!unchanged)
             {
                 throw new BlockFreedException(entry.id, nodeName);
             }
-            // The access found the block brought in by the prefetch it waited for: a (late) hit.
-            countPrefetchHit(entry);
+            source.checksumFailures++;
+            checksumFailures++;
+            throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, entry.crc32c, actual);
         }
+        retainOrFree(entry, from, sourceLocation);
+        entry.tier = ramIndex;
+        entry.location = location;
+        slots[ramIndex].link(entry);
+        slots[ramIndex].updatePeak();
+        source.promotedBlocks++;
+        source.promotedBytes += entry.size;
+        promotions++;
     }
 
     /**
@@ -2709,7 +2901,7 @@ public final class BlockStore implements AutoCloseable
      */
     private boolean promoteToDevice(final BlockEntry entry)
     {
-        awaitPrefetch(entry);
+        awaitSettled(entry);
         final TierSlot target = slots[deviceIndex];
         if (entry.tier == deviceIndex)
         {
@@ -2804,7 +2996,7 @@ public final class BlockStore implements AutoCloseable
         final TierSlot slot = slots[from];
         if (slot.copyHead != null)
         {
-            dropCopy(slot.copyHead);
+            dropCopyNow(slot.copyHead);
             return true;
         }
         final long fitLimit = largestHardCapBelow(from);
@@ -2958,11 +3150,37 @@ public final class BlockStore implements AutoCloseable
      */
     private void commitMove(final BlockEntry entry, final int from, final int to, final long location, final int crc)
     {
-        dropCopy(entry);
+        commitMove(entry, from, to, location, crc, false);
+    }
+
+    /**
+     * @param deferFrees free the source copy (and a retained copy) after the lock is released ({@link #freeCopy});
+     *                   false where the caller goes on to use the room they leave (cascading moves).
+     */
+    private void commitMove(
+        final BlockEntry entry, final int from, final int to, final long location, final int crc,
+        final boolean deferFrees)
+    {
         final TierSlot source = slots[from];
+        if (deferFrees)
+        {
+            dropCopy(entry);
+        }
+        else
+        {
+            dropCopyNow(entry);
+        }
         try
         {
-            source.free(entry.id, entry.location);
+            if (deferFrees)
+            {
+                freeCopy(from, entry.id, entry.location);
+            }
+            else
+            {
+                usageChanged = true;
+                source.free(entry.id, entry.location);
+            }
         }
         catch (final RuntimeException ex)
         {
