@@ -1361,20 +1361,18 @@ public final class BlockStore implements AutoCloseable
 
             for (final BlockEntry entry : blocks.values())
             {
-                final TierSlot slot = slots[entry.tier];
-                if (!slot.owned)
+                entry.state = BlockEntry.State.FREED;
+                if (!slots[entry.tier].owned)
                 {
-                    try
-                    {
-                        slot.free(entry.id, entry.location);
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        ctx.errorHandler().onError(ex);
-                    }
+                    pendingFrees.add(entry.tier, entry.id, entry.location);
+                }
+                if (entry.copyTier != BlockEntry.NO_TIER && !slots[entry.copyTier].owned)
+                {
+                    pendingFrees.add(entry.copyTier, entry.id, entry.copyLocation);
                 }
             }
             blocks.clear();
+            settled.signalAll();
 
             final AllocatorStats[] finalAllocatorStats = new AllocatorStats[slots.length];
             for (int i = 0; i < slots.length; i++)

@@ -15,8 +15,9 @@ import org.agrona.MutableDirectBuffer;
  * or when the block was freed). A block is only ever written whole, and read back whole or in part from offset
  * 0 of the block.
  * <p>
- * <b>Threading:</b> unless the tier says {@link #concurrentIo()}, the engine calls it from one thread at a time,
- * so an implementation need not be thread-safe against the engine; one shared with other users must guard itself.
+ * <b>Threading:</b> unless the tier says {@link #concurrentIo()} (see the contract there), the engine calls it from
+ * one thread at a time, so an implementation need not be thread-safe against the engine; one shared with other
+ * users must guard itself.
  * <p>
  * <b>Ownership:</b> whoever opens a tier closes it. The block store closes the local tiers it opens itself and
  * never closes tiers handed to it as extra tiers.
@@ -150,10 +151,24 @@ public interface Tier extends AutoCloseable
     }
 
     /**
-     * Whether {@link #write}, {@link #writeBatch}, {@link #read} and {@link #free} may be called by several
-     * threads at once. A tier that says so guards its own allocator and tables and copies bytes of different
-     * blocks in parallel; the engine then holds no lock of its own around the copies (its I/O workers read and
-     * write the tier side by side). A tier that does not is called by one thread at a time.
+     * Whether the tier takes {@link #write}, {@link #writeBatch}, {@link #read} and {@link #free} from many threads
+     * at once. A tier that returns true promises all of the following, and the engine then calls it with no lock
+     * of its own held (its I/O workers, the prefetcher and application threads copy blocks in and out side by side):
+     * <ul>
+     *     <li><b>Thread-safe:</b> any mix of those four calls may run at once from any threads, on the same block
+     *     or different ones; the tier guards its own allocator, tables and connections.</li>
+     *     <li><b>Fresh locations:</b> every successful write returns a location that no other live copy has, and a
+     *     location is never handed out again while the copy stored there lives (until its {@link #free} was
+     *     called).</li>
+     *     <li><b>Copies apart by location:</b> several copies of one block id may coexist (a retained clean copy
+     *     and a new one, or a copy written by a move that is then abandoned); a read or free names one copy by its
+     *     location and never touches another copy of the same block.</li>
+     *     <li><b>Frees may complete later:</b> {@link #free} may return before the space is released (a far-memory
+     *     tier sends it and goes on); it must never lose or corrupt another copy, and a failure to free is the
+     *     tier's to report, not the caller's.</li>
+     * </ul>
+     * A tier that returns false is called by one thread at a time, and, if it is an extra tier, only under the
+     * engine lock (it may key copies by block id).
      *
      * @return false by default.
      */
