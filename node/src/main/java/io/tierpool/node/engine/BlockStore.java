@@ -500,7 +500,8 @@ public final class BlockStore implements AutoCloseable
         try
         {
             ensureOpen();
-            final BlockEntry entry = new BlockEntry(nextBlockId, (int)sizeBytes, hint);
+            // The id is taken now: placing the block below RAM releases the lock while it writes the block.
+            final BlockEntry entry = new BlockEntry(nextBlockId++, (int)sizeBytes, hint);
             initialBuffer = srcBuffer;
             initialArray = srcArray;
             initialOffset = srcOffset;
@@ -520,7 +521,6 @@ public final class BlockStore implements AutoCloseable
             {
                 throw outOfMemory(entry, "no tier can hold block of " + sizeBytes + " bytes (hint " + hint + ")");
             }
-            nextBlockId++;
             blocks.put(entry.id, entry);
             allocations++;
             logicalBytes += entry.size;
@@ -2530,16 +2530,27 @@ public final class BlockStore implements AutoCloseable
      */
     private void fillNewBlock(final UnsafeBuffer view, final int size, final boolean zeroRest)
     {
-        final int length = initialLength;
+        fill(view, size, zeroRest, initialBuffer, initialArray, initialOffset, initialLength);
+    }
+
+    private static void fill(
+        final UnsafeBuffer view,
+        final int size,
+        final boolean zeroRest,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final int length)
+    {
         if (length > 0)
         {
-            if (null != initialBuffer)
+            if (null != srcBuffer)
             {
-                view.putBytes(0, initialBuffer, initialOffset, length);
+                view.putBytes(0, srcBuffer, srcOffset, length);
             }
             else
             {
-                view.putBytes(0, initialArray, initialOffset, length);
+                view.putBytes(0, srcArray, srcOffset, length);
             }
         }
         if (zeroRest && length < size)
@@ -2554,10 +2565,92 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Writes a zero-filled block into the first of tiers {@code [fromIndex, toIndex)} that takes it under its
-     * hard cap.
+     * Writes a new block (its initial bytes, zeroes after them) into the first of tiers {@code [fromIndex, toIndex)}
+     * below RAM that takes it under its hard cap, without the engine lock: the block is in no table yet, so nothing
+     * else can see or move it. Only if no tier takes it and some hold retained copies (which make room only under
+     * the lock) is it tried again under the lock. Called under the lock (held once); returns with it held.
      */
     private boolean placeBelow(final BlockEntry entry, final int fromIndex, final int toIndex)
+    {
+        if (fromIndex <= ramIndex || lock.getHoldCount() != 1)
+        {
+            return placeBelowLocked(entry, fromIndex, toIndex);
+        }
+        final DirectBuffer srcBuffer = initialBuffer;
+        final byte[] srcArray = initialArray;
+        final int srcOffset = initialOffset;
+        final int srcLength = initialLength;
+        final IoScratch scratch = scratchPool.acquire();
+        int placed = -1;
+        long location = Tier.NO_SPACE;
+        int crc = 0;
+        unlockAndNotify();
+        try
+        {
+            UnsafeBuffer bytes = null;
+            for (int i = fromIndex; i < toIndex && placed < 0; i++)
+            {
+                if (entry.size > slots[i].hardCapBytes())
+                {
+                    continue;
+                }
+                if (bytes == null)
+                {
+                    bytes = scratch.staging.wrap(entry.size);
+                    fill(bytes, entry.size, true, srcBuffer, srcArray, srcOffset, srcLength);
+                    crc = scratch.checksum(bytes, 0, entry.size);
+                }
+                location = slots[i].write(entry.id, bytes, entry.size, crc);
+                if (location != Tier.NO_SPACE)
+                {
+                    placed = i;
+                }
+            }
+        }
+        finally
+        {
+            scratchPool.release(scratch);
+            lock.lock();
+            // Other allocations ran meanwhile: restore this one's initial bytes for a placement in RAM after this.
+            initialBuffer = srcBuffer;
+            initialArray = srcArray;
+            initialOffset = srcOffset;
+            initialLength = srcLength;
+        }
+        usageChanged = true;
+        if (closed)
+        {
+            if (placed >= 0 && !slots[placed].owned)
+            {
+                pendingFrees.add(placed, entry.id, location);
+            }
+            ensureOpen();
+        }
+        if (placed >= 0)
+        {
+            final TierSlot slot = slots[placed];
+            entry.tier = placed;
+            entry.location = location;
+            entry.crc32c = crc;
+            entry.crcStale = false;
+            slot.link(entry);
+            slot.updatePeak();
+            return true;
+        }
+        for (int i = fromIndex; i < toIndex; i++)
+        {
+            if (slots[i].copyHead != null)
+            {
+                return placeBelowLocked(entry, fromIndex, toIndex);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link #placeBelow} under the lock, retained copies making room where a tier has no other.
+     */
+    private boolean placeBelowLocked(final BlockEntry entry, final int fromIndex, final int toIndex)
     {
         boolean zeroed = false;
         int crc = 0;
