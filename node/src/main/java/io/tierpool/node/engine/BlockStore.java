@@ -522,11 +522,15 @@ public final class BlockStore implements AutoCloseable
                 throw outOfMemory(entry, "no tier can hold block of " + sizeBytes + " bytes (hint " + hint + ")");
             }
             blocks.put(entry.id, entry);
+            if (!entry.isMovable())
+            {
+                slots[entry.tier].pinnedBlocks++;
+            }
             allocations++;
             logicalBytes += entry.size;
             final TierSlot slot = slots[entry.tier];
             slot.allocations++;
-            slot.allocateLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
+            slot.recordLatency(slot.allocateLatency, nanoClock.nanoTime() - startNs);
             return entry.id;
         }
         finally
@@ -633,7 +637,7 @@ public final class BlockStore implements AutoCloseable
             final TierSlot startSlot = slots[entry.tier];
             noteAccess(entry);
             copyIn(entry, (int)blockOffset, srcBuffer, srcArray, srcOffset, length);
-            startSlot.writeLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
+            startSlot.recordLatency(startSlot.writeLatency, nanoClock.nanoTime() - startNs);
         }
         finally
         {
@@ -666,7 +670,7 @@ public final class BlockStore implements AutoCloseable
             final TierSlot startSlot = slots[entry.tier];
             noteAccess(entry);
             copyOut(entry, (int)blockOffset, dstBuffer, dstArray, dstOffset, length);
-            startSlot.readLatency.recordValue(Math.max(0, nanoClock.nanoTime() - startNs));
+            startSlot.recordLatency(startSlot.readLatency, nanoClock.nanoTime() - startNs);
         }
         finally
         {
@@ -706,6 +710,7 @@ public final class BlockStore implements AutoCloseable
             if (entry.pinCount++ == 0)
             {
                 slots[ramIndex].unlink(entry);
+                slots[ramIndex].countPinned(entry, 1);
             }
             final PinnedBlock view = new PinnedBlock(this, entry.id);
             ram.wrap(entry.location, entry.size, view.unsafeBuffer());
@@ -783,6 +788,7 @@ public final class BlockStore implements AutoCloseable
             if (entry.pinCount++ == 0)
             {
                 slot.unlink(entry);
+                slot.countPinned(entry, 1);
             }
             final DevicePinnedBlock view = new DevicePinnedBlock(this, entry.id, pointer, entry.size);
             openDevicePins.add(view);
@@ -1036,6 +1042,7 @@ public final class BlockStore implements AutoCloseable
             if (entry != null && --entry.pinCount == 0)
             {
                 slots[entry.tier].link(entry);
+                slots[entry.tier].countPinned(entry, -1);
             }
         }
         finally
@@ -1058,6 +1065,7 @@ public final class BlockStore implements AutoCloseable
             if (entry != null && --entry.pinCount == 0)
             {
                 slots[entry.tier].link(entry);
+                slots[entry.tier].countPinned(entry, -1);
             }
         }
         finally
@@ -1092,6 +1100,10 @@ public final class BlockStore implements AutoCloseable
             usageChanged = true;
             blocks.remove(blockId);
             entry.state = BlockEntry.State.FREED;
+            if (!entry.isMovable())
+            {
+                slot.pinnedBlocks--;
+            }
             frees++;
             slot.frees++;
             logicalBytes -= entry.size;
@@ -1165,24 +1177,54 @@ public final class BlockStore implements AutoCloseable
      * {@link Tier#allocatorStats() allocator statistics} (which take the tier's arena locks and walk its thread
      * caches: call this for a snapshot, not per operation).
      *
-     * @return a consistent snapshot of the store's and every tier's statistics; after close, the final
-     * counters with the tiers' usage as left.
+     * Taken without the engine lock (operations go on meanwhile): each counter is read whole, but counters
+     * changed by operations in flight may disagree by those operations.
+     *
+     * @return a snapshot of the store's and every tier's statistics; after close, the final counters with the
+     * tiers' usage as left.
      */
     public StoreStats stats()
     {
+        if (!closed)
+        {
+            try
+            {
+                return statsSnapshot();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (!closed)
+                {
+                    throw ex;
+                }
+                // A tier closed under the snapshot: take the final one below.
+            }
+        }
         lock.lock();
         try
+        {
+            return statsSnapshot();
+        }
+        finally
+        {
+            unlockAndNotify();
+        }
+    }
+
+    /**
+     * The body of {@link #stats()}: reads counters written under the engine lock without it (see the class
+     * comment, statistics); after close, called under the lock.
+     */
+    private StoreStats statsSnapshot()
+    {
         {
             final List<TierStats> tiers = tierSnapshot();
             long pinned = 0;
             final long[] pinnedPerTier = new long[slots.length];
-            for (final BlockEntry entry : blocks.values())
+            for (int i = 0; i < slots.length; i++)
             {
-                if (!entry.isMovable())
-                {
-                    pinned++;
-                    pinnedPerTier[entry.tier]++;
-                }
+                pinnedPerTier[i] = closed ? 0 : slots[i].pinnedBlocks;
+                pinned += pinnedPerTier[i];
             }
             final List<EngineTierStats> engineTiers = new ArrayList<>(slots.length);
             for (int i = 0; i < slots.length; i++)
@@ -1208,9 +1250,9 @@ public final class BlockStore implements AutoCloseable
                     slot.prefetchHits,
                     pinnedPerTier[i],
                     slot.pressureLevel,
-                    LatencyStats.of(slot.allocateLatency),
-                    LatencyStats.of(slot.readLatency),
-                    LatencyStats.of(slot.writeLatency),
+                    slot.latency(slot.allocateLatency),
+                    slot.latency(slot.readLatency),
+                    slot.latency(slot.writeLatency),
                     closed ? closedAllocatorStats[i] : slot.tier.allocatorStats()));
             }
             return new StoreStats(
@@ -1244,10 +1286,6 @@ public final class BlockStore implements AutoCloseable
                 copyReturns,
                 copiesDropped);
         }
-        finally
-        {
-            unlockAndNotify();
-        }
     }
 
     /**
@@ -1259,6 +1297,20 @@ public final class BlockStore implements AutoCloseable
      */
     public List<TierStats> tierStats()
     {
+        if (!closed)
+        {
+            try
+            {
+                return List.copyOf(tierSnapshot());
+            }
+            catch (final RuntimeException ex)
+            {
+                if (!closed)
+                {
+                    throw ex;
+                }
+            }
+        }
         lock.lock();
         try
         {
@@ -3411,14 +3463,7 @@ public final class BlockStore implements AutoCloseable
                 sb.append(" (block larger than the tier's hard cap)");
             }
         }
-        long pinned = 0;
-        for (final BlockEntry other : blocks.values())
-        {
-            if (other.tier == ramIndex && !other.isMovable())
-            {
-                pinned++;
-            }
-        }
+        final long pinned = slots[ramIndex].pinnedBlocks;
         sb.append("; ").append(pinned).append(" blocks pinned in RAM. Raise the tiers' capacities, free blocks " +
             "that are no longer needed, or close pinned views");
         return new OutOfTierMemoryException(entry.id, entry.size, sb.toString());

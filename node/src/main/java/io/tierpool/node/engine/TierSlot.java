@@ -57,6 +57,8 @@ final class TierSlot
     final Histogram readLatency = new Histogram(3);
     final Histogram writeLatency = new Histogram(3);
 
+    /** Blocks here that cannot move (pinned, PIN_FAST): written under the engine lock, read without it. */
+    long pinnedBlocks;
     PressureLevel pressureLevel = PressureLevel.NORMAL;
     long allocations;
     long frees;
@@ -430,6 +432,40 @@ final class TierSlot
             {
                 entry.list.moveToLast(entry);
             }
+        }
+    }
+
+    /**
+     * Counts a block that became pinned ({@code delta} 1) or unpinned (-1), unless it is PIN_FAST (always counted).
+     */
+    void countPinned(final BlockEntry entry, final int delta)
+    {
+        if (entry.hint != Hint.PIN_FAST)
+        {
+            pinnedBlocks += delta;
+        }
+    }
+
+    /**
+     * Records a latency in one of this tier's histograms, under the histogram's own monitor (held for the record:
+     * {@link BlockStore#stats()} copies the histograms without the engine lock).
+     */
+    void recordLatency(final Histogram histogram, final long ns)
+    {
+        synchronized (histogram)
+        {
+            histogram.recordValue(Math.max(0, ns));
+        }
+    }
+
+    /**
+     * @return the percentiles of one of this tier's histograms, taken under its monitor.
+     */
+    LatencyStats latency(final Histogram histogram)
+    {
+        synchronized (histogram)
+        {
+            return LatencyStats.of(histogram);
         }
     }
 
