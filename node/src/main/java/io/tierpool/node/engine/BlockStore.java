@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -178,6 +179,12 @@ public final class BlockStore implements AutoCloseable
     private static final int MIN_STAGING_BYTES = 64 * 1024;
     private static final int MAX_VICTIM_ATTEMPTS = 4;
     private static final int MAX_RETAINED_STAGING_BYTES = 64 * 1024 * 1024;
+    /** {@link #allocateInRam}: take RAM only if it has room now. */
+    private static final int ROOM_NONE = 0;
+    /** {@link #allocateInRam}: make room by demoting under the lock (the mover's and prefetcher's threads). */
+    private static final int ROOM_CASCADE = 1;
+    /** {@link #allocateInRam}: an application thread; waits for the mover to make room (see ramRoomWaitNs). */
+    private static final int ROOM_WAIT = 2;
 
     private final StoreContext ctx;
     private final String nodeName;
@@ -188,6 +195,11 @@ public final class BlockStore implements AutoCloseable
     private DeferredFrees pendingFrees = new DeferredFrees();
     private final ThreadLocal<DeferredFrees> spareFrees = ThreadLocal.withInitial(DeferredFrees::new);
     private final ScratchPool scratchPool = new ScratchPool();
+    /** Signalled when RAM may have room for threads waiting for it ({@link #awaitRoom}). */
+    private final Condition roomMade = lock.newCondition();
+    /** Bytes and number of threads waiting for room in RAM (guarded by the lock); the mover makes room for them. */
+    private long roomWantedBytes;
+    private int roomWaiters;
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
@@ -1472,8 +1484,9 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final TierSlot slot = slots[tierIndex];
-            // At the soft cap, as the WARNING pressure level starts there (PressureLevel: S <= u).
-            return !closed && slot.tier.usedBytes() >= slot.softCapBytes();
+            // At the soft cap, as the WARNING pressure level starts there (PressureLevel: S <= u); or threads wait
+            // for room in it.
+            return !closed && (slot.tier.usedBytes() >= slot.softCapBytes() || roomWanted(tierIndex));
         }
         finally
         {
@@ -1504,7 +1517,8 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final TierSlot slot = slots[tierIndex];
-            return !closed && slot.tier.usedBytes() - slot.pendingOutBytes > slot.drainTargetBytes();
+            return !closed && (slot.tier.usedBytes() - slot.pendingOutBytes > slot.drainTargetBytes() ||
+                roomWanted(tierIndex));
         }
         finally
         {
@@ -1538,6 +1552,12 @@ public final class BlockStore implements AutoCloseable
         {
             final TierSlot slot = slots[tierIndex];
             long excess = slot.tier.usedBytes() - slot.pendingOutBytes - slot.drainTargetBytes();
+            if (roomWanted(tierIndex))
+            {
+                // Threads wait for room: at least enough for them, whatever the drain target.
+                excess = Math.max(excess,
+                    slot.tier.usedBytes() - slot.pendingOutBytes + roomWantedBytes - slot.hardCapBytes());
+            }
             if (closed || (!force && excess <= 0))
             {
                 return DEMOTE_DONE;
@@ -1747,8 +1767,10 @@ public final class BlockStore implements AutoCloseable
                     continue;
                 }
                 final BlockEntry entry = blocks.get(scratch.ids[k]);
-                if (entry == victims[k] && entry.tier == tierIndex && entry.location == scratch.sourceLocations[k] &&
-                    entry.version == scratch.versions[k] && entry.isMovable())
+                // Not while a promotion reads the source copy (it took the block after this move chose it).
+                if (entry == victims[k] && entry.state == BlockEntry.State.RESIDENT && entry.tier == tierIndex &&
+                    entry.location == scratch.sourceLocations[k] && entry.version == scratch.versions[k] &&
+                    entry.isMovable())
                 {
                     commitMove(entry, tierIndex, target, location, crcs[k], true);
                     moved++;
@@ -1773,7 +1795,7 @@ public final class BlockStore implements AutoCloseable
             {
                 return moved;
             }
-            if (!force && slot.tier.usedBytes() - slot.pendingOutBytes <= slot.drainTargetBytes())
+            if (!force && slot.tier.usedBytes() - slot.pendingOutBytes <= slot.drainTargetBytes() && !roomWanted(tierIndex))
             {
                 return DEMOTE_DONE;
             }
@@ -1957,6 +1979,10 @@ public final class BlockStore implements AutoCloseable
             {
                 usageChanged = false;
                 pressure.evaluate(slots);
+            }
+            if (roomWaiters > 0)
+            {
+                roomMade.signalAll();
             }
             if (!pendingFrees.isEmpty() && lock.getHoldCount() == 1)
             {
@@ -2189,7 +2215,7 @@ public final class BlockStore implements AutoCloseable
                 return PREFETCH_SKIPPED;
             }
             // Reserve room in RAM under the lock (demoting others if needed; the cascade may move this block)...
-            ramLocation = allocateInRam(entry, true);
+            ramLocation = allocateInRam(entry, ROOM_CASCADE);
             if (ramLocation == Tier.NO_SPACE)
             {
                 return PREFETCH_SKIPPED;
@@ -2543,7 +2569,7 @@ public final class BlockStore implements AutoCloseable
 
     private boolean placeInRam(final BlockEntry entry, final boolean demoteOthers)
     {
-        final long location = allocateInRam(entry, demoteOthers);
+        final long location = allocateInRam(entry, demoteOthers ? ROOM_WAIT : ROOM_NONE);
         if (location == Tier.NO_SPACE)
         {
             return false;
@@ -2741,18 +2767,95 @@ public final class BlockStore implements AutoCloseable
      * Allocates room in RAM for a block under RAM's hard cap, demoting the coldest movable blocks (cascading down)
      * until it fits.
      */
-    private long allocateInRam(final BlockEntry entry, final boolean demoteOthers)
+    private long allocateInRam(final BlockEntry entry, final int room)
     {
         if (entry.size > slots[ramIndex].hardCapBytes())
         {
             return Tier.NO_SPACE;
         }
         long location = allocateRam(entry);
-        while (location == Tier.NO_SPACE && demoteOthers && demoteOne(ramIndex))
+        if (location != Tier.NO_SPACE || room == ROOM_NONE)
+        {
+            return location;
+        }
+        if (room == ROOM_WAIT && moverRunner != null && lock.getHoldCount() == 1)
+        {
+            return awaitRoom(entry);
+        }
+        // No mover thread (the caller drives it), or the mover's own threads: make room as the mover would.
+        while (location == Tier.NO_SPACE && demoteOne(ramIndex))
         {
             location = allocateRam(entry);
         }
         return location;
+    }
+
+    /**
+     * An application thread that found no room in RAM: asks the mover for the room (it demotes RAM's coldest
+     * blocks without the engine lock until the bytes wanted fit) and waits, the lock released, until the block
+     * fits or {@link StoreContext#ramRoomWaitNs()} passed. Called under the lock (held once); returns with it held.
+     *
+     * @return the block's location in RAM, or {@link Tier#NO_SPACE} at the deadline.
+     */
+    private long awaitRoom(final BlockEntry entry)
+    {
+        long remainingNs = ctx.ramRoomWaitNs();
+        if (remainingNs <= 0)
+        {
+            return Tier.NO_SPACE;
+        }
+        roomWantedBytes += entry.size;
+        roomWaiters++;
+        try
+        {
+            while (remainingNs > 0)
+            {
+                wakeMover();
+                try
+                {
+                    remainingNs = roomMade.awaitNanos(remainingNs);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return Tier.NO_SPACE;
+                }
+                ensureOpen();
+                final long location = allocateRam(entry);
+                if (location != Tier.NO_SPACE)
+                {
+                    return location;
+                }
+            }
+            return Tier.NO_SPACE;
+        }
+        finally
+        {
+            roomWantedBytes -= entry.size;
+            roomWaiters--;
+        }
+    }
+
+    private void wakeMover()
+    {
+        final Thread thread = moverRunner.thread();
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * @return true if threads wait for room in RAM that it does not have once the moves in flight out of it land.
+     */
+    private boolean roomWanted(final int tierIndex)
+    {
+        if (tierIndex != ramIndex || roomWantedBytes == 0)
+        {
+            return false;
+        }
+        final TierSlot slot = slots[ramIndex];
+        return slot.tier.usedBytes() - slot.pendingOutBytes + roomWantedBytes > slot.hardCapBytes();
     }
 
     /**
@@ -2919,14 +3022,32 @@ public final class BlockStore implements AutoCloseable
      */
     private boolean promote(final BlockEntry entry)
     {
-        awaitSettled(entry);
-        if (entry.tier == ramIndex)
+        long location;
+        while (true)
         {
-            slots[ramIndex].touch(entry);
-            return true;
+            awaitSettled(entry);
+            if (entry.tier == ramIndex)
+            {
+                slots[ramIndex].touch(entry);
+                return true;
+            }
+            location = allocateInRam(entry, ROOM_WAIT);
+            if (blocks.get(entry.id) == entry && entry.state != BlockEntry.State.PROMOTING && entry.tier != ramIndex)
+            {
+                break;
+            }
+            // Freed, promoted or being promoted by another thread while this one waited for room: start again.
+            if (location != Tier.NO_SPACE)
+            {
+                ram.free(entry.id, location);
+                usageChanged = true;
+            }
+            ensureOpen();
+            if (blocks.get(entry.id) != entry)
+            {
+                throw new BlockFreedException(entry.id, nodeName);
+            }
         }
-
-        final long location = allocateInRam(entry, true);
         if (location == Tier.NO_SPACE)
         {
             return false;

@@ -114,6 +114,17 @@ public final class StoreConfiguration
     public static final long MOVER_MAX_PARK_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(10);
 
     /**
+     * How long an application thread that finds no room in RAM waits for the mover to make it, as a duration
+     * ({@code s/ms/us/ns} suffixes).
+     */
+    public static final String RAM_ROOM_WAIT_PROP_NAME = "tierpool.ram.room.wait";
+
+    /**
+     * Default wait for room in RAM: 100 ms.
+     */
+    public static final long RAM_ROOM_WAIT_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
      * Overflow policy: {@code SPILL_TO_NEXT} or {@code FAIL}.
      */
     public static final String OVERFLOW_POLICY_PROP_NAME = "tierpool.overflow.policy";
@@ -221,6 +232,11 @@ public final class StoreConfiguration
     {
         return (int)Math.min(Integer.MAX_VALUE,
             SystemUtil.getSizeAsLong(DEMOTION_BATCH_BYTES_PROP_NAME, DEMOTION_BATCH_BYTES_DEFAULT));
+    }
+
+    static long ramRoomWaitNs()
+    {
+        return SystemUtil.getDurationInNanos(RAM_ROOM_WAIT_PROP_NAME, RAM_ROOM_WAIT_NS_DEFAULT);
     }
 
     static int prefetchDepth()

@@ -50,6 +50,7 @@ public final class StoreContext
     private String deviceUnavailableReason = "none was configured: StoreContext.deviceTier was not set";
     private IdleStrategy moverIdleStrategy;
     private long moverStuckBackoffNs = StoreConfiguration.MOVER_STUCK_BACKOFF_NS_DEFAULT;
+    private long ramRoomWaitNs = StoreConfiguration.ramRoomWaitNs();
     private ErrorHandler errorHandler;
     private boolean startMover = true;
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
@@ -147,6 +148,11 @@ public final class StoreContext
         {
             throw new ConfigurationException("deviceTier must be of kind DEVICE, was " + deviceTier.kind() +
                 " (" + deviceTier.name() + "); pass other tiers with extraTiers(...)");
+        }
+        if (ramRoomWaitNs < 0)
+        {
+            throw new ConfigurationException("ramRoomWaitNs=" + ramRoomWaitNs + " must be >= 0 (" +
+                StoreConfiguration.RAM_ROOM_WAIT_PROP_NAME + ")");
         }
         if (moverStuckBackoffNs < 0)
         {
@@ -496,6 +502,33 @@ public final class StoreContext
     public long moverStuckBackoffNs()
     {
         return moverStuckBackoffNs;
+    }
+
+    /**
+     * How long an application thread (allocate, or an access promoting a block) waits for the mover to make room
+     * in RAM when RAM has none under its hard cap, with the mover running ({@link #startMover(boolean)}): the
+     * thread wakes the mover, which demotes RAM's coldest blocks without the engine lock, and waits until the block
+     * fits or this deadline passes. Then a HOT or WARM block is placed below RAM, an access goes through a staging
+     * copy where the block lies, and {@link io.tierpool.node.Hint#PIN_FAST} fails with
+     * {@link io.tierpool.node.OutOfTierMemoryException}. COLD and PREFER_FAST blocks never wait: they go below
+     * at once. With the mover not started the thread makes the room itself, as the mover would.
+     *
+     * @param ns the wait in nanoseconds, 0 or more (0: no wait); default 100 ms
+     *           ({@value StoreConfiguration#RAM_ROOM_WAIT_PROP_NAME}).
+     * @return this for a fluent API.
+     */
+    public StoreContext ramRoomWaitNs(final long ns)
+    {
+        this.ramRoomWaitNs = ns;
+        return this;
+    }
+
+    /**
+     * @return how long an application thread waits for room in RAM, in nanoseconds.
+     */
+    public long ramRoomWaitNs()
+    {
+        return ramRoomWaitNs;
     }
 
     /**

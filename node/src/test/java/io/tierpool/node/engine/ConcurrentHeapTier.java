@@ -30,6 +30,8 @@ final class ConcurrentHeapTier implements Tier
     final AtomicLong writes = new AtomicLong();
     final AtomicLong reads = new AtomicLong();
     final AtomicLong frees = new AtomicLong();
+    /** Names of the threads that wrote to the tier. */
+    final java.util.Set<String> writerThreads = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Hold> writeHold = new AtomicReference<>();
     private final AtomicReference<Hold> readHold = new AtomicReference<>();
     private volatile boolean closed;
@@ -148,6 +150,7 @@ final class ConcurrentHeapTier implements Tier
         ensureOpen();
         maybeHold(writeHold, blockId);
         writes.incrementAndGet();
+        writerThreads.add(Thread.currentThread().getName());
         long used;
         do
         {
