@@ -4,26 +4,22 @@
 package io.tierpool.transport;
 
 import io.aeron.Aeron;
-import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
-import io.aeron.logbuffer.Header;
 import io.tierpool.ConfigurationException;
-import io.tierpool.transport.codecs.AckDecoder;
-import io.tierpool.transport.codecs.ErrorDecoder;
 import io.tierpool.transport.codecs.FreeRequestEncoder;
 import io.tierpool.transport.codecs.GetRequestEncoder;
-import io.tierpool.transport.codecs.GetResponseDecoder;
-import io.tierpool.transport.codecs.MessageHeaderDecoder;
 import io.tierpool.transport.codecs.MessageHeaderEncoder;
+import io.tierpool.transport.codecs.PutBatchRequestEncoder;
 import io.tierpool.transport.codecs.PutRequestEncoder;
 import io.tierpool.transport.codecs.UsageRequestEncoder;
-import io.tierpool.transport.codecs.UsageResponseDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
@@ -35,116 +31,112 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static io.tierpool.transport.TransportConfiguration.*;
 
 /**
- * Puts, gets and frees blocks on nodes (each a {@link BlockServer}) and asks them for their usage, over Aeron,
- * with synchronous calls.
+ * Puts, gets and frees blocks on nodes (each a {@link BlockServer}) and asks them for their usage, over Aeron:
+ * an asynchronous core with many requests in flight, and synchronous calls as a thin façade over it, as Aeron's
+ * archive client keeps {@code AeronArchive} over {@code ArchiveProxy} and {@code ControlResponsePoller}.
  * <pre>{@code
  * try (BlockClient client = BlockClient.connect(new BlockClient.Context().aeron(driver.aeron())))
  * {
- *     client.put("10.0.0.5:40100", 42L, block, 0, block.capacity());
- *     int length = client.get("10.0.0.5:40100", 42L, dst, 0, dst.capacity());
- *     client.free("10.0.0.5:40100", 42L);
+ *     client.put("10.0.0.5:40100", 42L, block, 0, block.capacity());          // synchronous
+ *     final BlockRequest a = client.sendGet("10.0.0.5:40100", 42L, 0, dstA, 0, dstA.capacity());
+ *     final BlockRequest b = client.sendGet("10.0.0.6:40100", 43L, 0, dstB, 0, dstB.capacity());
+ *     a.await();                                                               // both were in flight at once
+ *     b.await();
  * }
  * }</pre>
- * Each call sends its request (a block larger than {@link Context#chunkLength()} goes as several chunks, each
- * retried while back-pressured) and then waits on the client's own response subscription for the answer with the
- * request's correlation id; answers to earlier, abandoned requests are dropped. A call first waits up to
- * {@link Context#connectTimeoutNs()} for the connection to the node, then up to {@link Context#requestTimeoutNs()}
- * (plus {@link Context#transferAllowanceNsPerMiB()} per MiB of block data) for the request to be sent and answered. Blocks carry a CRC-32C, checked by the node on put and by the client
- * on get.
+ * <b>Sending.</b> A {@code sendXxx} call runs on the caller's thread: it connects to the node (waiting up to
+ * {@link Context#connectTimeoutNs()}), takes a slot in the node's window ({@link Context#maxRequestsInFlight()}
+ * requests and {@link Context#maxBytesInFlight()} bytes of block data, see {@link NodeWindow}), registers the
+ * request under a fresh correlation id and offers its message (a block larger than {@link Context#chunkLength()}
+ * as several chunks) to the node's concurrent {@link Publication}, which any number of threads may offer to at
+ * once. It returns once the request is on its way, or failed; transport failures are reported by the request
+ * ({@link BlockRequest#await()} throws them), never by the send call.
  * <p>
- * Thread-safety: every method may be called from any thread. Calls are serialised by one lock, so one client has
- * one request in flight at a time; use several clients for parallel transfers. The caller's thread does the work
- * (there is no background thread). {@link #close()} is idempotent and closes the subscription and publications
- * the client opened, not the Aeron client, which belongs to the caller.
+ * <b>Receiving.</b> Responses arrive on the client's one response subscription and are dispatched by correlation
+ * id ({@link ResponseDispatcher}): GetResponse chunks are copied straight into the get's destination. The
+ * subscription is polled by one thread at a time, whoever holds the poll claim (a compare-and-set flag nobody
+ * ever blocks on): the client's receiver agent, on its own daemon thread with {@link Context#idleStrategy()} (a
+ * back-off that parks, never a busy spin), and callers waiting in {@link BlockRequest#await()}, so that a caller
+ * alone gets its answer without a thread hand-off. The table of pending requests is guarded by a lock held for a
+ * few instructions (a put, a get or a remove); no lock is held while sending or polling.
+ * <p>
+ * <b>Deadlines and back-off.</b> Each request has its own deadline: {@link Context#requestTimeoutNs()} plus
+ * {@link Context#transferAllowanceNsPerMiB()} per MiB of block data, counted from once the node is connected, sent
+ * to the node too. The poller fails requests past their deadline with {@link RequestTimeoutException} (checked
+ * every millisecond). A put the node answers with {@link ErrorCode#BUSY} waits a back-off of its own (10 ms
+ * doubling to 200 ms) and is resent whole under a new correlation id by the thread awaiting it; other requests
+ * are not delayed.
+ * <p>
+ * Every failure names the block, the node and the reason: {@link NodeUnreachableException},
+ * {@link RequestTimeoutException}, {@link RemoteErrorException} (BUSY past the deadline included),
+ * {@link TransferChecksumException}, or {@link TransportException} for a broken connection.
+ * <p>
+ * Thread-safety: every method may be called from any thread, by many threads at once. {@link #close()} is
+ * idempotent, fails the requests still pending, and closes the receiver thread, subscription and publications the
+ * client opened, not the Aeron client, which belongs to the caller.
+ * <p>
+ * Size: this class is over ~800 lines because it keeps its nested {@link Context} (about 400 lines of documented
+ * settings) beside the client, as Aeron's clients do; the request state, window and response decoding live in
+ * {@link BlockRequest}, {@link NodeWindow} and {@link ResponseDispatcher}.
  */
 public final class BlockClient implements AutoCloseable
 {
+    /**
+     * The most blocks one batch put message carries; a larger batch goes as several messages.
+     */
+    public static final int MAX_BATCH_BLOCKS = 1024;
+
     private static final int FRAGMENT_LIMIT = 16;
     private static final long RESOLVE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final int WAITING = 0;
-    private static final int DONE = 1;
-    private static final int FAILED = 2;
+    private static final long SWEEP_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long BUSY_BACKOFF_MIN_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long BUSY_BACKOFF_MAX_NS = TimeUnit.MILLISECONDS.toNanos(200);
-
-    private static final String PUT = "put";
-    private static final String GET = "get";
-    private static final String FREE = "free";
-    private static final String USAGE = "usage";
+    private static final int BATCH_ENTRY_LENGTH = PutBatchRequestEncoder.BlocksEncoder.sbeBlockLength();
+    private static final ThreadLocal<Sender> SENDERS = ThreadLocal.withInitial(Sender::new);
 
     private final Context ctx;
     private final Aeron aeron;
-    private final ReentrantLock lock = new ReentrantLock();
     private final Subscription responseSubscription;
     private final String responseEndpoint;
     private final byte[] responseChannelBytes;
     private final FragmentAssembler assembler;
-    private final HashMap<String, ExclusivePublication> publications = new HashMap<>();
-    private final Crc32cCalculator crc32c = new Crc32cCalculator();
-    private final IdleStrategy idleStrategy;
+    private final ConcurrentHashMap<String, NodeWindow> windows = new ConcurrentHashMap<>();
+    private final ReentrantLock pendingLock = new ReentrantLock();
+    private final Long2ObjectHashMap<BlockRequest> pending = new Long2ObjectHashMap<>();
+    private final ArrayList<BlockRequest> expired = new ArrayList<>();
+    private final AtomicBoolean pollClaim = new AtomicBoolean();
+    private final AtomicLong staleResponseCount = new AtomicLong();
+    private final AtomicLong busyRetryCount = new AtomicLong();
+    private final AtomicLong listenerErrorCount = new AtomicLong();
     private final NanoClock nanoClock;
     private final EpochNanoClock epochNanoClock;
-
-    private final UnsafeBuffer requestBuffer = new UnsafeBuffer(new byte[MAX_MESSAGE_HEADER_LENGTH]);
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final PutRequestEncoder putEncoder = new PutRequestEncoder();
-    private final GetRequestEncoder getEncoder = new GetRequestEncoder();
-    private final FreeRequestEncoder freeEncoder = new FreeRequestEncoder();
-    private final UsageRequestEncoder usageEncoder = new UsageRequestEncoder();
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final AckDecoder ackDecoder = new AckDecoder();
-    private final ErrorDecoder errorDecoder = new ErrorDecoder();
-    private final GetResponseDecoder getResponseDecoder = new GetResponseDecoder();
-    private final UsageResponseDecoder usageResponseDecoder = new UsageResponseDecoder();
-
+    private final AgentRunner receiverRunner;
     private long nextCorrelationId;
-    private long deadlineNs;
-    private long timeoutNs;
-    private long staleResponseCount;
-    private long busyRetryCount;
-    private boolean isClosed;
-
-    private String operation;
-    private String nodeEndpoint;
-    private long blockId;
-    private long correlationId;
-    private int state;
-    private ErrorCode remoteCode;
-    private String remoteNodeName;
-    private String remoteMessage;
-    private String protocolFailure;
-    private boolean isCallerError;
-
-    private MutableDirectBuffer getDst;
-    private int getDstOffset;
-    private int getMaxLength;
-    private int getTotalLength;
-    private int getReceived;
-    private int getCrc32c;
-
-    private NodeUsage usageResult;
+    private long nextSweepNs;
+    private volatile boolean isClosed;
 
     private BlockClient(final Context ctx)
     {
         this.ctx = ctx;
         this.aeron = ctx.aeron();
-        this.idleStrategy = ctx.idleStrategy();
         this.nanoClock = ctx.nanoClock();
         this.epochNanoClock = ctx.epochNanoClock();
         this.nextCorrelationId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
-        this.assembler = new FragmentAssembler(new ResponseHandler(), ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH,
-            true);
+        this.assembler = new FragmentAssembler(new ResponseDispatcher(this),
+            ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH, true);
 
         Subscription subscription = null;
         try
@@ -162,10 +154,20 @@ public final class BlockClient implements AutoCloseable
         }
         responseSubscription = subscription;
         responseChannelBytes = Endpoints.udpChannel(responseEndpoint).getBytes(StandardCharsets.UTF_8);
+
+        receiverRunner = new AgentRunner(ctx.idleStrategy(), (throwable) -> listenerErrorCount.incrementAndGet(),
+            null, new Receiver());
+        AgentRunner.startOnThread(receiverRunner, (runnable) ->
+        {
+            final Thread thread = new Thread(runnable);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
-     * Open a client: binds its response endpoint. Nodes are connected lazily, on first use.
+     * Open a client: binds its response endpoint and starts its receiver thread. Nodes are connected lazily, on
+     * first use.
      *
      * @param ctx settings; {@link Context#conclude()} is called here and the context must not be reused.
      * @return the client, to be closed by the caller.
@@ -207,94 +209,7 @@ public final class BlockClient implements AutoCloseable
      */
     public long staleResponseCount()
     {
-        lock.lock();
-        try
-        {
-            return staleResponseCount;
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Store a copy of a block on a node, replacing any block this client stored there with the same id.
-     * When the node answers {@link ErrorCode#BUSY} (too many unfinished puts from all its clients) the whole block
-     * is resent under a new correlation id after a back-off of 10 ms doubling to 200 ms, for as long as the
-     * request's timeout leaves room ({@link #busyRetryCount()} counts these).
-     *
-     * @param nodeEndpoint the node's {@code host:port}.
-     * @param blockId      the block's id, chosen by the caller.
-     * @param src          the bytes; read during the call only.
-     * @param srcOffset    where they start in src.
-     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
-     * @throws IllegalArgumentException   when length is out of range or the endpoint is not a {@code host:port}.
-     * @throws IndexOutOfBoundsException  when the range lies outside src.
-     * @throws IllegalStateException      when the client is closed.
-     * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
-     * @throws RequestTimeoutException    when no answer came within the request timeout; the block may or may not
-     *                                    be stored.
-     * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NO_SPACE}, or kept
-     *                                    answering {@link ErrorCode#BUSY} until the request timeout (also when the
-     *                                    last resend after a BUSY got no answer in time: that timeout is attached
-     *                                    as a suppressed exception).
-     * @throws TransportException         when the connection to the node broke.
-     */
-    public void put(
-        final String nodeEndpoint, final long blockId, final DirectBuffer src, final int srcOffset, final int length)
-    {
-        Objects.requireNonNull(src, "src");
-        checkBlockLength(nodeEndpoint, blockId, length);
-        src.boundsCheck(srcOffset, length);
-
-        lock.lock();
-        try
-        {
-            final ExclusivePublication publication = begin(nodeEndpoint, blockId, PUT);
-            final int checksum = crc32c.compute(src, srcOffset, length);
-            final long deadlineEpochNs = startTimeout(length);
-            long busyBackoffNs = BUSY_BACKOFF_MIN_NS;
-            RemoteErrorException lastBusy = null;
-            while (true)
-            {
-                sendPut(publication, blockId, src, srcOffset, length, checksum, deadlineEpochNs);
-                try
-                {
-                    awaitResponse();
-                    return;
-                }
-                catch (final RequestTimeoutException ex)
-                {
-                    if (null != lastBusy)
-                    {
-                        // the node said BUSY before and the resent put ran out of time: BUSY is the better answer
-                        lastBusy.addSuppressed(ex);
-                        throw lastBusy;
-                    }
-                    throw ex;
-                }
-                catch (final RemoteErrorException ex)
-                {
-                    if (ErrorCode.BUSY != ex.code() || deadlineNs - nanoClock.nanoTime() < busyBackoffNs)
-                    {
-                        throw ex;
-                    }
-                    lastBusy = ex;
-                }
-
-                busyRetryCount++;
-                LockSupport.parkNanos(busyBackoffNs);
-                checkInterrupt();
-                busyBackoffNs = Math.min(2 * busyBackoffNs, BUSY_BACKOFF_MAX_NS);
-                restart();
-            }
-        }
-        finally
-        {
-            end();
-            lock.unlock();
-        }
+        return staleResponseCount.get();
     }
 
     /**
@@ -302,53 +217,181 @@ public final class BlockClient implements AutoCloseable
      */
     public long busyRetryCount()
     {
-        lock.lock();
-        try
-        {
-            return busyRetryCount;
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
-
-    private void sendPut(
-        final ExclusivePublication publication,
-        final long blockId,
-        final DirectBuffer src,
-        final int srcOffset,
-        final int length,
-        final int checksum,
-        final long deadlineEpochNs)
-    {
-        final int chunkLength = ctx.chunkLength();
-        for (int position = 0; position < length && WAITING == state; )
-        {
-            final int chunk = Math.min(chunkLength, length - position);
-            final PutRequestEncoder encoder = putEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                .correlationId(correlationId)
-                .clientId(ctx.clientId())
-                .blockId(blockId)
-                .deadlineEpochNs(deadlineEpochNs)
-                .totalLength(length)
-                .chunkOffset(position)
-                .crc32c(checksum)
-                .responseStreamId(ctx.responseStreamId())
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            final int lengthFieldOffset = encoder.limit();
-            requestBuffer.putInt(lengthFieldOffset, chunk, ByteOrder.LITTLE_ENDIAN);
-            final int headerLength = lengthFieldOffset + PutRequestEncoder.dataHeaderLength();
-
-            offer(publication, headerLength, src, srcOffset + position, chunk);
-            position += chunk;
-            responseSubscription.poll(assembler, FRAGMENT_LIMIT);
-        }
+        return busyRetryCount.get();
     }
 
     /**
-     * Read a block this client stored on a node into dst. The block's CRC-32C is checked once all of it has
-     * arrived.
+     * @return exceptions thrown by {@link BlockRequest.Listener}s (and by the receiver agent), counted and dropped.
+     */
+    public long listenerErrorCount()
+    {
+        return listenerErrorCount.get();
+    }
+
+    /**
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @return requests in flight to the node now (taken a window slot, not yet done); 0 for an unknown node.
+     */
+    public int inFlightRequests(final String nodeEndpoint)
+    {
+        final NodeWindow window = windows.get(nodeEndpoint);
+        return null == window ? 0 : window.requests();
+    }
+
+    /**
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @return the most requests that were in flight to the node at once since it was connected.
+     */
+    public int peakInFlightRequests(final String nodeEndpoint)
+    {
+        final NodeWindow window = windows.get(nodeEndpoint);
+        return null == window ? 0 : window.peakRequests();
+    }
+
+    /**
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @return the most bytes of block data that were in flight to the node at once since it was connected.
+     */
+    public long peakInFlightBytes(final String nodeEndpoint)
+    {
+        final NodeWindow window = windows.get(nodeEndpoint);
+        return null == window ? 0 : window.peakBytes();
+    }
+
+    /**
+     * Store a copy of a block on a node as generation 0, replacing any copy this client stored there under the
+     * same block id and generation, and wait for the answer. See {@link #put(String, long, long, DirectBuffer,
+     * int, int)}.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id, chosen by the caller.
+     * @param src          the bytes; read during the call only.
+     * @param srcOffset    where they start in src.
+     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @throws IllegalArgumentException  when length is out of range or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     * @throws TransportException        as {@link BlockRequest#await()} says.
+     */
+    public void put(
+        final String nodeEndpoint, final long blockId, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        put(nodeEndpoint, blockId, 0, src, srcOffset, length);
+    }
+
+    /**
+     * Store a copy of a block on a node under (blockId, generation), replacing any copy this client stored there
+     * under the same two, and wait for the answer. When the node answers {@link ErrorCode#BUSY} (too many
+     * unfinished puts from all its clients) the whole block is resent under a new correlation id after a back-off
+     * of 10 ms doubling to 200 ms, for as long as the request's timeout leaves room ({@link #busyRetryCount()}
+     * counts these).
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id, chosen by the caller.
+     * @param generation   which copy of the block, chosen by the caller (any value).
+     * @param src          the bytes; read during the call only.
+     * @param srcOffset    where they start in src.
+     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @throws IllegalArgumentException  when length is out of range or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     * @throws NodeUnreachableException  when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException   when no answer came within the request timeout; the block may or may not
+     *                                   be stored.
+     * @throws RemoteErrorException      when the node refused, for example {@link ErrorCode#NO_SPACE}, or kept
+     *                                   answering {@link ErrorCode#BUSY} until the request timeout (also when the
+     *                                   last resend after a BUSY got no answer in time: that timeout is attached
+     *                                   as a suppressed exception).
+     * @throws TransportException        when the connection to the node broke.
+     */
+    public void put(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
+    {
+        await(sendPut(nodeEndpoint, blockId, generation, src, srcOffset, length));
+    }
+
+    /**
+     * Send a put without waiting for its answer, computing the block's CRC-32C. See
+     * {@link #sendPut(String, long, long, DirectBuffer, int, int, int)}.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @param src          the bytes; must stay unchanged until the request is done.
+     * @param srcOffset    where they start in src.
+     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @return the request, to be awaited.
+     * @throws IllegalArgumentException  when length is out of range or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public BlockRequest sendPut(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
+    {
+        Objects.requireNonNull(src, "src");
+        checkBlockLength(nodeEndpoint, blockId, length);
+        src.boundsCheck(srcOffset, length);
+        return sendPut(nodeEndpoint, blockId, generation, src, srcOffset, length,
+            SENDERS.get().crc32c.compute(src, srcOffset, length));
+    }
+
+    /**
+     * Send a put of a block whose CRC-32C the caller knows, without waiting for its answer. Blocks the caller only
+     * to connect, to wait for a slot in the node's window, and while the node's publication is back-pressured.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block (any value).
+     * @param src          the bytes; must stay unchanged until the request is done (a BUSY answer resends them).
+     * @param srcOffset    where they start in src.
+     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @param crc32c       the CRC-32C of the bytes; the node refuses the block if it does not match.
+     * @return the request; it must be awaited ({@link BlockRequest#await()}), which resends it after a BUSY.
+     * @throws IllegalArgumentException  when length is out of range or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public BlockRequest sendPut(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final int crc32c)
+    {
+        Objects.requireNonNull(src, "src");
+        checkBlockLength(nodeEndpoint, blockId, length);
+        src.boundsCheck(srcOffset, length);
+        checkEndpoint(nodeEndpoint, blockId, BlockRequest.PUT);
+
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.PUT, nodeEndpoint, blockId, generation, length, null);
+        request.src = src;
+        request.srcOffset = srcOffset;
+        request.length = length;
+        request.crc32c = crc32c;
+        request.busyBackoffNs = BUSY_BACKOFF_MIN_NS;
+        if (begin(request, length))
+        {
+            transmitPut(request);
+        }
+        return request;
+    }
+
+    /**
+     * Read generation 0 of a block this client stored on a node into dst, and wait for it. See
+     * {@link #get(String, long, long, MutableDirectBuffer, int, int)}.
      *
      * @param nodeEndpoint the node's {@code host:port}.
      * @param blockId      the block's id.
@@ -356,19 +399,75 @@ public final class BlockClient implements AutoCloseable
      * @param dstOffset    where to start in dst.
      * @param maxLength    room in dst from dstOffset, bytes.
      * @return the block's length in bytes, at most maxLength.
-     * @throws IllegalArgumentException   when the block is longer than maxLength or the endpoint is not a
-     *                                    {@code host:port}.
-     * @throws IndexOutOfBoundsException  when the range lies outside dst.
-     * @throws IllegalStateException      when the client is closed.
-     * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
-     * @throws RequestTimeoutException    when the block did not arrive in full within the request timeout.
-     * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NOT_FOUND}.
-     * @throws TransferChecksumException  when the block arrived damaged.
-     * @throws TransportException         when the connection broke or the node sent inconsistent chunks.
+     * @throws IllegalArgumentException  when the block is longer than maxLength or the endpoint is not a
+     *                                   {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside dst.
+     * @throws IllegalStateException     when the client is closed.
+     * @throws TransportException        as {@link BlockRequest#await()} says.
      */
     public int get(
         final String nodeEndpoint,
         final long blockId,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int maxLength)
+    {
+        return get(nodeEndpoint, blockId, 0, dst, dstOffset, maxLength);
+    }
+
+    /**
+     * Read a copy of a block this client stored on a node into dst, and wait for it. The block's CRC-32C is
+     * checked once all of it has arrived.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @param dst          where the block is copied to; on failure its range holds unspecified bytes.
+     * @param dstOffset    where to start in dst.
+     * @param maxLength    room in dst from dstOffset, bytes.
+     * @return the block's length in bytes, at most maxLength.
+     * @throws IllegalArgumentException  when the block is longer than maxLength or the endpoint is not a
+     *                                   {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside dst.
+     * @throws IllegalStateException     when the client is closed.
+     * @throws NodeUnreachableException  when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException   when the block did not arrive in full within the request timeout.
+     * @throws RemoteErrorException      when the node refused, for example {@link ErrorCode#NOT_FOUND}.
+     * @throws TransferChecksumException when the block arrived damaged.
+     * @throws TransportException        when the connection broke or the node sent inconsistent chunks.
+     */
+    public int get(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int maxLength)
+    {
+        final BlockRequest request = sendGet(nodeEndpoint, blockId, generation, dst, dstOffset, maxLength);
+        await(request);
+        return request.totalLength;
+    }
+
+    /**
+     * Send a get without waiting for its answer; the block's chunks are copied into dst as they arrive, by
+     * whichever thread polls the responses. The window counts maxLength bytes for it.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @param dst          where the block is copied to; belongs to the request until it is done.
+     * @param dstOffset    where to start in dst.
+     * @param maxLength    room in dst from dstOffset, bytes, at least 1.
+     * @return the request; {@link BlockRequest#await()} checks the block's CRC-32C.
+     * @throws IllegalArgumentException  when maxLength is below 1 or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside dst.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public BlockRequest sendGet(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
         final MutableDirectBuffer dst,
         final int dstOffset,
         final int maxLength)
@@ -380,157 +479,933 @@ public final class BlockClient implements AutoCloseable
                 ": maxLength " + maxLength + " must be at least 1");
         }
         dst.boundsCheck(dstOffset, maxLength);
+        checkEndpoint(nodeEndpoint, blockId, BlockRequest.GET);
 
-        lock.lock();
-        try
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.GET, nodeEndpoint, blockId, generation, maxLength, null);
+        request.dst = dst;
+        request.dstOffset = dstOffset;
+        request.maxLength = maxLength;
+        if (begin(request, 0))
         {
-            final ExclusivePublication publication = begin(nodeEndpoint, blockId, GET);
-            getDst = dst;
-            getDstOffset = dstOffset;
-            getMaxLength = maxLength;
-            getTotalLength = -1;
-            getReceived = 0;
-
-            final long deadlineEpochNs = startTimeout(0);
-            final GetRequestEncoder encoder = getEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                .correlationId(correlationId)
+            final Sender sender = SENDERS.get();
+            final GetRequestEncoder encoder = sender.getEncoder
+                .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
+                .correlationId(request.correlationId)
                 .clientId(ctx.clientId())
                 .blockId(blockId)
-                .deadlineEpochNs(deadlineEpochNs)
+                .deadlineEpochNs(request.deadlineEpochNs)
                 .responseStreamId(ctx.responseStreamId())
+                .generation(generation)
                 .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(publication, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
-            awaitResponse();
-
-            final int actualCrc32c = crc32c.compute(dst, dstOffset, getTotalLength);
-            if (actualCrc32c != getCrc32c)
-            {
-                throw new TransferChecksumException(nodeEndpoint, blockId, getTotalLength, getCrc32c, actualCrc32c);
-            }
-
-            return getTotalLength;
+            offer(request, request.correlationId, sender,
+                MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
         }
-        finally
-        {
-            getDst = null;
-            end();
-            lock.unlock();
-        }
+        return request;
     }
 
     /**
-     * Free a block this client stored on a node.
+     * Free generation 0 of a block this client stored on a node, and wait for the answer.
      *
      * @param nodeEndpoint the node's {@code host:port}.
      * @param blockId      the block's id.
-     * @throws IllegalArgumentException   when the endpoint is not a {@code host:port}.
-     * @throws IllegalStateException      when the client is closed.
-     * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
-     * @throws RequestTimeoutException    when no answer came within the request timeout.
-     * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NOT_FOUND}.
-     * @throws TransportException         when the connection to the node broke.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws TransportException       as {@link BlockRequest#await()} says; {@link RemoteErrorException} with
+     *                                  {@link ErrorCode#NOT_FOUND} when there is no such copy.
      */
     public void free(final String nodeEndpoint, final long blockId)
     {
-        lock.lock();
-        try
-        {
-            final ExclusivePublication publication = begin(nodeEndpoint, blockId, FREE);
-            final long deadlineEpochNs = startTimeout(0);
-            final FreeRequestEncoder encoder = freeEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                .correlationId(correlationId)
-                .clientId(ctx.clientId())
-                .blockId(blockId)
-                .deadlineEpochNs(deadlineEpochNs)
-                .responseStreamId(ctx.responseStreamId())
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(publication, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
-            awaitResponse();
-        }
-        finally
-        {
-            end();
-            lock.unlock();
-        }
+        free(nodeEndpoint, blockId, 0);
     }
 
     /**
-     * Ask a node for its capacity and usage per tier.
+     * Free a copy of a block this client stored on a node, and wait for the answer.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws NodeUnreachableException when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException  when no answer came within the request timeout.
+     * @throws RemoteErrorException     when the node refused, for example {@link ErrorCode#NOT_FOUND}.
+     * @throws TransportException       when the connection to the node broke.
+     */
+    public void free(final String nodeEndpoint, final long blockId, final long generation)
+    {
+        await(sendFree(nodeEndpoint, blockId, generation, null));
+    }
+
+    /**
+     * Send a free without waiting for its answer. The listener, if any, is told when it is done (answered, refused,
+     * timed out or failed to send), on the thread that finished it.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @param listener     told once when the free is done; may be null.
+     * @return the request; awaiting it is optional.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     */
+    public BlockRequest sendFree(
+        final String nodeEndpoint, final long blockId, final long generation, final BlockRequest.Listener listener)
+    {
+        checkEndpoint(nodeEndpoint, blockId, BlockRequest.FREE);
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.FREE, nodeEndpoint, blockId, generation, 0, listener);
+        if (begin(request, 0))
+        {
+            final Sender sender = SENDERS.get();
+            final FreeRequestEncoder encoder = sender.freeEncoder
+                .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
+                .correlationId(request.correlationId)
+                .clientId(ctx.clientId())
+                .blockId(blockId)
+                .deadlineEpochNs(request.deadlineEpochNs)
+                .responseStreamId(ctx.responseStreamId())
+                .generation(generation)
+                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
+            offer(request, request.correlationId, sender,
+                MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
+        }
+        return request;
+    }
+
+    /**
+     * Ask a node for its capacity and usage per tier, and wait for the answer.
      *
      * @param nodeEndpoint the node's {@code host:port}.
      * @return the node's usage, fastest tier first.
-     * @throws IllegalArgumentException   when the endpoint is not a {@code host:port}.
-     * @throws IllegalStateException      when the client is closed.
-     * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
-     * @throws RequestTimeoutException    when no answer came within the request timeout.
-     * @throws RemoteErrorException       when the node failed to report.
-     * @throws TransportException         when the connection broke or the answer was malformed.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws NodeUnreachableException when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException  when no answer came within the request timeout.
+     * @throws RemoteErrorException     when the node failed to report.
+     * @throws TransportException       when the connection broke or the answer was malformed.
      */
     public NodeUsage usage(final String nodeEndpoint)
     {
-        lock.lock();
-        try
+        checkEndpoint(nodeEndpoint, NULL_BLOCK_ID, BlockRequest.USAGE);
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.USAGE, nodeEndpoint, NULL_BLOCK_ID, 0, 0, null);
+        if (begin(request, 0))
         {
-            final ExclusivePublication publication = begin(nodeEndpoint, NULL_BLOCK_ID, USAGE);
-            final long deadlineEpochNs = startTimeout(0);
-            final UsageRequestEncoder encoder = usageEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                .correlationId(correlationId)
+            final Sender sender = SENDERS.get();
+            final UsageRequestEncoder encoder = sender.usageEncoder
+                .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
+                .correlationId(request.correlationId)
                 .clientId(ctx.clientId())
-                .deadlineEpochNs(deadlineEpochNs)
+                .deadlineEpochNs(request.deadlineEpochNs)
                 .responseStreamId(ctx.responseStreamId())
                 .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(publication, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
-            awaitResponse();
-
-            return usageResult;
+            offer(request, request.correlationId, sender,
+                MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
         }
-        finally
-        {
-            usageResult = null;
-            end();
-            lock.unlock();
-        }
+        await(request);
+        return request.usage;
     }
 
     /**
-     * Close the publication to a node, if there is one; a later request reconnects. Use when a node has left.
+     * @return the largest block a batch put carries: {@link Context#chunkLength()} less one batch entry. Larger
+     * blocks go by {@link #put}.
+     */
+    public int maxBatchBlockLength()
+    {
+        return ctx.chunkLength() - BATCH_ENTRY_LENGTH;
+    }
+
+    /**
+     * Store several small blocks on one node with as few messages as fit them, and wait for every answer. The
+     * blocks lie in src in order, without overlapping (for example the layout of {@code Tier.writeBatch}); each
+     * message carries up to {@link #MAX_BATCH_BLOCKS} blocks and at most {@link Context#chunkLength()} bytes of
+     * them (gaps between blocks included), and each is a request of its own in the node's window. The node stores
+     * each block on its own.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param count        number of blocks, 1 or more.
+     * @param blockIds     the blocks' ids.
+     * @param generations  each block's generation.
+     * @param src          the bytes of every block; read during the call only.
+     * @param srcOffsets   where each block starts in src, ascending, blocks not overlapping.
+     * @param lengths      each block's length, 1..{@link #maxBatchBlockLength()}.
+     * @param crc32cs      each block's CRC-32C.
+     * @param outcomes     receives, per block, null when the node stored it, else why not: a
+     *                     {@link RemoteErrorException} for that block, or the failure of the whole message that
+     *                     carried it (timeout, unreachable, ...).
+     * @return how many blocks were stored.
+     * @throws IllegalArgumentException  when a length, the order of the blocks or the endpoint is invalid.
+     * @throws IndexOutOfBoundsException when a block lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public int putBatch(
+        final String nodeEndpoint,
+        final int count,
+        final long[] blockIds,
+        final long[] generations,
+        final DirectBuffer src,
+        final int[] srcOffsets,
+        final int[] lengths,
+        final int[] crc32cs,
+        final TransportException[] outcomes)
+    {
+        final List<BlockRequest> requests = sendPutBatch(
+            nodeEndpoint, count, blockIds, generations, src, srcOffsets, lengths, crc32cs, outcomes);
+        return awaitPutBatch(requests, outcomes);
+    }
+
+    /**
+     * Send a batch put without waiting for its answers; see {@link #putBatch}. Await the requests with
+     * {@link #awaitPutBatch(List, TransportException[])}.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param count        number of blocks, 1 or more.
+     * @param blockIds     the blocks' ids.
+     * @param generations  each block's generation.
+     * @param src          the bytes of every block; must stay unchanged until the requests are done.
+     * @param srcOffsets   where each block starts in src, ascending, blocks not overlapping.
+     * @param lengths      each block's length, 1..{@link #maxBatchBlockLength()}.
+     * @param crc32cs      each block's CRC-32C.
+     * @param outcomes     filled in per block as answers arrive; belongs to the requests until they are done.
+     * @return one request per message, in block order.
+     * @throws IllegalArgumentException  when a length, the order of the blocks or the endpoint is invalid.
+     * @throws IndexOutOfBoundsException when a block lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public List<BlockRequest> sendPutBatch(
+        final String nodeEndpoint,
+        final int count,
+        final long[] blockIds,
+        final long[] generations,
+        final DirectBuffer src,
+        final int[] srcOffsets,
+        final int[] lengths,
+        final int[] crc32cs,
+        final TransportException[] outcomes)
+    {
+        Objects.requireNonNull(src, "src");
+        if (count < 1)
+        {
+            throw new IllegalArgumentException("batch put to node " + nodeEndpoint + ": count " + count +
+                " must be at least 1");
+        }
+        final int maxLength = maxBatchBlockLength();
+        for (int k = 0; k < count; k++)
+        {
+            if (lengths[k] < 1 || lengths[k] > maxLength)
+            {
+                throw new IllegalArgumentException("batch put of block " + blockIds[k] + " to node " +
+                    nodeEndpoint + ": length " + lengths[k] + " must be 1.." + maxLength + " bytes; put larger " +
+                    "blocks one by one");
+            }
+            src.boundsCheck(srcOffsets[k], lengths[k]);
+            if (k > 0 && srcOffsets[k] < srcOffsets[k - 1] + lengths[k - 1])
+            {
+                throw new IllegalArgumentException("batch put of block " + blockIds[k] + " to node " +
+                    nodeEndpoint + ": it starts at " + srcOffsets[k] + ", inside the block before it");
+            }
+            outcomes[k] = null;
+        }
+        checkEndpoint(nodeEndpoint, blockIds[0], BlockRequest.BATCH_PUT);
+
+        final List<BlockRequest> requests = new ArrayList<>(1 + count / MAX_BATCH_BLOCKS);
+        int first = 0;
+        while (first < count)
+        {
+            int last = first;
+            while (last + 1 < count && last + 1 - first < MAX_BATCH_BLOCKS &&
+                (long)srcOffsets[last + 1] + lengths[last + 1] - srcOffsets[first] +
+                (long)(last + 2 - first) * BATCH_ENTRY_LENGTH <= ctx.chunkLength())
+            {
+                last++;
+            }
+            final int span = srcOffsets[last] + lengths[last] - srcOffsets[first];
+            final BlockRequest request = new BlockRequest(
+                this, BlockRequest.BATCH_PUT, nodeEndpoint, blockIds[first], generations[first], span, null);
+            request.src = src;
+            request.batchFirst = first;
+            request.batchCount = last - first + 1;
+            request.batchBlockIds = blockIds;
+            request.batchGenerations = generations;
+            request.batchSrcOffsets = srcOffsets;
+            request.batchLengths = lengths;
+            request.batchCrc32cs = crc32cs;
+            request.batchOutcomes = outcomes;
+            request.length = span;
+            if (begin(request, span))
+            {
+                transmitBatch(request);
+            }
+            requests.add(request);
+            first = last + 1;
+        }
+        return requests;
+    }
+
+    /**
+     * Wait for the messages of a batch put and fill in the outcome of each block.
+     *
+     * @param requests what {@link #sendPutBatch} returned.
+     * @param outcomes the array given to {@link #sendPutBatch}: per block, null when stored, else why not.
+     * @return how many blocks were stored.
+     */
+    public int awaitPutBatch(final List<BlockRequest> requests, final TransportException[] outcomes)
+    {
+        int stored = 0;
+        for (final BlockRequest request : requests)
+        {
+            TransportException failure = null;
+            try
+            {
+                await(request);
+            }
+            catch (final TransportException ex)
+            {
+                failure = ex;
+            }
+            for (int k = request.batchFirst, end = request.batchFirst + request.batchCount; k < end; k++)
+            {
+                if (null != failure)
+                {
+                    outcomes[k] = failure;
+                }
+                else if (null == outcomes[k])
+                {
+                    stored++;
+                }
+            }
+        }
+        return stored;
+    }
+
+    /**
+     * Close the publication to a node, if there is one; a later request reconnects. Requests in flight to it fail
+     * when they next send, or at their deadline. Use when a node has left.
      *
      * @param nodeEndpoint the node's {@code host:port}.
      */
     public void disconnect(final String nodeEndpoint)
     {
-        lock.lock();
-        try
+        final NodeWindow window = windows.remove(nodeEndpoint);
+        if (null != window)
         {
-            CloseHelper.close(publications.remove(nodeEndpoint));
-        }
-        finally
-        {
-            lock.unlock();
+            CloseHelper.close(window.publication);
         }
     }
 
     /**
-     * Close the response subscription and every publication to nodes. Idempotent. Waits for a call in progress
-     * on another thread to finish.
+     * Stop the receiver thread, close the response subscription and every publication to nodes, and fail the
+     * requests still pending with a {@link TransportException}. Idempotent.
      */
     public void close()
     {
-        lock.lock();
+        synchronized (windows)
+        {
+            if (isClosed)
+            {
+                return;
+            }
+            isClosed = true;
+        }
+
+        CloseHelper.close(receiverRunner);
+        while (!pollClaim.compareAndSet(false, true))
+        {
+            Thread.yield();
+        }
+
+        final List<AutoCloseable> closeables = new ArrayList<>();
+        for (final NodeWindow window : windows.values())
+        {
+            closeables.add(window.publication);
+        }
+        windows.clear();
+        closeables.add(responseSubscription);
+        CloseHelper.closeAll(closeables);
+
+        final List<BlockRequest> abandoned;
+        pendingLock.lock();
         try
         {
-            if (!isClosed)
+            abandoned = new ArrayList<>(pending.values());
+            pending.clear();
+        }
+        finally
+        {
+            pendingLock.unlock();
+        }
+        for (final BlockRequest request : abandoned)
+        {
+            complete(request, closedException(request));
+        }
+    }
+
+    void await(final BlockRequest request)
+    {
+        final Sender sender = SENDERS.get();
+        final IdleStrategy idle = sender.idle;
+        idle.reset();
+        request.waiter = Thread.currentThread();
+        try
+        {
+            while (true)
             {
-                isClosed = true;
-                final List<AutoCloseable> closeables = new ArrayList<>(publications.values());
-                closeables.add(responseSubscription);
-                publications.clear();
-                CloseHelper.closeAll(closeables);
+                final int state = request.state();
+                if (BlockRequest.DONE == state)
+                {
+                    break;
+                }
+                if (BlockRequest.FAILED == state)
+                {
+                    throw request.failure;
+                }
+                if (BlockRequest.BUSY_WAIT == state)
+                {
+                    final long nowNs = nanoClock.nanoTime();
+                    if (nowNs - request.retryAtNs >= 0)
+                    {
+                        if (request.fromBusyWait() && register(request))
+                        {
+                            transmitPut(request);
+                        }
+                        continue;
+                    }
+                }
+                if (Thread.currentThread().isInterrupted())
+                {
+                    fail(request, new TransportException(request.operation + " of " +
+                        TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
+                        " was interrupted; the thread's interrupt flag is still set", request.nodeEndpoint,
+                        request.blockId));
+                    continue;
+                }
+                final int workCount = pollResponses();
+                if (!request.isDone())
+                {
+                    idle.idle(workCount);
+                }
             }
         }
         finally
         {
-            lock.unlock();
+            request.waiter = null;
+        }
+
+        if (BlockRequest.GET.equals(request.operation))
+        {
+            final int actual = sender.crc32c.compute(request.dst, request.dstOffset, request.totalLength);
+            if (actual != request.crc32c)
+            {
+                throw new TransferChecksumException(
+                    request.nodeEndpoint, request.blockId, request.totalLength, request.crc32c, actual);
+            }
+        }
+    }
+
+    /**
+     * Poll the response subscription if no other thread is, and fail requests past their deadline.
+     *
+     * @return the work done: fragments read and requests expired; 0 when another thread holds the claim.
+     */
+    int pollResponses()
+    {
+        if (!pollClaim.compareAndSet(false, true))
+        {
+            return 0;
+        }
+        try
+        {
+            int workCount = responseSubscription.poll(assembler, FRAGMENT_LIMIT);
+            final long nowNs = nanoClock.nanoTime();
+            if (nowNs - nextSweepNs >= 0)
+            {
+                nextSweepNs = nowNs + SWEEP_INTERVAL_NS;
+                workCount += expireRequests(nowNs);
+            }
+            return workCount;
+        }
+        finally
+        {
+            pollClaim.set(false);
+        }
+    }
+
+    void onStaleResponse()
+    {
+        staleResponseCount.incrementAndGet();
+    }
+
+    BlockRequest takePending(final long correlationId)
+    {
+        pendingLock.lock();
+        try
+        {
+            return pending.remove(correlationId);
+        }
+        finally
+        {
+            pendingLock.unlock();
+        }
+    }
+
+    BlockRequest peekPending(final long correlationId)
+    {
+        pendingLock.lock();
+        try
+        {
+            return pending.get(correlationId);
+        }
+        finally
+        {
+            pendingLock.unlock();
+        }
+    }
+
+    void removePending(final BlockRequest request)
+    {
+        pendingLock.lock();
+        try
+        {
+            if (pending.get(request.correlationId) == request)
+            {
+                pending.remove(request.correlationId);
+            }
+        }
+        finally
+        {
+            pendingLock.unlock();
+        }
+    }
+
+    /**
+     * Finish a request once: give back its window slot, publish the outcome, wake its waiter, tell its listener.
+     *
+     * @return false when it was already finished.
+     */
+    boolean complete(final BlockRequest request, final RuntimeException failure)
+    {
+        if (!request.beginComplete())
+        {
+            return false;
+        }
+
+        final NodeWindow window = request.window;
+        if (null != window)
+        {
+            request.window = null;
+            window.release(request.windowBytes);
+        }
+
+        RuntimeException outcome = failure;
+        if (failure instanceof RequestTimeoutException && null != request.lastBusy)
+        {
+            // the node said BUSY before and the resent put ran out of time: BUSY is the better answer
+            request.lastBusy.addSuppressed(failure);
+            outcome = request.lastBusy;
+        }
+        request.endComplete(outcome);
+
+        if (null != request.listener)
+        {
+            try
+            {
+                request.listener.onComplete(request);
+            }
+            catch (final RuntimeException ex)
+            {
+                listenerErrorCount.incrementAndGet();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A put was answered BUSY: back off and let its waiter resend it, or fail it when its deadline leaves no room.
+     */
+    void onBusy(final BlockRequest request, final RemoteErrorException busy)
+    {
+        final long nowNs = nanoClock.nanoTime();
+        if (request.deadlineNs - nowNs < request.busyBackoffNs)
+        {
+            complete(request, busy);
+            return;
+        }
+        request.lastBusy = busy;
+        request.retryAtNs = nowNs + request.busyBackoffNs;
+        request.busyBackoffNs = Math.min(2 * request.busyBackoffNs, BUSY_BACKOFF_MAX_NS);
+        if (request.toBusyWait())
+        {
+            busyRetryCount.incrementAndGet();
+            final Thread waiter = request.waiter;
+            if (null != waiter)
+            {
+                java.util.concurrent.locks.LockSupport.unpark(waiter);
+            }
+        }
+    }
+
+    void extendDeadline(final BlockRequest request, final int length)
+    {
+        final long allowanceNs = transferAllowanceNs(length);
+        request.timeoutNs += allowanceNs;
+        request.deadlineNs += allowanceNs;
+    }
+
+    private int expireRequests(final long nowNs)
+    {
+        pendingLock.lock();
+        try
+        {
+            if (pending.isEmpty())
+            {
+                return 0;
+            }
+            for (final Iterator<BlockRequest> it = pending.values().iterator(); it.hasNext(); )
+            {
+                final BlockRequest request = it.next();
+                if (nowNs - request.deadlineNs > 0)
+                {
+                    expired.add(request);
+                    it.remove();
+                }
+            }
+        }
+        finally
+        {
+            pendingLock.unlock();
+        }
+
+        final int count = expired.size();
+        for (int i = 0; i < count; i++)
+        {
+            final BlockRequest request = expired.get(i);
+            complete(request, new RequestTimeoutException(request.nodeEndpoint, request.blockId, request.operation,
+                request.timeoutNs, BlockRequest.GET.equals(request.operation) && request.totalLength > 0 ?
+                "received " + request.received + " of " + request.totalLength + " bytes" :
+                BlockRequest.BATCH_PUT.equals(request.operation) ?
+                "no answer to a batch of " + request.batchCount + " blocks" : "no answer"));
+        }
+        expired.clear();
+        return count;
+    }
+
+    private void fail(final BlockRequest request, final RuntimeException failure)
+    {
+        removePending(request);
+        complete(request, failure);
+    }
+
+    /**
+     * Connect, start the request's clock, take a window slot and register the request.
+     *
+     * @return false when the request failed on the way (and is done).
+     */
+    private boolean begin(final BlockRequest request, final int allowanceBytes)
+    {
+        if (isClosed)
+        {
+            throw new IllegalStateException(request.operation + " of " +
+                TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
+                ": BlockClient " + ctx.clientId() + " is closed");
+        }
+
+        final NodeWindow window;
+        try
+        {
+            window = window(request);
+        }
+        catch (final TransportException ex)
+        {
+            complete(request, ex);
+            return false;
+        }
+
+        final Sender sender = SENDERS.get();
+        final IdleStrategy idle = sender.idle;
+        if (!window.publication.isConnected())
+        {
+            final long connectDeadlineNs = nanoClock.nanoTime() + ctx.connectTimeoutNs();
+            idle.reset();
+            while (!window.publication.isConnected())
+            {
+                if (isInterrupted(request) || isClosed(request))
+                {
+                    return false;
+                }
+                if (nanoClock.nanoTime() - connectDeadlineNs > 0)
+                {
+                    complete(request, new NodeUnreachableException(
+                        request.nodeEndpoint, request.blockId, request.operation, ctx.connectTimeoutNs()));
+                    return false;
+                }
+                idle.idle(pollResponses());
+            }
+        }
+
+        request.timeoutNs = ctx.requestTimeoutNs() + transferAllowanceNs(allowanceBytes);
+        request.deadlineNs = nanoClock.nanoTime() + request.timeoutNs;
+        request.deadlineEpochNs = epochNanoClock.nanoTime() + request.timeoutNs;
+
+        idle.reset();
+        while (!window.tryAcquire(request.windowBytes))
+        {
+            if (isInterrupted(request) || isClosed(request))
+            {
+                return false;
+            }
+            if (nanoClock.nanoTime() - request.deadlineNs > 0)
+            {
+                complete(request, new RequestTimeoutException(request.nodeEndpoint, request.blockId,
+                    request.operation, request.timeoutNs, "the node's window of " + ctx.maxRequestsInFlight() +
+                    " requests and " + ctx.maxBytesInFlight() + " bytes stayed full"));
+                return false;
+            }
+            idle.idle(pollResponses());
+        }
+        request.window = window;
+
+        return register(request);
+    }
+
+    /**
+     * Give the request a fresh correlation id and enter it in the pending table.
+     *
+     * @return false when the client closed (the request is failed).
+     */
+    private boolean register(final BlockRequest request)
+    {
+        pendingLock.lock();
+        try
+        {
+            if (!isClosed)
+            {
+                request.correlationId = nextCorrelationId++;
+                pending.put(request.correlationId, request);
+                return true;
+            }
+        }
+        finally
+        {
+            pendingLock.unlock();
+        }
+        complete(request, closedException(request));
+        return false;
+    }
+
+    private boolean isInterrupted(final BlockRequest request)
+    {
+        if (Thread.currentThread().isInterrupted())
+        {
+            complete(request, new TransportException(request.operation + " of " +
+                TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
+                " was interrupted; the thread's interrupt flag is still set", request.nodeEndpoint,
+                request.blockId));
+            return true;
+        }
+        return false;
+    }
+
+    private boolean isClosed(final BlockRequest request)
+    {
+        if (isClosed)
+        {
+            complete(request, closedException(request));
+            return true;
+        }
+        return false;
+    }
+
+    private TransportException closedException(final BlockRequest request)
+    {
+        return new TransportException(request.operation + " of " +
+            TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
+            " was abandoned: BlockClient " + ctx.clientId() + " closed", request.nodeEndpoint, request.blockId);
+    }
+
+    private void transmitPut(final BlockRequest request)
+    {
+        final Sender sender = SENDERS.get();
+        final long correlationId = request.correlationId;
+        final int chunkLength = ctx.chunkLength();
+        final int length = request.length;
+        for (int position = 0; position < length; )
+        {
+            final int chunk = Math.min(chunkLength, length - position);
+            final PutRequestEncoder encoder = sender.putEncoder
+                .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
+                .correlationId(correlationId)
+                .clientId(ctx.clientId())
+                .blockId(request.blockId)
+                .deadlineEpochNs(request.deadlineEpochNs)
+                .totalLength(length)
+                .chunkOffset(position)
+                .crc32c(request.crc32c)
+                .responseStreamId(ctx.responseStreamId())
+                .generation(request.generation)
+                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
+            final int lengthFieldOffset = encoder.limit();
+            sender.buffer.putInt(lengthFieldOffset, chunk, ByteOrder.LITTLE_ENDIAN);
+            final int headerLength = lengthFieldOffset + PutRequestEncoder.dataHeaderLength();
+
+            if (!offer(request, correlationId, sender, headerLength, request.src, request.srcOffset + position,
+                chunk))
+            {
+                return;
+            }
+            position += chunk;
+        }
+    }
+
+    private void transmitBatch(final BlockRequest request)
+    {
+        final Sender sender = SENDERS.get();
+        final int first = request.batchFirst;
+        final int base = request.batchSrcOffsets[first];
+        final PutBatchRequestEncoder encoder = sender.batchEncoder
+            .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
+            .correlationId(request.correlationId)
+            .clientId(ctx.clientId())
+            .deadlineEpochNs(request.deadlineEpochNs)
+            .responseStreamId(ctx.responseStreamId());
+        final PutBatchRequestEncoder.BlocksEncoder blocks = encoder.blocksCount(request.batchCount);
+        for (int k = first, end = first + request.batchCount; k < end; k++)
+        {
+            blocks.next()
+                .blockId(request.batchBlockIds[k])
+                .generation(request.batchGenerations[k])
+                .dataOffset(request.batchSrcOffsets[k] - base)
+                .length(request.batchLengths[k])
+                .crc32c(request.batchCrc32cs[k]);
+        }
+        encoder.putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
+        final int lengthFieldOffset = encoder.limit();
+        sender.buffer.putInt(lengthFieldOffset, request.length, ByteOrder.LITTLE_ENDIAN);
+        final int headerLength = lengthFieldOffset + PutBatchRequestEncoder.dataHeaderLength();
+        offer(request, request.correlationId, sender, headerLength, request.src, base, request.length);
+    }
+
+    /**
+     * Offer one message of a request, retrying while back-pressured, until its deadline.
+     *
+     * @return false when the request is done (failed here, or finished by another thread) or was restarted.
+     */
+    private boolean offer(
+        final BlockRequest request,
+        final long correlationId,
+        final Sender sender,
+        final int headerLength,
+        final DirectBuffer data,
+        final int dataOffset,
+        final int dataLength)
+    {
+        final NodeWindow window = request.window;
+        if (null == window)
+        {
+            return false;
+        }
+        final Publication publication = window.publication;
+        final IdleStrategy idle = sender.idle;
+        idle.reset();
+        while (true)
+        {
+            if (request.isDone() || request.correlationId != correlationId)
+            {
+                return false;
+            }
+
+            final long result = null == data ?
+                publication.offer(sender.buffer, 0, headerLength) :
+                publication.offer(sender.buffer, 0, headerLength, data, dataOffset, dataLength);
+            if (result > 0)
+            {
+                return true;
+            }
+
+            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                windows.remove(request.nodeEndpoint, window);
+                fail(request, new TransportException("connection to node " + request.nodeEndpoint +
+                    " broke during " + request.operation + " of " + TransportException.describeBlock(request.blockId) +
+                    " (publication " + (Publication.CLOSED == result ? "closed" : "at its maximum position") +
+                    "); retry", request.nodeEndpoint, request.blockId));
+                return false;
+            }
+
+            if (Thread.currentThread().isInterrupted())
+            {
+                fail(request, new TransportException(request.operation + " of " +
+                    TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
+                    " was interrupted; the thread's interrupt flag is still set", request.nodeEndpoint,
+                    request.blockId));
+                return false;
+            }
+
+            if (nanoClock.nanoTime() - request.deadlineNs > 0)
+            {
+                fail(request, new RequestTimeoutException(request.nodeEndpoint, request.blockId,
+                    request.operation, request.timeoutNs, Publication.NOT_CONNECTED == result ?
+                    "the node disconnected while sending" : "the node did not take the request, back-pressured"));
+                return false;
+            }
+
+            idle.idle(pollResponses());
+        }
+    }
+
+    private NodeWindow window(final BlockRequest request)
+    {
+        final String nodeEndpoint = request.nodeEndpoint;
+        final NodeWindow existing = windows.get(nodeEndpoint);
+        if (null != existing)
+        {
+            return existing;
+        }
+
+        final Publication publication;
+        try
+        {
+            publication = aeron.addPublication(Endpoints.udpChannel(nodeEndpoint), ctx.requestStreamId());
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new TransportException("node " + nodeEndpoint + " cannot be addressed for " + request.operation +
+                " of " + TransportException.describeBlock(request.blockId) + ": " + ex.getMessage(), nodeEndpoint,
+                request.blockId, ex);
+        }
+
+        if (ctx.chunkLength() > publication.maxMessageLength() - MAX_MESSAGE_HEADER_LENGTH -
+            MAX_BATCH_BLOCKS * BATCH_ENTRY_LENGTH)
+        {
+            final int maxMessageLength = publication.maxMessageLength();
+            CloseHelper.quietClose(publication);
+            throw new ConfigurationException(CHUNK_LENGTH_PROP_NAME + "=" + ctx.chunkLength() +
+                " does not fit the driver's largest message of " + maxMessageLength + " bytes: use at most " +
+                (maxMessageLength - MAX_MESSAGE_HEADER_LENGTH - MAX_BATCH_BLOCKS * BATCH_ENTRY_LENGTH) +
+                " or raise " + TERM_LENGTH_PROP_NAME);
+        }
+
+        final NodeWindow window =
+            new NodeWindow(nodeEndpoint, publication, ctx.maxRequestsInFlight(), ctx.maxBytesInFlight());
+        final NodeWindow prior = windows.putIfAbsent(nodeEndpoint, window);
+        if (null != prior)
+        {
+            CloseHelper.quietClose(publication);
+            return prior;
+        }
+        return window;
+    }
+
+    private static void checkEndpoint(final String nodeEndpoint, final long blockId, final String operation)
+    {
+        try
+        {
+            Endpoints.validate("nodeEndpoint", nodeEndpoint);
+        }
+        catch (final ConfigurationException ex)
+        {
+            throw new IllegalArgumentException(operation + " of " + TransportException.describeBlock(blockId) +
+                ": " + ex.getMessage(), ex);
         }
     }
 
@@ -543,231 +1418,9 @@ public final class BlockClient implements AutoCloseable
         }
     }
 
-    private ExclusivePublication begin(final String nodeEndpoint, final long blockId, final String operation)
-    {
-        if (isClosed)
-        {
-            throw new IllegalStateException(operation + " of " + TransportException.describeBlock(blockId) +
-                " on node " + nodeEndpoint + ": BlockClient " + ctx.clientId() + " is closed");
-        }
-
-        this.operation = operation;
-        this.nodeEndpoint = nodeEndpoint;
-        this.blockId = blockId;
-        this.correlationId = nextCorrelationId++;
-        this.state = WAITING;
-        this.remoteCode = null;
-        this.remoteNodeName = null;
-        this.remoteMessage = null;
-        this.protocolFailure = null;
-        this.isCallerError = false;
-
-        return connectedPublication(nodeEndpoint, blockId, operation);
-    }
-
-    /**
-     * Start the current request again under a new correlation id (answers to the old one become stale), keeping
-     * its deadline.
-     */
-    private void restart()
-    {
-        this.correlationId = nextCorrelationId++;
-        this.state = WAITING;
-        this.remoteCode = null;
-        this.remoteNodeName = null;
-        this.remoteMessage = null;
-        this.protocolFailure = null;
-        this.isCallerError = false;
-    }
-
-    private void end()
-    {
-        operation = null;
-        nodeEndpoint = null;
-        correlationId = 0;
-        state = DONE;
-    }
-
-    private ExclusivePublication connectedPublication(
-        final String nodeEndpoint, final long blockId, final String operation)
-    {
-        ExclusivePublication publication = publications.get(nodeEndpoint);
-        if (null == publication)
-        {
-            try
-            {
-                Endpoints.validate("nodeEndpoint", nodeEndpoint);
-            }
-            catch (final ConfigurationException ex)
-            {
-                throw new IllegalArgumentException(operation + " of " + TransportException.describeBlock(blockId) +
-                    ": " + ex.getMessage(), ex);
-            }
-
-            try
-            {
-                publication = aeron.addExclusivePublication(Endpoints.udpChannel(nodeEndpoint),
-                    ctx.requestStreamId());
-            }
-            catch (final RuntimeException ex)
-            {
-                throw new TransportException("node " + nodeEndpoint + " cannot be addressed for " + operation +
-                    " of " + TransportException.describeBlock(blockId) + ": " + ex.getMessage(), nodeEndpoint,
-                    blockId, ex);
-            }
-
-            if (ctx.chunkLength() > publication.maxMessageLength() - MAX_MESSAGE_HEADER_LENGTH)
-            {
-                final int maxMessageLength = publication.maxMessageLength();
-                CloseHelper.quietClose(publication);
-                throw new ConfigurationException(CHUNK_LENGTH_PROP_NAME + "=" + ctx.chunkLength() +
-                    " does not fit the driver's largest message of " + maxMessageLength + " bytes: use at most " +
-                    (maxMessageLength - MAX_MESSAGE_HEADER_LENGTH) + " or raise " + TERM_LENGTH_PROP_NAME);
-            }
-            publications.put(nodeEndpoint, publication);
-        }
-
-        if (!publication.isConnected())
-        {
-            final long connectDeadlineNs = nanoClock.nanoTime() + ctx.connectTimeoutNs();
-            idleStrategy.reset();
-            while (!publication.isConnected())
-            {
-                checkInterrupt();
-                if (nanoClock.nanoTime() - connectDeadlineNs > 0)
-                {
-                    publications.remove(nodeEndpoint);
-                    CloseHelper.quietClose(publication);
-                    throw new NodeUnreachableException(nodeEndpoint, blockId, operation, ctx.connectTimeoutNs());
-                }
-                idleStrategy.idle();
-            }
-        }
-
-        return publication;
-    }
-
-    private void offer(
-        final ExclusivePublication publication,
-        final int headerLength,
-        final DirectBuffer data,
-        final int dataOffset,
-        final int dataLength)
-    {
-        idleStrategy.reset();
-        while (true)
-        {
-            final long result = null == data ?
-                publication.offer(requestBuffer, 0, headerLength) :
-                publication.offer(requestBuffer, 0, headerLength, data, dataOffset, dataLength);
-            if (result > 0)
-            {
-                return;
-            }
-
-            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
-            {
-                publications.remove(nodeEndpoint);
-                CloseHelper.quietClose(publication);
-                throw new TransportException("connection to node " + nodeEndpoint + " broke during " + operation +
-                    " of " + TransportException.describeBlock(blockId) + " (publication " +
-                    (Publication.CLOSED == result ? "closed" : "at its maximum position") + "); retry",
-                    nodeEndpoint, blockId);
-            }
-
-            checkInterrupt();
-            if (nanoClock.nanoTime() - deadlineNs > 0)
-            {
-                throw new RequestTimeoutException(nodeEndpoint, blockId, operation, timeoutNs,
-                    Publication.NOT_CONNECTED == result ? "the node disconnected while sending" :
-                    "the node did not take the request, back-pressured");
-            }
-
-            final int workCount = responseSubscription.poll(assembler, FRAGMENT_LIMIT);
-            if (WAITING != state)
-            {
-                return;
-            }
-            idleStrategy.idle(workCount);
-        }
-    }
-
-    private void awaitResponse()
-    {
-        idleStrategy.reset();
-        while (WAITING == state)
-        {
-            final int workCount = responseSubscription.poll(assembler, FRAGMENT_LIMIT);
-            if (WAITING != state)
-            {
-                break;
-            }
-
-            checkInterrupt();
-            if (nanoClock.nanoTime() - deadlineNs > 0)
-            {
-                throw new RequestTimeoutException(nodeEndpoint, blockId, operation, timeoutNs,
-                    getTotalLength > 0 && GET.equals(operation) ?
-                    "received " + getReceived + " of " + getTotalLength + " bytes" : "no answer");
-            }
-            idleStrategy.idle(workCount);
-        }
-
-        if (FAILED == state)
-        {
-            if (null != remoteCode)
-            {
-                throw new RemoteErrorException(
-                    remoteCode, remoteNodeName, nodeEndpoint, blockId, operation, remoteMessage);
-            }
-            if (isCallerError)
-            {
-                throw new IllegalArgumentException(protocolFailure);
-            }
-            throw new TransportException(protocolFailure, nodeEndpoint, blockId);
-        }
-    }
-
-    /**
-     * Start the request's clock: {@link Context#requestTimeoutNs()} plus the transfer allowance for the bytes known
-     * to travel.
-     *
-     * @return the deadline to send to the node, epoch nanoseconds.
-     */
-    private long startTimeout(final int length)
-    {
-        timeoutNs = ctx.requestTimeoutNs() + transferAllowanceNs(length);
-        deadlineNs = nanoClock.nanoTime() + timeoutNs;
-        return epochNanoClock.nanoTime() + timeoutNs;
-    }
-
-    private void extendTimeout(final int length)
-    {
-        final long allowanceNs = transferAllowanceNs(length);
-        timeoutNs += allowanceNs;
-        deadlineNs += allowanceNs;
-    }
-
     private long transferAllowanceNs(final int length)
     {
         return ((length + (1L << 20) - 1) >> 20) * ctx.transferAllowanceNsPerMiB();
-    }
-
-    private void checkInterrupt()
-    {
-        if (Thread.currentThread().isInterrupted())
-        {
-            throw new TransportException(operation + " of " + TransportException.describeBlock(blockId) +
-                " on node " + nodeEndpoint + " was interrupted; the thread's interrupt flag is still set",
-                nodeEndpoint, blockId);
-        }
-    }
-
-    private void fail(final String detail)
-    {
-        protocolFailure = operation + " of " + TransportException.describeBlock(blockId) + " on node " +
-            nodeEndpoint + " failed: " + detail;
-        state = FAILED;
     }
 
     private String resolveEndpoint(final Subscription subscription)
@@ -792,220 +1445,39 @@ public final class BlockClient implements AutoCloseable
     }
 
     /**
-     * Decodes responses on the caller's thread, under the client's lock, and updates the request state.
+     * Polls the responses when no waiting caller does: the client's own thread, so that answers to requests
+     * nobody waits for (asynchronous frees) and window slots are never stuck.
      */
-    private final class ResponseHandler implements FragmentHandler
+    private final class Receiver implements Agent
     {
-        private int limit;
-
-        public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        public int doWork()
         {
-            if (length < MessageHeaderDecoder.ENCODED_LENGTH)
-            {
-                staleResponseCount++;
-                return;
-            }
-
-            headerDecoder.wrap(buffer, offset);
-            final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-            final int blockLength = headerDecoder.blockLength();
-            final int version = headerDecoder.version();
-            limit = offset + length;
-            if (MessageHeaderDecoder.SCHEMA_ID != headerDecoder.schemaId() || blockLength > limit - bodyOffset)
-            {
-                staleResponseCount++;
-                return;
-            }
-
-            switch (headerDecoder.templateId())
-            {
-                case AckDecoder.TEMPLATE_ID:
-                    if (blockLength >= AckDecoder.BLOCK_LENGTH &&
-                        isAwaited(ackDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId()) &&
-                        (PUT.equals(operation) || FREE.equals(operation)))
-                    {
-                        state = DONE;
-                        return;
-                    }
-                    break;
-
-                case ErrorDecoder.TEMPLATE_ID:
-                    if (blockLength >= ErrorDecoder.BLOCK_LENGTH &&
-                        isAwaited(errorDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId()))
-                    {
-                        onError(buffer);
-                        return;
-                    }
-                    break;
-
-                case GetResponseDecoder.TEMPLATE_ID:
-                    if (blockLength >= GetResponseDecoder.BLOCK_LENGTH && GET.equals(operation) && isAwaited(
-                        getResponseDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId()))
-                    {
-                        onGetChunk(buffer);
-                        return;
-                    }
-                    break;
-
-                case UsageResponseDecoder.TEMPLATE_ID:
-                    if (blockLength >= UsageResponseDecoder.BLOCK_LENGTH && USAGE.equals(operation) && isAwaited(
-                        usageResponseDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId()))
-                    {
-                        onUsage(buffer);
-                        return;
-                    }
-                    break;
-
-                default:
-                    break;
-            }
-
-            staleResponseCount++;
+            return pollResponses();
         }
 
-        private boolean isAwaited(final long responseCorrelationId)
+        public String roleName()
         {
-            return WAITING == state && null != operation && responseCorrelationId == correlationId;
+            return "tierpool-block-client-receiver-" + ctx.clientId();
         }
+    }
 
-        private void onError(final DirectBuffer buffer)
-        {
-            final ErrorCode code = ErrorCode.fromWire(errorDecoder.codeRaw());
-            final int nodeNameEnd = varFieldEnd(buffer, errorDecoder.limit());
-            if (nodeNameEnd < 0)
-            {
-                fail("the node's error response is malformed (code " + code + ")");
-                return;
-            }
-            final String nodeName = varString(buffer, errorDecoder.limit());
-            final int messageEnd = varFieldEnd(buffer, nodeNameEnd);
-            final String message = messageEnd < 0 ? "(no message)" : varString(buffer, nodeNameEnd);
-
-            remoteCode = code;
-            remoteNodeName = nodeName;
-            remoteMessage = message;
-            state = FAILED;
-        }
-
-        private void onGetChunk(final DirectBuffer buffer)
-        {
-            final GetResponseDecoder decoder = getResponseDecoder;
-            final int totalLength = decoder.totalLength();
-            final int chunkOffset = decoder.chunkOffset();
-            final int checksum = decoder.crc32c();
-            final int dataEnd = varFieldEnd(buffer, decoder.limit());
-            final int dataOffset = decoder.limit() + GetResponseDecoder.dataHeaderLength();
-            final int dataLength = dataEnd - dataOffset;
-
-            if (dataEnd < 0 || dataLength < 1 || totalLength < 1 || chunkOffset < 0 ||
-                dataLength > totalLength - chunkOffset)
-            {
-                fail("the node sent a malformed chunk (offset " + chunkOffset + ", " + dataLength + " of " +
-                    totalLength + " bytes)");
-                return;
-            }
-
-            if (getTotalLength < 0)
-            {
-                if (0 != chunkOffset)
-                {
-                    fail("the first chunk starts at " + chunkOffset + " instead of 0");
-                    return;
-                }
-
-                if (totalLength > getMaxLength)
-                {
-                    fail("the block is " + totalLength + " bytes but maxLength is " + getMaxLength +
-                        ": pass a buffer of at least " + totalLength + " bytes");
-                    isCallerError = true;
-                    return;
-                }
-                getTotalLength = totalLength;
-                getCrc32c = checksum;
-                extendTimeout(totalLength);
-            }
-            else if (totalLength != getTotalLength || checksum != getCrc32c || chunkOffset != getReceived)
-            {
-                fail("chunk at " + chunkOffset + " (" + totalLength + " bytes in all) does not continue the " +
-                    getTotalLength + "-byte block received up to " + getReceived);
-                return;
-            }
-
-            getDst.putBytes(getDstOffset + chunkOffset, buffer, dataOffset, dataLength);
-            getReceived += dataLength;
-            if (getReceived == getTotalLength)
-            {
-                state = DONE;
-            }
-        }
-
-        private void onUsage(final DirectBuffer buffer)
-        {
-            final UsageResponseDecoder decoder = usageResponseDecoder;
-            if (decoder.limit() + UsageResponseDecoder.TiersDecoder.sbeHeaderSize() > limit)
-            {
-                fail("the node's usage response is malformed");
-                return;
-            }
-
-            final UsageResponseDecoder.TiersDecoder tiersDecoder = decoder.tiers();
-            final int count = tiersDecoder.count();
-            final ArrayList<TierUsage> tiers = new ArrayList<>(count);
-            for (int i = 0; i < count; i++)
-            {
-                if (decoder.limit() + tiersDecoder.actingBlockLength() > limit)
-                {
-                    fail("the node's usage response is truncated at tier " + i);
-                    return;
-                }
-                tiersDecoder.next();
-                final long capacityBytes = tiersDecoder.capacityBytes();
-                final long usedBytes = tiersDecoder.usedBytes();
-                final long blockCount = tiersDecoder.blockCount();
-                final int tierEnd = varFieldEnd(buffer, decoder.limit());
-                if (tierEnd < 0 || capacityBytes < 0 || usedBytes < 0 || blockCount < 0)
-                {
-                    fail("the node's usage response has a malformed tier " + i);
-                    return;
-                }
-                final String tierName = varString(buffer, decoder.limit());
-                decoder.limit(tierEnd);
-                tiers.add(new TierUsage(tierName, capacityBytes, usedBytes, blockCount));
-            }
-
-            final int nodeNameEnd = varFieldEnd(buffer, decoder.limit());
-            if (nodeNameEnd < 0)
-            {
-                fail("the node's usage response has no node name");
-                return;
-            }
-
-            usageResult = new NodeUsage(varString(buffer, decoder.limit()), tiers);
-            state = DONE;
-        }
-
-        /**
-         * @return the position after the length-prefixed field at fieldOffset, or -1 when it does not fit.
-         */
-        private int varFieldEnd(final DirectBuffer buffer, final int fieldOffset)
-        {
-            if (fieldOffset + 4 > limit)
-            {
-                return -1;
-            }
-            final int length = buffer.getInt(fieldOffset, ByteOrder.LITTLE_ENDIAN);
-            if (length < 0 || length > limit - fieldOffset - 4)
-            {
-                return -1;
-            }
-            return fieldOffset + 4 + length;
-        }
-
-        private String varString(final DirectBuffer buffer, final int fieldOffset)
-        {
-            final int length = buffer.getInt(fieldOffset, ByteOrder.LITTLE_ENDIAN);
-            return buffer.getStringWithoutLengthUtf8(fieldOffset + 4, length);
-        }
+    /**
+     * What one thread needs to encode and send requests and to wait: kept per thread (not per client, so that a
+     * thread's entry does not keep a closed client reachable), never shared.
+     */
+    private static final class Sender
+    {
+        final UnsafeBuffer buffer =
+            new UnsafeBuffer(new byte[MAX_MESSAGE_HEADER_LENGTH + MAX_BATCH_BLOCKS * BATCH_ENTRY_LENGTH]);
+        final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+        final PutRequestEncoder putEncoder = new PutRequestEncoder();
+        final GetRequestEncoder getEncoder = new GetRequestEncoder();
+        final FreeRequestEncoder freeEncoder = new FreeRequestEncoder();
+        final UsageRequestEncoder usageEncoder = new UsageRequestEncoder();
+        final PutBatchRequestEncoder batchEncoder = new PutBatchRequestEncoder();
+        final Crc32cCalculator crc32c = new Crc32cCalculator();
+        final IdleStrategy idle = new BackoffIdleStrategy(
+            10, 20, 1_000, durationNs(CLIENT_IDLE_MAX_PARK_PROP_NAME, CLIENT_IDLE_MAX_PARK_DEFAULT_NS));
     }
 
     /**
@@ -1025,6 +1497,10 @@ public final class BlockClient implements AutoCloseable
         private int chunkLength = sizeAsInt(CHUNK_LENGTH_PROP_NAME, CHUNK_LENGTH_DEFAULT);
         private long transferAllowanceNsPerMiB =
             durationNs(TRANSFER_ALLOWANCE_PER_MIB_PROP_NAME, TRANSFER_ALLOWANCE_PER_MIB_DEFAULT_NS);
+        private int maxRequestsInFlight =
+            intValue(CLIENT_MAX_REQUESTS_IN_FLIGHT_PROP_NAME, CLIENT_MAX_REQUESTS_IN_FLIGHT_DEFAULT);
+        private int maxBytesInFlight =
+            sizeAsInt(CLIENT_MAX_BYTES_IN_FLIGHT_PROP_NAME, CLIENT_MAX_BYTES_IN_FLIGHT_DEFAULT);
         private IdleStrategy idleStrategy;
         private NanoClock nanoClock;
         private EpochNanoClock epochNanoClock;
@@ -1081,6 +1557,18 @@ public final class BlockClient implements AutoCloseable
                 throw new ConfigurationException(CHUNK_LENGTH_PROP_NAME + "=" + chunkLength +
                     " is invalid: use " + CHUNK_LENGTH_MIN + ".." + MAX_BLOCK_LENGTH + " bytes (1m recommended), " +
                     "and no more than the driver's largest message minus " + MAX_MESSAGE_HEADER_LENGTH);
+            }
+
+            if (maxRequestsInFlight < 1)
+            {
+                throw new ConfigurationException(CLIENT_MAX_REQUESTS_IN_FLIGHT_PROP_NAME + "=" +
+                    maxRequestsInFlight + " is invalid: use 1 or more (64 recommended)");
+            }
+
+            if (maxBytesInFlight < 1)
+            {
+                throw new ConfigurationException(CLIENT_MAX_BYTES_IN_FLIGHT_PROP_NAME + "=" + maxBytesInFlight +
+                    " is invalid: use 1 or more bytes (64m recommended)");
             }
 
             if (null == aeron)
@@ -1282,10 +1770,50 @@ public final class BlockClient implements AutoCloseable
         }
 
         /**
-         * @param idleStrategy how the calling thread waits while back-pressured or awaiting an answer; default a
+         * @param maxRequestsInFlight requests kept in flight to one node at most, 1 or more; default 64
+         *                            ({@link TransportConfiguration#CLIENT_MAX_REQUESTS_IN_FLIGHT_PROP_NAME}).
+         * @return this.
+         */
+        public Context maxRequestsInFlight(final int maxRequestsInFlight)
+        {
+            this.maxRequestsInFlight = maxRequestsInFlight;
+            return this;
+        }
+
+        /**
+         * @return requests kept in flight to one node at most.
+         */
+        public int maxRequestsInFlight()
+        {
+            return maxRequestsInFlight;
+        }
+
+        /**
+         * @param maxBytesInFlight bytes of block data kept in flight to one node at most, 1 or more (a single
+         *                         larger request goes alone); default 64 MiB
+         *                         ({@link TransportConfiguration#CLIENT_MAX_BYTES_IN_FLIGHT_PROP_NAME}).
+         * @return this.
+         */
+        public Context maxBytesInFlight(final int maxBytesInFlight)
+        {
+            this.maxBytesInFlight = maxBytesInFlight;
+            return this;
+        }
+
+        /**
+         * @return bytes of block data kept in flight to one node at most.
+         */
+        public int maxBytesInFlight()
+        {
+            return maxBytesInFlight;
+        }
+
+        /**
+         * @param idleStrategy how the client's receiver thread waits when no response arrives; default a
          *                     {@link BackoffIdleStrategy} parking at most
-         *                     {@link TransportConfiguration#CLIENT_IDLE_MAX_PARK_PROP_NAME} (100 us). Used under
-         *                     the client's lock only.
+         *                     {@link TransportConfiguration#CLIENT_IDLE_MAX_PARK_PROP_NAME} (100 us). Used by that
+         *                     thread only; callers waiting for answers use a back-off of their own with the same
+         *                     longest park.
          * @return this.
          */
         public Context idleStrategy(final IdleStrategy idleStrategy)
