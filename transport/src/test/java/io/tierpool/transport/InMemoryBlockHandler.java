@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A {@link BlockRequestHandler} keeping blocks in heap arrays, with switches to make it refuse or fail.
  */
-final class InMemoryBlockHandler implements BlockRequestHandler
+class InMemoryBlockHandler implements BlockRequestHandler
 {
     record Key(long clientId, long blockId, long generation)
     {
