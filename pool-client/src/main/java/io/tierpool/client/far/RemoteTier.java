@@ -97,6 +97,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * across network I/O; the repair agent and discovery events run on other threads. A block freed while the agent
  * copies it has the new copy freed again. Closing the tier stops the agent; it does not close the
  * {@link BlockClient}, which belongs to the pool.
+ * <p>
+ * Size: over ~800 lines because the records, the node table and the repair queue share one lock and one set of
+ * invariants (a record's holders, each node's copy counts, the tier's used bytes), so the paths that change them -
+ * write, batch write, read's failover, free, repair and discovery events - are kept together; the transfers
+ * themselves live in {@link BlockClient} and {@link ReplicaRepairAgent}.
  */
 public final class RemoteTier implements Tier, MembershipListener, CapacityListener
 {
