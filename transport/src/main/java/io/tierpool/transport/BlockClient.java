@@ -4,20 +4,12 @@
 package io.tierpool.transport;
 
 import io.aeron.Aeron;
-import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.tierpool.ConfigurationException;
-import io.tierpool.transport.codecs.FreeRequestEncoder;
-import io.tierpool.transport.codecs.GetRequestEncoder;
-import io.tierpool.transport.codecs.MessageHeaderEncoder;
-import io.tierpool.transport.codecs.PutBatchRequestEncoder;
-import io.tierpool.transport.codecs.PutRequestEncoder;
-import io.tierpool.transport.codecs.UsageRequestEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -26,20 +18,13 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static io.tierpool.transport.TransportConfiguration.*;
 
@@ -88,9 +73,12 @@ import static io.tierpool.transport.TransportConfiguration.*;
  * idempotent, fails the requests still pending, and closes the receiver thread, subscription and publications the
  * client opened, not the Aeron client, which belongs to the caller.
  * <p>
- * Size: this class is over ~800 lines because it keeps its nested {@link Context} (about 400 lines of documented
- * settings) beside the client, as Aeron's clients do; the request state, window and response decoding live in
- * {@link BlockRequest}, {@link NodeWindow} and {@link ResponseDispatcher}.
+ * Layout, as Aeron's archive client splits its work: {@link RequestProxy} sends (connection, window, encoding,
+ * offers), {@link PendingRequests} receives (pending table, poll claim, deadlines, completion) through
+ * {@link ResponseDispatcher}, {@link NodeWindow} bounds what is in flight per node, and {@link BlockRequest} is one
+ * request's state. This class is the public façade and its {@link Context}; it is over ~800 lines only because
+ * each public call and setting is documented line for line (units, ranges, every exception) and the Context's ~420
+ * lines of settings stay nested, as Aeron's do.
  */
 public final class BlockClient implements AutoCloseable
 {
@@ -99,49 +87,26 @@ public final class BlockClient implements AutoCloseable
      */
     public static final int MAX_BATCH_BLOCKS = 1024;
 
-    private static final int FRAGMENT_LIMIT = 16;
     private static final long RESOLVE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long SWEEP_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long BUSY_BACKOFF_MIN_NS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long BUSY_BACKOFF_MAX_NS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final int BATCH_ENTRY_LENGTH = PutBatchRequestEncoder.BlocksEncoder.sbeBlockLength();
-    private static final ThreadLocal<Sender> SENDERS = ThreadLocal.withInitial(Sender::new);
 
     private final Context ctx;
-    private final Aeron aeron;
     private final Subscription responseSubscription;
     private final String responseEndpoint;
-    private final byte[] responseChannelBytes;
-    private final FragmentAssembler assembler;
-    private final ConcurrentHashMap<String, NodeWindow> windows = new ConcurrentHashMap<>();
-    private final ReentrantLock pendingLock = new ReentrantLock();
-    private final Long2ObjectHashMap<BlockRequest> pending = new Long2ObjectHashMap<>();
-    private final ArrayList<BlockRequest> expired = new ArrayList<>();
-    private final AtomicBoolean pollClaim = new AtomicBoolean();
-    private final AtomicLong staleResponseCount = new AtomicLong();
-    private final AtomicLong busyRetryCount = new AtomicLong();
-    private final AtomicLong listenerErrorCount = new AtomicLong();
+    private final PendingRequests pending;
+    private final RequestProxy proxy;
     private final NanoClock nanoClock;
-    private final EpochNanoClock epochNanoClock;
     private final AgentRunner receiverRunner;
-    private long nextCorrelationId;
-    private long nextSweepNs;
-    private volatile boolean isClosed;
+    private boolean isClosed;
 
     private BlockClient(final Context ctx)
     {
         this.ctx = ctx;
-        this.aeron = ctx.aeron();
         this.nanoClock = ctx.nanoClock();
-        this.epochNanoClock = ctx.epochNanoClock();
-        this.nextCorrelationId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
-        this.assembler = new FragmentAssembler(new ResponseDispatcher(this),
-            ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH, true);
 
         Subscription subscription = null;
         try
         {
-            subscription = aeron.addSubscription(
+            subscription = ctx.aeron().addSubscription(
                 Endpoints.udpChannel(ctx.responseEndpoint()), ctx.responseStreamId());
             responseEndpoint = resolveEndpoint(subscription);
         }
@@ -153,9 +118,11 @@ public final class BlockClient implements AutoCloseable
                 NULL_BLOCK_ID, ex);
         }
         responseSubscription = subscription;
-        responseChannelBytes = Endpoints.udpChannel(responseEndpoint).getBytes(StandardCharsets.UTF_8);
+        pending = new PendingRequests(ctx, subscription);
+        proxy = new RequestProxy(
+            ctx, pending, Endpoints.udpChannel(responseEndpoint).getBytes(StandardCharsets.UTF_8));
 
-        receiverRunner = new AgentRunner(ctx.idleStrategy(), (throwable) -> listenerErrorCount.incrementAndGet(),
+        receiverRunner = new AgentRunner(ctx.idleStrategy(), (throwable) -> pending.onListenerError(),
             null, new Receiver());
         AgentRunner.startOnThread(receiverRunner, (runnable) ->
         {
@@ -209,7 +176,7 @@ public final class BlockClient implements AutoCloseable
      */
     public long staleResponseCount()
     {
-        return staleResponseCount.get();
+        return pending.staleResponseCount();
     }
 
     /**
@@ -217,7 +184,7 @@ public final class BlockClient implements AutoCloseable
      */
     public long busyRetryCount()
     {
-        return busyRetryCount.get();
+        return pending.busyRetryCount();
     }
 
     /**
@@ -225,7 +192,7 @@ public final class BlockClient implements AutoCloseable
      */
     public long listenerErrorCount()
     {
-        return listenerErrorCount.get();
+        return pending.listenerErrorCount();
     }
 
     /**
@@ -234,7 +201,7 @@ public final class BlockClient implements AutoCloseable
      */
     public int inFlightRequests(final String nodeEndpoint)
     {
-        final NodeWindow window = windows.get(nodeEndpoint);
+        final NodeWindow window = proxy.window(nodeEndpoint);
         return null == window ? 0 : window.requests();
     }
 
@@ -244,7 +211,7 @@ public final class BlockClient implements AutoCloseable
      */
     public int peakInFlightRequests(final String nodeEndpoint)
     {
-        final NodeWindow window = windows.get(nodeEndpoint);
+        final NodeWindow window = proxy.window(nodeEndpoint);
         return null == window ? 0 : window.peakRequests();
     }
 
@@ -254,7 +221,7 @@ public final class BlockClient implements AutoCloseable
      */
     public long peakInFlightBytes(final String nodeEndpoint)
     {
-        final NodeWindow window = windows.get(nodeEndpoint);
+        final NodeWindow window = proxy.window(nodeEndpoint);
         return null == window ? 0 : window.peakBytes();
     }
 
@@ -342,7 +309,7 @@ public final class BlockClient implements AutoCloseable
         checkBlockLength(nodeEndpoint, blockId, length);
         src.boundsCheck(srcOffset, length);
         return sendPut(nodeEndpoint, blockId, generation, src, srcOffset, length,
-            SENDERS.get().crc32c.compute(src, srcOffset, length));
+            RequestProxy.sender().crc32c.compute(src, srcOffset, length));
     }
 
     /**
@@ -381,10 +348,10 @@ public final class BlockClient implements AutoCloseable
         request.srcOffset = srcOffset;
         request.length = length;
         request.crc32c = crc32c;
-        request.busyBackoffNs = BUSY_BACKOFF_MIN_NS;
-        if (begin(request, length))
+        request.busyBackoffNs = PendingRequests.BUSY_BACKOFF_MIN_NS;
+        if (proxy.begin(request, length))
         {
-            transmitPut(request);
+            proxy.transmitPut(request);
         }
         return request;
     }
@@ -486,20 +453,9 @@ public final class BlockClient implements AutoCloseable
         request.dst = dst;
         request.dstOffset = dstOffset;
         request.maxLength = maxLength;
-        if (begin(request, 0))
+        if (proxy.begin(request, 0))
         {
-            final Sender sender = SENDERS.get();
-            final GetRequestEncoder encoder = sender.getEncoder
-                .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
-                .correlationId(request.correlationId)
-                .clientId(ctx.clientId())
-                .blockId(blockId)
-                .deadlineEpochNs(request.deadlineEpochNs)
-                .responseStreamId(ctx.responseStreamId())
-                .generation(generation)
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(request, request.correlationId, sender,
-                MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
+            proxy.sendGet(request);
         }
         return request;
     }
@@ -555,20 +511,9 @@ public final class BlockClient implements AutoCloseable
         checkEndpoint(nodeEndpoint, blockId, BlockRequest.FREE);
         final BlockRequest request =
             new BlockRequest(this, BlockRequest.FREE, nodeEndpoint, blockId, generation, 0, listener);
-        if (begin(request, 0))
+        if (proxy.begin(request, 0))
         {
-            final Sender sender = SENDERS.get();
-            final FreeRequestEncoder encoder = sender.freeEncoder
-                .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
-                .correlationId(request.correlationId)
-                .clientId(ctx.clientId())
-                .blockId(blockId)
-                .deadlineEpochNs(request.deadlineEpochNs)
-                .responseStreamId(ctx.responseStreamId())
-                .generation(generation)
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(request, request.correlationId, sender,
-                MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
+            proxy.sendFree(request);
         }
         return request;
     }
@@ -590,18 +535,9 @@ public final class BlockClient implements AutoCloseable
         checkEndpoint(nodeEndpoint, NULL_BLOCK_ID, BlockRequest.USAGE);
         final BlockRequest request =
             new BlockRequest(this, BlockRequest.USAGE, nodeEndpoint, NULL_BLOCK_ID, 0, 0, null);
-        if (begin(request, 0))
+        if (proxy.begin(request, 0))
         {
-            final Sender sender = SENDERS.get();
-            final UsageRequestEncoder encoder = sender.usageEncoder
-                .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
-                .correlationId(request.correlationId)
-                .clientId(ctx.clientId())
-                .deadlineEpochNs(request.deadlineEpochNs)
-                .responseStreamId(ctx.responseStreamId())
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(request, request.correlationId, sender,
-                MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
+            proxy.sendUsage(request);
         }
         await(request);
         return request.usage;
@@ -613,7 +549,7 @@ public final class BlockClient implements AutoCloseable
      */
     public int maxBatchBlockLength()
     {
-        return ctx.chunkLength() - BATCH_ENTRY_LENGTH;
+        return ctx.chunkLength() - RequestProxy.BATCH_ENTRY_LENGTH;
     }
 
     /**
@@ -716,7 +652,7 @@ public final class BlockClient implements AutoCloseable
             int last = first;
             while (last + 1 < count && last + 1 - first < MAX_BATCH_BLOCKS &&
                 (long)srcOffsets[last + 1] + lengths[last + 1] - srcOffsets[first] +
-                (long)(last + 2 - first) * BATCH_ENTRY_LENGTH <= ctx.chunkLength())
+                (long)(last + 2 - first) * RequestProxy.BATCH_ENTRY_LENGTH <= ctx.chunkLength())
             {
                 last++;
             }
@@ -733,9 +669,9 @@ public final class BlockClient implements AutoCloseable
             request.batchCrc32cs = crc32cs;
             request.batchOutcomes = outcomes;
             request.length = span;
-            if (begin(request, span))
+            if (proxy.begin(request, span))
             {
-                transmitBatch(request);
+                proxy.transmitBatch(request);
             }
             requests.add(request);
             first = last + 1;
@@ -787,11 +723,7 @@ public final class BlockClient implements AutoCloseable
      */
     public void disconnect(final String nodeEndpoint)
     {
-        final NodeWindow window = windows.remove(nodeEndpoint);
-        if (null != window)
-        {
-            CloseHelper.close(window.publication);
-        }
+        proxy.disconnect(nodeEndpoint);
     }
 
     /**
@@ -800,7 +732,7 @@ public final class BlockClient implements AutoCloseable
      */
     public void close()
     {
-        synchronized (windows)
+        synchronized (this)
         {
             if (isClosed)
             {
@@ -810,40 +742,14 @@ public final class BlockClient implements AutoCloseable
         }
 
         CloseHelper.close(receiverRunner);
-        while (!pollClaim.compareAndSet(false, true))
-        {
-            Thread.yield();
-        }
-
-        final List<AutoCloseable> closeables = new ArrayList<>();
-        for (final NodeWindow window : windows.values())
-        {
-            closeables.add(window.publication);
-        }
-        windows.clear();
-        closeables.add(responseSubscription);
-        CloseHelper.closeAll(closeables);
-
-        final List<BlockRequest> abandoned;
-        pendingLock.lock();
-        try
-        {
-            abandoned = new ArrayList<>(pending.values());
-            pending.clear();
-        }
-        finally
-        {
-            pendingLock.unlock();
-        }
-        for (final BlockRequest request : abandoned)
-        {
-            complete(request, closedException(request));
-        }
+        pending.close();
+        proxy.close();
+        CloseHelper.close(responseSubscription);
     }
 
     void await(final BlockRequest request)
     {
-        final Sender sender = SENDERS.get();
+        final RequestProxy.Sender sender = RequestProxy.sender();
         final IdleStrategy idle = sender.idle;
         idle.reset();
         request.waiter = Thread.currentThread();
@@ -865,22 +771,22 @@ public final class BlockClient implements AutoCloseable
                     final long nowNs = nanoClock.nanoTime();
                     if (nowNs - request.retryAtNs >= 0)
                     {
-                        if (request.fromBusyWait() && register(request))
+                        if (request.fromBusyWait() && pending.register(request))
                         {
-                            transmitPut(request);
+                            proxy.transmitPut(request);
                         }
                         continue;
                     }
                 }
                 if (Thread.currentThread().isInterrupted())
                 {
-                    fail(request, new TransportException(request.operation + " of " +
+                    pending.fail(request, new TransportException(request.operation + " of " +
                         TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
                         " was interrupted; the thread's interrupt flag is still set", request.nodeEndpoint,
                         request.blockId));
                     continue;
                 }
-                final int workCount = pollResponses();
+                final int workCount = pending.pollResponses();
                 if (!request.isDone())
                 {
                     idle.idle(workCount);
@@ -903,499 +809,6 @@ public final class BlockClient implements AutoCloseable
         }
     }
 
-    /**
-     * Poll the response subscription if no other thread is, and fail requests past their deadline.
-     *
-     * @return the work done: fragments read and requests expired; 0 when another thread holds the claim.
-     */
-    int pollResponses()
-    {
-        if (!pollClaim.compareAndSet(false, true))
-        {
-            return 0;
-        }
-        try
-        {
-            int workCount = responseSubscription.poll(assembler, FRAGMENT_LIMIT);
-            final long nowNs = nanoClock.nanoTime();
-            if (nowNs - nextSweepNs >= 0)
-            {
-                nextSweepNs = nowNs + SWEEP_INTERVAL_NS;
-                workCount += expireRequests(nowNs);
-            }
-            return workCount;
-        }
-        finally
-        {
-            pollClaim.set(false);
-        }
-    }
-
-    void onStaleResponse()
-    {
-        staleResponseCount.incrementAndGet();
-    }
-
-    BlockRequest takePending(final long correlationId)
-    {
-        pendingLock.lock();
-        try
-        {
-            return pending.remove(correlationId);
-        }
-        finally
-        {
-            pendingLock.unlock();
-        }
-    }
-
-    BlockRequest peekPending(final long correlationId)
-    {
-        pendingLock.lock();
-        try
-        {
-            return pending.get(correlationId);
-        }
-        finally
-        {
-            pendingLock.unlock();
-        }
-    }
-
-    void removePending(final BlockRequest request)
-    {
-        pendingLock.lock();
-        try
-        {
-            if (pending.get(request.correlationId) == request)
-            {
-                pending.remove(request.correlationId);
-            }
-        }
-        finally
-        {
-            pendingLock.unlock();
-        }
-    }
-
-    /**
-     * Finish a request once: give back its window slot, publish the outcome, wake its waiter, tell its listener.
-     *
-     * @return false when it was already finished.
-     */
-    boolean complete(final BlockRequest request, final RuntimeException failure)
-    {
-        if (!request.beginComplete())
-        {
-            return false;
-        }
-
-        final NodeWindow window = request.window;
-        if (null != window)
-        {
-            request.window = null;
-            window.release(request.windowBytes);
-        }
-
-        RuntimeException outcome = failure;
-        if (failure instanceof RequestTimeoutException && null != request.lastBusy)
-        {
-            // the node said BUSY before and the resent put ran out of time: BUSY is the better answer
-            request.lastBusy.addSuppressed(failure);
-            outcome = request.lastBusy;
-        }
-        request.endComplete(outcome);
-
-        if (null != request.listener)
-        {
-            try
-            {
-                request.listener.onComplete(request);
-            }
-            catch (final RuntimeException ex)
-            {
-                listenerErrorCount.incrementAndGet();
-            }
-        }
-        return true;
-    }
-
-    /**
-     * A put was answered BUSY: back off and let its waiter resend it, or fail it when its deadline leaves no room.
-     */
-    void onBusy(final BlockRequest request, final RemoteErrorException busy)
-    {
-        final long nowNs = nanoClock.nanoTime();
-        if (request.deadlineNs - nowNs < request.busyBackoffNs)
-        {
-            complete(request, busy);
-            return;
-        }
-        request.lastBusy = busy;
-        request.retryAtNs = nowNs + request.busyBackoffNs;
-        request.busyBackoffNs = Math.min(2 * request.busyBackoffNs, BUSY_BACKOFF_MAX_NS);
-        if (request.toBusyWait())
-        {
-            busyRetryCount.incrementAndGet();
-            final Thread waiter = request.waiter;
-            if (null != waiter)
-            {
-                java.util.concurrent.locks.LockSupport.unpark(waiter);
-            }
-        }
-    }
-
-    void extendDeadline(final BlockRequest request, final int length)
-    {
-        final long allowanceNs = transferAllowanceNs(length);
-        request.timeoutNs += allowanceNs;
-        request.deadlineNs += allowanceNs;
-    }
-
-    private int expireRequests(final long nowNs)
-    {
-        pendingLock.lock();
-        try
-        {
-            if (pending.isEmpty())
-            {
-                return 0;
-            }
-            for (final Iterator<BlockRequest> it = pending.values().iterator(); it.hasNext(); )
-            {
-                final BlockRequest request = it.next();
-                if (nowNs - request.deadlineNs > 0)
-                {
-                    expired.add(request);
-                    it.remove();
-                }
-            }
-        }
-        finally
-        {
-            pendingLock.unlock();
-        }
-
-        final int count = expired.size();
-        for (int i = 0; i < count; i++)
-        {
-            final BlockRequest request = expired.get(i);
-            complete(request, new RequestTimeoutException(request.nodeEndpoint, request.blockId, request.operation,
-                request.timeoutNs, BlockRequest.GET.equals(request.operation) && request.totalLength > 0 ?
-                "received " + request.received + " of " + request.totalLength + " bytes" :
-                BlockRequest.BATCH_PUT.equals(request.operation) ?
-                "no answer to a batch of " + request.batchCount + " blocks" : "no answer"));
-        }
-        expired.clear();
-        return count;
-    }
-
-    private void fail(final BlockRequest request, final RuntimeException failure)
-    {
-        removePending(request);
-        complete(request, failure);
-    }
-
-    /**
-     * Connect, start the request's clock, take a window slot and register the request.
-     *
-     * @return false when the request failed on the way (and is done).
-     */
-    private boolean begin(final BlockRequest request, final int allowanceBytes)
-    {
-        if (isClosed)
-        {
-            throw new IllegalStateException(request.operation + " of " +
-                TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
-                ": BlockClient " + ctx.clientId() + " is closed");
-        }
-
-        final NodeWindow window;
-        try
-        {
-            window = window(request);
-        }
-        catch (final TransportException ex)
-        {
-            complete(request, ex);
-            return false;
-        }
-
-        final Sender sender = SENDERS.get();
-        final IdleStrategy idle = sender.idle;
-        if (!window.publication.isConnected())
-        {
-            final long connectDeadlineNs = nanoClock.nanoTime() + ctx.connectTimeoutNs();
-            idle.reset();
-            while (!window.publication.isConnected())
-            {
-                if (isInterrupted(request) || isClosed(request))
-                {
-                    return false;
-                }
-                if (nanoClock.nanoTime() - connectDeadlineNs > 0)
-                {
-                    complete(request, new NodeUnreachableException(
-                        request.nodeEndpoint, request.blockId, request.operation, ctx.connectTimeoutNs()));
-                    return false;
-                }
-                idle.idle(pollResponses());
-            }
-        }
-
-        request.timeoutNs = ctx.requestTimeoutNs() + transferAllowanceNs(allowanceBytes);
-        request.deadlineNs = nanoClock.nanoTime() + request.timeoutNs;
-        request.deadlineEpochNs = epochNanoClock.nanoTime() + request.timeoutNs;
-
-        idle.reset();
-        while (!window.tryAcquire(request.windowBytes))
-        {
-            if (isInterrupted(request) || isClosed(request))
-            {
-                return false;
-            }
-            if (nanoClock.nanoTime() - request.deadlineNs > 0)
-            {
-                complete(request, new RequestTimeoutException(request.nodeEndpoint, request.blockId,
-                    request.operation, request.timeoutNs, "the node's window of " + ctx.maxRequestsInFlight() +
-                    " requests and " + ctx.maxBytesInFlight() + " bytes stayed full"));
-                return false;
-            }
-            idle.idle(pollResponses());
-        }
-        request.window = window;
-
-        return register(request);
-    }
-
-    /**
-     * Give the request a fresh correlation id and enter it in the pending table.
-     *
-     * @return false when the client closed (the request is failed).
-     */
-    private boolean register(final BlockRequest request)
-    {
-        pendingLock.lock();
-        try
-        {
-            if (!isClosed)
-            {
-                request.correlationId = nextCorrelationId++;
-                pending.put(request.correlationId, request);
-                return true;
-            }
-        }
-        finally
-        {
-            pendingLock.unlock();
-        }
-        complete(request, closedException(request));
-        return false;
-    }
-
-    private boolean isInterrupted(final BlockRequest request)
-    {
-        if (Thread.currentThread().isInterrupted())
-        {
-            complete(request, new TransportException(request.operation + " of " +
-                TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
-                " was interrupted; the thread's interrupt flag is still set", request.nodeEndpoint,
-                request.blockId));
-            return true;
-        }
-        return false;
-    }
-
-    private boolean isClosed(final BlockRequest request)
-    {
-        if (isClosed)
-        {
-            complete(request, closedException(request));
-            return true;
-        }
-        return false;
-    }
-
-    private TransportException closedException(final BlockRequest request)
-    {
-        return new TransportException(request.operation + " of " +
-            TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
-            " was abandoned: BlockClient " + ctx.clientId() + " closed", request.nodeEndpoint, request.blockId);
-    }
-
-    private void transmitPut(final BlockRequest request)
-    {
-        final Sender sender = SENDERS.get();
-        final long correlationId = request.correlationId;
-        final int chunkLength = ctx.chunkLength();
-        final int length = request.length;
-        for (int position = 0; position < length; )
-        {
-            final int chunk = Math.min(chunkLength, length - position);
-            final PutRequestEncoder encoder = sender.putEncoder
-                .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
-                .correlationId(correlationId)
-                .clientId(ctx.clientId())
-                .blockId(request.blockId)
-                .deadlineEpochNs(request.deadlineEpochNs)
-                .totalLength(length)
-                .chunkOffset(position)
-                .crc32c(request.crc32c)
-                .responseStreamId(ctx.responseStreamId())
-                .generation(request.generation)
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            final int lengthFieldOffset = encoder.limit();
-            sender.buffer.putInt(lengthFieldOffset, chunk, ByteOrder.LITTLE_ENDIAN);
-            final int headerLength = lengthFieldOffset + PutRequestEncoder.dataHeaderLength();
-
-            if (!offer(request, correlationId, sender, headerLength, request.src, request.srcOffset + position,
-                chunk))
-            {
-                return;
-            }
-            position += chunk;
-        }
-    }
-
-    private void transmitBatch(final BlockRequest request)
-    {
-        final Sender sender = SENDERS.get();
-        final int first = request.batchFirst;
-        final int base = request.batchSrcOffsets[first];
-        final PutBatchRequestEncoder encoder = sender.batchEncoder
-            .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
-            .correlationId(request.correlationId)
-            .clientId(ctx.clientId())
-            .deadlineEpochNs(request.deadlineEpochNs)
-            .responseStreamId(ctx.responseStreamId());
-        final PutBatchRequestEncoder.BlocksEncoder blocks = encoder.blocksCount(request.batchCount);
-        for (int k = first, end = first + request.batchCount; k < end; k++)
-        {
-            blocks.next()
-                .blockId(request.batchBlockIds[k])
-                .generation(request.batchGenerations[k])
-                .dataOffset(request.batchSrcOffsets[k] - base)
-                .length(request.batchLengths[k])
-                .crc32c(request.batchCrc32cs[k]);
-        }
-        encoder.putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-        final int lengthFieldOffset = encoder.limit();
-        sender.buffer.putInt(lengthFieldOffset, request.length, ByteOrder.LITTLE_ENDIAN);
-        final int headerLength = lengthFieldOffset + PutBatchRequestEncoder.dataHeaderLength();
-        offer(request, request.correlationId, sender, headerLength, request.src, base, request.length);
-    }
-
-    /**
-     * Offer one message of a request, retrying while back-pressured, until its deadline.
-     *
-     * @return false when the request is done (failed here, or finished by another thread) or was restarted.
-     */
-    private boolean offer(
-        final BlockRequest request,
-        final long correlationId,
-        final Sender sender,
-        final int headerLength,
-        final DirectBuffer data,
-        final int dataOffset,
-        final int dataLength)
-    {
-        final NodeWindow window = request.window;
-        if (null == window)
-        {
-            return false;
-        }
-        final Publication publication = window.publication;
-        final IdleStrategy idle = sender.idle;
-        idle.reset();
-        while (true)
-        {
-            if (request.isDone() || request.correlationId != correlationId)
-            {
-                return false;
-            }
-
-            final long result = null == data ?
-                publication.offer(sender.buffer, 0, headerLength) :
-                publication.offer(sender.buffer, 0, headerLength, data, dataOffset, dataLength);
-            if (result > 0)
-            {
-                return true;
-            }
-
-            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
-            {
-                windows.remove(request.nodeEndpoint, window);
-                fail(request, new TransportException("connection to node " + request.nodeEndpoint +
-                    " broke during " + request.operation + " of " + TransportException.describeBlock(request.blockId) +
-                    " (publication " + (Publication.CLOSED == result ? "closed" : "at its maximum position") +
-                    "); retry", request.nodeEndpoint, request.blockId));
-                return false;
-            }
-
-            if (Thread.currentThread().isInterrupted())
-            {
-                fail(request, new TransportException(request.operation + " of " +
-                    TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
-                    " was interrupted; the thread's interrupt flag is still set", request.nodeEndpoint,
-                    request.blockId));
-                return false;
-            }
-
-            if (nanoClock.nanoTime() - request.deadlineNs > 0)
-            {
-                fail(request, new RequestTimeoutException(request.nodeEndpoint, request.blockId,
-                    request.operation, request.timeoutNs, Publication.NOT_CONNECTED == result ?
-                    "the node disconnected while sending" : "the node did not take the request, back-pressured"));
-                return false;
-            }
-
-            idle.idle(pollResponses());
-        }
-    }
-
-    private NodeWindow window(final BlockRequest request)
-    {
-        final String nodeEndpoint = request.nodeEndpoint;
-        final NodeWindow existing = windows.get(nodeEndpoint);
-        if (null != existing)
-        {
-            return existing;
-        }
-
-        final Publication publication;
-        try
-        {
-            publication = aeron.addPublication(Endpoints.udpChannel(nodeEndpoint), ctx.requestStreamId());
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new TransportException("node " + nodeEndpoint + " cannot be addressed for " + request.operation +
-                " of " + TransportException.describeBlock(request.blockId) + ": " + ex.getMessage(), nodeEndpoint,
-                request.blockId, ex);
-        }
-
-        if (ctx.chunkLength() > publication.maxMessageLength() - MAX_MESSAGE_HEADER_LENGTH -
-            MAX_BATCH_BLOCKS * BATCH_ENTRY_LENGTH)
-        {
-            final int maxMessageLength = publication.maxMessageLength();
-            CloseHelper.quietClose(publication);
-            throw new ConfigurationException(CHUNK_LENGTH_PROP_NAME + "=" + ctx.chunkLength() +
-                " does not fit the driver's largest message of " + maxMessageLength + " bytes: use at most " +
-                (maxMessageLength - MAX_MESSAGE_HEADER_LENGTH - MAX_BATCH_BLOCKS * BATCH_ENTRY_LENGTH) +
-                " or raise " + TERM_LENGTH_PROP_NAME);
-        }
-
-        final NodeWindow window =
-            new NodeWindow(nodeEndpoint, publication, ctx.maxRequestsInFlight(), ctx.maxBytesInFlight());
-        final NodeWindow prior = windows.putIfAbsent(nodeEndpoint, window);
-        if (null != prior)
-        {
-            CloseHelper.quietClose(publication);
-            return prior;
-        }
-        return window;
-    }
-
     private static void checkEndpoint(final String nodeEndpoint, final long blockId, final String operation)
     {
         try
@@ -1416,11 +829,6 @@ public final class BlockClient implements AutoCloseable
             throw new IllegalArgumentException("put of block " + blockId + " to node " + nodeEndpoint +
                 ": length " + length + " must be 1.." + MAX_BLOCK_LENGTH + " bytes");
         }
-    }
-
-    private long transferAllowanceNs(final int length)
-    {
-        return ((length + (1L << 20) - 1) >> 20) * ctx.transferAllowanceNsPerMiB();
     }
 
     private String resolveEndpoint(final Subscription subscription)
@@ -1452,32 +860,13 @@ public final class BlockClient implements AutoCloseable
     {
         public int doWork()
         {
-            return pollResponses();
+            return pending.pollResponses();
         }
 
         public String roleName()
         {
             return "tierpool-block-client-receiver-" + ctx.clientId();
         }
-    }
-
-    /**
-     * What one thread needs to encode and send requests and to wait: kept per thread (not per client, so that a
-     * thread's entry does not keep a closed client reachable), never shared.
-     */
-    private static final class Sender
-    {
-        final UnsafeBuffer buffer =
-            new UnsafeBuffer(new byte[MAX_MESSAGE_HEADER_LENGTH + MAX_BATCH_BLOCKS * BATCH_ENTRY_LENGTH]);
-        final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-        final PutRequestEncoder putEncoder = new PutRequestEncoder();
-        final GetRequestEncoder getEncoder = new GetRequestEncoder();
-        final FreeRequestEncoder freeEncoder = new FreeRequestEncoder();
-        final UsageRequestEncoder usageEncoder = new UsageRequestEncoder();
-        final PutBatchRequestEncoder batchEncoder = new PutBatchRequestEncoder();
-        final Crc32cCalculator crc32c = new Crc32cCalculator();
-        final IdleStrategy idle = new BackoffIdleStrategy(
-            10, 20, 1_000, durationNs(CLIENT_IDLE_MAX_PARK_PROP_NAME, CLIENT_IDLE_MAX_PARK_DEFAULT_NS));
     }
 
     /**

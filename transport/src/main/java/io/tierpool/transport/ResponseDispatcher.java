@@ -28,7 +28,7 @@ import java.util.ArrayList;
  */
 final class ResponseDispatcher implements FragmentHandler
 {
-    private final BlockClient client;
+    private final PendingRequests client;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
@@ -37,7 +37,7 @@ final class ResponseDispatcher implements FragmentHandler
     private final PutBatchResponseDecoder batchDecoder = new PutBatchResponseDecoder();
     private int limit;
 
-    ResponseDispatcher(final BlockClient client)
+    ResponseDispatcher(final PendingRequests client)
     {
         this.client = client;
     }
