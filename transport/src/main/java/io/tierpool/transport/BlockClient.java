@@ -4,152 +4,109 @@
 package io.tierpool.transport;
 
 import io.aeron.Aeron;
-import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
-import io.aeron.logbuffer.Header;
 import io.tierpool.ConfigurationException;
-import io.tierpool.transport.codecs.AckDecoder;
-import io.tierpool.transport.codecs.ErrorDecoder;
-import io.tierpool.transport.codecs.FreeRequestEncoder;
-import io.tierpool.transport.codecs.GetRequestEncoder;
-import io.tierpool.transport.codecs.GetResponseDecoder;
-import io.tierpool.transport.codecs.MessageHeaderDecoder;
-import io.tierpool.transport.codecs.MessageHeaderEncoder;
-import io.tierpool.transport.codecs.PutRequestEncoder;
-import io.tierpool.transport.codecs.UsageRequestEncoder;
-import io.tierpool.transport.codecs.UsageResponseDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static io.tierpool.transport.TransportConfiguration.*;
 
 /**
- * Puts, gets and frees blocks on nodes (each a {@link BlockServer}) and asks them for their usage, over Aeron,
- * with synchronous calls.
+ * Puts, gets and frees blocks on nodes (each a {@link BlockServer}) and asks them for their usage, over Aeron:
+ * an asynchronous core with many requests in flight, and synchronous calls as a thin façade over it, as Aeron's
+ * archive client keeps {@code AeronArchive} over {@code ArchiveProxy} and {@code ControlResponsePoller}.
  * <pre>{@code
  * try (BlockClient client = BlockClient.connect(new BlockClient.Context().aeron(driver.aeron())))
  * {
- *     client.put("10.0.0.5:40100", 42L, block, 0, block.capacity());
- *     int length = client.get("10.0.0.5:40100", 42L, dst, 0, dst.capacity());
- *     client.free("10.0.0.5:40100", 42L);
+ *     client.put("10.0.0.5:40100", 42L, block, 0, block.capacity());          // synchronous
+ *     final BlockRequest a = client.sendGet("10.0.0.5:40100", 42L, 0, dstA, 0, dstA.capacity());
+ *     final BlockRequest b = client.sendGet("10.0.0.6:40100", 43L, 0, dstB, 0, dstB.capacity());
+ *     a.await();                                                               // both were in flight at once
+ *     b.await();
  * }
  * }</pre>
- * Each call sends its request (a block larger than {@link Context#chunkLength()} goes as several chunks, each
- * retried while back-pressured) and then waits on the client's own response subscription for the answer with the
- * request's correlation id; answers to earlier, abandoned requests are dropped. A call first waits up to
- * {@link Context#connectTimeoutNs()} for the connection to the node, then up to {@link Context#requestTimeoutNs()}
- * (plus {@link Context#transferAllowanceNsPerMiB()} per MiB of block data) for the request to be sent and answered. Blocks carry a CRC-32C, checked by the node on put and by the client
- * on get.
+ * <b>Sending.</b> A {@code sendXxx} call runs on the caller's thread: it connects to the node (waiting up to
+ * {@link Context#connectTimeoutNs()}), takes a slot in the node's window ({@link Context#maxRequestsInFlight()}
+ * requests and {@link Context#maxBytesInFlight()} bytes of block data, see {@link NodeWindow}), registers the
+ * request under a fresh correlation id and offers its message (a block larger than {@link Context#chunkLength()}
+ * as several chunks) to the node's concurrent {@link Publication}, which any number of threads may offer to at
+ * once. It returns once the request is on its way, or failed; transport failures are reported by the request
+ * ({@link BlockRequest#await()} throws them), never by the send call.
  * <p>
- * Thread-safety: every method may be called from any thread. Calls are serialised by one lock, so one client has
- * one request in flight at a time; use several clients for parallel transfers. The caller's thread does the work
- * (there is no background thread). {@link #close()} is idempotent and closes the subscription and publications
- * the client opened, not the Aeron client, which belongs to the caller.
+ * <b>Receiving.</b> Responses arrive on the client's one response subscription and are dispatched by correlation
+ * id ({@link ResponseDispatcher}): GetResponse chunks are copied straight into the get's destination. The
+ * subscription is polled by one thread at a time, whoever holds the poll claim (a compare-and-set flag nobody
+ * ever blocks on): the client's receiver agent, on its own daemon thread with {@link Context#idleStrategy()} (a
+ * back-off that parks, never a busy spin), and callers waiting in {@link BlockRequest#await()}, so that a caller
+ * alone gets its answer without a thread hand-off. The table of pending requests is guarded by a lock held for a
+ * few instructions (a put, a get or a remove); no lock is held while sending or polling.
+ * <p>
+ * <b>Deadlines and back-off.</b> Each request has its own deadline: {@link Context#requestTimeoutNs()} plus
+ * {@link Context#transferAllowanceNsPerMiB()} per MiB of block data, counted from once the node is connected, sent
+ * to the node too. The poller fails requests past their deadline with {@link RequestTimeoutException} (checked
+ * every millisecond). A put the node answers with {@link ErrorCode#BUSY} waits a back-off of its own (10 ms
+ * doubling to 200 ms) and is resent whole under a new correlation id by the thread awaiting it; other requests
+ * are not delayed.
+ * <p>
+ * Every failure names the block, the node and the reason: {@link NodeUnreachableException},
+ * {@link RequestTimeoutException}, {@link RemoteErrorException} (BUSY past the deadline included),
+ * {@link TransferChecksumException}, or {@link TransportException} for a broken connection.
+ * <p>
+ * Thread-safety: every method may be called from any thread, by many threads at once. {@link #close()} is
+ * idempotent, fails the requests still pending, and closes the receiver thread, subscription and publications the
+ * client opened, not the Aeron client, which belongs to the caller.
+ * <p>
+ * Layout, as Aeron's archive client splits its work: {@link RequestProxy} sends (connection, window, encoding,
+ * offers), {@link PendingRequests} receives (pending table, poll claim, deadlines, completion) through
+ * {@link ResponseDispatcher}, {@link NodeWindow} bounds what is in flight per node, and {@link BlockRequest} is one
+ * request's state. This class is the public façade and its {@link Context}; it is over ~800 lines only because
+ * each public call and setting is documented line for line (units, ranges, every exception) and the Context's ~420
+ * lines of settings stay nested, as Aeron's do.
  */
 public final class BlockClient implements AutoCloseable
 {
-    private static final int FRAGMENT_LIMIT = 16;
-    private static final long RESOLVE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final int WAITING = 0;
-    private static final int DONE = 1;
-    private static final int FAILED = 2;
-    private static final long BUSY_BACKOFF_MIN_NS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long BUSY_BACKOFF_MAX_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    /**
+     * The most blocks one batch put message carries; a larger batch goes as several messages.
+     */
+    public static final int MAX_BATCH_BLOCKS = 1024;
 
-    private static final String PUT = "put";
-    private static final String GET = "get";
-    private static final String FREE = "free";
-    private static final String USAGE = "usage";
+    private static final long RESOLVE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Context ctx;
-    private final Aeron aeron;
-    private final ReentrantLock lock = new ReentrantLock();
     private final Subscription responseSubscription;
     private final String responseEndpoint;
-    private final byte[] responseChannelBytes;
-    private final FragmentAssembler assembler;
-    private final HashMap<String, ExclusivePublication> publications = new HashMap<>();
-    private final Crc32cCalculator crc32c = new Crc32cCalculator();
-    private final IdleStrategy idleStrategy;
+    private final PendingRequests pending;
+    private final RequestProxy proxy;
     private final NanoClock nanoClock;
-    private final EpochNanoClock epochNanoClock;
-
-    private final UnsafeBuffer requestBuffer = new UnsafeBuffer(new byte[MAX_MESSAGE_HEADER_LENGTH]);
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final PutRequestEncoder putEncoder = new PutRequestEncoder();
-    private final GetRequestEncoder getEncoder = new GetRequestEncoder();
-    private final FreeRequestEncoder freeEncoder = new FreeRequestEncoder();
-    private final UsageRequestEncoder usageEncoder = new UsageRequestEncoder();
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final AckDecoder ackDecoder = new AckDecoder();
-    private final ErrorDecoder errorDecoder = new ErrorDecoder();
-    private final GetResponseDecoder getResponseDecoder = new GetResponseDecoder();
-    private final UsageResponseDecoder usageResponseDecoder = new UsageResponseDecoder();
-
-    private long nextCorrelationId;
-    private long deadlineNs;
-    private long timeoutNs;
-    private long staleResponseCount;
-    private long busyRetryCount;
+    private final AgentRunner receiverRunner;
     private boolean isClosed;
-
-    private String operation;
-    private String nodeEndpoint;
-    private long blockId;
-    private long correlationId;
-    private int state;
-    private ErrorCode remoteCode;
-    private String remoteNodeName;
-    private String remoteMessage;
-    private String protocolFailure;
-    private boolean isCallerError;
-
-    private MutableDirectBuffer getDst;
-    private int getDstOffset;
-    private int getMaxLength;
-    private int getTotalLength;
-    private int getReceived;
-    private int getCrc32c;
-
-    private NodeUsage usageResult;
 
     private BlockClient(final Context ctx)
     {
         this.ctx = ctx;
-        this.aeron = ctx.aeron();
-        this.idleStrategy = ctx.idleStrategy();
         this.nanoClock = ctx.nanoClock();
-        this.epochNanoClock = ctx.epochNanoClock();
-        this.nextCorrelationId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
-        this.assembler = new FragmentAssembler(new ResponseHandler(), ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH,
-            true);
 
         Subscription subscription = null;
         try
         {
-            subscription = aeron.addSubscription(
+            subscription = ctx.aeron().addSubscription(
                 Endpoints.udpChannel(ctx.responseEndpoint()), ctx.responseStreamId());
             responseEndpoint = resolveEndpoint(subscription);
         }
@@ -161,11 +118,23 @@ public final class BlockClient implements AutoCloseable
                 NULL_BLOCK_ID, ex);
         }
         responseSubscription = subscription;
-        responseChannelBytes = Endpoints.udpChannel(responseEndpoint).getBytes(StandardCharsets.UTF_8);
+        pending = new PendingRequests(ctx, subscription);
+        proxy = new RequestProxy(
+            ctx, pending, Endpoints.udpChannel(responseEndpoint).getBytes(StandardCharsets.UTF_8));
+
+        receiverRunner = new AgentRunner(ctx.idleStrategy(), (throwable) -> pending.onListenerError(),
+            null, new Receiver());
+        AgentRunner.startOnThread(receiverRunner, (runnable) ->
+        {
+            final Thread thread = new Thread(runnable);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
-     * Open a client: binds its response endpoint. Nodes are connected lazily, on first use.
+     * Open a client: binds its response endpoint and starts its receiver thread. Nodes are connected lazily, on
+     * first use.
      *
      * @param ctx settings; {@link Context#conclude()} is called here and the context must not be reused.
      * @return the client, to be closed by the caller.
@@ -207,94 +176,7 @@ public final class BlockClient implements AutoCloseable
      */
     public long staleResponseCount()
     {
-        lock.lock();
-        try
-        {
-            return staleResponseCount;
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Store a copy of a block on a node, replacing any block this client stored there with the same id.
-     * When the node answers {@link ErrorCode#BUSY} (too many unfinished puts from all its clients) the whole block
-     * is resent under a new correlation id after a back-off of 10 ms doubling to 200 ms, for as long as the
-     * request's timeout leaves room ({@link #busyRetryCount()} counts these).
-     *
-     * @param nodeEndpoint the node's {@code host:port}.
-     * @param blockId      the block's id, chosen by the caller.
-     * @param src          the bytes; read during the call only.
-     * @param srcOffset    where they start in src.
-     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
-     * @throws IllegalArgumentException   when length is out of range or the endpoint is not a {@code host:port}.
-     * @throws IndexOutOfBoundsException  when the range lies outside src.
-     * @throws IllegalStateException      when the client is closed.
-     * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
-     * @throws RequestTimeoutException    when no answer came within the request timeout; the block may or may not
-     *                                    be stored.
-     * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NO_SPACE}, or kept
-     *                                    answering {@link ErrorCode#BUSY} until the request timeout (also when the
-     *                                    last resend after a BUSY got no answer in time: that timeout is attached
-     *                                    as a suppressed exception).
-     * @throws TransportException         when the connection to the node broke.
-     */
-    public void put(
-        final String nodeEndpoint, final long blockId, final DirectBuffer src, final int srcOffset, final int length)
-    {
-        Objects.requireNonNull(src, "src");
-        checkBlockLength(nodeEndpoint, blockId, length);
-        src.boundsCheck(srcOffset, length);
-
-        lock.lock();
-        try
-        {
-            final ExclusivePublication publication = begin(nodeEndpoint, blockId, PUT);
-            final int checksum = crc32c.compute(src, srcOffset, length);
-            final long deadlineEpochNs = startTimeout(length);
-            long busyBackoffNs = BUSY_BACKOFF_MIN_NS;
-            RemoteErrorException lastBusy = null;
-            while (true)
-            {
-                sendPut(publication, blockId, src, srcOffset, length, checksum, deadlineEpochNs);
-                try
-                {
-                    awaitResponse();
-                    return;
-                }
-                catch (final RequestTimeoutException ex)
-                {
-                    if (null != lastBusy)
-                    {
-                        // the node said BUSY before and the resent put ran out of time: BUSY is the better answer
-                        lastBusy.addSuppressed(ex);
-                        throw lastBusy;
-                    }
-                    throw ex;
-                }
-                catch (final RemoteErrorException ex)
-                {
-                    if (ErrorCode.BUSY != ex.code() || deadlineNs - nanoClock.nanoTime() < busyBackoffNs)
-                    {
-                        throw ex;
-                    }
-                    lastBusy = ex;
-                }
-
-                busyRetryCount++;
-                LockSupport.parkNanos(busyBackoffNs);
-                checkInterrupt();
-                busyBackoffNs = Math.min(2 * busyBackoffNs, BUSY_BACKOFF_MAX_NS);
-                restart();
-            }
-        }
-        finally
-        {
-            end();
-            lock.unlock();
-        }
+        return pending.staleResponseCount();
     }
 
     /**
@@ -302,53 +184,181 @@ public final class BlockClient implements AutoCloseable
      */
     public long busyRetryCount()
     {
-        lock.lock();
-        try
-        {
-            return busyRetryCount;
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
-
-    private void sendPut(
-        final ExclusivePublication publication,
-        final long blockId,
-        final DirectBuffer src,
-        final int srcOffset,
-        final int length,
-        final int checksum,
-        final long deadlineEpochNs)
-    {
-        final int chunkLength = ctx.chunkLength();
-        for (int position = 0; position < length && WAITING == state; )
-        {
-            final int chunk = Math.min(chunkLength, length - position);
-            final PutRequestEncoder encoder = putEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                .correlationId(correlationId)
-                .clientId(ctx.clientId())
-                .blockId(blockId)
-                .deadlineEpochNs(deadlineEpochNs)
-                .totalLength(length)
-                .chunkOffset(position)
-                .crc32c(checksum)
-                .responseStreamId(ctx.responseStreamId())
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            final int lengthFieldOffset = encoder.limit();
-            requestBuffer.putInt(lengthFieldOffset, chunk, ByteOrder.LITTLE_ENDIAN);
-            final int headerLength = lengthFieldOffset + PutRequestEncoder.dataHeaderLength();
-
-            offer(publication, headerLength, src, srcOffset + position, chunk);
-            position += chunk;
-            responseSubscription.poll(assembler, FRAGMENT_LIMIT);
-        }
+        return pending.busyRetryCount();
     }
 
     /**
-     * Read a block this client stored on a node into dst. The block's CRC-32C is checked once all of it has
-     * arrived.
+     * @return exceptions thrown by {@link BlockRequest.Listener}s (and by the receiver agent), counted and dropped.
+     */
+    public long listenerErrorCount()
+    {
+        return pending.listenerErrorCount();
+    }
+
+    /**
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @return requests in flight to the node now (taken a window slot, not yet done); 0 for an unknown node.
+     */
+    public int inFlightRequests(final String nodeEndpoint)
+    {
+        final NodeWindow window = proxy.window(nodeEndpoint);
+        return null == window ? 0 : window.requests();
+    }
+
+    /**
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @return the most requests that were in flight to the node at once since it was connected.
+     */
+    public int peakInFlightRequests(final String nodeEndpoint)
+    {
+        final NodeWindow window = proxy.window(nodeEndpoint);
+        return null == window ? 0 : window.peakRequests();
+    }
+
+    /**
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @return the most bytes of block data that were in flight to the node at once since it was connected.
+     */
+    public long peakInFlightBytes(final String nodeEndpoint)
+    {
+        final NodeWindow window = proxy.window(nodeEndpoint);
+        return null == window ? 0 : window.peakBytes();
+    }
+
+    /**
+     * Store a copy of a block on a node as generation 0, replacing any copy this client stored there under the
+     * same block id and generation, and wait for the answer. See {@link #put(String, long, long, DirectBuffer,
+     * int, int)}.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id, chosen by the caller.
+     * @param src          the bytes; read during the call only.
+     * @param srcOffset    where they start in src.
+     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @throws IllegalArgumentException  when length is out of range or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     * @throws TransportException        as {@link BlockRequest#await()} says.
+     */
+    public void put(
+        final String nodeEndpoint, final long blockId, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        put(nodeEndpoint, blockId, 0, src, srcOffset, length);
+    }
+
+    /**
+     * Store a copy of a block on a node under (blockId, generation), replacing any copy this client stored there
+     * under the same two, and wait for the answer. When the node answers {@link ErrorCode#BUSY} (too many
+     * unfinished puts from all its clients) the whole block is resent under a new correlation id after a back-off
+     * of 10 ms doubling to 200 ms, for as long as the request's timeout leaves room ({@link #busyRetryCount()}
+     * counts these).
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id, chosen by the caller.
+     * @param generation   which copy of the block, chosen by the caller (any value).
+     * @param src          the bytes; read during the call only.
+     * @param srcOffset    where they start in src.
+     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @throws IllegalArgumentException  when length is out of range or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     * @throws NodeUnreachableException  when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException   when no answer came within the request timeout; the block may or may not
+     *                                   be stored.
+     * @throws RemoteErrorException      when the node refused, for example {@link ErrorCode#NO_SPACE}, or kept
+     *                                   answering {@link ErrorCode#BUSY} until the request timeout (also when the
+     *                                   last resend after a BUSY got no answer in time: that timeout is attached
+     *                                   as a suppressed exception).
+     * @throws TransportException        when the connection to the node broke.
+     */
+    public void put(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
+    {
+        await(sendPut(nodeEndpoint, blockId, generation, src, srcOffset, length));
+    }
+
+    /**
+     * Send a put without waiting for its answer, computing the block's CRC-32C. See
+     * {@link #sendPut(String, long, long, DirectBuffer, int, int, int)}.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @param src          the bytes; must stay unchanged until the request is done.
+     * @param srcOffset    where they start in src.
+     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @return the request, to be awaited.
+     * @throws IllegalArgumentException  when length is out of range or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public BlockRequest sendPut(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
+    {
+        Objects.requireNonNull(src, "src");
+        checkBlockLength(nodeEndpoint, blockId, length);
+        src.boundsCheck(srcOffset, length);
+        return sendPut(nodeEndpoint, blockId, generation, src, srcOffset, length,
+            RequestProxy.sender().crc32c.compute(src, srcOffset, length));
+    }
+
+    /**
+     * Send a put of a block whose CRC-32C the caller knows, without waiting for its answer. Blocks the caller only
+     * to connect, to wait for a slot in the node's window, and while the node's publication is back-pressured.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block (any value).
+     * @param src          the bytes; must stay unchanged until the request is done (a BUSY answer resends them).
+     * @param srcOffset    where they start in src.
+     * @param length       number of bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @param crc32c       the CRC-32C of the bytes; the node refuses the block if it does not match.
+     * @return the request; it must be awaited ({@link BlockRequest#await()}), which resends it after a BUSY.
+     * @throws IllegalArgumentException  when length is out of range or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public BlockRequest sendPut(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final int crc32c)
+    {
+        Objects.requireNonNull(src, "src");
+        checkBlockLength(nodeEndpoint, blockId, length);
+        src.boundsCheck(srcOffset, length);
+        checkEndpoint(nodeEndpoint, blockId, BlockRequest.PUT);
+
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.PUT, nodeEndpoint, blockId, generation, length, null);
+        request.src = src;
+        request.srcOffset = srcOffset;
+        request.length = length;
+        request.crc32c = crc32c;
+        request.busyBackoffNs = PendingRequests.BUSY_BACKOFF_MIN_NS;
+        if (proxy.begin(request, length))
+        {
+            proxy.transmitPut(request);
+        }
+        return request;
+    }
+
+    /**
+     * Read generation 0 of a block this client stored on a node into dst, and wait for it. See
+     * {@link #get(String, long, long, MutableDirectBuffer, int, int)}.
      *
      * @param nodeEndpoint the node's {@code host:port}.
      * @param blockId      the block's id.
@@ -356,19 +366,75 @@ public final class BlockClient implements AutoCloseable
      * @param dstOffset    where to start in dst.
      * @param maxLength    room in dst from dstOffset, bytes.
      * @return the block's length in bytes, at most maxLength.
-     * @throws IllegalArgumentException   when the block is longer than maxLength or the endpoint is not a
-     *                                    {@code host:port}.
-     * @throws IndexOutOfBoundsException  when the range lies outside dst.
-     * @throws IllegalStateException      when the client is closed.
-     * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
-     * @throws RequestTimeoutException    when the block did not arrive in full within the request timeout.
-     * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NOT_FOUND}.
-     * @throws TransferChecksumException  when the block arrived damaged.
-     * @throws TransportException         when the connection broke or the node sent inconsistent chunks.
+     * @throws IllegalArgumentException  when the block is longer than maxLength or the endpoint is not a
+     *                                   {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside dst.
+     * @throws IllegalStateException     when the client is closed.
+     * @throws TransportException        as {@link BlockRequest#await()} says.
      */
     public int get(
         final String nodeEndpoint,
         final long blockId,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int maxLength)
+    {
+        return get(nodeEndpoint, blockId, 0, dst, dstOffset, maxLength);
+    }
+
+    /**
+     * Read a copy of a block this client stored on a node into dst, and wait for it. The block's CRC-32C is
+     * checked once all of it has arrived.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @param dst          where the block is copied to; on failure its range holds unspecified bytes.
+     * @param dstOffset    where to start in dst.
+     * @param maxLength    room in dst from dstOffset, bytes.
+     * @return the block's length in bytes, at most maxLength.
+     * @throws IllegalArgumentException  when the block is longer than maxLength or the endpoint is not a
+     *                                   {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside dst.
+     * @throws IllegalStateException     when the client is closed.
+     * @throws NodeUnreachableException  when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException   when the block did not arrive in full within the request timeout.
+     * @throws RemoteErrorException      when the node refused, for example {@link ErrorCode#NOT_FOUND}.
+     * @throws TransferChecksumException when the block arrived damaged.
+     * @throws TransportException        when the connection broke or the node sent inconsistent chunks.
+     */
+    public int get(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int maxLength)
+    {
+        final BlockRequest request = sendGet(nodeEndpoint, blockId, generation, dst, dstOffset, maxLength);
+        await(request);
+        return request.totalLength;
+    }
+
+    /**
+     * Send a get without waiting for its answer; the block's chunks are copied into dst as they arrive, by
+     * whichever thread polls the responses. The window counts maxLength bytes for it.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @param dst          where the block is copied to; belongs to the request until it is done.
+     * @param dstOffset    where to start in dst.
+     * @param maxLength    room in dst from dstOffset, bytes, at least 1.
+     * @return the request; {@link BlockRequest#await()} checks the block's CRC-32C.
+     * @throws IllegalArgumentException  when maxLength is below 1 or the endpoint is not a {@code host:port}.
+     * @throws IndexOutOfBoundsException when the range lies outside dst.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public BlockRequest sendGet(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
         final MutableDirectBuffer dst,
         final int dstOffset,
         final int maxLength)
@@ -380,157 +446,379 @@ public final class BlockClient implements AutoCloseable
                 ": maxLength " + maxLength + " must be at least 1");
         }
         dst.boundsCheck(dstOffset, maxLength);
+        checkEndpoint(nodeEndpoint, blockId, BlockRequest.GET);
 
-        lock.lock();
-        try
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.GET, nodeEndpoint, blockId, generation, maxLength, null);
+        request.dst = dst;
+        request.dstOffset = dstOffset;
+        request.maxLength = maxLength;
+        if (proxy.begin(request, 0))
         {
-            final ExclusivePublication publication = begin(nodeEndpoint, blockId, GET);
-            getDst = dst;
-            getDstOffset = dstOffset;
-            getMaxLength = maxLength;
-            getTotalLength = -1;
-            getReceived = 0;
-
-            final long deadlineEpochNs = startTimeout(0);
-            final GetRequestEncoder encoder = getEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                .correlationId(correlationId)
-                .clientId(ctx.clientId())
-                .blockId(blockId)
-                .deadlineEpochNs(deadlineEpochNs)
-                .responseStreamId(ctx.responseStreamId())
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(publication, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
-            awaitResponse();
-
-            final int actualCrc32c = crc32c.compute(dst, dstOffset, getTotalLength);
-            if (actualCrc32c != getCrc32c)
-            {
-                throw new TransferChecksumException(nodeEndpoint, blockId, getTotalLength, getCrc32c, actualCrc32c);
-            }
-
-            return getTotalLength;
+            proxy.sendGet(request);
         }
-        finally
-        {
-            getDst = null;
-            end();
-            lock.unlock();
-        }
+        return request;
     }
 
     /**
-     * Free a block this client stored on a node.
+     * Free generation 0 of a block this client stored on a node, and wait for the answer.
      *
      * @param nodeEndpoint the node's {@code host:port}.
      * @param blockId      the block's id.
-     * @throws IllegalArgumentException   when the endpoint is not a {@code host:port}.
-     * @throws IllegalStateException      when the client is closed.
-     * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
-     * @throws RequestTimeoutException    when no answer came within the request timeout.
-     * @throws RemoteErrorException       when the node refused, for example {@link ErrorCode#NOT_FOUND}.
-     * @throws TransportException         when the connection to the node broke.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws TransportException       as {@link BlockRequest#await()} says; {@link RemoteErrorException} with
+     *                                  {@link ErrorCode#NOT_FOUND} when there is no such copy.
      */
     public void free(final String nodeEndpoint, final long blockId)
     {
-        lock.lock();
-        try
-        {
-            final ExclusivePublication publication = begin(nodeEndpoint, blockId, FREE);
-            final long deadlineEpochNs = startTimeout(0);
-            final FreeRequestEncoder encoder = freeEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                .correlationId(correlationId)
-                .clientId(ctx.clientId())
-                .blockId(blockId)
-                .deadlineEpochNs(deadlineEpochNs)
-                .responseStreamId(ctx.responseStreamId())
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(publication, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
-            awaitResponse();
-        }
-        finally
-        {
-            end();
-            lock.unlock();
-        }
+        free(nodeEndpoint, blockId, 0);
     }
 
     /**
-     * Ask a node for its capacity and usage per tier.
+     * Free a copy of a block this client stored on a node, and wait for the answer.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws NodeUnreachableException when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException  when no answer came within the request timeout.
+     * @throws RemoteErrorException     when the node refused, for example {@link ErrorCode#NOT_FOUND}.
+     * @throws TransportException       when the connection to the node broke.
+     */
+    public void free(final String nodeEndpoint, final long blockId, final long generation)
+    {
+        await(sendFree(nodeEndpoint, blockId, generation, null));
+    }
+
+    /**
+     * Send a free without waiting for its answer. The listener, if any, is told when it is done (answered, refused,
+     * timed out or failed to send), on the thread that finished it.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param blockId      the block's id.
+     * @param generation   which copy of the block.
+     * @param listener     told once when the free is done; may be null.
+     * @return the request; awaiting it is optional.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     */
+    public BlockRequest sendFree(
+        final String nodeEndpoint, final long blockId, final long generation, final BlockRequest.Listener listener)
+    {
+        checkEndpoint(nodeEndpoint, blockId, BlockRequest.FREE);
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.FREE, nodeEndpoint, blockId, generation, 0, listener);
+        if (proxy.begin(request, 0))
+        {
+            proxy.sendFree(request);
+        }
+        return request;
+    }
+
+    /**
+     * Ask a node for its capacity and usage per tier, and wait for the answer.
      *
      * @param nodeEndpoint the node's {@code host:port}.
      * @return the node's usage, fastest tier first.
-     * @throws IllegalArgumentException   when the endpoint is not a {@code host:port}.
-     * @throws IllegalStateException      when the client is closed.
-     * @throws NodeUnreachableException   when the node cannot be connected to within the connect timeout.
-     * @throws RequestTimeoutException    when no answer came within the request timeout.
-     * @throws RemoteErrorException       when the node failed to report.
-     * @throws TransportException         when the connection broke or the answer was malformed.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws NodeUnreachableException when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException  when no answer came within the request timeout.
+     * @throws RemoteErrorException     when the node failed to report.
+     * @throws TransportException       when the connection broke or the answer was malformed.
      */
     public NodeUsage usage(final String nodeEndpoint)
     {
-        lock.lock();
-        try
+        checkEndpoint(nodeEndpoint, NULL_BLOCK_ID, BlockRequest.USAGE);
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.USAGE, nodeEndpoint, NULL_BLOCK_ID, 0, 0, null);
+        if (proxy.begin(request, 0))
         {
-            final ExclusivePublication publication = begin(nodeEndpoint, NULL_BLOCK_ID, USAGE);
-            final long deadlineEpochNs = startTimeout(0);
-            final UsageRequestEncoder encoder = usageEncoder.wrapAndApplyHeader(requestBuffer, 0, headerEncoder)
-                .correlationId(correlationId)
-                .clientId(ctx.clientId())
-                .deadlineEpochNs(deadlineEpochNs)
-                .responseStreamId(ctx.responseStreamId())
-                .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
-            offer(publication, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
-            awaitResponse();
-
-            return usageResult;
+            proxy.sendUsage(request);
         }
-        finally
-        {
-            usageResult = null;
-            end();
-            lock.unlock();
-        }
+        await(request);
+        return request.usage;
     }
 
     /**
-     * Close the publication to a node, if there is one; a later request reconnects. Use when a node has left.
+     * @return the largest block a batch put carries: {@link Context#chunkLength()} less one batch entry. Larger
+     * blocks go by {@link #put}.
+     */
+    public int maxBatchBlockLength()
+    {
+        return ctx.chunkLength() - RequestProxy.BATCH_ENTRY_LENGTH;
+    }
+
+    /**
+     * Store several small blocks on one node with as few messages as fit them, and wait for every answer. The
+     * blocks lie in src in order, without overlapping (for example the layout of {@code Tier.writeBatch}); each
+     * message carries up to {@link #MAX_BATCH_BLOCKS} blocks and at most {@link Context#chunkLength()} bytes of
+     * them (gaps between blocks included), and each is a request of its own in the node's window. The node stores
+     * each block on its own.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param count        number of blocks, 1 or more.
+     * @param blockIds     the blocks' ids.
+     * @param generations  each block's generation.
+     * @param src          the bytes of every block; read during the call only.
+     * @param srcOffsets   where each block starts in src, ascending, blocks not overlapping.
+     * @param lengths      each block's length, 1..{@link #maxBatchBlockLength()}.
+     * @param crc32cs      each block's CRC-32C.
+     * @param outcomes     receives, per block, null when the node stored it, else why not: a
+     *                     {@link RemoteErrorException} for that block, or the failure of the whole message that
+     *                     carried it (timeout, unreachable, ...).
+     * @return how many blocks were stored.
+     * @throws IllegalArgumentException  when a length, the order of the blocks or the endpoint is invalid.
+     * @throws IndexOutOfBoundsException when a block lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public int putBatch(
+        final String nodeEndpoint,
+        final int count,
+        final long[] blockIds,
+        final long[] generations,
+        final DirectBuffer src,
+        final int[] srcOffsets,
+        final int[] lengths,
+        final int[] crc32cs,
+        final TransportException[] outcomes)
+    {
+        final List<BlockRequest> requests = sendPutBatch(
+            nodeEndpoint, count, blockIds, generations, src, srcOffsets, lengths, crc32cs, outcomes);
+        return awaitPutBatch(requests, outcomes);
+    }
+
+    /**
+     * Send a batch put without waiting for its answers; see {@link #putBatch}. Await the requests with
+     * {@link #awaitPutBatch(List, TransportException[])}.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param count        number of blocks, 1 or more.
+     * @param blockIds     the blocks' ids.
+     * @param generations  each block's generation.
+     * @param src          the bytes of every block; must stay unchanged until the requests are done.
+     * @param srcOffsets   where each block starts in src, ascending, blocks not overlapping.
+     * @param lengths      each block's length, 1..{@link #maxBatchBlockLength()}.
+     * @param crc32cs      each block's CRC-32C.
+     * @param outcomes     filled in per block as answers arrive; belongs to the requests until they are done.
+     * @return one request per message, in block order.
+     * @throws IllegalArgumentException  when a length, the order of the blocks or the endpoint is invalid.
+     * @throws IndexOutOfBoundsException when a block lies outside src.
+     * @throws IllegalStateException     when the client is closed.
+     */
+    public List<BlockRequest> sendPutBatch(
+        final String nodeEndpoint,
+        final int count,
+        final long[] blockIds,
+        final long[] generations,
+        final DirectBuffer src,
+        final int[] srcOffsets,
+        final int[] lengths,
+        final int[] crc32cs,
+        final TransportException[] outcomes)
+    {
+        Objects.requireNonNull(src, "src");
+        if (count < 1)
+        {
+            throw new IllegalArgumentException("batch put to node " + nodeEndpoint + ": count " + count +
+                " must be at least 1");
+        }
+        final int maxLength = maxBatchBlockLength();
+        for (int k = 0; k < count; k++)
+        {
+            if (lengths[k] < 1 || lengths[k] > maxLength)
+            {
+                throw new IllegalArgumentException("batch put of block " + blockIds[k] + " to node " +
+                    nodeEndpoint + ": length " + lengths[k] + " must be 1.." + maxLength + " bytes; put larger " +
+                    "blocks one by one");
+            }
+            src.boundsCheck(srcOffsets[k], lengths[k]);
+            if (k > 0 && srcOffsets[k] < srcOffsets[k - 1] + lengths[k - 1])
+            {
+                throw new IllegalArgumentException("batch put of block " + blockIds[k] + " to node " +
+                    nodeEndpoint + ": it starts at " + srcOffsets[k] + ", inside the block before it");
+            }
+            outcomes[k] = null;
+        }
+        checkEndpoint(nodeEndpoint, blockIds[0], BlockRequest.BATCH_PUT);
+
+        final List<BlockRequest> requests = new ArrayList<>(1 + count / MAX_BATCH_BLOCKS);
+        int first = 0;
+        while (first < count)
+        {
+            int last = first;
+            while (last + 1 < count && last + 1 - first < MAX_BATCH_BLOCKS &&
+                (long)srcOffsets[last + 1] + lengths[last + 1] - srcOffsets[first] +
+                (long)(last + 2 - first) * RequestProxy.BATCH_ENTRY_LENGTH <= ctx.chunkLength())
+            {
+                last++;
+            }
+            final int span = srcOffsets[last] + lengths[last] - srcOffsets[first];
+            final BlockRequest request = new BlockRequest(
+                this, BlockRequest.BATCH_PUT, nodeEndpoint, blockIds[first], generations[first], span, null);
+            request.src = src;
+            request.batchFirst = first;
+            request.batchCount = last - first + 1;
+            request.batchBlockIds = blockIds;
+            request.batchGenerations = generations;
+            request.batchSrcOffsets = srcOffsets;
+            request.batchLengths = lengths;
+            request.batchCrc32cs = crc32cs;
+            request.batchOutcomes = outcomes;
+            request.length = span;
+            if (proxy.begin(request, span))
+            {
+                proxy.transmitBatch(request);
+            }
+            requests.add(request);
+            first = last + 1;
+        }
+        return requests;
+    }
+
+    /**
+     * Wait for the messages of a batch put and fill in the outcome of each block.
+     *
+     * @param requests what {@link #sendPutBatch} returned.
+     * @param outcomes the array given to {@link #sendPutBatch}: per block, null when stored, else why not.
+     * @return how many blocks were stored.
+     */
+    public int awaitPutBatch(final List<BlockRequest> requests, final TransportException[] outcomes)
+    {
+        int stored = 0;
+        for (final BlockRequest request : requests)
+        {
+            TransportException failure = null;
+            try
+            {
+                await(request);
+            }
+            catch (final TransportException ex)
+            {
+                failure = ex;
+            }
+            for (int k = request.batchFirst, end = request.batchFirst + request.batchCount; k < end; k++)
+            {
+                if (null != failure)
+                {
+                    outcomes[k] = failure;
+                }
+                else if (null == outcomes[k])
+                {
+                    stored++;
+                }
+            }
+        }
+        return stored;
+    }
+
+    /**
+     * Close the publication to a node, if there is one; a later request reconnects. Requests in flight to it fail
+     * when they next send, or at their deadline. Use when a node has left.
      *
      * @param nodeEndpoint the node's {@code host:port}.
      */
     public void disconnect(final String nodeEndpoint)
     {
-        lock.lock();
-        try
-        {
-            CloseHelper.close(publications.remove(nodeEndpoint));
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        proxy.disconnect(nodeEndpoint);
     }
 
     /**
-     * Close the response subscription and every publication to nodes. Idempotent. Waits for a call in progress
-     * on another thread to finish.
+     * Stop the receiver thread, close the response subscription and every publication to nodes, and fail the
+     * requests still pending with a {@link TransportException}. Idempotent.
      */
     public void close()
     {
-        lock.lock();
+        synchronized (this)
+        {
+            if (isClosed)
+            {
+                return;
+            }
+            isClosed = true;
+        }
+
+        CloseHelper.close(receiverRunner);
+        pending.close();
+        proxy.close();
+        CloseHelper.close(responseSubscription);
+    }
+
+    void await(final BlockRequest request)
+    {
+        final RequestProxy.Sender sender = RequestProxy.sender();
+        final IdleStrategy idle = sender.idle;
+        idle.reset();
+        request.waiter = Thread.currentThread();
         try
         {
-            if (!isClosed)
+            while (true)
             {
-                isClosed = true;
-                final List<AutoCloseable> closeables = new ArrayList<>(publications.values());
-                closeables.add(responseSubscription);
-                publications.clear();
-                CloseHelper.closeAll(closeables);
+                final int state = request.state();
+                if (BlockRequest.DONE == state)
+                {
+                    break;
+                }
+                if (BlockRequest.FAILED == state)
+                {
+                    throw request.failure;
+                }
+                if (BlockRequest.BUSY_WAIT == state)
+                {
+                    final long nowNs = nanoClock.nanoTime();
+                    if (nowNs - request.retryAtNs >= 0)
+                    {
+                        if (request.fromBusyWait() && pending.register(request))
+                        {
+                            proxy.transmitPut(request);
+                        }
+                        continue;
+                    }
+                }
+                if (Thread.currentThread().isInterrupted())
+                {
+                    pending.fail(request, new TransportException(request.operation + " of " +
+                        TransportException.describeBlock(request.blockId) + " on node " + request.nodeEndpoint +
+                        " was interrupted; the thread's interrupt flag is still set", request.nodeEndpoint,
+                        request.blockId));
+                    continue;
+                }
+                final int workCount = pending.pollResponses();
+                if (!request.isDone())
+                {
+                    idle.idle(workCount);
+                }
             }
         }
         finally
         {
-            lock.unlock();
+            request.waiter = null;
+        }
+
+        if (BlockRequest.GET.equals(request.operation))
+        {
+            final int actual = sender.crc32c.compute(request.dst, request.dstOffset, request.totalLength);
+            if (actual != request.crc32c)
+            {
+                throw new TransferChecksumException(
+                    request.nodeEndpoint, request.blockId, request.totalLength, request.crc32c, actual);
+            }
+        }
+    }
+
+    private static void checkEndpoint(final String nodeEndpoint, final long blockId, final String operation)
+    {
+        try
+        {
+            Endpoints.validate("nodeEndpoint", nodeEndpoint);
+        }
+        catch (final ConfigurationException ex)
+        {
+            throw new IllegalArgumentException(operation + " of " + TransportException.describeBlock(blockId) +
+                ": " + ex.getMessage(), ex);
         }
     }
 
@@ -541,233 +829,6 @@ public final class BlockClient implements AutoCloseable
             throw new IllegalArgumentException("put of block " + blockId + " to node " + nodeEndpoint +
                 ": length " + length + " must be 1.." + MAX_BLOCK_LENGTH + " bytes");
         }
-    }
-
-    private ExclusivePublication begin(final String nodeEndpoint, final long blockId, final String operation)
-    {
-        if (isClosed)
-        {
-            throw new IllegalStateException(operation + " of " + TransportException.describeBlock(blockId) +
-                " on node " + nodeEndpoint + ": BlockClient " + ctx.clientId() + " is closed");
-        }
-
-        this.operation = operation;
-        this.nodeEndpoint = nodeEndpoint;
-        this.blockId = blockId;
-        this.correlationId = nextCorrelationId++;
-        this.state = WAITING;
-        this.remoteCode = null;
-        this.remoteNodeName = null;
-        this.remoteMessage = null;
-        this.protocolFailure = null;
-        this.isCallerError = false;
-
-        return connectedPublication(nodeEndpoint, blockId, operation);
-    }
-
-    /**
-     * Start the current request again under a new correlation id (answers to the old one become stale), keeping
-     * its deadline.
-     */
-    private void restart()
-    {
-        this.correlationId = nextCorrelationId++;
-        this.state = WAITING;
-        this.remoteCode = null;
-        this.remoteNodeName = null;
-        this.remoteMessage = null;
-        this.protocolFailure = null;
-        this.isCallerError = false;
-    }
-
-    private void end()
-    {
-        operation = null;
-        nodeEndpoint = null;
-        correlationId = 0;
-        state = DONE;
-    }
-
-    private ExclusivePublication connectedPublication(
-        final String nodeEndpoint, final long blockId, final String operation)
-    {
-        ExclusivePublication publication = publications.get(nodeEndpoint);
-        if (null == publication)
-        {
-            try
-            {
-                Endpoints.validate("nodeEndpoint", nodeEndpoint);
-            }
-            catch (final ConfigurationException ex)
-            {
-                throw new IllegalArgumentException(operation + " of " + TransportException.describeBlock(blockId) +
-                    ": " + ex.getMessage(), ex);
-            }
-
-            try
-            {
-                publication = aeron.addExclusivePublication(Endpoints.udpChannel(nodeEndpoint),
-                    ctx.requestStreamId());
-            }
-            catch (final RuntimeException ex)
-            {
-                throw new TransportException("node " + nodeEndpoint + " cannot be addressed for " + operation +
-                    " of " + TransportException.describeBlock(blockId) + ": " + ex.getMessage(), nodeEndpoint,
-                    blockId, ex);
-            }
-
-            if (ctx.chunkLength() > publication.maxMessageLength() - MAX_MESSAGE_HEADER_LENGTH)
-            {
-                final int maxMessageLength = publication.maxMessageLength();
-                CloseHelper.quietClose(publication);
-                throw new ConfigurationException(CHUNK_LENGTH_PROP_NAME + "=" + ctx.chunkLength() +
-                    " does not fit the driver's largest message of " + maxMessageLength + " bytes: use at most " +
-                    (maxMessageLength - MAX_MESSAGE_HEADER_LENGTH) + " or raise " + TERM_LENGTH_PROP_NAME);
-            }
-            publications.put(nodeEndpoint, publication);
-        }
-
-        if (!publication.isConnected())
-        {
-            final long connectDeadlineNs = nanoClock.nanoTime() + ctx.connectTimeoutNs();
-            idleStrategy.reset();
-            while (!publication.isConnected())
-            {
-                checkInterrupt();
-                if (nanoClock.nanoTime() - connectDeadlineNs > 0)
-                {
-                    publications.remove(nodeEndpoint);
-                    CloseHelper.quietClose(publication);
-                    throw new NodeUnreachableException(nodeEndpoint, blockId, operation, ctx.connectTimeoutNs());
-                }
-                idleStrategy.idle();
-            }
-        }
-
-        return publication;
-    }
-
-    private void offer(
-        final ExclusivePublication publication,
-        final int headerLength,
-        final DirectBuffer data,
-        final int dataOffset,
-        final int dataLength)
-    {
-        idleStrategy.reset();
-        while (true)
-        {
-            final long result = null == data ?
-                publication.offer(requestBuffer, 0, headerLength) :
-                publication.offer(requestBuffer, 0, headerLength, data, dataOffset, dataLength);
-            if (result > 0)
-            {
-                return;
-            }
-
-            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
-            {
-                publications.remove(nodeEndpoint);
-                CloseHelper.quietClose(publication);
-                throw new TransportException("connection to node " + nodeEndpoint + " broke during " + operation +
-                    " of " + TransportException.describeBlock(blockId) + " (publication " +
-                    (Publication.CLOSED == result ? "closed" : "at its maximum position") + "); retry",
-                    nodeEndpoint, blockId);
-            }
-
-            checkInterrupt();
-            if (nanoClock.nanoTime() - deadlineNs > 0)
-            {
-                throw new RequestTimeoutException(nodeEndpoint, blockId, operation, timeoutNs,
-                    Publication.NOT_CONNECTED == result ? "the node disconnected while sending" :
-                    "the node did not take the request, back-pressured");
-            }
-
-            final int workCount = responseSubscription.poll(assembler, FRAGMENT_LIMIT);
-            if (WAITING != state)
-            {
-                return;
-            }
-            idleStrategy.idle(workCount);
-        }
-    }
-
-    private void awaitResponse()
-    {
-        idleStrategy.reset();
-        while (WAITING == state)
-        {
-            final int workCount = responseSubscription.poll(assembler, FRAGMENT_LIMIT);
-            if (WAITING != state)
-            {
-                break;
-            }
-
-            checkInterrupt();
-            if (nanoClock.nanoTime() - deadlineNs > 0)
-            {
-                throw new RequestTimeoutException(nodeEndpoint, blockId, operation, timeoutNs,
-                    getTotalLength > 0 && GET.equals(operation) ?
-                    "received " + getReceived + " of " + getTotalLength + " bytes" : "no answer");
-            }
-            idleStrategy.idle(workCount);
-        }
-
-        if (FAILED == state)
-        {
-            if (null != remoteCode)
-            {
-                throw new RemoteErrorException(
-                    remoteCode, remoteNodeName, nodeEndpoint, blockId, operation, remoteMessage);
-            }
-            if (isCallerError)
-            {
-                throw new IllegalArgumentException(protocolFailure);
-            }
-            throw new TransportException(protocolFailure, nodeEndpoint, blockId);
-        }
-    }
-
-    /**
-     * Start the request's clock: {@link Context#requestTimeoutNs()} plus the transfer allowance for the bytes known
-     * to travel.
-     *
-     * @return the deadline to send to the node, epoch nanoseconds.
-     */
-    private long startTimeout(final int length)
-    {
-        timeoutNs = ctx.requestTimeoutNs() + transferAllowanceNs(length);
-        deadlineNs = nanoClock.nanoTime() + timeoutNs;
-        return epochNanoClock.nanoTime() + timeoutNs;
-    }
-
-    private void extendTimeout(final int length)
-    {
-        final long allowanceNs = transferAllowanceNs(length);
-        timeoutNs += allowanceNs;
-        deadlineNs += allowanceNs;
-    }
-
-    private long transferAllowanceNs(final int length)
-    {
-        return ((length + (1L << 20) - 1) >> 20) * ctx.transferAllowanceNsPerMiB();
-    }
-
-    private void checkInterrupt()
-    {
-        if (Thread.currentThread().isInterrupted())
-        {
-            throw new TransportException(operation + " of " + TransportException.describeBlock(blockId) +
-                " on node " + nodeEndpoint + " was interrupted; the thread's interrupt flag is still set",
-                nodeEndpoint, blockId);
-        }
-    }
-
-    private void fail(final String detail)
-    {
-        protocolFailure = operation + " of " + TransportException.describeBlock(blockId) + " on node " +
-            nodeEndpoint + " failed: " + detail;
-        state = FAILED;
     }
 
     private String resolveEndpoint(final Subscription subscription)
@@ -792,219 +853,19 @@ public final class BlockClient implements AutoCloseable
     }
 
     /**
-     * Decodes responses on the caller's thread, under the client's lock, and updates the request state.
+     * Polls the responses when no waiting caller does: the client's own thread, so that answers to requests
+     * nobody waits for (asynchronous frees) and window slots are never stuck.
      */
-    private final class ResponseHandler implements FragmentHandler
+    private final class Receiver implements Agent
     {
-        private int limit;
-
-        public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        public int doWork()
         {
-            if (length < MessageHeaderDecoder.ENCODED_LENGTH)
-            {
-                staleResponseCount++;
-                return;
-            }
-
-            headerDecoder.wrap(buffer, offset);
-            final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-            final int blockLength = headerDecoder.blockLength();
-            final int version = headerDecoder.version();
-            limit = offset + length;
-            if (MessageHeaderDecoder.SCHEMA_ID != headerDecoder.schemaId() || blockLength > limit - bodyOffset)
-            {
-                staleResponseCount++;
-                return;
-            }
-
-            switch (headerDecoder.templateId())
-            {
-                case AckDecoder.TEMPLATE_ID:
-                    if (blockLength >= AckDecoder.BLOCK_LENGTH &&
-                        isAwaited(ackDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId()) &&
-                        (PUT.equals(operation) || FREE.equals(operation)))
-                    {
-                        state = DONE;
-                        return;
-                    }
-                    break;
-
-                case ErrorDecoder.TEMPLATE_ID:
-                    if (blockLength >= ErrorDecoder.BLOCK_LENGTH &&
-                        isAwaited(errorDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId()))
-                    {
-                        onError(buffer);
-                        return;
-                    }
-                    break;
-
-                case GetResponseDecoder.TEMPLATE_ID:
-                    if (blockLength >= GetResponseDecoder.BLOCK_LENGTH && GET.equals(operation) && isAwaited(
-                        getResponseDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId()))
-                    {
-                        onGetChunk(buffer);
-                        return;
-                    }
-                    break;
-
-                case UsageResponseDecoder.TEMPLATE_ID:
-                    if (blockLength >= UsageResponseDecoder.BLOCK_LENGTH && USAGE.equals(operation) && isAwaited(
-                        usageResponseDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId()))
-                    {
-                        onUsage(buffer);
-                        return;
-                    }
-                    break;
-
-                default:
-                    break;
-            }
-
-            staleResponseCount++;
+            return pending.pollResponses();
         }
 
-        private boolean isAwaited(final long responseCorrelationId)
+        public String roleName()
         {
-            return WAITING == state && null != operation && responseCorrelationId == correlationId;
-        }
-
-        private void onError(final DirectBuffer buffer)
-        {
-            final ErrorCode code = ErrorCode.fromWire(errorDecoder.codeRaw());
-            final int nodeNameEnd = varFieldEnd(buffer, errorDecoder.limit());
-            if (nodeNameEnd < 0)
-            {
-                fail("the node's error response is malformed (code " + code + ")");
-                return;
-            }
-            final String nodeName = varString(buffer, errorDecoder.limit());
-            final int messageEnd = varFieldEnd(buffer, nodeNameEnd);
-            final String message = messageEnd < 0 ? "(no message)" : varString(buffer, nodeNameEnd);
-
-            remoteCode = code;
-            remoteNodeName = nodeName;
-            remoteMessage = message;
-            state = FAILED;
-        }
-
-        private void onGetChunk(final DirectBuffer buffer)
-        {
-            final GetResponseDecoder decoder = getResponseDecoder;
-            final int totalLength = decoder.totalLength();
-            final int chunkOffset = decoder.chunkOffset();
-            final int checksum = decoder.crc32c();
-            final int dataEnd = varFieldEnd(buffer, decoder.limit());
-            final int dataOffset = decoder.limit() + GetResponseDecoder.dataHeaderLength();
-            final int dataLength = dataEnd - dataOffset;
-
-            if (dataEnd < 0 || dataLength < 1 || totalLength < 1 || chunkOffset < 0 ||
-                dataLength > totalLength - chunkOffset)
-            {
-                fail("the node sent a malformed chunk (offset " + chunkOffset + ", " + dataLength + " of " +
-                    totalLength + " bytes)");
-                return;
-            }
-
-            if (getTotalLength < 0)
-            {
-                if (0 != chunkOffset)
-                {
-                    fail("the first chunk starts at " + chunkOffset + " instead of 0");
-                    return;
-                }
-
-                if (totalLength > getMaxLength)
-                {
-                    fail("the block is " + totalLength + " bytes but maxLength is " + getMaxLength +
-                        ": pass a buffer of at least " + totalLength + " bytes");
-                    isCallerError = true;
-                    return;
-                }
-                getTotalLength = totalLength;
-                getCrc32c = checksum;
-                extendTimeout(totalLength);
-            }
-            else if (totalLength != getTotalLength || checksum != getCrc32c || chunkOffset != getReceived)
-            {
-                fail("chunk at " + chunkOffset + " (" + totalLength + " bytes in all) does not continue the " +
-                    getTotalLength + "-byte block received up to " + getReceived);
-                return;
-            }
-
-            getDst.putBytes(getDstOffset + chunkOffset, buffer, dataOffset, dataLength);
-            getReceived += dataLength;
-            if (getReceived == getTotalLength)
-            {
-                state = DONE;
-            }
-        }
-
-        private void onUsage(final DirectBuffer buffer)
-        {
-            final UsageResponseDecoder decoder = usageResponseDecoder;
-            if (decoder.limit() + UsageResponseDecoder.TiersDecoder.sbeHeaderSize() > limit)
-            {
-                fail("the node's usage response is malformed");
-                return;
-            }
-
-            final UsageResponseDecoder.TiersDecoder tiersDecoder = decoder.tiers();
-            final int count = tiersDecoder.count();
-            final ArrayList<TierUsage> tiers = new ArrayList<>(count);
-            for (int i = 0; i < count; i++)
-            {
-                if (decoder.limit() + tiersDecoder.actingBlockLength() > limit)
-                {
-                    fail("the node's usage response is truncated at tier " + i);
-                    return;
-                }
-                tiersDecoder.next();
-                final long capacityBytes = tiersDecoder.capacityBytes();
-                final long usedBytes = tiersDecoder.usedBytes();
-                final long blockCount = tiersDecoder.blockCount();
-                final int tierEnd = varFieldEnd(buffer, decoder.limit());
-                if (tierEnd < 0 || capacityBytes < 0 || usedBytes < 0 || blockCount < 0)
-                {
-                    fail("the node's usage response has a malformed tier " + i);
-                    return;
-                }
-                final String tierName = varString(buffer, decoder.limit());
-                decoder.limit(tierEnd);
-                tiers.add(new TierUsage(tierName, capacityBytes, usedBytes, blockCount));
-            }
-
-            final int nodeNameEnd = varFieldEnd(buffer, decoder.limit());
-            if (nodeNameEnd < 0)
-            {
-                fail("the node's usage response has no node name");
-                return;
-            }
-
-            usageResult = new NodeUsage(varString(buffer, decoder.limit()), tiers);
-            state = DONE;
-        }
-
-        /**
-         * @return the position after the length-prefixed field at fieldOffset, or -1 when it does not fit.
-         */
-        private int varFieldEnd(final DirectBuffer buffer, final int fieldOffset)
-        {
-            if (fieldOffset + 4 > limit)
-            {
-                return -1;
-            }
-            final int length = buffer.getInt(fieldOffset, ByteOrder.LITTLE_ENDIAN);
-            if (length < 0 || length > limit - fieldOffset - 4)
-            {
-                return -1;
-            }
-            return fieldOffset + 4 + length;
-        }
-
-        private String varString(final DirectBuffer buffer, final int fieldOffset)
-        {
-            final int length = buffer.getInt(fieldOffset, ByteOrder.LITTLE_ENDIAN);
-            return buffer.getStringWithoutLengthUtf8(fieldOffset + 4, length);
+            return "tierpool-block-client-receiver-" + ctx.clientId();
         }
     }
 
@@ -1025,6 +886,10 @@ public final class BlockClient implements AutoCloseable
         private int chunkLength = sizeAsInt(CHUNK_LENGTH_PROP_NAME, CHUNK_LENGTH_DEFAULT);
         private long transferAllowanceNsPerMiB =
             durationNs(TRANSFER_ALLOWANCE_PER_MIB_PROP_NAME, TRANSFER_ALLOWANCE_PER_MIB_DEFAULT_NS);
+        private int maxRequestsInFlight =
+            intValue(CLIENT_MAX_REQUESTS_IN_FLIGHT_PROP_NAME, CLIENT_MAX_REQUESTS_IN_FLIGHT_DEFAULT);
+        private int maxBytesInFlight =
+            sizeAsInt(CLIENT_MAX_BYTES_IN_FLIGHT_PROP_NAME, CLIENT_MAX_BYTES_IN_FLIGHT_DEFAULT);
         private IdleStrategy idleStrategy;
         private NanoClock nanoClock;
         private EpochNanoClock epochNanoClock;
@@ -1081,6 +946,18 @@ public final class BlockClient implements AutoCloseable
                 throw new ConfigurationException(CHUNK_LENGTH_PROP_NAME + "=" + chunkLength +
                     " is invalid: use " + CHUNK_LENGTH_MIN + ".." + MAX_BLOCK_LENGTH + " bytes (1m recommended), " +
                     "and no more than the driver's largest message minus " + MAX_MESSAGE_HEADER_LENGTH);
+            }
+
+            if (maxRequestsInFlight < 1)
+            {
+                throw new ConfigurationException(CLIENT_MAX_REQUESTS_IN_FLIGHT_PROP_NAME + "=" +
+                    maxRequestsInFlight + " is invalid: use 1 or more (64 recommended)");
+            }
+
+            if (maxBytesInFlight < 1)
+            {
+                throw new ConfigurationException(CLIENT_MAX_BYTES_IN_FLIGHT_PROP_NAME + "=" + maxBytesInFlight +
+                    " is invalid: use 1 or more bytes (64m recommended)");
             }
 
             if (null == aeron)
@@ -1282,10 +1159,50 @@ public final class BlockClient implements AutoCloseable
         }
 
         /**
-         * @param idleStrategy how the calling thread waits while back-pressured or awaiting an answer; default a
+         * @param maxRequestsInFlight requests kept in flight to one node at most, 1 or more; default 64
+         *                            ({@link TransportConfiguration#CLIENT_MAX_REQUESTS_IN_FLIGHT_PROP_NAME}).
+         * @return this.
+         */
+        public Context maxRequestsInFlight(final int maxRequestsInFlight)
+        {
+            this.maxRequestsInFlight = maxRequestsInFlight;
+            return this;
+        }
+
+        /**
+         * @return requests kept in flight to one node at most.
+         */
+        public int maxRequestsInFlight()
+        {
+            return maxRequestsInFlight;
+        }
+
+        /**
+         * @param maxBytesInFlight bytes of block data kept in flight to one node at most, 1 or more (a single
+         *                         larger request goes alone); default 64 MiB
+         *                         ({@link TransportConfiguration#CLIENT_MAX_BYTES_IN_FLIGHT_PROP_NAME}).
+         * @return this.
+         */
+        public Context maxBytesInFlight(final int maxBytesInFlight)
+        {
+            this.maxBytesInFlight = maxBytesInFlight;
+            return this;
+        }
+
+        /**
+         * @return bytes of block data kept in flight to one node at most.
+         */
+        public int maxBytesInFlight()
+        {
+            return maxBytesInFlight;
+        }
+
+        /**
+         * @param idleStrategy how the client's receiver thread waits when no response arrives; default a
          *                     {@link BackoffIdleStrategy} parking at most
-         *                     {@link TransportConfiguration#CLIENT_IDLE_MAX_PARK_PROP_NAME} (100 us). Used under
-         *                     the client's lock only.
+         *                     {@link TransportConfiguration#CLIENT_IDLE_MAX_PARK_PROP_NAME} (100 us). Used by that
+         *                     thread only; callers waiting for answers use a back-off of their own with the same
+         *                     longest park.
          * @return this.
          */
         public Context idleStrategy(final IdleStrategy idleStrategy)

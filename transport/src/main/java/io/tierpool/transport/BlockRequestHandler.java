@@ -9,6 +9,11 @@ import org.agrona.MutableDirectBuffer;
 /**
  * What a {@link BlockServer} calls to serve requests: the node's storage, seen from the transport.
  * <p>
+ * A stored copy is named by (clientId, blockId, generation): the generation is the client's name for one copy of
+ * the block (protocol version 1), so that two copies of one block id may live side by side and be read and freed
+ * apart. A request from a version 0 client names generation 0. The methods without a generation are the same
+ * calls with generation 0, kept for callers written before it.
+ * <p>
  * All methods are called on the server's single agent thread, one at a time, so an implementation needs no
  * locking against the server (it may against its own other threads). Calls should be quick: while one runs, the
  * node serves no other request. A method refuses a request by throwing {@link BlockRequestException} with a
@@ -18,50 +23,109 @@ import org.agrona.MutableDirectBuffer;
 public interface BlockRequestHandler
 {
     /**
-     * Store a copy of the block's bytes for (clientId, blockId); replaces an existing one. The bytes have passed
-     * their CRC-32C check. {@code src} is only valid during the call.
+     * Store a copy of the block's bytes for (clientId, blockId, generation); replaces an existing one with the same
+     * three. The bytes have passed their CRC-32C check. {@code src} is only valid during the call.
      *
-     * @param clientId  the owning client.
-     * @param blockId   the client's block id.
-     * @param src       the block's bytes; valid only during the call.
-     * @param srcOffset where they start in src.
-     * @param length    length in bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @param clientId   the owning client.
+     * @param blockId    the client's block id.
+     * @param generation which copy of the block, chosen by the client; any value.
+     * @param src        the block's bytes; valid only during the call.
+     * @param srcOffset  where they start in src.
+     * @param length     length in bytes, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
      * @throws BlockRequestException to refuse, for example with {@link ErrorCode#NO_SPACE}.
      */
-    void onPut(long clientId, long blockId, DirectBuffer src, int srcOffset, int length);
+    void onPut(long clientId, long blockId, long generation, DirectBuffer src, int srcOffset, int length);
 
     /**
-     * @param clientId the owning client.
-     * @param blockId  the client's block id.
-     * @return the length in bytes of the stored block, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
-     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such block.
+     * @param clientId   the owning client.
+     * @param blockId    the client's block id.
+     * @param generation which copy of the block.
+     * @return the length in bytes of the stored copy, 1..{@link TransportConfiguration#MAX_BLOCK_LENGTH}.
+     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such copy.
      */
-    int blockLength(long clientId, long blockId);
+    int blockLength(long clientId, long blockId, long generation);
 
     /**
-     * Copy the stored block's bytes into dst. Called right after {@link #blockLength(long, long)} for the same
-     * block, with the length it returned.
+     * Copy the stored copy's bytes into dst. Called right after {@link #blockLength(long, long, long)} for the
+     * same copy, with the length it returned.
      *
-     * @param clientId  the owning client.
-     * @param blockId   the client's block id.
-     * @param dst       where to copy; valid only during the call.
-     * @param dstOffset where to start in dst.
-     * @param length    number of bytes to copy: the whole block.
-     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such block.
+     * @param clientId   the owning client.
+     * @param blockId    the client's block id.
+     * @param generation which copy of the block.
+     * @param dst        where to copy; valid only during the call.
+     * @param dstOffset  where to start in dst.
+     * @param length     number of bytes to copy: the whole block.
+     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such copy.
      */
-    void onGet(long clientId, long blockId, MutableDirectBuffer dst, int dstOffset, int length);
+    void onGet(long clientId, long blockId, long generation, MutableDirectBuffer dst, int dstOffset, int length);
 
     /**
-     * Free the block.
+     * Free the copy.
      *
-     * @param clientId the owning client.
-     * @param blockId  the client's block id.
-     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such block.
+     * @param clientId   the owning client.
+     * @param blockId    the client's block id.
+     * @param generation which copy of the block.
+     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such copy.
      */
-    void onFree(long clientId, long blockId);
+    void onFree(long clientId, long blockId, long generation);
 
     /**
      * @return the node's capacity and usage per tier, fastest first.
      */
     NodeUsage usage();
+
+    /**
+     * {@link #onPut(long, long, long, DirectBuffer, int, int)} for generation 0.
+     *
+     * @param clientId  the owning client.
+     * @param blockId   the client's block id.
+     * @param src       the block's bytes; valid only during the call.
+     * @param srcOffset where they start in src.
+     * @param length    length in bytes.
+     * @throws BlockRequestException to refuse.
+     */
+    default void onPut(long clientId, long blockId, DirectBuffer src, int srcOffset, int length)
+    {
+        onPut(clientId, blockId, 0, src, srcOffset, length);
+    }
+
+    /**
+     * {@link #blockLength(long, long, long)} for generation 0.
+     *
+     * @param clientId the owning client.
+     * @param blockId  the client's block id.
+     * @return the length in bytes of the stored copy.
+     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such copy.
+     */
+    default int blockLength(long clientId, long blockId)
+    {
+        return blockLength(clientId, blockId, 0);
+    }
+
+    /**
+     * {@link #onGet(long, long, long, MutableDirectBuffer, int, int)} for generation 0.
+     *
+     * @param clientId  the owning client.
+     * @param blockId   the client's block id.
+     * @param dst       where to copy.
+     * @param dstOffset where to start in dst.
+     * @param length    number of bytes to copy.
+     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such copy.
+     */
+    default void onGet(long clientId, long blockId, MutableDirectBuffer dst, int dstOffset, int length)
+    {
+        onGet(clientId, blockId, 0, dst, dstOffset, length);
+    }
+
+    /**
+     * {@link #onFree(long, long, long)} for generation 0.
+     *
+     * @param clientId the owning client.
+     * @param blockId  the client's block id.
+     * @throws BlockRequestException with {@link ErrorCode#NOT_FOUND} when there is no such copy.
+     */
+    default void onFree(long clientId, long blockId)
+    {
+        onFree(clientId, blockId, 0);
+    }
 }

@@ -19,6 +19,8 @@ import io.tierpool.transport.codecs.GetRequestDecoder;
 import io.tierpool.transport.codecs.GetResponseEncoder;
 import io.tierpool.transport.codecs.MessageHeaderDecoder;
 import io.tierpool.transport.codecs.MessageHeaderEncoder;
+import io.tierpool.transport.codecs.PutBatchRequestDecoder;
+import io.tierpool.transport.codecs.PutBatchResponseEncoder;
 import io.tierpool.transport.codecs.PutRequestDecoder;
 import io.tierpool.transport.codecs.UsageRequestDecoder;
 import io.tierpool.transport.codecs.UsageResponseEncoder;
@@ -72,6 +74,13 @@ import static io.tierpool.transport.TransportConfiguration.NULL_BLOCK_ID;
  * {@link ErrorCode#BUSY} and the client resends later: like HTTP's 503 with a retry, rather than blocking the
  * well-behaved behind hostile senders for a whole deadline.
  * <p>
+ * Batches: a PutBatchRequest carries many small blocks in one message; each is checked and stored on its own and
+ * the answer lists one status per block (see {@link #onPutBatchRequest}).
+ * <p>
+ * Size: over the ~800 lines a class should keep because one duty cycle owns all the state the requests share (the
+ * reassemblies, the response publications and the pending responses), and splitting it would put that state behind
+ * accessors for no reader's benefit; each request kind has its own {@code onXxxRequest} section.
+ * <p>
  * Bad input: a message that cannot be decoded far enough to learn its correlation id and response channel is
  * counted and dropped; after that point every fault is answered with {@link ErrorCode#BAD_REQUEST}. Nothing a
  * client sends can stop the agent.
@@ -79,6 +88,14 @@ import static io.tierpool.transport.TransportConfiguration.NULL_BLOCK_ID;
 final class BlockServerAgent implements Agent, FragmentHandler
 {
     private static final int FRAGMENT_LIMIT = 16;
+    private static final int GENERATION_LENGTH = 8;
+    private static final int BATCH_BLOCK_ID_OFFSET = PutBatchRequestDecoder.BlocksDecoder.blockIdEncodingOffset();
+    private static final int BATCH_GENERATION_OFFSET =
+        PutBatchRequestDecoder.BlocksDecoder.generationEncodingOffset();
+    private static final int BATCH_DATA_OFFSET_OFFSET =
+        PutBatchRequestDecoder.BlocksDecoder.dataOffsetEncodingOffset();
+    private static final int BATCH_LENGTH_OFFSET = PutBatchRequestDecoder.BlocksDecoder.lengthEncodingOffset();
+    private static final int BATCH_CRC32C_OFFSET = PutBatchRequestDecoder.BlocksDecoder.crc32cEncodingOffset();
     private static final int CHUNKS_PER_TRANSFER_PER_CYCLE = 4;
     private static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int MAX_ERROR_MESSAGE_LENGTH = 1024;
@@ -101,6 +118,9 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final GetRequestDecoder getDecoder = new GetRequestDecoder();
     private final FreeRequestDecoder freeDecoder = new FreeRequestDecoder();
     private final UsageRequestDecoder usageDecoder = new UsageRequestDecoder();
+    private final PutBatchRequestDecoder putBatchDecoder = new PutBatchRequestDecoder();
+    private final PutBatchResponseEncoder putBatchResponseEncoder = new PutBatchResponseEncoder();
+    private final byte[] batchStatus = new byte[65536];
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
@@ -334,6 +354,10 @@ final class BlockServerAgent implements Agent, FragmentHandler
                     onUsageRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
                     break;
 
+                case PutBatchRequestDecoder.TEMPLATE_ID:
+                    onPutBatchRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
                 default:
                     malformedCount.lazySet(malformedCount.get() + 1);
                     break;
@@ -347,7 +371,8 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
     private void onPutRequest(final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
     {
-        if (!hasFixedBlock(bodyOffset, blockLength, PutRequestDecoder.BLOCK_LENGTH))
+        if (!hasFixedBlock(bodyOffset, blockLength, version >= 1 ? PutRequestDecoder.BLOCK_LENGTH :
+            PutRequestDecoder.BLOCK_LENGTH - GENERATION_LENGTH))
         {
             return;
         }
@@ -356,6 +381,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final long correlationId = decoder.correlationId();
         final long clientId = decoder.clientId();
         final long blockId = decoder.blockId();
+        final long generation = version >= 1 ? decoder.generation() : 0;
         final long deadlineNs = decoder.deadlineEpochNs();
         final int totalLength = decoder.totalLength();
         final int chunkOffset = decoder.chunkOffset();
@@ -407,14 +433,14 @@ final class BlockServerAgent implements Agent, FragmentHandler
             }
             else
             {
-                completePut(response, correlationId, clientId, blockId, deadlineNs, buffer, dataOffset, totalLength,
-                    checksum);
+                completePut(response, correlationId, clientId, blockId, generation, deadlineNs, buffer, dataOffset,
+                    totalLength, checksum);
             }
             return;
         }
 
-        onPutChunk(response, buffer, dataOffset, dataLength, correlationId, clientId, blockId, deadlineNs,
-            totalLength, chunkOffset, checksum);
+        onPutChunk(response, buffer, dataOffset, dataLength, correlationId, clientId, blockId, generation,
+            deadlineNs, totalLength, chunkOffset, checksum);
     }
 
     private void onPutChunk(
@@ -425,6 +451,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final long correlationId,
         final long clientId,
         final long blockId,
+        final long generation,
         final long deadlineNs,
         final int totalLength,
         final int chunkOffset,
@@ -477,7 +504,8 @@ final class BlockServerAgent implements Agent, FragmentHandler
                 reassembly = new PutReassembly();
             }
             reassembly.reset(
-                clientId, correlationId, blockId, totalLength, checksum, deadlineNs, nowNs, ++chunkSequence,
+                clientId, correlationId, blockId, generation, totalLength, checksum, deadlineNs, nowNs,
+                ++chunkSequence,
                 reassemblyBuffer);
             reassemblies.add(reassembly);
             putReassemblyBytes += totalLength;
@@ -495,7 +523,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
             }
             return;
         }
-        else if (!reassembly.isConsistent(blockId, totalLength, checksum) || reassembly.received() != chunkOffset)
+        else if (!reassembly.isConsistent(blockId, generation, totalLength, checksum) || reassembly.received() != chunkOffset)
         {
             final String detail = "put of block " + blockId + ": chunk at " + chunkOffset + " (block " + blockId +
                 ", " + totalLength + " bytes) does not continue block " + reassembly.blockId() + " (" +
@@ -512,8 +540,8 @@ final class BlockServerAgent implements Agent, FragmentHandler
         {
             try
             {
-                completePut(response, correlationId, clientId, blockId, deadlineNs, reassembly.buffer().buffer(), 0,
-                    totalLength, checksum);
+                completePut(response, correlationId, clientId, blockId, generation, deadlineNs,
+                    reassembly.buffer().buffer(), 0, totalLength, checksum);
             }
             finally
             {
@@ -527,6 +555,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final long correlationId,
         final long clientId,
         final long blockId,
+        final long generation,
         final long deadlineNs,
         final DirectBuffer buffer,
         final int offset,
@@ -545,7 +574,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
         try
         {
-            handler.onPut(clientId, blockId, buffer, offset, length);
+            handler.onPut(clientId, blockId, generation, buffer, offset, length);
         }
         catch (final BlockRequestException ex)
         {
@@ -561,9 +590,143 @@ final class BlockServerAgent implements Agent, FragmentHandler
         respondAck(response, correlationId, blockId, deadlineNs);
     }
 
+    /**
+     * Stores each block of a batch on its own, straight from the receive buffer, and answers with one status per
+     * block. Entries are checked against the message's bounds before any is read, so a malformed batch stores
+     * nothing; a block whose own bounds, length or CRC-32C is wrong is refused alone.
+     */
+    private void onPutBatchRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, PutBatchRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+
+        final PutBatchRequestDecoder decoder = putBatchDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long clientId = decoder.clientId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        final int responseStreamId = decoder.responseStreamId();
+
+        final int groupOffset = decoder.limit();
+        final int groupHeaderLength = PutBatchRequestDecoder.BlocksDecoder.sbeHeaderSize();
+        if (groupOffset + groupHeaderLength > requestLimit)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+        final int entryLength = buffer.getShort(groupOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(groupOffset + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int entriesOffset = groupOffset + groupHeaderLength;
+        final long entriesEnd = entriesOffset + (long)count * entryLength;
+        if (entryLength < PutBatchRequestDecoder.BlocksDecoder.sbeBlockLength() || entriesEnd > requestLimit)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+
+        final int dataLimit = readResponseChannel(buffer, (int)entriesEnd);
+        if (dataLimit < 0)
+        {
+            return;
+        }
+        final ResponsePublication response = responsePublication(responseStreamId);
+        if (null == response)
+        {
+            return;
+        }
+        if (isExpired(deadlineNs))
+        {
+            deadlineExpired(response, correlationId, NULL_BLOCK_ID, deadlineNs, "batch put");
+            return;
+        }
+
+        final int dataOffset = dataLimit + PutBatchRequestDecoder.dataHeaderLength();
+        final int dataLength = dataOffset <= requestLimit ? buffer.getInt(dataLimit, ByteOrder.LITTLE_ENDIAN) : -1;
+        if (count < 1 || dataLength < 1 || dataLength > requestLimit - dataOffset)
+        {
+            badRequest(response, correlationId, NULL_BLOCK_ID, deadlineNs, "batch put of " + count +
+                " blocks has no blocks or no valid data field (length " + dataLength + ")");
+            return;
+        }
+
+        String firstFailure = null;
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = entriesOffset + i * entryLength;
+            final long blockId = buffer.getLong(entry + BATCH_BLOCK_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            final long generation = buffer.getLong(entry + BATCH_GENERATION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            final int blockOffset = buffer.getInt(entry + BATCH_DATA_OFFSET_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            final int length = buffer.getInt(entry + BATCH_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            final int expectedChecksum = buffer.getInt(entry + BATCH_CRC32C_OFFSET, ByteOrder.LITTLE_ENDIAN);
+
+            ErrorCode code = null;
+            String message = null;
+            if (blockOffset < 0 || length < 1 || length > ctx.maxBlockLength() || length > dataLength - blockOffset)
+            {
+                code = ErrorCode.BAD_REQUEST;
+                message = "block " + blockId + " of a batch put lies outside the batch's " + dataLength +
+                    " bytes (at " + blockOffset + ", " + length + " bytes) or exceeds " + ctx.maxBlockLength() +
+                    " bytes";
+            }
+            else if (crc32c.compute(buffer, dataOffset + blockOffset, length) != expectedChecksum)
+            {
+                code = ErrorCode.CHECKSUM_MISMATCH;
+                message = "block " + blockId + " (" + length + " bytes) of a batch put arrived at node " +
+                    ctx.nodeName() + " damaged (CRC-32C mismatch): retry";
+            }
+            else
+            {
+                try
+                {
+                    handler.onPut(clientId, blockId, generation, buffer, dataOffset + blockOffset, length);
+                }
+                catch (final BlockRequestException ex)
+                {
+                    code = ex.code();
+                    message = ex.getMessage();
+                }
+                catch (final RuntimeException ex)
+                {
+                    errorHandler.onError(ex);
+                    code = ErrorCode.INTERNAL;
+                    message = "put of block " + blockId + " failed inside node " + ctx.nodeName() + ": " + ex;
+                }
+            }
+
+            batchStatus[i] = null == code ? 0 : (byte)code.wireCode().value();
+            if (null != code && null == firstFailure)
+            {
+                firstFailure = message;
+            }
+        }
+
+        final PendingResponse pending = newPendingResponse(response, correlationId, NULL_BLOCK_ID, deadlineNs);
+        final PutBatchResponseEncoder encoder = putBatchResponseEncoder
+            .wrapAndApplyHeader(pending.message(), 0, headerEncoder)
+            .correlationId(correlationId);
+        final PutBatchResponseEncoder.ResultsEncoder results = encoder.resultsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = entriesOffset + i * entryLength;
+            results.next()
+                .blockId(buffer.getLong(entry + BATCH_BLOCK_ID_OFFSET, ByteOrder.LITTLE_ENDIAN))
+                .generation(buffer.getLong(entry + BATCH_GENERATION_OFFSET, ByteOrder.LITTLE_ENDIAN))
+                .status((short)(batchStatus[i] & 0xFF));
+        }
+        encoder.putNodeName(nodeNameBytes, 0, nodeNameBytes.length);
+        final String text = null == firstFailure ? "" : firstFailure.length() > MAX_ERROR_MESSAGE_LENGTH ?
+            firstFailure.substring(0, MAX_ERROR_MESSAGE_LENGTH) : firstFailure;
+        encoder.message(text);
+        pending.messageLength(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        enqueue(pending);
+    }
+
     private void onGetRequest(final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
     {
-        if (!hasFixedBlock(bodyOffset, blockLength, GetRequestDecoder.BLOCK_LENGTH))
+        if (!hasFixedBlock(bodyOffset, blockLength, version >= 1 ? GetRequestDecoder.BLOCK_LENGTH :
+            GetRequestDecoder.BLOCK_LENGTH - GENERATION_LENGTH))
         {
             return;
         }
@@ -572,6 +735,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final long correlationId = decoder.correlationId();
         final long clientId = decoder.clientId();
         final long blockId = decoder.blockId();
+        final long generation = version >= 1 ? decoder.generation() : 0;
         final long deadlineNs = decoder.deadlineEpochNs();
         final ResponsePublication response = openResponse(
             buffer, decoder.limit(), decoder.responseStreamId(), correlationId, blockId, deadlineNs, "get");
@@ -583,7 +747,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         OffHeapBuffer blockBuffer = null;
         try
         {
-            final int length = handler.blockLength(clientId, blockId);
+            final int length = handler.blockLength(clientId, blockId, generation);
             if (length < 1 || length > TransportConfiguration.MAX_BLOCK_LENGTH)
             {
                 throw new IllegalStateException("handler reported length " + length + " for block " + blockId +
@@ -603,7 +767,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
                 return;
             }
 
-            handler.onGet(clientId, blockId, blockBuffer.buffer(), 0, length);
+            handler.onGet(clientId, blockId, generation, blockBuffer.buffer(), 0, length);
             final int checksum = crc32c.compute(blockBuffer.buffer(), 0, length);
 
             final PendingResponse pending = newPendingResponse(response, correlationId, blockId, deadlineNs);
@@ -631,7 +795,8 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private void onFreeRequest(
         final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
     {
-        if (!hasFixedBlock(bodyOffset, blockLength, FreeRequestDecoder.BLOCK_LENGTH))
+        if (!hasFixedBlock(bodyOffset, blockLength, version >= 1 ? FreeRequestDecoder.BLOCK_LENGTH :
+            FreeRequestDecoder.BLOCK_LENGTH - GENERATION_LENGTH))
         {
             return;
         }
@@ -640,6 +805,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final long correlationId = decoder.correlationId();
         final long clientId = decoder.clientId();
         final long blockId = decoder.blockId();
+        final long generation = version >= 1 ? decoder.generation() : 0;
         final long deadlineNs = decoder.deadlineEpochNs();
         final ResponsePublication response = openResponse(
             buffer, decoder.limit(), decoder.responseStreamId(), correlationId, blockId, deadlineNs, "free");
@@ -650,7 +816,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
         try
         {
-            handler.onFree(clientId, blockId);
+            handler.onFree(clientId, blockId, generation);
         }
         catch (final BlockRequestException ex)
         {

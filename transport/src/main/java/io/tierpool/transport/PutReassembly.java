@@ -12,6 +12,7 @@ final class PutReassembly
     private long clientId;
     private long correlationId;
     private long blockId;
+    private long generation;
     private int totalLength;
     private int crc32c;
     private long deadlineNs;
@@ -24,6 +25,7 @@ final class PutReassembly
         final long clientId,
         final long correlationId,
         final long blockId,
+        final long generation,
         final int totalLength,
         final int crc32c,
         final long deadlineNs,
@@ -34,6 +36,7 @@ final class PutReassembly
         this.clientId = clientId;
         this.correlationId = correlationId;
         this.blockId = blockId;
+        this.generation = generation;
         this.totalLength = totalLength;
         this.crc32c = crc32c;
         this.deadlineNs = deadlineNs;
@@ -51,9 +54,14 @@ final class PutReassembly
     /**
      * @return whether a further chunk with these values belongs to this reassembly.
      */
-    boolean isConsistent(final long blockId, final int totalLength, final int crc32c)
+    boolean isConsistent(final long blockId, final long generation, final int totalLength, final int crc32c)
     {
-        return this.blockId == blockId && this.totalLength == totalLength && this.crc32c == crc32c;
+        return this.blockId == blockId && this.generation == generation && this.totalLength == totalLength && this.crc32c == crc32c;
+    }
+
+    long generation()
+    {
+        return generation;
     }
 
     long blockId()

@@ -300,6 +300,29 @@ public final class TransportConfiguration
      */
     public static final long SERVER_PUT_STALL_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
 
+    /**
+     * Requests a client keeps in flight to one node at most (sent, not yet answered), count: a request beyond it
+     * waits for a slot, within its own deadline.
+     */
+    public static final String CLIENT_MAX_REQUESTS_IN_FLIGHT_PROP_NAME =
+        "tierpool.transport.client.max.requests.in.flight";
+
+    /**
+     * Default requests in flight per node: 64.
+     */
+    public static final int CLIENT_MAX_REQUESTS_IN_FLIGHT_DEFAULT = 64;
+
+    /**
+     * Bytes of block data a client keeps in flight to one node at most (puts' blocks sent and gets' blocks asked
+     * for, not yet answered), size: a request beyond it waits for room; one request larger than this goes alone.
+     */
+    public static final String CLIENT_MAX_BYTES_IN_FLIGHT_PROP_NAME = "tierpool.transport.client.max.bytes.in.flight";
+
+    /**
+     * Default bytes in flight per node: 64 MiB.
+     */
+    public static final int CLIENT_MAX_BYTES_IN_FLIGHT_DEFAULT = 64 * 1024 * 1024;
+
     private TransportConfiguration()
     {
     }

@@ -95,7 +95,7 @@ class BlockTransportTest
             final byte[] readBack = new byte[length];
             dst.getBytes(0, readBack);
             assertArrayEquals(bytes, readBack, "bytes of block " + blockId + " (" + size + " bytes)");
-            assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(client.clientId(), blockId)));
+            assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(client.clientId(), blockId, 0)));
             blockId++;
         }
 
@@ -306,7 +306,7 @@ class BlockTransportTest
             .requestTimeoutNs(TimeUnit.MICROSECONDS.toNanos(1))
             .transferAllowanceNsPerMiB(TimeUnit.MILLISECONDS.toNanos(500)));
         withAllowance.put(server.endpoint(), 21, new UnsafeBuffer(bytes), 0, bytes.length);
-        assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(withAllowance.clientId(), 21)));
+        assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(withAllowance.clientId(), 21, 0)));
     }
 
     @Test

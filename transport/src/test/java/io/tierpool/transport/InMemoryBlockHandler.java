@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A {@link BlockRequestHandler} keeping blocks in heap arrays, with switches to make it refuse or fail.
  */
-final class InMemoryBlockHandler implements BlockRequestHandler
+class InMemoryBlockHandler implements BlockRequestHandler
 {
-    record Key(long clientId, long blockId)
+    record Key(long clientId, long blockId, long generation)
     {
     }
 
@@ -32,8 +32,8 @@ final class InMemoryBlockHandler implements BlockRequestHandler
         this.capacityBytes = capacityBytes;
     }
 
-    public void onPut(final long clientId, final long blockId, final DirectBuffer src, final int srcOffset,
-        final int length)
+    public void onPut(final long clientId, final long blockId, final long generation, final DirectBuffer src,
+        final int srcOffset, final int length)
     {
         final ErrorCode refusal = refusePutsWith;
         if (null != refusal)
@@ -44,16 +44,16 @@ final class InMemoryBlockHandler implements BlockRequestHandler
 
         final byte[] copy = new byte[length];
         src.getBytes(srcOffset, copy);
-        blocks.put(new Key(clientId, blockId), copy);
+        blocks.put(new Key(clientId, blockId, generation), copy);
     }
 
-    public int blockLength(final long clientId, final long blockId)
+    public int blockLength(final long clientId, final long blockId, final long generation)
     {
-        return block(clientId, blockId).length;
+        return block(clientId, blockId, generation).length;
     }
 
-    public void onGet(final long clientId, final long blockId, final MutableDirectBuffer dst, final int dstOffset,
-        final int length)
+    public void onGet(final long clientId, final long blockId, final long generation, final MutableDirectBuffer dst,
+        final int dstOffset, final int length)
     {
         final RuntimeException failure = failGetsWith;
         if (null != failure)
@@ -74,12 +74,12 @@ final class InMemoryBlockHandler implements BlockRequestHandler
             }
         }
 
-        dst.putBytes(dstOffset, block(clientId, blockId), 0, length);
+        dst.putBytes(dstOffset, block(clientId, blockId, generation), 0, length);
     }
 
-    public void onFree(final long clientId, final long blockId)
+    public void onFree(final long clientId, final long blockId, final long generation)
     {
-        if (null == blocks.remove(new Key(clientId, blockId)))
+        if (null == blocks.remove(new Key(clientId, blockId, generation)))
         {
             throw notFound(blockId);
         }
@@ -97,9 +97,9 @@ final class InMemoryBlockHandler implements BlockRequestHandler
             new TierUsage("VSSD", 4 * capacityBytes, 0, 0)));
     }
 
-    private byte[] block(final long clientId, final long blockId)
+    private byte[] block(final long clientId, final long blockId, final long generation)
     {
-        final byte[] block = blocks.get(new Key(clientId, blockId));
+        final byte[] block = blocks.get(new Key(clientId, blockId, generation));
         if (null == block)
         {
             throw notFound(blockId);

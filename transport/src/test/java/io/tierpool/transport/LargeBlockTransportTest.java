@@ -92,8 +92,8 @@ class LargeBlockTransportTest
         private final Long2ObjectHashMap<OffHeapBuffer> blocks = new Long2ObjectHashMap<>();
         private final Long2LongHashMap lengths = new Long2LongHashMap(-1);
 
-        public void onPut(final long clientId, final long blockId, final DirectBuffer src, final int srcOffset,
-            final int length)
+        public void onPut(final long clientId, final long blockId, final long generation, final DirectBuffer src,
+            final int srcOffset, final int length)
         {
             final OffHeapBuffer copy = new OffHeapBuffer(length);
             copy.buffer().putBytes(0, src, srcOffset, length);
@@ -101,18 +101,18 @@ class LargeBlockTransportTest
             lengths.put(blockId, length);
         }
 
-        public int blockLength(final long clientId, final long blockId)
+        public int blockLength(final long clientId, final long blockId, final long generation)
         {
             return (int)lengths.get(blockId);
         }
 
-        public void onGet(final long clientId, final long blockId, final MutableDirectBuffer dst,
-            final int dstOffset, final int length)
+        public void onGet(final long clientId, final long blockId, final long generation,
+            final MutableDirectBuffer dst, final int dstOffset, final int length)
         {
             dst.putBytes(dstOffset, blocks.get(blockId).buffer(), 0, length);
         }
 
-        public void onFree(final long clientId, final long blockId)
+        public void onFree(final long clientId, final long blockId, final long generation)
         {
             CloseHelper.close(blocks.remove(blockId));
         }

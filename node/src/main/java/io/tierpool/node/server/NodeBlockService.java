@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Stores the blocks that remote clients place on this node in the node's own {@link BlockStore}, so that they
  * spill through this node's tiers like local blocks. A remote block is named by the pair (client id, the
- * client's block id); this service maps each pair to a block of the local store.
+ * client's block id) and, from protocol version 1, the copy's generation, which the client chooses per copy: two
+ * copies of one block id (a retained copy and a newer one) live side by side and are read and freed apart. This
+ * service maps each (client id, block id, generation) to a block of the local store.
  * <p>
  * Called by the transport's block server on its agent thread, and by membership events when a client leaves
  * ({@link #freeClient(long)}); all methods synchronise on this service's block map.
@@ -140,7 +142,7 @@ public final class NodeBlockService implements BlockRequestHandler
 
     private final String nodeName;
     private final BlockStore store;
-    private final Long2ObjectHashMap<Long2LongHashMap> blocksByClient = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ClientCopies> blocksByClient = new Long2ObjectHashMap<>();
     private final AtomicLongArray requestCounts = new AtomicLongArray(OPS.length * 2);
     private final AtomicLong reclaimedBlocks = new AtomicLong();
     private volatile RequestListener requestListener = RequestListener.NONE;
@@ -159,13 +161,19 @@ public final class NodeBlockService implements BlockRequestHandler
     /**
      * {@inheritDoc}
      */
-    public void onPut(final long clientId, final long blockId, final DirectBuffer src, final int srcOffset, final int length)
+    public void onPut(
+        final long clientId,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
     {
         final long startNs = System.nanoTime();
         boolean ok = false;
         try
         {
-            put(clientId, blockId, src, srcOffset, length);
+            put(clientId, blockId, generation, src, srcOffset, length);
             ok = true;
         }
         finally
@@ -174,12 +182,18 @@ public final class NodeBlockService implements BlockRequestHandler
         }
     }
 
-    private void put(final long clientId, final long blockId, final DirectBuffer src, final int srcOffset, final int length)
+    private void put(
+        final long clientId,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
     {
         synchronized (blocksByClient)
         {
-            final Long2LongHashMap blocks = blocksByClient.computeIfAbsent(clientId, (k) -> new Long2LongHashMap(MISSING));
-            final long existing = blocks.remove(blockId);
+            final ClientCopies blocks = blocksByClient.computeIfAbsent(clientId, (k) -> new ClientCopies());
+            final long existing = blocks.remove(blockId, generation);
             if (existing != MISSING)
             {
                 store.free(existing);
@@ -205,14 +219,14 @@ public final class NodeBlockService implements BlockRequestHandler
                 store.free(localId);
                 throw ex;
             }
-            blocks.put(blockId, localId);
+            blocks.put(blockId, generation, localId);
         }
     }
 
     /**
      * {@inheritDoc}
      */
-    public int blockLength(final long clientId, final long blockId)
+    public int blockLength(final long clientId, final long blockId, final long generation)
     {
         final long startNs = System.nanoTime();
         boolean ok = false;
@@ -221,7 +235,7 @@ public final class NodeBlockService implements BlockRequestHandler
             final int length;
             synchronized (blocksByClient)
             {
-                length = (int)store.sizeOf(localId(clientId, blockId));
+                length = (int)store.sizeOf(localId(clientId, blockId, generation));
             }
             ok = true;
             getStartNs = startNs;
@@ -239,13 +253,19 @@ public final class NodeBlockService implements BlockRequestHandler
     /**
      * {@inheritDoc}
      */
-    public void onGet(final long clientId, final long blockId, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    public void onGet(
+        final long clientId,
+        final long blockId,
+        final long generation,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int length)
     {
         final long startNs = getStartNs;
         boolean ok = false;
         try
         {
-            get(clientId, blockId, dst, dstOffset, length);
+            get(clientId, blockId, generation, dst, dstOffset, length);
             ok = true;
         }
         finally
@@ -254,11 +274,17 @@ public final class NodeBlockService implements BlockRequestHandler
         }
     }
 
-    private void get(final long clientId, final long blockId, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    private void get(
+        final long clientId,
+        final long blockId,
+        final long generation,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int length)
     {
         synchronized (blocksByClient)
         {
-            final long localId = localId(clientId, blockId);
+            final long localId = localId(clientId, blockId, generation);
             try
             {
                 store.read(localId, 0, dst, dstOffset, length);
@@ -278,7 +304,7 @@ public final class NodeBlockService implements BlockRequestHandler
     /**
      * {@inheritDoc}
      */
-    public void onFree(final long clientId, final long blockId)
+    public void onFree(final long clientId, final long blockId, final long generation)
     {
         final long startNs = System.nanoTime();
         boolean ok = false;
@@ -286,9 +312,9 @@ public final class NodeBlockService implements BlockRequestHandler
         {
             synchronized (blocksByClient)
             {
-                final long localId = localId(clientId, blockId);
-                final Long2LongHashMap blocks = blocksByClient.get(clientId);
-                blocks.remove(blockId);
+                final long localId = localId(clientId, blockId, generation);
+                final ClientCopies blocks = blocksByClient.get(clientId);
+                blocks.remove(blockId, generation);
                 if (blocks.isEmpty())
                 {
                     blocksByClient.remove(clientId);
@@ -314,24 +340,27 @@ public final class NodeBlockService implements BlockRequestHandler
     {
         synchronized (blocksByClient)
         {
-            final Long2LongHashMap blocks = blocksByClient.remove(clientId);
+            final ClientCopies blocks = blocksByClient.remove(clientId);
             if (blocks == null)
             {
                 return 0;
             }
             int freed = 0;
-            final Long2LongHashMap.ValueIterator values = blocks.values().iterator();
-            while (values.hasNext())
+            for (final Long2LongHashMap generations : blocks.byBlock.values())
             {
-                try
+                final Long2LongHashMap.ValueIterator values = generations.values().iterator();
+                while (values.hasNext())
                 {
-                    store.free(values.nextValue());
-                    freed++;
-                    reclaimedBlocks.incrementAndGet();
-                }
-                catch (final BlockFreedException ignore)
-                {
-                    // Already gone: nothing to reclaim.
+                    try
+                    {
+                        store.free(values.nextValue());
+                        freed++;
+                        reclaimedBlocks.incrementAndGet();
+                    }
+                    catch (final BlockFreedException ignore)
+                    {
+                        // Already gone: nothing to reclaim.
+                    }
                 }
             }
             return freed;
@@ -346,9 +375,9 @@ public final class NodeBlockService implements BlockRequestHandler
         synchronized (blocksByClient)
         {
             int count = 0;
-            for (final Long2LongHashMap blocks : blocksByClient.values())
+            for (final ClientCopies blocks : blocksByClient.values())
             {
-                count += blocks.size();
+                count += blocks.size;
             }
             return count;
         }
@@ -362,7 +391,7 @@ public final class NodeBlockService implements BlockRequestHandler
         synchronized (blocksByClient)
         {
             int count = 0;
-            for (final Long2LongHashMap blocks : blocksByClient.values())
+            for (final ClientCopies blocks : blocksByClient.values())
             {
                 if (!blocks.isEmpty())
                 {
@@ -461,15 +490,65 @@ public final class NodeBlockService implements BlockRequestHandler
         return op.ordinal() * 2 + (ok ? 0 : 1);
     }
 
-    private long localId(final long clientId, final long blockId)
+    private long localId(final long clientId, final long blockId, final long generation)
     {
-        final Long2LongHashMap blocks = blocksByClient.get(clientId);
-        final long localId = blocks == null ? MISSING : blocks.get(blockId);
+        final ClientCopies blocks = blocksByClient.get(clientId);
+        final long localId = blocks == null ? MISSING : blocks.get(blockId, generation);
         if (localId == MISSING)
         {
             throw new BlockRequestException(ErrorCode.NOT_FOUND, "node " + nodeName + " holds no block " + blockId +
-                " of client " + clientId + " (never placed here, already freed, or reclaimed after the client left)");
+                " (generation " + generation + ") of client " + clientId +
+                " (never placed here, already freed, or reclaimed after the client left)");
         }
         return localId;
+    }
+
+    /**
+     * One client's copies on this node: block id, then generation, to the local block id. Guarded by the
+     * service's block map, like everything here.
+     */
+    private static final class ClientCopies
+    {
+        private final Long2ObjectHashMap<Long2LongHashMap> byBlock = new Long2ObjectHashMap<>();
+        private int size;
+
+        long get(final long blockId, final long generation)
+        {
+            final Long2LongHashMap generations = byBlock.get(blockId);
+            return null == generations ? MISSING : generations.get(generation);
+        }
+
+        void put(final long blockId, final long generation, final long localId)
+        {
+            final Long2LongHashMap generations = byBlock.computeIfAbsent(blockId, (k) -> new Long2LongHashMap(MISSING));
+            if (generations.put(generation, localId) == MISSING)
+            {
+                size++;
+            }
+        }
+
+        long remove(final long blockId, final long generation)
+        {
+            final Long2LongHashMap generations = byBlock.get(blockId);
+            if (null == generations)
+            {
+                return MISSING;
+            }
+            final long localId = generations.remove(generation);
+            if (localId != MISSING)
+            {
+                size--;
+                if (generations.isEmpty())
+                {
+                    byBlock.remove(blockId);
+                }
+            }
+            return localId;
+        }
+
+        boolean isEmpty()
+        {
+            return 0 == size;
+        }
     }
 }

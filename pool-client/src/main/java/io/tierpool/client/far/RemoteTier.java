@@ -12,6 +12,7 @@ import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
 import io.tierpool.transport.BlockClient;
+import io.tierpool.transport.BlockRequest;
 import io.tierpool.transport.ErrorCode;
 import io.tierpool.transport.RemoteErrorException;
 import io.tierpool.transport.TransferChecksumException;
@@ -22,6 +23,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,7 +36,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -53,8 +54,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * node that refuses ({@link ErrorCode#NO_SPACE}) or cannot be reached is skipped for the next one. When no node
  * takes the block, {@link #write} returns {@link Tier#NO_SPACE} and the engine reports the pool as full.
  * <p>
- * <b>Locations.</b> The location {@link #write} returns names a {@link ReplicaSet}, this tier's record of which
- * nodes hold the block; it is a sequence number that is never reused.
+ * <b>Locations and generations.</b> The location {@link #write} returns names a {@link ReplicaSet}, this tier's
+ * record of which nodes hold the copy; it is a sequence number that is never reused. It is also the copy's
+ * generation on the wire: nodes key a copy by (client, block id, generation), so two copies of one block id - a
+ * retained copy and a newer one, or a new copy written while an old one is being freed - live side by side on one
+ * node, and a free, a read or a repair of one copy never touches the other.
+ * <p>
+ * <b>Writes.</b> The puts of a block's replicas go out together (all in flight at once, through the
+ * {@link BlockClient}'s asynchronous core); {@link #write} returns when every one has answered. Nodes that refuse
+ * or cannot be reached are replaced by the next ones in rank order, again in parallel. {@link #writeBatch} sends
+ * the small blocks of a batch to each node as batch puts (one message for many blocks).
  * <p>
  * <b>Reads and failover.</b> A read asks the holders in rank order, skipping nodes that have left. A holder that
  * times out, cannot be reached, answers with an error ({@code NOT_FOUND}, {@code CHECKSUM_MISMATCH},
@@ -77,12 +86,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * to the next node in rank order that does not hold it yet. A node joining queues the under-replicated blocks
  * again, so that blocks written while too few nodes were live get their missing copies.
  * <p>
- * <b>Threads.</b> Safe for concurrent use. The engine calls {@link #write}, {@link #read} and {@link #free} under
- * its own lock; the repair agent and discovery events run on other threads. One lock of this tier guards the
- * records and the node table and is never held across network I/O. A block freed while the agent copies it has
- * the new copy freed again; a write of a block id whose repair is in flight waits for that repair to finish, so
- * that the two never race on the same node. Closing the tier stops the agent; it does not close the
+ * <b>Frees</b> complete asynchronously: {@link #free} drops the record and sends a free per holder without waiting.
+ * A free that fails (timeout, unreachable node) is handed to the repair agent, which sends it again up to
+ * {@link #FREE_ATTEMPTS} times in all and then records it ({@link #failedFrees()}): the node reclaims the copy
+ * when this client leaves. As frees name the copy's generation, a retried free never deletes another copy.
+ * <p>
+ * <b>Threads.</b> {@link #concurrentIo()} is true: {@link #write}, {@link #writeBatch}, {@link #read} and
+ * {@link #free} may be called by many threads at once, and the engine holds no lock of its own around them. One
+ * lock of this tier guards the records and the node table for a few instructions at a time and is never held
+ * across network I/O; the repair agent and discovery events run on other threads. A block freed while the agent
+ * copies it has the new copy freed again. Closing the tier stops the agent; it does not close the
  * {@link BlockClient}, which belongs to the pool.
+ * <p>
+ * Size: over ~800 lines because the records, the node table and the repair queue share one lock and one set of
+ * invariants (a record's holders, each node's copy counts, the tier's used bytes), so the paths that change them -
+ * write, batch write, read's failover, free, repair and discovery events - are kept together; the transfers
+ * themselves live in {@link BlockClient} and {@link ReplicaRepairAgent}.
  */
 public final class RemoteTier implements Tier, MembershipListener, CapacityListener
 {
@@ -102,13 +121,16 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
      */
     public static final long SUSPECT_PERIOD_NS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
 
-    private static final long NO_BLOCK = Long.MIN_VALUE;
+    /**
+     * Times in all a free of one copy is sent before it is recorded as failed: 3.
+     */
+    public static final int FREE_ATTEMPTS = 3;
+
     private static final long REPAIR_IDLE_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final BlockClient client;
     private final int requestedReplicas;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition repairFinished = lock.newCondition();
     private final List<RemoteNode> nodes = new ArrayList<>();
     private final HashMap<UUID, RemoteNode> nodesById = new HashMap<>();
     private final Set<UUID> departedIds = new HashSet<>();
@@ -117,6 +139,8 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     private final ArrayDeque<ReplicaSet> repairQueue = new ArrayDeque<>();
     private final ArrayDeque<ReplicaSet> retryQueue = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<String> departedEndpoints = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<FailedFree> failedFreeQueue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong freeRetries = new AtomicLong();
     private final AtomicLong puts = new AtomicLong();
     private final AtomicLong gets = new AtomicLong();
     private final AtomicLong frees = new AtomicLong();
@@ -131,8 +155,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     private final AtomicLong suspectSkips = new AtomicLong();
     private final long suspectPeriodNs;
 
-    private long nextLocation;
-    private long repairInFlightBlockId = NO_BLOCK;
+    private long nextLocation = 1;
     private long retryAtNs;
     private volatile long usedBytes;
     private volatile long blockCount;
@@ -293,7 +316,18 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     }
 
     /**
-     * Sends the block to the top {@link #replicas()} live nodes in rendezvous order that accept it.
+     * {@inheritDoc}
+     *
+     * @return true: see the class description.
+     */
+    public boolean concurrentIo()
+    {
+        return true;
+    }
+
+    /**
+     * Sends the block to the top {@link #replicas()} live nodes in rendezvous order that accept it, all replicas in
+     * flight at once.
      * {@inheritDoc}
      *
      * @throws RemoteErrorException if a node rejected the request as malformed ({@link ErrorCode#BAD_REQUEST});
@@ -303,16 +337,14 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     {
         final RemoteNode[] candidates;
         final int target;
+        final long location;
         lock.lock();
         try
         {
-            while (repairInFlightBlockId == blockId && !closed)
-            {
-                repairFinished.awaitUninterruptibly();
-            }
             ensureOpen();
             candidates = rankLiveNodes(blockId, ReplicaSet.NO_NODES);
             target = replicas;
+            location = nextLocation++;
         }
         finally
         {
@@ -320,40 +352,241 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
         }
 
         final List<RemoteNode> placed = new ArrayList<>(target);
-        for (int i = 0; i < candidates.length && placed.size() < target; i++)
+        place(blockId, location, src, srcOffset, length, crc32c, candidates, 0, target, placed);
+        return commit(blockId, location, length, crc32c, placed);
+    }
+
+    /**
+     * Stores the batch's small blocks with one batch put per node (blocks larger than the client's batch limit go
+     * one by one): each block goes to its own top-ranked nodes, each node gets the blocks that rank it among their
+     * first {@link #replicas()}, and every node's batch is in flight at once. Blocks a node refused or that could
+     * not reach it are placed on their next-ranked nodes one by one.
+     * {@inheritDoc}
+     */
+    public int writeBatch(
+        final int count,
+        final long[] blockIds,
+        final DirectBuffer src,
+        final int[] srcOffsets,
+        final int[] lengths,
+        final int[] crc32cs,
+        final long[] locations)
+    {
+        final RemoteNode[][] candidates = new RemoteNode[count][];
+        final int target;
+        lock.lock();
+        try
         {
-            final RemoteNode node = candidates[i];
-            try
+            ensureOpen();
+            target = replicas;
+            for (int k = 0; k < count; k++)
             {
-                client.put(node.info.endpoint(), blockId, src, srcOffset, length);
-                node.answered();
-                node.puts.incrementAndGet();
-                placed.add(node);
+                candidates[k] = rankLiveNodes(blockIds[k], ReplicaSet.NO_NODES);
+                locations[k] = nextLocation++;
             }
-            catch (final RemoteErrorException ex)
+        }
+        finally
+        {
+            lock.unlock();
+        }
+
+        final int maxBatchLength = client.maxBatchBlockLength();
+        final HashMap<RemoteNode, List<Integer>> byNode = new HashMap<>();
+        for (int k = 0; k < count; k++)
+        {
+            if (lengths[k] <= maxBatchLength)
             {
-                node.answered();
-                if (ex.code() == ErrorCode.BAD_REQUEST)
+                for (int i = 0; i < Math.min(target, candidates[k].length); i++)
                 {
-                    freeCopies(blockId, placed);
-                    throw ex;
+                    byNode.computeIfAbsent(candidates[k][i], (n) -> new ArrayList<>()).add(k);
                 }
-                if (ex.code() == ErrorCode.NO_SPACE)
-                {
-                    node.refusedNoSpace.incrementAndGet();
-                }
-                else
-                {
-                    node.unreachable.incrementAndGet();
-                }
-            }
-            catch (final TransportException ex)
-            {
-                node.unreachable.incrementAndGet();
-                suspect(node);
             }
         }
 
+        final List<BatchToNode> batches = new ArrayList<>(byNode.size());
+        for (final var entry : byNode.entrySet())
+        {
+            batches.add(sendBatch(entry.getKey(), entry.getValue(), blockIds, locations, src, srcOffsets, lengths,
+                crc32cs));
+        }
+
+        final List<List<RemoteNode>> placed = new ArrayList<>(count);
+        for (int k = 0; k < count; k++)
+        {
+            placed.add(new ArrayList<>(target));
+        }
+        for (final BatchToNode batch : batches)
+        {
+            batch.await(this, placed);
+        }
+
+        int stored = 0;
+        RuntimeException failure = null;
+        for (int k = 0; k < count; k++)
+        {
+            final List<RemoteNode> blockPlaced = placed.get(k);
+            try
+            {
+                if (blockPlaced.size() < target)
+                {
+                    final int first = lengths[k] <= maxBatchLength ? Math.min(target, candidates[k].length) : 0;
+                    place(blockIds[k], locations[k], src, srcOffsets[k], lengths[k], crc32cs[k], candidates[k],
+                        first, target, blockPlaced);
+                }
+                locations[k] = commit(blockIds[k], locations[k], lengths[k], crc32cs[k], blockPlaced);
+            }
+            catch (final RuntimeException ex)
+            {
+                locations[k] = NO_SPACE;
+                failure = null == failure ? ex : failure;
+            }
+            if (locations[k] != NO_SPACE)
+            {
+                stored++;
+            }
+        }
+
+        if (null != failure)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                if (locations[k] != NO_SPACE)
+                {
+                    free(blockIds[k], locations[k]);
+                    locations[k] = NO_SPACE;
+                }
+            }
+            throw failure;
+        }
+        return stored;
+    }
+
+    private BatchToNode sendBatch(
+        final RemoteNode node,
+        final List<Integer> blocks,
+        final long[] blockIds,
+        final long[] locations,
+        final DirectBuffer src,
+        final int[] srcOffsets,
+        final int[] lengths,
+        final int[] crc32cs)
+    {
+        final int n = blocks.size();
+        final BatchToNode batch = new BatchToNode(node, n);
+        int total = 0;
+        for (final int k : blocks)
+        {
+            total += lengths[k];
+        }
+        final UnsafeBuffer gathered = new UnsafeBuffer(new byte[total]);
+        int position = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final int k = blocks.get(i);
+            batch.indexes[i] = k;
+            batch.blockIds[i] = blockIds[k];
+            batch.generations[i] = locations[k];
+            batch.offsets[i] = position;
+            batch.lengths[i] = lengths[k];
+            batch.crc32cs[i] = crc32cs[k];
+            gathered.putBytes(position, src, srcOffsets[k], lengths[k]);
+            position += lengths[k];
+        }
+        batch.requests = client.sendPutBatch(node.info.endpoint(), n, batch.blockIds, batch.generations, gathered,
+            batch.offsets, batch.lengths, batch.crc32cs, batch.outcomes);
+        return batch;
+    }
+
+    /**
+     * Puts the block to candidates from {@code next} on, {@code target - placed.size()} at a time in parallel, until
+     * it has {@code target} copies or no candidate is left.
+     *
+     * @throws RemoteErrorException with {@link ErrorCode#BAD_REQUEST}, after freeing the copies placed.
+     */
+    private void place(
+        final long blockId,
+        final long location,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final int crc32c,
+        final RemoteNode[] candidates,
+        final int first,
+        final int target,
+        final List<RemoteNode> placed)
+    {
+        RemoteErrorException badRequest = null;
+        int next = first;
+        while (placed.size() < target && next < candidates.length && null == badRequest)
+        {
+            final int wanted = Math.min(target - placed.size(), candidates.length - next);
+            final RemoteNode[] sentTo = new RemoteNode[wanted];
+            final BlockRequest[] requests = new BlockRequest[wanted];
+            for (int i = 0; i < wanted; i++)
+            {
+                sentTo[i] = candidates[next++];
+                requests[i] = client.sendPut(
+                    sentTo[i].info.endpoint(), blockId, location, src, srcOffset, length, crc32c);
+            }
+            for (int i = 0; i < wanted; i++)
+            {
+                final RemoteNode node = sentTo[i];
+                try
+                {
+                    requests[i].await();
+                    node.answered();
+                    node.puts.incrementAndGet();
+                    placed.add(node);
+                }
+                catch (final RemoteErrorException ex)
+                {
+                    if (ex.code() == ErrorCode.BAD_REQUEST)
+                    {
+                        badRequest = ex;
+                    }
+                    onRefused(node, ex);
+                }
+                catch (final TransportException ex)
+                {
+                    node.unreachable.incrementAndGet();
+                    suspect(node);
+                }
+            }
+        }
+
+        if (null != badRequest)
+        {
+            freeCopies(blockId, location, placed);
+            placed.clear();
+            throw badRequest;
+        }
+    }
+
+    void onRefused(final RemoteNode node, final RemoteErrorException ex)
+    {
+        node.answered();
+        if (ex.code() == ErrorCode.NO_SPACE)
+        {
+            node.refusedNoSpace.incrementAndGet();
+        }
+        else
+        {
+            node.unreachable.incrementAndGet();
+        }
+    }
+
+    void onUnreachable(final RemoteNode node)
+    {
+        node.unreachable.incrementAndGet();
+        suspect(node);
+    }
+
+    /**
+     * Records a copy placed on {@code placed}, or answers {@link Tier#NO_SPACE} when no live node holds it.
+     */
+    private long commit(
+        final long blockId, final long location, final int length, final int crc32c, final List<RemoteNode> placed)
+    {
         if (placed.isEmpty())
         {
             return NO_SPACE;
@@ -372,7 +605,6 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             {
                 return NO_SPACE;
             }
-            final long location = nextLocation++;
             final ReplicaSet record = new ReplicaSet(
                 location, blockId, length, crc32c, holders.toArray(ReplicaSet.NO_NODES));
             for (final RemoteNode node : holders)
@@ -431,7 +663,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             }
             try
             {
-                final int received = client.get(node.info.endpoint(), blockId, dst, dstOffset, length);
+                final int received = client.get(node.info.endpoint(), blockId, location, dst, dstOffset, length);
                 node.answered();
                 if (received != length)
                 {
@@ -482,14 +714,14 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     }
 
     /**
-     * Frees the block on every node that holds it. A node that has left, or does not answer, is counted and skipped:
-     * a node reclaims a departed client's blocks itself.
+     * Frees the copy on every node that holds it, without waiting for the answers: a free that fails is handed to
+     * the repair agent (see the class description). A node that has left, or is suspect, is counted and skipped: a
+     * node reclaims a departed client's blocks itself.
      * {@inheritDoc}
      */
     public void free(final long blockId, final long location)
     {
         final RemoteNode[] holders;
-        final RemoteNode[] keep;
         lock.lock();
         try
         {
@@ -497,7 +729,6 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             final ReplicaSet record = record(blockId, location);
             records.remove(location);
             unlinkOfBlock(record);
-            keep = holdersOfOtherRecords(blockId);
             record.freed = true;
             holders = record.holders;
             for (final RemoteNode node : holders)
@@ -515,12 +746,6 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
         final long nowNs = System.nanoTime();
         for (final RemoteNode node : holders)
         {
-            if (contains(keep, node))
-            {
-                // the node's copy under this block id is now the newer record's (a put replaces by block id):
-                // freeing it would delete the block's current bytes
-                continue;
-            }
             if (node.live && node.isSuspect(nowNs))
             {
                 failedFrees.incrementAndGet();
@@ -528,26 +753,86 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             }
             else if (node.live)
             {
-                try
-                {
-                    client.free(node.info.endpoint(), blockId);
-                    node.answered();
-                    node.frees.incrementAndGet();
-                }
-                catch (final RemoteErrorException ex)
-                {
-                    node.answered();
-                    failedFrees.incrementAndGet();
-                }
-                catch (final TransportException ex)
-                {
-                    node.unreachable.incrementAndGet();
-                    suspect(node);
-                    failedFrees.incrementAndGet();
-                }
+                sendFree(node, blockId, location, 1);
             }
         }
         frees.incrementAndGet();
+    }
+
+    private void sendFree(final RemoteNode node, final long blockId, final long generation, final int attempt)
+    {
+        try
+        {
+            client.sendFree(node.info.endpoint(), blockId, generation,
+                (request) -> onFreeDone(node, request, attempt));
+        }
+        catch (final IllegalStateException ex)
+        {
+            failedFrees.incrementAndGet();
+        }
+    }
+
+    /**
+     * Told on the client's poller thread when a free is done: no network I/O here; a failure goes to the repair
+     * agent's queue.
+     */
+    private void onFreeDone(final RemoteNode node, final BlockRequest request, final int attempt)
+    {
+        final RuntimeException failure = request.failure();
+        if (null == failure)
+        {
+            node.answered();
+            node.frees.incrementAndGet();
+            return;
+        }
+        if (failure instanceof RemoteErrorException)
+        {
+            node.answered();
+            if (((RemoteErrorException)failure).code() == ErrorCode.NOT_FOUND)
+            {
+                return;
+            }
+        }
+        else
+        {
+            node.unreachable.incrementAndGet();
+            suspect(node);
+        }
+        failedFreeQueue.offer(new FailedFree(node, request.blockId(), request.generation(), attempt, failure));
+    }
+
+    /**
+     * Called by the repair agent: sends again the frees that failed, or records them once they have failed
+     * {@link #FREE_ATTEMPTS} times or their node has left.
+     *
+     * @return frees dealt with.
+     */
+    int retryFailedFrees()
+    {
+        int work = 0;
+        FailedFree failed;
+        while ((failed = failedFreeQueue.poll()) != null)
+        {
+            work++;
+            if (failed.attempt < FREE_ATTEMPTS && failed.node.live && !closed)
+            {
+                freeRetries.incrementAndGet();
+                sendFree(failed.node, failed.blockId, failed.generation, failed.attempt + 1);
+            }
+            else
+            {
+                failedFrees.incrementAndGet();
+            }
+        }
+        return work;
+    }
+
+    /**
+     * @return frees sent again by the repair agent after a failure.
+     */
+    public long freeRetries()
+    {
+        return freeRetries.get();
     }
 
     /**
@@ -866,7 +1151,6 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             }
             closed = true;
             runner = repairRunner;
-            repairFinished.signalAll();
         }
         finally
         {
@@ -917,10 +1201,8 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
                 record.queued = false;
                 // a record with a newer one of the same block (the head of its list) is about to be freed: copying its
                 // old bytes to a node that holds the newer copy would overwrite that copy (nodes key copies by id)
-                if (!record.freed && !record.isLost() && record.holders.length < replicas &&
-                    recordsByBlock.get(record.blockId) == record)
+                if (!record.freed && !record.isLost() && record.holders.length < replicas)
                 {
-                    repairInFlightBlockId = record.blockId;
                     return record;
                 }
             }
@@ -1011,35 +1293,11 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             lock.unlock();
         }
 
-        try
+        for (final RemoteNode node : orphans)
         {
-            for (final RemoteNode node : orphans)
+            if (node.live)
             {
-                if (node.live)
-                {
-                    try
-                    {
-                        client.free(node.info.endpoint(), record.blockId);
-                        node.frees.incrementAndGet();
-                    }
-                    catch (final TransportException ex)
-                    {
-                        failedFrees.incrementAndGet();
-                    }
-                }
-            }
-        }
-        finally
-        {
-            lock.lock();
-            try
-            {
-                repairInFlightBlockId = NO_BLOCK;
-                repairFinished.signalAll();
-            }
-            finally
-            {
-                lock.unlock();
+                sendFree(node, record.blockId, record.location, 1);
             }
         }
     }
@@ -1178,21 +1436,6 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
         record.nextOfBlock = null;
     }
 
-    private RemoteNode[] holdersOfOtherRecords(final long blockId)
-    {
-        final ReplicaSet head = recordsByBlock.get(blockId);
-        if (null == head)
-        {
-            return ReplicaSet.NO_NODES;
-        }
-        final List<RemoteNode> nodes = new ArrayList<>(2);
-        for (ReplicaSet other = head; null != other; other = other.nextOfBlock)
-        {
-            nodes.addAll(Arrays.asList(other.holders));
-        }
-        return nodes.toArray(ReplicaSet.NO_NODES);
-    }
-
     private ReplicaSet record(final long blockId, final long location)
     {
         final ReplicaSet record = records.get(location);
@@ -1297,18 +1540,71 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
         return false;
     }
 
-    private void freeCopies(final long blockId, final List<RemoteNode> placed)
+    private void freeCopies(final long blockId, final long location, final List<RemoteNode> placed)
     {
         for (final RemoteNode node : placed)
         {
-            try
+            sendFree(node, blockId, location, 1);
+        }
+    }
+
+    /**
+     * A free that failed, waiting for the repair agent.
+     */
+    private record FailedFree(RemoteNode node, long blockId, long generation, int attempt, RuntimeException cause)
+    {
+    }
+
+    /**
+     * One node's share of a {@link #writeBatch}: the blocks it was sent, gathered into one buffer, and the batch
+     * put requests carrying them.
+     */
+    private static final class BatchToNode
+    {
+        final RemoteNode node;
+        final int[] indexes;
+        final long[] blockIds;
+        final long[] generations;
+        final int[] offsets;
+        final int[] lengths;
+        final int[] crc32cs;
+        final TransportException[] outcomes;
+        List<BlockRequest> requests;
+
+        BatchToNode(final RemoteNode node, final int count)
+        {
+            this.node = node;
+            indexes = new int[count];
+            blockIds = new long[count];
+            generations = new long[count];
+            offsets = new int[count];
+            lengths = new int[count];
+            crc32cs = new int[count];
+            outcomes = new TransportException[count];
+        }
+
+        void await(final RemoteTier tier, final List<List<RemoteNode>> placed)
+        {
+            tier.client.awaitPutBatch(requests, outcomes);
+            boolean answered = false;
+            for (int i = 0; i < indexes.length; i++)
             {
-                client.free(node.info.endpoint(), blockId);
-                node.frees.incrementAndGet();
-            }
-            catch (final TransportException ex)
-            {
-                failedFrees.incrementAndGet();
+                final TransportException outcome = outcomes[i];
+                if (null == outcome)
+                {
+                    node.puts.incrementAndGet();
+                    placed.get(indexes[i]).add(node);
+                    answered = true;
+                }
+                else if (outcome instanceof RemoteErrorException)
+                {
+                    tier.onRefused(node, (RemoteErrorException)outcome);
+                }
+                else if (!answered)
+                {
+                    tier.onUnreachable(node);
+                    answered = true;
+                }
             }
         }
     }

@@ -72,6 +72,8 @@ final class ReplicaRepairAgent implements Agent
             work++;
         }
 
+        work += tier.retryFailedFrees();
+
         final ReplicaSet block = tier.beginRepair(System.nanoTime());
         if (block != null)
         {
@@ -115,7 +117,7 @@ final class ReplicaRepairAgent implements Agent
                         final RemoteNode node = candidates[i];
                         try
                         {
-                            client.put(node.info.endpoint(), block.blockId, transfer, 0, block.length);
+                            client.put(node.info.endpoint(), block.blockId, block.location, transfer, 0, block.length);
                             node.puts.incrementAndGet();
                             placed.add(node);
                         }
@@ -155,7 +157,8 @@ final class ReplicaRepairAgent implements Agent
             }
             try
             {
-                final int received = client.get(source.info.endpoint(), block.blockId, transfer, 0, block.length);
+                final int received = client.get(
+                    source.info.endpoint(), block.blockId, block.location, transfer, 0, block.length);
                 if (received == block.length)
                 {
                     source.gets.incrementAndGet();
