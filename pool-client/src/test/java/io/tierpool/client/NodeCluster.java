@@ -27,6 +27,22 @@ final class NodeCluster implements AutoCloseable
 
     NodeCluster(final int count, final int aeronBasePort, final int discoveryBasePort, final String nodeRam, final String nodeVvram, final String nodeVssd)
     {
+        this(count, aeronBasePort, discoveryBasePort, nodeRam, nodeVvram, nodeVssd, List.of());
+    }
+
+    /**
+     * As {@link #NodeCluster(int, int, int, String, String, String)}, with further JVM options for every node daemon
+     * (such as {@code -Dtierpool.cluster.failureDetectionTimeout=120s}).
+     */
+    NodeCluster(
+        final int count,
+        final int aeronBasePort,
+        final int discoveryBasePort,
+        final String nodeRam,
+        final String nodeVvram,
+        final String nodeVssd,
+        final List<String> extraJvmOptions)
+    {
         this.discoveryBasePort = discoveryBasePort;
         try
         {
@@ -41,7 +57,7 @@ final class NodeCluster implements AutoCloseable
             for (int i = 0; i < count; i++)
             {
                 nodes.add(startNode(workDir, "node-" + (i + 1), aeronBasePort + i, discoveryBasePort + i,
-                    discoveryBasePort + 50 + i, discoveryAddress(), nodeRam, nodeVvram, nodeVssd));
+                    discoveryBasePort + 50 + i, discoveryAddress(), nodeRam, nodeVvram, nodeVssd, extraJvmOptions));
             }
         }
         catch (final RuntimeException ex)
@@ -102,6 +118,25 @@ final class NodeCluster implements AutoCloseable
         final String vvram,
         final String vssd)
     {
+        return startNode(workDir, name, aeronPort, discoveryPort, communicationPort, discovery, ram, vvram, vssd, List.of());
+    }
+
+    /**
+     * As {@link #startNode(Path, String, int, int, int, String, String, String, String)}, with further JVM options
+     * for the node daemon.
+     */
+    static NodeProcess startNode(
+        final Path workDir,
+        final String name,
+        final int aeronPort,
+        final int discoveryPort,
+        final int communicationPort,
+        final String discovery,
+        final String ram,
+        final String vvram,
+        final String vssd,
+        final List<String> extraJvmOptions)
+    {
         final Path dir;
         try
         {
@@ -126,6 +161,7 @@ final class NodeCluster implements AutoCloseable
                 "--vssd-dir", dir.toString(),
                 "--aeron-dir", dir.toString(),
                 "--metrics-port", "0"))
+            .extraJvmOptions(extraJvmOptions)
             .maxHeap("256m"));
     }
 
