@@ -24,6 +24,7 @@ import java.util.List;
  * Immutable.
  *
  * @param settings what was run.
+ * @param machine  the machine's cores and load, and how long the run took.
  * @param baseline raw Aeron.
  * @param spills   large blocks, one per replica setting.
  * @param latency  small far reads.
@@ -31,6 +32,7 @@ import java.util.List;
  */
 public record RemoteReport(
     RemoteWorkload.Settings settings,
+    RemoteWorkload.Machine machine,
     RemoteWorkload.Baseline baseline,
     List<SpillRun.Result> spills,
     FarReadLatency.Result latency,
@@ -229,6 +231,8 @@ public record RemoteReport(
             "pool RAM %s, no VVRAM/VSSD; raw Aeron: %s messages one way, %s ping-pong, transport settings%n",
             settings.nodes(), Units.bytes(settings.nodeRamBytes()), Units.bytes(settings.ramBytes()),
             Units.bytes(baseline.messageBytes()), Units.bytes(baseline.pingPongBytes())));
+        out.append(String.format("  %d cores, load average %.1f at the start and %.1f at the end, %.0f s%n",
+            machine.cores(), machine.loadAverageStart(), machine.loadAverageEnd(), machine.seconds()));
         out.append(table);
         out.append(checks());
         out.append("goals (issue 12):\n");

@@ -9,6 +9,7 @@ import io.tierpool.bench.report.Samples;
 import io.tierpool.client.TierPool;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,6 +183,18 @@ public final class RemoteWorkload
     {
     }
 
+    /**
+     * Where and how long the run ran: results on a busy machine are not comparable with a quiet one's.
+     *
+     * @param cores           processors this JVM sees.
+     * @param loadAverageStart the system's 1-minute load average when the run started, or -1 if unknown.
+     * @param loadAverageEnd  the same when it ended.
+     * @param seconds         the run's wall-clock duration, s.
+     */
+    public record Machine(int cores, double loadAverageStart, double loadAverageEnd, double seconds)
+    {
+    }
+
     private RemoteWorkload()
     {
     }
@@ -198,6 +211,8 @@ public final class RemoteWorkload
     public static RemoteReport run(final Settings settings, final PrintStream log)
     {
         settings.validate();
+        final long startNs = System.nanoTime();
+        final double loadStart = loadAverage();
         final RemotePorts ports = settings.ports();
         log.printf("remote: %d node daemon(s) on ports %d..%d, pool RAM %d bytes, no VVRAM/VSSD%n",
             settings.nodes(), ports.base(), ports.base() + RemotePorts.RANGE - 1, settings.ramBytes());
@@ -233,7 +248,9 @@ public final class RemoteWorkload
                     }
                 }
             }
-            return new RemoteReport(settings, baseline, spills, latency, mix);
+            final Machine machine = new Machine(Runtime.getRuntime().availableProcessors(), loadStart, loadAverage(),
+                (System.nanoTime() - startNs) / 1e9);
+            return new RemoteReport(settings, machine, baseline, spills, latency, mix);
         }
     }
 
@@ -287,6 +304,11 @@ public final class RemoteWorkload
         ctx.clusterContext().workDirectory(disk).localAddress("127.0.0.1");
         ctx.clientContext().responseEndpoint(ports.poolResponseEndpoint(index));
         return TierPool.open(ctx);
+    }
+
+    private static double loadAverage()
+    {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static long seconds(final double seconds)
