@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  * <ul>
  *     <li>{@code scan}: sequential scan with data 4x the RAM tier vs all in RAM;</li>
  *     <li>{@code gemm}: the demo's out-of-core matrix multiply with data 4x the RAM tier vs all in RAM;</li>
- *     <li>{@code zipf}: Zipf (0.99) block get/put, working set 4x RAM, TierPool vs Ehcache 3;</li>
+ *     <li>{@code zipf}: Zipf (0.99) block get/put, working set 4x RAM, TierPool vs Ehcache 3, with 1 or more
+ *     application threads ({@code --threads 1,2,4});</li>
  *     <li>{@code all}: the three above with their defaults;</li>
  *     <li>{@code remote}: far memory on node daemons it starts, against raw Aeron in the same run;</li>
  *     <li>{@code jmh}: the JMH benchmarks (allocation vs Netty and allocateDirect; spill and read-back vs

@@ -96,11 +96,13 @@ public final class RemoteCommand implements Callable<Integer>
     @Option(names = "--mix-seconds", description = "Timed period of each thread count (default: ${DEFAULT-VALUE}).")
     double mixSeconds = DEFAULTS.mixSeconds();
 
-    @Option(names = "--stream-rounds", description = "Timed bursts of the raw one-way stream (default: " +
+    @Option(names = "--stream-rounds", description = "Timed bursts of the raw one-way stream, at the start and " +
+        "again at the end (default: " +
         "${DEFAULT-VALUE}).")
     int streamRounds = DEFAULTS.streamRounds();
 
-    @Option(names = "--ping-pongs", description = "Timed raw round trips per idle mode (default: " +
+    @Option(names = "--ping-pongs", description = "Timed raw round trips per idle mode, at the start and again " +
+        "at the end (default: " +
         "${DEFAULT-VALUE}).")
     int pingPongs = DEFAULTS.pingPongs();
 

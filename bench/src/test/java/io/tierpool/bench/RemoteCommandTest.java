@@ -126,8 +126,9 @@ class RemoteCommandTest
             assertTrue(run.path("verified").asLong() > 0, "the mix read and checked blocks: " + run);
             assertEquals(0, run.path("mismatches").asLong());
         }
-        assertEquals(1, json.path("baseline").path("streamMibPerSecond").path("count").asInt());
-        assertEquals(50, json.path("baseline").path("pingPongBackoff").path("count").asLong());
+        assertEquals(2, json.path("baseline").path("streamMibPerSecond").path("count").asInt(), "start and end");
+        assertEquals(100, json.path("baseline").path("pingPongBackoff").path("count").asLong(), "start and end");
+        assertEquals(100, json.path("baseline").path("pingPongYield").path("count").asLong(), "start and end");
         assertEquals(6, json.path("goals").size(), "2 writes, 2 reads, p50, p99 (no 4-thread mix at this size)");
     }
 

@@ -10,7 +10,6 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.tierpool.TierPoolException;
 import io.tierpool.bench.report.Latency;
-import io.tierpool.bench.report.Samples;
 import io.tierpool.node.NodeProcess;
 import io.tierpool.transport.TransportConfiguration;
 import io.tierpool.transport.TransportDriver;
@@ -163,7 +162,7 @@ public final class AeronBaseline implements AutoCloseable, FragmentHandler
      * @return MiB/s of each timed burst.
      * @throws TierPoolException if the peer stops answering or acknowledges another byte count.
      */
-    public Samples stream(final int messageBytes, final int messages, final int rounds)
+    public double[] stream(final int messageBytes, final int messages, final int rounds)
     {
         if (messageBytes < AeronPeer.CONTROL_LENGTH || messageBytes > maxMessageLength())
         {
@@ -197,7 +196,7 @@ public final class AeronBaseline implements AutoCloseable, FragmentHandler
                 mibPerSecond[round] = bytes / (1024.0 * 1024.0) / (elapsedNs / 1e9);
             }
         }
-        return Samples.of(mibPerSecond);
+        return mibPerSecond;
     }
 
     /**
@@ -207,15 +206,14 @@ public final class AeronBaseline implements AutoCloseable, FragmentHandler
      *                     {@link #maxMessageLength()}.
      * @param warmup       untimed round trips first.
      * @param count        timed round trips, at least 1.
-     * @return round-trip percentiles.
+     * @param histogram    where the timed round trips are recorded, in ns (see {@link Latency#histogram()}).
      * @throws TierPoolException if the peer stops answering or answers with another length.
      */
-    public Latency pingPong(final int messageBytes, final int warmup, final int count)
+    public void pingPong(final int messageBytes, final int warmup, final int count, final Histogram histogram)
     {
         final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(messageBytes));
         message.setMemory(0, messageBytes, (byte)0x3C);
         message.putInt(0, AeronPeer.PING);
-        final Histogram histogram = Latency.histogram();
         for (int i = -warmup; i < count; i++)
         {
             final long startNs = System.nanoTime();
@@ -231,7 +229,6 @@ public final class AeronBaseline implements AutoCloseable, FragmentHandler
                 histogram.recordValue(Latency.clamp(rttNs));
             }
         }
-        return Latency.of(histogram);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.tierpool.bench.BenchDirectories;
 import io.tierpool.bench.report.Latency;
 import io.tierpool.bench.report.Samples;
 import io.tierpool.client.TierPool;
+import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -17,7 +18,8 @@ import java.util.List;
 /**
  * {@code tierpool bench remote}: far memory against raw Aeron in one run. It starts its own node daemons as
  * separate JVMs on loopback ({@link RemoteCluster}), measures raw Aeron with the transport's own settings
- * ({@link AeronBaseline}), then opens one pool per replica setting, with a small RAM tier and no VVRAM or VSSD so
+ * ({@link AeronBaseline}) at the start and again at the end (the baseline's figures pool both, so that it brackets
+ * the TierPool figures in time), and in between opens one pool per replica setting, with a small RAM tier and no VVRAM or VSSD so
  * that blocks spill straight to far memory, and measures through the public client API only:
  * <ol>
  *     <li>large blocks written until spilled and read back in random order ({@link SpillRun}), per replica
@@ -52,8 +54,10 @@ public final class RemoteWorkload
      * @param threads           thread counts of the mix.
      * @param mixWarmupSeconds  untimed period of each thread count.
      * @param mixSeconds        timed period of each thread count.
-     * @param streamRounds      timed bursts of the raw one-way stream (each as many bytes as the large blocks).
-     * @param pingPongs         timed raw round trips per idle mode (a tenth more first, untimed).
+     * @param streamRounds      timed bursts of the raw one-way stream (each as many bytes as the large blocks), at
+     *                          the start and again at the end.
+     * @param pingPongs         timed raw round trips per idle mode, at the start and again at the end (a tenth
+     *                          more first, untimed).
      * @param yieldBaseline     whether to measure the raw ping-pong with yielding threads too, for reference.
      * @param seed              seed of contents and orders.
      * @param tmpfsParent       where the run's tmpfs directory is made.
@@ -93,15 +97,15 @@ public final class RemoteWorkload
         /**
          * The defaults: 2 nodes of 1 GiB RAM; pool RAM 8 MiB; 512 x 1 MiB blocks with replicas 1 and 2; 5,000
          * far reads of 4 KiB; the 90/10 mix of 64 KiB blocks over 8x the local tiers with 1, 2, 4 and 8 threads,
-         * 3 s each after 1 s of warm-up; 3 raw bursts and 10,000 raw round trips per idle mode. About a minute
-         * and a half on 2 cores with today's engine.
+         * 3 s each after 1 s of warm-up; 2 raw bursts and 5,000 raw round trips per idle mode, at the start and
+         * again at the end. About a minute and a half on 2 cores with the engine of issue 12's "before" figures.
          *
          * @return the default settings.
          */
         public static Settings defaults()
         {
             return new Settings(BASE_PORT_DEFAULT, 2, 1L << 30, "256m", 8L << 20, 1 << 20, 512, List.of(1, 2),
-                4 << 10, 64, 500, 5_000, 64 << 10, 8, 0.9, List.of(1, 2, 4, 8), 1, 3, 3, 10_000, true, 42,
+                4 << 10, 64, 500, 5_000, 64 << 10, 8, 0.9, List.of(1, 2, 4, 8), 1, 3, 2, 5_000, true, 42,
                 BenchDirectories.TMPFS_DEFAULT, BenchDirectories.DISK_DEFAULT);
         }
 
@@ -172,10 +176,11 @@ public final class RemoteWorkload
      * The raw Aeron figures of a run.
      *
      * @param messageBytes        bytes per one-way message (the large block size).
-     * @param streamMibPerSecond  one-way MiB/s of each timed burst.
+     * @param streamMibPerSecond  one-way MiB/s of each timed burst, start and end together.
      * @param pingPongBytes       bytes per request and per answer of the round trips (the small block size).
-     * @param pingPongBackoff     round trips with TierPool's idle strategies.
-     * @param pingPongYield       round trips with yielding threads, or null when not measured.
+     * @param pingPongBackoff     round trips with TierPool's idle strategies, start and end together.
+     * @param pingPongYield       round trips with yielding threads, start and end together, or null when not
+     *                            measured.
      */
     public record Baseline(
         int messageBytes, Samples streamMibPerSecond, int pingPongBytes, Latency pingPongBackoff,
@@ -220,7 +225,8 @@ public final class RemoteWorkload
             RemoteCluster ignored = RemoteCluster.start(ports, settings.nodeRamBytes(), settings.nodeHeap(),
                 dirs.tmpfs(), dirs.disk(), log))
         {
-            final Baseline baseline = baseline(settings, ports, dirs, log);
+            final BaselineSamples baseline = new BaselineSamples(settings, ports, dirs, log);
+            baseline.measure("start");
             final List<SpillRun.Result> spills = new ArrayList<>();
             FarReadLatency.Result latency = null;
             final List<MixRun.Result> mix = new ArrayList<>();
@@ -248,36 +254,82 @@ public final class RemoteWorkload
                     }
                 }
             }
+            baseline.measure("end");
             final Machine machine = new Machine(Runtime.getRuntime().availableProcessors(), loadStart, loadAverage(),
                 (System.nanoTime() - startNs) / 1e9);
-            return new RemoteReport(settings, machine, baseline, spills, latency, mix);
+            return new RemoteReport(settings, machine, baseline.result(), spills, latency, mix);
         }
     }
 
-    private static Baseline baseline(
-        final Settings settings, final RemotePorts ports, final BenchDirectories dirs, final PrintStream log)
+    /**
+     * Raw Aeron measurements gathered over the run: at its start and again at its end, so that the baseline
+     * brackets the TierPool figures in time on a machine whose load changes. Owned by the workload's thread.
+     */
+    private static final class BaselineSamples
     {
-        final Samples stream;
-        final Latency backoff;
-        final int warmup = Math.max(1, settings.pingPongs() / 10);
-        try (AeronBaseline aeron = AeronBaseline.open(IdleMode.BACKOFF, ports, 0, dirs.tmpfs(), dirs.disk()))
+        private final Settings settings;
+        private final RemotePorts ports;
+        private final BenchDirectories dirs;
+        private final PrintStream log;
+        private final List<Double> streamMibPerSecond = new ArrayList<>();
+        private final Histogram backoff = Latency.histogram();
+        private final Histogram yield = Latency.histogram();
+        private int nextIndex;
+
+        BaselineSamples(
+            final Settings settings, final RemotePorts ports, final BenchDirectories dirs, final PrintStream log)
         {
-            stream = aeron.stream(settings.blockBytes(), settings.blocks(), settings.streamRounds());
-            backoff = aeron.pingPong(settings.smallBlockBytes(), warmup, settings.pingPongs());
+            this.settings = settings;
+            this.ports = ports;
+            this.dirs = dirs;
+            this.log = log;
         }
-        log.printf("remote: raw Aeron: %s MiB/s one way; %d-byte ping-pong p50 %.0f us, p99 %.0f us (back-off)%n",
-            stream.format("%.0f"), settings.smallBlockBytes(), backoff.p50Us(), backoff.p99Us());
-        Latency yield = null;
-        if (settings.yieldBaseline())
+
+        void measure(final String when)
         {
-            try (AeronBaseline aeron = AeronBaseline.open(IdleMode.YIELD, ports, 1, dirs.tmpfs(), dirs.disk()))
+            final int warmup = Math.max(1, settings.pingPongs() / 10);
+            final Histogram backoffNow = Latency.histogram();
+            final double[] stream;
+            try (AeronBaseline aeron = AeronBaseline.open(IdleMode.BACKOFF, ports, nextIndex++, dirs.tmpfs(),
+                dirs.disk()))
             {
-                yield = aeron.pingPong(settings.smallBlockBytes(), warmup, settings.pingPongs());
+                stream = aeron.stream(settings.blockBytes(), settings.blocks(), settings.streamRounds());
+                aeron.pingPong(settings.smallBlockBytes(), warmup, settings.pingPongs(), backoffNow);
             }
-            log.printf("remote: raw Aeron ping-pong with yielding threads: p50 %.0f us, p99 %.0f us%n",
-                yield.p50Us(), yield.p99Us());
+            for (final double rate : stream)
+            {
+                streamMibPerSecond.add(rate);
+            }
+            backoff.add(backoffNow);
+            final Latency rtt = Latency.of(backoffNow);
+            log.printf("remote: raw Aeron (%s): %s MiB/s one way; %d-byte ping-pong p50 %.0f us, p99 %.0f us " +
+                "(back-off)%n", when, Samples.of(stream).format("%.0f"), settings.smallBlockBytes(), rtt.p50Us(),
+                rtt.p99Us());
+            if (settings.yieldBaseline())
+            {
+                final Histogram yieldNow = Latency.histogram();
+                try (AeronBaseline aeron = AeronBaseline.open(IdleMode.YIELD, ports, nextIndex++, dirs.tmpfs(),
+                    dirs.disk()))
+                {
+                    aeron.pingPong(settings.smallBlockBytes(), warmup, settings.pingPongs(), yieldNow);
+                }
+                yield.add(yieldNow);
+                final Latency yieldRtt = Latency.of(yieldNow);
+                log.printf("remote: raw Aeron (%s): ping-pong with yielding threads p50 %.0f us, p99 %.0f us%n",
+                    when, yieldRtt.p50Us(), yieldRtt.p99Us());
+            }
         }
-        return new Baseline(settings.blockBytes(), stream, settings.smallBlockBytes(), backoff, yield);
+
+        Baseline result()
+        {
+            final double[] rates = new double[streamMibPerSecond.size()];
+            for (int i = 0; i < rates.length; i++)
+            {
+                rates[i] = streamMibPerSecond.get(i);
+            }
+            return new Baseline(settings.blockBytes(), Samples.of(rates), settings.smallBlockBytes(),
+                Latency.of(backoff), settings.yieldBaseline() ? Latency.of(yield) : null);
+        }
     }
 
     private static TierPool openPool(
