@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
  * <ul>
  *     <li>{@code scan}: sequential scan with data 4x the RAM tier vs all in RAM;</li>
  *     <li>{@code gemm}: the demo's out-of-core matrix multiply with data 4x the RAM tier vs all in RAM;</li>
- *     <li>{@code zipf}: Zipf (0.99) block get/put, working set 4x RAM, TierPool vs Ehcache 3;</li>
+ *     <li>{@code zipf}: Zipf (0.99) block get/put, working set 4x RAM, TierPool vs Ehcache 3, with 1 or more
+ *     application threads ({@code --threads 1,2,4});</li>
  *     <li>{@code all}: the three above with their defaults;</li>
+ *     <li>{@code remote}: far memory on node daemons it starts, against raw Aeron in the same run;</li>
  *     <li>{@code jmh}: the JMH benchmarks (allocation vs Netty and allocateDirect; spill and read-back vs
  *     FileChannel), JMH's own options passed through, with a ratio table at the end.</li>
  * </ul>
@@ -24,9 +26,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "TierPool benchmarks: whole workloads (scan, gemm, zipf, all) and JMH microbenchmarks (jmh), " +
+    description = "TierPool benchmarks: whole workloads (scan, gemm, zipf, all), far memory against raw Aeron " +
+        "(remote) and JMH microbenchmarks (jmh), " +
         "each reported as a ratio against a baseline run in the same process.",
-    subcommands = { ScanCommand.class, GemmCommand.class, ZipfCommand.class, AllCommand.class, JmhCommand.class,
+    subcommands = { ScanCommand.class, GemmCommand.class, ZipfCommand.class, AllCommand.class, RemoteCommand.class,
+        JmhCommand.class,
         CommandLine.HelpCommand.class })
 public final class BenchCommand implements Runnable
 {
@@ -67,6 +71,6 @@ public final class BenchCommand implements Runnable
      */
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a workload: scan, gemm, zipf, all or jmh");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a workload: scan, gemm, zipf, all, remote or jmh");
     }
 }

@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -16,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "zipf", mixinStandardHelpOptions = true,
     description = "Zipf-distributed block get/put with a working set N x the RAM tier: TierPool (RAM + VVRAM + " +
         "VSSD) vs Ehcache 3 (heap + off-heap + disk) of the same sizes; every get verified. Defaults take about " +
-        "a minute on 2 cores.")
+        "a minute on 2 cores with one thread; each further --threads value adds about as much again.")
 public final class ZipfCommand implements Callable<Integer>
 {
     @Mixin
@@ -48,13 +50,19 @@ public final class ZipfCommand implements Callable<Integer>
     @Option(names = "--seed", description = "Seed of the key sequence (default: ${DEFAULT-VALUE}).")
     long seed = ZipfWorkload.Settings.defaults().seed();
 
+    @Option(names = "--threads", split = ",", paramLabel = "N[,N...]", description = "Application thread counts, " +
+        "each run against both systems with the same keys and operations, e.g. 1,2,4; a round's operations are " +
+        "shared out among the threads, each thread owning a share of the keys (default: 1).")
+    List<Integer> threads = new ArrayList<>(ZipfWorkload.Settings.defaults().threads());
+
     /**
      * @return 0, or 1 if a get returned a wrong value or TierPool lost one.
      */
     public Integer call()
     {
         final ZipfWorkload.Result result = ZipfWorkload.run(new ZipfWorkload.Settings(Math.toIntExact(blockBytes),
-            ramBytes, dataMultiple, ops, rounds, readFraction, skew, seed, common.tmpfsDir, common.diskDir),
+            ramBytes, dataMultiple, ops, rounds, readFraction, skew, seed, common.tmpfsDir, common.diskDir,
+            threads),
             System.err);
         common.print(System.out, result.toTable(), result);
         return result.verified() ? 0 : BenchCommand.EXIT_FAILED;

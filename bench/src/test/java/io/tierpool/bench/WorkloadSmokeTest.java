@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,6 +113,29 @@ class WorkloadSmokeTest
         assertEquals(result.tierPool().puts(), result.ehcache().puts(), "same op mix for both");
         assertEquals(10_000, result.tierPool().gets() + result.tierPool().puts());
         assertTrue(result.tierPool().puts() > 0 && result.tierPool().gets() > result.tierPool().puts());
+    }
+
+    @Test
+    void zipfWithSeveralThreadsReturnsOnlyCurrentValuesAtEveryThreadCount()
+    {
+        final ZipfWorkload.Result result = ZipfWorkload.run(new ZipfWorkload.Settings(
+            4 << 10, 1L << 20, 4, 4_000, 2, 0.8, 0.99, 7, tmpfs, disk, List.of(1, 2, 4)), QUIET);
+
+        assertTrue(result.verified(), result.toTable());
+        assertEquals(List.of(1, 2, 4), result.runs().stream().map(ZipfWorkload.ThreadsRun::threads).toList());
+        assertEquals(result.runs().get(0).tierPool(), result.tierPool(), "the single-system table is the first count");
+        for (final ZipfWorkload.ThreadsRun run : result.runs())
+        {
+            final String name = run.threads() + " threads";
+            assertEquals(run.tierPool().gets(), run.ehcache().gets(), name + ": same op mix for both");
+            assertEquals(run.tierPool().puts(), run.ehcache().puts(), name + ": same op mix for both");
+            assertEquals(8_000, run.tierPool().gets() + run.tierPool().puts(), name + ": a round's ops are shared out");
+            assertTrue(run.tierPool().verified() >= run.tierPool().gets(), name + ": warm-up gets are checked too");
+            assertEquals(0, run.tierPool().mismatches() + run.ehcache().mismatches(), name);
+            assertEquals(0, run.tierPool().missing(), name + ": TierPool never drops a block");
+            assertEquals(2, run.ratio().count(), name);
+        }
+        assertTrue(result.toTable().contains("by thread count"), result.toTable());
     }
 
     @Test
