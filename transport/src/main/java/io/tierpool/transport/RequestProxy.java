@@ -362,6 +362,13 @@ final class RequestProxy
             CloseHelper.quietClose(publication);
             return prior;
         }
+        if (pending.isClosed())
+        {
+            // the client closed while this publication was being added: close() may have missed it
+            windows.remove(nodeEndpoint, window);
+            CloseHelper.quietClose(publication);
+            throw pending.closedException(request);
+        }
         return window;
     }
 

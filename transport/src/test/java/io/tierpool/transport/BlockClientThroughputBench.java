@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  * Opt-in measurement, not a test of speed: 1 MiB puts and gets through {@link BlockClient}'s asynchronous core with
  * 1 and 8 requests in flight, against a {@link BlockServer} on UDP loopback, one embedded driver per side with the
  * transport's tuned settings. Prints MiB/s; asserts only that the bytes read back are the bytes written. Run with
- * {@code mvn -o -q -B -pl transport test -Dtest=BlockClientThroughputBench -Dtierpool.bench=true}. Ports
+ * {@code mvn -o -q -B -pl transport test -Dtest=BlockClientThroughputBench -Dtierpool.bench=true}; the first pair of
+ * rounds warms up. Ports
  * 52200-52209.
  */
 class BlockClientThroughputBench
@@ -61,7 +62,7 @@ class BlockClientThroughputBench
                 dsts[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(MIB));
             }
 
-            for (final int inFlight : new int[]{ 1, 8, 1, 8 })
+            for (final int inFlight : new int[]{ 1, 8, 1, 8, 1, 8 })
             {
                 final long putNs = run(client, server.endpoint(), blocks, dsts, inFlight, true);
                 final long getNs = run(client, server.endpoint(), blocks, dsts, inFlight, false);
