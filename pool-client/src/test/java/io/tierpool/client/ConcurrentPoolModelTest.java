@@ -125,7 +125,8 @@ class ConcurrentPoolModelTest
     private static void runModel(final int replicas, final int clientPortOffset) throws Exception
     {
         final long seed = Long.getLong("tierpool.test.seed", System.nanoTime());
-        final String run = "replicas " + replicas + ", seed " + seed + " (rerun with -Dtierpool.test.seed=" + seed + ")";
+        final String run = "replicas " + replicas + ", seed " + seed + " (rerun with -Dtierpool.test.seed=" + seed +
+            ")";
         System.out.println("ConcurrentPoolModelTest " + run);
 
         final Path poolDir = Files.createTempDirectory("tierpool-concurrent-model-");
@@ -431,7 +432,8 @@ class ConcurrentPoolModelTest
         try (Stream<Path> files = Files.list(dir))
         {
             final List<String> left = files.map(Path::toString).collect(Collectors.toList());
-            assertTrue(left.isEmpty(), "the closed pool left files in its " + tier + " directory (" + run + "): " + left);
+            assertTrue(left.isEmpty(), "the closed pool left files in its " + tier + " directory (" + run + "): " +
+                left);
         }
     }
 
@@ -486,8 +488,8 @@ class ConcurrentPoolModelTest
         {
             return null;
         }
-        return "block byte " + (expectedOffset + first) + " is " + actual[actualOffset + first] + " where the model has " +
-            expected[expectedOffset + first] + "; " + differing + " of " + length + " bytes read differ";
+        return "block byte " + (expectedOffset + first) + " is " + actual[actualOffset + first] + " where the model " +
+            "has " + expected[expectedOffset + first] + "; " + differing + " of " + length + " bytes read differ";
     }
 
     /**
@@ -674,7 +676,8 @@ class ConcurrentPoolModelTest
             {
                 return 1 + random.nextInt(256);
             }
-            return kind < 8 ? 257 + random.nextInt(8 * 1024 - 256) : 8 * 1024 + 1 + random.nextInt(MAX_BLOCK - 8 * 1024);
+            return kind < 8 ? 257 + random.nextInt(8 * 1024 - 256) :
+                8 * 1024 + 1 + random.nextInt(MAX_BLOCK - 8 * 1024);
         }
 
         private void write(final int index, final ModelBlock block)
