@@ -58,8 +58,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>
  * <b>Tiers.</b> The pool's RAM, VVRAM and VSSD tiers together hold about half of the live bytes, so blocks keep
  * moving down through every tier and out to far memory, and {@link Block#moveTo} sends them to each tier
- * explicitly. Afterwards every block is freed and nothing may be left: no block in any tier, nothing on the node
- * daemons, no file in the pool's directories once it is closed.
+ * explicitly. Afterwards the pool must count exactly the model's blocks and bytes, every block with copies in far
+ * memory must have its replicas on different nodes, and every block must read back as the model says; then every
+ * block is freed and nothing may be left: no block in any tier, nothing on the node daemons, no file in the pool's
+ * directories once it is closed.
  * <p>
  * <b>Bounds.</b> Each worker runs at most {@link #OPERATIONS_PER_WORKER} operations and stops early once
  * {@link #RUN_BUDGET_NS} has passed, so that a slow machine runs fewer operations rather than more time (a budget,
@@ -71,8 +73,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConcurrentPoolModelTest
 {
     private static final int WORKERS = 8;
-    private static final int OPERATIONS_PER_WORKER = 2_500;
-    private static final long RUN_BUDGET_NS = TimeUnit.SECONDS.toNanos(20);
+    private static final int OPERATIONS_PER_WORKER = 2_000;
+    private static final long RUN_BUDGET_NS = TimeUnit.SECONDS.toNanos(15);
     private static final long JOIN_GRACE_NS = TimeUnit.SECONDS.toNanos(90);
     private static final long SETTLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
@@ -123,7 +125,8 @@ class ConcurrentPoolModelTest
     private static void runModel(final int replicas, final int clientPortOffset) throws Exception
     {
         final long seed = Long.getLong("tierpool.test.seed", System.nanoTime());
-        final String run = "replicas " + replicas + ", seed " + seed + " (rerun with -Dtierpool.test.seed=" + seed + ")";
+        final String run = "replicas " + replicas + ", seed " + seed + " (rerun with -Dtierpool.test.seed=" + seed +
+            ")";
         System.out.println("ConcurrentPoolModelTest " + run);
 
         final Path poolDir = Files.createTempDirectory("tierpool-concurrent-model-");
@@ -145,7 +148,8 @@ class ConcurrentPoolModelTest
 
                 final List<ModelBlock> shared = new CopyOnWriteArrayList<>();
                 final AtomicBoolean stop = new AtomicBoolean();
-                final long deadlineNs = System.nanoTime() + RUN_BUDGET_NS;
+                final long startNs = System.nanoTime();
+                final long deadlineNs = startNs + RUN_BUDGET_NS;
                 final SplittableRandom seeds = new SplittableRandom(seed);
                 final List<Worker> workers = new ArrayList<>();
                 final List<Future<?>> futures = new ArrayList<>();
@@ -163,7 +167,10 @@ class ConcurrentPoolModelTest
                     tiersSeen.addAll(worker.tiersSeen);
                 }
 
+                final long runNs = System.nanoTime() - startNs;
                 final PoolStats afterRun = pool.stats();
+                assertCountsMatchTheModel(afterRun, workers, shared, run);
+                assertEveryFarBlockHasItsReplicas(pool, workers, shared, replicas, run);
                 final int verified = verifyEveryBlock(workers, shared, run);
                 final int freed = freeEveryBlock(workers, shared);
                 assertNothingLeft(pool, run);
@@ -177,10 +184,11 @@ class ConcurrentPoolModelTest
                 }
                 System.out.printf("ConcurrentPoolModelTest figures: %s workers=%d operations=%d verifiedAtEnd=%d " +
                     "freedAtEnd=%d moveToRefusedNoRoom=%d tiersSeen=%s remotePuts=%d remoteGets=%d remoteFrees=%d " +
-                    "demotions=%d promotions=%d prefetchesIssued=%d%n",
+                    "demotions=%d promotions=%d prefetchesIssued=%d runMs=%d checkAndFreeMs=%d%n",
                     run, WORKERS, operations, verified, freed, tolerated, tiersSeen, afterRun.remotePuts(),
                     afterRun.remoteGets(), afterRun.remoteFrees(), afterRun.demotions(), afterRun.promotions(),
-                    afterRun.prefetchesIssued());
+                    afterRun.prefetchesIssued(), TimeUnit.NANOSECONDS.toMillis(runNs),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs - runNs));
 
                 assertEquals(EnumSet.of(TierKind.RAM, TierKind.VVRAM, TierKind.VSSD, TierKind.REMOTE), tiersSeen,
                     "blocks lived in every tier but DEVICE (no GPU here) during the run; " + run);
@@ -287,6 +295,55 @@ class ConcurrentPoolModelTest
         return text.toString();
     }
 
+    /**
+     * The pool counts exactly the blocks and bytes the model holds: none lost, none left behind by a free.
+     */
+    private static void assertCountsMatchTheModel(
+        final PoolStats stats, final List<Worker> workers, final List<ModelBlock> shared, final String run)
+    {
+        long blocks = shared.size();
+        long bytes = shared.stream().mapToLong((b) -> b.contents.length).sum();
+        for (final Worker worker : workers)
+        {
+            blocks += worker.owned.size();
+            bytes += worker.owned.stream().mapToLong((b) -> b.contents.length).sum();
+        }
+        assertEquals(blocks, stats.blocks(), "live blocks counted by the pool against the model (" + run + "): " +
+            stats.toJson());
+        assertEquals(bytes, stats.logicalBytes(), "live bytes counted by the pool against the model (" + run + "): " +
+            stats.toJson());
+    }
+
+    /**
+     * Once re-replication has nothing left to do, every block with copies in far memory has exactly
+     * {@code replicas} of them, on different nodes. A block that moves meanwhile (the mover may still be
+     * settling) has either no copies or all of them, so each block is looked at once.
+     */
+    private static void assertEveryFarBlockHasItsReplicas(
+        final TierPool pool,
+        final List<Worker> workers,
+        final List<ModelBlock> shared,
+        final int replicas,
+        final String run) throws InterruptedException
+    {
+        FaultJob.awaitFullyReplicated(pool);
+        final List<ModelBlock> all = new ArrayList<>(shared);
+        for (final Worker worker : workers)
+        {
+            all.addAll(worker.owned);
+        }
+        for (final ModelBlock block : all)
+        {
+            final List<String> holders = pool.remoteHolders(block.block);
+            if (!holders.isEmpty())
+            {
+                assertEquals(replicas, holders.size(), block + " has copies on " + holders + " (" + run + ")");
+                assertEquals(replicas, holders.stream().distinct().count(),
+                    block + " has two copies on one node: " + holders + " (" + run + ")");
+            }
+        }
+    }
+
     private static int verifyEveryBlock(final List<Worker> workers, final List<ModelBlock> shared, final String run)
     {
         int verified = 0;
@@ -375,7 +432,8 @@ class ConcurrentPoolModelTest
         try (Stream<Path> files = Files.list(dir))
         {
             final List<String> left = files.map(Path::toString).collect(Collectors.toList());
-            assertTrue(left.isEmpty(), "the closed pool left files in its " + tier + " directory (" + run + "): " + left);
+            assertTrue(left.isEmpty(), "the closed pool left files in its " + tier + " directory (" + run + "): " +
+                left);
         }
     }
 
@@ -430,8 +488,8 @@ class ConcurrentPoolModelTest
         {
             return null;
         }
-        return "block byte " + (expectedOffset + first) + " is " + actual[actualOffset + first] + " where the model has " +
-            expected[expectedOffset + first] + "; " + differing + " of " + length + " bytes read differ";
+        return "block byte " + (expectedOffset + first) + " is " + actual[actualOffset + first] + " where the model " +
+            "has " + expected[expectedOffset + first] + "; " + differing + " of " + length + " bytes read differ";
     }
 
     /**
@@ -618,7 +676,8 @@ class ConcurrentPoolModelTest
             {
                 return 1 + random.nextInt(256);
             }
-            return kind < 8 ? 257 + random.nextInt(8 * 1024 - 256) : 8 * 1024 + 1 + random.nextInt(MAX_BLOCK - 8 * 1024);
+            return kind < 8 ? 257 + random.nextInt(8 * 1024 - 256) :
+                8 * 1024 + 1 + random.nextInt(MAX_BLOCK - 8 * 1024);
         }
 
         private void write(final int index, final ModelBlock block)

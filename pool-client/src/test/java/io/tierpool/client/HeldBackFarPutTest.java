@@ -200,7 +200,8 @@ class HeldBackFarPutTest
                         System.arraycopy(written, 0, ramBytes, writeAt, written.length);
                         assertArrayEquals(ramBytes, copy, "block B read back after its write while A's request " +
                             "is held");
-                        try (Block other = pool.allocate(smallBytes.length, Hint.WARM, smallBytes, 0, smallBytes.length))
+                        try (Block other =
+                            pool.allocate(smallBytes.length, Hint.WARM, smallBytes, 0, smallBytes.length))
                         {
                             final byte[] back = new byte[smallBytes.length];
                             other.read(0, back);

@@ -118,7 +118,8 @@ final class NodeCluster implements AutoCloseable
         final String vvram,
         final String vssd)
     {
-        return startNode(workDir, name, aeronPort, discoveryPort, communicationPort, discovery, ram, vvram, vssd, List.of());
+        return startNode(
+            workDir, name, aeronPort, discoveryPort, communicationPort, discovery, ram, vvram, vssd, List.of());
     }
 
     /**
