@@ -221,6 +221,8 @@ public final class BlockStore implements AutoCloseable
     /** Bytes and number of threads waiting for room in RAM (guarded by the lock); the mover makes room for them. */
     private long roomWantedBytes;
     private int roomWaiters;
+    /** Times the mover found nothing to move out of RAM while threads waited for room (guarded by the lock). */
+    private long ramStuckCount;
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
@@ -1576,9 +1578,8 @@ public final class BlockStore implements AutoCloseable
             long excess = slot.tier.usedBytes() - slot.pendingOutBytes - slot.drainTargetBytes();
             if (roomWanted(tierIndex))
             {
-                // Threads wait for room: at least enough for them, whatever the drain target.
-                excess = Math.max(excess,
-                    slot.tier.usedBytes() - slot.pendingOutBytes + roomWantedBytes - slot.hardCapBytes());
+                // Threads wait for room: their bytes at least, beyond the moves in flight, whatever the drain target.
+                excess = Math.max(excess, roomWantedBytes - slot.pendingOutBytes);
             }
             if (closed || (!force && excess <= 0))
             {
@@ -1615,7 +1616,7 @@ public final class BlockStore implements AutoCloseable
             // block gets meanwhile: moves to it are made under the lock.
             if (target < 0 || !(slots[target].owned || slots[target].concurrent))
             {
-                return demoteOne(tierIndex) ? 1 : DEMOTE_STUCK;
+                return demoteOne(tierIndex) ? 1 : stuck(tierIndex);
             }
 
             // Choose the batch: the coldest block, then (small blocks only) the next coldest small ones.
@@ -1869,7 +1870,7 @@ public final class BlockStore implements AutoCloseable
                 return 1;
             }
             // The tier below filled up meanwhile: one move under the lock, cascading.
-            return demoteOne(tierIndex) ? 1 : DEMOTE_STUCK;
+            return demoteOne(tierIndex) ? 1 : stuck(tierIndex);
         }
         finally
         {
@@ -3013,9 +3014,10 @@ public final class BlockStore implements AutoCloseable
         }
         roomWantedBytes += entry.size;
         roomWaiters++;
+        final long stuckCount = ramStuckCount;
         try
         {
-            while (remainingNs > 0)
+            while (remainingNs > 0 && stuckCount == ramStuckCount)
             {
                 wakeMover();
                 try
@@ -3043,6 +3045,22 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
+    /**
+     * The mover found nothing it can move out of a tier: threads waiting for room in RAM give up at once rather
+     * than at their deadline. Called under the lock.
+     *
+     * @return {@link #DEMOTE_STUCK}.
+     */
+    private int stuck(final int tierIndex)
+    {
+        if (tierIndex == ramIndex && roomWaiters > 0)
+        {
+            ramStuckCount++;
+            roomMade.signalAll();
+        }
+        return DEMOTE_STUCK;
+    }
+
     private void wakeMover()
     {
         final Thread thread = moverRunner.thread();
@@ -3053,16 +3071,13 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * @return true if threads wait for room in RAM that it does not have once the moves in flight out of it land.
+     * @return true if threads wait for room in RAM (served when the allocator takes their blocks, not when the
+     * bytes add up: RAM with enough free bytes may still have no extent for a block, so the mover goes on until
+     * the waiters are served or give up).
      */
     private boolean roomWanted(final int tierIndex)
     {
-        if (tierIndex != ramIndex || roomWantedBytes == 0)
-        {
-            return false;
-        }
-        final TierSlot slot = slots[ramIndex];
-        return slot.tier.usedBytes() - slot.pendingOutBytes + roomWantedBytes > slot.hardCapBytes();
+        return tierIndex == ramIndex && roomWaiters > 0;
     }
 
     /**
