@@ -116,7 +116,7 @@ import java.util.zip.CRC32C;
  * into a tier that does not fit drops them and tries again, so copies never stop a block from being placed. They
  * count in their tier's used bytes, blocks and pressure level ({@link StoreStats#retainedCopies()}).
  * <p>
- * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, allocations, frees, blocks
+ * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, counters.allocations, counters.frees, blocks
  * and bytes demoted and promoted, prefetches issued and hit, pinned blocks, pressure level and HdrHistogram
  * latencies (ns, lock wait included) of allocate, read and write ({@link EngineTierStats}).
  * <p>
@@ -253,23 +253,8 @@ public final class BlockStore implements AutoCloseable
     private long stagingAddress;
     private int stagingCapacity;
     private long nextBlockId = 1;
-    private long logicalBytes;
-    private long allocations;
-    private long frees;
-    private long demotions;
-    private long promotions;
-    private long checksumFailures;
-    private long prefetchRequests;
-    private long movesAbandoned;
-    private long deviceFallbacks;
-    private long prefetchDropped;
-    private long prefetchesIssued;
-    private long prefetchHits;
-    private long demotionBatches;
-    private long batchedDemotions;
-    private long copiesRetained;
-    private long copyReturns;
-    private long copiesDropped;
+    /** Store-wide counters: written under the lock, read by stats() without it. */
+    private final StoreCounters counters = new StoreCounters();
     private long lastAccessId = -1;
     private long prefetchedUpTo;
     private int sequentialRun;
@@ -561,8 +546,8 @@ public final class BlockStore implements AutoCloseable
             {
                 slots[entry.tier].pinnedBlocks++;
             }
-            allocations++;
-            logicalBytes += entry.size;
+            counters.allocations++;
+            counters.logicalBytes += entry.size;
             final TierSlot slot = slots[entry.tier];
             slot.allocations++;
             slot.recordLatency(slot.allocateLatency, nanoClock.nanoTime() - startNs);
@@ -1139,9 +1124,9 @@ public final class BlockStore implements AutoCloseable
             {
                 slot.pinnedBlocks--;
             }
-            frees++;
+            counters.frees++;
             slot.frees++;
-            logicalBytes -= entry.size;
+            counters.logicalBytes -= entry.size;
             freeCopy(entry.tier, entry.id, entry.location);
         }
         finally
@@ -1293,33 +1278,33 @@ public final class BlockStore implements AutoCloseable
             return new StoreStats(
                 List.copyOf(tiers),
                 blocks.size(),
-                logicalBytes,
+                counters.logicalBytes,
                 pinned,
-                allocations,
-                frees,
-                demotions,
-                promotions,
-                checksumFailures,
+                counters.allocations,
+                counters.frees,
+                counters.demotions,
+                counters.promotions,
+                counters.checksumFailures,
                 moverErrors.get(),
                 moverStuck.get(),
                 List.copyOf(engineTiers),
-                prefetchRequests,
-                prefetchesIssued,
-                prefetchHits,
-                prefetchDropped,
+                counters.prefetchRequests,
+                counters.prefetchesIssued,
+                counters.prefetchHits,
+                counters.prefetchDropped,
                 prefetchErrors.get(),
                 pressure.listenerErrors(),
                 ctx.overflowPolicy(),
                 ctx.evictionPolicy(),
-                movesAbandoned,
-                deviceFallbacks,
-                demotionBatches,
-                batchedDemotions,
+                counters.movesAbandoned,
+                counters.deviceFallbacks,
+                counters.demotionBatches,
+                counters.batchedDemotions,
                 ioWorkers == null ? 0 : ioWorkers.workerCount(),
                 retainedCopies(),
                 retainedCopyBytes(),
-                copyReturns,
-                copiesDropped);
+                counters.copyReturns,
+                counters.copiesDropped);
         }
     }
 
@@ -1812,7 +1797,7 @@ public final class BlockStore implements AutoCloseable
             int changed = 0;
             if (count > 1)
             {
-                demotionBatches++;
+                counters.demotionBatches++;
             }
             for (int k = 0; k < count; k++)
             {
@@ -1836,14 +1821,14 @@ public final class BlockStore implements AutoCloseable
                     moved++;
                     if (count > 1)
                     {
-                        batchedDemotions++;
+                        counters.batchedDemotions++;
                     }
                 }
                 else
                 {
                     // The new copy is apart from every other copy of the block (by location): free it later.
                     freeCopy(target, scratch.ids[k], location);
-                    movesAbandoned++;
+                    counters.movesAbandoned++;
                     changed++;
                 }
             }
@@ -1854,7 +1839,7 @@ public final class BlockStore implements AutoCloseable
                     throw ioError;
                 }
                 // A block changed or was freed while it was read or written: that, not the tier, failed the move.
-                movesAbandoned++;
+                counters.movesAbandoned++;
             }
             if (moved > 0)
             {
@@ -2037,7 +2022,7 @@ public final class BlockStore implements AutoCloseable
      */
     private void unlockAndNotify()
     {
-        DeferredFrees frees = null;
+        DeferredFrees queued = null;
         try
         {
             if (usageChanged && !closed)
@@ -2052,7 +2037,7 @@ public final class BlockStore implements AutoCloseable
             if (!pendingFrees.isEmpty() && lock.getHoldCount() == 1)
             {
                 // Take the queued frees with us: they are made once the lock is released.
-                frees = pendingFrees;
+                queued = pendingFrees;
                 pendingFrees = spareFrees.get();
             }
         }
@@ -2062,9 +2047,9 @@ public final class BlockStore implements AutoCloseable
         }
         if (!lock.isHeldByCurrentThread())
         {
-            if (frees != null)
+            if (queued != null)
             {
-                runFrees(frees);
+                runFrees(queued);
             }
             pressure.dispatch();
         }
@@ -2074,26 +2059,26 @@ public final class BlockStore implements AutoCloseable
      * Frees the tier copies queued under the lock, without it; then re-evaluates the pressure levels, which the
      * frees lowered.
      */
-    private void runFrees(final DeferredFrees frees)
+    private void runFrees(final DeferredFrees queued)
     {
-        for (int k = 0, n = frees.count(); k < n; k++)
+        for (int k = 0, n = queued.count(); k < n; k++)
         {
-            final TierSlot slot = slots[frees.tier(k)];
+            final TierSlot slot = slots[queued.tier(k)];
             if (closed && slot.owned)
             {
                 continue; // closed with everything in it
             }
             try
             {
-                slot.free(frees.blockId(k), frees.location(k));
+                slot.free(queued.blockId(k), queued.location(k));
             }
             catch (final RuntimeException ex)
             {
                 ctx.errorHandler().onError(ex);
             }
         }
-        frees.clear();
-        spareFrees.set(frees);
+        queued.clear();
+        spareFrees.set(queued);
         lock.lock();
         usageChanged = true;
         unlockAndNotify();
@@ -2202,7 +2187,7 @@ public final class BlockStore implements AutoCloseable
             if (entry.tier == ramIndex)
             {
                 slots[entry.prefetchSource].prefetchHits++;
-                prefetchHits++;
+                counters.prefetchHits++;
             }
         }
     }
@@ -2215,13 +2200,13 @@ public final class BlockStore implements AutoCloseable
         }
         if (prefetchQueue.size() >= ctx.prefetchQueueCapacity())
         {
-            prefetchDropped++;
+            counters.prefetchDropped++;
             return false;
         }
         prefetchQueue.offerLong(entry.id);
         entry.prefetchQueued = true;
         entry.prefetchBySequence = bySequence;
-        prefetchRequests++;
+        counters.prefetchRequests++;
         return true;
     }
 
@@ -2335,11 +2320,11 @@ public final class BlockStore implements AutoCloseable
                 slots[ramIndex].updatePeak();
                 source.promotedBlocks++;
                 source.promotedBytes += entry.size;
-                promotions++;
+                counters.promotions++;
                 entry.prefetched = true;
                 entry.prefetchSource = from;
                 source.prefetchesIssued++;
-                prefetchesIssued++;
+                counters.prefetchesIssued++;
                 usageChanged = true;
                 return PREFETCH_DONE;
             }
@@ -2354,7 +2339,7 @@ public final class BlockStore implements AutoCloseable
                 if (error == null)
                 {
                     source.checksumFailures++;
-                    checksumFailures++;
+                    counters.checksumFailures++;
                     error = new ChecksumMismatchException(
                         entry.id, source.tier.name(), nodeName, entry.crc32c, actualCrc);
                 }
@@ -2363,7 +2348,7 @@ public final class BlockStore implements AutoCloseable
             else
             {
                 error = null; // The block moved, changed or was freed meanwhile: nothing went wrong.
-                movesAbandoned++;
+                counters.movesAbandoned++;
             }
             return PREFETCH_SKIPPED;
         }
@@ -2605,7 +2590,7 @@ public final class BlockStore implements AutoCloseable
             if (actual != expectedCrc)
             {
                 source.checksumFailures++;
-                checksumFailures++;
+                counters.checksumFailures++;
                 throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, expectedCrc, actual);
             }
             if (write)
@@ -2693,7 +2678,7 @@ public final class BlockStore implements AutoCloseable
             return true;
         }
 
-        final long demotionsBefore = demotions;
+        final long demotionsBefore = counters.demotions;
         final boolean placed;
         switch (entry.hint)
         {
@@ -2718,7 +2703,7 @@ public final class BlockStore implements AutoCloseable
         }
 
         // Demotions made while failing to make room in RAM may have cascaded and freed space below it.
-        return placed || (demotions != demotionsBefore && placeBelowRam(entry));
+        return placed || (counters.demotions != demotionsBefore && placeBelowRam(entry));
     }
 
     /**
@@ -2806,7 +2791,7 @@ public final class BlockStore implements AutoCloseable
         {
             return true;
         }
-        deviceFallbacks++;
+        counters.deviceFallbacks++;
         return false;
     }
 
@@ -3171,7 +3156,7 @@ public final class BlockStore implements AutoCloseable
             entry.copyTier = from;
             entry.copyLocation = location;
             source.addCopy(entry, IoScratch.aligned(entry.size));
-            copiesRetained++;
+            counters.copiesRetained++;
         }
         else
         {
@@ -3212,7 +3197,7 @@ public final class BlockStore implements AutoCloseable
         slots[copyTier].removeCopy(entry, IoScratch.aligned(entry.size));
         entry.copyTier = BlockEntry.NO_TIER;
         usageChanged = true;
-        copiesDropped++;
+        counters.copiesDropped++;
     }
 
     /**
@@ -3233,8 +3218,8 @@ public final class BlockStore implements AutoCloseable
         to.link(entry);
         ramSlot.demotedBlocks++;
         ramSlot.demotedBytes += entry.size;
-        demotions++;
-        copyReturns++;
+        counters.demotions++;
+        counters.copyReturns++;
         usageChanged = true;
     }
 
@@ -3301,7 +3286,7 @@ public final class BlockStore implements AutoCloseable
         slots[ramIndex].updatePeak();
         source.promotedBlocks++;
         source.promotedBytes += entry.size;
-        promotions++;
+        counters.promotions++;
         return true;
     }
 
@@ -3366,7 +3351,7 @@ public final class BlockStore implements AutoCloseable
                 throw new BlockFreedException(entry.id, nodeName);
             }
             source.checksumFailures++;
-            checksumFailures++;
+            counters.checksumFailures++;
             throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, entry.crc32c, actual);
         }
         retainOrFree(entry, from, sourceLocation);
@@ -3376,7 +3361,7 @@ public final class BlockStore implements AutoCloseable
         slots[ramIndex].updatePeak();
         source.promotedBlocks++;
         source.promotedBytes += entry.size;
-        promotions++;
+        counters.promotions++;
     }
 
     /**
@@ -3686,13 +3671,13 @@ public final class BlockStore implements AutoCloseable
         {
             source.demotedBlocks++;
             source.demotedBytes += entry.size;
-            demotions++;
+            counters.demotions++;
         }
         else
         {
             source.promotedBlocks++;
             source.promotedBytes += entry.size;
-            promotions++;
+            counters.promotions++;
         }
     }
 
@@ -3750,7 +3735,7 @@ public final class BlockStore implements AutoCloseable
         if (actual != entry.crc32c)
         {
             source.checksumFailures++;
-            checksumFailures++;
+            counters.checksumFailures++;
             throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, entry.crc32c, actual);
         }
     }
