@@ -223,6 +223,8 @@ public final class BlockStore implements AutoCloseable
     private int roomWaiters;
     /** Times the mover found nothing to move out of RAM while threads waited for room (guarded by the lock). */
     private long ramStuckCount;
+    /** Promotions reading into RAM without the lock (guarded by the lock): close waits for them. */
+    private int promotionsInFlight;
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
@@ -1419,6 +1421,11 @@ public final class BlockStore implements AutoCloseable
                 return;
             }
             closed = true;
+            // Promotions by application threads read into RAM without the lock: RAM outlives them.
+            while (promotionsInFlight > 0)
+            {
+                settled.awaitUninterruptibly();
+            }
 
             for (final PinnedBlock view : openPins)
             {
@@ -2276,6 +2283,7 @@ public final class BlockStore implements AutoCloseable
             ram.wrap(ramLocation, entry.size, scratch.view);
             slots[from].unlink(entry);
             entry.state = BlockEntry.State.PROMOTING;
+            promotionsInFlight++;
         }
         finally
         {
@@ -2301,6 +2309,7 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
+            promotionsInFlight--;
             entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
             settled.signalAll();
             if (closed)
@@ -3308,6 +3317,8 @@ public final class BlockStore implements AutoCloseable
         entry.state = BlockEntry.State.PROMOTING;
         final IoScratch scratch = scratchPool.acquire();
         ram.wrap(location, entry.size, scratch.view);
+        // close() waits for this count: the read below writes into RAM, which close releases.
+        promotionsInFlight++;
         unlockAndNotify();
 
         RuntimeException error = null;
@@ -3325,11 +3336,11 @@ public final class BlockStore implements AutoCloseable
         {
             scratch.view.wrap(new byte[0], 0, 0);
             scratchPool.release(scratch);
+            lock.lock();
+            promotionsInFlight--;
+            entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            settled.signalAll();
         }
-
-        lock.lock();
-        entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
-        settled.signalAll();
         ensureOpen();
         // Nothing else moves, writes, pins or frees a PROMOTING block: it is where it was, unchanged.
         final boolean unchanged = entry.state == BlockEntry.State.RESIDENT && entry.tier == from &&
