@@ -245,4 +245,47 @@ class UnlockedFarTierTest
         }
         assertEquals(0, far.blockCount(), "no copy left behind in far memory");
     }
+
+    @Test
+    void closeWaitsForAPromotionReadingIntoRamAndTheReaderSeesTheStoreClosed() throws Exception
+    {
+        final Random random = new Random(59);
+        final ConcurrentHeapTier far = new ConcurrentHeapTier(1024 * KIB);
+        final BlockStore store = new BlockStore(context(tempDir, 64 * KIB, 0, 0).extraTiers(List.of(far)));
+        final long id = allocateWith(store, randomBytes(random, BLOCK), Hint.WARM);
+        store.moveTo(id, TierKind.REMOTE);
+
+        final ConcurrentHeapTier.Hold hold = far.holdNextRead(id);
+        final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
+        final Thread reader = new Thread(() ->
+        {
+            try
+            {
+                readAll(store, id);
+            }
+            catch (final Throwable ex)
+            {
+                readerFailure.set(ex);
+            }
+        });
+        reader.start();
+        assertTrue(hold.awaitReached(), "the reader is promoting the block");
+
+        final Thread closer = new Thread(store::close);
+        closer.start();
+        while (closer.getState() != Thread.State.WAITING && closer.isAlive())
+        {
+            Thread.yield();
+        }
+        assertTrue(closer.isAlive(), "close waits for the promotion writing into RAM");
+
+        hold.release();
+        closer.join();
+        reader.join();
+        assertFalse(hold.expired);
+        assertTrue(readerFailure.get() instanceof IllegalStateException, "the reader found the store closed: " +
+            readerFailure.get());
+        assertTrue(store.isClosed());
+        assertEquals(0, far.blockCount(), "closing the store freed its block in far memory");
+    }
 }
