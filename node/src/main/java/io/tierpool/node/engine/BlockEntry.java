@@ -32,7 +32,8 @@ import io.tierpool.node.Hint;
  * RESIDENT: the block lives at {@link #tier}/{@link #location} and nothing is moving it. DEMOTING: a worker is
  * writing a copy to a slower tier without the engine lock; the block stays readable, writable, pinnable and
  * freeable where it is (any of those changes {@link #version}, its location or state, and the move is abandoned at
- * commit). PROMOTING: a thread reserved RAM for the block and reads it there without the engine lock; every other
+ * commit). PROMOTING: a thread reserved RAM for the block and reads it there without the engine lock (or, for a
+ * block RAM cannot take, reads and rewrites it where it lies through a staging copy of its own); every other
  * access, free or move of the block waits on the store's settle condition until it is RESIDENT again (threads
  * working on other blocks never wait). FREED: unlinked from the table; a move in flight that finds it so frees its
  * copy.
@@ -50,7 +51,7 @@ final class BlockEntry
         RESIDENT,
         /** A copy is being written to a slower tier without the engine lock. */
         DEMOTING,
-        /** Being read into reserved RAM without the engine lock; its accessors wait. */
+        /** Being read into reserved RAM (or accessed where it lies) without the engine lock; its accessors wait. */
         PROMOTING,
         /** Freed; terminal. */
         FREED

@@ -48,8 +48,8 @@ import java.util.zip.CRC32C;
  * <b>Blocks.</b> {@link #allocate(long, Hint)} returns a positive id for a zero-filled block of a fixed size.
  * {@link #read}/{@link #write} copy bytes in and out; {@link #pin(long)} hands out a zero-copy view in RAM;
  * {@link #free(long)} deletes the block. Reading, writing or pinning a block that is not in RAM promotes it to
- * RAM first, making room there by demoting movable blocks in the demotion order below (and, if the tier below is
- * full, blocks from it, and so on down); a block that cannot be brought into RAM (larger than RAM's hard cap, or
+ * RAM first, room being made there by demoting movable blocks in the demotion order below (by the mover when it
+ * runs, see threading; else by the caller, and if the tier below is full, blocks from it, and so on down); a block that cannot be brought into RAM (larger than RAM's hard cap, or
  * RAM holds only pinned blocks) is read and written through a staging buffer where it lies.
  * {@link #moveTo(long, TierKind)} moves a block to a named tier (TierAlloc's {@code ta_move}).
  * <p>
@@ -108,15 +108,15 @@ import java.util.zip.CRC32C;
  * threads break it.
  * <p>
  * <b>Retained clean copies</b> ({@link StoreContext#retainCleanCopies(boolean)}, default on; the inclusive caching of
- * CPU caches and of ZFS's ARC/L2ARC for clean data). A block promoted to RAM from VVRAM or VSSD keeps its copy there
- * while it is unchanged; demoting it again (mover, making room, {@code moveTo} that tier) switches it back to that
+ * CPU caches and of ZFS's ARC/L2ARC for clean data). A block promoted to RAM from VVRAM, VSSD or any
+ * {@link Tier#concurrentIo() concurrent} extra tier (far memory) keeps its copy there while it is unchanged; demoting it again (mover, making room, {@code moveTo} that tier) switches it back to that
  * copy with no checksum pass and no write ({@link StoreStats#copyReturns()}), so a block that is only read moves
  * down for free. The copy is dropped when the block is written or pinned, moves anywhere else or is freed, and
  * first of all when its tier needs room: the mover drains retained copies before it demotes anything, and a write
  * into a tier that does not fit drops them and tries again, so copies never stop a block from being placed. They
  * count in their tier's used bytes, blocks and pressure level ({@link StoreStats#retainedCopies()}).
  * <p>
- * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, allocations, frees, blocks
+ * <b>Statistics.</b> {@link #stats()}: per tier capacity, caps, used, peak, blocks, counters.allocations, counters.frees, blocks
  * and bytes demoted and promoted, prefetches issued and hit, pinned blocks, pressure level and HdrHistogram
  * latencies (ns, lock wait included) of allocate, read and write ({@link EngineTierStats}).
  * <p>
@@ -125,24 +125,45 @@ import java.util.zip.CRC32C;
  * throws {@link ChecksumMismatchException}, is counted, and leaves the block where it was; wrong bytes are never
  * returned. A move writes the destination first and frees the source only after the write succeeded.
  * <p>
- * <b>Threading.</b> Thread-safe. Application operations are serialised on one engine lock; a read or write of a
- * block in RAM holds it for one memory copy, a promotion or demotion made by an application call for the I/O of
- * one block (plus cascading moves). The {@link Mover} and the {@link Prefetcher} decide what moves; a pool of
- * {@link StoreContext#ioWorkers(int) I/O worker threads} (default 2) does their tier I/O <em>without</em> the engine
- * lock, several blocks at once: a demotion into one of the store's own tiers copies the block (or a batch of small
- * blocks, {@link StoreContext#demotionBatchBytes(int)}) out under the lock (from RAM: memory copies), takes the
- * checksums of blocks written since theirs was last taken, writes the batch to the slower tier in one call
- * ({@link Tier#writeBatch}), and switches each block over under the lock only if its version is unchanged (no
- * write or pin since; not moved or freed), else frees its new copy ({@link StoreStats#movesAbandoned()}); a
- * prefetch reserves room in RAM under the lock, reads the block into it without the lock, verifies its checksum,
- * and switches it over the same way. A tier that takes calls from several threads ({@link Tier#concurrentIo()}:
- * VVRAM, VSSD) is called without any lock of the engine's, so workers copy to and from it in parallel, its hard cap
- * held by reservations; any other tier is called under its I/O lock (lock order: engine lock, then tier I/O lock),
- * so an application call that needs it while a worker is doing I/O on it waits for that one block.
- * A block leaves RAM without a checksum pass when it was not written or pinned since its checksum was last taken
- * or verified (a block that was only read): its bytes are those the checksum was verified against. {@link PinnedBlock} views are used without
- * the lock. Pressure listeners run after the lock is released.
+ * <b>Threading.</b> Thread-safe. One engine lock guards the block table ({@link BlockEntry}: tier, location,
+ * version, state, lists), the tiers' bookkeeping ({@link TierSlot}) and the prefetch queue; it is held for a few
+ * field updates and memory copies, never across I/O of a tier that keeps copies apart by location (the store's own
+ * VVRAM and VSSD, and every tier that says {@link Tier#concurrentIo()}, far memory included). Who holds what:
+ * <ul>
+ *     <li><b>Application threads</b> hold it to look a block up, to copy bytes in or out of RAM and to commit. A
+ *     promotion on access (read, write, pin, {@code moveTo(RAM)}, {@link #prefetch(long)}) reserves RAM under it,
+ *     marks the block {@link BlockEntry.State#PROMOTING} and releases it while it reads and verifies the copy; a
+ *     second accessor of that block waits on the settle condition (the lock released), threads on other blocks do
+ *     not wait. An access to a block that cannot come to RAM reads (and for a write, rewrites) it where it lies
+ *     through a staging copy of its own, the same way. A new block placed below RAM is written before it is
+ *     inserted, without the lock. {@link #free(long)} unlinks under the lock and frees tier copies below RAM after
+ *     releasing it (as does every drop of a retained copy outside room-making). With the mover running, an
+ *     application thread never demotes: when RAM has no room it asks the mover and waits on a condition up to
+ *     {@link StoreContext#ramRoomWaitNs()} (the lock released), or places the block below as its hint says.
+ *     With the mover not started, the caller drives it: making room demotes under the lock, cascading, as before.
+ *     </li>
+ *     <li><b>The mover</b> ({@link Mover}) and its {@link StoreContext#ioWorkers(int) I/O workers} (default 2)
+ *     demote with the move protocol: under the lock choose a block (or a batch of small ones,
+ *     {@link StoreContext#demotionBatchBytes(int)}), mark it {@link BlockEntry.State#DEMOTING} and stage it (from
+ *     RAM: memory copies); without the lock take missing checksums and write it to the slower tier in one call
+ *     ({@link Tier#writeBatch}); under the lock commit each block whose entry, state, tier, location and version are
+ *     unchanged, else free the new copy ({@link StoreStats#movesAbandoned()}). Only a move into an extra tier that
+ *     is not {@link Tier#concurrentIo() concurrent} (it may key copies by block id), and a cascade when the tier
+ *     below is full, are made under the lock.</li>
+ *     <li><b>The prefetcher</b> ({@link Prefetcher}) promotes with the same protocol as an access: reserve RAM
+ *     under the lock, read and verify without it, commit if unchanged.</li>
+ *     <li><b>Statistics</b> ({@link #stats()}, {@link #tierStats()}) take no engine lock: counters are written
+ *     under it and read without it, per tier pinned counts are kept as blocks change, latency histograms have
+ *     their own monitors.</li>
+ * </ul>
+ * A non-concurrent tier is called under its slot's I/O lock (lock order: engine lock, then I/O lock). A block
+ * leaves RAM without a checksum pass when it was not written or pinned since its checksum was last taken or
+ * verified. {@link PinnedBlock} views are used without the lock. Pressure listeners run, and queued tier frees
+ * are made, after the lock is released.
  * <p>
+ * <b>Size.</b> This class is over the ~800 lines the project aims for: it still holds the block table, placement,
+ * the move protocol's halves, promotion and DEVICE support side by side; the retained copies, counters, staging
+ * scratch ({@link ScratchPool}), deferred frees ({@link DeferredFrees}) and statistics types live apart.
  * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
  * of their files and its mover and prefetcher threads. Tiers passed with {@link StoreContext#extraTiers(List)} and
  * the DEVICE tier passed with {@link StoreContext#deviceTier(DeviceResidentTier)} are owned by the caller: the store
@@ -200,6 +221,10 @@ public final class BlockStore implements AutoCloseable
     /** Bytes and number of threads waiting for room in RAM (guarded by the lock); the mover makes room for them. */
     private long roomWantedBytes;
     private int roomWaiters;
+    /** Times the mover found nothing to move out of RAM while threads waited for room (guarded by the lock). */
+    private long ramStuckCount;
+    /** Promotions reading into RAM without the lock (guarded by the lock): close waits for them. */
+    private int promotionsInFlight;
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
@@ -230,23 +255,8 @@ public final class BlockStore implements AutoCloseable
     private long stagingAddress;
     private int stagingCapacity;
     private long nextBlockId = 1;
-    private long logicalBytes;
-    private long allocations;
-    private long frees;
-    private long demotions;
-    private long promotions;
-    private long checksumFailures;
-    private long prefetchRequests;
-    private long movesAbandoned;
-    private long deviceFallbacks;
-    private long prefetchDropped;
-    private long prefetchesIssued;
-    private long prefetchHits;
-    private long demotionBatches;
-    private long batchedDemotions;
-    private long copiesRetained;
-    private long copyReturns;
-    private long copiesDropped;
+    /** Store-wide counters: written under the lock, read by stats() without it. */
+    private final StoreCounters counters = new StoreCounters();
     private long lastAccessId = -1;
     private long prefetchedUpTo;
     private int sequentialRun;
@@ -538,8 +548,8 @@ public final class BlockStore implements AutoCloseable
             {
                 slots[entry.tier].pinnedBlocks++;
             }
-            allocations++;
-            logicalBytes += entry.size;
+            counters.allocations++;
+            counters.logicalBytes += entry.size;
             final TierSlot slot = slots[entry.tier];
             slot.allocations++;
             slot.recordLatency(slot.allocateLatency, nanoClock.nanoTime() - startNs);
@@ -1116,9 +1126,9 @@ public final class BlockStore implements AutoCloseable
             {
                 slot.pinnedBlocks--;
             }
-            frees++;
+            counters.frees++;
             slot.frees++;
-            logicalBytes -= entry.size;
+            counters.logicalBytes -= entry.size;
             freeCopy(entry.tier, entry.id, entry.location);
         }
         finally
@@ -1270,33 +1280,33 @@ public final class BlockStore implements AutoCloseable
             return new StoreStats(
                 List.copyOf(tiers),
                 blocks.size(),
-                logicalBytes,
+                counters.logicalBytes,
                 pinned,
-                allocations,
-                frees,
-                demotions,
-                promotions,
-                checksumFailures,
+                counters.allocations,
+                counters.frees,
+                counters.demotions,
+                counters.promotions,
+                counters.checksumFailures,
                 moverErrors.get(),
                 moverStuck.get(),
                 List.copyOf(engineTiers),
-                prefetchRequests,
-                prefetchesIssued,
-                prefetchHits,
-                prefetchDropped,
+                counters.prefetchRequests,
+                counters.prefetchesIssued,
+                counters.prefetchHits,
+                counters.prefetchDropped,
                 prefetchErrors.get(),
                 pressure.listenerErrors(),
                 ctx.overflowPolicy(),
                 ctx.evictionPolicy(),
-                movesAbandoned,
-                deviceFallbacks,
-                demotionBatches,
-                batchedDemotions,
+                counters.movesAbandoned,
+                counters.deviceFallbacks,
+                counters.demotionBatches,
+                counters.batchedDemotions,
                 ioWorkers == null ? 0 : ioWorkers.workerCount(),
                 retainedCopies(),
                 retainedCopyBytes(),
-                copyReturns,
-                copiesDropped);
+                counters.copyReturns,
+                counters.copiesDropped);
         }
     }
 
@@ -1411,6 +1421,11 @@ public final class BlockStore implements AutoCloseable
                 return;
             }
             closed = true;
+            // Promotions by application threads read into RAM without the lock: RAM outlives them.
+            while (promotionsInFlight > 0)
+            {
+                settled.awaitUninterruptibly();
+            }
 
             for (final PinnedBlock view : openPins)
             {
@@ -1547,6 +1562,7 @@ public final class BlockStore implements AutoCloseable
         long pendingBytes = 0;
         long pendingAdded = 0;
         final UnsafeBuffer stagingBytes;
+        boolean readUnlocked = false;
         lock.lock();
         try
         {
@@ -1554,9 +1570,8 @@ public final class BlockStore implements AutoCloseable
             long excess = slot.tier.usedBytes() - slot.pendingOutBytes - slot.drainTargetBytes();
             if (roomWanted(tierIndex))
             {
-                // Threads wait for room: at least enough for them, whatever the drain target.
-                excess = Math.max(excess,
-                    slot.tier.usedBytes() - slot.pendingOutBytes + roomWantedBytes - slot.hardCapBytes());
+                // Threads wait for room: their bytes at least, beyond the moves in flight, whatever the drain target.
+                excess = Math.max(excess, roomWantedBytes - slot.pendingOutBytes);
             }
             if (closed || (!force && excess <= 0))
             {
@@ -1593,7 +1608,7 @@ public final class BlockStore implements AutoCloseable
             // block gets meanwhile: moves to it are made under the lock.
             if (target < 0 || !(slots[target].owned || slots[target].concurrent))
             {
-                return demoteOne(tierIndex) ? 1 : DEMOTE_STUCK;
+                return demoteOne(tierIndex) ? 1 : stuck(tierIndex);
             }
 
             // Choose the batch: the coldest block, then (small blocks only) the next coldest small ones.
@@ -1637,9 +1652,19 @@ public final class BlockStore implements AutoCloseable
                 ram.wrap(v.location, v.size, scratch.view);
                 stagingBytes = scratch.view;
             }
+            else if (tierIndex > ramIndex && (slot.owned || slot.concurrent))
+            {
+                // Below RAM: note what the commit checks now, read the copies once the lock is released.
+                for (int k = 0; k < count; k++)
+                {
+                    scratch.record(k, victims[k], !victims[k].deviceDirty);
+                }
+                stagingBytes = scratch.staging.wrap(end);
+                readUnlocked = true;
+            }
             else
             {
-                // Copy the batch out under the lock (RAM: memory copies; VVRAM: from its mapped file).
+                // Copy the batch out under the lock (RAM: memory copies; the DEVICE tier through its I/O lock).
                 stagingBytes = stage(tierIndex, scratch, count, end);
             }
         }
@@ -1653,7 +1678,24 @@ public final class BlockStore implements AutoCloseable
             unlockAndNotify();
         }
 
-        return writeAndCommit(tierIndex, target, force, scratch, count, pendingBytes, stagingBytes);
+        RuntimeException stageError = null;
+        if (readUnlocked)
+        {
+            // A block freed or moved meanwhile may be read as garbage or not at all: its commit is abandoned.
+            try
+            {
+                for (int k = 0; k < count; k++)
+                {
+                    scratch.part.wrap(stagingBytes, offsets[k], lengths[k]);
+                    slots[tierIndex].read(scratch.ids[k], scratch.sourceLocations[k], scratch.part, lengths[k]);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                stageError = ex;
+            }
+        }
+        return writeAndCommit(tierIndex, target, force, scratch, count, pendingBytes, stagingBytes, stageError);
     }
 
     /**
@@ -1695,7 +1737,8 @@ public final class BlockStore implements AutoCloseable
         final IoScratch scratch,
         final int count,
         final long pendingBytes,
-        final UnsafeBuffer stagingBytes)
+        final UnsafeBuffer stagingBytes,
+        final RuntimeException stageError)
     {
         final BlockEntry[] victims = scratch.victims;
         final int[] offsets = scratch.offsets;
@@ -1708,6 +1751,10 @@ public final class BlockStore implements AutoCloseable
         RuntimeException ioError = null;
         try
         {
+            if (stageError != null)
+            {
+                throw stageError;
+            }
             for (int k = 0; k < count; k++)
             {
                 if (!scratch.crcKnown[k])
@@ -1757,39 +1804,49 @@ public final class BlockStore implements AutoCloseable
             int changed = 0;
             if (count > 1)
             {
-                demotionBatches++;
+                counters.demotionBatches++;
             }
             for (int k = 0; k < count; k++)
             {
                 final long location = locations[k];
-                if (location == Tier.NO_SPACE)
-                {
-                    continue;
-                }
                 final BlockEntry entry = blocks.get(scratch.ids[k]);
                 // Not while a promotion reads the source copy (it took the block after this move chose it).
-                if (entry == victims[k] && entry.state == BlockEntry.State.RESIDENT && entry.tier == tierIndex &&
-                    entry.location == scratch.sourceLocations[k] && entry.version == scratch.versions[k] &&
-                    entry.isMovable())
+                final boolean unchanged = entry == victims[k] && entry.state == BlockEntry.State.RESIDENT &&
+                    entry.tier == tierIndex && entry.location == scratch.sourceLocations[k] &&
+                    entry.version == scratch.versions[k] && entry.isMovable();
+                if (location == Tier.NO_SPACE)
+                {
+                    if (!unchanged)
+                    {
+                        changed++;
+                    }
+                    continue;
+                }
+                if (unchanged)
                 {
                     commitMove(entry, tierIndex, target, location, crcs[k], true);
                     moved++;
                     if (count > 1)
                     {
-                        batchedDemotions++;
+                        counters.batchedDemotions++;
                     }
                 }
                 else
                 {
                     // The new copy is apart from every other copy of the block (by location): free it later.
                     freeCopy(target, scratch.ids[k], location);
-                    movesAbandoned++;
+                    counters.movesAbandoned++;
                     changed++;
                 }
             }
             if (ioError != null)
             {
-                throw ioError;
+                if (changed == 0)
+                {
+                    throw ioError;
+                }
+                // A block changed or was freed while it was read or written: that, not the tier, failed the move.
+                counters.movesAbandoned++;
             }
             if (moved > 0)
             {
@@ -1805,7 +1862,7 @@ public final class BlockStore implements AutoCloseable
                 return 1;
             }
             // The tier below filled up meanwhile: one move under the lock, cascading.
-            return demoteOne(tierIndex) ? 1 : DEMOTE_STUCK;
+            return demoteOne(tierIndex) ? 1 : stuck(tierIndex);
         }
         finally
         {
@@ -1972,7 +2029,7 @@ public final class BlockStore implements AutoCloseable
      */
     private void unlockAndNotify()
     {
-        DeferredFrees frees = null;
+        DeferredFrees queued = null;
         try
         {
             if (usageChanged && !closed)
@@ -1987,7 +2044,7 @@ public final class BlockStore implements AutoCloseable
             if (!pendingFrees.isEmpty() && lock.getHoldCount() == 1)
             {
                 // Take the queued frees with us: they are made once the lock is released.
-                frees = pendingFrees;
+                queued = pendingFrees;
                 pendingFrees = spareFrees.get();
             }
         }
@@ -1997,9 +2054,9 @@ public final class BlockStore implements AutoCloseable
         }
         if (!lock.isHeldByCurrentThread())
         {
-            if (frees != null)
+            if (queued != null)
             {
-                runFrees(frees);
+                runFrees(queued);
             }
             pressure.dispatch();
         }
@@ -2009,26 +2066,26 @@ public final class BlockStore implements AutoCloseable
      * Frees the tier copies queued under the lock, without it; then re-evaluates the pressure levels, which the
      * frees lowered.
      */
-    private void runFrees(final DeferredFrees frees)
+    private void runFrees(final DeferredFrees queued)
     {
-        for (int k = 0, n = frees.count(); k < n; k++)
+        for (int k = 0, n = queued.count(); k < n; k++)
         {
-            final TierSlot slot = slots[frees.tier(k)];
+            final TierSlot slot = slots[queued.tier(k)];
             if (closed && slot.owned)
             {
                 continue; // closed with everything in it
             }
             try
             {
-                slot.free(frees.blockId(k), frees.location(k));
+                slot.free(queued.blockId(k), queued.location(k));
             }
             catch (final RuntimeException ex)
             {
                 ctx.errorHandler().onError(ex);
             }
         }
-        frees.clear();
-        spareFrees.set(frees);
+        queued.clear();
+        spareFrees.set(queued);
         lock.lock();
         usageChanged = true;
         unlockAndNotify();
@@ -2137,7 +2194,7 @@ public final class BlockStore implements AutoCloseable
             if (entry.tier == ramIndex)
             {
                 slots[entry.prefetchSource].prefetchHits++;
-                prefetchHits++;
+                counters.prefetchHits++;
             }
         }
     }
@@ -2150,13 +2207,13 @@ public final class BlockStore implements AutoCloseable
         }
         if (prefetchQueue.size() >= ctx.prefetchQueueCapacity())
         {
-            prefetchDropped++;
+            counters.prefetchDropped++;
             return false;
         }
         prefetchQueue.offerLong(entry.id);
         entry.prefetchQueued = true;
         entry.prefetchBySequence = bySequence;
-        prefetchRequests++;
+        counters.prefetchRequests++;
         return true;
     }
 
@@ -2226,6 +2283,7 @@ public final class BlockStore implements AutoCloseable
             ram.wrap(ramLocation, entry.size, scratch.view);
             slots[from].unlink(entry);
             entry.state = BlockEntry.State.PROMOTING;
+            promotionsInFlight++;
         }
         finally
         {
@@ -2251,6 +2309,7 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
+            promotionsInFlight--;
             entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
             settled.signalAll();
             if (closed)
@@ -2270,11 +2329,11 @@ public final class BlockStore implements AutoCloseable
                 slots[ramIndex].updatePeak();
                 source.promotedBlocks++;
                 source.promotedBytes += entry.size;
-                promotions++;
+                counters.promotions++;
                 entry.prefetched = true;
                 entry.prefetchSource = from;
                 source.prefetchesIssued++;
-                prefetchesIssued++;
+                counters.prefetchesIssued++;
                 usageChanged = true;
                 return PREFETCH_DONE;
             }
@@ -2289,7 +2348,7 @@ public final class BlockStore implements AutoCloseable
                 if (error == null)
                 {
                     source.checksumFailures++;
-                    checksumFailures++;
+                    counters.checksumFailures++;
                     error = new ChecksumMismatchException(
                         entry.id, source.tier.name(), nodeName, entry.crc32c, actualCrc);
                 }
@@ -2298,7 +2357,7 @@ public final class BlockStore implements AutoCloseable
             else
             {
                 error = null; // The block moved, changed or was freed meanwhile: nothing went wrong.
-                movesAbandoned++;
+                counters.movesAbandoned++;
             }
             return PREFETCH_SKIPPED;
         }
@@ -2388,6 +2447,11 @@ public final class BlockStore implements AutoCloseable
             put(accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
             return;
         }
+        else if (canAccessInPlace(entry))
+        {
+            accessInPlace(entry, blockOffset, srcBuffer, srcArray, srcOffset, null, null, 0, length);
+            return;
+        }
 
         stageVerified(entry);
         put(stagingView, blockOffset, srcBuffer, srcArray, srcOffset, length);
@@ -2419,6 +2483,139 @@ public final class BlockStore implements AutoCloseable
         slots[to].link(entry);
         slots[to].updatePeak();
         releaseLargeStaging();
+    }
+
+    /**
+     * @return true if an access to the block where it lies (it cannot come to RAM) can be made without the engine
+     * lock: it lies below RAM in a tier that keeps copies apart by location, and the lock is held once.
+     */
+    private boolean canAccessInPlace(final BlockEntry entry)
+    {
+        final int tier = entry.tier;
+        return tier > ramIndex && (slots[tier].owned || slots[tier].concurrent) && lock.getHoldCount() == 1;
+    }
+
+    /**
+     * Reads or writes a block where it lies below RAM (RAM cannot take it), through a staging copy of the calling
+     * thread's own, without the engine lock: the block is marked {@link BlockEntry.State#PROMOTING} (its other
+     * accessors wait, no move picks it), its copy is read and verified, then a read copies out of the staging copy;
+     * a write changes it and stores it as a new copy (in the same tier, else the first tier below RAM with room),
+     * and under the lock again the block switches to the new copy and the old one is freed. Called under the lock
+     * (held once); returns with it held. A write is given {@code src*}, a read {@code dst*}.
+     *
+     * @throws ChecksumMismatchException if the copy read back is damaged (the block is unchanged).
+     * @throws OutOfTierMemoryException  if no tier has room for a written copy (the block is unchanged).
+     */
+    private void accessInPlace(
+        final BlockEntry entry,
+        final int blockOffset,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final MutableDirectBuffer dstBuffer,
+        final byte[] dstArray,
+        final int dstOffset,
+        final int length)
+    {
+        final boolean write = srcBuffer != null || srcArray != null;
+        final int from = entry.tier;
+        final long sourceLocation = entry.location;
+        final int expectedCrc = entry.crc32c;
+        final TierSlot source = slots[from];
+        source.touch(entry);
+        source.unlink(entry);
+        entry.state = BlockEntry.State.PROMOTING;
+        final IoScratch scratch = scratchPool.acquire();
+        RuntimeException error = null;
+        int actual = 0;
+        int crc = 0;
+        int to = from;
+        long location = Tier.NO_SPACE;
+        unlockAndNotify();
+        try
+        {
+            final UnsafeBuffer bytes = scratch.staging.wrap(entry.size);
+            source.read(entry.id, sourceLocation, bytes, entry.size);
+            actual = scratch.checksum(bytes, 0, entry.size);
+            if (actual == expectedCrc)
+            {
+                if (write)
+                {
+                    put(bytes, blockOffset, srcBuffer, srcArray, srcOffset, length);
+                    crc = scratch.checksum(bytes, 0, entry.size);
+                    location = source.write(entry.id, bytes, entry.size, crc);
+                    for (int i = ramIndex + 1; location == Tier.NO_SPACE && i < slots.length; i++)
+                    {
+                        if (i != from && entry.size <= slots[i].hardCapBytes())
+                        {
+                            location = slots[i].write(entry.id, bytes, entry.size, crc);
+                            to = i;
+                        }
+                    }
+                }
+                else if (dstArray != null)
+                {
+                    bytes.getBytes(blockOffset, dstArray, dstOffset, length);
+                }
+                else
+                {
+                    bytes.getBytes(blockOffset, dstBuffer, dstOffset, length);
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            scratchPool.release(scratch);
+            lock.lock();
+            entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            settled.signalAll();
+        }
+
+        usageChanged = true;
+        if (location != Tier.NO_SPACE && (closed || entry.state == BlockEntry.State.FREED))
+        {
+            if (!(closed && slots[to].owned))
+            {
+                pendingFrees.add(to, entry.id, location);
+            }
+            location = Tier.NO_SPACE;
+        }
+        ensureOpen();
+        if (entry.state == BlockEntry.State.FREED)
+        {
+            throw new BlockFreedException(entry.id, nodeName);
+        }
+        if (error != null || actual != expectedCrc || location == Tier.NO_SPACE)
+        {
+            source.link(entry);
+            if (error != null)
+            {
+                throw error;
+            }
+            if (actual != expectedCrc)
+            {
+                source.checksumFailures++;
+                counters.checksumFailures++;
+                throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, expectedCrc, actual);
+            }
+            if (write)
+            {
+                throw outOfMemory(entry, "cannot write block " + entry.id + " of " + entry.size + " bytes: RAM " +
+                    "cannot take it and no tier has room for its rewritten copy (the block is unchanged)");
+            }
+            return;
+        }
+        freeCopy(from, entry.id, sourceLocation);
+        entry.tier = to;
+        entry.location = location;
+        entry.crc32c = crc;
+        entry.crcStale = false;
+        slots[to].link(entry);
+        slots[to].updatePeak();
     }
 
     private static void put(
@@ -2457,6 +2654,11 @@ public final class BlockStore implements AutoCloseable
             ram.wrap(entry.location, entry.size, accessView);
             block = accessView;
         }
+        else if (canAccessInPlace(entry))
+        {
+            accessInPlace(entry, blockOffset, null, null, 0, dstBuffer, dstArray, dstOffset, length);
+            return;
+        }
         else
         {
             stageVerified(entry);
@@ -2485,7 +2687,7 @@ public final class BlockStore implements AutoCloseable
             return true;
         }
 
-        final long demotionsBefore = demotions;
+        final long demotionsBefore = counters.demotions;
         final boolean placed;
         switch (entry.hint)
         {
@@ -2510,7 +2712,7 @@ public final class BlockStore implements AutoCloseable
         }
 
         // Demotions made while failing to make room in RAM may have cascaded and freed space below it.
-        return placed || (demotions != demotionsBefore && placeBelowRam(entry));
+        return placed || (counters.demotions != demotionsBefore && placeBelowRam(entry));
     }
 
     /**
@@ -2598,7 +2800,7 @@ public final class BlockStore implements AutoCloseable
         {
             return true;
         }
-        deviceFallbacks++;
+        counters.deviceFallbacks++;
         return false;
     }
 
@@ -2806,9 +3008,10 @@ public final class BlockStore implements AutoCloseable
         }
         roomWantedBytes += entry.size;
         roomWaiters++;
+        final long stuckCount = ramStuckCount;
         try
         {
-            while (remainingNs > 0)
+            while (remainingNs > 0 && stuckCount == ramStuckCount)
             {
                 wakeMover();
                 try
@@ -2836,6 +3039,22 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
+    /**
+     * The mover found nothing it can move out of a tier: threads waiting for room in RAM give up at once rather
+     * than at their deadline. Called under the lock.
+     *
+     * @return {@link #DEMOTE_STUCK}.
+     */
+    private int stuck(final int tierIndex)
+    {
+        if (tierIndex == ramIndex && roomWaiters > 0)
+        {
+            ramStuckCount++;
+            roomMade.signalAll();
+        }
+        return DEMOTE_STUCK;
+    }
+
     private void wakeMover()
     {
         final Thread thread = moverRunner.thread();
@@ -2846,16 +3065,13 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * @return true if threads wait for room in RAM that it does not have once the moves in flight out of it land.
+     * @return true if threads wait for room in RAM (served when the allocator takes their blocks, not when the
+     * bytes add up: RAM with enough free bytes may still have no extent for a block, so the mover goes on until
+     * the waiters are served or give up).
      */
     private boolean roomWanted(final int tierIndex)
     {
-        if (tierIndex != ramIndex || roomWantedBytes == 0)
-        {
-            return false;
-        }
-        final TierSlot slot = slots[ramIndex];
-        return slot.tier.usedBytes() - slot.pendingOutBytes + roomWantedBytes > slot.hardCapBytes();
+        return tierIndex == ramIndex && roomWaiters > 0;
     }
 
     /**
@@ -2949,7 +3165,7 @@ public final class BlockStore implements AutoCloseable
             entry.copyTier = from;
             entry.copyLocation = location;
             source.addCopy(entry, IoScratch.aligned(entry.size));
-            copiesRetained++;
+            counters.copiesRetained++;
         }
         else
         {
@@ -2990,7 +3206,7 @@ public final class BlockStore implements AutoCloseable
         slots[copyTier].removeCopy(entry, IoScratch.aligned(entry.size));
         entry.copyTier = BlockEntry.NO_TIER;
         usageChanged = true;
-        copiesDropped++;
+        counters.copiesDropped++;
     }
 
     /**
@@ -3011,8 +3227,8 @@ public final class BlockStore implements AutoCloseable
         to.link(entry);
         ramSlot.demotedBlocks++;
         ramSlot.demotedBytes += entry.size;
-        demotions++;
-        copyReturns++;
+        counters.demotions++;
+        counters.copyReturns++;
         usageChanged = true;
     }
 
@@ -3079,7 +3295,7 @@ public final class BlockStore implements AutoCloseable
         slots[ramIndex].updatePeak();
         source.promotedBlocks++;
         source.promotedBytes += entry.size;
-        promotions++;
+        counters.promotions++;
         return true;
     }
 
@@ -3101,6 +3317,8 @@ public final class BlockStore implements AutoCloseable
         entry.state = BlockEntry.State.PROMOTING;
         final IoScratch scratch = scratchPool.acquire();
         ram.wrap(location, entry.size, scratch.view);
+        // close() waits for this count: the read below writes into RAM, which close releases.
+        promotionsInFlight++;
         unlockAndNotify();
 
         RuntimeException error = null;
@@ -3118,11 +3336,11 @@ public final class BlockStore implements AutoCloseable
         {
             scratch.view.wrap(new byte[0], 0, 0);
             scratchPool.release(scratch);
+            lock.lock();
+            promotionsInFlight--;
+            entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            settled.signalAll();
         }
-
-        lock.lock();
-        entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
-        settled.signalAll();
         ensureOpen();
         // Nothing else moves, writes, pins or frees a PROMOTING block: it is where it was, unchanged.
         final boolean unchanged = entry.state == BlockEntry.State.RESIDENT && entry.tier == from &&
@@ -3144,7 +3362,7 @@ public final class BlockStore implements AutoCloseable
                 throw new BlockFreedException(entry.id, nodeName);
             }
             source.checksumFailures++;
-            checksumFailures++;
+            counters.checksumFailures++;
             throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, entry.crc32c, actual);
         }
         retainOrFree(entry, from, sourceLocation);
@@ -3154,7 +3372,7 @@ public final class BlockStore implements AutoCloseable
         slots[ramIndex].updatePeak();
         source.promotedBlocks++;
         source.promotedBytes += entry.size;
-        promotions++;
+        counters.promotions++;
     }
 
     /**
@@ -3464,13 +3682,13 @@ public final class BlockStore implements AutoCloseable
         {
             source.demotedBlocks++;
             source.demotedBytes += entry.size;
-            demotions++;
+            counters.demotions++;
         }
         else
         {
             source.promotedBlocks++;
             source.promotedBytes += entry.size;
-            promotions++;
+            counters.promotions++;
         }
     }
 
@@ -3528,7 +3746,7 @@ public final class BlockStore implements AutoCloseable
         if (actual != entry.crc32c)
         {
             source.checksumFailures++;
-            checksumFailures++;
+            counters.checksumFailures++;
             throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, entry.crc32c, actual);
         }
     }

@@ -22,6 +22,10 @@ import org.agrona.concurrent.NanoClock;
  * {@link StoreContext#moverStuckBackoffNs()} before trying again. Only {@link BlockStore#free(long)} deletes
  * data.
  * <p>
+ * <b>Room on demand.</b> An application thread that finds no room in RAM does not demote: it records the bytes it
+ * wants, wakes the mover's thread and waits ({@link StoreContext#ramRoomWaitNs()}). While such bytes are wanted the
+ * mover treats RAM as above its soft cap and demotes until they fit under the hard cap, whatever the drain target.
+ * <p>
  * Small blocks move in batches: one demotion takes the tier's coldest small blocks bound for the same tier, up to
  * {@link StoreContext#demotionBatchBytes()}, and writes them in one call ({@link
  * io.tierpool.node.tier.Tier#writeBatch}), one I/O for a spill file.

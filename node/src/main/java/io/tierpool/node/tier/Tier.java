@@ -167,8 +167,9 @@ public interface Tier extends AutoCloseable
      *     tier sends it and goes on); it must never lose or corrupt another copy, and a failure to free is the
      *     tier's to report, not the caller's.</li>
      * </ul>
-     * A tier that returns false is called by one thread at a time, and, if it is an extra tier, only under the
-     * engine lock (it may key copies by block id).
+     * A tier that returns false is called by one thread at a time (the engine serialises its calls on a lock of
+     * the tier's own); if it is an extra tier it may key copies by block id, so the engine moves blocks into it,
+     * and keeps no retained copies in it, only under the engine lock.
      *
      * @return false by default.
      */

@@ -197,4 +197,95 @@ class UnlockedFarTierTest
             assertContent(store, id, newer);
         }
     }
+
+    @Test
+    void aBlockTooLargeForRamIsAccessedInFarMemoryWithoutDelayingOtherBlocks() throws Exception
+    {
+        final Random random = new Random(53);
+        final ConcurrentHeapTier far = new ConcurrentHeapTier(1024 * KIB);
+        try (BlockStore store = new BlockStore(context(tempDir, 64 * KIB, 0, 0)
+            .hardCapBytes(TierKind.RAM, 4L * BLOCK)
+            .extraTiers(List.of(far))))
+        {
+            final byte[] large = randomBytes(random, 8 * BLOCK);
+            final long largeId = allocateWith(store, large, Hint.WARM);
+            assertEquals(TierKind.REMOTE, store.tierOf(largeId), "larger than RAM's hard cap: placed below");
+            final byte[] small = randomBytes(random, BLOCK);
+            final long smallId = allocateWith(store, small, Hint.WARM);
+
+            final ConcurrentHeapTier.Hold hold = far.holdNextRead(largeId);
+            final AtomicReference<byte[]> read = new AtomicReference<>();
+            final Thread reader = new Thread(() -> read.set(readAll(store, largeId)));
+            reader.start();
+            assertTrue(hold.awaitReached(), "the reader is reading the block in far memory");
+
+            // A writer of the same block waits for the read; other blocks and stats do not.
+            final byte[] patch = randomBytes(random, 100);
+            final Thread writer = new Thread(() -> store.write(largeId, 1000, patch, 0, patch.length));
+            writer.start();
+            while (writer.getState() != Thread.State.WAITING && writer.isAlive())
+            {
+                Thread.yield();
+            }
+            assertArrayEquals(small, readAll(store, smallId));
+            store.write(smallId, 0, patch, 0, patch.length);
+            final long allocated = store.allocate(BLOCK, Hint.COLD);
+            assertEquals(TierKind.REMOTE, store.tierOf(allocated));
+            assertEquals(3, store.stats().blocks());
+            assertFalse(hold.expired, "an access to another block waited for the held far-memory read");
+
+            hold.release();
+            reader.join();
+            writer.join();
+            assertFalse(hold.expired);
+            assertArrayEquals(large, read.get(), "the read saw the block before the write");
+            System.arraycopy(patch, 0, large, 1000, patch.length);
+            assertContent(store, largeId, large);
+            assertEquals(TierKind.REMOTE, store.tierOf(largeId));
+        }
+        assertEquals(0, far.blockCount(), "no copy left behind in far memory");
+    }
+
+    @Test
+    void closeWaitsForAPromotionReadingIntoRamAndTheReaderSeesTheStoreClosed() throws Exception
+    {
+        final Random random = new Random(59);
+        final ConcurrentHeapTier far = new ConcurrentHeapTier(1024 * KIB);
+        final BlockStore store = new BlockStore(context(tempDir, 64 * KIB, 0, 0).extraTiers(List.of(far)));
+        final long id = allocateWith(store, randomBytes(random, BLOCK), Hint.WARM);
+        store.moveTo(id, TierKind.REMOTE);
+
+        final ConcurrentHeapTier.Hold hold = far.holdNextRead(id);
+        final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
+        final Thread reader = new Thread(() ->
+        {
+            try
+            {
+                readAll(store, id);
+            }
+            catch (final Throwable ex)
+            {
+                readerFailure.set(ex);
+            }
+        });
+        reader.start();
+        assertTrue(hold.awaitReached(), "the reader is promoting the block");
+
+        final Thread closer = new Thread(store::close);
+        closer.start();
+        while (closer.getState() != Thread.State.WAITING && closer.isAlive())
+        {
+            Thread.yield();
+        }
+        assertTrue(closer.isAlive(), "close waits for the promotion writing into RAM");
+
+        hold.release();
+        closer.join();
+        reader.join();
+        assertFalse(hold.expired);
+        assertTrue(readerFailure.get() instanceof IllegalStateException, "the reader found the store closed: " +
+            readerFailure.get());
+        assertTrue(store.isClosed());
+        assertEquals(0, far.blockCount(), "closing the store freed its block in far memory");
+    }
 }
