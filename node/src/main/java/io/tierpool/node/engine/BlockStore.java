@@ -261,7 +261,11 @@ public final class BlockStore implements AutoCloseable
     private long prefetchedUpTo;
     private int sequentialRun;
     private boolean usageChanged;
-    /** The initial bytes of the block being allocated (at most one of buffer and array; guarded by the lock). */
+    /**
+     * The initial bytes of the block being allocated (at most one of buffer and array; guarded by the lock). They
+     * belong to whichever allocation holds the lock: a placement that releases it (an unlocked write below RAM, a
+     * wait for room in RAM) keeps its own and puts them back when it holds the lock again.
+     */
     private DirectBuffer initialBuffer;
     private byte[] initialArray;
     private int initialOffset;
@@ -3009,6 +3013,12 @@ public final class BlockStore implements AutoCloseable
         roomWantedBytes += entry.size;
         roomWaiters++;
         final long stuckCount = ramStuckCount;
+        // The wait releases the lock and other allocations set (and clear) the initial-bytes fields meanwhile:
+        // keep this allocation's and put them back whenever the lock is held again.
+        final DirectBuffer srcBuffer = initialBuffer;
+        final byte[] srcArray = initialArray;
+        final int srcOffset = initialOffset;
+        final int srcLength = initialLength;
         try
         {
             while (remainingNs > 0 && stuckCount == ramStuckCount)
@@ -3022,6 +3032,13 @@ public final class BlockStore implements AutoCloseable
                 {
                     Thread.currentThread().interrupt();
                     return Tier.NO_SPACE;
+                }
+                finally
+                {
+                    initialBuffer = srcBuffer;
+                    initialArray = srcArray;
+                    initialOffset = srcOffset;
+                    initialLength = srcLength;
                 }
                 ensureOpen();
                 final long location = allocateRam(entry);
