@@ -14,8 +14,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <b>Allocation of a class</b>: a small class takes an element of the first subpage in its list, or makes a new
  * subpage from a run of {@link SizeClasses#runPages(int)} pages; should no chunk have such a run, it takes a
  * plain run of {@code ceil(size / page)} pages instead. A run class takes a run of {@code size / page} pages.
- * The arena tries its chunks in the order it got them and, when none has room and it may, asks the allocator for
- * a new chunk from the region.
+ * When none of its chunks has room and it may, the arena asks the allocator for a new chunk from the region.
+ * <p>
+ * <b>Placement.</b> The chunks are kept in address order, and small and large runs are placed from opposite ends
+ * of the arena's space, as within a chunk (see {@link PoolChunk}): a subpage's run goes to the lowest chunk that
+ * has room, at the low end of that chunk; a large run goes to the highest chunk that has room, best fit, at the
+ * high end. Long-lived small blocks (pinned ones, typically) thus gather in the first pages of the first chunks
+ * instead of leaving one subpage in every chunk, and the other chunks keep whole free runs for large blocks.
+ * Finding a chunk costs O(chunks) as before; within a chunk see {@link PoolChunk}.
  * <p>
  * <b>Freeing</b> puts the element or run back. A subpage whose elements are all free goes back to its chunk as a
  * free run unless it is the only subpage listed for its class (kept, so that a class used by alternating
@@ -73,7 +79,7 @@ final class PoolArena
                 long offset = newSubpageElement(sizeIndex);
                 if (offset < 0)
                 {
-                    offset = allocateRun(ceilPages(classes.size(sizeIndex)));
+                    offset = allocateRun(ceilPages(classes.size(sizeIndex)), sizeIndex, true);
                 }
                 if (offset < 0 && mayAddChunk && addChunk())
                 {
@@ -83,10 +89,10 @@ final class PoolArena
             }
 
             final int runPages = classes.runPages(sizeIndex);
-            long offset = allocateRun(runPages);
+            long offset = allocateRun(runPages, sizeIndex, false);
             if (offset < 0 && mayAddChunk && addChunk())
             {
-                offset = allocateRun(runPages);
+                offset = allocateRun(runPages, sizeIndex, false);
             }
             return offset;
         }
@@ -209,6 +215,29 @@ final class PoolArena
     }
 
     /**
+     * Draws the arena's chunks in address order, one line each (see {@link PoolChunk#drawPages}).
+     *
+     * @param out where to draw.
+     */
+    void drawChunks(final StringBuilder out)
+    {
+        lock.lock();
+        try
+        {
+            for (final PoolChunk chunk : chunks)
+            {
+                out.append("  arena ").append(index).append(" chunk @").append(chunk.offset).append(": ");
+                chunk.drawPages(out);
+                out.append('\n');
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
      * @return the chunks of the arena now, for tests and statistics.
      */
     int chunkCount()
@@ -235,7 +264,7 @@ final class PoolArena
         for (int i = 0, n = chunks.size(); i < n; i++)
         {
             final PoolChunk chunk = chunks.get(i);
-            final int first = chunk.allocateRun(runPages);
+            final int first = chunk.allocateRun(runPages, sizeIndex, true);
             if (first != PoolChunk.NONE)
             {
                 final PoolSubpage subpage = new PoolSubpage(
@@ -255,12 +284,13 @@ final class PoolArena
         return -1;
     }
 
-    private long allocateRun(final int runPages)
+    private long allocateRun(final int runPages, final int sizeIndex, final boolean low)
     {
-        for (int i = 0, n = chunks.size(); i < n; i++)
+        final int n = chunks.size();
+        for (int k = 0; k < n; k++)
         {
-            final PoolChunk chunk = chunks.get(i);
-            final int first = chunk.allocateRun(runPages);
+            final PoolChunk chunk = chunks.get(low ? k : n - 1 - k);
+            final int first = chunk.allocateRun(runPages, sizeIndex, low);
             if (first != PoolChunk.NONE)
             {
                 return chunk.offset + ((long)first << pageShift);
@@ -276,7 +306,12 @@ final class PoolArena
         {
             return false;
         }
-        chunks.add(chunk);
+        int at = chunks.size();
+        while (at > 0 && chunks.get(at - 1).offset > chunk.offset)
+        {
+            at--;
+        }
+        chunks.add(at, chunk);
         return true;
     }
 

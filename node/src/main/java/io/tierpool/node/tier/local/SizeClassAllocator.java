@@ -532,6 +532,28 @@ public final class SizeClassAllocator implements AutoCloseable
     }
 
     /**
+     * Draws where blocks lie, for diagnostics of fragmentation: every chunk of every arena, one character per page
+     * ({@code .} free, {@code S}/{@code s} a subpage's run, {@code R}/{@code r} a large block's run), then the
+     * region's free extents. Takes every arena's lock in turn, then the region's.
+     *
+     * @return a multi-line drawing.
+     */
+    public String drawLayout()
+    {
+        final StringBuilder out = new StringBuilder(256);
+        out.append("page=").append(classes.pageBytes()).append(" chunk=").append(classes.chunkBytes()).append('\n');
+        for (final PoolArena arena : arenas)
+        {
+            arena.drawChunks(out);
+        }
+        synchronized (region)
+        {
+            out.append("  region: ").append(region).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
      * @return per size class counts, smallest class first; an immutable list. Cheap enough for a statistics
      * poll, not for a data path (it walks every thread's cache).
      */
