@@ -184,6 +184,7 @@ public final class BlockStore implements AutoCloseable
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition prefetchLanded = lock.newCondition();
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
+    private final RoomMaker roomMaker = new RoomMaker(blocks, this::demoteFromRam);
     private final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
     private AllocatorStats[] closedAllocatorStats;
@@ -2478,20 +2479,41 @@ public final class BlockStore implements AutoCloseable
 
     /**
      * Allocates room in RAM for a block under RAM's hard cap, demoting the coldest movable blocks (cascading down)
-     * until it fits.
+     * until it fits; where RAM has the free bytes but no extent, demoting the blocks of the best window instead
+     * ({@link RoomMaker}), and a PIN_FAST block first empties the lowest window, packed with the others like it.
      */
     private long allocateInRam(final BlockEntry entry, final boolean demoteOthers)
     {
-        if (entry.size > slots[ramIndex].hardCapBytes())
+        final TierSlot slot = slots[ramIndex];
+        if (entry.size > slot.hardCapBytes())
         {
             return Tier.NO_SPACE;
         }
-        long location = allocateRam(entry);
-        while (location == Tier.NO_SPACE && demoteOthers && demoteOne(ramIndex))
+        final boolean neverMoves = entry.hint == Hint.PIN_FAST;
+        while (true)
         {
-            location = allocateRam(entry);
+            if (neverMoves && demoteOthers && slot.fitsUnderHardCap(entry.size))
+            {
+                roomMaker.makeRoom(ram, ramIndex, entry.size, true, largestHardCapBelow(ramIndex));
+            }
+            final long location = allocateRam(entry);
+            if (location != Tier.NO_SPACE || !demoteOthers)
+            {
+                return location;
+            }
+            final int made = slot.fitsUnderHardCap(entry.size) ?
+                roomMaker.makeRoom(ram, ramIndex, entry.size, false, largestHardCapBelow(ramIndex)) :
+                RoomMaker.NOTHING;
+            if (made == RoomMaker.NO_ROOM || (made == RoomMaker.NOTHING && !demoteOne(ramIndex)))
+            {
+                return Tier.NO_SPACE;
+            }
         }
-        return location;
+    }
+
+    private boolean demoteFromRam(final BlockEntry victim)
+    {
+        return moveDown(victim, ramIndex);
     }
 
     /**
@@ -2525,7 +2547,7 @@ public final class BlockStore implements AutoCloseable
         {
             return Tier.NO_SPACE;
         }
-        final long location = ram.allocate(entry.id, entry.size);
+        final long location = ram.allocate(entry.id, entry.size, entry.hint != Hint.PIN_FAST);
         if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
         {
             ram.free(entry.id, location);

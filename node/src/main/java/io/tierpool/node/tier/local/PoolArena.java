@@ -42,6 +42,7 @@ final class PoolArena
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayList<PoolChunk> chunks = new ArrayList<>();
     private final PoolSubpage[] listed;
+    private final PoolSubpage[] listedUnmovable;
 
     PoolArena(final SizeClassAllocator allocator, final int index, final SizeClasses classes)
     {
@@ -50,6 +51,7 @@ final class PoolArena
         this.classes = classes;
         this.pageShift = classes.pageShift();
         this.listed = new PoolSubpage[classes.smallCount()];
+        this.listedUnmovable = new PoolSubpage[classes.smallCount()];
     }
 
     /**
@@ -66,31 +68,25 @@ final class PoolArena
         {
             if (classes.isSmall(sizeIndex))
             {
-                final PoolSubpage head = listed[sizeIndex];
-                if (head != null)
+                if (listed[sizeIndex] != null)
                 {
-                    final long offset = head.allocate();
-                    if (head.available() == 0)
-                    {
-                        unlist(head);
-                    }
-                    return offset;
+                    return takeListed(listed, sizeIndex);
                 }
-                long offset = newSubpageElement(sizeIndex);
+                long offset = newSubpageElement(sizeIndex, true);
                 if (offset < 0)
                 {
                     offset = allocateRun(ceilPages(classes.size(sizeIndex)), sizeIndex, true);
                 }
-                if (offset < 0 && mayAddChunk && addChunk())
+                if (offset < 0 && mayAddChunk && addChunk() != null)
                 {
-                    offset = newSubpageElement(sizeIndex);
+                    offset = newSubpageElement(sizeIndex, true);
                 }
                 return offset;
             }
 
             final int runPages = classes.runPages(sizeIndex);
             long offset = allocateRun(runPages, sizeIndex, false);
-            if (offset < 0 && mayAddChunk && addChunk())
+            if (offset < 0 && mayAddChunk && addChunk() != null)
             {
                 offset = allocateRun(runPages, sizeIndex, false);
             }
@@ -129,7 +125,7 @@ final class PoolArena
                 {
                     list(subpage);
                 }
-                if (subpage.isUnused() && (listed[sizeIndex] != subpage || subpage.next != null))
+                if (subpage.isUnused() && (listFor(subpage)[sizeIndex] != subpage || subpage.next != null))
                 {
                     releaseSubpage(subpage);
                 }
@@ -163,17 +159,7 @@ final class PoolArena
             int released = 0;
             for (int sizeIndex = 0; sizeIndex < listed.length; sizeIndex++)
             {
-                PoolSubpage subpage = listed[sizeIndex];
-                while (subpage != null)
-                {
-                    final PoolSubpage next = subpage.next;
-                    if (subpage.isUnused())
-                    {
-                        releaseSubpage(subpage);
-                        released++;
-                    }
-                    subpage = next;
-                }
+                released += releaseUnused(listed[sizeIndex]) + releaseUnused(listedUnmovable[sizeIndex]);
             }
             for (int i = chunks.size() - 1; i >= 0; i--)
             {
@@ -183,6 +169,139 @@ final class PoolArena
                 }
             }
             return released;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private int releaseUnused(final PoolSubpage head)
+    {
+        int released = 0;
+        PoolSubpage subpage = head;
+        while (subpage != null)
+        {
+            final PoolSubpage next = subpage.next;
+            if (subpage.isUnused())
+            {
+                releaseSubpage(subpage);
+                released++;
+            }
+            subpage = next;
+        }
+        return released;
+    }
+
+    /**
+     * Allocates a block that will never move (see {@link SizeClassAllocator#allocate(long, boolean)}): a small class
+     * from a listed subpage of unmovable blocks.
+     *
+     * @param sizeIndex a small class.
+     * @return the block's offset in the region, or -1 if no subpage of unmovable blocks of the class has room.
+     */
+    long allocateUnmovableListed(final int sizeIndex)
+    {
+        lock.lock();
+        try
+        {
+            return takeListed(listedUnmovable, sizeIndex);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @param sizeIndex a small class.
+     * @return true if a listed subpage of unmovable blocks of the class has a free element.
+     */
+    boolean hasUnmovableRoom(final int sizeIndex)
+    {
+        lock.lock();
+        try
+        {
+            return listedUnmovable[sizeIndex] != null;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Allocates a block that will never move in one given chunk of this arena, at the chunk's low end: a small
+     * class in a new subpage of unmovable blocks (or, where no run of a subpage fits, a plain run of whole pages),
+     * a run class as a run.
+     *
+     * @param chunk     a chunk; nothing is allocated if the arena no longer holds it.
+     * @param sizeIndex the class.
+     * @return the block's offset in the region, or -1 if the chunk has no room for it.
+     */
+    long allocateUnmovableIn(final PoolChunk chunk, final int sizeIndex)
+    {
+        lock.lock();
+        try
+        {
+            if (chunk.released)
+            {
+                return -1;
+            }
+            if (classes.isSmall(sizeIndex))
+            {
+                final long offset = newSubpageElementIn(chunk, sizeIndex, false);
+                if (offset >= 0)
+                {
+                    return offset;
+                }
+                final int first = chunk.allocateRun(ceilPages(classes.size(sizeIndex)), sizeIndex, true);
+                return first == PoolChunk.NONE ? -1 : chunk.offset + ((long)first << pageShift);
+            }
+            final int first = chunk.allocateRun(classes.runPages(sizeIndex), sizeIndex, true);
+            return first == PoolChunk.NONE ? -1 : chunk.offset + ((long)first << pageShift);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Allocates a block that will never move in a new chunk taken from the region for this arena.
+     *
+     * @param sizeIndex the class.
+     * @return the block's offset in the region, or -1 if the region has no room for a chunk.
+     */
+    long allocateUnmovableInNewChunk(final int sizeIndex)
+    {
+        lock.lock();
+        try
+        {
+            final PoolChunk chunk = addChunk();
+            return chunk == null ? -1 : allocateUnmovableIn(chunk, sizeIndex);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Offers one of this arena's chunks to a search for room (see {@link RoomFinder}), under the arena's lock.
+     *
+     * @param chunk  a chunk; skipped if it went back to the region meanwhile.
+     * @param finder the search.
+     */
+    void scanForRoom(final PoolChunk chunk, final RoomFinder finder)
+    {
+        lock.lock();
+        try
+        {
+            if (!chunk.released)
+            {
+                finder.scan(chunk);
+            }
         }
         finally
         {
@@ -258,30 +377,54 @@ final class PoolArena
         return (bytes + (1 << pageShift) - 1) >>> pageShift;
     }
 
-    private long newSubpageElement(final int sizeIndex)
+    private long takeListed(final PoolSubpage[] lists, final int sizeIndex)
     {
-        final int runPages = classes.runPages(sizeIndex);
+        final PoolSubpage head = lists[sizeIndex];
+        if (head == null)
+        {
+            return -1;
+        }
+        final long offset = head.allocate();
+        if (head.available() == 0)
+        {
+            unlist(head);
+        }
+        return offset;
+    }
+
+    private long newSubpageElement(final int sizeIndex, final boolean movable)
+    {
         for (int i = 0, n = chunks.size(); i < n; i++)
         {
-            final PoolChunk chunk = chunks.get(i);
-            final int first = chunk.allocateRun(runPages, sizeIndex, true);
-            if (first != PoolChunk.NONE)
+            final long offset = newSubpageElementIn(chunks.get(i), sizeIndex, movable);
+            if (offset >= 0)
             {
-                final PoolSubpage subpage = new PoolSubpage(
-                    chunk, first, sizeIndex, classes.size(sizeIndex), classes.elementsPerRun(sizeIndex));
-                for (int page = first; page < first + runPages; page++)
-                {
-                    chunk.subpageAt[page] = subpage;
-                }
-                final long offset = subpage.allocate();
-                if (subpage.available() > 0)
-                {
-                    list(subpage);
-                }
                 return offset;
             }
         }
         return -1;
+    }
+
+    private long newSubpageElementIn(final PoolChunk chunk, final int sizeIndex, final boolean movable)
+    {
+        final int runPages = classes.runPages(sizeIndex);
+        final int first = chunk.allocateRun(runPages, sizeIndex, true);
+        if (first == PoolChunk.NONE)
+        {
+            return -1;
+        }
+        final PoolSubpage subpage = new PoolSubpage(
+            chunk, first, sizeIndex, classes.size(sizeIndex), classes.elementsPerRun(sizeIndex), movable);
+        for (int page = first; page < first + runPages; page++)
+        {
+            chunk.subpageAt[page] = subpage;
+        }
+        final long offset = subpage.allocate();
+        if (subpage.available() > 0)
+        {
+            list(subpage);
+        }
+        return offset;
     }
 
     private long allocateRun(final int runPages, final int sizeIndex, final boolean low)
@@ -299,12 +442,12 @@ final class PoolArena
         return -1;
     }
 
-    private boolean addChunk()
+    private PoolChunk addChunk()
     {
         final PoolChunk chunk = allocator.newChunk(this);
         if (chunk == null)
         {
-            return false;
+            return null;
         }
         int at = chunks.size();
         while (at > 0 && chunks.get(at - 1).offset > chunk.offset)
@@ -312,7 +455,7 @@ final class PoolArena
             at--;
         }
         chunks.add(at, chunk);
-        return true;
+        return chunk;
     }
 
     private void releaseSubpage(final PoolSubpage subpage)
@@ -334,6 +477,7 @@ final class PoolArena
     {
         if (chunk.isEmpty())
         {
+            chunk.released = true;
             chunks.remove(chunk);
             allocator.releaseChunk(chunk);
             return true;
@@ -341,28 +485,35 @@ final class PoolArena
         return false;
     }
 
+    private PoolSubpage[] listFor(final PoolSubpage subpage)
+    {
+        return subpage.movable ? listed : listedUnmovable;
+    }
+
     private void list(final PoolSubpage subpage)
     {
-        final PoolSubpage head = listed[subpage.sizeIndex];
+        final PoolSubpage[] lists = listFor(subpage);
+        final PoolSubpage head = lists[subpage.sizeIndex];
         subpage.previous = null;
         subpage.next = head;
         if (head != null)
         {
             head.previous = subpage;
         }
-        listed[subpage.sizeIndex] = subpage;
+        lists[subpage.sizeIndex] = subpage;
         subpage.listed = true;
     }
 
     private void unlist(final PoolSubpage subpage)
     {
+        final PoolSubpage[] lists = listFor(subpage);
         if (subpage.previous != null)
         {
             subpage.previous.next = subpage.next;
         }
         else
         {
-            listed[subpage.sizeIndex] = subpage.next;
+            lists[subpage.sizeIndex] = subpage.next;
         }
         if (subpage.next != null)
         {

@@ -56,6 +56,8 @@ final class PoolChunk
     private final long[] nonEmptyLengths;
     private final long[] freeStarts;
     private int freePages;
+    /** Set, under the arena's lock, once the chunk went back to the region. */
+    boolean released;
 
     /**
      * @param arena     the owning arena.
@@ -333,7 +335,8 @@ final class PoolChunk
 
     /**
      * Draws the chunk's pages, one character each: {@code .} free, {@code S} the first page of a subpage's run and
-     * {@code s} the others, {@code R} the first page of a large block's run and {@code r} the others.
+     * {@code s} the others ({@code P} and {@code p} for a subpage of blocks that never move), {@code R} the first
+     * page of a large block's run and {@code r} the others.
      *
      * @param out where to draw.
      */
@@ -344,8 +347,9 @@ final class PoolChunk
         {
             final int free = freeLengthAt[page];
             final int length = free > 0 ? free : usedLengthAt[page];
-            final char first = free > 0 ? '.' : subpageAt[page] != null ? 'S' : 'R';
-            final char rest = free > 0 ? '.' : subpageAt[page] != null ? 's' : 'r';
+            final PoolSubpage subpage = free > 0 ? null : subpageAt[page];
+            final char first = free > 0 ? '.' : subpage == null ? 'R' : subpage.movable ? 'S' : 'P';
+            final char rest = Character.toLowerCase(first);
             out.append(first);
             for (int i = 1; i < length; i++)
             {
