@@ -17,8 +17,9 @@ import java.util.function.Predicate;
  * wherever they lie (which frees bytes, not extents) or placing the block below.
  * <p>
  * <b>How.</b> The tier names the blocks in the window to empty ({@link Tier#roomFor}): the cheapest window whose
- * blocks can all move or, for a block that never moves ({@link Hint#PIN_FAST}), the lowest such window, so that
- * such blocks gather at the tier's low end instead of wherever the last demotion left a hole (the RAM tier keeps
+ * blocks can all move or, for a block that never moves ({@link Hint#PIN_FAST}), a window at the tier's low end (the
+ * cheapest of the lowest chunk that has one; none to empty where that chunk has a free one), so that such blocks
+ * gather at the tier's low end instead of wherever the last demotion left a hole (the RAM tier keeps
  * them apart from movable blocks, as the Linux page allocator groups pages by mobility so that compaction can
  * empty ranges). The cost of moving a block is its size, {@value #HOT_COST_FACTOR} times that for a
  * {@link Hint#HOT} block, and 1 for a block whose copy below is retained (switching back to the copy writes
@@ -79,7 +80,7 @@ final class RoomMaker
      * @param tier      the tier.
      * @param tierIndex the tier's index in the store.
      * @param size      bytes of the block to place.
-     * @param low       true for a block that never moves (the lowest window), false for the cheapest window.
+     * @param low       true for a block that never moves (a window at the low end), false for the cheapest.
      * @param fitLimit  the largest hard cap of the tiers below: larger blocks cannot be demoted.
      * @return {@link #DEMOTED}, {@link #NOTHING} or {@link #NO_ROOM}.
      */

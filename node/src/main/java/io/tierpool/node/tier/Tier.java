@@ -235,12 +235,14 @@ public interface Tier extends AutoCloseable
     /**
      * Says which blocks to move out of the tier so that a block of {@code length} bytes fits, for a tier that has
      * the free bytes but no free extent large enough: the window (the extent the block would take) whose occupants
-     * can all move and cost least to move, or, with {@code low}, the lowest such window (where a block that will
-     * never move belongs, packed with the others at the tier's low end). Nothing is moved: the engine moves the
-     * blocks named through its ordinary demotion path, then allocates again.
+     * can all move and cost least to move, or, with {@code low}, the cheapest such window of the lowest part of the
+     * tier that has one (where a block that will never move belongs, packed with the others at the tier's low end;
+     * nothing to move where that part has a free window). Nothing is moved: the engine moves the blocks named
+     * through its ordinary demotion path, then allocates again.
      *
      * @param length      bytes the block needs, 1 or more.
-     * @param low         true for the lowest window (a block that will never move), false for the cheapest.
+     * @param low         true for a window at the tier's low end (a block that will never move), false for the
+     *                    cheapest window anywhere.
      * @param costOf      {@code (blockId, location) -> cost}: the cost of moving that block out, 0 or more (bytes
      *                    to copy, say), or negative where it cannot move (pinned, being moved, unknown). The tier
      *                    calls it under its own locks: it must not call back into the tier.

@@ -10,8 +10,9 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * One search of a {@link SizeClassAllocator} for room by moving blocks out: the window of {@code runPages}
- * contiguous pages of one chunk whose occupants can all move and cost least to move (or, {@code low}, the lowest
- * such window in address order), and the handles of the blocks in it.
+ * contiguous pages of one chunk whose occupants can all move and cost least to move (or, {@code low}, the cheapest
+ * such window of the lowest chunk that has one, the lowest among equals: a free window there costs nothing), and
+ * the handles of the blocks in it.
  * <p>
  * <b>Algorithm.</b> Chunks are offered in address order ({@link #scan(PoolChunk)}, under the chunk's arena lock).
  * A chunk's pages are walked once, run by run (free runs skipped), and each run in use gets a cost: the sum of
@@ -19,7 +20,8 @@ import java.util.function.LongUnaryOperator;
  * "immovable" if any of them returns a negative cost. A window {@code [w, w + runPages)} then costs the sum of the
  * runs it overlaps (a run is moved whole even where it only overlaps the window's edge); two pointers slide over
  * the runs as {@code w} goes from the chunk's first page to its last, so a chunk costs O(pages + blocks in it).
- * Ties go to the higher window, where the allocator places large runs (see {@link PoolChunk}). Emptying the window
+ * Ties go to the higher window, where the allocator places large runs (see {@link PoolChunk}), or, {@code low}, to
+ * the lower one. Emptying the window
  * frees every page of it, and free runs coalesce, so the chunk then holds a free run of at least
  * {@code runPages} pages. Elements held in thread caches are in use for the subpage's bitmap; the caller maps
  * them to a negative cost (they are no block it can move).
@@ -41,7 +43,7 @@ final class RoomFinder
 
     /**
      * @param runPages pages the window spans, 1 or more.
-     * @param low      true to take the lowest window whose occupants can all move, false for the cheapest.
+     * @param low      true for the cheapest window of the lowest chunk with one, false for the cheapest of all.
      * @param costOf   cost of moving the block with a handle, 0 or more, or negative if it cannot move.
      * @param handles  cleared; receives the handles of the blocks in the chosen window.
      */
@@ -63,7 +65,7 @@ final class RoomFinder
     }
 
     /**
-     * @return true when no later chunk can give a better window (the lowest window was asked for and found).
+     * @return true when no later chunk can give a better window (a low window was asked for and found).
      */
     boolean done()
     {
@@ -138,12 +140,12 @@ final class RoomFinder
                 }
                 lo++;
             }
-            if (immovable == 0 && windowCost <= chunkBest)
+            if (immovable == 0 && (windowCost < chunkBest || (!low && windowCost == chunkBest)))
             {
                 chunkBest = windowCost;
                 bestLo = lo;
                 bestHi = hi;
-                if (low)
+                if (low && windowCost == 0)
                 {
                     break;
                 }

@@ -255,15 +255,16 @@ public final class SizeClassAllocator implements AutoCloseable
 
     /**
      * Finds the blocks to move out so that a block of {@code size} bytes fits: the window of a chunk (the run the
-     * block needs) whose blocks can all move and cost least to move, or with {@code low} the window at the lowest
-     * address whose blocks can all move (where {@link #allocate(long, boolean) an unmovable block} then goes).
+     * block needs) whose blocks can all move and cost least to move, or with {@code low} the cheapest such window
+     * of the lowest chunk that has one (where {@link #allocate(long, boolean) an unmovable block} then goes; none
+     * to move if that chunk has a free window).
      * See {@link RoomFinder} for the search. The calling thread's cached blocks, unused subpages and empty chunks
      * are given back first ({@link #trim()}). Where the region has room for the block (the cheapest window), nothing
-     * needs to move; the lowest window is taken in the chunks even then, so that unmovable blocks stay packed. Walks every chunk under its arena's lock: meant for the slow path
+     * needs to move; a low window is looked for in the chunks even then, so that unmovable blocks stay packed. Walks every chunk under its arena's lock: meant for the slow path
      * of an allocation that failed, not for a data path.
      *
      * @param size    bytes the block needs, 1 or more.
-     * @param low     true for the lowest window, false for the cheapest.
+     * @param low     true for the cheapest window of the lowest chunk with one, false for the cheapest of all.
      * @param costOf  the cost of moving the block with a given handle out, 0 or more, or negative where it cannot
      *                move; called under an arena's lock, so it must not call back into this allocator.
      * @param handles cleared; receives the handles of the blocks to move, in address order.
