@@ -2480,7 +2480,7 @@ public final class BlockStore implements AutoCloseable
     /**
      * Allocates room in RAM for a block under RAM's hard cap, demoting the coldest movable blocks (cascading down)
      * until it fits; where RAM has the free bytes but no extent, demoting the blocks of the best window instead
-     * ({@link RoomMaker}), and a PIN_FAST block first empties the lowest window, packed with the others like it.
+     * ({@link RoomMaker}); a PIN_FAST block first makes room at RAM's low end, packed with the others like it.
      */
     private long allocateInRam(final BlockEntry entry, final boolean demoteOthers)
     {

@@ -21,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * has room, at the low end of that chunk; a large run goes to the highest chunk that has room, best fit, at the
  * high end. Long-lived small blocks (pinned ones, typically) thus gather in the first pages of the first chunks
  * instead of leaving one subpage in every chunk, and the other chunks keep whole free runs for large blocks.
- * Finding a chunk costs O(chunks) as before; within a chunk see {@link PoolChunk}.
+ * Finding a chunk costs O(chunks) as before; within a chunk see {@link PoolChunk}. Blocks that will never move
+ * have subpage lists of their own ({@link #allocateUnmovableListed}), so that a movable block never shares their
+ * run; the allocator places their new runs in whichever arena's chunk is lowest ({@link #allocateUnmovableIn}).
  * <p>
  * <b>Freeing</b> puts the element or run back. A subpage whose elements are all free goes back to its chunk as a
  * free run unless it is the only subpage listed for its class (kept, so that a class used by alternating

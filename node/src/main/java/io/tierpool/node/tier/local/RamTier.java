@@ -27,6 +27,10 @@ import java.util.function.LongBinaryOperator;
  * size class. {@link #wrap(long, int, UnsafeBuffer)} gives zero-copy access to a block in place, which is what
  * pinned views and the engine's reads and writes use.
  * <p>
+ * <b>Room.</b> Blocks that will never move ({@link #allocate(long, int, boolean)}) are packed apart from the others
+ * at the region's low end, and {@link #roomFor} names the blocks to move out of the cheapest window where the tier
+ * has the free bytes for a block but no extent: what the engine demotes instead of its coldest blocks.
+ * <p>
  * <b>Threading:</b> thread-safe. Allocation and free go through the allocator (lock-free thread caches, locked
  * arenas); a striped table from location to block id checks that every read and free names the block written
  * there. Views from {@link #wrap} must not be used after the block was freed or the tier closed, and
