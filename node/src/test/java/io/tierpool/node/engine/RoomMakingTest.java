@@ -83,6 +83,10 @@ class RoomMakingTest
                     }
                 }
 
+                final long largestFree = store.stats().tier(TierKind.RAM).largestFreeExtentBytes();
+                assertTrue(largestFree >= 224 * KIB, "seed " + seed + ": the PIN_FAST blocks left a largest free " +
+                    "extent of " + largestFree + " bytes, less than the 224 KiB size class of the block");
+
                 final byte[] bytes = randomBytes(random, BIG);
                 final long big = allocateWith(store, bytes, Hint.WARM);
                 assertEquals(TierKind.RAM, store.tierOf(big), "seed " + seed + ": the block lands in RAM");
