@@ -160,4 +160,81 @@ class RoomAndPlacementTest
             assertNotEquals(Tier.NO_SPACE, big, "the emptied window holds the block: " + tier.allocator().drawLayout());
         }
     }
+
+    @Test
+    void shouldReportNoRoomWhenABlockThatCannotMoveLiesInEveryWindow()
+    {
+        try (RamTier tier = newTier())
+        {
+            final LongArrayList locations = new LongArrayList();
+            for (int i = 0; i < 16; i++)
+            {
+                locations.addLong(tier.allocate(i + 1, 64 * KIB));
+            }
+            // The second of each chunk's four runs cannot move: every 28-page window overlaps one.
+            final LongHashSet immovable = new LongHashSet();
+            for (int i = 0; i < 16; i++)
+            {
+                if ((offset(locations.getLong(i)) % CHUNK) / PAGE == 16)
+                {
+                    immovable.add(i + 1);
+                }
+            }
+            assertEquals(4, immovable.size(), tier.allocator().drawLayout());
+            final LongArrayList toMove = new LongArrayList();
+            assertEquals(Tier.NO_ROOM, tier.roomFor(200_000, false,
+                (blockId, location) -> immovable.contains(blockId) ? -1 : 1, toMove));
+            assertEquals(0, toMove.size());
+            assertEquals(Tier.ROOM_UNKNOWN, tier.roomFor(CHUNK + 1, false, (blockId, location) -> 1, toMove),
+                "blocks above the chunk size come from the region, which is not searched");
+        }
+    }
+
+    @Test
+    void shouldNameTheCheapestWindowOfTheLowestChunkForABlockThatNeverMoves()
+    {
+        try (RamTier tier = newTier())
+        {
+            final LongArrayList locations = new LongArrayList();
+            for (int i = 0; i < 16; i++)
+            {
+                locations.addLong(tier.allocate(i + 1, 64 * KIB));
+            }
+            final LongArrayList toMove = new LongArrayList();
+            final int count = tier.roomFor(300, true, (blockId, location) -> 1000 - blockId, toMove);
+            assertEquals(1, count, "one 64 KiB run to move for a one-page subpage");
+            final long blockId = toMove.getLong(0);
+            final long location = locations.getLong((int)blockId - 1);
+            assertEquals(0, offset(location) / CHUNK, "in the lowest chunk");
+            for (int i = 0; i < 16; i++)
+            {
+                if (offset(locations.getLong(i)) / CHUNK == 0)
+                {
+                    assertTrue(i + 1 <= blockId, "the cheapest there: block " + blockId + " over block " + (i + 1));
+                }
+            }
+            tier.free(blockId, location);
+            final long pinned = tier.allocate(100, 300, false);
+            assertEquals(offset(location), offset(pinned), "the unmovable block takes the emptied window's first page");
+            assertEquals(0, tier.roomFor(300, true, (id, loc) -> 1, toMove),
+                "a second one of the class goes to the same subpage: nothing to move");
+        }
+    }
+
+    @Test
+    void shouldKeepTheLargestFreeExtentAndFragmentationRatioRight()
+    {
+        try (RamTier tier = newTier())
+        {
+            tier.allocate(1, 300, false);
+            tier.allocate(2, 200_000);
+            // Chunk 0: one page of subpage, 28 pages of the 224 KiB run, 3 pages free; the region: three chunks.
+            final long regionFree = 3L * CHUNK;
+            final long chunkFree = 3L * PAGE;
+            assertEquals(regionFree, tier.largestFreeExtentBytes(), tier.allocator().drawLayout());
+            assertEquals(1.0 - (double)regionFree / (regionFree + chunkFree), tier.fragmentationRatio(), 1e-9);
+            final String layout = tier.allocator().drawLayout();
+            assertTrue(layout.contains(": P...R" + "r".repeat(27) + "\n"), layout);
+        }
+    }
 }
