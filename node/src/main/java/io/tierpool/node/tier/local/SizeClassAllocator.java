@@ -70,6 +70,10 @@ import java.util.function.LongUnaryOperator;
  * <p>
  * <b>Ownership:</b> the allocator does not own the region's memory; whoever made it frees the memory after
  * {@link #close()}, which must not run concurrently with other calls.
+ * <p>
+ * <b>Length:</b> over 800 lines because it holds its {@link Context} (about 240 lines of settings with documented
+ * defaults) and its statistics besides the allocation chain; the algorithms live in {@link PoolArena},
+ * {@link PoolChunk}, {@link PoolSubpage}, {@link PoolThreadCache} and {@link RoomFinder}.
  */
 public final class SizeClassAllocator implements AutoCloseable
 {
