@@ -226,6 +226,7 @@ public final class BlockStore implements AutoCloseable
     /** Promotions reading into RAM without the lock (guarded by the lock): close waits for them. */
     private int promotionsInFlight;
     private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
+    private final RoomMaker roomMaker = new RoomMaker(blocks, this::demoteFromRam);
     private final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
     private AllocatorStats[] closedAllocatorStats;
@@ -1576,6 +1577,21 @@ public final class BlockStore implements AutoCloseable
             {
                 // Threads wait for room: their bytes at least, beyond the moves in flight, whatever the drain target.
                 excess = Math.max(excess, roomWantedBytes - slot.pendingOutBytes);
+                if (!closed && roomWaiters == 1 && slot.pendingOutBytes == 0 && slot.fitsUnderHardCap(roomWantedBytes))
+                {
+                    // One thread waits and RAM has its bytes under the hard cap, only no extent large enough: empty
+                    // the best window around it (RoomMaker) rather than demote the coldest blocks wherever they lie.
+                    final int made = roomMaker.makeRoom(
+                        ram, ramIndex, (int)roomWantedBytes, false, largestHardCapBelow(ramIndex));
+                    if (made == RoomMaker.DEMOTED)
+                    {
+                        return DEMOTE_MOVED;
+                    }
+                    if (made == RoomMaker.NO_ROOM)
+                    {
+                        return stuck(ramIndex);
+                    }
+                }
             }
             if (closed || (!force && excess <= 0))
             {
@@ -2971,29 +2987,50 @@ public final class BlockStore implements AutoCloseable
 
     /**
      * Allocates room in RAM for a block under RAM's hard cap, demoting the coldest movable blocks (cascading down)
-     * until it fits.
+     * until it fits; where RAM has the free bytes but no extent, demoting the blocks of the best window instead
+     * ({@link RoomMaker}); a PIN_FAST block first makes room at RAM's low end, packed with the others like it.
      */
     private long allocateInRam(final BlockEntry entry, final int room)
     {
-        if (entry.size > slots[ramIndex].hardCapBytes())
+        final TierSlot slot = slots[ramIndex];
+        if (entry.size > slot.hardCapBytes())
         {
             return Tier.NO_SPACE;
         }
-        long location = allocateRam(entry);
-        if (location != Tier.NO_SPACE || room == ROOM_NONE)
+        final boolean neverMoves = entry.hint == Hint.PIN_FAST;
+        final boolean demoteOthers = room != ROOM_NONE;
+        // An application thread with the mover running never demotes: it waits for the mover (awaitRoom).
+        final boolean waitForMover = room == ROOM_WAIT && moverRunner != null && lock.getHoldCount() == 1;
+        while (true)
         {
-            return location;
+            if (neverMoves && demoteOthers && !waitForMover && slot.fitsUnderHardCap(entry.size))
+            {
+                roomMaker.makeRoom(ram, ramIndex, entry.size, true, largestHardCapBelow(ramIndex));
+            }
+            final long location = allocateRam(entry);
+            if (location != Tier.NO_SPACE || !demoteOthers)
+            {
+                return location;
+            }
+            if (waitForMover)
+            {
+                return awaitRoom(entry);
+            }
+            // No mover thread (the caller drives it), or the mover's own threads: make room as the mover would,
+            // around the best extent where RAM has the bytes but no extent, else by demoting the coldest blocks.
+            final int made = slot.fitsUnderHardCap(entry.size) ?
+                roomMaker.makeRoom(ram, ramIndex, entry.size, false, largestHardCapBelow(ramIndex)) :
+                RoomMaker.NOTHING;
+            if (made == RoomMaker.NO_ROOM || (made == RoomMaker.NOTHING && !demoteOne(ramIndex)))
+            {
+                return Tier.NO_SPACE;
+            }
         }
-        if (room == ROOM_WAIT && moverRunner != null && lock.getHoldCount() == 1)
-        {
-            return awaitRoom(entry);
-        }
-        // No mover thread (the caller drives it), or the mover's own threads: make room as the mover would.
-        while (location == Tier.NO_SPACE && demoteOne(ramIndex))
-        {
-            location = allocateRam(entry);
-        }
-        return location;
+    }
+
+    private boolean demoteFromRam(final BlockEntry victim)
+    {
+        return moveDown(victim, ramIndex);
     }
 
     /**
@@ -3122,7 +3159,7 @@ public final class BlockStore implements AutoCloseable
         {
             return Tier.NO_SPACE;
         }
-        final long location = ram.allocate(entry.id, entry.size);
+        final long location = ram.allocate(entry.id, entry.size, entry.hint != Hint.PIN_FAST);
         if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
         {
             ram.free(entry.id, location);

@@ -5,6 +5,9 @@ package io.tierpool.node.tier;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayList;
+
+import java.util.function.LongBinaryOperator;
 
 /**
  * One level of the storage hierarchy, as the block engine and its mover see it: a place that stores whole
@@ -234,4 +237,43 @@ public interface Tier extends AutoCloseable
      * frees or moves them first.
      */
     void close();
+
+    /**
+     * Returned by {@link #roomFor} where the tier cannot say which blocks to move (the default).
+     */
+    int ROOM_UNKNOWN = -1;
+
+    /**
+     * Returned by {@link #roomFor} when every place a block could go holds a block that cannot move.
+     */
+    int NO_ROOM = -2;
+
+    /**
+     * Says which blocks to move out of the tier so that a block of {@code length} bytes fits, for a tier that has
+     * the free bytes but no free extent large enough: the window (the extent the block would take) whose occupants
+     * can all move and cost least to move, or, with {@code low}, the cheapest such window of the lowest part of the
+     * tier that has one (where a block that will never move belongs, packed with the others at the tier's low end;
+     * nothing to move where that part has a free window). Nothing is moved: the engine moves the blocks named
+     * through its ordinary demotion path, then allocates again.
+     *
+     * @param length      bytes the block needs, 1 or more.
+     * @param low         true for a window at the tier's low end (a block that will never move), false for the
+     *                    cheapest window anywhere.
+     * @param costOf      {@code (blockId, location) -> cost}: the cost of moving that block out, 0 or more (bytes
+     *                    to copy, say), or negative where it cannot move (pinned, being moved, unknown). The tier
+     *                    calls it under its own locks: it must not call back into the tier.
+     * @param blockIdsOut cleared, then receives the ids of the blocks to move.
+     * @return how many blocks to move, 0 if the block fits already; {@link #NO_ROOM} if every window holds a block
+     * that cannot move; {@link #ROOM_UNKNOWN} where the tier cannot say (the default).
+     * @throws IllegalStateException if the tier is closed.
+     */
+    default int roomFor(
+        final int length,
+        final boolean low,
+        final LongBinaryOperator costOf,
+        final LongArrayList blockIdsOut)
+    {
+        blockIdsOut.clear();
+        return ROOM_UNKNOWN;
+    }
 }

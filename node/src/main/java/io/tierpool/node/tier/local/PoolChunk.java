@@ -7,16 +7,32 @@ import java.util.Arrays;
 
 /**
  * One chunk of a {@link SizeClassAllocator}'s region: {@code pages} pages at a chunk-aligned offset, owned by
- * one {@link PoolArena} for its life, handing out runs of whole pages with best fit, splitting and coalescing.
+ * one {@link PoolArena} for its life, handing out runs of whole pages with splitting and coalescing.
  * <p>
  * <b>Structure</b> (after Netty's {@code PoolChunk}, which keeps its free runs in priority queues per run size;
  * this one keeps them in intrusive lists per run length with a bitmap of non-empty lengths). A free run is
  * recorded at both ends: {@code freeLengthAt[first] = pages} and {@code freeFirstAtLast[last] = first + 1}, so a
- * freed run finds a free neighbour on either side in O(1) and merges with it: free runs are never adjacent.
- * {@link #allocateRun(int)} takes the shortest free run long enough (found with one scan of the bitmap, O(pages
- * / 64)), carves the request off its start and puts the rest back. A run in use is recorded as
- * {@code usedLengthAt[first] = pages}; a run that holds a subpage also points every one of its pages at the
- * {@link PoolSubpage}. No operation allocates.
+ * freed run finds a free neighbour on either side in O(1) and merges with it: free runs are never adjacent. A
+ * second bitmap marks the pages where a free run starts. A run in use is recorded as
+ * {@code usedLengthAt[first] = pages} and {@code classAt[first] = size class + 1}; a run that holds a subpage also
+ * points every one of its pages at the {@link PoolSubpage}. No operation allocates.
+ * <p>
+ * <b>Placement: two ends.</b> Small runs (the runs of subpages, which hold many small blocks and live as long as
+ * the longest-lived of them) and large runs (one block each) are kept apart, so that a few long-lived small blocks
+ * cannot shatter the space large blocks need:
+ * <ul>
+ * <li>a <em>low</em> run ({@link #allocateRun(int, int, boolean) low = true}) takes the free run of enough pages
+ * with the lowest address and is carved off its start: small runs pile up from the chunk's first page, as in an
+ * address-ordered first fit (the policy Johnstone and Wilson found to fragment least, and the one Netty's
+ * {@code PoolChunk} approximates by taking the lowest run offset among equals);</li>
+ * <li>a <em>high</em> run takes the shortest free run long enough (best fit, O(pages / 64) with the length bitmap,
+ * as before) and is carved off its <em>end</em>: large runs fill the chunk from its last page down.</li>
+ * </ul>
+ * The free space of a chunk then tends to be one run between the two piles, and a run freed in either pile is
+ * reused by its own kind first. The idea of growing two kinds of allocation from the two ends of one space is
+ * the classic two-ended heap (small and large, or short- and long-lived, objects from opposite ends).
+ * A low run costs O(pages / 64 + free runs below the one taken); only subpage creation uses it, which thread caches
+ * and the arena's subpage lists keep off the steady-state allocate and free path.
  * <p>
  * Not thread-safe: guarded by the owning arena's lock.
  */
@@ -33,11 +49,15 @@ final class PoolChunk
     private final int[] freeLengthAt;
     private final int[] freeFirstAtLast;
     private final int[] usedLengthAt;
+    private final int[] classAt;
     private final int[] next;
     private final int[] previous;
     private final int[] headByLength;
     private final long[] nonEmptyLengths;
+    private final long[] freeStarts;
     private int freePages;
+    /** Set, under the arena's lock, once the chunk went back to the region. */
+    boolean released;
 
     /**
      * @param arena     the owning arena.
@@ -55,39 +75,71 @@ final class PoolChunk
         freeLengthAt = new int[pages];
         freeFirstAtLast = new int[pages];
         usedLengthAt = new int[pages];
+        classAt = new int[pages];
         next = new int[pages];
         previous = new int[pages];
         headByLength = new int[pages + 1];
         Arrays.fill(headByLength, NONE);
         nonEmptyLengths = new long[(pages >>> 6) + 1];
+        freeStarts = new long[(pages >>> 6) + 1];
         insertFree(0, pages);
         freePages = pages;
     }
 
     /**
-     * Allocates the shortest free run of at least {@code runPages} pages, splitting it.
+     * Allocates a run of {@code runPages} pages, splitting the free run it comes from: at the low end of the chunk
+     * ({@code low}: the lowest free run long enough, carved off its start) or best fit from the high end (the
+     * shortest free run long enough, carved off its end). See the class comment.
      *
-     * @param runPages pages wanted, 1 to {@link #pages}.
+     * @param runPages  pages wanted, 1 to {@link #pages}.
+     * @param sizeIndex the size class the run is for, recorded so that the run's handle can be rebuilt.
+     * @param low       true for a subpage's run, false for a large block's run.
      * @return the run's first page, or {@link #NONE} if no free run is long enough.
      */
-    int allocateRun(final int runPages)
+    int allocateRun(final int runPages, final int sizeIndex, final boolean low)
     {
         if (runPages > freePages)
         {
             return NONE;
         }
-        final int length = shortestFreeLengthAtLeast(runPages);
-        if (length == NONE)
+        final int from;
+        final int length;
+        if (low)
         {
-            return NONE;
+            from = lowestFreeRunAtLeast(runPages);
+            if (from == NONE)
+            {
+                return NONE;
+            }
+            length = freeLengthAt[from];
         }
-        final int first = headByLength[length];
-        removeFree(first, length);
-        if (length > runPages)
+        else
         {
-            insertFree(first + runPages, length - runPages);
+            length = shortestFreeLengthAtLeast(runPages);
+            if (length == NONE)
+            {
+                return NONE;
+            }
+            from = headByLength[length];
+        }
+        removeFree(from, length);
+        final int first;
+        if (length == runPages)
+        {
+            first = from;
+        }
+        else if (low)
+        {
+            first = from;
+            insertFree(from + runPages, length - runPages);
+        }
+        else
+        {
+            first = from + length - runPages;
+            insertFree(from, length - runPages);
         }
         usedLengthAt[first] = runPages;
+        classAt[first] = sizeIndex + 1;
         freePages -= runPages;
         return first;
     }
@@ -108,6 +160,7 @@ final class PoolChunk
                 offset + " (already freed, or never allocated)");
         }
         usedLengthAt[first] = 0;
+        classAt[first] = 0;
         freePages += runPages;
 
         int start = first;
@@ -135,6 +188,24 @@ final class PoolChunk
     int usedRunPages(final int first)
     {
         return usedLengthAt[first];
+    }
+
+    /**
+     * @param first a page.
+     * @return the size class of the run in use starting at {@code first}, or -1 if none does.
+     */
+    int runClass(final int first)
+    {
+        return classAt[first] - 1;
+    }
+
+    /**
+     * @param first a page.
+     * @return the length in pages of the free run starting at {@code first}, or 0 if none does.
+     */
+    int freeRunPages(final int first)
+    {
+        return freeLengthAt[first];
     }
 
     /**
@@ -185,6 +256,24 @@ final class PoolChunk
         return count;
     }
 
+    private int lowestFreeRunAtLeast(final int runPages)
+    {
+        for (int word = 0; word < freeStarts.length; word++)
+        {
+            long bits = freeStarts[word];
+            while (bits != 0)
+            {
+                final int first = (word << 6) + Long.numberOfTrailingZeros(bits);
+                if (freeLengthAt[first] >= runPages)
+                {
+                    return first;
+                }
+                bits &= bits - 1;
+            }
+        }
+        return NONE;
+    }
+
     private int shortestFreeLengthAtLeast(final int runPages)
     {
         int word = runPages >>> 6;
@@ -216,12 +305,14 @@ final class PoolChunk
         }
         headByLength[length] = first;
         nonEmptyLengths[length >>> 6] |= 1L << (length & 63);
+        freeStarts[first >>> 6] |= 1L << (first & 63);
     }
 
     private void removeFree(final int first, final int length)
     {
         freeLengthAt[first] = 0;
         freeFirstAtLast[first + length - 1] = 0;
+        freeStarts[first >>> 6] &= ~(1L << (first & 63));
         final int before = previous[first];
         final int after = next[first];
         if (before != NONE)
@@ -239,6 +330,32 @@ final class PoolChunk
         if (after != NONE)
         {
             previous[after] = before;
+        }
+    }
+
+    /**
+     * Draws the chunk's pages, one character each: {@code .} free, {@code S} the first page of a subpage's run and
+     * {@code s} the others ({@code P} and {@code p} for a subpage of blocks that never move), {@code R} the first
+     * page of a large block's run and {@code r} the others.
+     *
+     * @param out where to draw.
+     */
+    void drawPages(final StringBuilder out)
+    {
+        int page = 0;
+        while (page < pages)
+        {
+            final int free = freeLengthAt[page];
+            final int length = free > 0 ? free : usedLengthAt[page];
+            final PoolSubpage subpage = free > 0 ? null : subpageAt[page];
+            final char first = free > 0 ? '.' : subpage == null ? 'R' : subpage.movable ? 'S' : 'P';
+            final char rest = Character.toLowerCase(first);
+            out.append(first);
+            for (int i = 1; i < length; i++)
+            {
+                out.append(rest);
+            }
+            page += Math.max(1, length);
         }
     }
 

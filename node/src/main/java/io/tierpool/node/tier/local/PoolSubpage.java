@@ -7,8 +7,10 @@ package io.tierpool.node.tier.local;
  * A run of pages divided into equal elements of one small size class, with a bitmap of the elements in use
  * (after Netty's {@code PoolSubpage}).
  * <p>
- * A subpage with free elements sits in its arena's list for its class ({@link #next}, {@link #previous}); a full
- * one leaves the list and comes back when an element is freed. Not thread-safe: guarded by the arena's lock.
+ * A subpage with free elements sits in its arena's list for its class and mobility ({@link #next},
+ * {@link #previous}); a full one leaves the list and comes back when an element is freed. Subpages for blocks that
+ * never move ({@link #movable} false) are kept apart from the others (see {@link PoolArena}). Not thread-safe:
+ * guarded by the arena's lock.
  */
 final class PoolSubpage
 {
@@ -18,6 +20,7 @@ final class PoolSubpage
     final int elementBytes;
     final int elements;
     final long runOffset;
+    final boolean movable;
 
     PoolSubpage next;
     PoolSubpage previous;
@@ -33,9 +36,17 @@ final class PoolSubpage
      * @param sizeIndex    the size class.
      * @param elementBytes the class's size in bytes.
      * @param elements     elements in the run.
+     * @param movable      false for a subpage of blocks that never move.
      */
-    PoolSubpage(final PoolChunk chunk, final int firstPage, final int sizeIndex, final int elementBytes, final int elements)
+    PoolSubpage(
+        final PoolChunk chunk,
+        final int firstPage,
+        final int sizeIndex,
+        final int elementBytes,
+        final int elements,
+        final boolean movable)
     {
+        this.movable = movable;
         this.chunk = chunk;
         this.firstPage = firstPage;
         this.sizeIndex = sizeIndex;
@@ -99,6 +110,15 @@ final class PoolSubpage
     int available()
     {
         return available;
+    }
+
+    /**
+     * @param element an element index, 0 to {@link #elements} - 1.
+     * @return true if the element is in use (allocated, or held in a thread cache).
+     */
+    boolean isInUse(final int element)
+    {
+        return (bitmap[element >>> 6] & (1L << (element & 63))) != 0;
     }
 
     /**

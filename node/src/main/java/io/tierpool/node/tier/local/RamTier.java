@@ -10,9 +10,11 @@ import io.tierpool.node.tier.Tier;
 import io.tierpool.node.tier.TierKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.List;
+import java.util.function.LongBinaryOperator;
 
 /**
  * The RAM tier: one off-heap region of {@code capacityBytes}, allocated when the tier opens, outside the Java
@@ -24,6 +26,10 @@ import java.util.List;
  * from the region); a location is the allocator's handle, which encodes the block's offset in the region and its
  * size class. {@link #wrap(long, int, UnsafeBuffer)} gives zero-copy access to a block in place, which is what
  * pinned views and the engine's reads and writes use.
+ * <p>
+ * <b>Room.</b> Blocks that will never move ({@link #allocate(long, int, boolean)}) are packed apart from the others
+ * at the region's low end, and {@link #roomFor} names the blocks to move out of the cheapest window where the tier
+ * has the free bytes for a block but no extent: what the engine demotes instead of its coldest blocks.
  * <p>
  * <b>Threading:</b> thread-safe. Allocation and free go through the allocator (lock-free thread caches, locked
  * arenas); a striped table from location to block id checks that every read and free names the block written
@@ -37,6 +43,7 @@ public final class RamTier implements Tier
     private final long baseAddress;
     private final SizeClassAllocator allocator;
     private final LocationTable blockIdByLocation = new LocationTable();
+    private final LongArrayList roomHandles = new LongArrayList();
     private final ThreadLocal<UnsafeBuffer> scratch = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
     private volatile boolean closed;
 
@@ -203,12 +210,30 @@ public final class RamTier implements Tier
      */
     public long allocate(final long blockId, final int length)
     {
+        return allocate(blockId, length, true);
+    }
+
+    /**
+     * Allocates room for a block without copying into it, saying whether the block may move later: a block that
+     * will never move (pinned for its life) is packed with the others like it at the region's low end, apart from
+     * the blocks that may move (see {@link SizeClassAllocator#allocate(long, boolean)}), so that {@link #roomFor}
+     * can empty windows by moving movable blocks only.
+     *
+     * @param blockId the block.
+     * @param length  bytes, 1 or more.
+     * @param movable false for a block that will never leave the tier.
+     * @return the location, or {@link #NO_SPACE} if neither a chunk nor the region can hold the block.
+     * @throws IllegalArgumentException if {@code length} is not positive.
+     * @throws IllegalStateException    if the tier is closed.
+     */
+    public long allocate(final long blockId, final int length, final boolean movable)
+    {
         ensureOpen();
         if (length <= 0)
         {
             throw new IllegalArgumentException("block " + blockId + ": length=" + length + " must be > 0 for tier RAM");
         }
-        final long location = allocator.allocate(length);
+        final long location = movable ? allocator.allocate(length) : allocator.allocate(length, false);
         if (location != SizeClassAllocator.NO_SPACE)
         {
             blockIdByLocation.put(location, blockId);
@@ -280,6 +305,35 @@ public final class RamTier implements Tier
             throw notHeld(blockId, location, held);
         }
         allocator.free(location);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Searches the chunks of the allocator for the window (see {@link SizeClassAllocator#roomFor}); the calling
+     * thread's cached blocks are given back first. A location that holds no block of the engine (a block cached
+     * by another thread, or allocated on the allocator directly) counts as one that cannot move. Blocks above the
+     * chunk size come straight from the region, which is not searched: {@link #ROOM_UNKNOWN}. Thread-safe;
+     * searches of several threads are serialised.
+     */
+    public int roomFor(final int length, final boolean low, final LongBinaryOperator costOf, final LongArrayList blockIdsOut)
+    {
+        ensureOpen();
+        blockIdsOut.clear();
+        synchronized (roomHandles)
+        {
+            final int count = allocator.roomFor(length, low, (handle) ->
+            {
+                final long blockId = blockIdByLocation.get(handle);
+                return blockId == LocationTable.NO_BLOCK ? -1 : costOf.applyAsLong(blockId, handle);
+            }, roomHandles);
+            for (int i = 0; i < roomHandles.size(); i++)
+            {
+                blockIdsOut.addLong(blockIdByLocation.get(roomHandles.getLong(i)));
+            }
+            roomHandles.clear();
+            return count;
+        }
     }
 
     /**

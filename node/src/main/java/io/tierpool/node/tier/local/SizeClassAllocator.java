@@ -5,12 +5,15 @@ package io.tierpool.node.tier.local;
 
 import io.tierpool.ConfigurationException;
 import io.tierpool.node.tier.SizeClassStats;
+import io.tierpool.node.tier.Tier;
+import org.agrona.collections.LongArrayList;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A pooled allocator over one region of memory, built like Netty's {@code PooledByteBufAllocator}: per-thread
@@ -31,6 +34,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * requests no chunk can serve any more, get an extent of the region directly ("direct" blocks, 64-byte
  * aligned, not pooled).</li>
  * </ol>
+ * <b>Placement</b> keeps apart what would shatter the space: within a chunk and across an arena's chunks, the runs
+ * of subpages grow from the low end and large runs from the high end (see {@link PoolChunk}, {@link PoolArena});
+ * blocks that will never move ({@link #allocate(long, boolean) movable = false}, the engine's pinned blocks) get
+ * subpages of their own, packed at the lowest address of the whole region with room. This is the grouping of
+ * allocations by mobility of the Linux page allocator (Mel Gorman's anti-fragmentation work: unmovable pages in
+ * pageblocks of their own, so that compaction can empty the others): {@link #roomFor} can then empty a window by
+ * moving out only movable blocks, as compaction migrates movable pages.
+ * <p>
  * So the space is shared: an arena keeps its emptied chunks for reuse only until the region runs short (a request
  * that cannot be placed first makes every arena give back its empty chunks and unused subpages, and the calling
  * thread its cache); a request fails only when neither a chunk of any arena nor the region can hold it, and the
@@ -59,6 +70,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>
  * <b>Ownership:</b> the allocator does not own the region's memory; whoever made it frees the memory after
  * {@link #close()}, which must not run concurrently with other calls.
+ * <p>
+ * <b>Length:</b> over 800 lines because it holds its {@link Context} (about 240 lines of settings with documented
+ * defaults) and its statistics besides the allocation chain; the algorithms live in {@link PoolArena},
+ * {@link PoolChunk}, {@link PoolSubpage}, {@link PoolThreadCache} and {@link RoomFinder}.
  */
 public final class SizeClassAllocator implements AutoCloseable
 {
@@ -206,7 +221,110 @@ public final class SizeClassAllocator implements AutoCloseable
         }
         cache.countAllocation(sizeIndex, this);
         addUsed(classes.size(sizeIndex));
-        return offset | ((long)(sizeIndex + 1) << CLASS_SHIFT);
+        return handle(offset, sizeIndex);
+    }
+
+    /**
+     * Allocates a block, saying whether it may move later (see the class comment). A block that will never move
+     * goes to a subpage of unmovable blocks of its class or, where none has room, to a new run at the lowest
+     * address with room (a new chunk if no chunk has any), after the calling thread's cache, unused subpages and
+     * empty chunks were given back ({@link #trim()}); it bypasses the thread cache. Should that find no room,
+     * it is allocated as a movable block would be. Costs O(chunks) locks for a new run: meant for blocks pinned for
+     * long, not for a data path.
+     *
+     * @param size    bytes wanted, 1 or more.
+     * @param movable true for an ordinary block (as {@link #allocate(long)}), false for one that will never move.
+     * @return a handle for the block, or {@link #NO_SPACE}.
+     * @throws IllegalArgumentException if {@code size} is not positive.
+     * @throws IllegalStateException    if the allocator is closed.
+     */
+    public long allocate(final long size, final boolean movable)
+    {
+        if (movable || size <= 0 || size > classes.chunkBytes())
+        {
+            return allocate(size);
+        }
+        ensureOpen();
+        final int sizeIndex = classes.index(size);
+        final PoolThreadCache cache = threadCache();
+        final long offset = allocateUnmovable(cache.arena, sizeIndex);
+        if (offset < 0)
+        {
+            return allocate(size);
+        }
+        cache.countAllocation(sizeIndex, this);
+        addUsed(classes.size(sizeIndex));
+        return handle(offset, sizeIndex);
+    }
+
+    /**
+     * Finds the blocks to move out so that a block of {@code size} bytes fits: the window of a chunk (the run the
+     * block needs) whose blocks can all move and cost least to move, or with {@code low} the cheapest such window
+     * of the lowest chunk that has one (where {@link #allocate(long, boolean) an unmovable block} then goes; none
+     * to move if that chunk has a free window).
+     * See {@link RoomFinder} for the search. The calling thread's cached blocks, unused subpages and empty chunks
+     * are given back first ({@link #trim()}). Where the region has room for the block (the cheapest window), nothing
+     * needs to move; a low window is looked for in the chunks even then, so that unmovable blocks stay packed. Walks every chunk under its arena's lock: meant for the slow path
+     * of an allocation that failed, not for a data path.
+     *
+     * @param size    bytes the block needs, 1 or more.
+     * @param low     true for the cheapest window of the lowest chunk with one, false for the cheapest of all.
+     * @param costOf  the cost of moving the block with a given handle out, 0 or more, or negative where it cannot
+     *                move; called under an arena's lock, so it must not call back into this allocator.
+     * @param handles cleared; receives the handles of the blocks to move, in address order.
+     * @return how many blocks to move (0 when the block fits already, or a small block will go to a subpage with
+     * room); {@link Tier#NO_ROOM} if every window holds a block that cannot move; {@link Tier#ROOM_UNKNOWN} for
+     * blocks above the chunk size (served straight from the region, which is not searched).
+     * @throws IllegalArgumentException if {@code size} is not positive.
+     * @throws IllegalStateException    if the allocator is closed.
+     */
+    public int roomFor(final long size, final boolean low, final LongUnaryOperator costOf, final LongArrayList handles)
+    {
+        if (size <= 0)
+        {
+            throw new IllegalArgumentException("size=" + size + " must be > 0");
+        }
+        handles.clear();
+        final int sizeIndex = classes.index(size);
+        if (sizeIndex < 0)
+        {
+            return Tier.ROOM_UNKNOWN;
+        }
+        if (low && classes.isSmall(sizeIndex))
+        {
+            for (final PoolArena arena : arenas)
+            {
+                if (arena.hasUnmovableRoom(sizeIndex))
+                {
+                    return 0;
+                }
+            }
+        }
+        trim();
+        if (!low && regionHolds(ExtentAllocator.align(size)))
+        {
+            return 0;
+        }
+        final int runPages = classes.isSmall(sizeIndex) ?
+            (low ? classes.runPages(sizeIndex) : ceilPages(classes.size(sizeIndex))) : classes.runPages(sizeIndex);
+        final RoomFinder finder = new RoomFinder(runPages, low, costOf, handles);
+        for (int slot = 0, n = chunkBySlot.length(); slot < n && !finder.done(); slot++)
+        {
+            final PoolChunk chunk = chunkBySlot.get(slot);
+            if (chunk != null)
+            {
+                chunk.arena.scanForRoom(chunk, finder);
+            }
+        }
+        return finder.found() ? handles.size() : Tier.NO_ROOM;
+    }
+
+    private boolean regionHolds(final long bytes)
+    {
+        synchronized (region)
+        {
+            return region.largestFreeExtentBytes() >= bytes;
+        }
     }
 
     /**
@@ -244,6 +362,16 @@ public final class SizeClassAllocator implements AutoCloseable
         chunk.arena.free(chunk, offset, sizeIndex);
         cache.countFree(sizeIndex);
         addUsed(-classes.size(sizeIndex));
+    }
+
+    /**
+     * @param offset    a block's offset in the region.
+     * @param sizeIndex its size class.
+     * @return the handle of a pooled block.
+     */
+    static long handle(final long offset, final int sizeIndex)
+    {
+        return offset | ((long)(sizeIndex + 1) << CLASS_SHIFT);
     }
 
     /**
@@ -532,6 +660,29 @@ public final class SizeClassAllocator implements AutoCloseable
     }
 
     /**
+     * Draws where blocks lie, for diagnostics of fragmentation: every chunk of every arena, one character per page
+     * ({@code .} free, {@code S}/{@code s} a subpage's run, {@code P}/{@code p} one of blocks that never move,
+     * {@code R}/{@code r} a large block's run), then the
+     * region's free extents. Takes every arena's lock in turn, then the region's.
+     *
+     * @return a multi-line drawing.
+     */
+    public String drawLayout()
+    {
+        final StringBuilder out = new StringBuilder(256);
+        out.append("page=").append(classes.pageBytes()).append(" chunk=").append(classes.chunkBytes()).append('\n');
+        for (final PoolArena arena : arenas)
+        {
+            arena.drawChunks(out);
+        }
+        synchronized (region)
+        {
+            out.append("  region: ").append(region).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
      * @return per size class counts, smallest class first; an immutable list. Cheap enough for a statistics
      * poll, not for a data path (it walks every thread's cache).
      */
@@ -639,6 +790,43 @@ public final class SizeClassAllocator implements AutoCloseable
             }
         }
         return -1;
+    }
+
+    private long allocateUnmovable(final PoolArena home, final int sizeIndex)
+    {
+        if (classes.isSmall(sizeIndex))
+        {
+            long offset = home.allocateUnmovableListed(sizeIndex);
+            for (int i = 0; offset < 0 && i < arenas.length; i++)
+            {
+                offset = arenas[i] == home ? -1 : arenas[i].allocateUnmovableListed(sizeIndex);
+            }
+            if (offset >= 0)
+            {
+                return offset;
+            }
+        }
+        // A new run: first give back what the calling thread caches and every unused subpage, so that room just
+        // made (blocks moved out of the lowest window, their small elements cached) is seen free.
+        trim();
+        for (int slot = 0, n = chunkBySlot.length(); slot < n; slot++)
+        {
+            final PoolChunk chunk = chunkBySlot.get(slot);
+            if (chunk != null)
+            {
+                final long offset = chunk.arena.allocateUnmovableIn(chunk, sizeIndex);
+                if (offset >= 0)
+                {
+                    return offset;
+                }
+            }
+        }
+        return home.allocateUnmovableInNewChunk(sizeIndex);
+    }
+
+    private int ceilPages(final int bytes)
+    {
+        return (bytes + classes.pageBytes() - 1) >>> classes.pageShift();
     }
 
     private int releaseUnusedChunks()

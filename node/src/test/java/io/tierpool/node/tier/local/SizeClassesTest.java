@@ -47,7 +47,16 @@ class SizeClassesTest
         for (int i = 0; i < classes.smallCount(); i++)
         {
             final long runBytes = (long)classes.runPages(i) * classes.pageBytes();
-            assertEquals(0, runBytes % classes.size(i), "subpage of class " + classes.size(i) + " wastes nothing");
+            assertTrue(runBytes % classes.size(i) <= runBytes / 8,
+                "subpage of class " + classes.size(i) + " wastes at most an eighth of its run");
+            assertTrue(classes.runPages(i) == 1 || classes.runPages(i) * classes.pageBytes() - classes.pageBytes() <
+                classes.size(i) || (runBytes - classes.pageBytes()) % classes.size(i) > (runBytes - classes.pageBytes()) / 8,
+                "subpage of class " + classes.size(i) + " takes the fewest pages that do");
+            assertTrue(classes.runPages(i) <= 5, "subpage of class " + classes.size(i) + " spans at most 5 pages");
+            if (classes.size(i) <= classes.pageBytes() / 8)
+            {
+                assertEquals(1, classes.runPages(i), "one page for class " + classes.size(i));
+            }
             assertEquals(runBytes / classes.size(i), classes.elementsPerRun(i));
         }
         for (int i = classes.smallCount(); i < classes.count(); i++)
