@@ -6,6 +6,8 @@ package io.tierpool.node.engine;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * The background agent that keeps every tier under its soft cap by demoting its coldest movable blocks to the
  * next slower tier.
@@ -34,7 +36,10 @@ import org.agrona.concurrent.NanoClock;
  * each duty cycle it collects the demotions its workers finished and hands each draining tier as many new ones
  * as there are idle workers, while the tier stays above its drain target counting the moves in flight; the
  * workers select, copy, checksum and write the blocks. The agent's own thread then never waits on a device, and
- * several demotions (and the prefetcher's promotions) run at once. With 0 it demotes on its own thread, one
+ * several demotions (and the prefetcher's promotions) run at once. A worker that finishes a task wakes the agent's
+ * thread, so that the next demotion is handed out at once rather than after the agent's idle park (up to
+ * {@link StoreConfiguration#MOVER_MAX_PARK_NS_DEFAULT} by default): a thread waiting for room in RAM is not kept
+ * waiting for a back-off it did not cause. With 0 it demotes on its own thread, one
  * demotion after the other, as {@link #runInline()} does.
  * <p>
  * Runs on its own thread under an {@link org.agrona.concurrent.AgentRunner} when the store starts it; tests
@@ -73,6 +78,7 @@ public final class Mover implements Agent
     private final IoScratch scratch;
     private final IoWorkers workers;
     private final DemoteTask[] tasks;
+    private volatile Thread agentThread;
 
     Mover(
         final BlockStore store,
@@ -266,6 +272,22 @@ public final class Mover implements Agent
     }
 
     /**
+     * Records the agent's thread, which workers wake when they finish a task.
+     */
+    public void onStart()
+    {
+        agentThread = Thread.currentThread();
+    }
+
+    /**
+     * Forgets the agent's thread.
+     */
+    public void onClose()
+    {
+        agentThread = null;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String roleName()
@@ -310,6 +332,11 @@ public final class Mover implements Agent
             {
                 result = moved > 0 ? moved : last;
                 state = FINISHED;
+                final Thread thread = agentThread;
+                if (thread != null)
+                {
+                    LockSupport.unpark(thread);
+                }
             }
         }
     }
