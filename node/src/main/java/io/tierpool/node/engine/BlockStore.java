@@ -207,7 +207,7 @@ public final class BlockStore implements AutoCloseable
     /** {@link #allocateInRam}: an application thread; waits for the mover to make room (see ramRoomWaitNs). */
     private static final int ROOM_WAIT = 2;
 
-    private final StoreContext ctx;
+    final StoreContext ctx;
     private final String nodeName;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever a block leaves {@link BlockEntry.State#PROMOTING}: its accessors wait on it. */
@@ -225,20 +225,20 @@ public final class BlockStore implements AutoCloseable
     private long ramStuckCount;
     /** Promotions reading into RAM without the lock (guarded by the lock): close waits for them. */
     private int promotionsInFlight;
-    private final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
+    final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     private final RoomMaker roomMaker = new RoomMaker(blocks, this::demoteFromRam);
-    private final TierSlot[] slots;
+    final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
-    private AllocatorStats[] closedAllocatorStats;
+    AllocatorStats[] closedAllocatorStats;
     private final int ramIndex;
     private final int deviceIndex;
     private final RamTier ram;
     private final NanoClock nanoClock;
-    private final PressureMonitor pressure;
+    final PressureMonitor pressure;
     private final Prefetcher prefetcher;
     private final AgentRunner prefetcherRunner;
     private final LongArrayQueue prefetchQueue = new LongArrayQueue(-1L);
-    private final AtomicLong prefetchErrors = new AtomicLong();
+    final AtomicLong prefetchErrors = new AtomicLong();
     private final UnsafeBuffer accessView = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer victimView = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer stagingView = new UnsafeBuffer(new byte[0]);
@@ -248,16 +248,16 @@ public final class BlockStore implements AutoCloseable
     private final Set<PinnedBlock> openPins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<DevicePinnedBlock> openDevicePins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Mover mover;
-    private final IoWorkers ioWorkers;
+    final IoWorkers ioWorkers;
     private final AgentRunner moverRunner;
-    private final AtomicLong moverErrors = new AtomicLong();
-    private final AtomicLong moverStuck = new AtomicLong();
+    final AtomicLong moverErrors = new AtomicLong();
+    final AtomicLong moverStuck = new AtomicLong();
 
     private long stagingAddress;
     private int stagingCapacity;
     private long nextBlockId = 1;
     /** Store-wide counters: written under the lock, read by stats() without it. */
-    private final StoreCounters counters = new StoreCounters();
+    final StoreCounters counters = new StoreCounters();
     private long lastAccessId = -1;
     private long prefetchedUpTo;
     private int sequentialRun;
@@ -272,7 +272,8 @@ public final class BlockStore implements AutoCloseable
     private int initialOffset;
     private int initialLength;
     private volatile Runnable unlockedWriteHook;
-    private volatile boolean closed;
+    volatile boolean closed;
+    final StoreStatistics statistics = new StoreStatistics(this);
 
     /**
      * Opens a store: validates the context ({@link StoreContext#conclude()}), opens the local tiers (allocating and
@@ -1216,7 +1217,7 @@ public final class BlockStore implements AutoCloseable
         {
             try
             {
-                return statsSnapshot();
+                return statistics.statsSnapshot();
             }
             catch (final RuntimeException ex)
             {
@@ -1230,7 +1231,7 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            return statsSnapshot();
+            return statistics.statsSnapshot();
         }
         finally
         {
@@ -1238,82 +1239,6 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    /**
-     * The body of {@link #stats()}: reads counters written under the engine lock without it (see the class
-     * comment, statistics); after close, called under the lock.
-     */
-    private StoreStats statsSnapshot()
-    {
-        {
-            final List<TierStats> tiers = tierSnapshot();
-            long pinned = 0;
-            final long[] pinnedPerTier = new long[slots.length];
-            for (int i = 0; i < slots.length; i++)
-            {
-                pinnedPerTier[i] = closed ? 0 : slots[i].pinnedBlocks;
-                pinned += pinnedPerTier[i];
-            }
-            final List<EngineTierStats> engineTiers = new ArrayList<>(slots.length);
-            for (int i = 0; i < slots.length; i++)
-            {
-                final TierSlot slot = slots[i];
-                final TierStats tier = tiers.get(i);
-                engineTiers.add(new EngineTierStats(
-                    slot.tier.kind(),
-                    slot.tier.name(),
-                    tier.capacityBytes(),
-                    closed ? 0 : slot.softCapBytes(),
-                    closed ? 0 : slot.hardCapBytes(),
-                    tier.usedBytes(),
-                    tier.peakUsedBytes(),
-                    tier.blockCount(),
-                    slot.allocations,
-                    slot.frees,
-                    slot.demotedBlocks,
-                    slot.demotedBytes,
-                    slot.promotedBlocks,
-                    slot.promotedBytes,
-                    slot.prefetchesIssued,
-                    slot.prefetchHits,
-                    pinnedPerTier[i],
-                    slot.pressureLevel,
-                    slot.latency(slot.allocateLatency),
-                    slot.latency(slot.readLatency),
-                    slot.latency(slot.writeLatency),
-                    closed ? closedAllocatorStats[i] : slot.tier.allocatorStats()));
-            }
-            return new StoreStats(
-                List.copyOf(tiers),
-                blocks.size(),
-                counters.logicalBytes,
-                pinned,
-                counters.allocations,
-                counters.frees,
-                counters.demotions,
-                counters.promotions,
-                counters.checksumFailures,
-                moverErrors.get(),
-                moverStuck.get(),
-                List.copyOf(engineTiers),
-                counters.prefetchRequests,
-                counters.prefetchesIssued,
-                counters.prefetchHits,
-                counters.prefetchDropped,
-                prefetchErrors.get(),
-                pressure.listenerErrors(),
-                ctx.overflowPolicy(),
-                ctx.evictionPolicy(),
-                counters.movesAbandoned,
-                counters.deviceFallbacks,
-                counters.demotionBatches,
-                counters.batchedDemotions,
-                ioWorkers == null ? 0 : ioWorkers.workerCount(),
-                retainedCopies(),
-                retainedCopyBytes(),
-                counters.copyReturns,
-                counters.copiesDropped);
-        }
-    }
 
     /**
      * Each tier's capacity, use, block count and movement counters, in hierarchy order: the cheap part of
@@ -1328,7 +1253,7 @@ public final class BlockStore implements AutoCloseable
         {
             try
             {
-                return List.copyOf(tierSnapshot());
+                return List.copyOf(statistics.tierSnapshot());
             }
             catch (final RuntimeException ex)
             {
@@ -1341,7 +1266,7 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            return List.copyOf(tierSnapshot());
+            return List.copyOf(statistics.tierSnapshot());
         }
         finally
         {
@@ -1349,22 +1274,7 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    private List<TierStats> tierSnapshot()
-    {
-        final List<TierStats> tiers = new ArrayList<>(slots.length);
-        for (final TierSlot slot : slots)
-        {
-            tiers.add(closed ? closedStats(slot) : slot.stats());
-        }
-        return tiers;
-    }
 
-    private static TierStats closedStats(final TierSlot slot)
-    {
-        return new TierStats(slot.tier.kind(), slot.tier.name(), slot.owned ? 0 : slot.tier.capacityBytes(), 0,
-            slot.peakUsedBytes, 0, slot.demotedBlocks, slot.demotedBytes, slot.promotedBlocks, slot.promotedBytes,
-            slot.checksumFailures, -1, -1);
-    }
 
     /**
      * @return the mover agent; with {@link StoreContext#startMover(boolean) startMover(false)} the caller drives it
@@ -3186,25 +3096,7 @@ public final class BlockStore implements AutoCloseable
         return location;
     }
 
-    private long retainedCopies()
-    {
-        long count = 0;
-        for (final TierSlot slot : slots)
-        {
-            count += slot.copyCount;
-        }
-        return count;
-    }
 
-    private long retainedCopyBytes()
-    {
-        long bytes = 0;
-        for (final TierSlot slot : slots)
-        {
-            bytes += slot.copyBytes;
-        }
-        return bytes;
-    }
 
     /**
      * Frees the copy a block was promoted from, or keeps it as the block's retained copy: when the store retains
