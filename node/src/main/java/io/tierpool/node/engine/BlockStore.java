@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -200,48 +199,46 @@ public final class BlockStore implements AutoCloseable
     private static final int MIN_STAGING_BYTES = 64 * 1024;
     private static final int MAX_VICTIM_ATTEMPTS = 4;
     private static final int MAX_RETAINED_STAGING_BYTES = 64 * 1024 * 1024;
-    /** {@link #allocateInRam}: take RAM only if it has room now. */
-    private static final int ROOM_NONE = 0;
-    /** {@link #allocateInRam}: make room by demoting under the lock (the mover's and prefetcher's threads). */
-    private static final int ROOM_CASCADE = 1;
-    /** {@link #allocateInRam}: an application thread; waits for the mover to make room (see ramRoomWaitNs). */
-    private static final int ROOM_WAIT = 2;
+    /** {@link Placement#allocateInRam}: take RAM only if it has room now. */
+    static final int ROOM_NONE = 0;
+    /** {@link Placement#allocateInRam}: make room by demoting under the lock (the mover's and prefetcher's threads). */
+    static final int ROOM_CASCADE = 1;
+    /** {@link Placement#allocateInRam}: an application thread; waits for the mover to make room (see ramRoomWaitNs). */
+    static final int ROOM_WAIT = 2;
 
     final StoreContext ctx;
-    private final String nodeName;
-    private final ReentrantLock lock = new ReentrantLock();
+    final String nodeName;
+    final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever a block leaves {@link BlockEntry.State#PROMOTING}: its accessors wait on it. */
-    private final Condition settled = lock.newCondition();
+    final Condition settled = lock.newCondition();
     /** Tier copies unlinked under the lock, freed by the next thread that releases it (guarded by the lock). */
-    private DeferredFrees pendingFrees = new DeferredFrees();
+    DeferredFrees pendingFrees = new DeferredFrees();
     private final ThreadLocal<DeferredFrees> spareFrees = ThreadLocal.withInitial(DeferredFrees::new);
-    private final ScratchPool scratchPool = new ScratchPool();
-    /** Signalled when RAM may have room for threads waiting for it ({@link #awaitRoom}). */
-    private final Condition roomMade = lock.newCondition();
+    final ScratchPool scratchPool = new ScratchPool();
+    /** Signalled when RAM may have room for threads waiting for it ({@link Placement#awaitRoom}). */
+    final Condition roomMade = lock.newCondition();
     /** Bytes and number of threads waiting for room in RAM (guarded by the lock); the mover makes room for them. */
-    private long roomWantedBytes;
-    private int roomWaiters;
-    /** Times the mover found nothing to move out of RAM while threads waited for room (guarded by the lock). */
-    private long ramStuckCount;
+    long roomWantedBytes;
+    int roomWaiters;
     /** Promotions reading into RAM without the lock (guarded by the lock): close waits for them. */
-    private int promotionsInFlight;
+    int promotionsInFlight;
     final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
-    private final RoomMaker roomMaker = new RoomMaker(blocks, this::demoteFromRam);
+    final RoomMaker roomMaker = new RoomMaker(blocks, this::demoteFromRam);
     final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
     AllocatorStats[] closedAllocatorStats;
-    private final int ramIndex;
-    private final int deviceIndex;
-    private final RamTier ram;
+    final int ramIndex;
+    final int deviceIndex;
+    final RamTier ram;
     private final NanoClock nanoClock;
     final PressureMonitor pressure;
     private final Prefetcher prefetcher;
     private final AgentRunner prefetcherRunner;
-    private final LongArrayQueue prefetchQueue = new LongArrayQueue(-1L);
+    final LongArrayQueue prefetchQueue = new LongArrayQueue(-1L);
     final AtomicLong prefetchErrors = new AtomicLong();
-    private final UnsafeBuffer accessView = new UnsafeBuffer(new byte[0]);
-    private final UnsafeBuffer victimView = new UnsafeBuffer(new byte[0]);
-    private final UnsafeBuffer stagingView = new UnsafeBuffer(new byte[0]);
+    final UnsafeBuffer accessView = new UnsafeBuffer(new byte[0]);
+    final UnsafeBuffer victimView = new UnsafeBuffer(new byte[0]);
+    final UnsafeBuffer stagingView = new UnsafeBuffer(new byte[0]);
     private final CRC32C crc32c = new CRC32C();
     private final IoScratch moverScratch = new IoScratch();
     private final IoScratch prefetchScratch = new IoScratch();
@@ -249,7 +246,7 @@ public final class BlockStore implements AutoCloseable
     private final Set<DevicePinnedBlock> openDevicePins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Mover mover;
     final IoWorkers ioWorkers;
-    private final AgentRunner moverRunner;
+    final AgentRunner moverRunner;
     final AtomicLong moverErrors = new AtomicLong();
     final AtomicLong moverStuck = new AtomicLong();
 
@@ -258,22 +255,24 @@ public final class BlockStore implements AutoCloseable
     private long nextBlockId = 1;
     /** Store-wide counters: written under the lock, read by stats() without it. */
     final StoreCounters counters = new StoreCounters();
-    private long lastAccessId = -1;
-    private long prefetchedUpTo;
-    private int sequentialRun;
-    private boolean usageChanged;
+    boolean usageChanged;
     /**
      * The initial bytes of the block being allocated (at most one of buffer and array; guarded by the lock). They
      * belong to whichever allocation holds the lock: a placement that releases it (an unlocked write below RAM, a
      * wait for room in RAM) keeps its own and puts them back when it holds the lock again.
      */
-    private DirectBuffer initialBuffer;
-    private byte[] initialArray;
-    private int initialOffset;
-    private int initialLength;
+    DirectBuffer initialBuffer;
+    byte[] initialArray;
+    int initialOffset;
+    int initialLength;
     private volatile Runnable unlockedWriteHook;
     volatile boolean closed;
     final StoreStatistics statistics = new StoreStatistics(this);
+    final PrefetchScheduler prefetchScheduler = new PrefetchScheduler(this);
+    final DeviceSupport deviceSupport = new DeviceSupport(this);
+    final RetainedCopies retainedCopies = new RetainedCopies(this);
+    final Promoter promoter = new Promoter(this);
+    final Placement placement = new Placement(this);
 
     /**
      * Opens a store: validates the context ({@link StoreContext#conclude()}), opens the local tiers (allocating and
@@ -537,7 +536,7 @@ public final class BlockStore implements AutoCloseable
             final boolean placed;
             try
             {
-                placed = place(entry);
+                placed = placement.place(entry);
             }
             finally
             {
@@ -661,9 +660,9 @@ public final class BlockStore implements AutoCloseable
             {
                 checkArray(entry, "source", srcArray.length, srcOffset, length);
             }
-            awaitSettled(entry);
+            promoter.awaitSettled(entry);
             final TierSlot startSlot = slots[entry.tier];
-            noteAccess(entry);
+            prefetchScheduler.noteAccess(entry);
             copyIn(entry, (int)blockOffset, srcBuffer, srcArray, srcOffset, length);
             startSlot.recordLatency(startSlot.writeLatency, nanoClock.nanoTime() - startNs);
         }
@@ -696,7 +695,7 @@ public final class BlockStore implements AutoCloseable
                 checkArray(entry, "destination", dstArray.length, dstOffset, length);
             }
             final TierSlot startSlot = slots[entry.tier];
-            noteAccess(entry);
+            prefetchScheduler.noteAccess(entry);
             copyOut(entry, (int)blockOffset, dstBuffer, dstArray, dstOffset, length);
             startSlot.recordLatency(startSlot.readLatency, nanoClock.nanoTime() - startNs);
         }
@@ -726,15 +725,15 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
-            checkNotPinnedOnDevice(entry, "pin it in RAM");
-            noteAccess(entry);
-            if (!promote(entry))
+            deviceSupport.checkNotPinnedOnDevice(entry, "pin it in RAM");
+            prefetchScheduler.noteAccess(entry);
+            if (!promoter.promote(entry))
             {
                 throw outOfMemory(entry, "cannot pin block " + entry.id + " of " + entry.size + " bytes in RAM");
             }
             entry.version++;
             entry.crcStale = true;
-            dropCopy(entry);
+            retainedCopies.dropCopy(entry);
             if (entry.pinCount++ == 0)
             {
                 slots[ramIndex].unlink(entry);
@@ -792,8 +791,8 @@ public final class BlockStore implements AutoCloseable
                     "it has " + entry.pinCount + " open PinnedBlock views; close them first" :
                     "it was allocated with Hint.PIN_FAST; allocate it with Hint.DEVICE instead"));
             }
-            noteAccess(entry);
-            if (!promoteToDevice(entry))
+            prefetchScheduler.noteAccess(entry);
+            if (!deviceSupport.promoteToDevice(entry))
             {
                 throw outOfMemory(entry, "cannot pin block " + entry.id + " of " + entry.size + " bytes on the " +
                     "device: the DEVICE tier cannot take it under its hard cap of " +
@@ -804,7 +803,7 @@ public final class BlockStore implements AutoCloseable
             slot.ioLock.lock();
             try
             {
-                pointer = device().devicePointer(entry.id, entry.location);
+                pointer = deviceSupport.device().devicePointer(entry.id, entry.location);
             }
             finally
             {
@@ -852,7 +851,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
-            return entry.tier < ramIndex || promote(entry);
+            return entry.tier < ramIndex || promoter.promote(entry);
         }
         finally
         {
@@ -880,7 +879,7 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            return enqueuePrefetch(entry(blockId), false);
+            return prefetchScheduler.enqueuePrefetch(entry(blockId), false);
         }
         finally
         {
@@ -915,7 +914,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
-            awaitSettled(entry);
+            promoter.awaitSettled(entry);
             int to = -1;
             for (int i = 0; i < slots.length && to < 0; i++)
             {
@@ -936,8 +935,8 @@ public final class BlockStore implements AutoCloseable
             }
             if (to == ramIndex)
             {
-                checkNotPinnedOnDevice(entry, "move it to RAM");
-                if (!promote(entry))
+                deviceSupport.checkNotPinnedOnDevice(entry, "move it to RAM");
+                if (!promoter.promote(entry))
                 {
                     throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to RAM");
                 }
@@ -953,7 +952,7 @@ public final class BlockStore implements AutoCloseable
             }
             if (to == deviceIndex)
             {
-                if (!promoteToDevice(entry))
+                if (!deviceSupport.promoteToDevice(entry))
                 {
                     throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to " +
                         slots[to].tier.name() + " (hard cap " + slots[to].hardCapBytes() + " bytes)");
@@ -1115,7 +1114,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
-            awaitSettled(entry);
+            promoter.awaitSettled(entry);
             if (entry.pinCount > 0)
             {
                 throw new IllegalStateException("block " + blockId + " on node " + nodeName + " is pinned (" +
@@ -1124,7 +1123,7 @@ public final class BlockStore implements AutoCloseable
             }
             final TierSlot slot = slots[entry.tier];
             slot.unlink(entry);
-            dropCopy(entry);
+            retainedCopies.dropCopy(entry);
             usageChanged = true;
             blocks.remove(blockId);
             entry.state = BlockEntry.State.FREED;
@@ -1416,7 +1415,7 @@ public final class BlockStore implements AutoCloseable
             final TierSlot slot = slots[tierIndex];
             // At the soft cap, as the WARNING pressure level starts there (PressureLevel: S <= u); or threads wait
             // for room in it.
-            return !closed && (slot.tier.usedBytes() >= slot.softCapBytes() || roomWanted(tierIndex));
+            return !closed && (slot.tier.usedBytes() >= slot.softCapBytes() || placement.roomWanted(tierIndex));
         }
         finally
         {
@@ -1448,7 +1447,7 @@ public final class BlockStore implements AutoCloseable
         {
             final TierSlot slot = slots[tierIndex];
             return !closed && (slot.tier.usedBytes() - slot.pendingOutBytes > slot.drainTargetBytes() ||
-                roomWanted(tierIndex));
+                placement.roomWanted(tierIndex));
         }
         finally
         {
@@ -1467,7 +1466,7 @@ public final class BlockStore implements AutoCloseable
      * @param force demote one block even if the tier is at or below its drain target (to make room for a
      *              prefetch).
      */
-    private int demoteStep(final int tierIndex, final boolean force, final IoScratch scratch)
+    int demoteStep(final int tierIndex, final boolean force, final IoScratch scratch)
     {
         final BlockEntry[] victims = scratch.victims;
         final int[] offsets = scratch.offsets;
@@ -1483,7 +1482,7 @@ public final class BlockStore implements AutoCloseable
         {
             final TierSlot slot = slots[tierIndex];
             long excess = slot.tier.usedBytes() - slot.pendingOutBytes - slot.drainTargetBytes();
-            if (roomWanted(tierIndex))
+            if (placement.roomWanted(tierIndex))
             {
                 // Threads wait for room: their bytes at least, beyond the moves in flight, whatever the drain target.
                 excess = Math.max(excess, roomWantedBytes - slot.pendingOutBytes);
@@ -1499,7 +1498,7 @@ public final class BlockStore implements AutoCloseable
                     }
                     if (made == RoomMaker.NO_ROOM)
                     {
-                        return stuck(ramIndex);
+                        return placement.stuck(ramIndex);
                     }
                 }
             }
@@ -1514,7 +1513,7 @@ public final class BlockStore implements AutoCloseable
                 while (slot.copyHead != null && (force || excess > 0))
                 {
                     excess -= IoScratch.aligned(slot.copyHead.size);
-                    dropCopy(slot.copyHead);
+                    retainedCopies.dropCopy(slot.copyHead);
                     dropped++;
                     if (force)
                     {
@@ -1528,7 +1527,7 @@ public final class BlockStore implements AutoCloseable
             if (victim != null && victim.copyTier != BlockEntry.NO_TIER)
             {
                 // Unchanged since it came up, its copy below is still there: switch back to it, nothing to write.
-                returnToCopy(victim);
+                retainedCopies.returnToCopy(victim);
                 return 1;
             }
             target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
@@ -1538,7 +1537,7 @@ public final class BlockStore implements AutoCloseable
             // block gets meanwhile: moves to it are made under the lock.
             if (target < 0 || !(slots[target].owned || slots[target].concurrent))
             {
-                return demoteOne(tierIndex) ? 1 : stuck(tierIndex);
+                return demoteOne(tierIndex) ? 1 : placement.stuck(tierIndex);
             }
 
             // Choose the batch: the coldest block, then (small blocks only) the next coldest small ones.
@@ -1782,7 +1781,7 @@ public final class BlockStore implements AutoCloseable
             {
                 return moved;
             }
-            if (!force && slot.tier.usedBytes() - slot.pendingOutBytes <= slot.drainTargetBytes() && !roomWanted(tierIndex))
+            if (!force && slot.tier.usedBytes() - slot.pendingOutBytes <= slot.drainTargetBytes() && !placement.roomWanted(tierIndex))
             {
                 return DEMOTE_DONE;
             }
@@ -1792,7 +1791,7 @@ public final class BlockStore implements AutoCloseable
                 return 1;
             }
             // The tier below filled up meanwhile: one move under the lock, cascading.
-            return demoteOne(tierIndex) ? 1 : stuck(tierIndex);
+            return demoteOne(tierIndex) ? 1 : placement.stuck(tierIndex);
         }
         finally
         {
@@ -1870,7 +1869,7 @@ public final class BlockStore implements AutoCloseable
             {
                 while (!slot.fitsUnderHardCap(size) && slot.copyHead != null)
                 {
-                    dropCopyNow(slot.copyHead);
+                    retainedCopies.dropCopyNow(slot.copyHead);
                 }
                 if (slot.fitsUnderHardCap(size))
                 {
@@ -1928,7 +1927,7 @@ public final class BlockStore implements AutoCloseable
         try
         {
             final BlockEntry entry = entry(blockId);
-            awaitSettled(entry);
+            promoter.awaitSettled(entry);
             return entry.isMovable() && moveDown(entry, entry.tier);
         }
         finally
@@ -1957,7 +1956,7 @@ public final class BlockStore implements AutoCloseable
      * freed tier space), releases the engine lock and, once this thread no longer holds it, tells the pressure
      * listeners of any change.
      */
-    private void unlockAndNotify()
+    void unlockAndNotify()
     {
         DeferredFrees queued = null;
         try
@@ -2027,7 +2026,7 @@ public final class BlockStore implements AutoCloseable
      * cannot touch another copy of the block); at once otherwise (RAM, DEVICE, an extra tier that keys copies by
      * block id). Called under the lock.
      */
-    private void freeCopy(final int tierIndex, final long blockId, final long location)
+    void freeCopy(final int tierIndex, final long blockId, final long location)
     {
         final TierSlot slot = slots[tierIndex];
         usageChanged = true;
@@ -2041,31 +2040,6 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    /**
-     * Waits while another thread promotes the block (it is {@link BlockEntry.State#PROMOTING}): only accessors of
-     * that block wait, the lock being released meanwhile. Called under the lock.
-     *
-     * @throws BlockFreedException   if the block was freed meanwhile.
-     * @throws IllegalStateException if the store was closed meanwhile.
-     */
-    private void awaitSettled(final BlockEntry entry)
-    {
-        if (entry.state == BlockEntry.State.PROMOTING)
-        {
-            do
-            {
-                settled.awaitUninterruptibly();
-            }
-            while (entry.state == BlockEntry.State.PROMOTING && !closed);
-            ensureOpen();
-            if (blocks.get(entry.id) != entry)
-            {
-                throw new BlockFreedException(entry.id, nodeName);
-            }
-            // The access found the block brought in by a prefetch it waited for: a (late) hit.
-            countPrefetchHit(entry);
-        }
-    }
 
     private String tierNames()
     {
@@ -2077,231 +2051,11 @@ public final class BlockStore implements AutoCloseable
         return sb.toString();
     }
 
-    /**
-     * Called before every read, write or pin of a block: counts a prefetch hit if the prefetcher brought the
-     * block into RAM and it is still there, and detects sequential access across consecutive block ids.
-     */
-    private void noteAccess(final BlockEntry entry)
-    {
-        countPrefetchHit(entry);
 
-        final int depth = ctx.prefetchDepth();
-        if (depth == 0)
-        {
-            return;
-        }
-        final long id = entry.id;
-        if (id == lastAccessId + 1)
-        {
-            sequentialRun++;
-        }
-        else if (id != lastAccessId)
-        {
-            sequentialRun = 0;
-            prefetchedUpTo = 0;
-        }
-        lastAccessId = id;
-        if (sequentialRun >= SEQUENTIAL_RUN_TRIGGER)
-        {
-            final long last = id + depth;
-            for (long next = Math.max(id + 1, prefetchedUpTo + 1); next <= last; next++)
-            {
-                final BlockEntry ahead = blocks.get(next);
-                if (ahead != null)
-                {
-                    enqueuePrefetch(ahead, true);
-                }
-            }
-            prefetchedUpTo = last;
-        }
-    }
 
-    private void countPrefetchHit(final BlockEntry entry)
-    {
-        if (entry.prefetched)
-        {
-            entry.prefetched = false;
-            if (entry.tier == ramIndex)
-            {
-                slots[entry.prefetchSource].prefetchHits++;
-                counters.prefetchHits++;
-            }
-        }
-    }
 
-    private boolean enqueuePrefetch(final BlockEntry entry, final boolean bySequence)
-    {
-        if (entry.tier <= ramIndex || entry.prefetchQueued || entry.state == BlockEntry.State.PROMOTING)
-        {
-            return false; // in RAM or in the faster DEVICE tier already, queued, or coming up now
-        }
-        if (prefetchQueue.size() >= ctx.prefetchQueueCapacity())
-        {
-            counters.prefetchDropped++;
-            return false;
-        }
-        prefetchQueue.offerLong(entry.id);
-        entry.prefetchQueued = true;
-        entry.prefetchBySequence = bySequence;
-        counters.prefetchRequests++;
-        return true;
-    }
 
-    /**
-     * One step of the prefetcher: promotes the next queued block if it is still below RAM.
-     *
-     * @return {@link #PREFETCH_QUEUE_EMPTY}, {@link #PREFETCH_SKIPPED} or {@link #PREFETCH_DONE}.
-     */
-    int prefetchStep(final IoScratch scratch)
-    {
-        boolean needRoom = false;
-        lock.lock();
-        try
-        {
-            if (closed || prefetchQueue.isEmpty())
-            {
-                return PREFETCH_QUEUE_EMPTY;
-            }
-            final BlockEntry next = blocks.get(prefetchQueue.peekLong());
-            needRoom = next != null && next.tier > ramIndex && next.size <= slots[ramIndex].hardCapBytes() &&
-                !slots[ramIndex].fitsUnderHardCap(next.size);
-        }
-        finally
-        {
-            lock.unlock();
-        }
-        if (needRoom)
-        {
-            // Make room in RAM as the mover would, writing the demoted block without the engine lock.
-            demoteStep(ramIndex, true, scratch);
-        }
-
-        final BlockEntry entry;
-        final int from;
-        final long sourceLocation;
-        final long ramLocation;
-        final long version;
-        lock.lock();
-        try
-        {
-            if (closed || prefetchQueue.isEmpty())
-            {
-                return PREFETCH_QUEUE_EMPTY;
-            }
-            entry = blocks.get(prefetchQueue.pollLong());
-            if (entry == null)
-            {
-                return PREFETCH_SKIPPED;
-            }
-            entry.prefetchQueued = false;
-            if (entry.tier <= ramIndex || (entry.prefetchBySequence && entry.id <= lastAccessId) ||
-                entry.state == BlockEntry.State.PROMOTING)
-            {
-                // In RAM (or the DEVICE tier) already, a sequential scan went past it before its turn came, or an
-                // access is bringing it up now.
-                return PREFETCH_SKIPPED;
-            }
-            // Reserve room in RAM under the lock (demoting others if needed; the cascade may move this block)...
-            ramLocation = allocateInRam(entry, ROOM_CASCADE);
-            if (ramLocation == Tier.NO_SPACE)
-            {
-                return PREFETCH_SKIPPED;
-            }
-            from = entry.tier;
-            sourceLocation = entry.location;
-            version = entry.version;
-            ram.wrap(ramLocation, entry.size, scratch.view);
-            slots[from].unlink(entry);
-            entry.state = BlockEntry.State.PROMOTING;
-            promotionsInFlight++;
-        }
-        finally
-        {
-            unlockAndNotify();
-        }
-
-        // ...read the block into it without the engine lock, verifying its checksum...
-        RuntimeException error = null;
-        boolean intact = false;
-        int actualCrc = 0;
-        try
-        {
-            slots[from].read(entry.id, sourceLocation, scratch.view, entry.size);
-            actualCrc = scratch.checksum(scratch.view, 0, entry.size);
-            intact = actualCrc == entry.crc32c;
-        }
-        catch (final RuntimeException ex)
-        {
-            error = ex;
-        }
-
-        // ...and switch the block to RAM only if it is still where it was read from, unchanged.
-        lock.lock();
-        try
-        {
-            promotionsInFlight--;
-            entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
-            settled.signalAll();
-            if (closed)
-            {
-                return PREFETCH_SKIPPED;
-            }
-            final boolean unchanged = blocks.get(entry.id) == entry && entry.tier == from &&
-                entry.location == sourceLocation && entry.version == version;
-            final TierSlot source = slots[from];
-            if (unchanged && intact)
-            {
-                source.unlink(entry);
-                retainOrFree(entry, from, sourceLocation);
-                entry.tier = ramIndex;
-                entry.location = ramLocation;
-                slots[ramIndex].link(entry);
-                slots[ramIndex].updatePeak();
-                source.promotedBlocks++;
-                source.promotedBytes += entry.size;
-                counters.promotions++;
-                entry.prefetched = true;
-                entry.prefetchSource = from;
-                source.prefetchesIssued++;
-                counters.prefetchesIssued++;
-                usageChanged = true;
-                return PREFETCH_DONE;
-            }
-            ram.free(entry.id, ramLocation);
-            usageChanged = true;
-            if (entry.state == BlockEntry.State.RESIDENT && entry.tier == from)
-            {
-                source.link(entry);
-            }
-            if (unchanged)
-            {
-                if (error == null)
-                {
-                    source.checksumFailures++;
-                    counters.checksumFailures++;
-                    error = new ChecksumMismatchException(
-                        entry.id, source.tier.name(), nodeName, entry.crc32c, actualCrc);
-                }
-                prefetchErrors.incrementAndGet();
-            }
-            else
-            {
-                error = null; // The block moved, changed or was freed meanwhile: nothing went wrong.
-                counters.movesAbandoned++;
-            }
-            return PREFETCH_SKIPPED;
-        }
-        finally
-        {
-            unlockAndNotify();
-            if (error != null)
-            {
-                ctx.errorHandler().onError(error);
-            }
-        }
-    }
-
-    private void ensureOpen()
+    void ensureOpen()
     {
         if (closed)
         {
@@ -2353,7 +2107,7 @@ public final class BlockStore implements AutoCloseable
         {
             // A DEVICE block is rewritten where it lies, through a staging copy: not while kernels may use it, and
             // after making room for the new copy next to the old one by demoting the tier's coldest other blocks.
-            checkNotPinnedOnDevice(entry, "write to it from the host");
+            deviceSupport.checkNotPinnedOnDevice(entry, "write to it from the host");
             final TierSlot deviceSlot = slots[deviceIndex];
             deviceSlot.unlink(entry);
             try
@@ -2368,11 +2122,11 @@ public final class BlockStore implements AutoCloseable
                 deviceSlot.link(entry);
             }
         }
-        else if (promote(entry))
+        else if (promoter.promote(entry))
         {
             // Stale from here on, not before: moves made to bring the block to RAM may have taken its checksum.
             entry.crcStale = true;
-            dropCopy(entry);
+            retainedCopies.dropCopy(entry);
             ram.wrap(entry.location, entry.size, accessView);
             put(accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
             return;
@@ -2579,7 +2333,7 @@ public final class BlockStore implements AutoCloseable
         {
             slots[deviceIndex].touch(entry); // read from the device where it lies, through a staging copy
         }
-        if (entry.tier != deviceIndex && promote(entry))
+        if (entry.tier != deviceIndex && promoter.promote(entry))
         {
             ram.wrap(entry.location, entry.size, accessView);
             block = accessView;
@@ -2609,480 +2363,32 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    private boolean place(final BlockEntry entry)
-    {
-        if (ctx.overflowPolicy() == OverflowPolicy.FAIL)
-        {
-            placeOrFail(entry);
-            return true;
-        }
 
-        final long demotionsBefore = counters.demotions;
-        final boolean placed;
-        switch (entry.hint)
-        {
-            case COLD:
-                placed = placeBelowRam(entry) || placeInRam(entry, true);
-                break;
 
-            case PREFER_FAST:
-                placed = placeInRam(entry, false) || placeBelowRam(entry) || placeInRam(entry, true);
-                break;
 
-            case PIN_FAST:
-                return placeInRam(entry, true);
 
-            case DEVICE:
-                return placeInDevice(entry) || placeInRam(entry, true) || placeBelowRam(entry);
 
-            case HOT:
-            case WARM:
-            default:
-                return placeInRam(entry, true) || placeBelowRam(entry);
-        }
 
-        // Demotions made while failing to make room in RAM may have cascaded and freed space below it.
-        return placed || (counters.demotions != demotionsBefore && placeBelowRam(entry));
-    }
 
-    /**
-     * {@link OverflowPolicy#FAIL}: the tier the hint asks for takes the block under its hard cap now, without
-     * demoting others, or the allocation fails.
-     */
-    private void placeOrFail(final BlockEntry entry)
-    {
-        int first = ramIndex;
-        switch (entry.hint)
-        {
-            case COLD:
-                for (int i = ramIndex + 1; i < slots.length && first == ramIndex; i++)
-                {
-                    if (entry.size <= slots[i].hardCapBytes())
-                    {
-                        first = i;
-                    }
-                }
-                if (first == ramIndex ? placeInRam(entry, false) : placeBelow(entry, first, first + 1))
-                {
-                    return;
-                }
-                break;
 
-            case PREFER_FAST:
-                if (placeInRam(entry, false) || placeBelowRam(entry))
-                {
-                    return;
-                }
-                break;
 
-            case DEVICE:
-                if (placeInDevice(entry) || placeInRam(entry, false))
-                {
-                    return;
-                }
-                break;
-
-            default:
-                if (placeInRam(entry, false))
-                {
-                    return;
-                }
-        }
-
-        final TierSlot slot = slots[first];
-        throw new OutOfTierMemoryException(0, entry.size, slot.tier.name(), slot.hardCapBytes(),
-            "cannot allocate a block of " + entry.size + " bytes (hint " + entry.hint + ") in tier " +
-            slot.tier.name() + " on node " + nodeName + ": it would pass the tier's hard cap of " +
-            slot.hardCapBytes() + " bytes (" + slot.tier.usedBytes() + " bytes used now) and the overflow policy " +
-            "is FAIL. Free blocks that are no longer needed, raise hardCapBytes(" + slot.tier.kind() + ") (at most " +
-            "the tier's capacity of " + slot.tier.capacityBytes() + " bytes), retry after the mover has demoted " +
-            "blocks, or use OverflowPolicy.SPILL_TO_NEXT to route such blocks to the next tier");
-    }
-
-    private boolean placeInRam(final BlockEntry entry, final boolean demoteOthers)
-    {
-        final long location = allocateInRam(entry, demoteOthers ? ROOM_WAIT : ROOM_NONE);
-        if (location == Tier.NO_SPACE)
-        {
-            return false;
-        }
-        ram.wrap(location, entry.size, accessView);
-        fillNewBlock(accessView, entry.size, ctx.zeroFill());
-        entry.tier = ramIndex;
-        entry.location = location;
-        slots[ramIndex].link(entry);
-        slots[ramIndex].updatePeak();
-        return true;
-    }
-
-    /**
-     * {@link Hint#DEVICE}: a zero-filled block in the DEVICE tier if it takes it under its hard cap now, without
-     * demoting others (the mover keeps room there); false, counted in {@link StoreStats#deviceFallbacks()}, where
-     * the store has a DEVICE tier that cannot take it. Without a DEVICE tier, false and not counted.
-     */
-    private boolean placeInDevice(final BlockEntry entry)
-    {
-        if (deviceIndex < 0)
-        {
-            return false;
-        }
-        if (placeBelow(entry, deviceIndex, deviceIndex + 1))
-        {
-            return true;
-        }
-        counters.deviceFallbacks++;
-        return false;
-    }
-
-    /**
-     * Writes a new block's initial bytes (those given to {@code allocate}, if any) into {@code view} and zeroes the
-     * rest if {@code zeroRest}.
-     */
-    private void fillNewBlock(final UnsafeBuffer view, final int size, final boolean zeroRest)
-    {
-        fill(view, size, zeroRest, initialBuffer, initialArray, initialOffset, initialLength);
-    }
-
-    private static void fill(
-        final UnsafeBuffer view,
-        final int size,
-        final boolean zeroRest,
-        final DirectBuffer srcBuffer,
-        final byte[] srcArray,
-        final int srcOffset,
-        final int length)
-    {
-        if (length > 0)
-        {
-            if (null != srcBuffer)
-            {
-                view.putBytes(0, srcBuffer, srcOffset, length);
-            }
-            else
-            {
-                view.putBytes(0, srcArray, srcOffset, length);
-            }
-        }
-        if (zeroRest && length < size)
-        {
-            view.setMemory(length, size - length, (byte)0);
-        }
-    }
-
-    private boolean placeBelowRam(final BlockEntry entry)
-    {
-        return placeBelow(entry, ramIndex + 1, slots.length);
-    }
-
-    /**
-     * Writes a new block (its initial bytes, zeroes after them) into the first of tiers {@code [fromIndex, toIndex)}
-     * below RAM that takes it under its hard cap, without the engine lock: the block is in no table yet, so nothing
-     * else can see or move it. Only if no tier takes it and some hold retained copies (which make room only under
-     * the lock) is it tried again under the lock. Called under the lock (held once); returns with it held.
-     */
-    private boolean placeBelow(final BlockEntry entry, final int fromIndex, final int toIndex)
-    {
-        if (fromIndex <= ramIndex || lock.getHoldCount() != 1)
-        {
-            return placeBelowLocked(entry, fromIndex, toIndex);
-        }
-        final DirectBuffer srcBuffer = initialBuffer;
-        final byte[] srcArray = initialArray;
-        final int srcOffset = initialOffset;
-        final int srcLength = initialLength;
-        final IoScratch scratch = scratchPool.acquire();
-        int placed = -1;
-        long location = Tier.NO_SPACE;
-        int crc = 0;
-        unlockAndNotify();
-        try
-        {
-            UnsafeBuffer bytes = null;
-            for (int i = fromIndex; i < toIndex && placed < 0; i++)
-            {
-                if (entry.size > slots[i].hardCapBytes())
-                {
-                    continue;
-                }
-                if (bytes == null)
-                {
-                    bytes = scratch.staging.wrap(entry.size);
-                    fill(bytes, entry.size, true, srcBuffer, srcArray, srcOffset, srcLength);
-                    crc = scratch.checksum(bytes, 0, entry.size);
-                }
-                location = slots[i].write(entry.id, bytes, entry.size, crc);
-                if (location != Tier.NO_SPACE)
-                {
-                    placed = i;
-                }
-            }
-        }
-        finally
-        {
-            scratchPool.release(scratch);
-            lock.lock();
-            // Other allocations ran meanwhile: restore this one's initial bytes for a placement in RAM after this.
-            initialBuffer = srcBuffer;
-            initialArray = srcArray;
-            initialOffset = srcOffset;
-            initialLength = srcLength;
-        }
-        usageChanged = true;
-        if (closed)
-        {
-            if (placed >= 0 && !slots[placed].owned)
-            {
-                pendingFrees.add(placed, entry.id, location);
-            }
-            ensureOpen();
-        }
-        if (placed >= 0)
-        {
-            final TierSlot slot = slots[placed];
-            entry.tier = placed;
-            entry.location = location;
-            entry.crc32c = crc;
-            entry.crcStale = false;
-            slot.link(entry);
-            slot.updatePeak();
-            return true;
-        }
-        for (int i = fromIndex; i < toIndex; i++)
-        {
-            if (slots[i].copyHead != null)
-            {
-                return placeBelowLocked(entry, fromIndex, toIndex);
-            }
-        }
-        return false;
-    }
-
-    /**
-     * {@link #placeBelow} under the lock, retained copies making room where a tier has no other.
-     */
-    private boolean placeBelowLocked(final BlockEntry entry, final int fromIndex, final int toIndex)
-    {
-        boolean zeroed = false;
-        int crc = 0;
-        for (int i = fromIndex; i < toIndex; i++)
-        {
-            final TierSlot slot = slots[i];
-            if (entry.size > slot.hardCapBytes())
-            {
-                continue;
-            }
-            if (!zeroed)
-            {
-                ensureStaging(entry.size);
-                fillNewBlock(stagingView, entry.size, true);
-                crc = checksum(stagingView, entry.size);
-                zeroed = true;
-            }
-            final long location = writeTier(i, entry.id, stagingView, entry.size, crc);
-            if (location != Tier.NO_SPACE)
-            {
-                entry.tier = i;
-                entry.location = location;
-                entry.crc32c = crc;
-                entry.crcStale = false;
-                slot.link(entry);
-                slot.updatePeak();
-                releaseLargeStaging();
-                return true;
-            }
-        }
-        releaseLargeStaging();
-        return false;
-    }
-
-    /**
-     * Allocates room in RAM for a block under RAM's hard cap, demoting the coldest movable blocks (cascading down)
-     * until it fits; where RAM has the free bytes but no extent, demoting the blocks of the best window instead
-     * ({@link RoomMaker}); a PIN_FAST block first makes room at RAM's low end, packed with the others like it.
-     */
-    private long allocateInRam(final BlockEntry entry, final int room)
-    {
-        final TierSlot slot = slots[ramIndex];
-        if (entry.size > slot.hardCapBytes())
-        {
-            return Tier.NO_SPACE;
-        }
-        final boolean neverMoves = entry.hint == Hint.PIN_FAST;
-        final boolean demoteOthers = room != ROOM_NONE;
-        // An application thread with the mover running never demotes: it waits for the mover (awaitRoom).
-        final boolean waitForMover = room == ROOM_WAIT && moverRunner != null && lock.getHoldCount() == 1;
-        while (true)
-        {
-            if (neverMoves && demoteOthers && !waitForMover && slot.fitsUnderHardCap(entry.size))
-            {
-                roomMaker.makeRoom(ram, ramIndex, entry.size, true, largestHardCapBelow(ramIndex));
-            }
-            final long location = allocateRam(entry);
-            if (location != Tier.NO_SPACE || !demoteOthers)
-            {
-                return location;
-            }
-            if (waitForMover)
-            {
-                return awaitRoom(entry);
-            }
-            // No mover thread (the caller drives it), or the mover's own threads: make room as the mover would,
-            // around the best extent where RAM has the bytes but no extent, else by demoting the coldest blocks.
-            final int made = slot.fitsUnderHardCap(entry.size) ?
-                roomMaker.makeRoom(ram, ramIndex, entry.size, false, largestHardCapBelow(ramIndex)) :
-                RoomMaker.NOTHING;
-            if (made == RoomMaker.NO_ROOM || (made == RoomMaker.NOTHING && !demoteOne(ramIndex)))
-            {
-                return Tier.NO_SPACE;
-            }
-        }
-    }
 
     private boolean demoteFromRam(final BlockEntry victim)
     {
         return moveDown(victim, ramIndex);
     }
 
-    /**
-     * An application thread that found no room in RAM: asks the mover for the room (it demotes RAM's coldest
-     * blocks without the engine lock until the bytes wanted fit) and waits, the lock released, until the block
-     * fits or {@link StoreContext#ramRoomWaitNs()} passed. Called under the lock (held once); returns with it held.
-     *
-     * @return the block's location in RAM, or {@link Tier#NO_SPACE} at the deadline.
-     */
-    private long awaitRoom(final BlockEntry entry)
-    {
-        long remainingNs = ctx.ramRoomWaitNs();
-        if (remainingNs <= 0)
-        {
-            return Tier.NO_SPACE;
-        }
-        roomWantedBytes += entry.size;
-        roomWaiters++;
-        final long stuckCount = ramStuckCount;
-        // The wait releases the lock and other allocations set (and clear) the initial-bytes fields meanwhile:
-        // keep this allocation's and put them back whenever the lock is held again.
-        final DirectBuffer srcBuffer = initialBuffer;
-        final byte[] srcArray = initialArray;
-        final int srcOffset = initialOffset;
-        final int srcLength = initialLength;
-        try
-        {
-            while (remainingNs > 0 && stuckCount == ramStuckCount)
-            {
-                wakeMover();
-                try
-                {
-                    remainingNs = roomMade.awaitNanos(remainingNs);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    return Tier.NO_SPACE;
-                }
-                finally
-                {
-                    initialBuffer = srcBuffer;
-                    initialArray = srcArray;
-                    initialOffset = srcOffset;
-                    initialLength = srcLength;
-                }
-                ensureOpen();
-                final long location = allocateRam(entry);
-                if (location != Tier.NO_SPACE)
-                {
-                    return location;
-                }
-            }
-            return Tier.NO_SPACE;
-        }
-        finally
-        {
-            roomWantedBytes -= entry.size;
-            roomWaiters--;
-        }
-    }
 
-    /**
-     * The mover found nothing it can move out of a tier: threads waiting for room in RAM give up at once rather
-     * than at their deadline. Called under the lock.
-     *
-     * @return {@link #DEMOTE_STUCK}.
-     */
-    private int stuck(final int tierIndex)
-    {
-        if (tierIndex == ramIndex && roomWaiters > 0)
-        {
-            ramStuckCount++;
-            roomMade.signalAll();
-        }
-        return DEMOTE_STUCK;
-    }
 
-    private void wakeMover()
-    {
-        final Thread thread = moverRunner.thread();
-        if (thread != null)
-        {
-            LockSupport.unpark(thread);
-        }
-    }
 
-    /**
-     * @return true if threads wait for room in RAM (served when the allocator takes their blocks, not when the
-     * bytes add up: RAM with enough free bytes may still have no extent for a block, so the mover goes on until
-     * the waiters are served or give up).
-     */
-    private boolean roomWanted(final int tierIndex)
-    {
-        return tierIndex == ramIndex && roomWaiters > 0;
-    }
 
-    /**
-     * Allocates in RAM only if RAM stays within its hard cap: checked before (size) and after (alignment padding)
-     * the allocation, under the engine lock, so that the used bytes seen by {@link #stats()} never pass the cap.
-     */
-    private long allocateRam(final BlockEntry entry)
-    {
-        final TierSlot slot = slots[ramIndex];
-        usageChanged = true;
-        if (slot.engineLockOnly)
-        {
-            return allocateRamUnderHardCap(entry, slot);
-        }
-        // RAM's I/O lock: with a DEVICE tier the mover writes blocks demoted from it into RAM without the engine
-        // lock, and the two checks against the hard cap must not interleave with that write's.
-        slot.ioLock.lock();
-        try
-        {
-            return allocateRamUnderHardCap(entry, slot);
-        }
-        finally
-        {
-            slot.ioLock.unlock();
-        }
-    }
 
-    private long allocateRamUnderHardCap(final BlockEntry entry, final TierSlot slot)
-    {
-        if (!slot.fitsUnderHardCap(entry.size))
-        {
-            return Tier.NO_SPACE;
-        }
-        final long location = ram.allocate(entry.id, entry.size, entry.hint != Hint.PIN_FAST);
-        if (location != Tier.NO_SPACE && ram.usedBytes() > slot.hardCapBytes())
-        {
-            ram.free(entry.id, location);
-            return Tier.NO_SPACE;
-        }
-        return location;
-    }
 
     /**
      * Writes a copy into a tier only if the tier stays within its hard cap (checked before and after, as
-     * {@link #allocateRam}).
+     * {@link Placement#allocateRam}).
      */
-    private long writeTier(final int to, final long blockId, final DirectBuffer src, final int size, final int crc)
+    long writeTier(final int to, final long blockId, final DirectBuffer src, final int size, final int crc)
     {
         usageChanged = true;
         final TierSlot slot = slots[to];
@@ -3090,7 +2396,7 @@ public final class BlockStore implements AutoCloseable
         while (location == Tier.NO_SPACE && slot.copyHead != null)
         {
             // Retained copies are redundant: make room with them before the caller demotes or gives up.
-            dropCopyNow(slot.copyHead);
+            retainedCopies.dropCopyNow(slot.copyHead);
             location = slot.write(blockId, src, size, crc);
         }
         return location;
@@ -3098,310 +2404,20 @@ public final class BlockStore implements AutoCloseable
 
 
 
-    /**
-     * Frees the copy a block was promoted from, or keeps it as the block's retained copy: when the store retains
-     * clean copies, the copy is in one of its own tiers below RAM and its checksum is current.
-     */
-    private void retainOrFree(final BlockEntry entry, final int from, final long location)
-    {
-        final TierSlot source = slots[from];
-        if (ctx.retainCleanCopies() && from > ramIndex && (source.owned || source.concurrent) &&
-            !entry.crcStale && entry.copyTier == BlockEntry.NO_TIER)
-        {
-            entry.copyTier = from;
-            entry.copyLocation = location;
-            source.addCopy(entry, IoScratch.aligned(entry.size));
-            counters.copiesRetained++;
-        }
-        else
-        {
-            freeCopy(from, entry.id, location);
-        }
-    }
 
-    /**
-     * Frees a block's retained copy, if it has one: the block changed, moved elsewhere or was freed, or the copy's
-     * tier needs the room.
-     */
-    private void dropCopy(final BlockEntry entry)
-    {
-        final int copyTier = entry.copyTier;
-        if (copyTier != BlockEntry.NO_TIER)
-        {
-            forgetCopy(entry, copyTier);
-            freeCopy(copyTier, entry.id, entry.copyLocation);
-        }
-    }
 
-    /**
-     * Frees a block's retained copy now, under the lock: for making room in its tier, where the caller needs the
-     * space before it goes on.
-     */
-    private void dropCopyNow(final BlockEntry entry)
-    {
-        final int copyTier = entry.copyTier;
-        if (copyTier != BlockEntry.NO_TIER)
-        {
-            forgetCopy(entry, copyTier);
-            slots[copyTier].free(entry.id, entry.copyLocation);
-        }
-    }
 
-    private void forgetCopy(final BlockEntry entry, final int copyTier)
-    {
-        slots[copyTier].removeCopy(entry, IoScratch.aligned(entry.size));
-        entry.copyTier = BlockEntry.NO_TIER;
-        usageChanged = true;
-        counters.copiesDropped++;
-    }
 
-    /**
-     * Demotes a block in RAM that has a retained copy by switching it back to that copy (no write): the block is
-     * unchanged since it was promoted from it.
-     */
-    private void returnToCopy(final BlockEntry entry)
-    {
-        final TierSlot ramSlot = slots[ramIndex];
-        final TierSlot to = slots[entry.copyTier];
-        to.removeCopy(entry, IoScratch.aligned(entry.size));
-        ramSlot.unlink(entry);
-        ramSlot.free(entry.id, entry.location);
-        entry.tier = entry.copyTier;
-        entry.location = entry.copyLocation;
-        entry.copyTier = BlockEntry.NO_TIER;
-        entry.prefetched = false;
-        to.link(entry);
-        ramSlot.demotedBlocks++;
-        ramSlot.demotedBytes += entry.size;
-        counters.demotions++;
-        counters.copyReturns++;
-        usageChanged = true;
-    }
 
-    /**
-     * Brings a block into RAM if it is not there. Returns false, leaving the block where it is, if RAM cannot
-     * hold it.
-     */
-    private boolean promote(final BlockEntry entry)
-    {
-        long location;
-        while (true)
-        {
-            awaitSettled(entry);
-            if (entry.tier == ramIndex)
-            {
-                slots[ramIndex].touch(entry);
-                return true;
-            }
-            location = allocateInRam(entry, ROOM_WAIT);
-            if (blocks.get(entry.id) == entry && entry.state != BlockEntry.State.PROMOTING && entry.tier != ramIndex)
-            {
-                break;
-            }
-            // Freed, promoted or being promoted by another thread while this one waited for room: start again.
-            if (location != Tier.NO_SPACE)
-            {
-                ram.free(entry.id, location);
-                usageChanged = true;
-            }
-            ensureOpen();
-            if (blocks.get(entry.id) != entry)
-            {
-                throw new BlockFreedException(entry.id, nodeName);
-            }
-        }
-        if (location == Tier.NO_SPACE)
-        {
-            return false;
-        }
-        if (entry.tier > ramIndex && lock.getHoldCount() == 1)
-        {
-            promoteUnlocked(entry, location);
-            return true;
-        }
 
-        final TierSlot source = slots[entry.tier];
-        try
-        {
-            ram.wrap(location, entry.size, accessView);
-            source.read(entry.id, entry.location, accessView, entry.size);
-            verify(entry, source, accessView);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            ram.free(entry.id, location);
-            throw ex;
-        }
 
-        source.unlink(entry);
-        retainOrFree(entry, entry.tier, entry.location);
-        entry.tier = ramIndex;
-        entry.location = location;
-        slots[ramIndex].link(entry);
-        slots[ramIndex].updatePeak();
-        source.promotedBlocks++;
-        source.promotedBytes += entry.size;
-        counters.promotions++;
-        return true;
-    }
 
-    /**
-     * The move protocol for a promotion on access, from a tier below RAM into RAM reserved for it: marks the block
-     * {@link BlockEntry.State#PROMOTING} (out of its tier's lists, so no demotion picks it; its other accessors
-     * wait for it), releases the engine lock, reads and verifies the block into the reserved RAM, takes the lock
-     * again and switches the block over, keeping or freeing its source copy. On a failure the reservation is freed,
-     * the block stays where it was, and the failure is thrown. Called under the lock (held once); returns with it
-     * held.
-     */
-    private void promoteUnlocked(final BlockEntry entry, final long location)
-    {
-        final int from = entry.tier;
-        final long sourceLocation = entry.location;
-        final long version = entry.version;
-        final TierSlot source = slots[from];
-        source.unlink(entry);
-        entry.state = BlockEntry.State.PROMOTING;
-        final IoScratch scratch = scratchPool.acquire();
-        ram.wrap(location, entry.size, scratch.view);
-        // close() waits for this count: the read below writes into RAM, which close releases.
-        promotionsInFlight++;
-        unlockAndNotify();
 
-        RuntimeException error = null;
-        int actual = 0;
-        try
-        {
-            source.read(entry.id, sourceLocation, scratch.view, entry.size);
-            actual = scratch.checksum(scratch.view, 0, entry.size);
-        }
-        catch (final RuntimeException ex)
-        {
-            error = ex;
-        }
-        finally
-        {
-            scratch.view.wrap(new byte[0], 0, 0);
-            scratchPool.release(scratch);
-            lock.lock();
-            promotionsInFlight--;
-            entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
-            settled.signalAll();
-        }
-        ensureOpen();
-        // Nothing else moves, writes, pins or frees a PROMOTING block: it is where it was, unchanged.
-        final boolean unchanged = entry.state == BlockEntry.State.RESIDENT && entry.tier == from &&
-            entry.location == sourceLocation && entry.version == version;
-        if (error != null || !unchanged || actual != entry.crc32c)
-        {
-            ram.free(entry.id, location);
-            usageChanged = true;
-            if (entry.state == BlockEntry.State.RESIDENT && entry.tier == from)
-            {
-                source.link(entry);
-            }
-            if (error != null)
-            {
-                throw error;
-            }
-            if (!unchanged)
-            {
-                throw new BlockFreedException(entry.id, nodeName);
-            }
-            source.checksumFailures++;
-            counters.checksumFailures++;
-            throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, entry.crc32c, actual);
-        }
-        retainOrFree(entry, from, sourceLocation);
-        entry.tier = ramIndex;
-        entry.location = location;
-        slots[ramIndex].link(entry);
-        slots[ramIndex].updatePeak();
-        source.promotedBlocks++;
-        source.promotedBytes += entry.size;
-        counters.promotions++;
-    }
-
-    /**
-     * Brings a movable block into the DEVICE tier if it is not there, demoting the DEVICE tier's coldest movable
-     * blocks (to RAM, cascading down) until it fits under the tier's hard cap. The block is kept out of its
-     * tier's lists meanwhile so that the cascade never picks it. Returns false, leaving the block where it is,
-     * if the DEVICE tier cannot hold it.
-     */
-    private boolean promoteToDevice(final BlockEntry entry)
-    {
-        awaitSettled(entry);
-        final TierSlot target = slots[deviceIndex];
-        if (entry.tier == deviceIndex)
-        {
-            target.touch(entry);
-            return true;
-        }
-        if (entry.size > target.hardCapBytes())
-        {
-            return false;
-        }
-        final int from = entry.tier;
-        final TierSlot source = slots[from];
-        final int crc;
-        if (from == ramIndex)
-        {
-            ram.wrap(entry.location, entry.size, victimView);
-            crc = entry.crcStale ? checksum(victimView, entry.size) : entry.crc32c;
-        }
-        else
-        {
-            stageVerified(entry);
-            crc = entry.crc32c;
-        }
-        source.unlink(entry);
-        try
-        {
-            long location = writeCopy(entry, from, deviceIndex, crc);
-            while (location == Tier.NO_SPACE && demoteOne(deviceIndex))
-            {
-                location = writeCopy(entry, from, deviceIndex, crc);
-            }
-            if (location == Tier.NO_SPACE)
-            {
-                source.link(entry);
-                return false;
-            }
-            commitMove(entry, from, deviceIndex, location, crc);
-            return true;
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            if (entry.list == null && entry.tier == from)
-            {
-                source.link(entry);
-            }
-            throw ex;
-        }
-        finally
-        {
-            releaseLargeStaging();
-        }
-    }
-
-    private void checkNotPinnedOnDevice(final BlockEntry entry, final String action)
-    {
-        if (entry.tier == deviceIndex && entry.pinCount > 0)
-        {
-            throw new IllegalStateException("cannot " + action + ": block " + entry.id + " on node " + nodeName +
-                " is pinned on the device (" + entry.pinCount + " open DevicePinnedBlock views) and must stay at " +
-                "its device address; close the views first");
-        }
-    }
-
-    private DeviceResidentTier device()
-    {
-        return (DeviceResidentTier)slots[deviceIndex].tier;
-    }
 
     /**
      * @return the largest hard cap of the tiers below {@code from}: blocks larger than that cannot leave it.
      */
-    private long largestHardCapBelow(final int from)
+    long largestHardCapBelow(final int from)
     {
         long largest = 0;
         for (int i = from + 1; i < slots.length; i++)
@@ -3419,12 +2435,12 @@ public final class BlockStore implements AutoCloseable
      *
      * @return false if no block could move (all pinned, or no room below even after cascading).
      */
-    private boolean demoteOne(final int from)
+    boolean demoteOne(final int from)
     {
         final TierSlot slot = slots[from];
         if (slot.copyHead != null)
         {
-            dropCopyNow(slot.copyHead);
+            retainedCopies.dropCopyNow(slot.copyHead);
             return true;
         }
         final long fitLimit = largestHardCapBelow(from);
@@ -3465,7 +2481,7 @@ public final class BlockStore implements AutoCloseable
     {
         if (entry.copyTier != BlockEntry.NO_TIER)
         {
-            returnToCopy(entry);
+            retainedCopies.returnToCopy(entry);
             return true;
         }
         final int crc;
@@ -3521,10 +2537,10 @@ public final class BlockStore implements AutoCloseable
     {
         if (entry.copyTier == to)
         {
-            returnToCopy(entry);
+            retainedCopies.returnToCopy(entry);
             return true;
         }
-        dropCopy(entry);
+        retainedCopies.dropCopy(entry);
         final int from = entry.tier;
         final TierSlot source = slots[from];
         if (entry.size > slots[to].hardCapBytes())
@@ -3576,7 +2592,7 @@ public final class BlockStore implements AutoCloseable
      * Frees the source copy of a block written to tier {@code to} and switches the block there, counting a
      * demotion (moving to a slower tier) or a promotion.
      */
-    private void commitMove(final BlockEntry entry, final int from, final int to, final long location, final int crc)
+    void commitMove(final BlockEntry entry, final int from, final int to, final long location, final int crc)
     {
         commitMove(entry, from, to, location, crc, false);
     }
@@ -3585,18 +2601,18 @@ public final class BlockStore implements AutoCloseable
      * @param deferFrees free the source copy (and a retained copy) after the lock is released ({@link #freeCopy});
      *                   false where the caller goes on to use the room they leave (cascading moves).
      */
-    private void commitMove(
+    void commitMove(
         final BlockEntry entry, final int from, final int to, final long location, final int crc,
         final boolean deferFrees)
     {
         final TierSlot source = slots[from];
         if (deferFrees)
         {
-            dropCopy(entry);
+            retainedCopies.dropCopy(entry);
         }
         else
         {
-            dropCopyNow(entry);
+            retainedCopies.dropCopyNow(entry);
         }
         try
         {
@@ -3643,7 +2659,7 @@ public final class BlockStore implements AutoCloseable
      * from a lower tier they are staged first (again on every attempt, since cascading moves reuse the staging
      * buffer).
      */
-    private long writeCopy(final BlockEntry entry, final int from, final int to, final int crc)
+    long writeCopy(final BlockEntry entry, final int from, final int to, final int crc)
     {
         final DirectBuffer src;
         if (from == ramIndex)
@@ -3665,7 +2681,7 @@ public final class BlockStore implements AutoCloseable
         slots[entry.tier].read(entry.id, entry.location, stagingView, entry.size);
     }
 
-    private void stageVerified(final BlockEntry entry)
+    void stageVerified(final BlockEntry entry)
     {
         stage(entry);
         try
@@ -3679,7 +2695,7 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    private void verify(final BlockEntry entry, final TierSlot source, final UnsafeBuffer bytes)
+    void verify(final BlockEntry entry, final TierSlot source, final UnsafeBuffer bytes)
     {
         final int actual = checksum(bytes, entry.size);
         if (entry.deviceDirty && entry.tier == deviceIndex)
@@ -3697,14 +2713,14 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    private int checksum(final UnsafeBuffer buffer, final int length)
+    int checksum(final UnsafeBuffer buffer, final int length)
     {
         crc32c.reset();
         crc32c.update(NativeMemory.view(buffer, 0, length));
         return (int)crc32c.getValue();
     }
 
-    private void ensureStaging(final int length)
+    void ensureStaging(final int length)
     {
         if (stagingCapacity < length)
         {
@@ -3716,7 +2732,7 @@ public final class BlockStore implements AutoCloseable
         stagingView.wrap(stagingAddress, length);
     }
 
-    private void releaseLargeStaging()
+    void releaseLargeStaging()
     {
         if (stagingCapacity > MAX_RETAINED_STAGING_BYTES)
         {
