@@ -160,9 +160,28 @@ import java.util.zip.CRC32C;
  * verified. {@link PinnedBlock} views are used without the lock. Pressure listeners run, and queued tier frees
  * are made, after the lock is released.
  * <p>
- * <b>Size.</b> This class is over the ~800 lines the project aims for: it still holds the block table, placement,
- * the move protocol's halves, promotion and DEVICE support side by side; the retained copies, counters, staging
- * scratch ({@link ScratchPool}), deferred frees ({@link DeferredFrees}) and statistics types live apart.
+ * <b>Parts.</b> This class is the public API façade, construction and close; it keeps the state the parts share
+ * (the engine lock and its conditions, the block table, the tier slots, the counters, the closed flag, the deferred
+ * frees and {@code unlockAndNotify}) and hands the work to package-private parts with one job each, every one
+ * holding a final reference to the store (no lambdas or allocation per call):
+ * <ul>
+ *     <li>{@link Placement}: where a new block goes, filling it, reserving or waiting for room in RAM;</li>
+ *     <li>{@link BlockAccess}: copying bytes in and out, in RAM or in place through a staging copy;</li>
+ *     <li>{@link Promoter}: bringing a block back to RAM, one waiter per block being promoted;</li>
+ *     <li>{@link MoveProtocol}: the mover's half of the move protocol (choose, stage, write unlocked, commit);</li>
+ *     <li>{@link RetainedCopies}: clean copies kept below RAM and switched back to;</li>
+ *     <li>{@link DeviceSupport}: the DEVICE tier (placement, moving a block there, pin checks);</li>
+ *     <li>{@link PrefetchScheduler}: sequence detection, the prefetch queue's requests, prefetch steps;</li>
+ *     <li>{@link StoreStatistics}: the statistics snapshots;</li>
+ *     <li>and apart already: {@link StoreContext}/{@link StoreConfiguration} (configuration), {@link Mover},
+ *     {@link Prefetcher}, {@link IoWorkers}, {@link IoScratch}, {@link ScratchPool}, {@link StoreCounters},
+ *     {@link DeferredFrees}, {@link TierSlot}, {@link BlockEntry}, {@link RoomMaker}, {@link PressureMonitor}.</li>
+ * </ul>
+ * <b>Size.</b> This class is still over the ~800 lines the project aims for: about 180 lines of this comment and
+ * the javadoc of every public method, and the synchronous move half ({@code moveTo}'s relocation, {@code demoteOne},
+ * {@code moveDown}, {@code writeCopy}, {@code commitMove}, {@code writeTier}) with the staging and verification
+ * helpers it uses, left here while that code was being changed for the unlocked {@code moveTo}; they belong in
+ * {@link MoveProtocol} next.
  * <b>Ownership.</b> The store opens, owns and closes its RAM, VVRAM and VSSD tiers, the per-process directories
  * of their files and its mover and prefetcher threads. Tiers passed with {@link StoreContext#extraTiers(List)} and
  * the DEVICE tier passed with {@link StoreContext#deviceTier(DeviceResidentTier)} are owned by the caller: the store
@@ -265,7 +284,7 @@ public final class BlockStore implements AutoCloseable
     byte[] initialArray;
     int initialOffset;
     int initialLength;
-    private volatile Runnable unlockedWriteHook;
+    volatile Runnable unlockedWriteHook;
     volatile boolean closed;
     final StoreStatistics statistics = new StoreStatistics(this);
     final PrefetchScheduler prefetchScheduler = new PrefetchScheduler(this);
@@ -273,6 +292,8 @@ public final class BlockStore implements AutoCloseable
     final RetainedCopies retainedCopies = new RetainedCopies(this);
     final Promoter promoter = new Promoter(this);
     final Placement placement = new Placement(this);
+    final BlockAccess access = new BlockAccess(this);
+    final MoveProtocol moveProtocol = new MoveProtocol(this);
 
     /**
      * Opens a store: validates the context ({@link StoreContext#conclude()}), opens the local tiers (allocating and
@@ -663,7 +684,7 @@ public final class BlockStore implements AutoCloseable
             promoter.awaitSettled(entry);
             final TierSlot startSlot = slots[entry.tier];
             prefetchScheduler.noteAccess(entry);
-            copyIn(entry, (int)blockOffset, srcBuffer, srcArray, srcOffset, length);
+            access.copyIn(entry, (int)blockOffset, srcBuffer, srcArray, srcOffset, length);
             startSlot.recordLatency(startSlot.writeLatency, nanoClock.nanoTime() - startNs);
         }
         finally
@@ -696,7 +717,7 @@ public final class BlockStore implements AutoCloseable
             }
             final TierSlot startSlot = slots[entry.tier];
             prefetchScheduler.noteAccess(entry);
-            copyOut(entry, (int)blockOffset, dstBuffer, dstArray, dstOffset, length);
+            access.copyOut(entry, (int)blockOffset, dstBuffer, dstArray, dstOffset, length);
             startSlot.recordLatency(startSlot.readLatency, nanoClock.nanoTime() - startNs);
         }
         finally
@@ -1423,462 +1444,14 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    /**
-     * Moves the coldest movable blocks out of a tier if the tier is above its drain target (soft cap times
-     * lowWatermark / highWatermark), as one batch when they are small.
-     *
-     * @param tierIndex the tier.
-     * @param scratch   the calling thread's own working memory.
-     * @return the number of blocks moved (1 or more), {@link #DEMOTE_DONE} (at or below the drain target, counting
-     * moves in flight, or store closed) or {@link #DEMOTE_STUCK} (nothing could move).
-     */
-    int demoteStep(final int tierIndex, final IoScratch scratch)
-    {
-        return demoteStep(tierIndex, false, scratch);
-    }
 
-    /**
-     * @return true if the tier is above its drain target once the moves now in flight out of it land.
-     */
-    boolean needsDrain(final int tierIndex)
-    {
-        lock.lock();
-        try
-        {
-            final TierSlot slot = slots[tierIndex];
-            return !closed && (slot.tier.usedBytes() - slot.pendingOutBytes > slot.drainTargetBytes() ||
-                placement.roomWanted(tierIndex));
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
 
-    /**
-     * One demotion out of a tier: under the engine lock it picks the coldest movable block and, when that block is
-     * small ({@link StoreContext#demotionBatchBlockBytes()}), more of the tier's coldest small blocks bound for the same
-     * tier (up to {@link StoreContext#demotionBatchBytes()} in all, and no further than the drain target), and copies
-     * them into the scratch staging buffer laid out as {@link Tier#writeBatch} wants; without the lock it takes
-     * the checksums of blocks written since theirs was last taken and writes the batch to the slower tier in one
-     * call; under the lock again it switches over each block that nothing changed meanwhile.
-     *
-     * @param force demote one block even if the tier is at or below its drain target (to make room for a
-     *              prefetch).
-     */
-    int demoteStep(final int tierIndex, final boolean force, final IoScratch scratch)
-    {
-        final BlockEntry[] victims = scratch.victims;
-        final int[] offsets = scratch.offsets;
-        final int[] lengths = scratch.lengths;
-        final int target;
-        int count = 0;
-        long pendingBytes = 0;
-        long pendingAdded = 0;
-        final UnsafeBuffer stagingBytes;
-        boolean readUnlocked = false;
-        lock.lock();
-        try
-        {
-            final TierSlot slot = slots[tierIndex];
-            long excess = slot.tier.usedBytes() - slot.pendingOutBytes - slot.drainTargetBytes();
-            if (placement.roomWanted(tierIndex))
-            {
-                // Threads wait for room: their bytes at least, beyond the moves in flight, whatever the drain target.
-                excess = Math.max(excess, roomWantedBytes - slot.pendingOutBytes);
-                if (!closed && roomWaiters == 1 && slot.pendingOutBytes == 0 && slot.fitsUnderHardCap(roomWantedBytes))
-                {
-                    // One thread waits and RAM has its bytes under the hard cap, only no extent large enough: empty
-                    // the best window around it (RoomMaker) rather than demote the coldest blocks wherever they lie.
-                    final int made = roomMaker.makeRoom(
-                        ram, ramIndex, (int)roomWantedBytes, false, largestHardCapBelow(ramIndex));
-                    if (made == RoomMaker.DEMOTED)
-                    {
-                        return DEMOTE_MOVED;
-                    }
-                    if (made == RoomMaker.NO_ROOM)
-                    {
-                        return placement.stuck(ramIndex);
-                    }
-                }
-            }
-            if (closed || (!force && excess <= 0))
-            {
-                return DEMOTE_DONE;
-            }
-            if (slot.copyCount > 0)
-            {
-                // Retained copies of blocks now in RAM are redundant: dropping them is the cheapest room there is.
-                int dropped = 0;
-                while (slot.copyHead != null && (force || excess > 0))
-                {
-                    excess -= IoScratch.aligned(slot.copyHead.size);
-                    retainedCopies.dropCopy(slot.copyHead);
-                    dropped++;
-                    if (force)
-                    {
-                        break;
-                    }
-                }
-                return dropped;
-            }
-            final long fitLimit = largestHardCapBelow(tierIndex);
-            BlockEntry victim = nextVictim(slot, fitLimit);
-            if (victim != null && victim.copyTier != BlockEntry.NO_TIER)
-            {
-                // Unchanged since it came up, its copy below is still there: switch back to it, nothing to write.
-                retainedCopies.returnToCopy(victim);
-                return 1;
-            }
-            target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
-            // The store's own tiers and every tier that takes concurrent calls (far memory included: see
-            // Tier#concurrentIo) keep copies of one block apart by location. An extra tier that does not may key
-            // copies by block id, so a second copy written there without the lock could collide with one the
-            // block gets meanwhile: moves to it are made under the lock.
-            if (target < 0 || !(slots[target].owned || slots[target].concurrent))
-            {
-                return demoteOne(tierIndex) ? 1 : placement.stuck(tierIndex);
-            }
 
-            // Choose the batch: the coldest block, then (small blocks only) the next coldest small ones.
-            final TierSlot to = slots[target];
-            final int blockLimit = ctx.demotionBatchBlockBytes();
-            final int batchLimit = force || victim.size > blockLimit ? 0 : ctx.demotionBatchBytes();
-            int end = 0;
-            while (victim != null)
-            {
-                victim.state = BlockEntry.State.DEMOTING;
-                victims[count] = victim;
-                offsets[count] = end;
-                lengths[count] = victim.size;
-                end += IoScratch.aligned(victim.size);
-                final long held = heldBytes(tierIndex, victim);
-                pendingBytes += held;
-                excess -= held;
-                count++;
-                if (count == IoScratch.MAX_BATCH_BLOCKS || excess <= 0)
-                {
-                    break;
-                }
-                victim = nextVictim(slot, fitLimit);
-                if (victim == null || victim.size > blockLimit || victim.copyTier != BlockEntry.NO_TIER ||
-                    end + IoScratch.aligned(victim.size) > batchLimit ||
-                    !to.fitsUnderHardCap(end + IoScratch.aligned(victim.size)))
-                {
-                    break;
-                }
-            }
-            slot.pendingOutBytes += pendingBytes;
-            pendingAdded = pendingBytes;
 
-            // A single block out of RAM is written straight from its RAM bytes: no staging copy. Whatever changes
-            // them meanwhile (a write, a pin, a free, a move) changes the block's version or entry, and the move is
-            // then abandoned; the RAM tier's memory stays mapped until the store closes, after the workers stopped.
-            if (count == 1 && tierIndex == ramIndex)
-            {
-                final BlockEntry v = victims[0];
-                scratch.record(0, v, !v.crcStale);
-                ram.wrap(v.location, v.size, scratch.view);
-                stagingBytes = scratch.view;
-            }
-            else if (tierIndex > ramIndex && (slot.owned || slot.concurrent))
-            {
-                // Below RAM: note what the commit checks now, read the copies once the lock is released.
-                for (int k = 0; k < count; k++)
-                {
-                    scratch.record(k, victims[k], !victims[k].deviceDirty);
-                }
-                stagingBytes = scratch.staging.wrap(end);
-                readUnlocked = true;
-            }
-            else
-            {
-                // Copy the batch out under the lock (RAM: memory copies; the DEVICE tier through its I/O lock).
-                stagingBytes = stage(tierIndex, scratch, count, end);
-            }
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            abandonBatch(tierIndex, scratch, count, pendingAdded);
-            throw ex;
-        }
-        finally
-        {
-            unlockAndNotify();
-        }
 
-        RuntimeException stageError = null;
-        if (readUnlocked)
-        {
-            // A block freed or moved meanwhile may be read as garbage or not at all: its commit is abandoned.
-            try
-            {
-                for (int k = 0; k < count; k++)
-                {
-                    scratch.part.wrap(stagingBytes, offsets[k], lengths[k]);
-                    slots[tierIndex].read(scratch.ids[k], scratch.sourceLocations[k], scratch.part, lengths[k]);
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                stageError = ex;
-            }
-        }
-        return writeAndCommit(tierIndex, target, force, scratch, count, pendingBytes, stagingBytes, stageError);
-    }
 
-    /**
-     * Copies a chosen batch into the scratch staging buffer at its offsets (under the engine lock).
-     */
-    private UnsafeBuffer stage(final int tierIndex, final IoScratch scratch, final int count, final int end)
-    {
-        final TierSlot slot = slots[tierIndex];
-        final BlockEntry[] victims = scratch.victims;
-        final int[] offsets = scratch.offsets;
-        final UnsafeBuffer stagingBytes = scratch.staging.wrap(end);
-        for (int k = 0; k < count; k++)
-        {
-            final BlockEntry v = victims[k];
-            if (tierIndex == ramIndex)
-            {
-                scratch.record(k, v, !v.crcStale);
-                ram.wrap(v.location, v.size, victimView);
-                stagingBytes.putBytes(offsets[k], victimView, 0, v.size);
-            }
-            else
-            {
-                scratch.record(k, v, !v.deviceDirty);
-                scratch.part.wrap(stagingBytes, offsets[k], v.size);
-                slot.read(v.id, v.location, scratch.part, v.size);
-            }
-        }
-        return stagingBytes;
-    }
 
-    /**
-     * The unlocked half of a demotion and its commit: checksums, the write to the slower tier, then under the lock
-     * the switch-over of every block that nothing changed meanwhile.
-     */
-    private int writeAndCommit(
-        final int tierIndex,
-        final int target,
-        final boolean force,
-        final IoScratch scratch,
-        final int count,
-        final long pendingBytes,
-        final UnsafeBuffer stagingBytes,
-        final RuntimeException stageError)
-    {
-        final BlockEntry[] victims = scratch.victims;
-        final int[] offsets = scratch.offsets;
-        final int[] lengths = scratch.lengths;
-        final int[] crcs = scratch.crcs;
-        final long[] locations = scratch.locations;
 
-        // ...checksum the blocks written since their checksum was taken and write the batch to the slower tier,
-        // both without the engine lock, so that applications go on meanwhile...
-        RuntimeException ioError = null;
-        try
-        {
-            if (stageError != null)
-            {
-                throw stageError;
-            }
-            for (int k = 0; k < count; k++)
-            {
-                if (!scratch.crcKnown[k])
-                {
-                    crcs[k] = scratch.checksum(stagingBytes, offsets[k], lengths[k]);
-                }
-            }
-            final Runnable hook = unlockedWriteHook;
-            if (hook != null)
-            {
-                hook.run();
-            }
-            if (count == 1)
-            {
-                locations[0] = slots[target].write(scratch.ids[0], stagingBytes, lengths[0], crcs[0]);
-            }
-            else
-            {
-                slots[target].writeBatch(count, scratch.ids, stagingBytes, offsets, lengths, crcs, locations);
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            ioError = ex;
-            java.util.Arrays.fill(locations, 0, count, Tier.NO_SPACE);
-        }
-
-        // ...and switch each block over only if it was not written, pinned, moved or freed meanwhile.
-        lock.lock();
-        try
-        {
-            final TierSlot slot = slots[tierIndex];
-            slot.pendingOutBytes -= pendingBytes;
-            usageChanged = true;
-            for (int k = 0; k < count; k++)
-            {
-                if (victims[k].state == BlockEntry.State.DEMOTING)
-                {
-                    victims[k].state = BlockEntry.State.RESIDENT;
-                }
-            }
-            if (closed)
-            {
-                return DEMOTE_DONE;
-            }
-            int moved = 0;
-            int changed = 0;
-            if (count > 1)
-            {
-                counters.demotionBatches++;
-            }
-            for (int k = 0; k < count; k++)
-            {
-                final long location = locations[k];
-                final BlockEntry entry = blocks.get(scratch.ids[k]);
-                // Not while a promotion reads the source copy (it took the block after this move chose it).
-                final boolean unchanged = entry == victims[k] && entry.state == BlockEntry.State.RESIDENT &&
-                    entry.tier == tierIndex && entry.location == scratch.sourceLocations[k] &&
-                    entry.version == scratch.versions[k] && entry.isMovable();
-                if (location == Tier.NO_SPACE)
-                {
-                    if (!unchanged)
-                    {
-                        changed++;
-                    }
-                    continue;
-                }
-                if (unchanged)
-                {
-                    commitMove(entry, tierIndex, target, location, crcs[k], true);
-                    moved++;
-                    if (count > 1)
-                    {
-                        counters.batchedDemotions++;
-                    }
-                }
-                else
-                {
-                    // The new copy is apart from every other copy of the block (by location): free it later.
-                    freeCopy(target, scratch.ids[k], location);
-                    counters.movesAbandoned++;
-                    changed++;
-                }
-            }
-            if (ioError != null)
-            {
-                if (changed == 0)
-                {
-                    throw ioError;
-                }
-                // A block changed or was freed while it was read or written: that, not the tier, failed the move.
-                counters.movesAbandoned++;
-            }
-            if (moved > 0)
-            {
-                return moved;
-            }
-            if (!force && slot.tier.usedBytes() - slot.pendingOutBytes <= slot.drainTargetBytes() && !placement.roomWanted(tierIndex))
-            {
-                return DEMOTE_DONE;
-            }
-            if (changed > 0)
-            {
-                // The blocks changed meanwhile: the caller tries the next coldest ones, without the lock again.
-                return 1;
-            }
-            // The tier below filled up meanwhile: one move under the lock, cascading.
-            return demoteOne(tierIndex) ? 1 : placement.stuck(tierIndex);
-        }
-        finally
-        {
-            scratch.clearVictims(count);
-            unlockAndNotify();
-            scratch.staging.releaseIfLarge();
-        }
-    }
-
-    /**
-     * @return the bytes of a tier's used bytes that a block there takes: its size class in RAM, its size rounded
-     * up to {@link Tier#BATCH_ALIGNMENT} in the other tiers (the extent tiers' alignment).
-     */
-    private long heldBytes(final int tierIndex, final BlockEntry entry)
-    {
-        return tierIndex == ramIndex ? ram.allocator().allocatedBytes(entry.location) : IoScratch.aligned(entry.size);
-    }
-
-    /**
-     * Undoes the choice of a batch whose staging failed (called under the engine lock).
-     */
-    private void abandonBatch(final int tierIndex, final IoScratch scratch, final int count, final long pendingBytes)
-    {
-        for (int k = 0; k < count; k++)
-        {
-            if (scratch.victims[k].state == BlockEntry.State.DEMOTING)
-            {
-                scratch.victims[k].state = BlockEntry.State.RESIDENT;
-            }
-        }
-        slots[tierIndex].pendingOutBytes -= pendingBytes;
-        scratch.clearVictims(count);
-    }
-
-    /**
-     * @return the first movable block of a tier in the demotion order that a tier below could hold, or null;
-     * with CLOCK, referenced blocks passed on the way get their second chance.
-     */
-    private BlockEntry nextVictim(final TierSlot slot, final long fitLimit)
-    {
-        for (int c = 0; c < 3; c++)
-        {
-            final LruList list = slot.demotionList(c);
-            BlockEntry victim = list.head();
-            int budget = 2 * list.size() + 1;
-            while (victim != null && budget-- > 0)
-            {
-                final BlockEntry next = victim.next;
-                if (slot.clock && victim.referenced)
-                {
-                    victim.referenced = false;
-                    list.moveToLast(victim);
-                    victim = next != null ? next : list.head();
-                    continue;
-                }
-                if (victim.size <= fitLimit && victim.state == BlockEntry.State.RESIDENT)
-                {
-                    return victim;
-                }
-                victim = next;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * @return the first tier from {@code from} on whose hard cap leaves room for {@code size} bytes now, or -1.
-     */
-    private int firstTierWithRoom(final int size, final int from)
-    {
-        for (int i = from; i < slots.length; i++)
-        {
-            final TierSlot slot = slots[i];
-            if (size <= slot.hardCapBytes())
-            {
-                while (!slot.fitsUnderHardCap(size) && slot.copyHead != null)
-                {
-                    retainedCopies.dropCopyNow(slot.copyHead);
-                }
-                if (slot.fitsUnderHardCap(size))
-                {
-                    return i;
-                }
-            }
-        }
-        return -1;
-    }
 
     void onMoverStuck()
     {
@@ -2094,274 +1667,10 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    private void copyIn(
-        final BlockEntry entry,
-        final int blockOffset,
-        final DirectBuffer srcBuffer,
-        final byte[] srcArray,
-        final int srcOffset,
-        final int length)
-    {
-        entry.version++;
-        if (entry.tier == deviceIndex)
-        {
-            // A DEVICE block is rewritten where it lies, through a staging copy: not while kernels may use it, and
-            // after making room for the new copy next to the old one by demoting the tier's coldest other blocks.
-            deviceSupport.checkNotPinnedOnDevice(entry, "write to it from the host");
-            final TierSlot deviceSlot = slots[deviceIndex];
-            deviceSlot.unlink(entry);
-            try
-            {
-                while (!deviceSlot.fitsUnderHardCap(entry.size) && demoteOne(deviceIndex))
-                {
-                    usageChanged = true;
-                }
-            }
-            finally
-            {
-                deviceSlot.link(entry);
-            }
-        }
-        else if (promoter.promote(entry))
-        {
-            // Stale from here on, not before: moves made to bring the block to RAM may have taken its checksum.
-            entry.crcStale = true;
-            retainedCopies.dropCopy(entry);
-            ram.wrap(entry.location, entry.size, accessView);
-            put(accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
-            return;
-        }
-        else if (canAccessInPlace(entry))
-        {
-            accessInPlace(entry, blockOffset, srcBuffer, srcArray, srcOffset, null, null, 0, length);
-            return;
-        }
 
-        stageVerified(entry);
-        put(stagingView, blockOffset, srcBuffer, srcArray, srcOffset, length);
-        final int crc = checksum(stagingView, entry.size);
-        final int from = entry.tier;
-        long location = writeTier(from, entry.id, stagingView, entry.size, crc);
-        int to = from;
-        for (int i = from < ramIndex ? ramIndex : ramIndex + 1; location == Tier.NO_SPACE && i < slots.length; i++)
-        {
-            if (i != from && entry.size <= slots[i].hardCapBytes())
-            {
-                location = writeTier(i, entry.id, stagingView, entry.size, crc);
-                to = i;
-            }
-        }
-        if (location == Tier.NO_SPACE)
-        {
-            releaseLargeStaging();
-            throw outOfMemory(entry, "cannot write block " + entry.id + " of " + entry.size + " bytes: RAM cannot " +
-                "take it and no tier has room for its rewritten copy (the block is unchanged)");
-        }
-        final TierSlot source = slots[from];
-        source.unlink(entry);
-        freeCopy(from, entry.id, entry.location);
-        entry.tier = to;
-        entry.location = location;
-        entry.crc32c = crc;
-        entry.crcStale = false;
-        slots[to].link(entry);
-        slots[to].updatePeak();
-        releaseLargeStaging();
-    }
 
-    /**
-     * @return true if an access to the block where it lies (it cannot come to RAM) can be made without the engine
-     * lock: it lies below RAM in a tier that keeps copies apart by location, and the lock is held once.
-     */
-    private boolean canAccessInPlace(final BlockEntry entry)
-    {
-        final int tier = entry.tier;
-        return tier > ramIndex && (slots[tier].owned || slots[tier].concurrent) && lock.getHoldCount() == 1;
-    }
 
-    /**
-     * Reads or writes a block where it lies below RAM (RAM cannot take it), through a staging copy of the calling
-     * thread's own, without the engine lock: the block is marked {@link BlockEntry.State#PROMOTING} (its other
-     * accessors wait, no move picks it), its copy is read and verified, then a read copies out of the staging copy;
-     * a write changes it and stores it as a new copy (in the same tier, else the first tier below RAM with room),
-     * and under the lock again the block switches to the new copy and the old one is freed. Called under the lock
-     * (held once); returns with it held. A write is given {@code src*}, a read {@code dst*}.
-     *
-     * @throws ChecksumMismatchException if the copy read back is damaged (the block is unchanged).
-     * @throws OutOfTierMemoryException  if no tier has room for a written copy (the block is unchanged).
-     */
-    private void accessInPlace(
-        final BlockEntry entry,
-        final int blockOffset,
-        final DirectBuffer srcBuffer,
-        final byte[] srcArray,
-        final int srcOffset,
-        final MutableDirectBuffer dstBuffer,
-        final byte[] dstArray,
-        final int dstOffset,
-        final int length)
-    {
-        final boolean write = srcBuffer != null || srcArray != null;
-        final int from = entry.tier;
-        final long sourceLocation = entry.location;
-        final int expectedCrc = entry.crc32c;
-        final TierSlot source = slots[from];
-        source.touch(entry);
-        source.unlink(entry);
-        entry.state = BlockEntry.State.PROMOTING;
-        final IoScratch scratch = scratchPool.acquire();
-        RuntimeException error = null;
-        int actual = 0;
-        int crc = 0;
-        int to = from;
-        long location = Tier.NO_SPACE;
-        unlockAndNotify();
-        try
-        {
-            final UnsafeBuffer bytes = scratch.staging.wrap(entry.size);
-            source.read(entry.id, sourceLocation, bytes, entry.size);
-            actual = scratch.checksum(bytes, 0, entry.size);
-            if (actual == expectedCrc)
-            {
-                if (write)
-                {
-                    put(bytes, blockOffset, srcBuffer, srcArray, srcOffset, length);
-                    crc = scratch.checksum(bytes, 0, entry.size);
-                    location = source.write(entry.id, bytes, entry.size, crc);
-                    for (int i = ramIndex + 1; location == Tier.NO_SPACE && i < slots.length; i++)
-                    {
-                        if (i != from && entry.size <= slots[i].hardCapBytes())
-                        {
-                            location = slots[i].write(entry.id, bytes, entry.size, crc);
-                            to = i;
-                        }
-                    }
-                }
-                else if (dstArray != null)
-                {
-                    bytes.getBytes(blockOffset, dstArray, dstOffset, length);
-                }
-                else
-                {
-                    bytes.getBytes(blockOffset, dstBuffer, dstOffset, length);
-                }
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            error = ex;
-        }
-        finally
-        {
-            scratchPool.release(scratch);
-            lock.lock();
-            entry.state = blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
-            settled.signalAll();
-        }
 
-        usageChanged = true;
-        if (location != Tier.NO_SPACE && (closed || entry.state == BlockEntry.State.FREED))
-        {
-            if (!(closed && slots[to].owned))
-            {
-                pendingFrees.add(to, entry.id, location);
-            }
-            location = Tier.NO_SPACE;
-        }
-        ensureOpen();
-        if (entry.state == BlockEntry.State.FREED)
-        {
-            throw new BlockFreedException(entry.id, nodeName);
-        }
-        if (error != null || actual != expectedCrc || location == Tier.NO_SPACE)
-        {
-            source.link(entry);
-            if (error != null)
-            {
-                throw error;
-            }
-            if (actual != expectedCrc)
-            {
-                source.checksumFailures++;
-                counters.checksumFailures++;
-                throw new ChecksumMismatchException(entry.id, source.tier.name(), nodeName, expectedCrc, actual);
-            }
-            if (write)
-            {
-                throw outOfMemory(entry, "cannot write block " + entry.id + " of " + entry.size + " bytes: RAM " +
-                    "cannot take it and no tier has room for its rewritten copy (the block is unchanged)");
-            }
-            return;
-        }
-        freeCopy(from, entry.id, sourceLocation);
-        entry.tier = to;
-        entry.location = location;
-        entry.crc32c = crc;
-        entry.crcStale = false;
-        slots[to].link(entry);
-        slots[to].updatePeak();
-    }
-
-    private static void put(
-        final UnsafeBuffer block,
-        final int blockOffset,
-        final DirectBuffer srcBuffer,
-        final byte[] srcArray,
-        final int srcOffset,
-        final int length)
-    {
-        if (srcArray != null)
-        {
-            block.putBytes(blockOffset, srcArray, srcOffset, length);
-        }
-        else
-        {
-            block.putBytes(blockOffset, srcBuffer, srcOffset, length);
-        }
-    }
-
-    private void copyOut(
-        final BlockEntry entry,
-        final int blockOffset,
-        final MutableDirectBuffer dstBuffer,
-        final byte[] dstArray,
-        final int dstOffset,
-        final int length)
-    {
-        final UnsafeBuffer block;
-        if (entry.tier == deviceIndex)
-        {
-            slots[deviceIndex].touch(entry); // read from the device where it lies, through a staging copy
-        }
-        if (entry.tier != deviceIndex && promoter.promote(entry))
-        {
-            ram.wrap(entry.location, entry.size, accessView);
-            block = accessView;
-        }
-        else if (canAccessInPlace(entry))
-        {
-            accessInPlace(entry, blockOffset, null, null, 0, dstBuffer, dstArray, dstOffset, length);
-            return;
-        }
-        else
-        {
-            stageVerified(entry);
-            block = stagingView;
-        }
-
-        if (dstArray != null)
-        {
-            block.getBytes(blockOffset, dstArray, dstOffset, length);
-        }
-        else
-        {
-            block.getBytes(blockOffset, dstBuffer, dstOffset, length);
-        }
-        if (block == stagingView)
-        {
-            releaseLargeStaging();
-        }
-    }
 
 
 
@@ -2748,7 +2057,7 @@ public final class BlockStore implements AutoCloseable
         stagingCapacity = 0;
     }
 
-    private OutOfTierMemoryException outOfMemory(final BlockEntry entry, final String what)
+    OutOfTierMemoryException outOfMemory(final BlockEntry entry, final String what)
     {
         final StringBuilder sb = new StringBuilder(256);
         sb.append(what).append(" on node ").append(nodeName).append(": ");

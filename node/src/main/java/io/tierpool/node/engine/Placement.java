@@ -316,12 +316,14 @@ final class Placement
         final boolean neverMoves = entry.hint == Hint.PIN_FAST;
         final boolean demoteOthers = room != BlockStore.ROOM_NONE;
         // An application thread with the mover running never demotes: it waits for the mover (awaitRoom).
-        final boolean waitForMover = room == BlockStore.ROOM_WAIT && store.moverRunner != null && store.lock.getHoldCount() == 1;
+        final boolean waitForMover =
+            room == BlockStore.ROOM_WAIT && store.moverRunner != null && store.lock.getHoldCount() == 1;
         while (true)
         {
             if (neverMoves && demoteOthers && !waitForMover && slot.fitsUnderHardCap(entry.size))
             {
-                store.roomMaker.makeRoom(store.ram, store.ramIndex, entry.size, true, store.largestHardCapBelow(store.ramIndex));
+                store.roomMaker.makeRoom(
+                    store.ram, store.ramIndex, entry.size, true, store.largestHardCapBelow(store.ramIndex));
             }
             final long location = allocateRam(entry);
             if (location != Tier.NO_SPACE || !demoteOthers)
@@ -335,7 +337,8 @@ final class Placement
             // No mover thread (the caller drives it), or the mover's own threads: make room as the mover would,
             // around the best extent where RAM has the bytes but no extent, else by demoting the coldest blocks.
             final int made = slot.fitsUnderHardCap(entry.size) ?
-                store.roomMaker.makeRoom(store.ram, store.ramIndex, entry.size, false, store.largestHardCapBelow(store.ramIndex)) :
+                store.roomMaker.makeRoom(
+                    store.ram, store.ramIndex, entry.size, false, store.largestHardCapBelow(store.ramIndex)) :
                 RoomMaker.NOTHING;
             if (made == RoomMaker.NO_ROOM || (made == RoomMaker.NOTHING && !store.demoteOne(store.ramIndex)))
             {

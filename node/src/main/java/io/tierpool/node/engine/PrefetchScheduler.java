@@ -128,7 +128,7 @@ final class PrefetchScheduler
         if (needRoom)
         {
             // Make room in RAM as the mover would, writing the demoted block without the engine lock.
-            store.demoteStep(store.ramIndex, true, scratch);
+            store.moveProtocol.demoteStep(store.ramIndex, true, scratch);
         }
 
         final BlockEntry entry;

@@ -70,7 +70,8 @@ final class Promoter
                 return true;
             }
             location = store.placement.allocateInRam(entry, BlockStore.ROOM_WAIT);
-            if (store.blocks.get(entry.id) == entry && entry.state != BlockEntry.State.PROMOTING && entry.tier != store.ramIndex)
+            if (store.blocks.get(entry.id) == entry && entry.state != BlockEntry.State.PROMOTING &&
+                entry.tier != store.ramIndex)
             {
                 break;
             }
