@@ -142,7 +142,7 @@ public final class Mover implements Agent
 
                 while (moves < MAX_MOVES_PER_DUTY_CYCLE)
                 {
-                    final int result = store.demoteStep(i, scratch);
+                    final int result = store.moveProtocol.demoteStep(i, scratch);
                     if (result == BlockStore.DEMOTE_DONE)
                     {
                         draining[i] = false;
@@ -211,7 +211,7 @@ public final class Mover implements Agent
                     {
                         break;
                     }
-                    if (!store.needsDrain(i))
+                    if (!store.moveProtocol.needsDrain(i))
                     {
                         if (inFlight[i] == 0)
                         {
@@ -316,7 +316,7 @@ public final class Mover implements Agent
             {
                 while (moved < MAX_MOVES_PER_TASK)
                 {
-                    last = store.demoteStep(tierIndex, workerScratch);
+                    last = store.moveProtocol.demoteStep(tierIndex, workerScratch);
                     if (last <= 0)
                     {
                         break;

@@ -84,7 +84,7 @@ public final class Prefetcher implements Agent
         int work = 0;
         while (work < MAX_PREFETCHES_PER_DUTY_CYCLE)
         {
-            final int result = store.prefetchStep(scratch);
+            final int result = store.prefetchScheduler.prefetchStep(scratch);
             if (result == BlockStore.PREFETCH_QUEUE_EMPTY)
             {
                 break;
@@ -153,7 +153,7 @@ public final class Prefetcher implements Agent
             try
             {
                 while (handled < MAX_PREFETCHES_PER_DUTY_CYCLE &&
-                    store.prefetchStep(workerScratch) != BlockStore.PREFETCH_QUEUE_EMPTY)
+                    store.prefetchScheduler.prefetchStep(workerScratch) != BlockStore.PREFETCH_QUEUE_EMPTY)
                 {
                     handled++;
                 }
