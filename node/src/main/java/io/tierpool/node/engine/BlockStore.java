@@ -217,6 +217,16 @@ public final class BlockStore implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(BlockStore.class);
     private static final int MIN_STAGING_BYTES = 64 * 1024;
     private static final int MAX_VICTIM_ATTEMPTS = 4;
+    /** A move of one block ({@link #moveUnlocked}) switched the block over. */
+    private static final int MOVE_DONE = 0;
+    /** The destination tier had no room for the block, which is unchanged where it was. */
+    private static final int MOVE_NO_SPACE = 1;
+    /** The block was written, pinned, moved or freed while its copy was written: the copy was freed. */
+    private static final int MOVE_CHANGED = 2;
+    /** The destination was full; retained copies there were dropped (freed once the lock is released): try again. */
+    private static final int MOVE_ROOM_MADE = 3;
+    /** Unlocked moves of one block abandoned in a row before {@code moveTo} makes its move under the lock. */
+    private static final int MAX_UNLOCKED_MOVE_ATTEMPTS = 8;
     private static final int MAX_RETAINED_STAGING_BYTES = 64 * 1024 * 1024;
     /** {@link Placement#allocateInRam}: take RAM only if it has room now. */
     static final int ROOM_NONE = 0;
@@ -914,6 +924,15 @@ public final class BlockStore implements AutoCloseable
      * that tier's coldest blocks further down if it is full), then frees the old copy; it counts as a demotion.
      * Moving between tiers below RAM goes through a staging copy. The block stays where it was put until it is
      * accessed (which promotes it to RAM) or the mover demotes it further.
+     * <p>
+     * A move to a tier below RAM other than DEVICE (VVRAM, VSSD, far memory) follows the move protocol: the copy
+     * is read, checksummed and written without the engine lock, so other threads' access to other blocks (and
+     * {@link #stats()}) never waits for it, and is switched over under the lock only if the block is unchanged.
+     * The block stays readable, writable and freeable meanwhile: a write or pin of it abandons the move (its new
+     * copy is freed, the block keeps its new bytes where it is) and this call tries again, under the lock after
+     * eight abandoned tries in a row; a free of it makes this call throw
+     * {@link BlockFreedException}, a pin that stays open {@link IllegalStateException}, as below. Moves to DEVICE
+     * or to an extra tier that does not keep the {@link Tier#concurrentIo()} contract are made under the lock.
      *
      * @param blockId the block.
      * @param kind    the kind of tier to move it to; the store must have a tier of that kind.
@@ -934,62 +953,90 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            final BlockEntry entry = entry(blockId);
-            promoter.awaitSettled(entry);
-            int to = -1;
-            for (int i = 0; i < slots.length && to < 0; i++)
+            int changedMoves = 0;
+            while (true)
             {
-                if (slots[i].tier.kind() == kind)
+                final int result = moveToOnce(entry(blockId), kind, changedMoves < MAX_UNLOCKED_MOVE_ATTEMPTS);
+                if (result == MOVE_DONE)
                 {
-                    to = i;
+                    return;
                 }
-            }
-            if (to < 0)
-            {
-                throw new IllegalArgumentException("node " + nodeName + " has no " + kind + " tier to move block " +
-                    blockId + " to; its tiers are " + tierNames());
-            }
-            if (to == entry.tier)
-            {
-                slots[to].touch(entry);
-                return;
-            }
-            if (to == ramIndex)
-            {
-                deviceSupport.checkNotPinnedOnDevice(entry, "move it to RAM");
-                if (!promoter.promote(entry))
+                if (result == MOVE_CHANGED)
                 {
-                    throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to RAM");
+                    changedMoves++;
                 }
-                return;
-            }
-            if (!entry.isMovable())
-            {
-                throw new IllegalStateException("block " + blockId + " on node " + nodeName + " cannot leave " +
-                    slots[entry.tier].tier.name() + ": " + (entry.pinCount > 0 ? "it has " + entry.pinCount +
-                    " open " + (entry.tier == deviceIndex ? "DevicePinnedBlock" : "PinnedBlock") +
-                    " views; close them first" :
-                    "it was allocated with Hint.PIN_FAST"));
-            }
-            if (to == deviceIndex)
-            {
-                if (!deviceSupport.promoteToDevice(entry))
-                {
-                    throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to " +
-                        slots[to].tier.name() + " (hard cap " + slots[to].hardCapBytes() + " bytes)");
-                }
-                return;
-            }
-            if (!relocate(entry, to))
-            {
-                throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to " +
-                    slots[to].tier.name() + " (hard cap " + slots[to].hardCapBytes() + " bytes)");
             }
         }
         finally
         {
             unlockAndNotify();
         }
+    }
+
+    /**
+     * One attempt of {@link #moveTo}: under the lock (held once by a caller of {@code moveTo}), where a move to a
+     * tier below RAM may release it while the copy is written ({@link #moveUnlocked}).
+     *
+     * @param unlocked whether the copy may be written without the lock; false after the block changed under
+     *                 {@link #MAX_UNLOCKED_MOVE_ATTEMPTS} unlocked moves in a row (a writer that never pauses), so that
+     *                 {@code moveTo} still finishes.
+     * @return {@link #MOVE_DONE}, or {@link #MOVE_CHANGED} / {@link #MOVE_ROOM_MADE} to try again.
+     */
+    private int moveToOnce(final BlockEntry entry, final TierKind kind, final boolean unlocked)
+    {
+        final long blockId = entry.id;
+        promoter.awaitSettled(entry);
+        int to = -1;
+        for (int i = 0; i < slots.length && to < 0; i++)
+        {
+            if (slots[i].tier.kind() == kind)
+            {
+                to = i;
+            }
+        }
+        if (to < 0)
+        {
+            throw new IllegalArgumentException("node " + nodeName + " has no " + kind + " tier to move block " +
+                blockId + " to; its tiers are " + tierNames());
+        }
+        if (to == entry.tier)
+        {
+            slots[to].touch(entry);
+            return MOVE_DONE;
+        }
+        if (to == ramIndex)
+        {
+            deviceSupport.checkNotPinnedOnDevice(entry, "move it to RAM");
+            if (!promoter.promote(entry))
+            {
+                throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to RAM");
+            }
+            return MOVE_DONE;
+        }
+        if (!entry.isMovable())
+        {
+            throw new IllegalStateException("block " + blockId + " on node " + nodeName + " cannot leave " +
+                slots[entry.tier].tier.name() + ": " + (entry.pinCount > 0 ? "it has " + entry.pinCount +
+                " open " + (entry.tier == deviceIndex ? "DevicePinnedBlock" : "PinnedBlock") +
+                " views; close them first" :
+                "it was allocated with Hint.PIN_FAST"));
+        }
+        if (to == deviceIndex)
+        {
+            if (!deviceSupport.promoteToDevice(entry))
+            {
+                throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to " +
+                    slots[to].tier.name() + " (hard cap " + slots[to].hardCapBytes() + " bytes)");
+            }
+            return MOVE_DONE;
+        }
+        final int result = relocate(entry, to, unlocked);
+        if (result == MOVE_NO_SPACE)
+        {
+            throw outOfMemory(entry, "cannot move block " + entry.id + " of " + entry.size + " bytes to " +
+                slots[to].tier.name() + " (hard cap " + slots[to].hardCapBytes() + " bytes)");
+        }
+        return result;
     }
 
     /**
@@ -1769,7 +1816,7 @@ public final class BlockStore implements AutoCloseable
                     victim = next != null ? next : list.head();
                     continue;
                 }
-                if (victim.size <= fitLimit)
+                if (victim.size <= fitLimit && victim.state == BlockEntry.State.RESIDENT)
                 {
                     if (moveDown(victim, from))
                     {
@@ -1838,24 +1885,180 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Moves a movable block to tier {@code to} (above or below where it is, not RAM), demoting blocks out of
-     * {@code to} when moving down and it is full. The block is kept out of its tier's lists meanwhile so that
-     * the cascade never picks it.
+     * Moves a movable block to tier {@code to} (above or below where it is, not RAM, not DEVICE), demoting blocks
+     * out of {@code to} when moving down and it is full. Where both tiers allow it ({@link #canMoveUnlocked}) and
+     * {@code unlocked} is set, the copy is read, checksummed and written without the engine lock
+     * ({@link #moveUnlocked}); otherwise under it ({@link #relocateLocked}).
+     *
+     * @return {@link #MOVE_DONE}, {@link #MOVE_NO_SPACE} (the block is unchanged where it was), or
+     * {@link #MOVE_CHANGED} / {@link #MOVE_ROOM_MADE}: the lock was released and the caller starts again.
      */
-    private boolean relocate(final BlockEntry entry, final int to)
+    private int relocate(final BlockEntry entry, final int to, final boolean unlocked)
     {
         if (entry.copyTier == to)
         {
             retainedCopies.returnToCopy(entry);
-            return true;
+            return MOVE_DONE;
         }
+        if (entry.size > slots[to].hardCapBytes())
+        {
+            return MOVE_NO_SPACE;
+        }
+        final int from = entry.tier;
+        if (!unlocked || !canMoveUnlocked(from, to))
+        {
+            return relocateLocked(entry, to) ? MOVE_DONE : MOVE_NO_SPACE;
+        }
+        final int result = moveUnlocked(entry, from, to);
+        if (result == MOVE_NO_SPACE && to > from && to + 1 < slots.length)
+        {
+            // Unchanged, and the lock is held again: make room in the destination by the cascade, then start again.
+            return demoteOne(to) ? MOVE_ROOM_MADE : MOVE_NO_SPACE;
+        }
+        return result;
+    }
+
+    /**
+     * @return true if a copy of a block may be read from tier {@code from} and written to tier {@code to} without the
+     * engine lock: this thread holds the lock once (it can release it), neither tier is DEVICE (kernels and pins
+     * use it under its I/O lock), the source is RAM or keeps copies apart by location, and so does the destination
+     * (the store's own tiers and every {@link Tier#concurrentIo() concurrent} tier, far memory included; an extra
+     * tier that keys copies by block id could see a second copy collide with one the block gets meanwhile).
+     */
+    private boolean canMoveUnlocked(final int from, final int to)
+    {
+        return lock.getHoldCount() == 1 && from != deviceIndex && to != deviceIndex && to > ramIndex &&
+            (slots[to].owned || slots[to].concurrent) &&
+            (from == ramIndex || (from > ramIndex && (slots[from].owned || slots[from].concurrent)));
+    }
+
+    /**
+     * The move protocol for one block, to a tier below RAM: marks the block {@link BlockEntry.State#DEMOTING}
+     * (it stays readable, writable, pinnable and freeable where it is, and no demotion picks it), releases the
+     * engine lock, then without it stages the block (from RAM: straight from its RAM bytes, as a single-block
+     * demotion; from below RAM: read into a staging buffer of a {@link ScratchPool} scratch and verified),
+     * checksums it and writes the copy; under the lock again it switches the block over only if nothing changed it
+     * meanwhile (same entry, state, tier, location and version, still movable), else frees the new copy (after
+     * the lock is released) and reports {@link #MOVE_CHANGED}. Called under the lock, held once; returns with it
+     * held.
+     *
+     * @return {@link #MOVE_DONE}, {@link #MOVE_CHANGED}, {@link #MOVE_NO_SPACE} (the destination is full and the
+     * block unchanged) or {@link #MOVE_ROOM_MADE} (retained copies in the destination were dropped for room).
+     * @throws ChecksumMismatchException if the unchanged block's bytes came back from its tier damaged.
+     * @throws IllegalStateException     if the store was closed meanwhile.
+     */
+    private int moveUnlocked(final BlockEntry entry, final int from, final int to)
+    {
+        final long id = entry.id;
+        final int size = entry.size;
+        final long sourceLocation = entry.location;
+        final long version = entry.version;
+        final int knownCrc = entry.crc32c;
+        final boolean crcKnown = from != ramIndex || !entry.crcStale;
+        final TierSlot source = slots[from];
+        final TierSlot target = slots[to];
+        final IoScratch scratch = scratchPool.acquire();
+        final UnsafeBuffer bytes;
+        if (from == ramIndex)
+        {
+            ram.wrap(sourceLocation, size, scratch.view);
+            bytes = scratch.view;
+        }
+        else
+        {
+            bytes = scratch.staging.wrap(size);
+        }
+        entry.state = BlockEntry.State.DEMOTING;
+        // close() waits for this count: the copy below may read RAM, which close releases.
+        promotionsInFlight++;
+        unlockAndNotify();
+
+        RuntimeException error = null;
+        int crc = knownCrc;
+        int actual = knownCrc;
+        long location = Tier.NO_SPACE;
+        try
+        {
+            if (from != ramIndex)
+            {
+                source.read(id, sourceLocation, bytes, size);
+            }
+            if (!crcKnown || from != ramIndex)
+            {
+                actual = scratch.checksum(bytes, 0, size);
+                crc = from == ramIndex ? actual : knownCrc;
+            }
+            if (actual == crc)
+            {
+                location = target.write(id, bytes, size, crc);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            scratch.view.wrap(new byte[0], 0, 0);
+            scratch.staging.releaseIfLarge();
+            scratchPool.release(scratch);
+            lock.lock();
+            promotionsInFlight--;
+            if (entry.state == BlockEntry.State.DEMOTING)
+            {
+                entry.state = blocks.get(id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            }
+            usageChanged = true;
+            settled.signalAll();
+        }
+        final boolean unchanged = !closed && blocks.get(id) == entry && entry.state == BlockEntry.State.RESIDENT &&
+            entry.tier == from && entry.location == sourceLocation && entry.version == version && entry.isMovable();
+        if (!unchanged)
+        {
+            if (location != Tier.NO_SPACE)
+            {
+                // The new copy is apart from every other copy of the block (by location): free it later.
+                freeCopy(to, id, location);
+            }
+            counters.movesAbandoned++;
+            ensureOpen();
+            return MOVE_CHANGED;
+        }
+        if (error != null)
+        {
+            throw error;
+        }
+        if (actual != crc)
+        {
+            source.checksumFailures++;
+            counters.checksumFailures++;
+            throw new ChecksumMismatchException(id, source.tier.name(), nodeName, knownCrc, actual);
+        }
+        if (location == Tier.NO_SPACE)
+        {
+            if (target.copyHead != null)
+            {
+                // Retained copies are redundant: make room with them (freed once the lock is released) first.
+                retainedCopies.dropCopy(target.copyHead);
+                return MOVE_ROOM_MADE;
+            }
+            return MOVE_NO_SPACE;
+        }
+        commitMove(entry, from, to, location, crc, true);
+        return MOVE_DONE;
+    }
+
+    /**
+     * {@link #relocate} under the engine lock: where a tier involved is DEVICE or an extra tier that keys copies by
+     * block id, where the caller holds the lock re-entrantly, and after {@link #MAX_UNLOCKED_MOVE_ATTEMPTS}
+     * abandoned unlocked moves. The block is kept out of its tier's lists meanwhile so that the cascade never
+     * picks it.
+     */
+    private boolean relocateLocked(final BlockEntry entry, final int to)
+    {
         retainedCopies.dropCopy(entry);
         final int from = entry.tier;
         final TierSlot source = slots[from];
-        if (entry.size > slots[to].hardCapBytes())
-        {
-            return false;
-        }
         final int crc;
         if (from == ramIndex)
         {
