@@ -177,15 +177,23 @@ class ConcurrentPoolModelTest
 
                 long operations = 0;
                 long tolerated = 0;
+                long ramAttempts = 0;
+                long ramRefusals = 0;
                 for (final Worker worker : workers)
                 {
                     operations += worker.operations;
                     tolerated += worker.moveRefusals;
+                    ramAttempts += worker.ramAttempts;
+                    ramRefusals += worker.ramRefusals;
                 }
+                // A pin or moveTo(RAM) may be refused while RAM is fragmented at that instant (documented), but
+                // rarely: room-making must serve nearly all of them.
+                assertTrue(ramRefusals <= Math.max(5, ramAttempts / 10), "pins and moves to RAM refused for a " +
+                    "fragmented RAM: " + ramRefusals + " of " + ramAttempts + "; " + run);
                 System.out.printf("ConcurrentPoolModelTest figures: %s workers=%d operations=%d verifiedAtEnd=%d " +
-                    "freedAtEnd=%d moveToRefusedNoRoom=%d tiersSeen=%s remotePuts=%d remoteGets=%d remoteFrees=%d " +
+                    "freedAtEnd=%d moveToRefusedNoRoom=%d ramRefusedFragmented=%d/%d tiersSeen=%s remotePuts=%d remoteGets=%d remoteFrees=%d " +
                     "demotions=%d promotions=%d prefetchesIssued=%d runMs=%d checkAndFreeMs=%d%n",
-                    run, WORKERS, operations, verified, freed, tolerated, tiersSeen, afterRun.remotePuts(),
+                    run, WORKERS, operations, verified, freed, tolerated, ramRefusals, ramAttempts, tiersSeen, afterRun.remotePuts(),
                     afterRun.remoteGets(), afterRun.remoteFrees(), afterRun.demotions(), afterRun.promotions(),
                     afterRun.prefetchesIssued(), TimeUnit.NANOSECONDS.toMillis(runNs),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs - runNs));
@@ -535,6 +543,8 @@ class ConcurrentPoolModelTest
         final Set<TierKind> tiersSeen = EnumSet.noneOf(TierKind.class);
         long operations;
         long moveRefusals;
+        long ramAttempts;
+        long ramRefusals;
         volatile Thread thread;
         volatile String current = "none yet";
 
@@ -724,6 +734,7 @@ class ConcurrentPoolModelTest
         {
             final int size = block.contents.length;
             final TierKind before = begin(operation, block, 0, size);
+            ramAttempts++;
             try (PinnedBlock view = block.block.pin())
             {
                 final TierKind pinnedIn = block.block.tier();
@@ -755,10 +766,32 @@ class ConcurrentPoolModelTest
             {
                 throw ex;
             }
+            catch (final OutOfTierMemoryException ex)
+            {
+                if (!fragmentedRam(ex))
+                {
+                    throw failure(index, operation, block, before, 0, size, "threw", ex);
+                }
+                // Documented: RAM has the bytes but no free extent for the block at this moment (small blocks that
+                // other threads' allocator caches hold count as immovable); the block stays where it was and its
+                // bytes are checked on its next read. Bounded at the end of the run.
+                ramRefusals++;
+            }
             catch (final RuntimeException | Error ex)
             {
                 throw failure(index, operation, block, before, 0, size, "threw", ex);
             }
+        }
+
+        /**
+         * @return true if the refusal says RAM's largest free extent was too small for the block (fragmentation),
+         * not that RAM was out of bytes.
+         */
+        private boolean fragmentedRam(final OutOfTierMemoryException ex)
+        {
+            final String message = String.valueOf(ex.getMessage());
+            return message.contains("in RAM") || message.contains("to RAM") ?
+                message.contains("largest free extent") : false;
         }
 
         private void prefetch(final int index)
@@ -827,6 +860,10 @@ class ConcurrentPoolModelTest
                 throw failure(index, Operation.MOVE_TO, block, before, 0, block.contents.length,
                     "to " + target + " was not refused for a PIN_FAST block", null);
             }
+            if (target == TierKind.RAM)
+            {
+                ramAttempts++;
+            }
             try
             {
                 block.block.moveTo(target);
@@ -836,6 +873,11 @@ class ConcurrentPoolModelTest
             {
                 // Documented: VVRAM or VSSD cannot take the block under its hard cap now (other threads fill the
                 // small tier at the same time); the block stays where it was, which the next read of it checks.
+                if (target == TierKind.RAM && fragmentedRam(ex))
+                {
+                    ramRefusals++;
+                    return;
+                }
                 if (target == TierKind.RAM || target == TierKind.REMOTE)
                 {
                     throw failure(index, Operation.MOVE_TO, block, before, 0, block.contents.length,
