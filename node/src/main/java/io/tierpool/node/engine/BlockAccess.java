@@ -62,6 +62,9 @@ final class BlockAccess
         }
         else if (store.promoter.promote(entry))
         {
+            // Bumped again now that the bytes change: promote may have released the lock (waiting for room, or
+            // reading the block unlocked), and a demotion that chose the block meanwhile noted the version above.
+            entry.version++;
             // Stale from here on, not before: moves made to bring the block to RAM may have taken its checksum.
             entry.crcStale = true;
             store.retainedCopies.dropCopy(entry);
@@ -71,10 +74,12 @@ final class BlockAccess
         }
         else if (canAccessInPlace(entry))
         {
+            entry.version++; // as above: the failed promotion may have released the lock
             accessInPlace(entry, blockOffset, srcBuffer, srcArray, srcOffset, null, null, 0, length);
             return;
         }
 
+        entry.version++; // as above: the failed promotion may have released the lock
         store.stageVerified(entry);
         put(store.stagingView, blockOffset, srcBuffer, srcArray, srcOffset, length);
         final int crc = store.checksum(store.stagingView, entry.size);
