@@ -119,8 +119,13 @@ class SuspectNodeTest
         final RemoteNodeStats during = nodeStats(pool, hungName);
         final PoolStats afterHang = pool.stats();
 
-        assertEquals(1, during.failures() - before.failures(), "one request waited out its timeout on the hung node, " +
-            "the others went elsewhere (phase took " + hungPhaseMs + " ms): " + afterHang.toJson());
+        // Requests already in flight to the node when it hung wait out their timeout together (the client keeps
+        // several in flight: the application thread, two I/O workers, the prefetcher); after the first timeout the
+        // node is suspect and no further request waits on it. The phase's length below shows they waited at once.
+        final long timedOut = during.failures() - before.failures();
+        assertTrue(timedOut >= 1 && timedOut <= 4, "only the requests in flight when the node hung (at most 4 here) " +
+            "waited out their timeout on it, the others went elsewhere: " + timedOut + " (phase took " + hungPhaseMs +
+            " ms): " + afterHang.toJson());
         assertTrue(hungPhaseMs < SUSPECT_PERIOD_MS + TimeUnit.SECONDS.toMillis(5),
             "the phase fit in the suspect period, so the check above means what it says: " + hungPhaseMs + " ms");
         assertEquals(NODES, pool.liveNodes().size(), "the hung node was not declared failed meanwhile");
