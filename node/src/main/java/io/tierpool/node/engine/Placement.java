@@ -316,7 +316,7 @@ final class Placement
         final boolean neverMoves = entry.hint == Hint.PIN_FAST;
         final boolean demoteOthers = room != BlockStore.ROOM_NONE;
         // An application thread with the mover running never demotes: it waits for the mover (awaitRoom).
-        final boolean waitForMover =
+        boolean waitForMover =
             room == BlockStore.ROOM_WAIT && store.moverRunner != null && store.lock.getHoldCount() == 1;
         while (true)
         {
@@ -332,7 +332,20 @@ final class Placement
             }
             if (waitForMover)
             {
-                return awaitRoom(entry);
+                final long waited = awaitRoom(entry);
+                if (waited != Tier.NO_SPACE || !neverMoves)
+                {
+                    return waited;
+                }
+                if (slot.pendingOutBytes > 0)
+                {
+                    continue; // a demotion out of RAM is in flight (a slow far-memory put): wait for it again
+                }
+                // A PIN_FAST block has nowhere else to go: past the deadline (a mover slower than the wait, under
+                // load) this thread makes the room itself, as a store without a mover does, rather than fail while
+                // RAM holds movable blocks. With nothing movable the attempt below fails at once.
+                waitForMover = false;
+                continue;
             }
             // No mover thread (the caller drives it), or the mover's own threads: make room as the mover would,
             // around the best extent where RAM has the bytes but no extent, else by demoting the coldest blocks.
