@@ -22,18 +22,18 @@
 #   TIERPOOL_CLUSTER_STOP_TIMEOUT   seconds `down` waits after SIGTERM before SIGKILL (default 30)
 #   TIERPOOL_HOST                   address the nodes bind (default 127.0.0.1)
 #   TIERPOOL_JAVA_OPTS              node JVM heap flags (default -Xms256m -Xmx1g)
-#   TIERPOOL_CLIENT_CLASSPATH       classpath for the top/stats client JVMs instead of pool-client/target/tierpool.jar
+#   TIERPOOL_CLIENT_CLASSPATH       classpath for the top/stats client JVMs instead of pool-client/cli/target/tierpool.jar
 #                                   (the tests set it: during `mvn verify` that jar is built after the tests run)
-# The nodes run node/target/tierpool-node.jar; a missing jar is built with Maven first.
+# The nodes run node/daemon/target/tierpool-node.jar; a missing jar is built with Maven first.
 set -euo pipefail
 
 readonly MAX_NODES=16
 readonly CLIENT_PORT_OFFSET=50
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly root
-readonly options="$root/node/src/main/resources/io/tierpool/node/jvm.options"
-readonly node_jar="$root/node/target/tierpool-node.jar"
-readonly client_jar="$root/pool-client/target/tierpool.jar"
+readonly options="$root/node/daemon/src/main/resources/io/tierpool/node/jvm.options"
+readonly node_jar="$root/node/daemon/target/tierpool-node.jar"
+readonly client_jar="$root/pool-client/cli/target/tierpool.jar"
 readonly ready_prefix="TIERPOOL-NODE-READY "
 
 : "${TIERPOOL_CLUSTER_DATA_BASE_PORT:=40500}"

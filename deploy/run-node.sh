@@ -5,9 +5,9 @@
 # Stop it with Ctrl-C or SIGTERM: it leaves the cluster and removes its files.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/node/target/tierpool-node.jar"
+jar="$root/node/daemon/target/tierpool-node.jar"
 if [ ! -f "$jar" ]; then
     echo "run-node.sh: $jar is missing; build it with: (cd $root && mvn -q -DskipTests install)" >&2
     exit 2
 fi
-exec java ${TIERPOOL_JAVA_OPTS:--Xms256m -Xmx1g} @"$root/node/src/main/resources/io/tierpool/node/jvm.options" -jar "$jar" "$@"
+exec java ${TIERPOOL_JAVA_OPTS:--Xms256m -Xmx1g} @"$root/node/daemon/src/main/resources/io/tierpool/node/jvm.options" -jar "$jar" "$@"

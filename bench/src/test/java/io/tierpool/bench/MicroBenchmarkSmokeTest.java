@@ -5,7 +5,7 @@ package io.tierpool.bench;
 
 import io.tierpool.bench.alloc.AllocateFreeBenchmark;
 import io.tierpool.bench.spill.SpillFixture;
-import io.tierpool.node.tier.TierKind;
+import io.tierpool.client.TierKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

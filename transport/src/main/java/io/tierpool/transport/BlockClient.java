@@ -3,10 +3,12 @@
  */
 package io.tierpool.transport;
 
+import io.tierpool.client.NodeUsage;
+
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.tierpool.ConfigurationException;
+import io.tierpool.client.ConfigurationException;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

@@ -3,7 +3,7 @@
  */
 package io.tierpool.transport;
 
-import io.tierpool.TierPoolException;
+import io.tierpool.client.TierPoolException;
 
 import java.util.Objects;
 

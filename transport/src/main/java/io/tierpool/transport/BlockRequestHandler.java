@@ -3,6 +3,8 @@
  */
 package io.tierpool.transport;
 
+import io.tierpool.client.NodeUsage;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 

@@ -5,7 +5,7 @@ package io.tierpool.transport;
 
 import io.aeron.Aeron;
 import io.aeron.Subscription;
-import io.tierpool.ConfigurationException;
+import io.tierpool.client.ConfigurationException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;

@@ -3,6 +3,10 @@
  */
 package io.tierpool.transport;
 
+import io.tierpool.client.NodeUsage;
+
+import io.tierpool.client.TierUsage;
+
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;

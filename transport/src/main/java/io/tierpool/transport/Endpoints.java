@@ -3,7 +3,7 @@
  */
 package io.tierpool.transport;
 
-import io.tierpool.ConfigurationException;
+import io.tierpool.client.ConfigurationException;
 
 /**
  * Checks {@code host:port} endpoints and turns them into Aeron UDP channel URIs.

@@ -5,7 +5,7 @@ package io.tierpool.transport;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
-import io.tierpool.ConfigurationException;
+import io.tierpool.client.ConfigurationException;
 import io.tierpool.transport.codecs.FreeRequestEncoder;
 import io.tierpool.transport.codecs.GetRequestEncoder;
 import io.tierpool.transport.codecs.MessageHeaderEncoder;

@@ -3,6 +3,10 @@
  */
 package io.tierpool.transport;
 
+import io.tierpool.client.NodeUsage;
+
+import io.tierpool.client.TierUsage;
+
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.tierpool.transport.codecs.AckDecoder;

@@ -3,7 +3,7 @@
  */
 package io.tierpool.transport;
 
-import io.tierpool.ConfigurationException;
+import io.tierpool.client.ConfigurationException;
 import org.agrona.SystemUtil;
 
 import java.io.File;

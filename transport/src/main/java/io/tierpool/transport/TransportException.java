@@ -3,7 +3,7 @@
  */
 package io.tierpool.transport;
 
-import io.tierpool.TierPoolException;
+import io.tierpool.client.TierPoolException;
 
 /**
  * A request to a node failed in the transport: the node did not answer, refused, or sent damaged data.

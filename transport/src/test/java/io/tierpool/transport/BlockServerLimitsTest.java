@@ -4,7 +4,7 @@
 package io.tierpool.transport;
 
 import io.aeron.FragmentAssembler;
-import io.tierpool.ConfigurationException;
+import io.tierpool.client.ConfigurationException;
 import io.tierpool.transport.codecs.ErrorDecoder;
 import io.tierpool.transport.codecs.MessageHeaderDecoder;
 import io.tierpool.transport.codecs.MessageHeaderEncoder;

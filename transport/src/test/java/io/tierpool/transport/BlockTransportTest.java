@@ -3,6 +3,10 @@
  */
 package io.tierpool.transport;
 
+import io.tierpool.client.NodeUsage;
+
+import io.tierpool.client.TierUsage;
+
 import io.tierpool.transport.codecs.GetRequestEncoder;
 import io.tierpool.transport.codecs.MessageHeaderEncoder;
 import io.tierpool.transport.codecs.PutRequestEncoder;

@@ -3,6 +3,10 @@
  */
 package io.tierpool.transport;
 
+import io.tierpool.client.NodeUsage;
+
+import io.tierpool.client.TierUsage;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 

@@ -3,7 +3,7 @@
  */
 package io.tierpool.transport;
 
-import io.tierpool.ConfigurationException;
+import io.tierpool.client.ConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

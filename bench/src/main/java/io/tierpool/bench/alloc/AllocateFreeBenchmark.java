@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.tierpool.client.Block;
 import io.tierpool.client.TierPool;
-import io.tierpool.node.Hint;
+import io.tierpool.client.Hint;
 import io.tierpool.node.engine.BlockStore;
 import io.tierpool.node.engine.StoreContext;
 import org.agrona.BufferUtil;

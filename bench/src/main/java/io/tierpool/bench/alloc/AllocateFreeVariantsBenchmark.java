@@ -8,7 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.tierpool.bench.alloc.AllocateFreeBenchmark.NettyState;
 import io.tierpool.bench.alloc.AllocateFreeBenchmark.Size;
 import io.tierpool.bench.alloc.AllocateFreeBenchmark.StoreState;
-import io.tierpool.node.Hint;
+import io.tierpool.client.Hint;
 import io.tierpool.node.engine.BlockStore;
 import io.tierpool.node.engine.StoreContext;
 import org.agrona.BufferUtil;

@@ -14,7 +14,7 @@ import io.tierpool.client.demo.OutOfCoreGemm;
 import io.tierpool.client.demo.ProgressBar;
 import io.tierpool.client.demo.TileBuffers;
 import io.tierpool.client.demo.TiledMatrix;
-import io.tierpool.node.Hint;
+import io.tierpool.client.Hint;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.SystemNanoClock;
 

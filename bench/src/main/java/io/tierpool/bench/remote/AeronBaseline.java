@@ -8,7 +8,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
-import io.tierpool.TierPoolException;
+import io.tierpool.client.TierPoolException;
 import io.tierpool.bench.report.Latency;
 import io.tierpool.node.NodeProcess;
 import io.tierpool.transport.TransportConfiguration;

@@ -7,8 +7,8 @@ import io.tierpool.bench.report.Latency;
 import io.tierpool.client.Block;
 import io.tierpool.client.PoolStats;
 import io.tierpool.client.TierPool;
-import io.tierpool.node.Hint;
-import io.tierpool.node.tier.TierKind;
+import io.tierpool.client.Hint;
+import io.tierpool.client.TierKind;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 

@@ -43,7 +43,7 @@ public final class RemoteCluster implements AutoCloseable
      * @param diskDir  parent of the nodes' process directories and VSSD directories, existing.
      * @param log      where to say which node is up.
      * @return the running nodes, to be closed by the caller.
-     * @throws io.tierpool.TierPoolException if a node does not start or does not report ready in time (the nodes
+     * @throws io.tierpool.client.TierPoolException if a node does not start or does not report ready in time (the nodes
      *                                       started so far are stopped first).
      * @throws UncheckedIOException          if a node's directory cannot be made.
      */

@@ -211,7 +211,7 @@ public final class RemoteWorkload
      * @param log      progress lines.
      * @return the figures.
      * @throws IllegalArgumentException       if a setting is invalid.
-     * @throws io.tierpool.TierPoolException  if a node daemon, the baseline's peer or a pool fails.
+     * @throws io.tierpool.client.TierPoolException  if a node daemon, the baseline's peer or a pool fails.
      */
     public static RemoteReport run(final Settings settings, final PrintStream log)
     {

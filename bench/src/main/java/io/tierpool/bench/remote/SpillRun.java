@@ -6,8 +6,8 @@ package io.tierpool.bench.remote;
 import io.tierpool.client.Block;
 import io.tierpool.client.PoolStats;
 import io.tierpool.client.TierPool;
-import io.tierpool.node.Hint;
-import io.tierpool.node.tier.TierKind;
+import io.tierpool.client.Hint;
+import io.tierpool.client.TierKind;
 import org.agrona.CloseHelper;
 
 import java.io.PrintStream;

@@ -3,7 +3,7 @@
  */
 package io.tierpool.bench.spill;
 
-import io.tierpool.node.tier.TierKind;
+import io.tierpool.client.TierKind;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -4,10 +4,10 @@
 package io.tierpool.bench.spill;
 
 import io.tierpool.bench.BenchDirectories;
-import io.tierpool.node.Hint;
+import io.tierpool.client.Hint;
 import io.tierpool.node.engine.BlockStore;
 import io.tierpool.node.engine.StoreContext;
-import io.tierpool.node.tier.TierKind;
+import io.tierpool.client.TierKind;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -5,7 +5,7 @@ package io.tierpool.bench.zipf;
 
 import io.tierpool.client.Block;
 import io.tierpool.client.TierPool;
-import io.tierpool.node.Hint;
+import io.tierpool.client.Hint;
 import org.agrona.CloseHelper;
 
 import java.nio.file.Path;

@@ -3,7 +3,7 @@
  */
 package io.tierpool.bench.alloc;
 
-import io.tierpool.node.Hint;
+import io.tierpool.client.Hint;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,0 +1,332 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node;
+
+import io.tierpool.node.cluster.ClusterContext;
+import io.tierpool.node.cluster.FreeCapacityPublisher;
+import io.tierpool.node.cluster.MembershipListener;
+import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.node.cluster.NodeMembership;
+import io.tierpool.node.engine.BlockStore;
+import io.tierpool.client.GpuInfo;
+import io.tierpool.node.gpu.GpuProbe;
+import io.tierpool.node.metrics.MetricsHttpServer;
+import io.tierpool.node.metrics.NodeMetrics;
+import io.tierpool.node.server.NodeBlockService;
+import io.tierpool.client.TierStats;
+import io.tierpool.transport.BlockServer;
+import io.tierpool.transport.TransportDriver;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TierPool node daemon: an Apache Ignite server node for membership (it publishes its Aeron endpoint and
+ * capacity as node attributes), a {@link BlockStore} with this node's own tiers, and a transport
+ * {@link BlockServer} that stores the blocks remote clients send into that store. When discovery reports that a
+ * client left or failed, the daemon frees every block that client had placed here. It publishes its free bytes
+ * ({@link #freeBytes(BlockStore)}) through Ignite when it starts and every second ({@link FreeCapacityPublisher}),
+ * and clients weight placement by them.
+ * <p>
+ * Unless {@link NodeDaemonCommand#metricsPort()} is -1, the daemon also serves its metrics over HTTP on
+ * {@link NodeDaemonCommand#host()}{@code :}{@link NodeDaemonCommand#metricsPort()} ({@link NodeMetrics},
+ * {@link MetricsHttpServer}): Prometheus text at {@code /metrics} and JSON statistics at {@code /stats}.
+ * <p>
+ * Started from the command line by {@link NodeDaemonCommand} ({@code java -jar tierpool-node.jar --help}), or
+ * in-process with {@link #start(NodeDaemonCommand)}. {@link #close()} stops the server, leaves the cluster, frees
+ * the store and removes every file the daemon created. Thread-safe close; idempotent.
+ */
+public final class NodeDaemon implements AutoCloseable
+{
+    /** Ready-line key of the daemon's metrics endpoint, {@code host:port}, present when metrics are enabled. */
+    public static final String READY_KEY_METRICS = "metrics";
+
+    /** {@link NodeDaemonCommand#metricsPort()} that turns metrics off. */
+    public static final int METRICS_DISABLED = -1;
+
+    /** Ready-line key of the daemon's process id. */
+    public static final String READY_KEY_PID = "pid";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
+
+    private final String nodeName;
+    private final BlockStore store;
+    private final TransportDriver driver;
+    private final BlockServer server;
+    private final NodeMembership membership;
+    private final NodeBlockService service;
+    private final NodeMetrics metrics;
+    private final MetricsHttpServer metricsServer;
+    private final FreeCapacityPublisher capacityPublisher;
+    private volatile boolean closed;
+
+    private NodeDaemon(
+        final String nodeName,
+        final BlockStore store,
+        final TransportDriver driver,
+        final BlockServer server,
+        final NodeMembership membership,
+        final NodeBlockService service,
+        final NodeMetrics metrics,
+        final MetricsHttpServer metricsServer,
+        final FreeCapacityPublisher capacityPublisher)
+    {
+        this.capacityPublisher = capacityPublisher;
+        this.nodeName = nodeName;
+        this.store = store;
+        this.driver = driver;
+        this.server = server;
+        this.membership = membership;
+        this.service = service;
+        this.metrics = metrics;
+        this.metricsServer = metricsServer;
+    }
+
+    /**
+     * Starts a node daemon with the given settings.
+     *
+     * @param settings the parsed command line (or settings filled in by code).
+     * @return the running daemon, to be closed by the caller.
+     * @throws io.tierpool.client.ConfigurationException if a setting is invalid, a tier cannot get its capacity, or the
+     *                                             metrics port cannot be bound.
+     */
+    public static NodeDaemon start(final NodeDaemonCommand settings)
+    {
+        BlockStore store = null;
+        TransportDriver driver = null;
+        BlockServer server = null;
+        NodeMembership membership = null;
+        NodeMetrics metrics = null;
+        MetricsHttpServer metricsServer = null;
+        FreeCapacityPublisher capacityPublisher = null;
+        try
+        {
+            final GpuInfo gpu = GpuProbe.shared(settings.configuration().gpuEnabled());
+            store = new BlockStore(settings.storeContext());
+            final NodeBlockService service = new NodeBlockService(settings.name(), store);
+            final AtomicLong transportErrors = new AtomicLong();
+            final String aeronDir = settings.aeronDir().toString();
+            driver = TransportDriver.launch(new TransportDriver.Context()
+                .baseDir(aeronDir)
+                .errorHandler((throwable) ->
+                {
+                    transportErrors.incrementAndGet();
+                    LOG.warn("node {}: Aeron error under {}", settings.name(), aeronDir, throwable);
+                }));
+            server = BlockServer.launch(new BlockServer.Context()
+                .aeron(driver.aeron())
+                .endpoint(settings.host() + ":" + settings.port())
+                .nodeName(settings.name())
+                .handler(service));
+
+            final ClusterContext cluster = settings.clusterContext();
+            membership = NodeMembership.start(cluster, settings.name(), server.endpoint(), settings.capacityBytes());
+            membership.addListener(new MembershipListener()
+            {
+                public void onNodeJoined(final NodeInfo node)
+                {
+                    LOG.info("node {} joined: {}", node.nodeName(), node.endpoint());
+                }
+
+                public void onNodeLeft(final NodeInfo node, final boolean failed)
+                {
+                    LOG.info("node {} {}", node.nodeName(), failed ? "failed" : "left");
+                }
+
+                public void onClientLeft(final long clientId, final boolean failed)
+                {
+                    final int freed = service.freeClient(clientId);
+                    LOG.info("client {} {}: reclaimed {} blocks", Long.toHexString(clientId), failed ? "failed" : "left", freed);
+                }
+            });
+
+            if (settings.metricsPort() != METRICS_DISABLED)
+            {
+                final NodeMembership members = membership;
+                final BlockServer blockServer = server;
+                metrics = new NodeMetrics(new NodeMetrics.Context()
+                    .nodeName(settings.name())
+                    .endpoint(server.endpoint())
+                    .store(store)
+                    .service(service)
+                    .clusterNodes(() -> members.liveNodes().size())
+                    .errorSource("server", blockServer::errorCount)
+                    .errorSource("malformed", blockServer::malformedCount)
+                    .errorSource("expired_puts", blockServer::expiredReassemblyCount)
+                    .errorSource("undelivered", blockServer::undeliveredResponseCount)
+                    .errorSource("transport", transportErrors::get)
+                    .blockServer(blockServer)
+                    .gpu(gpu.describe()));
+                metricsServer = MetricsHttpServer.start(new MetricsHttpServer.Context()
+                    .host(settings.host())
+                    .port(settings.metricsPort())
+                    .metrics(metrics));
+            }
+            final BlockStore blockStore = store;
+            capacityPublisher = FreeCapacityPublisher.start(
+                membership,
+                () -> freeBytes(blockStore),
+                FreeCapacityPublisher.DEFAULT_INTERVAL_MS,
+                (throwable) -> LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable));
+
+            return new NodeDaemon(
+                settings.name(), store, driver, server, membership, service, metrics, metricsServer, capacityPublisher);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(capacityPublisher, metricsServer, metrics, membership, server, driver, store);
+            throw ex;
+        }
+    }
+
+    /**
+     * @return the node's name.
+     */
+    public String nodeName()
+    {
+        return nodeName;
+    }
+
+    /**
+     * @return the Aeron endpoint clients send blocks to, {@code host:port}.
+     */
+    public String endpoint()
+    {
+        return server.endpoint();
+    }
+
+    /**
+     * @return the node's block store (its tiers and statistics).
+     */
+    public BlockStore store()
+    {
+        return store;
+    }
+
+    /**
+     * @return the service that maps remote clients' blocks to this node's store.
+     */
+    public NodeBlockService service()
+    {
+        return service;
+    }
+
+    /**
+     * @return this node's cluster membership.
+     */
+    public NodeMembership membership()
+    {
+        return membership;
+    }
+
+    /**
+     * @return the node's metrics, or null when metrics are disabled ({@code --metrics-port -1}).
+     */
+    public NodeMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /**
+     * @return where the node serves {@code /metrics} and {@code /stats}, {@code host:port} with the port it bound,
+     * or null when metrics are disabled ({@code --metrics-port -1}).
+     */
+    public String metricsEndpoint()
+    {
+        return null == metricsServer ? null : metricsServer.endpoint();
+    }
+
+    /**
+     * What the daemon prints on its ready line ({@link NodeProcess#formatReadyLine(Map)}), in this order:
+     * {@value NodeProcess#READY_KEY_NAME}, {@value NodeProcess#READY_KEY_ENDPOINT}, {@value #READY_KEY_METRICS}
+     * (only when metrics are enabled) and {@value #READY_KEY_PID}.
+     *
+     * @return an unmodifiable, ordered map of ready-line keys to values.
+     */
+    public Map<String, String> readyInfo()
+    {
+        final Map<String, String> info = new LinkedHashMap<>();
+        info.put(NodeProcess.READY_KEY_NAME, nodeName);
+        info.put(NodeProcess.READY_KEY_ENDPOINT, endpoint());
+        if (null != metricsServer)
+        {
+            info.put(READY_KEY_METRICS, metricsServer.endpoint());
+        }
+        info.put(READY_KEY_PID, Long.toString(ProcessHandle.current().pid()));
+        return Collections.unmodifiableMap(info);
+    }
+
+    /**
+     * Stops serving metrics and blocks, leaves the cluster, frees every block and removes the daemon's files.
+     * Idempotent.
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            CloseHelper.closeAll(capacityPublisher, metricsServer, metrics, server, membership, driver, store);
+        }
+    }
+
+    /**
+     * The bytes of blocks a store can still take: the sum over its tiers of capacity minus use, what the daemon
+     * publishes to clients for placement.
+     *
+     * @param store the node's store.
+     * @return free bytes, 0 or more.
+     */
+    public static long freeBytes(final BlockStore store)
+    {
+        long free = 0;
+        for (final TierStats tier : store.tierStats())
+        {
+            free += Math.max(0, tier.capacityBytes() - tier.usedBytes());
+        }
+        return free;
+    }
+
+    /**
+     * Runs a node daemon until SIGTERM or SIGINT, then shuts it down cleanly.
+     *
+     * @param args the command line; {@code --help} lists every option and its environment variable.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(NodeDaemonCommand.run(args, (settings) ->
+        {
+            try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+                NodeDaemon daemon = start(settings))
+            {
+                System.out.println(NodeProcess.formatReadyLine(daemon.readyInfo()));
+                System.out.flush();
+                daemon.membership().addListener(new MembershipListener()
+                {
+                    public void onNodeJoined(final NodeInfo node)
+                    {
+                    }
+
+                    public void onNodeLeft(final NodeInfo node, final boolean failed)
+                    {
+                    }
+
+                    public void onDisconnected(final String reason)
+                    {
+                        LOG.error("node {} lost the cluster ({}); shutting down", daemon.nodeName(), reason);
+                        barrier.signal();
+                    }
+                });
+                barrier.await();
+                LOG.info("node {} shutting down", daemon.nodeName());
+            }
+            return 0;
+        }));
+    }
+}

@@ -1,0 +1,554 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.server;
+
+import io.tierpool.client.TierPoolException;
+import io.tierpool.client.BlockFreedException;
+import io.tierpool.client.Hint;
+import io.tierpool.client.OutOfTierMemoryException;
+import io.tierpool.node.engine.BlockStore;
+import io.tierpool.client.TierStats;
+import io.tierpool.transport.BlockRequestException;
+import io.tierpool.transport.BlockRequestHandler;
+import io.tierpool.transport.ErrorCode;
+import io.tierpool.client.NodeUsage;
+import io.tierpool.client.TierUsage;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Stores the blocks that remote clients place on this node in the node's own {@link BlockStore}, so that they
+ * spill through this node's tiers like local blocks. A remote block is named by the pair (client id, the
+ * client's block id) and, from protocol version 1, the copy's generation, which the client chooses per copy: two
+ * copies of one block id (a retained copy and a newer one) live side by side and are read and freed apart. This
+ * service maps each (client id, block id, generation) to a block of the local store.
+ * <p>
+ * Called by the transport's block server on its agent thread, and by membership events when a client leaves
+ * ({@link #freeClient(long)}); all methods synchronise on this service's block map.
+ * <p>
+ * Every request served is counted by {@link Op} and outcome ({@link #servedRequests()}): a request whose handler
+ * returns counts as ok, one whose handler throws (for example {@link ErrorCode#NOT_FOUND} or
+ * {@link ErrorCode#NO_SPACE}) as an error. Requests the transport refuses before they reach this service (an expired
+ * deadline, a damaged transfer) are not counted here. Each served request is also timed, from the start of its
+ * handler call to its end (a get from {@link #blockLength(long, long)} to the end of
+ * {@link #onGet(long, long, MutableDirectBuffer, int, int)}), and reported to the {@link RequestListener} if one is
+ * set. The counters can be read from any thread.
+ */
+public final class NodeBlockService implements BlockRequestHandler
+{
+    private static final long MISSING = 0;
+    private static final Op[] OPS = Op.values();
+
+    /**
+     * The kinds of remote request this service serves.
+     */
+    public enum Op
+    {
+        /** Store a block. */
+        PUT,
+
+        /** Read a block back. */
+        GET,
+
+        /** Free a block. */
+        FREE,
+
+        /** Report the node's capacity and usage per tier. */
+        USAGE;
+
+        private final String label = name().toLowerCase(Locale.ROOT);
+
+        /**
+         * @return the op in lower case, as metrics label it: {@code put}, {@code get}, {@code free} or {@code usage}.
+         */
+        public String label()
+        {
+            return label;
+        }
+    }
+
+    /**
+     * Told of every request served, on the thread that served it (the transport's agent thread): keep it quick and
+     * allocation free, and do not throw.
+     */
+    @FunctionalInterface
+    public interface RequestListener
+    {
+        /** A listener that ignores every request. */
+        RequestListener NONE = (op, ok, durationNs) -> {};
+
+        /**
+         * @param op         the request's kind.
+         * @param ok         true if the request succeeded, false if it was refused or failed.
+         * @param durationNs how long the service took to serve it, in nanoseconds.
+         */
+        void onRequest(Op op, boolean ok, long durationNs);
+    }
+
+    /**
+     * Counts of requests served since the service was created, by kind and outcome. A snapshot; the fields are read
+     * one after the other, so a request served meanwhile may show in some and not in others.
+     *
+     * @param putOk       blocks stored.
+     * @param putErrors   puts refused or failed (no space, bad input, a store error).
+     * @param getOk       blocks read back.
+     * @param getErrors   gets refused or failed (no such block, a store error).
+     * @param freeOk      blocks freed on request.
+     * @param freeErrors  frees refused (no such block).
+     * @param usageOk     usage reports sent.
+     * @param usageErrors usage reports that failed.
+     * @param reclaimedBlocks blocks freed because their client left or failed, not by a request.
+     */
+    public record ServedRequests(
+        long putOk,
+        long putErrors,
+        long getOk,
+        long getErrors,
+        long freeOk,
+        long freeErrors,
+        long usageOk,
+        long usageErrors,
+        long reclaimedBlocks)
+    {
+        /**
+         * @param op an op.
+         * @param ok true for the successful requests, false for the failed ones.
+         * @return how many requests of that kind ended that way.
+         */
+        public long count(final Op op, final boolean ok)
+        {
+            switch (op)
+            {
+                case PUT:
+                    return ok ? putOk : putErrors;
+                case GET:
+                    return ok ? getOk : getErrors;
+                case FREE:
+                    return ok ? freeOk : freeErrors;
+                default:
+                    return ok ? usageOk : usageErrors;
+            }
+        }
+    }
+
+    private final String nodeName;
+    private final BlockStore store;
+    private final Long2ObjectHashMap<ClientCopies> blocksByClient = new Long2ObjectHashMap<>();
+    private final AtomicLongArray requestCounts = new AtomicLongArray(OPS.length * 2);
+    private final AtomicLong reclaimedBlocks = new AtomicLong();
+    private volatile RequestListener requestListener = RequestListener.NONE;
+    private long getStartNs;
+
+    /**
+     * @param nodeName the node's name, used in error messages.
+     * @param store    the node's block store; owned by the caller.
+     */
+    public NodeBlockService(final String nodeName, final BlockStore store)
+    {
+        this.nodeName = nodeName;
+        this.store = store;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onPut(
+        final long clientId,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
+    {
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
+        {
+            put(clientId, blockId, generation, src, srcOffset, length);
+            ok = true;
+        }
+        finally
+        {
+            served(Op.PUT, ok, startNs);
+        }
+    }
+
+    private void put(
+        final long clientId,
+        final long blockId,
+        final long generation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
+    {
+        synchronized (blocksByClient)
+        {
+            final ClientCopies blocks = blocksByClient.computeIfAbsent(clientId, (k) -> new ClientCopies());
+            final long existing = blocks.remove(blockId, generation);
+            if (existing != MISSING)
+            {
+                store.free(existing);
+            }
+
+            final long localId;
+            try
+            {
+                localId = store.allocate(length, Hint.WARM);
+            }
+            catch (final OutOfTierMemoryException ex)
+            {
+                throw new BlockRequestException(ErrorCode.NO_SPACE, "node " + nodeName + " has no room for block " +
+                    blockId + " of client " + clientId + " (" + length + " bytes): " + ex.getMessage());
+            }
+
+            try
+            {
+                store.write(localId, 0, src, srcOffset, length);
+            }
+            catch (final RuntimeException ex)
+            {
+                store.free(localId);
+                throw ex;
+            }
+            blocks.put(blockId, generation, localId);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int blockLength(final long clientId, final long blockId, final long generation)
+    {
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
+        {
+            final int length;
+            synchronized (blocksByClient)
+            {
+                length = (int)store.sizeOf(localId(clientId, blockId, generation));
+            }
+            ok = true;
+            getStartNs = startNs;
+            return length;
+        }
+        finally
+        {
+            if (!ok)
+            {
+                served(Op.GET, false, startNs);
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onGet(
+        final long clientId,
+        final long blockId,
+        final long generation,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int length)
+    {
+        final long startNs = getStartNs;
+        boolean ok = false;
+        try
+        {
+            get(clientId, blockId, generation, dst, dstOffset, length);
+            ok = true;
+        }
+        finally
+        {
+            served(Op.GET, ok, startNs);
+        }
+    }
+
+    private void get(
+        final long clientId,
+        final long blockId,
+        final long generation,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int length)
+    {
+        synchronized (blocksByClient)
+        {
+            final long localId = localId(clientId, blockId, generation);
+            try
+            {
+                store.read(localId, 0, dst, dstOffset, length);
+            }
+            catch (final TierPoolException ex)
+            {
+                if (ex instanceof BlockRequestException)
+                {
+                    throw ex;
+                }
+                throw new BlockRequestException(ErrorCode.INTERNAL, "node " + nodeName + " cannot read block " +
+                    blockId + " of client " + clientId + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onFree(final long clientId, final long blockId, final long generation)
+    {
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
+        {
+            synchronized (blocksByClient)
+            {
+                final long localId = localId(clientId, blockId, generation);
+                final ClientCopies blocks = blocksByClient.get(clientId);
+                blocks.remove(blockId, generation);
+                if (blocks.isEmpty())
+                {
+                    blocksByClient.remove(clientId);
+                }
+                store.free(localId);
+            }
+            ok = true;
+        }
+        finally
+        {
+            served(Op.FREE, ok, startNs);
+        }
+    }
+
+    /**
+     * Frees every block a client placed on this node, for example when discovery reports that the client left
+     * or failed.
+     *
+     * @param clientId the client whose blocks to free.
+     * @return how many blocks were freed.
+     */
+    public int freeClient(final long clientId)
+    {
+        synchronized (blocksByClient)
+        {
+            final ClientCopies blocks = blocksByClient.remove(clientId);
+            if (blocks == null)
+            {
+                return 0;
+            }
+            int freed = 0;
+            for (final Long2LongHashMap generations : blocks.byBlock.values())
+            {
+                final Long2LongHashMap.ValueIterator values = generations.values().iterator();
+                while (values.hasNext())
+                {
+                    try
+                    {
+                        store.free(values.nextValue());
+                        freed++;
+                        reclaimedBlocks.incrementAndGet();
+                    }
+                    catch (final BlockFreedException ignore)
+                    {
+                        // Already gone: nothing to reclaim.
+                    }
+                }
+            }
+            return freed;
+        }
+    }
+
+    /**
+     * @return how many blocks remote clients hold on this node now.
+     */
+    public int remoteBlockCount()
+    {
+        synchronized (blocksByClient)
+        {
+            int count = 0;
+            for (final ClientCopies blocks : blocksByClient.values())
+            {
+                count += blocks.size;
+            }
+            return count;
+        }
+    }
+
+    /**
+     * @return how many remote clients hold at least one block on this node now.
+     */
+    public int remoteClientCount()
+    {
+        synchronized (blocksByClient)
+        {
+            int count = 0;
+            for (final ClientCopies blocks : blocksByClient.values())
+            {
+                if (!blocks.isEmpty())
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public NodeUsage usage()
+    {
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
+        {
+            final List<TierStats> tierStats = store.tierStats();
+            final List<TierUsage> tiers = new ArrayList<>(tierStats.size());
+            for (final TierStats tier : tierStats)
+            {
+                tiers.add(new TierUsage(tier.name(), tier.capacityBytes(), tier.usedBytes(), tier.blockCount()));
+            }
+            ok = true;
+            return new NodeUsage(nodeName, tiers);
+        }
+        finally
+        {
+            served(Op.USAGE, ok, startNs);
+        }
+    }
+
+    /**
+     * @param op an op.
+     * @param ok true for the successful requests, false for the failed ones.
+     * @return how many requests of that kind ended that way since the service was created. Any thread.
+     */
+    public long servedRequests(final Op op, final boolean ok)
+    {
+        return requestCounts.get(counterIndex(op, ok));
+    }
+
+    /**
+     * @return the served-request counters now. Any thread.
+     */
+    public ServedRequests servedRequests()
+    {
+        return new ServedRequests(
+            servedRequests(Op.PUT, true),
+            servedRequests(Op.PUT, false),
+            servedRequests(Op.GET, true),
+            servedRequests(Op.GET, false),
+            servedRequests(Op.FREE, true),
+            servedRequests(Op.FREE, false),
+            servedRequests(Op.USAGE, true),
+            servedRequests(Op.USAGE, false),
+            reclaimedBlocks.get());
+    }
+
+    /**
+     * @return blocks freed by {@link #freeClient(long)} since the service was created. Any thread.
+     */
+    public long reclaimedBlocks()
+    {
+        return reclaimedBlocks.get();
+    }
+
+    /**
+     * @param listener told of every request served, with its duration; null for none. Replaces the previous one.
+     * @return this, for chaining.
+     */
+    public NodeBlockService requestListener(final RequestListener listener)
+    {
+        this.requestListener = null == listener ? RequestListener.NONE : listener;
+        return this;
+    }
+
+    /**
+     * @return the listener told of every request served; {@link RequestListener#NONE} when none was set.
+     */
+    public RequestListener requestListener()
+    {
+        return requestListener;
+    }
+
+    private void served(final Op op, final boolean ok, final long startNs)
+    {
+        requestCounts.incrementAndGet(counterIndex(op, ok));
+        requestListener.onRequest(op, ok, System.nanoTime() - startNs);
+    }
+
+    private static int counterIndex(final Op op, final boolean ok)
+    {
+        return op.ordinal() * 2 + (ok ? 0 : 1);
+    }
+
+    private long localId(final long clientId, final long blockId, final long generation)
+    {
+        final ClientCopies blocks = blocksByClient.get(clientId);
+        final long localId = blocks == null ? MISSING : blocks.get(blockId, generation);
+        if (localId == MISSING)
+        {
+            throw new BlockRequestException(ErrorCode.NOT_FOUND, "node " + nodeName + " holds no block " + blockId +
+                " (generation " + generation + ") of client " + clientId +
+                " (never placed here, already freed, or reclaimed after the client left)");
+        }
+        return localId;
+    }
+
+    /**
+     * One client's copies on this node: block id, then generation, to the local block id. Guarded by the
+     * service's block map, like everything here.
+     */
+    private static final class ClientCopies
+    {
+        private final Long2ObjectHashMap<Long2LongHashMap> byBlock = new Long2ObjectHashMap<>();
+        private int size;
+
+        long get(final long blockId, final long generation)
+        {
+            final Long2LongHashMap generations = byBlock.get(blockId);
+            return null == generations ? MISSING : generations.get(generation);
+        }
+
+        void put(final long blockId, final long generation, final long localId)
+        {
+            final Long2LongHashMap generations = byBlock.computeIfAbsent(blockId, (k) -> new Long2LongHashMap(MISSING));
+            if (generations.put(generation, localId) == MISSING)
+            {
+                size++;
+            }
+        }
+
+        long remove(final long blockId, final long generation)
+        {
+            final Long2LongHashMap generations = byBlock.get(blockId);
+            if (null == generations)
+            {
+                return MISSING;
+            }
+            final long localId = generations.remove(generation);
+            if (localId != MISSING)
+            {
+                size--;
+                if (generations.isEmpty())
+                {
+                    byBlock.remove(blockId);
+                }
+            }
+            return localId;
+        }
+
+        boolean isEmpty()
+        {
+            return 0 == size;
+        }
+    }
+}

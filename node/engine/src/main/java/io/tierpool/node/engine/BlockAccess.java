@@ -1,0 +1,310 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.engine;
+
+import io.tierpool.client.BlockFreedException;
+import io.tierpool.client.ChecksumMismatchException;
+import io.tierpool.client.OutOfTierMemoryException;
+import io.tierpool.node.tier.Tier;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The engine's block access part: copies bytes into and out of a block for {@link BlockStore}'s read and write,
+ * in RAM directly, and where the block cannot come to RAM (or lies in the DEVICE tier) through a staging copy
+ * read, verified and, for a write, written back where the block lies.
+ * <p>
+ * <b>Owns</b> nothing but the code: the shared staging buffer and views, the scratch pool and the block table
+ * belong to {@link BlockStore}.
+ * <p>
+ * <b>Threading.</b> Called under the engine lock. Access in place to a tier that keeps copies apart by location
+ * marks the block {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its
+ * own ({@link ScratchPool}) and commits under it if the block is unchanged.
+ */
+final class BlockAccess
+{
+    private final BlockStore store;
+
+    BlockAccess(final BlockStore store)
+    {
+        this.store = store;
+    }
+
+    void copyIn(
+        final BlockEntry entry,
+        final int blockOffset,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final int length)
+    {
+        entry.version++;
+        if (entry.tier == store.deviceIndex)
+        {
+            // A DEVICE block is rewritten where it lies, through a staging copy: not while kernels may use it, and
+            // after making room for the new copy next to the old one by demoting the tier's coldest other blocks.
+            store.deviceSupport.checkNotPinnedOnDevice(entry, "write to it from the host");
+            final TierSlot deviceSlot = store.slots[store.deviceIndex];
+            deviceSlot.unlink(entry);
+            try
+            {
+                while (!deviceSlot.fitsUnderHardCap(entry.size) && store.demoteOne(store.deviceIndex))
+                {
+                    store.usageChanged = true;
+                }
+            }
+            finally
+            {
+                deviceSlot.link(entry);
+            }
+        }
+        else if (store.promoter.promote(entry))
+        {
+            // Bumped again now that the bytes change: promote may have released the lock (waiting for room, or
+            // reading the block unlocked), and a demotion that chose the block meanwhile noted the version above.
+            entry.version++;
+            // Stale from here on, not before: moves made to bring the block to RAM may have taken its checksum.
+            entry.crcStale = true;
+            store.retainedCopies.dropCopy(entry);
+            store.ram.wrap(entry.location, entry.size, store.accessView);
+            put(store.accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
+            return;
+        }
+        else if (canAccessInPlace(entry))
+        {
+            entry.version++; // as above: the failed promotion may have released the lock
+            accessInPlace(entry, blockOffset, srcBuffer, srcArray, srcOffset, null, null, 0, length);
+            return;
+        }
+
+        entry.version++; // as above: the failed promotion may have released the lock
+        store.stageVerified(entry);
+        put(store.stagingView, blockOffset, srcBuffer, srcArray, srcOffset, length);
+        final int crc = store.checksum(store.stagingView, entry.size);
+        final int from = entry.tier;
+        long location = store.writeTier(from, entry.id, store.stagingView, entry.size, crc);
+        int to = from;
+        final int first = from < store.ramIndex ? store.ramIndex : store.ramIndex + 1;
+        for (int i = first; location == Tier.NO_SPACE && i < store.slots.length; i++)
+        {
+            if (i != from && entry.size <= store.slots[i].hardCapBytes())
+            {
+                location = store.writeTier(i, entry.id, store.stagingView, entry.size, crc);
+                to = i;
+            }
+        }
+        if (location == Tier.NO_SPACE)
+        {
+            store.releaseLargeStaging();
+            throw store.outOfMemory(entry, "cannot write block " + entry.id + " of " + entry.size + " bytes: RAM cannot " +
+                "take it and no tier has room for its rewritten copy (the block is unchanged)");
+        }
+        final TierSlot source = store.slots[from];
+        source.unlink(entry);
+        store.freeCopy(from, entry.id, entry.location);
+        entry.tier = to;
+        entry.location = location;
+        entry.crc32c = crc;
+        entry.crcStale = false;
+        store.slots[to].link(entry);
+        store.slots[to].updatePeak();
+        store.releaseLargeStaging();
+    }
+
+    /**
+     * @return true if an access to the block where it lies (it cannot come to RAM) can be made without the engine
+     * lock: it lies below RAM in a tier that keeps copies apart by location, and the lock is held once.
+     */
+    boolean canAccessInPlace(final BlockEntry entry)
+    {
+        final int tier = entry.tier;
+        return tier > store.ramIndex && (store.slots[tier].owned || store.slots[tier].concurrent) &&
+            store.lock.getHoldCount() == 1;
+    }
+
+    /**
+     * Reads or writes a block where it lies below RAM (RAM cannot take it), through a staging copy of the calling
+     * thread's own, without the engine lock: the block is marked {@link BlockEntry.State#PROMOTING} (its other
+     * accessors wait, no move picks it), its copy is read and verified, then a read copies out of the staging copy;
+     * a write changes it and stores it as a new copy (in the same tier, else the first tier below RAM with room),
+     * and under the lock again the block switches to the new copy and the old one is freed. Called under the lock
+     * (held once); returns with it held. A write is given {@code src*}, a read {@code dst*}.
+     *
+     * @throws ChecksumMismatchException if the copy read back is damaged (the block is unchanged).
+     * @throws OutOfTierMemoryException  if no tier has room for a written copy (the block is unchanged).
+     */
+    void accessInPlace(
+        final BlockEntry entry,
+        final int blockOffset,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final MutableDirectBuffer dstBuffer,
+        final byte[] dstArray,
+        final int dstOffset,
+        final int length)
+    {
+        final boolean write = srcBuffer != null || srcArray != null;
+        final int from = entry.tier;
+        final long sourceLocation = entry.location;
+        final int expectedCrc = entry.crc32c;
+        final TierSlot source = store.slots[from];
+        source.touch(entry);
+        source.unlink(entry);
+        entry.state = BlockEntry.State.PROMOTING;
+        final IoScratch scratch = store.scratchPool.acquire();
+        RuntimeException error = null;
+        int actual = 0;
+        int crc = 0;
+        int to = from;
+        long location = Tier.NO_SPACE;
+        store.unlockAndNotify();
+        try
+        {
+            final UnsafeBuffer bytes = scratch.staging.wrap(entry.size);
+            source.read(entry.id, sourceLocation, bytes, entry.size);
+            actual = scratch.checksum(bytes, 0, entry.size);
+            if (actual == expectedCrc)
+            {
+                if (write)
+                {
+                    put(bytes, blockOffset, srcBuffer, srcArray, srcOffset, length);
+                    crc = scratch.checksum(bytes, 0, entry.size);
+                    location = source.write(entry.id, bytes, entry.size, crc);
+                    for (int i = store.ramIndex + 1; location == Tier.NO_SPACE && i < store.slots.length; i++)
+                    {
+                        if (i != from && entry.size <= store.slots[i].hardCapBytes())
+                        {
+                            location = store.slots[i].write(entry.id, bytes, entry.size, crc);
+                            to = i;
+                        }
+                    }
+                }
+                else if (dstArray != null)
+                {
+                    bytes.getBytes(blockOffset, dstArray, dstOffset, length);
+                }
+                else
+                {
+                    bytes.getBytes(blockOffset, dstBuffer, dstOffset, length);
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            store.scratchPool.release(scratch);
+            store.lock.lock();
+            entry.state = store.blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            store.settled.signalAll();
+        }
+
+        store.usageChanged = true;
+        if (location != Tier.NO_SPACE && (store.closed || entry.state == BlockEntry.State.FREED))
+        {
+            if (!(store.closed && store.slots[to].owned))
+            {
+                store.pendingFrees.add(to, entry.id, location);
+            }
+            location = Tier.NO_SPACE;
+        }
+        store.ensureOpen();
+        if (entry.state == BlockEntry.State.FREED)
+        {
+            throw new BlockFreedException(entry.id, store.nodeName);
+        }
+        if (error != null || actual != expectedCrc || location == Tier.NO_SPACE)
+        {
+            source.link(entry);
+            if (error != null)
+            {
+                throw error;
+            }
+            if (actual != expectedCrc)
+            {
+                source.checksumFailures++;
+                store.counters.checksumFailures++;
+                throw new ChecksumMismatchException(entry.id, source.tier.name(), store.nodeName, expectedCrc, actual);
+            }
+            if (write)
+            {
+                throw store.outOfMemory(entry, "cannot write block " + entry.id + " of " + entry.size + " bytes: RAM " +
+                    "cannot take it and no tier has room for its rewritten copy (the block is unchanged)");
+            }
+            return;
+        }
+        store.freeCopy(from, entry.id, sourceLocation);
+        entry.tier = to;
+        entry.location = location;
+        entry.crc32c = crc;
+        entry.crcStale = false;
+        store.slots[to].link(entry);
+        store.slots[to].updatePeak();
+    }
+
+    static void put(
+        final UnsafeBuffer block,
+        final int blockOffset,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final int length)
+    {
+        if (srcArray != null)
+        {
+            block.putBytes(blockOffset, srcArray, srcOffset, length);
+        }
+        else
+        {
+            block.putBytes(blockOffset, srcBuffer, srcOffset, length);
+        }
+    }
+
+    void copyOut(
+        final BlockEntry entry,
+        final int blockOffset,
+        final MutableDirectBuffer dstBuffer,
+        final byte[] dstArray,
+        final int dstOffset,
+        final int length)
+    {
+        final UnsafeBuffer block;
+        if (entry.tier == store.deviceIndex)
+        {
+            store.slots[store.deviceIndex].touch(entry); // read from the device where it lies, through a staging copy
+        }
+        if (entry.tier != store.deviceIndex && store.promoter.promote(entry))
+        {
+            store.ram.wrap(entry.location, entry.size, store.accessView);
+            block = store.accessView;
+        }
+        else if (canAccessInPlace(entry))
+        {
+            accessInPlace(entry, blockOffset, null, null, 0, dstBuffer, dstArray, dstOffset, length);
+            return;
+        }
+        else
+        {
+            store.stageVerified(entry);
+            block = store.stagingView;
+        }
+
+        if (dstArray != null)
+        {
+            block.getBytes(blockOffset, dstArray, dstOffset, length);
+        }
+        else
+        {
+            block.getBytes(blockOffset, dstBuffer, dstOffset, length);
+        }
+        if (block == store.stagingView)
+        {
+            store.releaseLargeStaging();
+        }
+    }
+}

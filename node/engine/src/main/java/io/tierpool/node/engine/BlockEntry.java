@@ -1,0 +1,126 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.engine;
+
+import io.tierpool.client.Hint;
+
+/**
+ * One row of the block table: where a block lives and how it is used. Also a node of the intrusive
+ * least-recently-used list ({@link LruList}) of the tier it lives in. Guarded by the engine lock: every field is
+ * read and written with it held; a move in flight works on values it copied out under the lock and commits them
+ * back under the lock.
+ * <p>
+ * <b>States</b> ({@link State}; Aeron's {@code NetworkPublication} names its states the same way), together with
+ * {@link #version}, bumped by every write and pin:
+ * <pre>
+ *                     allocate (placed, inserted)
+ *                                 |
+ *                                 v
+ *        +---- choose -----> RESIDENT <------ commit / abandon ----+
+ *        |  (worker, lock)   |   ^   \                              |
+ *        v                   |   |    \ reserve RAM (lock)          |
+ *    DEMOTING ---------------+   |     +-------------------> PROMOTING
+ *   copy + write unlocked,       |                           read + verify unlocked
+ *   commit if version, tier,     |                           (accessors of this block wait;
+ *   location unchanged, else     |                            the block is out of its tier's lists)
+ *   free the new copy            |
+ *                                | free (lock; tier copies freed after it is released)
+ *                                v
+ *                              FREED  (terminal; the id is never valid again)
+ * </pre>
+ * RESIDENT: the block lives at {@link #tier}/{@link #location} and nothing is moving it. DEMOTING: a worker is
+ * writing a copy to a slower tier without the engine lock; the block stays readable, writable, pinnable and
+ * freeable where it is (any of those changes {@link #version}, its location or state, and the move is abandoned at
+ * commit). PROMOTING: a thread reserved RAM for the block and reads it there without the engine lock (or, for a
+ * block RAM cannot take, reads and rewrites it where it lies through a staging copy of its own); every other
+ * access, free or move of the block waits on the store's settle condition until it is RESIDENT again (threads
+ * working on other blocks never wait). FREED: unlinked from the table; a move in flight that finds it so frees its
+ * copy.
+ */
+final class BlockEntry
+{
+    static final int NO_TIER = -1;
+
+    /**
+     * The life of a block; see the class comment for the transitions.
+     */
+    enum State
+    {
+        /** Lives in one tier, nothing moving it. */
+        RESIDENT,
+        /** A copy is being written to a slower tier without the engine lock. */
+        DEMOTING,
+        /** Being read into reserved RAM (or accessed where it lies) without the engine lock; its accessors wait. */
+        PROMOTING,
+        /** Freed; terminal. */
+        FREED
+    }
+
+    final long id;
+    final int size;
+    final Hint hint;
+
+    int tier = NO_TIER;
+    long location;
+    int crc32c;
+    int pinCount;
+    /** Bumped by every write and pin: a move prepared without the engine lock commits only if unchanged. */
+    long version;
+    /** CLOCK reference bit: accessed since the demotion hand last passed. */
+    boolean referenced;
+    /** In the prefetch queue now. */
+    boolean prefetchQueued;
+    /** Queued by sequential-access detection (dropped if the scan passes it first), not by a caller. */
+    boolean prefetchBySequence;
+    /** Brought into RAM by the prefetcher and not accessed since; {@link #prefetchSource} says from where. */
+    boolean prefetched;
+    /** Where the block is in its life; see the class comment. */
+    State state = State.RESIDENT;
+    /** Pinned on the device since its checksum was last taken: kernels may have changed it in place. */
+    boolean deviceDirty;
+    /**
+     * {@link #crc32c} may not match the block's bytes in RAM: the block was allocated, written or pinned since its
+     * checksum was last taken or verified. A block that is clean (false) leaves RAM without a checksum pass.
+     */
+    boolean crcStale = true;
+    /**
+     * The lower tier still holding the copy the block was promoted from, or {@link #NO_TIER}: kept while the block
+     * is in RAM and unchanged (only then), so that demoting it again is a switch back, not a write.
+     */
+    int copyTier = NO_TIER;
+    /** Location of that copy in {@link #copyTier}. */
+    long copyLocation;
+    /** Neighbours in the copy tier's list of retained copies, oldest first. */
+    BlockEntry copyPrev;
+    BlockEntry copyNext;
+    int prefetchSource;
+
+    BlockEntry prev;
+    BlockEntry next;
+    LruList list;
+
+    BlockEntry(final long id, final int size, final Hint hint)
+    {
+        this.id = id;
+        this.size = size;
+        this.hint = hint;
+    }
+
+    /**
+     * @return true if the mover may move the block out of its tier: not pinned, not {@link Hint#PIN_FAST}.
+     */
+    boolean isMovable()
+    {
+        return pinCount == 0 && hint != Hint.PIN_FAST;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "BlockEntry{id=" + id + ", size=" + size + ", hint=" + hint + ", tier=" + tier + ", location=" +
+            location + ", pinCount=" + pinCount + ", state=" + state + '}';
+    }
+}

@@ -1,0 +1,212 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.node.engine;
+
+import io.tierpool.node.tier.Tier;
+import io.tierpool.client.TierKind;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An extra tier on the Java heap that keeps the {@link Tier#concurrentIo()} contract, as far memory does: thread-safe,
+ * a fresh location from every write, copies of one block apart by location. Reports itself as REMOTE. A test may
+ * hold back the next write or read of a chosen block on a latch ({@link #holdNextWrite}, {@link #holdNextRead}) and
+ * counts every call.
+ */
+final class ConcurrentHeapTier implements Tier
+{
+    private final ConcurrentHashMap<Long, byte[]> bytesByLocation = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Long> blockByLocation = new ConcurrentHashMap<>();
+    private final long capacityBytes;
+    private final AtomicLong usedBytes = new AtomicLong();
+    private final AtomicLong nextLocation = new AtomicLong();
+    final AtomicLong writes = new AtomicLong();
+    final AtomicLong reads = new AtomicLong();
+    final AtomicLong frees = new AtomicLong();
+    /** Names of the threads that wrote to the tier. */
+    final java.util.Set<String> writerThreads = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<Hold> writeHold = new AtomicReference<>();
+    private final AtomicReference<Hold> readHold = new AtomicReference<>();
+    private volatile boolean closed;
+
+    /**
+     * A call held back: {@link #reached} counts down when the call arrives, the call waits for {@link #release}.
+     */
+    static final class Hold
+    {
+        final long blockId;
+        final CountDownLatch reached = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        /** The call waited its longest and went on unreleased: whatever the test waited for blocked behind it. */
+        volatile boolean expired;
+
+        Hold(final long blockId)
+        {
+            this.blockId = blockId;
+        }
+
+        boolean awaitReached() throws InterruptedException
+        {
+            return reached.await(10, TimeUnit.SECONDS);
+        }
+
+        void release()
+        {
+            release.countDown();
+        }
+
+        private void hold()
+        {
+            reached.countDown();
+            try
+            {
+                if (!release.await(20, TimeUnit.SECONDS))
+                {
+                    expired = true;
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    ConcurrentHeapTier(final long capacityBytes)
+    {
+        this.capacityBytes = capacityBytes;
+    }
+
+    /**
+     * @param blockId the block whose next write (alone or in a batch) waits, or 0 for any block's.
+     * @return the hold, to await and release.
+     */
+    Hold holdNextWrite(final long blockId)
+    {
+        final Hold hold = new Hold(blockId);
+        writeHold.set(hold);
+        return hold;
+    }
+
+    /**
+     * @param blockId the block whose next read waits, or 0 for any block's.
+     * @return the hold, to await and release.
+     */
+    Hold holdNextRead(final long blockId)
+    {
+        final Hold hold = new Hold(blockId);
+        readHold.set(hold);
+        return hold;
+    }
+
+    private static void maybeHold(final AtomicReference<Hold> ref, final long blockId)
+    {
+        final Hold hold = ref.get();
+        if (hold != null && (hold.blockId == 0 || hold.blockId == blockId) && ref.compareAndSet(hold, null))
+        {
+            hold.hold();
+        }
+    }
+
+    public TierKind kind()
+    {
+        return TierKind.REMOTE;
+    }
+
+    public String name()
+    {
+        return "REMOTE";
+    }
+
+    public long capacityBytes()
+    {
+        return capacityBytes;
+    }
+
+    public long usedBytes()
+    {
+        return usedBytes.get();
+    }
+
+    public long blockCount()
+    {
+        return bytesByLocation.size();
+    }
+
+    public boolean concurrentIo()
+    {
+        return true;
+    }
+
+    public long write(final long blockId, final DirectBuffer src, final int srcOffset, final int length, final int crc32c)
+    {
+        ensureOpen();
+        maybeHold(writeHold, blockId);
+        writes.incrementAndGet();
+        writerThreads.add(Thread.currentThread().getName());
+        long used;
+        do
+        {
+            used = usedBytes.get();
+            if (used + length > capacityBytes)
+            {
+                return NO_SPACE;
+            }
+        }
+        while (!usedBytes.compareAndSet(used, used + length));
+        final byte[] copy = new byte[length];
+        src.getBytes(srcOffset, copy);
+        final long location = nextLocation.getAndIncrement();
+        blockByLocation.put(location, blockId);
+        bytesByLocation.put(location, copy);
+        return location;
+    }
+
+    public void read(final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        maybeHold(readHold, blockId);
+        reads.incrementAndGet();
+        check(blockId, location);
+        dst.putBytes(dstOffset, bytesByLocation.get(location), 0, length);
+    }
+
+    public void free(final long blockId, final long location)
+    {
+        check(blockId, location);
+        frees.incrementAndGet();
+        blockByLocation.remove(location);
+        usedBytes.addAndGet(-bytesByLocation.remove(location).length);
+    }
+
+    private void check(final long blockId, final long location)
+    {
+        ensureOpen();
+        if (!Long.valueOf(blockId).equals(blockByLocation.get(location)))
+        {
+            throw new IllegalStateException("REMOTE holds no block " + blockId + " at " + location);
+        }
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("REMOTE tier closed");
+        }
+    }
+
+    public void close()
+    {
+        closed = true;
+        bytesByLocation.clear();
+        blockByLocation.clear();
+        usedBytes.set(0);
+    }
+}

@@ -1,0 +1,343 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.client.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tierpool.client.Block;
+import io.tierpool.client.RemoteNodeStats;
+import io.tierpool.client.TierPool;
+import io.tierpool.client.cli.TierPoolCli;
+import io.tierpool.client.cli.TopTable;
+import io.tierpool.client.Hint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code deploy/local-cluster.sh} as a user runs it: {@code up 3} starts three node daemon JVMs from
+ * {@code node/daemon/target/tierpool-node.jar} that see each other, {@code status} shows their tiers, {@code tierpool top}
+ * lists all three, blocks a client places show up in each node's {@code stats}, and {@code down} leaves no process
+ * and no file. Ports: Ignite and metrics in 48400..48499, Aeron data 40641..40643.
+ */
+class LocalClusterScriptTest
+{
+    private static final int NODES = 3;
+    private static final int DATA_BASE_PORT = 40640;
+    private static final int DISCOVERY_BASE_PORT = 48400;
+    private static final int COMMUNICATION_BASE_PORT = 48420;
+    private static final int METRICS_BASE_PORT = 48440;
+    private static final String DISCOVERY = "127.0.0.1:" + (DISCOVERY_BASE_PORT + 1) + ".." +
+        (DISCOVERY_BASE_PORT + NODES);
+    private static final long SCRIPT_TIMEOUT_S = 240;
+    private static final int BLOCK_SIZE = 128 * 1024 + 7;
+    private static final int BLOCK_COUNT = 24;
+
+    @TempDir
+    Path tempDir;
+
+    private Path stateDir;
+    private Path script;
+
+    @BeforeEach
+    void locateScript()
+    {
+        script = RepoFiles.root().resolve("deploy/local-cluster.sh");
+        stateDir = tempDir.resolve("cluster");
+    }
+
+    @AfterEach
+    void stopWhateverIsLeft() throws Exception
+    {
+        if (Files.exists(stateDir))
+        {
+            final List<Long> pids = nodePids();
+            final Optional<Path> shm = shmDir();
+            runScript("down");
+            for (final long pid : pids)
+            {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            shm.ifPresent(LocalClusterScriptTest::deleteRecursively);
+            deleteRecursively(stateDir);
+        }
+    }
+
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void shouldStartThreeNodesThatSeeEachOtherShowTheirBlocksAndStopLeavingNothing() throws Exception
+    {
+        final ScriptResult up = runScript("up", Integer.toString(NODES));
+        assertEquals(0, up.exitCode(), "up 3:\n" + up.output());
+        for (int i = 1; i <= NODES; i++)
+        {
+            assertTrue(up.output().contains("127.0.0.1:" + (DATA_BASE_PORT + i)), "up prints node-" + i +
+                "'s Aeron endpoint:\n" + up.output());
+        }
+        assertTrue(up.output().contains(TopTable.CLUSTER_ROW + "    " + NODES + " node(s)"),
+            "up shows a table of all nodes:\n" + up.output());
+
+        final List<Long> pids = nodePids();
+        assertEquals(NODES, pids.size());
+        for (final long pid : pids)
+        {
+            assertTrue(isRunning(pid), "node pid " + pid + " runs after up");
+        }
+        final Path shm = shmDir().orElseThrow();
+        assertTrue(Files.isDirectory(shm), "VVRAM and Aeron live under " + shm);
+
+        final String top = runCli(0, "top", "--once", "--await-nodes", Integer.toString(NODES),
+            "--discovery", DISCOVERY, "--discovery-port", "48480", "--communication-port", "48485");
+        assertEquals(Set.of("node-1", "node-2", "node-3"), nodeNames(top), "top:\n" + top);
+
+        final List<byte[]> contents = new ArrayList<>();
+        try (TierPool pool = TierPool.open(new TierPool.Context()
+            .discoveryAddresses(List.of(DISCOVERY))
+            .discoveryPort(48490)
+            .communicationPort(48495)
+            .awaitNodes(NODES)
+            .ramCapacityBytes(256 * 1024)
+            .vvramCapacityBytes(0)
+            .vssdCapacityBytes(0)
+            .vvramDir(tempDir)
+            .vssdDir(tempDir)))
+        {
+            final List<Block> blocks = new ArrayList<>();
+            final SplittableRandom random = new SplittableRandom(6);
+            for (int i = 0; i < BLOCK_COUNT; i++)
+            {
+                final byte[] data = new byte[BLOCK_SIZE];
+                random.nextBytes(data);
+                final Block block = pool.allocate(BLOCK_SIZE, Hint.WARM);
+                block.write(0, data);
+                blocks.add(block);
+                contents.add(data);
+            }
+
+            final Map<String, Long> remoteBlocks = new HashMap<>();
+            for (final RemoteNodeStats node : pool.stats().remoteNodes())
+            {
+                remoteBlocks.put(node.nodeName(), node.blocks());
+            }
+            final long totalRemote = remoteBlocks.values().stream().mapToLong(Long::longValue).sum();
+            assertTrue(totalRemote > BLOCK_COUNT / 2, "most blocks live on the nodes: " + remoteBlocks);
+
+            final ScriptResult status = runScript("status");
+            assertEquals(0, status.exitCode(), "status:\n" + status.output());
+            long statusBlocks = 0;
+            for (int i = 1; i <= NODES; i++)
+            {
+                assertTrue(status.output().contains("node node-" + i + " at 127.0.0.1:" + (DATA_BASE_PORT + i)),
+                    "status shows node-" + i + ":\n" + status.output());
+            }
+            for (final String line : status.output().split("\n"))
+            {
+                final String[] words = line.trim().split("\\s+");
+                if (words.length > 1 && words[0].equals("total"))
+                {
+                    statusBlocks += Long.parseLong(words[words.length - 1]);
+                }
+            }
+            for (final String tier : List.of("RAM", "VVRAM", "VSSD"))
+            {
+                assertTrue(status.output().contains("  " + tier + " "), "status shows " + tier + ":\n" + status.output());
+            }
+            assertEquals(totalRemote, statusBlocks, "status counts the client's blocks:\n" + status.output());
+
+            final ObjectMapper json = new ObjectMapper();
+            for (int i = 1; i <= NODES; i++)
+            {
+                final JsonNode usage = json.readTree(runCli(0, "stats", "--json", "--node",
+                    "127.0.0.1:" + (DATA_BASE_PORT + i)));
+                final String name = usage.get("nodeName").asText();
+                long nodeBlocks = 0;
+                long nodeBytes = 0;
+                for (final JsonNode tier : usage.get("tiers"))
+                {
+                    nodeBlocks += tier.get("blockCount").asLong();
+                    nodeBytes += tier.get("usedBytes").asLong();
+                }
+                assertEquals(remoteBlocks.getOrDefault(name, 0L), nodeBlocks, "stats --json of " + name + ": " + usage);
+                assertTrue(nodeBlocks == 0 || nodeBytes >= nodeBlocks * BLOCK_SIZE, "bytes of " + name + ": " + usage);
+            }
+
+            final String topWithBlocks = runCli(0, "top", "--once", "--discovery", DISCOVERY,
+                "--discovery-port", "48480", "--communication-port", "48485");
+            assertTrue(topWithBlocks.lines().anyMatch((line) -> line.startsWith(TopTable.CLUSTER_ROW) &&
+                line.endsWith(" " + totalRemote)), "top's cluster total counts the blocks:\n" + topWithBlocks);
+
+            for (int i = 0; i < BLOCK_COUNT; i++)
+            {
+                final byte[] copy = new byte[BLOCK_SIZE];
+                blocks.get(i).read(0, copy);
+                assertArrayEquals(contents.get(i), copy, "block " + i + " reads back as written");
+            }
+        }
+
+        final ScriptResult down = runScript("down");
+        assertEquals(0, down.exitCode(), "down:\n" + down.output());
+        for (final long pid : pids)
+        {
+            assertFalse(isRunning(pid), "node pid " + pid + " is gone after down");
+        }
+        assertFalse(Files.exists(stateDir), "down removes the state directory " + stateDir);
+        assertFalse(Files.exists(shm), "down removes the tmpfs directory " + shm);
+
+        final ScriptResult stopped = runScript("status");
+        assertEquals(3, stopped.exitCode(), "status after down:\n" + stopped.output());
+    }
+
+    private ScriptResult runScript(final String... args) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(args));
+        final Path output = Files.createTempFile(tempDir, "script-", ".out");
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(tempDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        final Map<String, String> env = builder.environment();
+        env.keySet().removeIf((key) -> key.startsWith("TIERPOOL_"));
+        env.put("TIERPOOL_CLUSTER_DIR", stateDir.toString());
+        env.put("TIERPOOL_CLUSTER_DATA_BASE_PORT", Integer.toString(DATA_BASE_PORT));
+        env.put("TIERPOOL_CLUSTER_DISCOVERY_BASE_PORT", Integer.toString(DISCOVERY_BASE_PORT));
+        env.put("TIERPOOL_CLUSTER_COMMUNICATION_BASE_PORT", Integer.toString(COMMUNICATION_BASE_PORT));
+        env.put("TIERPOOL_CLUSTER_METRICS_BASE_PORT", Integer.toString(METRICS_BASE_PORT));
+        env.put("TIERPOOL_CLUSTER_STOP_TIMEOUT", "30");
+        env.put("TIERPOOL_RAM", "8m");
+        env.put("TIERPOOL_VVRAM", "8m");
+        env.put("TIERPOOL_VSSD", "16m");
+        env.put("TIERPOOL_JAVA_OPTS", "-Xms64m -Xmx256m");
+        env.put("TIERPOOL_CLIENT_CLASSPATH",
+            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        final Process process = builder.start();
+        try
+        {
+            if (!process.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS))
+            {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor();
+                return new ScriptResult(-1, "timed out after " + SCRIPT_TIMEOUT_S + " s:\n" + Files.readString(output));
+            }
+            return new ScriptResult(process.exitValue(), Files.readString(output));
+        }
+        finally
+        {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static String runCli(final int expectedExitCode, final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int exitCode = TierPoolCli.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
+        assertEquals(expectedExitCode, exitCode, String.join(" ", args) + ":\n" + out + err);
+        return out.toString();
+    }
+
+    private static Set<String> nodeNames(final String table)
+    {
+        final Set<String> names = new LinkedHashSet<>();
+        table.lines().filter((line) -> line.startsWith("node-")).forEach((line) -> names.add(line.split("\\s+")[0]));
+        return names;
+    }
+
+    private List<Long> nodePids() throws IOException
+    {
+        final List<Long> pids = new ArrayList<>();
+        for (int i = 1; i <= NODES; i++)
+        {
+            final Path pidFile = stateDir.resolve("node-" + i).resolve("pid");
+            if (Files.exists(pidFile))
+            {
+                pids.add(Long.parseLong(Files.readString(pidFile).trim()));
+            }
+        }
+        return pids;
+    }
+
+    private Optional<Path> shmDir() throws IOException
+    {
+        final Path file = stateDir.resolve("shm-dir");
+        return Files.exists(file) ? Optional.of(Path.of(Files.readString(file).trim())) : Optional.empty();
+    }
+
+    /**
+     * @return whether the process runs: present, alive and not a zombie waiting for its parent (init) to reap it.
+     */
+    private static boolean isRunning(final long pid) throws IOException
+    {
+        final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive())
+        {
+            return false;
+        }
+        final Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat))
+        {
+            return true;
+        }
+        final String text;
+        try
+        {
+            text = Files.readString(stat);
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        final char state = text.charAt(text.lastIndexOf(')') + 2);
+        return state != 'Z' && state != 'X';
+    }
+
+    private static void deleteRecursively(final Path dir)
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private record ScriptResult(int exitCode, String output)
+    {
+    }
+}
