@@ -546,6 +546,102 @@ public final class BlockClient implements AutoCloseable
     }
 
     /**
+     * Ask a node daemon which node daemons are live and which left lately, renewing this client's lease with it,
+     * and wait for the answer. A thin client's heartbeat: the node keeps the blocks this client placed on it while
+     * it hears from the client at least once per lease (any request renews it), and frees them when the lease
+     * lapses.
+     *
+     * @param nodeEndpoint   the node's {@code host:port}.
+     * @param leaseTimeoutMs the lease to ask for, ms; 0 for an observer (such as {@code tierpool top}) that places
+     *                       no blocks and holds no lease. The node may grant less or more (see
+     *                       {@link MembershipSnapshot#grantedLeaseMs()}).
+     * @return what the node answered.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port} or leaseTimeoutMs is negative.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws NodeUnreachableException when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException  when no answer came within the request timeout.
+     * @throws RemoteErrorException     when the node refused (a node daemon older than protocol version 2 answers
+     *                                  {@link ErrorCode#BAD_REQUEST}).
+     * @throws TransportException       when the connection broke or the answer was malformed.
+     */
+    public MembershipSnapshot membership(final String nodeEndpoint, final long leaseTimeoutMs)
+    {
+        final BlockRequest request = sendMembership(nodeEndpoint, leaseTimeoutMs, null);
+        await(request);
+        return request.membership;
+    }
+
+    /**
+     * Send a membership request ({@link #membership(String, long)}) without waiting: the request goes out on this
+     * thread and the answer is taken in by whichever thread polls the client's responses. Wait with
+     * {@link BlockRequest#await()} or hear of it through the listener.
+     *
+     * @param nodeEndpoint   the node's {@code host:port}.
+     * @param leaseTimeoutMs the lease to ask for, ms, 0 or more; 0 for an observer.
+     * @param listener       told once when the request is done (successfully or not), on the thread that finished
+     *                       it; may be null.
+     * @return the request; {@link BlockRequest#membership()} holds the answer once it is done.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port} or leaseTimeoutMs is negative.
+     * @throws IllegalStateException    when the client is closed.
+     */
+    public BlockRequest sendMembership(
+        final String nodeEndpoint, final long leaseTimeoutMs, final BlockRequest.Listener listener)
+    {
+        checkEndpoint(nodeEndpoint, NULL_BLOCK_ID, BlockRequest.MEMBERSHIP);
+        if (leaseTimeoutMs < 0)
+        {
+            throw new IllegalArgumentException("leaseTimeoutMs must be 0 (observer) or more, was " + leaseTimeoutMs +
+                " for a membership request to node " + nodeEndpoint);
+        }
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.MEMBERSHIP, nodeEndpoint, NULL_BLOCK_ID, 0, 0, listener);
+        request.leaseTimeoutMs = leaseTimeoutMs;
+        if (proxy.begin(request, 0))
+        {
+            proxy.sendMembership(request);
+        }
+        return request;
+    }
+
+    /**
+     * Tell a node daemon this client is leaving: the node ends the client's lease and frees every block the client
+     * placed on it, then answers. Waits for the answer.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws NodeUnreachableException when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException  when no answer came within the request timeout.
+     * @throws RemoteErrorException     when the node refused.
+     * @throws TransportException       when the connection broke or the answer was malformed.
+     */
+    public void leave(final String nodeEndpoint)
+    {
+        await(sendLeave(nodeEndpoint, null));
+    }
+
+    /**
+     * Send a leave ({@link #leave(String)}) without waiting.
+     *
+     * @param nodeEndpoint the node's {@code host:port}.
+     * @param listener     told once when the request is done; may be null.
+     * @return the request; awaiting it is optional.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port}.
+     * @throws IllegalStateException    when the client is closed.
+     */
+    public BlockRequest sendLeave(final String nodeEndpoint, final BlockRequest.Listener listener)
+    {
+        checkEndpoint(nodeEndpoint, NULL_BLOCK_ID, BlockRequest.LEAVE);
+        final BlockRequest request =
+            new BlockRequest(this, BlockRequest.LEAVE, nodeEndpoint, NULL_BLOCK_ID, 0, 0, listener);
+        if (proxy.begin(request, 0))
+        {
+            proxy.sendLeave(request);
+        }
+        return request;
+    }
+
+    /**
      * @return the largest block a batch put carries: {@link Context#chunkLength()} less one batch entry. Larger
      * blocks go by {@link #put}.
      */

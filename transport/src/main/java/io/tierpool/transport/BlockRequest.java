@@ -65,6 +65,8 @@ public final class BlockRequest
     static final String FREE = "free";
     static final String USAGE = "usage";
     static final String BATCH_PUT = "batch put";
+    static final String MEMBERSHIP = "membership";
+    static final String LEAVE = "leave";
 
     private static final VarHandle STATE;
 
@@ -112,6 +114,9 @@ public final class BlockRequest
 
     NodeUsage usage;
 
+    long leaseTimeoutMs;
+    MembershipSnapshot membership;
+
     int batchFirst;
     int batchCount;
     long[] batchBlockIds;
@@ -143,7 +148,8 @@ public final class BlockRequest
     }
 
     /**
-     * @return {@code put}, {@code get}, {@code free}, {@code usage} or {@code batch put}.
+     * @return {@code put}, {@code get}, {@code free}, {@code usage}, {@code batch put}, {@code membership} or
+     * {@code leave}.
      */
     public String operation()
     {
@@ -159,7 +165,8 @@ public final class BlockRequest
     }
 
     /**
-     * @return the block, or {@link TransportConfiguration#NULL_BLOCK_ID} for a usage report or a batch.
+     * @return the block, or {@link TransportConfiguration#NULL_BLOCK_ID} for a usage report, a batch, a membership
+     * request or a leave.
      */
     public long blockId()
     {
@@ -206,6 +213,14 @@ public final class BlockRequest
     public NodeUsage usage()
     {
         return DONE == state ? usage : null;
+    }
+
+    /**
+     * @return for a finished membership request, what the node answered; null before.
+     */
+    public MembershipSnapshot membership()
+    {
+        return DONE == state ? membership : null;
     }
 
     /**

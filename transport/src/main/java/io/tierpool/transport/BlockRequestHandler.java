@@ -77,6 +77,35 @@ public interface BlockRequestHandler
     NodeUsage usage();
 
     /**
+     * Answer a thin client's membership request (protocol version 2): the node daemons this node sees live, those
+     * that left lately, and the lease kept for the client. A request with {@code leaseTimeoutMs > 0} grants or
+     * renews the client's lease with this node; 0 comes from an observer, which holds none. Must not block: read
+     * membership the node already holds.
+     *
+     * @param clientId       the asking client.
+     * @param leaseTimeoutMs the lease the client asks for, ms, 0 or more.
+     * @return the answer.
+     * @throws BlockRequestException to refuse; this default refuses every request with
+     *                               {@link ErrorCode#BAD_REQUEST}, for a server that serves blocks without
+     *                               membership (tests, tools).
+     */
+    default MembershipSnapshot membership(final long clientId, final long leaseTimeoutMs)
+    {
+        throw new BlockRequestException(ErrorCode.BAD_REQUEST, "this node reports no cluster membership");
+    }
+
+    /**
+     * A client is leaving: end its lease and free every block it placed on this node. A client with no blocks here
+     * is not an error. This default does nothing.
+     *
+     * @param clientId the leaving client.
+     * @throws BlockRequestException to refuse.
+     */
+    default void onLeave(final long clientId)
+    {
+    }
+
+    /**
      * {@link #onPut(long, long, long, DirectBuffer, int, int)} for generation 0.
      *
      * @param clientId  the owning client.

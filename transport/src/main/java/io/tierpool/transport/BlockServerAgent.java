@@ -27,6 +27,10 @@ import io.tierpool.transport.codecs.PutBatchRequestDecoder;
 import io.tierpool.transport.codecs.PutBatchResponseEncoder;
 import io.tierpool.transport.codecs.PutRequestDecoder;
 import io.tierpool.transport.codecs.UsageRequestDecoder;
+import io.tierpool.transport.codecs.MembershipRequestDecoder;
+import io.tierpool.transport.codecs.MembershipResponseEncoder;
+import io.tierpool.transport.codecs.LeaveRequestDecoder;
+import io.tierpool.client.NodeView;
 import io.tierpool.transport.codecs.UsageResponseEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -130,6 +134,9 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
     private final GetResponseEncoder getResponseEncoder = new GetResponseEncoder();
     private final UsageResponseEncoder usageResponseEncoder = new UsageResponseEncoder();
+    private final MembershipRequestDecoder membershipDecoder = new MembershipRequestDecoder();
+    private final MembershipResponseEncoder membershipResponseEncoder = new MembershipResponseEncoder();
+    private final LeaveRequestDecoder leaveDecoder = new LeaveRequestDecoder();
     private final UnsafeBuffer chunkHeaderBuffer = new UnsafeBuffer(new byte[MAX_MESSAGE_HEADER_LENGTH]);
     private final byte[] channelBytes = new byte[MAX_RESPONSE_CHANNEL_LENGTH];
 
@@ -360,6 +367,14 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
                 case PutBatchRequestDecoder.TEMPLATE_ID:
                     onPutBatchRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case MembershipRequestDecoder.TEMPLATE_ID:
+                    onMembershipRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case LeaveRequestDecoder.TEMPLATE_ID:
+                    onLeaveRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
                     break;
 
                 default:
@@ -892,6 +907,125 @@ final class BlockServerAgent implements Agent, FragmentHandler
         encoder.putNodeName(nodeNameBytes, 0, nodeNameBytes.length);
         pending.messageLength(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
         enqueue(pending);
+    }
+
+    private void onMembershipRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, MembershipRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+
+        final MembershipRequestDecoder decoder = membershipDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long clientId = decoder.clientId();
+        final long leaseTimeoutMs = decoder.leaseTimeoutMs();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        final ResponsePublication response = openResponse(buffer, decoder.limit(), decoder.responseStreamId(),
+            correlationId, NULL_BLOCK_ID, deadlineNs, "membership");
+        if (null == response)
+        {
+            return;
+        }
+
+        final MembershipSnapshot snapshot;
+        try
+        {
+            if (leaseTimeoutMs < 0)
+            {
+                throw new BlockRequestException(ErrorCode.BAD_REQUEST, "node " + ctx.nodeName() +
+                    ": leaseTimeoutMs must be 0 (observer) or more, was " + leaseTimeoutMs);
+            }
+            snapshot = handler.membership(clientId, leaseTimeoutMs);
+            if (snapshot.nodes().size() > MembershipResponseEncoder.NodesEncoder.countMaxValue() ||
+                snapshot.departed().size() > MembershipResponseEncoder.DepartedEncoder.countMaxValue())
+            {
+                throw new IllegalStateException("node " + ctx.nodeName() + " reports " + snapshot.nodes().size() +
+                    " live and " + snapshot.departed().size() + " departed nodes; at most " +
+                    MembershipResponseEncoder.NodesEncoder.countMaxValue() + " of each fit a response");
+            }
+        }
+        catch (final BlockRequestException ex)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ex.code(), ex.getMessage());
+            return;
+        }
+        catch (final RuntimeException ex)
+        {
+            internalError(response, correlationId, NULL_BLOCK_ID, deadlineNs, "membership", ex);
+            return;
+        }
+
+        final PendingResponse pending = newPendingResponse(response, correlationId, NULL_BLOCK_ID, deadlineNs);
+        final ExpandableArrayBuffer message = pending.message();
+        final MembershipResponseEncoder encoder = membershipResponseEncoder
+            .wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(correlationId)
+            .grantedLeaseMs(snapshot.grantedLeaseMs())
+            .answeringNodeIdMsb(snapshot.answeringNodeId().getMostSignificantBits())
+            .answeringNodeIdLsb(snapshot.answeringNodeId().getLeastSignificantBits());
+        final MembershipResponseEncoder.NodesEncoder nodesEncoder = encoder.nodesCount(snapshot.nodes().size());
+        for (final MemberNode member : snapshot.nodes())
+        {
+            final NodeView node = member.node();
+            nodesEncoder.next()
+                .nodeIdMsb(node.nodeId().getMostSignificantBits())
+                .nodeIdLsb(node.nodeId().getLeastSignificantBits())
+                .capacityBytes(node.capacityBytes())
+                .freeBytes(member.freeBytes())
+                .nodeName(node.nodeName())
+                .endpoint(node.endpoint());
+        }
+        final MembershipResponseEncoder.DepartedEncoder departedEncoder =
+            encoder.departedCount(snapshot.departed().size());
+        for (final DepartedNode departed : snapshot.departed())
+        {
+            departedEncoder.next()
+                .nodeIdMsb(departed.nodeId().getMostSignificantBits())
+                .nodeIdLsb(departed.nodeId().getLeastSignificantBits())
+                .failed((short)(departed.failed() ? 1 : 0));
+        }
+        encoder.putNodeName(nodeNameBytes, 0, nodeNameBytes.length);
+        pending.messageLength(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        enqueue(pending);
+    }
+
+    private void onLeaveRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, LeaveRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+
+        final LeaveRequestDecoder decoder = leaveDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long clientId = decoder.clientId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        final ResponsePublication response = openResponse(
+            buffer, decoder.limit(), decoder.responseStreamId(), correlationId, NULL_BLOCK_ID, deadlineNs, "leave");
+        if (null == response)
+        {
+            return;
+        }
+
+        try
+        {
+            handler.onLeave(clientId);
+        }
+        catch (final BlockRequestException ex)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ex.code(), ex.getMessage());
+            return;
+        }
+        catch (final RuntimeException ex)
+        {
+            internalError(response, correlationId, NULL_BLOCK_ID, deadlineNs, "leave", ex);
+            return;
+        }
+
+        respondAck(response, correlationId, NULL_BLOCK_ID, deadlineNs);
     }
 
     private boolean hasFixedBlock(final int bodyOffset, final int actingBlockLength, final int schemaBlockLength)

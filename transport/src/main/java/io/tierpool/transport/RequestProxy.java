@@ -12,6 +12,8 @@ import io.tierpool.transport.codecs.MessageHeaderEncoder;
 import io.tierpool.transport.codecs.PutBatchRequestEncoder;
 import io.tierpool.transport.codecs.PutRequestEncoder;
 import io.tierpool.transport.codecs.UsageRequestEncoder;
+import io.tierpool.transport.codecs.MembershipRequestEncoder;
+import io.tierpool.transport.codecs.LeaveRequestEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -418,6 +420,35 @@ final class RequestProxy
             MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
     }
 
+    void sendMembership(final BlockRequest request)
+    {
+        final Sender sender = SENDERS.get();
+        final MembershipRequestEncoder encoder = sender.membershipEncoder
+            .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
+            .correlationId(request.correlationId)
+            .clientId(ctx.clientId())
+            .deadlineEpochNs(request.deadlineEpochNs)
+            .responseStreamId(ctx.responseStreamId())
+            .leaseTimeoutMs(request.leaseTimeoutMs)
+            .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
+        offer(request, request.correlationId, sender,
+            MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
+    }
+
+    void sendLeave(final BlockRequest request)
+    {
+        final Sender sender = SENDERS.get();
+        final LeaveRequestEncoder encoder = sender.leaveEncoder
+            .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
+            .correlationId(request.correlationId)
+            .clientId(ctx.clientId())
+            .deadlineEpochNs(request.deadlineEpochNs)
+            .responseStreamId(ctx.responseStreamId())
+            .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
+        offer(request, request.correlationId, sender,
+            MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);
+    }
+
     long transferAllowanceNs(final int length)
     {
         return transferAllowanceNs(ctx, length);
@@ -441,6 +472,8 @@ final class RequestProxy
         final GetRequestEncoder getEncoder = new GetRequestEncoder();
         final FreeRequestEncoder freeEncoder = new FreeRequestEncoder();
         final UsageRequestEncoder usageEncoder = new UsageRequestEncoder();
+        final MembershipRequestEncoder membershipEncoder = new MembershipRequestEncoder();
+        final LeaveRequestEncoder leaveEncoder = new LeaveRequestEncoder();
         final PutBatchRequestEncoder batchEncoder = new PutBatchRequestEncoder();
         final Crc32cCalculator crc32c = new Crc32cCalculator();
         final IdleStrategy idle = new BackoffIdleStrategy(

@@ -15,6 +15,9 @@ import io.tierpool.transport.codecs.GetResponseDecoder;
 import io.tierpool.transport.codecs.MessageHeaderDecoder;
 import io.tierpool.transport.codecs.PutBatchResponseDecoder;
 import io.tierpool.transport.codecs.UsageResponseDecoder;
+import io.tierpool.transport.codecs.MembershipResponseDecoder;
+import io.tierpool.client.NodeView;
+import java.util.UUID;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -22,7 +25,7 @@ import java.util.ArrayList;
 
 /**
  * Decodes the responses on a {@link BlockClient}'s response subscription and hands each to the request with its
- * correlation id: an Ack or a UsageResponse completes it, an Error fails it (or, for {@link ErrorCode#BUSY} to a
+ * correlation id: an Ack, a UsageResponse or a MembershipResponse completes it, an Error fails it (or, for {@link ErrorCode#BUSY} to a
  * put, sends it to back off), GetResponse chunks are copied into the get's destination, and a PutBatchResponse
  * fills in the outcome of each block of the batch message. A response whose correlation id is not pending (an
  * answer to a request that timed out, or a duplicate) is counted as stale and dropped.
@@ -39,6 +42,7 @@ final class ResponseDispatcher implements FragmentHandler
     private final GetResponseDecoder getResponseDecoder = new GetResponseDecoder();
     private final UsageResponseDecoder usageResponseDecoder = new UsageResponseDecoder();
     private final PutBatchResponseDecoder batchDecoder = new PutBatchResponseDecoder();
+    private final MembershipResponseDecoder membershipDecoder = new MembershipResponseDecoder();
     private int limit;
 
     ResponseDispatcher(final PendingRequests client)
@@ -73,7 +77,7 @@ final class ResponseDispatcher implements FragmentHandler
                     final BlockRequest request = client.takePending(
                         ackDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId());
                     if (null != request && (BlockRequest.PUT.equals(request.operation) ||
-                        BlockRequest.FREE.equals(request.operation)))
+                        BlockRequest.FREE.equals(request.operation) || BlockRequest.LEAVE.equals(request.operation)))
                     {
                         client.complete(request, null);
                         return;
@@ -120,6 +124,20 @@ final class ResponseDispatcher implements FragmentHandler
                         return;
                     }
                     failUnexpected(request, "a usage report");
+                }
+                break;
+
+            case MembershipResponseDecoder.TEMPLATE_ID:
+                if (blockLength >= MembershipResponseDecoder.BLOCK_LENGTH)
+                {
+                    final BlockRequest request = client.takePending(
+                        membershipDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId());
+                    if (null != request && BlockRequest.MEMBERSHIP.equals(request.operation))
+                    {
+                        onMembership(request, buffer);
+                        return;
+                    }
+                    failUnexpected(request, "a membership response");
                 }
                 break;
 
@@ -285,6 +303,79 @@ final class ResponseDispatcher implements FragmentHandler
         }
 
         request.usage = new NodeUsage(varString(buffer, decoder.limit()), tiers);
+        client.complete(request, null);
+    }
+
+    private void onMembership(final BlockRequest request, final DirectBuffer buffer)
+    {
+        final MembershipResponseDecoder decoder = membershipDecoder;
+        final long grantedLeaseMs = decoder.grantedLeaseMs();
+        final UUID answeringNodeId = new UUID(decoder.answeringNodeIdMsb(), decoder.answeringNodeIdLsb());
+        if (grantedLeaseMs < 0 || decoder.limit() + MembershipResponseDecoder.NodesDecoder.sbeHeaderSize() > limit)
+        {
+            client.complete(request, protocolFailure(request, "the node's membership response is malformed"));
+            return;
+        }
+
+        final MembershipResponseDecoder.NodesDecoder nodesDecoder = decoder.nodes();
+        final int nodeCount = nodesDecoder.count();
+        final ArrayList<MemberNode> nodes = new ArrayList<>(nodeCount);
+        for (int i = 0; i < nodeCount; i++)
+        {
+            if (decoder.limit() + nodesDecoder.actingBlockLength() > limit)
+            {
+                client.complete(request, protocolFailure(request,
+                    "the node's membership response is truncated at node " + i));
+                return;
+            }
+            nodesDecoder.next();
+            final UUID nodeId = new UUID(nodesDecoder.nodeIdMsb(), nodesDecoder.nodeIdLsb());
+            final long capacityBytes = nodesDecoder.capacityBytes();
+            final long freeBytes = nodesDecoder.freeBytes();
+            final int nameEnd = varFieldEnd(buffer, decoder.limit());
+            final int endpointEnd = nameEnd < 0 ? -1 : varFieldEnd(buffer, nameEnd);
+            if (endpointEnd < 0 || capacityBytes < 0 || freeBytes < -1)
+            {
+                client.complete(request, protocolFailure(request,
+                    "the node's membership response has a malformed node " + i));
+                return;
+            }
+            final String nodeName = varString(buffer, decoder.limit());
+            final String endpoint = varString(buffer, nameEnd);
+            decoder.limit(endpointEnd);
+            nodes.add(new MemberNode(new NodeView(nodeId, nodeName, endpoint, capacityBytes), freeBytes));
+        }
+
+        if (decoder.limit() + MembershipResponseDecoder.DepartedDecoder.sbeHeaderSize() > limit)
+        {
+            client.complete(request, protocolFailure(request, "the node's membership response has no departed list"));
+            return;
+        }
+        final MembershipResponseDecoder.DepartedDecoder departedDecoder = decoder.departed();
+        final int departedCount = departedDecoder.count();
+        final ArrayList<DepartedNode> departed = new ArrayList<>(departedCount);
+        for (int i = 0; i < departedCount; i++)
+        {
+            if (decoder.limit() + departedDecoder.actingBlockLength() > limit)
+            {
+                client.complete(request, protocolFailure(request,
+                    "the node's membership response is truncated at departed node " + i));
+                return;
+            }
+            departedDecoder.next();
+            departed.add(new DepartedNode(
+                new UUID(departedDecoder.nodeIdMsb(), departedDecoder.nodeIdLsb()), 0 != departedDecoder.failed()));
+        }
+
+        final int nodeNameEnd = varFieldEnd(buffer, decoder.limit());
+        if (nodeNameEnd < 0)
+        {
+            client.complete(request, protocolFailure(request, "the node's membership response has no node name"));
+            return;
+        }
+
+        request.membership = new MembershipSnapshot(
+            answeringNodeId, varString(buffer, decoder.limit()), grantedLeaseMs, nodes, departed);
         client.complete(request, null);
     }
 
