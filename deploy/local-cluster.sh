@@ -3,7 +3,7 @@
 # ports and directories, all state under one directory that `down` removes.
 #
 #   deploy/local-cluster.sh up [N]     start N node daemons (default 3, at most 16), wait until each is ready and
-#                                      all N see each other through Ignite, print their endpoints
+#                                      all N see each other (a client asks them over Aeron), print endpoints
 #   deploy/local-cluster.sh status     each node's process and tiers (capacity, used, free, blocks)
 #   deploy/local-cluster.sh down       SIGTERM every node, wait, SIGKILL stragglers, remove every file
 #
@@ -13,7 +13,7 @@
 #   Ignite discovery      TIERPOOL_CLUSTER_DISCOVERY_BASE_PORT     + i   (default 47500 + i)
 #   Ignite communication  TIERPOOL_CLUSTER_COMMUNICATION_BASE_PORT + i   (default 47600 + i)
 #   metrics (HTTP)        TIERPOOL_CLUSTER_METRICS_BASE_PORT       + i   (default 9400 + i; -1 disables metrics)
-#   this script's own client JVMs (top, stats): discovery base + 50 and communication base + 50
+# Clients (top, stats, the library) need only the Aeron endpoints: TierPool.Context.nodes(...), top --nodes.
 # Other variables:
 #   TIERPOOL_CLUSTER_DIR            state directory: pid files, logs, VSSD files (default <repo>/.tierpool-cluster)
 #   TIERPOOL_CLUSTER_SHM_PARENT     tmpfs under which the VVRAM and Aeron directories go (default /dev/shm)
@@ -28,7 +28,6 @@
 set -euo pipefail
 
 readonly MAX_NODES=16
-readonly CLIENT_PORT_OFFSET=50
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly root
 readonly options="$root/node/daemon/src/main/resources/io/tierpool/node/jvm.options"
@@ -147,10 +146,17 @@ client_cli() {
     fi
 }
 
+# The node daemons' Aeron endpoints, comma separated: what clients (top, the library) bootstrap from.
+endpoint_list() {
+    local n="$1" i list=""
+    for ((i = 1; i <= n; i++)); do
+        list+="${list:+,}$(host):$((TIERPOOL_CLUSTER_DATA_BASE_PORT + i))"
+    done
+    echo "$list"
+}
+
 client_cluster_flags() {
-    echo --discovery "$(discovery_list "$(node_count)")" --host "$(host)" \
-        --discovery-port $((TIERPOOL_CLUSTER_DISCOVERY_BASE_PORT + CLIENT_PORT_OFFSET)) \
-        --communication-port $((TIERPOOL_CLUSTER_COMMUNICATION_BASE_PORT + CLIENT_PORT_OFFSET))
+    echo --nodes "$(endpoint_list "$(node_count)")" --host "$(host)"
 }
 
 start_node() {
@@ -274,7 +280,7 @@ do_up() {
         say "node-$i ready: $(ready_field "$(cat "$state/node-$i/ready")" endpoint)"
     done
 
-    say "waiting until a client sees all $n nodes through Ignite discovery"
+    say "waiting until a client sees all $n nodes (asking the node daemons over Aeron)"
     local view
     # shellcheck disable=SC2046 # the flags are words without spaces
     if ! view="$(client_cli top --once --await-nodes "$n" --timeout "${TIERPOOL_CLUSTER_READY_TIMEOUT}s" \
@@ -283,7 +289,7 @@ do_up() {
         for ((i = 1; i <= n; i++)); do
             logs+=$'\n'"node-$i:"$'\n'"$(tail -n 10 "$state/node-$i/node.log")"
         done
-        fail_up "could not confirm that the $n nodes see each other (a client asking through Ignite discovery, waiting up to ${TIERPOOL_CLUSTER_READY_TIMEOUT}s, failed):"$'\n'"$view$logs"
+        fail_up "could not confirm that the $n nodes see each other (a client asking the node daemons over Aeron, waiting up to ${TIERPOOL_CLUSTER_READY_TIMEOUT}s, failed):"$'\n'"$view$logs"
     fi
     trap - INT TERM
 
@@ -296,7 +302,7 @@ do_up() {
     first_metrics="$(ready_field "$(cat "$state/node-1/ready")" metrics)"
     echo "Next:"
     echo "  $0 status                      each node's tiers"
-    echo "  $root/tierpool top --discovery $discovery    every node, refreshed each second"
+    echo "  $root/tierpool top --nodes $(endpoint_list "$n")    every node, refreshed each second"
     if [ -n "$first_metrics" ]; then
         echo "  curl -s http://$first_metrics/metrics | grep tierpool_tier_used_bytes"
     fi

@@ -59,6 +59,19 @@ public record RemotePorts(int base, int nodes)
     }
 
     /**
+     * @return the nodes' Aeron endpoints on loopback, node 1 first: what the run's pools bootstrap from.
+     */
+    public java.util.List<String> nodeEndpoints()
+    {
+        final java.util.List<String> endpoints = new java.util.ArrayList<>();
+        for (int i = 1; i <= nodes; i++)
+        {
+            endpoints.add("127.0.0.1:" + nodeDataPort(i));
+        }
+        return endpoints;
+    }
+
+    /**
      * @return the discovery addresses nodes and pools share, {@code 127.0.0.1:<first>..<last>}.
      */
     public String discoveryAddress()
@@ -91,24 +104,6 @@ public record RemotePorts(int base, int nodes)
     public int nodeDataPort(final int node)
     {
         return base + 40 + node;
-    }
-
-    /**
-     * @param pool the pool's number in the run, 0 .. {@link #MAX_POOLS} - 1.
-     * @return its Ignite discovery port.
-     */
-    public int poolDiscoveryPort(final int pool)
-    {
-        return base + 60 + checkPool(pool);
-    }
-
-    /**
-     * @param pool the pool's number in the run.
-     * @return its Ignite communication port.
-     */
-    public int poolCommunicationPort(final int pool)
-    {
-        return base + 70 + checkPool(pool);
     }
 
     /**

@@ -347,13 +347,10 @@ public final class RemoteWorkload
             .vssdDir(disk)
             .maxBlockBytes(Math.max(settings.blockBytes(), Math.max(settings.mixBlockBytes(),
                 settings.smallBlockBytes())))
-            .discoveryAddresses(List.of(ports.discoveryAddress()))
-            .discoveryPort(ports.poolDiscoveryPort(index))
-            .communicationPort(ports.poolCommunicationPort(index))
+            .nodes(ports.nodeEndpoints())
             .awaitNodes(settings.nodes())
-            .replicas(replicas);
-        ctx.transportContext().baseDir(tmpfs.toString());
-        ctx.clusterContext().workDirectory(disk).localAddress("127.0.0.1");
+            .replicas(replicas)
+            .aeronDir(tmpfs);
         ctx.clientContext().responseEndpoint(ports.poolResponseEndpoint(index));
         return TierPool.open(ctx);
     }

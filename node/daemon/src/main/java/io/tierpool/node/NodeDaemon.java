@@ -13,7 +13,14 @@ import io.tierpool.client.GpuInfo;
 import io.tierpool.node.gpu.GpuProbe;
 import io.tierpool.node.metrics.MetricsHttpServer;
 import io.tierpool.node.metrics.NodeMetrics;
+import io.tierpool.node.server.LeaseReaper;
 import io.tierpool.node.server.NodeBlockService;
+import io.tierpool.client.NodeView;
+import io.tierpool.transport.MemberNode;
+import io.tierpool.transport.MembershipSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import io.tierpool.client.TierStats;
 import io.tierpool.transport.BlockServer;
 import io.tierpool.transport.TransportDriver;
@@ -65,6 +72,7 @@ public final class NodeDaemon implements AutoCloseable
     private final NodeMetrics metrics;
     private final MetricsHttpServer metricsServer;
     private final FreeCapacityPublisher capacityPublisher;
+    private final LeaseReaper leaseReaper;
     private volatile boolean closed;
 
     private NodeDaemon(
@@ -76,9 +84,11 @@ public final class NodeDaemon implements AutoCloseable
         final NodeBlockService service,
         final NodeMetrics metrics,
         final MetricsHttpServer metricsServer,
-        final FreeCapacityPublisher capacityPublisher)
+        final FreeCapacityPublisher capacityPublisher,
+        final LeaseReaper leaseReaper)
     {
         this.capacityPublisher = capacityPublisher;
+        this.leaseReaper = leaseReaper;
         this.nodeName = nodeName;
         this.store = store;
         this.driver = driver;
@@ -106,6 +116,7 @@ public final class NodeDaemon implements AutoCloseable
         NodeMetrics metrics = null;
         MetricsHttpServer metricsServer = null;
         FreeCapacityPublisher capacityPublisher = null;
+        LeaseReaper leaseReaper = null;
         try
         {
             final GpuInfo gpu = GpuProbe.shared(settings.configuration().gpuEnabled());
@@ -142,10 +153,16 @@ public final class NodeDaemon implements AutoCloseable
 
                 public void onClientLeft(final long clientId, final boolean failed)
                 {
+                    service.leases().end(clientId);
                     final int freed = service.freeClient(clientId);
                     LOG.info("client {} {}: reclaimed {} blocks", Long.toHexString(clientId), failed ? "failed" : "left", freed);
                 }
             });
+
+            final NodeMembership joined = membership;
+            final AtomicLong localFreeBytes = new AtomicLong(-1);
+            service.members((grantedLeaseMs) -> membershipSnapshot(joined, localFreeBytes.get(), grantedLeaseMs));
+            leaseReaper = new LeaseReaper(service, settings.name(), LeaseReaper.DEFAULT_INTERVAL_MS);
 
             if (settings.metricsPort() != METRICS_DISABLED)
             {
@@ -172,16 +189,23 @@ public final class NodeDaemon implements AutoCloseable
             final BlockStore blockStore = store;
             capacityPublisher = FreeCapacityPublisher.start(
                 membership,
-                () -> freeBytes(blockStore),
+                () ->
+                {
+                    final long free = freeBytes(blockStore);
+                    localFreeBytes.set(free);
+                    return free;
+                },
                 FreeCapacityPublisher.DEFAULT_INTERVAL_MS,
                 (throwable) -> LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable));
 
             return new NodeDaemon(
-                settings.name(), store, driver, server, membership, service, metrics, metricsServer, capacityPublisher);
+                settings.name(), store, driver, server, membership, service, metrics, metricsServer, capacityPublisher,
+                leaseReaper);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(capacityPublisher, metricsServer, metrics, membership, server, driver, store);
+            CloseHelper.quietCloseAll(
+                capacityPublisher, leaseReaper, metricsServer, metrics, membership, server, driver, store);
             throw ex;
         }
     }
@@ -272,8 +296,29 @@ public final class NodeDaemon implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(capacityPublisher, metricsServer, metrics, server, membership, driver, store);
+            CloseHelper.closeAll(
+                capacityPublisher, leaseReaper, metricsServer, metrics, server, membership, driver, store);
         }
+    }
+
+    /**
+     * What this node answers a thin client's membership request: the live node daemons with the free bytes each
+     * last published (this node's own from its last publication), and the recent departures.
+     */
+    static MembershipSnapshot membershipSnapshot(
+        final NodeMembership membership, final long localFreeBytes, final long grantedLeaseMs)
+    {
+        final List<NodeInfo> live = membership.liveNodes();
+        final List<MemberNode> nodes = new ArrayList<>(live.size());
+        final UUID self = membership.localNodeId();
+        for (final NodeInfo node : live)
+        {
+            nodes.add(new MemberNode(
+                new NodeView(node.nodeId(), node.nodeName(), node.endpoint(), node.capacityBytes()),
+                self.equals(node.nodeId()) ? localFreeBytes : membership.freeBytes(node.nodeId())));
+        }
+        return new MembershipSnapshot(
+            self, membership.localNode().nodeName(), grantedLeaseMs, nodes, membership.recentDepartures());
     }
 
     /**

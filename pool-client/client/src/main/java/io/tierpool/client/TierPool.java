@@ -6,9 +6,7 @@ package io.tierpool.client;
 import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.far.RemoteTier;
 import io.tierpool.client.Hint;
-import io.tierpool.node.cluster.ClusterContext;
-import io.tierpool.node.cluster.ClusterView;
-import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.client.cluster.ClusterClient;
 import io.tierpool.node.engine.BlockStore;
 import io.tierpool.node.engine.StoreContext;
 import io.tierpool.client.EvictionPolicy;
@@ -39,16 +37,19 @@ import java.util.UUID;
  * {@code
  * try (TierPool pool = TierPool.open(new TierPool.Context()
  *         .ramCapacityBytes(64 << 20)
- *         .discoveryAddresses(List.of("127.0.0.1:47500..47509"))
+ *         .nodes("127.0.0.1:40501", "127.0.0.1:40502")
  *         .awaitNodes(2))) {
  *     try (Block block = pool.allocate(1 << 20, Hint.WARM)) { ... }
  *     System.out.println(pool.stats().toJson());
  * }
  * }
  * <p>
- * Without discovery addresses the pool is local only: RAM, VVRAM and VSSD, and allocation fails with
- * {@link io.tierpool.client.OutOfTierMemoryException} when they are all full. With them, the pool joins the cluster
- * as an Apache Ignite client node, follows node daemons as they join and leave, and adds a far-memory tier
+ * Without node endpoints the pool is local only: RAM, VVRAM and VSSD, and allocation fails with
+ * {@link io.tierpool.client.OutOfTierMemoryException} when they are all full. With them ({@link Context#nodes}),
+ * the pool is a thin client of the node daemons' cluster: it asks the daemons over Aeron which of them are live
+ * ({@link ClusterClient}), follows them as they join, leave and fail, holds a lease with each (renewed by those
+ * requests, its heartbeats; a node reclaims a client's blocks once its lease lapses,
+ * {@link Context#leaseTimeoutMs(long)}), and adds a far-memory tier
  * ({@link RemoteTier}) below its local ones. Far memory keeps {@link Context#replicas(int)} copies of each block on
  * different nodes (by default 2 when two or more node daemons are live at open), fails reads over to another copy
  * and re-replicates in the background when a node dies; see {@code docs/RELIABILITY.md}.
@@ -61,7 +62,7 @@ import java.util.UUID;
  * {@link IllegalStateException} with the reason. {@link #gpu()} says what was found.
  * <p>
  * <b>Threads.</b> Thread-safe. <b>Resources.</b> The pool owns its off-heap memory, its files (removed on close),
- * a mover thread, an embedded Aeron media driver, an Ignite client node and, with a GPU, its device pool and
+ * a mover thread, an embedded Aeron media driver, a cluster client thread and, with a GPU, its device pool and
  * DEVICE tier; {@link #close()} releases all of them and frees the blocks it still holds, remote ones included.
  */
 public final class TierPool implements AutoCloseable
@@ -72,7 +73,7 @@ public final class TierPool implements AutoCloseable
     private final BlockStore store;
     private final TransportDriver driver;
     private final BlockClient client;
-    private final ClusterView cluster;
+    private final ClusterClient cluster;
     private final RemoteTier remoteTier;
     private final GpuInfo gpu;
     private final AutoCloseable localGpu;
@@ -83,7 +84,7 @@ public final class TierPool implements AutoCloseable
         final BlockStore store,
         final TransportDriver driver,
         final BlockClient client,
-        final ClusterView cluster,
+        final ClusterClient cluster,
         final RemoteTier remoteTier,
         final GpuInfo gpu,
         final AutoCloseable localGpu)
@@ -100,22 +101,23 @@ public final class TierPool implements AutoCloseable
 
     /**
      * Opens a pool: allocates and pre-touches the RAM tier, reserves the VVRAM files, creates the VSSD spill
-     * file and, when discovery addresses are set, joins the cluster and waits for
-     * {@link Context#awaitNodes(int)} node daemons.
+     * file and, when node endpoints are set, asks the node daemons for the cluster's membership and waits for
+     * {@link Context#awaitNodes(int)} of them.
      *
      * @param ctx the configuration; concluded here, and not to be changed afterwards.
      * @return the open pool, to be closed by the caller.
      * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity (for example the
      *                                tmpfs is smaller than the VVRAM capacity).
-     * @throws io.tierpool.client.ClusterUnavailableException if the cluster cannot be joined, or too few
-     *                                node daemons are live, in time.
+     * @throws io.tierpool.client.ClusterUnavailableException if no node daemon answers at the endpoints within
+     *                                {@link Context#awaitNodesTimeoutMs(long)}, or too few are live in time; the
+     *                                message names each endpoint tried and why it failed.
      */
     public static TierPool open(final Context ctx)
     {
         ctx.conclude();
         TransportDriver driver = null;
         BlockClient client = null;
-        ClusterView cluster = null;
+        ClusterClient cluster = null;
         RemoteTier remoteTier = null;
         BlockStore store = null;
         LocalGpu localGpu = null;
@@ -139,18 +141,18 @@ public final class TierPool implements AutoCloseable
                 }
                 ctx.storeContext.deviceUnavailableReason(reason);
             }
+            ctx.prepareDirectories();
             if (ctx.clustered())
             {
                 driver = TransportDriver.launch(ctx.transportContext);
                 client = BlockClient.connect(ctx.clientContext.aeron(driver.aeron()));
                 remoteTier = new RemoteTier(client, ctx.replicas, ctx.remoteSuspectPeriodNs);
-                cluster = ClusterView.connect(ctx.clusterContext, ctx.clientContext.clientId());
+                cluster = ClusterClient.connect(client, ctx.clusterContext);
                 cluster.addListener(remoteTier);
-                final List<NodeInfo> nodes = ctx.awaitNodes > 0 ?
+                final List<NodeView> nodes = ctx.awaitNodes > 0 ?
                     cluster.awaitNodes(ctx.awaitNodes, ctx.awaitNodesTimeoutMs) : cluster.liveNodes();
                 remoteTier.start(nodes);
-                cluster.addCapacityListener(remoteTier);
-                for (final NodeInfo node : nodes)
+                for (final NodeView node : nodes)
                 {
                     final long free = cluster.freeBytes(node.nodeId());
                     if (free >= 0)
@@ -327,9 +329,10 @@ public final class TierPool implements AutoCloseable
     }
 
     /**
-     * @return the node daemons discovery lists as live now; empty for a local-only pool.
+     * @return the node daemons the cluster's membership lists as live now, sorted by name; empty for a local-only
+     * pool.
      */
-    public List<NodeInfo> liveNodes()
+    public List<NodeView> liveNodes()
     {
         return cluster == null ? List.of() : cluster.liveNodes();
     }
@@ -347,10 +350,10 @@ public final class TierPool implements AutoCloseable
     }
 
     /**
-     * The free far-memory bytes a node daemon last published through Ignite (about once a second), by which
-     * placement weights the node.
+     * The free far-memory bytes a node daemon last published (about once a second; clients learn it with each
+     * heartbeat), by which placement weights the node.
      *
-     * @param nodeId the node's id, as in {@link NodeInfo#nodeId()}.
+     * @param nodeId the node's id, as in {@link NodeView#nodeId()}.
      * @return free bytes, or -1 if none is known yet, the node is unknown or gone, or the pool is local only.
      */
     public long nodeFreeBytes(final UUID nodeId)
@@ -361,7 +364,7 @@ public final class TierPool implements AutoCloseable
     /**
      * Asks a node daemon for its tiers' usage now (all clients' blocks together), over the transport.
      *
-     * @param endpoint the node's Aeron endpoint, {@code host:port}, as in {@link NodeInfo#endpoint()}.
+     * @param endpoint the node's Aeron endpoint, {@code host:port}, as in {@link NodeView#endpoint()}.
      * @return the node's usage per tier.
      * @throws IllegalStateException if the pool is local only.
      * @throws io.tierpool.transport.TransportException if the node does not answer within the request timeout.
@@ -371,7 +374,8 @@ public final class TierPool implements AutoCloseable
         ensureOpen();
         if (client == null)
         {
-            throw new IllegalStateException("this TierPool is local only: set discoveryAddresses to reach node daemons");
+            throw new IllegalStateException("this TierPool is local only: set TierPool.Context.nodes(...) to reach " +
+                "node daemons");
         }
         return client.usage(endpoint);
     }
@@ -411,7 +415,8 @@ public final class TierPool implements AutoCloseable
 
     /**
      * Frees every block still allocated (remote ones on their nodes), stops the mover, releases the memory,
-     * removes the pool's files, leaves the cluster and stops the media driver. Idempotent. Blocks of this pool
+     * removes the pool's files (and the directories {@link Context#baseDir(Path)} made, once empty), tells the node
+     * daemons it is leaving and stops the media driver. Idempotent. Blocks of this pool
      * must not be used afterwards ({@link io.tierpool.client.BlockFreedException}).
      */
     public void close()
@@ -419,7 +424,14 @@ public final class TierPool implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.closeAll(store, localGpu, remoteTier, cluster, client, driver);
+            try
+            {
+                CloseHelper.closeAll(store, localGpu, remoteTier, cluster, client, driver);
+            }
+            finally
+            {
+                ctx.removeDirectories();
+            }
         }
     }
 
@@ -432,8 +444,9 @@ public final class TierPool implements AutoCloseable
     }
 
     /**
-     * Configuration of a {@link TierPool}: the local tiers (a {@link StoreContext}), the cluster to join (a
-     * {@link ClusterContext}) and the transport to reach node daemons. The common settings have accessors here;
+     * Configuration of a {@link TierPool}: the local tiers (a {@link StoreContext}), the node daemons to use (a
+     * {@link ClusterClient.Context}) and the transport to reach them. Every file the pool makes lives under
+     * {@link #baseDir(Path)} when it is set. The common settings have accessors here;
      * the rest are on the nested contexts ({@link #storeContext()}, {@link #clusterContext()},
      * {@link #transportContext()}, {@link #clientContext()}). Not thread-safe; not to be changed after
      * {@link TierPool#open}.
@@ -441,10 +454,15 @@ public final class TierPool implements AutoCloseable
     public static final class Context
     {
         private final StoreContext storeContext = new StoreContext();
-        private final ClusterContext clusterContext = new ClusterContext();
+        private final ClusterClient.Context clusterContext = new ClusterClient.Context();
         private final TransportDriver.Context transportContext = new TransportDriver.Context();
         private final BlockClient.Context clientContext = new BlockClient.Context();
-        private List<String> discoveryAddresses = List.of();
+        private List<String> nodes = List.of();
+        private Path baseDir;
+        private Path vvramDir;
+        private Path vssdDir;
+        private Path aeronDir;
+        private final List<Path> createdDirectories = new java.util.ArrayList<>();
         private int awaitNodes;
         private long awaitNodesTimeoutMs = 30_000;
         private int replicas = RemoteTier.AUTO_REPLICAS;
@@ -506,10 +524,10 @@ public final class TierPool implements AutoCloseable
             {
                 throw new ConfigurationException("awaitNodes=" + awaitNodes + " must be >= 0");
             }
-            if (awaitNodes > 0 && discoveryAddresses.isEmpty())
+            if (awaitNodes > 0 && nodes.isEmpty())
             {
-                throw new ConfigurationException("awaitNodes=" + awaitNodes + " needs discoveryAddresses: set " +
-                    "them to the node daemons' discovery endpoints, e.g. 127.0.0.1:47500..47509");
+                throw new ConfigurationException("awaitNodes=" + awaitNodes + " needs node endpoints: set " +
+                    "TierPool.Context.nodes(...) to the node daemons' Aeron endpoints, e.g. 127.0.0.1:40501");
             }
             if (replicas < RemoteTier.AUTO_REPLICAS || replicas > RemoteTier.MAX_REPLICAS)
             {
@@ -533,13 +551,82 @@ public final class TierPool implements AutoCloseable
             }
             if (clustered())
             {
-                clusterContext.discoveryAddresses(discoveryAddresses);
+                clusterContext.bootstrapEndpoints(nodes);
+                if (clusterContext.joinTimeoutMs() == ClusterClient.Context.DEFAULT_JOIN_TIMEOUT_MS)
+                {
+                    clusterContext.joinTimeoutMs(awaitNodesTimeoutMs);
+                }
+                clusterContext.conclude();
             }
+            final Path vvram = null != vvramDir ? vvramDir : null != baseDir ? baseDir.resolve("vvram") : null;
+            final Path vssd = null != vssdDir ? vssdDir : null != baseDir ? baseDir.resolve("vssd") : null;
+            final Path aeron = null != aeronDir ? aeronDir : null != baseDir ? baseDir.resolve("aeron") : null;
+            if (null != vvram)
+            {
+                storeContext.vvramDir(vvram);
+            }
+            if (null != vssd)
+            {
+                storeContext.vssdDir(vssd);
+            }
+            if (null != aeron)
+            {
+                transportContext.baseDir(aeron.toString());
+            }
+        }
+
+        /**
+         * Make the directories under {@link #baseDir(Path)} that do not exist yet, remembering them for
+         * {@link #removeDirectories()}.
+         */
+        void prepareDirectories()
+        {
+            if (null == baseDir)
+            {
+                return;
+            }
+            for (final Path dir : List.of(baseDir, storeContext.vvramDir(), storeContext.vssdDir(),
+                Path.of(transportContext.baseDir())))
+            {
+                if (!dir.startsWith(baseDir) || java.nio.file.Files.isDirectory(dir))
+                {
+                    continue;
+                }
+                try
+                {
+                    java.nio.file.Files.createDirectories(dir);
+                    createdDirectories.add(dir);
+                }
+                catch (final java.io.IOException ex)
+                {
+                    throw new ConfigurationException("cannot make directory " + dir + " under baseDir " + baseDir +
+                        ": " + ex + "; give TierPool.Context.baseDir(...) a writable directory", ex);
+                }
+            }
+        }
+
+        /**
+         * Remove the directories {@link #prepareDirectories()} made, those that are empty, deepest first.
+         */
+        void removeDirectories()
+        {
+            for (int i = createdDirectories.size() - 1; i >= 0; i--)
+            {
+                try
+                {
+                    java.nio.file.Files.deleteIfExists(createdDirectories.get(i));
+                }
+                catch (final java.io.IOException ex)
+                {
+                    LOG.debug("directory {} is not empty or cannot be removed; leaving it", createdDirectories.get(i));
+                }
+            }
+            createdDirectories.clear();
         }
 
         boolean clustered()
         {
-            return !discoveryAddresses.isEmpty();
+            return !nodes.isEmpty();
         }
 
         /**
@@ -662,24 +749,65 @@ public final class TierPool implements AutoCloseable
         }
 
         /**
-         * @param dir the tmpfs directory in which the VVRAM tier makes its per-process directory
-         *            (default {@code /dev/shm}).
+         * One directory under which every file the pool makes lives: {@code <baseDir>/vvram} (the VVRAM tier),
+         * {@code <baseDir>/vssd} (the VSSD spill file) and {@code <baseDir>/aeron} (the embedded media driver),
+         * each made at open if missing and removed at close if the pool made it and it is empty; each is
+         * overridden by {@link #vvramDir(Path)}, {@link #vssdDir(Path)} or {@link #aeronDir(Path)}. VVRAM is meant
+         * to be tmpfs: under a baseDir on disk it is only as fast as that disk, so point {@code vvramDir} at a tmpfs
+         * (such as {@code /dev/shm}) where speed matters. Default: none, and each part keeps its own default
+         * ({@code /dev/shm}, {@code java.io.tmpdir}, Aeron's default directory).
+         *
+         * @param dir a writable directory; made at open if missing.
+         * @return this for a fluent API.
+         */
+        public Context baseDir(final Path dir)
+        {
+            this.baseDir = dir;
+            return this;
+        }
+
+        /**
+         * @return the base directory, or null when none was set.
+         */
+        public Path baseDir()
+        {
+            return baseDir;
+        }
+
+        /**
+         * @param dir the tmpfs directory in which the VVRAM tier makes its per-process directory (default
+         *            {@code <baseDir>/vvram} with a {@link #baseDir(Path)}, else {@code /dev/shm}).
          * @return this for a fluent API.
          */
         public Context vvramDir(final Path dir)
         {
+            this.vvramDir = dir;
             storeContext.vvramDir(dir);
             return this;
         }
 
         /**
-         * @param dir the directory in which the VSSD tier makes its per-process directory
-         *            (default {@code java.io.tmpdir}).
+         * @param dir the directory in which the VSSD tier makes its per-process directory (default
+         *            {@code <baseDir>/vssd} with a {@link #baseDir(Path)}, else {@code java.io.tmpdir}).
          * @return this for a fluent API.
          */
         public Context vssdDir(final Path dir)
         {
+            this.vssdDir = dir;
             storeContext.vssdDir(dir);
+            return this;
+        }
+
+        /**
+         * @param dir the directory in which the embedded Aeron media driver makes its per-process directory
+         *            (default {@code <baseDir>/aeron} with a {@link #baseDir(Path)}, else the transport's default;
+         *            see {@link TransportDriver.Context#baseDir(String)}). Used only with node endpoints.
+         * @return this for a fluent API.
+         */
+        public Context aeronDir(final Path dir)
+        {
+            this.aeronDir = dir;
+            transportContext.baseDir(dir.toString());
             return this;
         }
 
@@ -742,41 +870,46 @@ public final class TierPool implements AutoCloseable
         }
 
         /**
-         * @param addresses Ignite discovery addresses of the node daemons, {@code host:port} or
-         *                  {@code host:port..port}; empty (the default) makes the pool local only.
+         * @param endpoints Aeron endpoints of one or more node daemons, {@code host:port} as each daemon's ready line
+         *                  prints it (e.g. {@code 127.0.0.1:40501}); the pool learns the rest of the cluster from
+         *                  whichever answers. None (the default) makes the pool local only.
          * @return this for a fluent API.
          */
-        public Context discoveryAddresses(final List<String> addresses)
+        public Context nodes(final String... endpoints)
         {
-            this.discoveryAddresses = List.copyOf(addresses);
+            return nodes(List.of(endpoints));
+        }
+
+        /**
+         * @param endpoints Aeron endpoints of one or more node daemons, {@code host:port}; see
+         *                  {@link #nodes(String...)}.
+         * @return this for a fluent API.
+         */
+        public Context nodes(final List<String> endpoints)
+        {
+            this.nodes = List.copyOf(endpoints);
             return this;
         }
 
         /**
-         * @return the discovery addresses; empty for a local-only pool.
+         * @return the node daemons' endpoints asked first; empty for a local-only pool.
          */
-        public List<String> discoveryAddresses()
+        public List<String> nodes()
         {
-            return discoveryAddresses;
+            return nodes;
         }
 
         /**
-         * @param port the first local port this client's Ignite discovery binds (a range above it is tried).
+         * @param leaseTimeoutMs how long a node daemon keeps this pool's blocks without hearing from it, ms, 1000 or
+         *                       more (nodes grant at most 10 min): if the application dies or is cut off, its far
+         *                       blocks come back to the nodes this long after its last heartbeat. Heartbeats go a
+         *                       quarter of a lease apart (at most 1 s). Default
+         *                       {@value ClusterClient.Context#DEFAULT_LEASE_TIMEOUT_MS}.
          * @return this for a fluent API.
          */
-        public Context discoveryPort(final int port)
+        public Context leaseTimeoutMs(final long leaseTimeoutMs)
         {
-            clusterContext.discoveryPort(port);
-            return this;
-        }
-
-        /**
-         * @param port the first local port this client's Ignite communication binds.
-         * @return this for a fluent API.
-         */
-        public Context communicationPort(final int port)
-        {
-            clusterContext.communicationPort(port);
+            clusterContext.leaseTimeoutMs(leaseTimeoutMs);
             return this;
         }
 
@@ -862,9 +995,9 @@ public final class TierPool implements AutoCloseable
         }
 
         /**
-         * @return the cluster membership configuration, for settings not mirrored here.
+         * @return the cluster client's configuration (heartbeat interval, timeouts), for settings not mirrored here.
          */
-        public ClusterContext clusterContext()
+        public ClusterClient.Context clusterContext()
         {
             return clusterContext;
         }

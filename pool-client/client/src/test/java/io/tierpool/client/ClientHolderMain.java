@@ -22,16 +22,14 @@ public final class ClientHolderMain
     }
 
     /**
-     * @param args discovery address, first local port, block count, work directory.
+     * @param args node endpoints (comma separated), lease in ms, block count, work directory.
      * @throws InterruptedException never in practice: the test kills this JVM.
      */
     public static void main(final String[] args) throws InterruptedException
     {
-        final int port = Integer.parseInt(args[1]);
         final TierPool pool = TierPool.open(new TierPool.Context()
-            .discoveryAddresses(List.of(args[0]))
-            .discoveryPort(port)
-            .communicationPort(port + 10)
+            .nodes(List.of(args[0].split(",")))
+            .leaseTimeoutMs(Long.parseLong(args[1]))
             .awaitNodes(2)
             .ramCapacityBytes(128 * 1024)
             .vvramCapacityBytes(0)

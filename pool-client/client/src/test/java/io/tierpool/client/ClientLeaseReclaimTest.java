@@ -31,8 +31,8 @@ class ClientLeaseReclaimTest
                 .name("killed-client")
                 .mainClass(ClientHolderMain.class.getName())
                 .maxHeap("256m")
-                .arguments(List.of(cluster.discoveryAddress(), "48230", "48", cluster.workDir().toString())));
-            try (TierPool probe = TierPool.open(cluster.clientContext(1)
+                .arguments(List.of(String.join(",", cluster.endpoints()), "10000", "48", cluster.workDir().toString())));
+            try (TierPool probe = TierPool.open(cluster.clientContext()
                 .ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)))
             {
                 final long remoteBlocks = Long.parseLong(client.readyInfo().get("remoteBlocks"));

@@ -135,7 +135,7 @@ class ConcurrentPoolModelTest
         final ExecutorService executor = Executors.newFixedThreadPool(WORKERS, new WorkerThreadFactory());
         try
         {
-            try (TierPool pool = TierPool.open(cluster.clientContext(clientPortOffset)
+            try (TierPool pool = TierPool.open(cluster.clientContext()
                 .replicas(replicas)
                 .ramCapacityBytes(RAM_BYTES)
                 .vvramCapacityBytes(VVRAM_BYTES)

@@ -52,7 +52,7 @@ class FarMemoryIntegrationTest
     void shouldPlaceBlocksOnBothRemoteNodesAndReadThemBackByteForByteThenFreeThem()
     {
         final SplittableRandom random = new SplittableRandom(42);
-        try (TierPool pool = TierPool.open(cluster.clientContext(0)
+        try (TierPool pool = TierPool.open(cluster.clientContext()
             .ramCapacityBytes(512 * 1024)
             .vvramCapacityBytes(512 * 1024)
             .vssdCapacityBytes(1024 * 1024)))
@@ -108,7 +108,7 @@ class FarMemoryIntegrationTest
     @Test
     void shouldFreeRemoteBlocksWhenThePoolCloses()
     {
-        try (TierPool pool = TierPool.open(cluster.clientContext(1)
+        try (TierPool pool = TierPool.open(cluster.clientContext()
             .ramCapacityBytes(256 * 1024)
             .vvramCapacityBytes(0)
             .vssdCapacityBytes(0)))
@@ -121,7 +121,7 @@ class FarMemoryIntegrationTest
             }
             assertTrue(pool.stats().remotePuts() > 0);
         }
-        try (TierPool probe = TierPool.open(cluster.clientContext(2).ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)))
+        try (TierPool probe = TierPool.open(cluster.clientContext().ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)))
         {
             for (final NodeProcess node : cluster.nodes())
             {

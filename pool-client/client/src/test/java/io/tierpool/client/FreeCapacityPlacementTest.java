@@ -5,7 +5,7 @@ package io.tierpool.client;
 
 import io.tierpool.client.Hint;
 import io.tierpool.node.NodeProcess;
-import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.client.NodeView;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +63,7 @@ class FreeCapacityPlacementTest
     void shouldPlaceMostNewBlocksOnTheNodeWithMoreFreeSpace() throws InterruptedException
     {
         own(startNode("nearly-full", 40730, 48680, 48690));
-        final TierPool filler = own(TierPool.open(clientContext(48686, 48694, 1)
+        final TierPool filler = own(TierPool.open(clientContext(List.of("127.0.0.1:40730"), 1)
             .ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
         final byte[] chunk = new byte[BLOCK_SIZE];
         new SplittableRandom(74).nextBytes(chunk);
@@ -73,11 +73,11 @@ class FreeCapacityPlacementTest
         }
 
         own(startNode("roomy", 40731, 48681, 48691));
-        final TierPool pool = own(TierPool.open(clientContext(48687, 48695, 2)
+        final TierPool pool = own(TierPool.open(clientContext(List.of("127.0.0.1:40730", "127.0.0.1:40731"), 2)
             .replicas(1)
             .ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
-        final NodeInfo nearlyFull = node(pool, "nearly-full");
-        final NodeInfo roomy = node(pool, "roomy");
+        final NodeView nearlyFull = node(pool, "nearly-full");
+        final NodeView roomy = node(pool, "roomy");
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while ((pool.nodeFreeBytes(nearlyFull.nodeId()) < 0 ||
             pool.nodeFreeBytes(roomy.nodeId()) < 0 ||
@@ -125,7 +125,7 @@ class FreeCapacityPlacementTest
             "learning from refusals: " + stats.toJson());
     }
 
-    private static NodeInfo node(final TierPool pool, final String name)
+    private static NodeView node(final TierPool pool, final String name)
     {
         return pool.liveNodes().stream().filter((n) -> n.nodeName().equals(name)).findFirst()
             .orElseThrow(() -> new AssertionError("node " + name + " not live: " + pool.liveNodes()));
@@ -137,9 +137,9 @@ class FreeCapacityPlacementTest
             .orElseThrow(() -> new AssertionError("no statistics of node " + name + ": " + stats.toJson()));
     }
 
-    private TierPool.Context clientContext(final int discoveryPort, final int communicationPort, final int nodes)
+    private TierPool.Context clientContext(final List<String> endpoints, final int nodes)
     {
-        return NodeCluster.clientContext(DISCOVERY, workDir, discoveryPort, communicationPort, nodes);
+        return NodeCluster.clientContext(endpoints, workDir, nodes);
     }
 
     private NodeProcess startNode(final String name, final int aeronPort, final int discoveryPort, final int communicationPort)

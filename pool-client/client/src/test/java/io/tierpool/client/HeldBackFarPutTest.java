@@ -140,14 +140,12 @@ class HeldBackFarPutTest
         final AtomicReference<Thread> a = new AtomicReference<>();
         final AtomicReference<Thread> b = new AtomicReference<>();
         final NodeProcess node = cluster.node(0);
-        final TierPool.Context ctx = cluster.clientContext(clientPortOffset)
+        final TierPool.Context ctx = cluster.clientContext()
             .replicas(1)
             .ramCapacityBytes(1024 * 1024)
             .vvramCapacityBytes(0)
             .vssdCapacityBytes(0);
-        ctx.clusterContext()
-            .failureDetectionTimeoutMs(LONG_TIMEOUT_MS)
-            .clientFailureDetectionTimeoutMs(LONG_TIMEOUT_MS);
+        ctx.leaseTimeoutMs(LONG_TIMEOUT_MS);
         ctx.clientContext().requestTimeoutNs(TimeUnit.MILLISECONDS.toNanos(LONG_TIMEOUT_MS));
         try (TierPool pool = TierPool.open(ctx))
         {

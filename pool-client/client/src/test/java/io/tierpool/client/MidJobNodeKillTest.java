@@ -63,7 +63,7 @@ class MidJobNodeKillTest
     {
         final NodeCluster cluster = own(new NodeCluster(3, 40720, 48600, "16m", "0", "0"));
         clusterDir = cluster.workDir();
-        final TierPool pool = own(TierPool.open(cluster.clientContext(0)
+        final TierPool pool = own(TierPool.open(cluster.clientContext()
             .ramCapacityBytes(256 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
         assertEquals(2, pool.stats().replicas(), "default: 2 replicas with three nodes");
 

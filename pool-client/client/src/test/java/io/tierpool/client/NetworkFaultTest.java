@@ -100,7 +100,7 @@ class NetworkFaultTest
     void shouldVerifyEveryBlockAndLoseNoneWithFivePercentPacketLossInEveryNodeNamespace() throws Exception
     {
         final List<NodeProcess> nodes = startNodes(40740, 48700, ClusterContext.FAILURE_DETECTION_TIMEOUT_MS_DEFAULT);
-        final TierPool pool = openPool(48700, ClusterContext.FAILURE_DETECTION_TIMEOUT_MS_DEFAULT);
+        final TierPool pool = openPool(nodes);
         final TransportCounters counters = own(new TransportCounters(pool));
         assertEquals(2, pool.stats().replicas());
 
@@ -191,7 +191,7 @@ class NetworkFaultTest
         throws Exception
     {
         final List<NodeProcess> nodes = startNodes(aeronBasePort, discoveryBasePort, failureDetectionMs);
-        final TierPool pool = openPool(discoveryBasePort, failureDetectionMs);
+        final TierPool pool = openPool(nodes);
         assertEquals(2, pool.stats().replicas());
 
         final FaultJob job = new FaultJob(pool, 0x7E57_00B5L, ROUNDS, MIN_BLOCK, MAX_BLOCK, MAX_LIVE_BLOCKS);
@@ -324,17 +324,15 @@ class NetworkFaultTest
         return nodes;
     }
 
-    private TierPool openPool(final int discoveryBasePort, final long failureDetectionMs)
+    private TierPool openPool(final List<NodeProcess> nodes)
     {
-        final List<String> discovery = new ArrayList<>();
-        for (int i = 0; i < NODES; i++)
+        final List<String> endpoints = new ArrayList<>();
+        for (final NodeProcess node : nodes)
         {
-            discovery.add(network.address(i) + ":" + (discoveryBasePort + i));
+            endpoints.add(node.endpoint());
         }
         final TierPool.Context ctx = new TierPool.Context()
-            .discoveryAddresses(discovery)
-            .discoveryPort(discoveryBasePort + 2 * NODES)
-            .communicationPort(discoveryBasePort + 2 * NODES + 2)
+            .nodes(endpoints)
             .awaitNodes(NODES)
             .awaitNodesTimeoutMs(60_000)
             .replicas(2)
@@ -343,11 +341,6 @@ class NetworkFaultTest
             .vssdCapacityBytes(0)
             .vvramDir(workDir)
             .vssdDir(workDir);
-        ctx.clusterContext()
-            .localAddress(network.bridgeAddress())
-            .discoveryPortRange(2)
-            .communicationPortRange(2)
-            .failureDetectionTimeoutMs(failureDetectionMs);
         ctx.clientContext().responseEndpoint(network.bridgeAddress() + ":0");
         ctx.transportContext().mtuLength(MTU);
         return own(TierPool.open(ctx));

@@ -82,22 +82,35 @@ final class NodeCluster implements AutoCloseable
         return nodes.get(index);
     }
 
-    TierPool.Context clientContext(final int clientDiscoveryPortOffset)
+    /**
+     * A thin client of this cluster's node daemons, bootstrapping from every one of them, waiting for all.
+     */
+    TierPool.Context clientContext()
     {
-        return clientContext(discoveryAddress(), workDir, discoveryBasePort + 20 + clientDiscoveryPortOffset,
-            discoveryBasePort + 70 + clientDiscoveryPortOffset, nodes.size());
+        return clientContext(endpoints(), workDir, nodes.size());
     }
 
     /**
-     * A client of node daemons found at {@code discovery}, its own Ignite ports given, waiting for {@code nodes}.
+     * @return the node daemons' Aeron endpoints, in start order.
      */
-    static TierPool.Context clientContext(
-        final String discovery, final Path workDir, final int discoveryPort, final int communicationPort, final int nodes)
+    List<String> endpoints()
+    {
+        final List<String> endpoints = new ArrayList<>();
+        for (final NodeProcess node : nodes)
+        {
+            endpoints.add(node.endpoint());
+        }
+        return endpoints;
+    }
+
+    /**
+     * A thin client of the node daemons at {@code endpoints} (Aeron {@code host:port}), waiting for {@code nodes},
+     * with every file under {@code workDir}.
+     */
+    static TierPool.Context clientContext(final List<String> endpoints, final Path workDir, final int nodes)
     {
         return new TierPool.Context()
-            .discoveryAddresses(List.of(discovery))
-            .discoveryPort(discoveryPort)
-            .communicationPort(communicationPort)
+            .nodes(endpoints)
             .awaitNodes(nodes)
             .vvramDir(workDir)
             .vssdDir(workDir);

@@ -37,9 +37,7 @@ class NodeFailureTest
         final long start = System.nanoTime();
         final ClusterUnavailableException ex = assertThrows(ClusterUnavailableException.class, () -> TierPool.open(
             new TierPool.Context()
-                .discoveryAddresses(List.of("127.0.0.1:47960..47962"))
-                .discoveryPort(47965)
-                .communicationPort(47975)
+                .nodes("127.0.0.1:47960", "127.0.0.1:47961")
                 .awaitNodes(1)
                 .awaitNodesTimeoutMs(3_000)
                 .ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
@@ -52,7 +50,7 @@ class NodeFailureTest
     void shouldRaiseBlockLostForBlocksOfAKilledNodeAndKeepEveryOtherBlock() throws InterruptedException
     {
         try (NodeCluster cluster = new NodeCluster(2, 40530, 48000, "2m", "0", "4m");
-            TierPool pool = TierPool.open(cluster.clientContext(0)
+            TierPool pool = TierPool.open(cluster.clientContext()
                 .replicas(1)
                 .ramCapacityBytes(256 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(256 * 1024)))
         {

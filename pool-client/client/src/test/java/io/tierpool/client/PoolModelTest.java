@@ -67,7 +67,7 @@ class PoolModelTest
         int reads = 0;
         int pins = 0;
 
-        try (TierPool pool = TierPool.open(cluster.clientContext(0)
+        try (TierPool pool = TierPool.open(cluster.clientContext()
             .ramCapacityBytes(192 * 1024)
             .vvramCapacityBytes(192 * 1024)
             .vssdCapacityBytes(384 * 1024)))

@@ -31,7 +31,7 @@ class RemoteRewriteTest
     void shouldKeepTheNewBytesOfABlockRewrittenInFarMemory()
     {
         try (NodeCluster cluster = new NodeCluster(2, 40760, 48800, "16m", "0", "0");
-            TierPool pool = TierPool.open(cluster.clientContext(0)
+            TierPool pool = TierPool.open(cluster.clientContext()
                 .replicas(2)
                 .ramCapacityBytes(BLOCK)
                 .vvramCapacityBytes(0)

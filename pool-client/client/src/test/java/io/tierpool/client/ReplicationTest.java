@@ -68,7 +68,7 @@ class ReplicationTest
     void shouldLoseNoBlockWhenTwoOfThreeNodesFailOneAfterTheOtherWithTwoReplicas() throws InterruptedException
     {
         final NodeCluster cluster = own(new NodeCluster(3, 40700, 48500, "4m", "0", "0"));
-        final TierPool pool = own(TierPool.open(cluster.clientContext(0)
+        final TierPool pool = own(TierPool.open(cluster.clientContext()
             .ramCapacityBytes(256 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
         assertEquals(2, pool.stats().replicas(), "default: 2 replicas when two or more nodes are live");
 
@@ -145,7 +145,7 @@ class ReplicationTest
     void shouldKeepOneCopyWithOneNodeAndRaiseBlockLostNamingTheNodeWhenItIsKilled() throws InterruptedException
     {
         final NodeCluster cluster = own(new NodeCluster(1, 40705, 48510, "4m", "0", "0"));
-        final TierPool pool = own(TierPool.open(cluster.clientContext(0)
+        final TierPool pool = own(TierPool.open(cluster.clientContext()
             .ramCapacityBytes(256 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
         assertEquals(1, pool.stats().replicas(), "default: 1 replica with a single node");
 
@@ -194,7 +194,7 @@ class ReplicationTest
     void shouldPlaceABlockOnTheNextNodeWhenTheFirstRankedNodeRefusesItAsFull()
     {
         final NodeProcess full = own(startNode("full-node", 40710, 48540, 48592, "1m"));
-        final TierPool filler = own(TierPool.open(clientContext(48546, 48595, 1)
+        final TierPool filler = own(TierPool.open(clientContext(List.of("127.0.0.1:40710"), 1)
             .ramCapacityBytes(64 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
         assertEquals(1, filler.stats().replicas());
         final byte[] chunk = new byte[BLOCK_SIZE];
@@ -215,7 +215,7 @@ class ReplicationTest
         assertTrue(fillerBlocks > 8 && fillerBlocks < 1_000, "the filler filled the node: " + fillerBlocks);
 
         final NodeProcess roomy = own(startNode("roomy-node", 40711, 48541, 48593, "4m"));
-        final TierPool pool = own(TierPool.open(clientContext(48547, 48596, 2)
+        final TierPool pool = own(TierPool.open(clientContext(List.of("127.0.0.1:40710", "127.0.0.1:40711"), 2)
             .replicas(1)
             .ramCapacityBytes(128 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0)));
         final List<Block> blocks = new ArrayList<>();
@@ -236,9 +236,9 @@ class ReplicationTest
         assertTrue(roomy.isAlive());
     }
 
-    private TierPool.Context clientContext(final int discoveryPort, final int communicationPort, final int nodes)
+    private TierPool.Context clientContext(final List<String> endpoints, final int nodes)
     {
-        return NodeCluster.clientContext("127.0.0.1:48540..48544", workDir, discoveryPort, communicationPort, nodes);
+        return NodeCluster.clientContext(endpoints, workDir, nodes);
     }
 
     private NodeProcess startNode(

@@ -138,7 +138,7 @@ class RetainedRemoteCopyTest
 
     private static TierPool openPool(final int clientPortOffset)
     {
-        return TierPool.open(cluster.clientContext(clientPortOffset)
+        return TierPool.open(cluster.clientContext()
             .replicas(1)
             .ramCapacityBytes(RAM_BYTES)
             .vvramCapacityBytes(0)

@@ -88,13 +88,13 @@ class SuspectNodeTest
                     "--metrics-port", "-1"))
                 .maxHeap("256m"))));
         }
-        final TierPool.Context ctx = NodeCluster.clientContext("127.0.0.1:48730..48732", workDir, 48736, 48738, NODES)
+        final TierPool.Context ctx = NodeCluster.clientContext(
+            List.of("127.0.0.1:40753", "127.0.0.1:40754", "127.0.0.1:40755").subList(0, NODES), workDir, NODES)
             .ramCapacityBytes(4 * BLOCK)
             .vvramCapacityBytes(0)
             .vssdCapacityBytes(0)
             .replicas(2)
             .remoteSuspectPeriodNs(TimeUnit.MILLISECONDS.toNanos(SUSPECT_PERIOD_MS));
-        ctx.clusterContext().discoveryPortRange(2).communicationPortRange(2).failureDetectionTimeoutMs(FAILURE_DETECTION_MS);
         final TierPool pool = own(TierPool.open(ctx));
 
         writeBlocks(pool, 16);

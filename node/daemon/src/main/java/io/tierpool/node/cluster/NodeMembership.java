@@ -5,7 +5,10 @@ package io.tierpool.node.cluster;
 
 import io.tierpool.client.ClusterUnavailableException;
 
+import io.tierpool.transport.DepartedNode;
+
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +36,47 @@ public final class NodeMembership implements AutoCloseable
     private final IgniteMember member;
     private final NodeInfo localNode;
     private final CapacityBoard capacity;
+    private final ArrayDeque<DepartedNode> departures = new ArrayDeque<>();
 
     private NodeMembership(final IgniteMember member, final NodeInfo localNode, final CapacityBoard capacity)
     {
         this.member = member;
         this.localNode = localNode;
         this.capacity = capacity;
+        member.tracker().addListener(new MembershipListener()
+        {
+            public void onNodeJoined(final NodeInfo node)
+            {
+            }
+
+            public void onNodeLeft(final NodeInfo node, final boolean failed)
+            {
+                synchronized (departures)
+                {
+                    if (departures.size() == MAX_DEPARTURES)
+                    {
+                        departures.removeFirst();
+                    }
+                    departures.addLast(new DepartedNode(node.nodeId(), failed));
+                }
+            }
+        });
+    }
+
+    /** How many departures {@link #recentDepartures()} remembers. */
+    public static final int MAX_DEPARTURES = 64;
+
+    /**
+     * @return the node daemons that left since this daemon joined, at most the last {@link #MAX_DEPARTURES}, most
+     * recent last, each saying whether it failed or left cleanly; thin clients learn from it how a node they lost
+     * went. An immutable snapshot.
+     */
+    public List<DepartedNode> recentDepartures()
+    {
+        synchronized (departures)
+        {
+            return List.copyOf(departures);
+        }
     }
 
     /**

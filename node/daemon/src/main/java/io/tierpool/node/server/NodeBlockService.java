@@ -18,6 +18,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
+import io.tierpool.transport.MembershipSnapshot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * copies of one block id (a retained copy and a newer one) live side by side and are read and freed apart. This
  * service maps each (client id, block id, generation) to a block of the local store.
  * <p>
- * Called by the transport's block server on its agent thread, and by membership events when a client leaves
- * ({@link #freeClient(long)}); all methods synchronise on this service's block map.
+ * Called by the transport's block server on its agent thread, and by the node's lease reaper when a client's
+ * lease lapses ({@link #reclaimLapsedLeases}); the block map is guarded by its own monitor. Every request from a
+ * client renews its lease ({@link ClientLeases}); thin clients learn the cluster's membership from
+ * {@link #membership(long, long)}, read from the {@link ClusterMembers} the daemon sets once it has joined.
  * <p>
  * Every request served is counted by {@link Op} and outcome ({@link #servedRequests()}): a request whose handler
  * returns counts as ok, one whose handler throws (for example {@link ErrorCode#NOT_FOUND} or
@@ -63,12 +67,19 @@ public final class NodeBlockService implements BlockRequestHandler
         FREE,
 
         /** Report the node's capacity and usage per tier. */
-        USAGE;
+        USAGE,
+
+        /** Tell a thin client the cluster's membership and renew its lease (its heartbeat). */
+        MEMBERSHIP,
+
+        /** A client left: end its lease and free its blocks. */
+        LEAVE;
 
         private final String label = name().toLowerCase(Locale.ROOT);
 
         /**
-         * @return the op in lower case, as metrics label it: {@code put}, {@code get}, {@code free} or {@code usage}.
+         * @return the op in lower case, as metrics label it: {@code put}, {@code get}, {@code free}, {@code usage},
+         * {@code membership} or {@code leave}.
          */
         public String label()
         {
@@ -106,7 +117,11 @@ public final class NodeBlockService implements BlockRequestHandler
      * @param freeErrors  frees refused (no such block).
      * @param usageOk     usage reports sent.
      * @param usageErrors usage reports that failed.
-     * @param reclaimedBlocks blocks freed because their client left or failed, not by a request.
+     * @param reclaimedBlocks blocks freed because their client left or its lease lapsed, not by a free request.
+     * @param membershipOk     membership answers sent (thin clients' heartbeats).
+     * @param membershipErrors membership requests refused.
+     * @param leaveOk          clients that left.
+     * @param leaveErrors      leaves that failed.
      */
     public record ServedRequests(
         long putOk,
@@ -117,7 +132,11 @@ public final class NodeBlockService implements BlockRequestHandler
         long freeErrors,
         long usageOk,
         long usageErrors,
-        long reclaimedBlocks)
+        long reclaimedBlocks,
+        long membershipOk,
+        long membershipErrors,
+        long leaveOk,
+        long leaveErrors)
     {
         /**
          * @param op an op.
@@ -134,6 +153,10 @@ public final class NodeBlockService implements BlockRequestHandler
                     return ok ? getOk : getErrors;
                 case FREE:
                     return ok ? freeOk : freeErrors;
+                case MEMBERSHIP:
+                    return ok ? membershipOk : membershipErrors;
+                case LEAVE:
+                    return ok ? leaveOk : leaveErrors;
                 default:
                     return ok ? usageOk : usageErrors;
             }
@@ -146,6 +169,9 @@ public final class NodeBlockService implements BlockRequestHandler
     private final AtomicLongArray requestCounts = new AtomicLongArray(OPS.length * 2);
     private final AtomicLong reclaimedBlocks = new AtomicLong();
     private volatile RequestListener requestListener = RequestListener.NONE;
+    private volatile ClusterMembers members;
+    private final ClientLeases leases = new ClientLeases();
+    private final LongArrayList lapsedClients = new LongArrayList();
     private long getStartNs;
 
     /**
@@ -170,6 +196,7 @@ public final class NodeBlockService implements BlockRequestHandler
         final int length)
     {
         final long startNs = System.nanoTime();
+        leases.renew(clientId, true, startNs);
         boolean ok = false;
         try
         {
@@ -229,6 +256,7 @@ public final class NodeBlockService implements BlockRequestHandler
     public int blockLength(final long clientId, final long blockId, final long generation)
     {
         final long startNs = System.nanoTime();
+        leases.renew(clientId, false, startNs);
         boolean ok = false;
         try
         {
@@ -307,6 +335,7 @@ public final class NodeBlockService implements BlockRequestHandler
     public void onFree(final long clientId, final long blockId, final long generation)
     {
         final long startNs = System.nanoTime();
+        leases.renew(clientId, false, startNs);
         boolean ok = false;
         try
         {
@@ -365,6 +394,122 @@ public final class NodeBlockService implements BlockRequestHandler
             }
             return freed;
         }
+    }
+
+    /**
+     * Answer a thin client's membership request from the cluster membership this node holds, granting or renewing
+     * the client's lease ({@link ClientLeases#grant}).
+     *
+     * @throws BlockRequestException with {@link ErrorCode#INTERNAL} while the node has not joined its cluster yet
+     *                               ({@link #members(ClusterMembers)} not called).
+     */
+    public MembershipSnapshot membership(final long clientId, final long leaseTimeoutMs)
+    {
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
+        {
+            final ClusterMembers source = members;
+            if (null == source)
+            {
+                throw new BlockRequestException(ErrorCode.INTERNAL, "node " + nodeName +
+                    " has not joined its cluster yet; ask again in a moment");
+            }
+            final long grantedMs = leases.grant(clientId, leaseTimeoutMs, startNs);
+            final MembershipSnapshot snapshot = source.snapshot(grantedMs);
+            ok = true;
+            return snapshot;
+        }
+        finally
+        {
+            served(Op.MEMBERSHIP, ok, startNs);
+        }
+    }
+
+    /**
+     * The client left: end its lease and free its blocks.
+     */
+    public void onLeave(final long clientId)
+    {
+        final long startNs = System.nanoTime();
+        boolean ok = false;
+        try
+        {
+            leases.end(clientId);
+            freeClient(clientId);
+            ok = true;
+        }
+        finally
+        {
+            served(Op.LEAVE, ok, startNs);
+        }
+    }
+
+    /**
+     * Reclaim the blocks of every client whose lease has lapsed. Called by the node's lease reaper, about every
+     * 200 ms; one caller at a time.
+     *
+     * @param listener told of each client reclaimed and how many blocks it held here; may be null.
+     * @return how many clients' leases had lapsed.
+     */
+    public int reclaimLapsedLeases(final LapseListener listener)
+    {
+        final int count = leases.lapsed(System.nanoTime(), lapsedClients);
+        for (int i = 0; i < count; i++)
+        {
+            final long clientId = lapsedClients.getLong(i);
+            final int freed = freeClient(clientId);
+            if (null != listener)
+            {
+                listener.onLapsed(clientId, freed);
+            }
+        }
+        return count;
+    }
+
+    /**
+     * @param members where {@link #membership(long, long)} reads the cluster's membership from, once the node has
+     *                joined its cluster.
+     * @return this, for chaining.
+     */
+    public NodeBlockService members(final ClusterMembers members)
+    {
+        this.members = members;
+        return this;
+    }
+
+    /**
+     * @return the leases this node keeps for its clients.
+     */
+    public ClientLeases leases()
+    {
+        return leases;
+    }
+
+    /**
+     * Where a node's {@link NodeBlockService} reads the cluster's membership from to answer thin clients.
+     */
+    @FunctionalInterface
+    public interface ClusterMembers
+    {
+        /**
+         * @param grantedLeaseMs the lease granted to the asking client, ms, to put in the answer.
+         * @return the membership now; must not block.
+         */
+        MembershipSnapshot snapshot(long grantedLeaseMs);
+    }
+
+    /**
+     * Told of each client whose lease lapsed.
+     */
+    @FunctionalInterface
+    public interface LapseListener
+    {
+        /**
+         * @param clientId    the client.
+         * @param freedBlocks how many of its blocks this node freed.
+         */
+        void onLapsed(long clientId, int freedBlocks);
     }
 
     /**
@@ -450,7 +595,11 @@ public final class NodeBlockService implements BlockRequestHandler
             servedRequests(Op.FREE, false),
             servedRequests(Op.USAGE, true),
             servedRequests(Op.USAGE, false),
-            reclaimedBlocks.get());
+            reclaimedBlocks.get(),
+            servedRequests(Op.MEMBERSHIP, true),
+            servedRequests(Op.MEMBERSHIP, false),
+            servedRequests(Op.LEAVE, true),
+            servedRequests(Op.LEAVE, false));
     }
 
     /**

@@ -84,11 +84,11 @@ public final class DemoCommand implements Callable<Integer>
         DemoPorts.MAX_NODES + "; 0 runs local only (default: ${DEFAULT-VALUE}).")
     private int nodes = Demo.Context.NODES_DEFAULT;
 
-    @Option(names = "--discovery", split = ",", paramLabel = "ADDRESSES", description = "Join a running " +
-        "cluster at these Ignite discovery addresses (host:port or host:port..port, comma separated) instead of " +
-        "starting node daemons; --nodes is then how many of its nodes to wait for, and the --node-* sizes do not " +
+    @Option(names = "--join", split = ",", paramLabel = "HOST:PORT", description = "Use a running " +
+        "cluster whose node daemons have these Aeron endpoints (host:port, comma separated; one is enough) " +
+        "instead of starting node daemons; --nodes is then how many of its nodes to wait for, and the --node-* sizes do not " +
         "apply (default: start node daemons).")
-    private List<String> discovery = List.of();
+    private List<String> joinNodes = List.of();
 
     @Option(names = "--host", paramLabel = "HOST", description = "This client's address, which the nodes " +
         "connect back to (default: ${DEFAULT-VALUE}; in a container, its host name).")
@@ -179,7 +179,7 @@ public final class DemoCommand implements Callable<Integer>
             .vvramBytes(vvram)
             .vssdBytes(vssd)
             .nodes(nodes)
-            .discoveryAddresses(discovery)
+            .joinNodes(joinNodes)
             .host(host)
             .nodeRamBytes(nodeRam)
             .nodeVvramBytes(nodeVvram)

@@ -5,9 +5,8 @@ package io.tierpool.client.cli;
 
 import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.TierPoolException;
-import io.tierpool.node.cluster.ClusterContext;
-import io.tierpool.node.cluster.ClusterView;
-import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.client.NodeView;
+import io.tierpool.client.cluster.ClusterClient;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.TransportDriver;
 import org.agrona.CloseHelper;
@@ -28,8 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code tierpool top}: joins the cluster as an Ignite client (it stores nothing), and every interval asks each
- * live node daemon over Aeron how full its tiers are and draws the answers as a {@link TopTable}. On a terminal
+ * {@code tierpool top}: follows the cluster as an observer thin client ({@link ClusterClient} with no lease: it
+ * stores nothing), learning the live node daemons from the ones named by {@code --nodes}, and every interval asks
+ * each live node daemon over Aeron how full its tiers are and draws the answers as a {@link TopTable}. On a terminal
  * the table is redrawn in place (ANSI clear screen); otherwise each refresh prints a new table. Runs until
  * Ctrl-C, or prints one table with {@code --once}.
  * <p>
@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Lists every live node daemon of a cluster with its tiers' usage (capacity, used, %%, blocks), " +
         "refreshed every --interval until Ctrl-C.",
-        "Joins the cluster as an Ignite client through --discovery and asks each node over Aeron."
+        "Learns the live node daemons from those at --nodes and asks each over Aeron."
     })
 public final class TopCommand implements Callable<Integer>
 {
@@ -59,24 +59,16 @@ public final class TopCommand implements Callable<Integer>
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--discovery", split = ",", paramLabel = "ADDRESSES", defaultValue =
-        "${env:TIERPOOL_DISCOVERY:-" + ClusterContext.DISCOVERY_ADDRESSES_DEFAULT + "}",
-        description = "Ignite discovery addresses of the node daemons, host:port or host:port..port, comma " +
-        "separated (env TIERPOOL_DISCOVERY, default ${DEFAULT-VALUE}).")
-    private List<String> discovery;
+    @Option(names = "--nodes", split = ",", paramLabel = "HOST:PORT", defaultValue =
+        "${env:TIERPOOL_NODES:-127.0.0.1:40501}",
+        description = "Aeron endpoints of one or more node daemons, comma separated; the others are learnt " +
+        "from them (env TIERPOOL_NODES, default ${DEFAULT-VALUE}).")
+    private List<String> nodes;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = ClusterContext.LOCAL_ADDRESS_DEFAULT,
-        description = "This client's address, which the nodes connect back to for Ignite and Aeron " +
-        "responses (default ${DEFAULT-VALUE}; in a container, its host name).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+        description = "This client's address, where the nodes send their Aeron answers (default " +
+        "${DEFAULT-VALUE}; in a container, its host name).")
     private String host;
-
-    @Option(names = "--discovery-port", paramLabel = "PORT", description = "This client's own first Ignite " +
-        "discovery port (default ${DEFAULT-VALUE}).")
-    private int discoveryPort = ClusterContext.DISCOVERY_PORT_DEFAULT;
-
-    @Option(names = "--communication-port", paramLabel = "PORT", description = "This client's own first " +
-        "Ignite communication port; the next 100 are tried when it is taken (default ${DEFAULT-VALUE}).")
-    private int communicationPort = ClusterContext.COMMUNICATION_PORT_DEFAULT;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
         description = "Time between refreshes, with a unit: 1s, 500ms (default ${DEFAULT-VALUE}, at least 100ms).")
@@ -120,12 +112,10 @@ public final class TopCommand implements Callable<Integer>
                 "--await-nodes=" + awaitNodes + " must be 0 or more");
         }
         final long clientId = ThreadLocalRandom.current().nextLong();
-        final ClusterContext clusterContext = new ClusterContext()
-            .discoveryAddresses(discovery)
-            .localAddress(host)
-            .discoveryPort(discoveryPort)
-            .communicationPort(communicationPort)
-            .clientJoinTimeoutMs(Math.max(1, timeoutMs));
+        final ClusterClient.Context clusterContext = new ClusterClient.Context()
+            .bootstrapEndpoints(nodes)
+            .leaseTimeoutMs(0)
+            .joinTimeoutMs(Math.max(1, timeoutMs));
         try
         {
             clusterContext.conclude();
@@ -142,7 +132,7 @@ public final class TopCommand implements Callable<Integer>
         }
         TransportDriver driver = null;
         BlockClient client = null;
-        ClusterView view = null;
+        ClusterClient view = null;
         try
         {
             driver = TransportDriver.launch(new TransportDriver.Context());
@@ -150,7 +140,7 @@ public final class TopCommand implements Callable<Integer>
                 .aeron(driver.aeron())
                 .clientId(clientId)
                 .responseEndpoint(host + ":0"));
-            view = ClusterView.connect(clusterContext, clientId);
+            view = ClusterClient.connect(client, clusterContext);
             if (awaitNodes > 0)
             {
                 view.awaitNodes(awaitNodes, timeoutMs);
@@ -179,17 +169,17 @@ public final class TopCommand implements Callable<Integer>
         }
     }
 
-    private int show(final ClusterView view, final BlockClient client, final long intervalNs)
+    private int show(final ClusterClient view, final BlockClient client, final long intervalNs)
     {
         final PrintWriter out = spec.commandLine().getOut();
         final boolean redraw = !once && null != System.console();
         final String every = once ? "" : ", every " + interval + " (Ctrl-C quits)";
         while (true)
         {
-            if (!view.isConnected())
+            if (view.liveNodes().isEmpty())
             {
-                spec.commandLine().getErr().println("tierpool top: error: lost the cluster (discovery " +
-                    discovery + "); are the node daemons still running?");
+                spec.commandLine().getErr().println("tierpool top: error: lost touch with every node daemon " +
+                    "(asked " + nodes + "); are the node daemons still running?");
                 return TierPoolCli.EXIT_ERROR;
             }
             final List<TopTable.NodeRow> rows = rows(view.liveNodes(), client);
@@ -209,10 +199,10 @@ public final class TopCommand implements Callable<Integer>
         }
     }
 
-    private static List<TopTable.NodeRow> rows(final List<NodeInfo> nodes, final BlockClient client)
+    private static List<TopTable.NodeRow> rows(final List<NodeView> nodes, final BlockClient client)
     {
         final List<TopTable.NodeRow> rows = new ArrayList<>(nodes.size());
-        for (final NodeInfo node : nodes)
+        for (final NodeView node : nodes)
         {
             try
             {

@@ -4,7 +4,7 @@
 package io.tierpool.client.cli;
 
 import io.tierpool.client.demo.DemoReport;
-import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.client.NodeView;
 import io.tierpool.client.NodeUsage;
 import io.tierpool.client.TierUsage;
 
@@ -46,7 +46,7 @@ public final class TopTable
      * @param usage its tiers' usage, or {@code null} when it did not answer.
      * @param error why it did not answer, or {@code null} when it did.
      */
-    public record NodeRow(NodeInfo node, NodeUsage usage, String error)
+    public record NodeRow(NodeView node, NodeUsage usage, String error)
     {
         /**
          * @throws NullPointerException     if node is null.

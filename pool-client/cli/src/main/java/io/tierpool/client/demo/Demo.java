@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code tierpool demo} job: start node daemons as child JVMs on loopback (or join a running cluster, see
- * {@link Context#discoveryAddresses(List)}), open a {@link TierPool} whose
+ * {@link Context#joinNodes(List)}), open a {@link TierPool} whose
  * local tiers hold only part of the data (a third with the defaults), fill two random {@code n x n} float
  * matrices tile by tile, multiply them out of core ({@link OutOfCoreGemm}), check the product
  * ({@link Freivalds}), and describe what the pool did ({@link DemoReport}).
@@ -101,16 +101,16 @@ public final class Demo implements AutoCloseable
             n, tile, DemoReport.formatBytes(ctx.dataBytes()), 3 * ctx.tilesPerMatrix(),
             DemoReport.formatBytes(tileBytes), DemoReport.formatBytes(ctx.localCapacityBytes()),
             100.0 * ctx.localCapacityBytes() / ctx.dataBytes(), ctx.nodes(),
-            ctx.discoveryAddresses().isEmpty() ? DemoReport.formatBytes(ctx.nodeCapacityBytes()) : "their own tiers");
+            ctx.joinNodes().isEmpty() ? DemoReport.formatBytes(ctx.nodeCapacityBytes()) : "their own tiers");
 
         long phaseStartNs = clock.nanoTime();
         workspace = register(DemoWorkspace.create(ctx.workDir(), ctx.vvramDir()), true);
         final DemoPorts ports = new DemoPorts(ctx.basePort(), ctx.nodes());
-        final boolean existingCluster = !ctx.discoveryAddresses().isEmpty();
+        final boolean existingCluster = !ctx.joinNodes().isEmpty();
         if (existingCluster)
         {
             status.printf("tierpool demo: joining the running cluster at %s (waiting for %d node(s))%n",
-                String.join(",", ctx.discoveryAddresses()), ctx.nodes());
+                String.join(",", ctx.joinNodes()), ctx.nodes());
         }
         else if (ctx.nodes() > 0)
         {
@@ -130,12 +130,9 @@ public final class Demo implements AutoCloseable
             .maxBlockBytes(tileBytes);
         if (ctx.nodes() > 0)
         {
-            poolCtx.discoveryAddresses(existingCluster ? ctx.discoveryAddresses() : List.of(ports.discoveryAddress()))
-                .discoveryPort(ports.clientDiscoveryPort())
-                .communicationPort(ports.clientCommunicationPort())
-                .awaitNodes(ctx.nodes());
-            poolCtx.transportContext().baseDir(workspace.tmpfsDir("client").toString());
-            poolCtx.clusterContext().workDirectory(workspace.diskDir("client")).localAddress(ctx.host());
+            poolCtx.nodes(existingCluster ? ctx.joinNodes() : ports.nodeEndpoints())
+                .awaitNodes(ctx.nodes())
+                .aeronDir(workspace.tmpfsDir("client"));
             poolCtx.clientContext().responseEndpoint(ctx.host() + ":0");
         }
         final TierPool pool = register(TierPool.open(poolCtx), false);
@@ -368,7 +365,7 @@ public final class Demo implements AutoCloseable
         private int verifyVectors = Freivalds.DEFAULT_VECTORS;
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
         private Path vvramDir;
-        private List<String> discoveryAddresses = List.of();
+        private List<String> joinNodes = List.of();
         private String host = "127.0.0.1";
         private ProgressBar.Mode progressMode = ProgressBar.Mode.LINES;
         private PrintStream progressOut = System.err;
@@ -440,10 +437,10 @@ public final class Demo implements AutoCloseable
                     tileBytes + " bytes (--tile=" + tile + "); every access brings a tile into RAM: give RAM at " +
                     "least " + 2 * tileBytes * threads + " bytes or use a smaller tile");
             }
-            if (!discoveryAddresses.isEmpty() && nodes < 1)
+            if (!joinNodes.isEmpty() && nodes < 1)
             {
-                throw new ConfigurationException("--nodes=" + nodes + " with --discovery=" +
-                    String.join(",", discoveryAddresses) + " must be 1 or more: the demo waits for that many of " +
+                throw new ConfigurationException("--nodes=" + nodes + " with --join=" +
+                    String.join(",", joinNodes) + " must be 1 or more: the demo waits for that many of " +
                     "the running cluster's nodes");
             }
             if (null == host || host.isBlank() || "0.0.0.0".equals(host.trim()))
@@ -451,7 +448,7 @@ public final class Demo implements AutoCloseable
                 throw new ConfigurationException("--host=" + host + " must be an address of this machine that the " +
                     "nodes can reach, e.g. 127.0.0.1 or the container's host name");
             }
-            final boolean startsNodes = discoveryAddresses.isEmpty();
+            final boolean startsNodes = joinNodes.isEmpty();
             if (startsNodes && nodes > 0 && nodeRamBytes < tileBytes)
             {
                 throw new ConfigurationException("--node-ram=" + nodeRamBytes + " bytes holds less than one tile of " +
@@ -847,25 +844,24 @@ public final class Demo implements AutoCloseable
         }
 
         /**
-         * @param addresses Ignite discovery addresses of a running cluster ({@code host:port} or
-         *                  {@code host:port..port}); when given, the demo starts no node daemons, joins that
-         *                  cluster and waits for {@link #nodes(int)} of its nodes, whose tier sizes are theirs (the
-         *                  {@code --node-*} settings do not apply). Empty (the default) starts node daemons on
-         *                  loopback.
+         * @param endpoints Aeron endpoints ({@code host:port}) of node daemons of a running cluster; when given,
+         *                  the demo starts no node daemons, uses that cluster and waits for {@link #nodes(int)} of
+         *                  its nodes, whose tier sizes are theirs (the {@code --node-*} settings do not apply). Empty
+         *                  (the default) starts node daemons on loopback.
          * @return this.
          */
-        public Context discoveryAddresses(final List<String> addresses)
+        public Context joinNodes(final List<String> endpoints)
         {
-            this.discoveryAddresses = List.copyOf(addresses);
+            this.joinNodes = List.copyOf(endpoints);
             return this;
         }
 
         /**
-         * @return discovery addresses of a running cluster to join; empty when the demo starts its own nodes.
+         * @return node daemons of a running cluster to use; empty when the demo starts its own nodes.
          */
-        public List<String> discoveryAddresses()
+        public List<String> joinNodes()
         {
-            return discoveryAddresses;
+            return joinNodes;
         }
 
         /**

@@ -90,18 +90,16 @@ public record DemoPorts(int base, int nodes)
     }
 
     /**
-     * @return the client's Ignite discovery port.
+     * @return the nodes' Aeron endpoints on loopback, {@code 127.0.0.1:<data port>}, node 1 first: what the demo's
+     * pool bootstraps from.
      */
-    public int clientDiscoveryPort()
+    public java.util.List<String> nodeEndpoints()
     {
-        return base + 50;
-    }
-
-    /**
-     * @return the client's Ignite communication port.
-     */
-    public int clientCommunicationPort()
-    {
-        return base + 60;
+        final java.util.List<String> endpoints = new java.util.ArrayList<>();
+        for (int i = 1; i <= nodes; i++)
+        {
+            endpoints.add("127.0.0.1:" + nodeDataPort(i));
+        }
+        return endpoints;
     }
 }

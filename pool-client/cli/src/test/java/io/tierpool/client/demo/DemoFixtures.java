@@ -38,7 +38,6 @@ final class DemoFixtures
             .vssdCapacityBytes(1 << 20)
             .vvramDir(subdirectory(dir, "vvram"))
             .vssdDir(subdirectory(dir, "vssd"))
-            .discoveryAddresses(List.of())
             .maxBlockBytes(TiledMatrix.tileBytes(TILE)));
     }
 

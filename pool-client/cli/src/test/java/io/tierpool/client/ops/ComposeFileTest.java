@@ -146,9 +146,16 @@ class ComposeFileTest
             assertEquals(expected, Set.of(environment(node).get("TIERPOOL_DISCOVERY").split(",")), node);
         }
 
+        final Set<String> endpoints = new HashSet<>();
+        for (final String node : NODES)
+        {
+            final Map<String, String> env = environment(node);
+            endpoints.add(env.get("TIERPOOL_HOST") + ":" + env.get("TIERPOOL_PORT"));
+        }
         final List<String> command = strings(compose.at("/services/" + CLIENT + "/command"));
         assertEquals("demo", command.get(0), "the client service runs the demo: " + command);
-        assertEquals(expected, Set.of(flag(command, "--discovery").split(",")), "demo --discovery");
+        assertEquals(endpoints, Set.of(flag(command, "--join").split(",")),
+            "demo --join names every node's Aeron endpoint");
         assertEquals(Integer.toString(NODES.size()), flag(command, "--nodes"), "the demo waits for every node");
         assertEquals(compose.at("/services/" + CLIENT + "/hostname").asText(), flag(command, "--host"),
             "the demo tells the nodes its own host name");

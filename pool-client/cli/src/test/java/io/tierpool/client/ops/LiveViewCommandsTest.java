@@ -5,7 +5,7 @@ package io.tierpool.client.ops;
 
 import io.tierpool.client.cli.TierPoolCli;
 import io.tierpool.client.cli.TopTable;
-import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.client.NodeView;
 import io.tierpool.client.NodeUsage;
 import io.tierpool.client.TierUsage;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class LiveViewCommandsTest
     @Test
     void shouldShowANodeThatDidNotAnswerWithItsErrorAndLeaveItOutOfTheTotals()
     {
-        final NodeInfo silent = new NodeInfo(UUID.randomUUID(), "node-9", "127.0.0.1:40509", 0);
+        final NodeView silent = new NodeView(UUID.randomUUID(), "node-9", "127.0.0.1:40509", 0);
         final String table = TopTable.format(List.of(
             new TopTable.NodeRow(silent, null, "no response within 5000 ms"),
             row("node-1", "127.0.0.1:40501", 8 * MIB, 0, 0, 0, 0, 0)));
@@ -89,13 +89,12 @@ class LiveViewCommandsTest
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void shouldExitWith2NamingTheAddressesWhenNoNodeAnswersDiscovery()
+    void shouldExitWith2NamingTheEndpointsWhenNoNodeAnswers()
     {
-        final Result result = run("top", "--once", "--discovery", "127.0.0.1:48460..48461",
-            "--discovery-port", "48462", "--communication-port", "48465", "--timeout", "3s");
+        final Result result = run("top", "--once", "--nodes", "127.0.0.1:48460,127.0.0.1:48461", "--timeout", "3s");
         assertEquals(TierPoolCli.EXIT_ERROR, result.exitCode(), result.out() + result.err());
-        assertTrue(result.err().startsWith("tierpool top: error: ") && result.err().contains("127.0.0.1:48460..48461"),
-            result.err());
+        assertTrue(result.err().startsWith("tierpool top: error: ") && result.err().contains("127.0.0.1:48460") &&
+            result.err().contains("127.0.0.1:48461") && result.err().contains("found no node daemon"), result.err());
         assertEquals("", result.out());
     }
 
@@ -112,7 +111,7 @@ class LiveViewCommandsTest
         final NodeUsage usage = new NodeUsage(name, List.of(
             new TierUsage("RAM", ramCapacity, ramUsed, ramBlocks),
             new TierUsage("VSSD", vssdCapacity, vssdUsed, vssdBlocks)));
-        return new TopTable.NodeRow(new NodeInfo(UUID.randomUUID(), name, endpoint, usage.capacityBytes()), usage, null);
+        return new TopTable.NodeRow(new NodeView(UUID.randomUUID(), name, endpoint, usage.capacityBytes()), usage, null);
     }
 
     private static Result run(final String... args)

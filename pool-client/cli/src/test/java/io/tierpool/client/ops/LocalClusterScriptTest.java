@@ -53,8 +53,8 @@ class LocalClusterScriptTest
     private static final int DISCOVERY_BASE_PORT = 48400;
     private static final int COMMUNICATION_BASE_PORT = 48420;
     private static final int METRICS_BASE_PORT = 48440;
-    private static final String DISCOVERY = "127.0.0.1:" + (DISCOVERY_BASE_PORT + 1) + ".." +
-        (DISCOVERY_BASE_PORT + NODES);
+    private static final String NODE_ENDPOINTS = "127.0.0.1:" + (DATA_BASE_PORT + 1) + ",127.0.0.1:" +
+        (DATA_BASE_PORT + 2) + ",127.0.0.1:" + (DATA_BASE_PORT + 3);
     private static final long SCRIPT_TIMEOUT_S = 240;
     private static final int BLOCK_SIZE = 128 * 1024 + 7;
     private static final int BLOCK_COUNT = 24;
@@ -113,14 +113,12 @@ class LocalClusterScriptTest
         assertTrue(Files.isDirectory(shm), "VVRAM and Aeron live under " + shm);
 
         final String top = runCli(0, "top", "--once", "--await-nodes", Integer.toString(NODES),
-            "--discovery", DISCOVERY, "--discovery-port", "48480", "--communication-port", "48485");
+            "--nodes", NODE_ENDPOINTS);
         assertEquals(Set.of("node-1", "node-2", "node-3"), nodeNames(top), "top:\n" + top);
 
         final List<byte[]> contents = new ArrayList<>();
         try (TierPool pool = TierPool.open(new TierPool.Context()
-            .discoveryAddresses(List.of(DISCOVERY))
-            .discoveryPort(48490)
-            .communicationPort(48495)
+            .nodes(List.of(NODE_ENDPOINTS.split(",")))
             .awaitNodes(NODES)
             .ramCapacityBytes(256 * 1024)
             .vvramCapacityBytes(0)
@@ -187,8 +185,7 @@ class LocalClusterScriptTest
                 assertTrue(nodeBlocks == 0 || nodeBytes >= nodeBlocks * BLOCK_SIZE, "bytes of " + name + ": " + usage);
             }
 
-            final String topWithBlocks = runCli(0, "top", "--once", "--discovery", DISCOVERY,
-                "--discovery-port", "48480", "--communication-port", "48485");
+            final String topWithBlocks = runCli(0, "top", "--once", "--nodes", NODE_ENDPOINTS);
             assertTrue(topWithBlocks.lines().anyMatch((line) -> line.startsWith(TopTable.CLUSTER_ROW) &&
                 line.endsWith(" " + totalRemote)), "top's cluster total counts the blocks:\n" + topWithBlocks);
 

@@ -3,7 +3,7 @@
  */
 package io.tierpool.client.far;
 
-import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.client.NodeView;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RemoteNode
 {
     final int index;
-    final NodeInfo info;
+    final NodeView info;
     final long key;
     final AtomicLong blocks = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
@@ -32,7 +32,7 @@ final class RemoteNode
     /** {@link System#nanoTime()} until which the node is suspect, meaningful while {@link #suspect} is set. */
     private volatile long suspectUntilNs;
 
-    RemoteNode(final int index, final NodeInfo info)
+    RemoteNode(final int index, final NodeView info)
     {
         this.index = index;
         this.info = info;

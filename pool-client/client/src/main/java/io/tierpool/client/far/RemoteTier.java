@@ -6,9 +6,8 @@ package io.tierpool.client.far;
 import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.BlockLostException;
 import io.tierpool.client.RemoteNodeStats;
-import io.tierpool.node.cluster.CapacityListener;
-import io.tierpool.node.cluster.MembershipListener;
-import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.client.cluster.ClusterListener;
+import io.tierpool.client.NodeView;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.client.TierKind;
 import io.tierpool.transport.BlockClient;
@@ -40,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The far-memory tier: blocks stored in the memory and tiers of other node daemons, reached over Aeron with a
- * {@link BlockClient}, with the live nodes followed through Ignite discovery ({@link MembershipListener}).
+ * {@link BlockClient}, with the live nodes followed through the cluster client ({@link ClusterListener}).
  * <p>
  * <b>Replicas.</b> Each block is stored on {@link #replicas()} different nodes (fewer when fewer nodes are live
  * or willing: the block then counts as under-replicated). The count is fixed when the tier starts
@@ -48,8 +47,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * are live then and 1 otherwise.
  * <p>
  * <b>Placement.</b> The nodes are ranked per block by weighted rendezvous hashing ({@link RendezvousHash}),
- * weighted by the free bytes each node last published through Ignite ({@link #onFreeBytes}, about every second),
- * or by the capacity it advertised at join while none is known; a node that published 0 free is ranked after
+ * weighted by the free bytes each node last published ({@link #onFreeBytes}, learnt with the cluster client's
+ * heartbeats about every second), or by the capacity it advertised at join while none is known; a node that published 0 free is ranked after
  * every other. The block goes to the top-ranked live nodes that accept it. A
  * node that refuses ({@link ErrorCode#NO_SPACE}) or cannot be reached is skipped for the next one. When no node
  * takes the block, {@link #write} returns {@link Tier#NO_SPACE} and the engine reports the pool as full.
@@ -81,7 +80,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * turn, so one request per period probes a node that is still cut off.
  * <p>
  * <b>Re-replication.</b> When discovery reports a node gone, {@link #onNodeLeft} strikes it from every block's
- * record (in memory only: no network I/O on Ignite's thread), counts the blocks that had no other copy as lost
+ * record (in memory only: no network I/O on the cluster client's thread), counts the blocks that had no other copy as lost
  * and queues the others. A {@link ReplicaRepairAgent} on its own thread copies each queued block from a survivor
  * to the next node in rank order that does not hold it yet. A node joining queues the under-replicated blocks
  * again, so that blocks written while too few nodes were live get their missing copies.
@@ -103,7 +102,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * write, batch write, read's failover, free, repair and discovery events - are kept together; the transfers
  * themselves live in {@link BlockClient} and {@link ReplicaRepairAgent}.
  */
-public final class RemoteTier implements Tier, MembershipListener, CapacityListener
+public final class RemoteTier implements Tier, ClusterListener
 {
     /**
      * Replica count meaning "2 when two or more node daemons are live at start, else 1".
@@ -211,7 +210,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
      * @param liveNodes the node daemons discovery lists as live now.
      * @throws IllegalStateException if already started or closed.
      */
-    public void start(final List<NodeInfo> liveNodes)
+    public void start(final List<NodeView> liveNodes)
     {
         lock.lock();
         try
@@ -220,7 +219,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
             {
                 throw new IllegalStateException("RemoteTier already " + (closed ? "closed" : "started"));
             }
-            for (final NodeInfo node : liveNodes)
+            for (final NodeView node : liveNodes)
             {
                 addNode(node);
             }
@@ -836,11 +835,11 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     }
 
     /**
-     * Adds the node, and queues the under-replicated blocks for the repair agent. Called on Ignite's thread; no
+     * Adds the node, and queues the under-replicated blocks for the repair agent. Called on the cluster client's agent thread; no
      * network I/O.
      * {@inheritDoc}
      */
-    public void onNodeJoined(final NodeInfo info)
+    public void onNodeJoined(final NodeView info)
     {
         lock.lock();
         try
@@ -865,10 +864,10 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
 
     /**
      * Strikes the node from every block's record, counts blocks left with no copy as lost and queues the others for
-     * re-replication. Called on Ignite's thread; no network I/O (the agent closes the publication to the node).
+     * re-replication. Called on the cluster client's agent thread; no network I/O (the agent closes the publication to the node).
      * {@inheritDoc}
      */
-    public void onNodeLeft(final NodeInfo info, final boolean failed)
+    public void onNodeLeft(final NodeView info, final boolean failed)
     {
         lock.lock();
         try
@@ -906,7 +905,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
 
     /**
      * Records the free bytes a node daemon published; placement weights the node by it from now on (a node with 0
-     * free is ranked after every other). Unknown or departed nodes are ignored. Called on an Ignite messaging
+     * free is ranked after every other). Unknown or departed nodes are ignored. Called on the cluster client's agent
      * thread; no network I/O.
      * {@inheritDoc}
      */
@@ -928,7 +927,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
     }
 
     /**
-     * @param nodeId a node daemon's Ignite node id.
+     * @param nodeId a node daemon's node id.
      * @return the free bytes it last published as this tier knows them, or -1 if none is known, or the node is
      * unknown or gone.
      */
@@ -1396,7 +1395,7 @@ public final class RemoteTier implements Tier, MembershipListener, CapacityListe
         }
     }
 
-    private boolean addNode(final NodeInfo info)
+    private boolean addNode(final NodeView info)
     {
         if (departedIds.contains(info.nodeId()) || nodesById.containsKey(info.nodeId()))
         {

@@ -3,7 +3,7 @@
  */
 package io.tierpool.client.far;
 
-import io.tierpool.node.cluster.NodeInfo;
+import io.tierpool.client.NodeView;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.BlockRequestException;
@@ -56,7 +56,7 @@ class RemoteTierConcurrencyTest
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<MapHandler> handlers = new ArrayList<>();
     private final List<BlockServer> servers = new ArrayList<>();
-    private final List<NodeInfo> nodes = new ArrayList<>();
+    private final List<NodeView> nodes = new ArrayList<>();
     private TransportDriver nodeDriver;
     private TransportDriver clientDriver;
 
@@ -255,7 +255,7 @@ class RemoteTierConcurrencyTest
             closeables.add(server);
             handlers.add(handler);
             servers.add(server);
-            nodes.add(new NodeInfo(UUID.randomUUID(), name, server.endpoint(), 1L << 30));
+            nodes.add(new NodeView(UUID.randomUUID(), name, server.endpoint(), 1L << 30));
         }
     }
 
