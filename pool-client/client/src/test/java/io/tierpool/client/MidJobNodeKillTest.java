@@ -85,6 +85,12 @@ class MidJobNodeKillTest
         running.get(240, TimeUnit.SECONDS);
         final long jobDoneNs = System.nanoTime();
 
+        final long leaveDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pool.liveNodes().size() > 2 && System.nanoTime() < leaveDeadlineNs)
+        {
+            Thread.sleep(50);
+        }
+        final long reportedGoneNs = System.nanoTime();
         FaultJob.awaitFullyReplicated(pool);
         final int finalVerified = job.verifyAll();
         final PoolStats end = pool.stats();
@@ -93,15 +99,16 @@ class MidJobNodeKillTest
             "overwrites=%d frees=%d reads=%d blocksVerified=%d (reads during the job %d + final pass over the %d live) " +
             "killedNode=%s killedAtRound=%d copiesOnKilledNode=%d failovers=%d reReplicated=%d " +
             "underReplicatedAtEnd=%d lost=%d checksumRetries=%d checksumFailures=%d jobMs=%d " +
-            "jobMsAfterKill=%d slowestRoundMs=%d%n",
+            "jobMsAfterKill=%d slowestRoundMs=%d killReportedAfterMs=%d%n",
             ROUNDS, job.operations(), job.allocations(), job.overwrites(), job.frees(), job.reads(),
             job.verified(), job.reads(), finalVerified, victimName, killedAtRound,
             copiesOnVictim, end.remoteFailovers(), end.reReplicatedBlocks(), end.underReplicatedBlocks(),
             end.lostBlocks(), end.checksumRetries(), end.checksumFailures(),
             TimeUnit.NANOSECONDS.toMillis(jobDoneNs - startNs), TimeUnit.NANOSECONDS.toMillis(jobDoneNs - killedAtNs),
-            TimeUnit.NANOSECONDS.toMillis(job.slowestRoundNs()));
+            TimeUnit.NANOSECONDS.toMillis(job.slowestRoundNs()),
+            TimeUnit.NANOSECONDS.toMillis(reportedGoneNs - killedAtNs));
 
-        assertEquals(2, pool.liveNodes().size(), "discovery reports the killed node");
+        assertEquals(2, pool.liveNodes().size(), "the cluster client reports the killed node gone");
         assertEquals(0, end.lostBlocks(), end.toJson());
         assertEquals(0, end.checksumFailures(), end.toJson());
         assertEquals(0, end.underReplicatedBlocks(), "two copies of every remote block again: " + end.toJson());

@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <b>Duty cycle.</b> The client's agent thread ({@code tierpool-cluster-<clientId>}) sends a membership request to
  * every live node daemon each {@link Context#heartbeatIntervalMs()} (to the bootstrap endpoints while it knows
  * none), at most one in flight per node, on a small pool of sender threads so that a node that does not answer
- * delays no other. It follows one node's answers, the anchor's (the first node that answered, until it stops
- * answering), and turns each into events by comparing it with the view it holds: nodes that appeared
+ * delays no other. It follows one node's answers, the anchor's (the first node that answered, until it fails a
+ * heartbeat or has not answered for two heartbeat intervals, when the next node to answer becomes the anchor),
+ * and turns each into events by comparing it with the view it holds: nodes that appeared
  * ({@link ClusterListener#onNodeJoined}), nodes that disappeared ({@link ClusterListener#onNodeLeft}, failed or not
  * as the anchor's list of recent departures says, failed when it does not know), and free capacity that changed.
  * When no node has answered for {@link Context#lostAfterMs()}, every node is reported failed and the client goes
@@ -72,6 +73,7 @@ public final class ClusterClient implements AutoCloseable
     private final Map<String, String> lastFailures = new LinkedHashMap<>();
     private UUID anchorId;
     private long lastAnswerNs;
+    private long lastAnchorAnswerNs;
 
     private volatile List<NodeView> liveNodes = List.of();
     private volatile long grantedLeaseMs;
@@ -419,11 +421,17 @@ public final class ClusterClient implements AutoCloseable
         }
 
         lastFailures.remove(answer.endpoint);
-        lastAnswerNs = System.nanoTime();
+        final long nowNs = System.nanoTime();
+        lastAnswerNs = nowNs;
         grantedLeaseMs = snapshot.grantedLeaseMs();
-        if (null == anchorId || !view.containsKey(anchorId) || anchorId.equals(snapshot.answeringNodeId()))
+        // Follow the anchor; take another node as the anchor when the anchor is gone, failed its last heartbeat,
+        // or has not answered for two heartbeat intervals (a node that hangs or died answers nothing until its
+        // requests time out, and the other nodes will report it gone first).
+        if (null == anchorId || !view.containsKey(anchorId) || anchorId.equals(snapshot.answeringNodeId()) ||
+            nowNs - lastAnchorAnswerNs > 2 * TimeUnit.MILLISECONDS.toNanos(ctx.heartbeatIntervalMs()))
         {
             anchorId = snapshot.answeringNodeId();
+            lastAnchorAnswerNs = nowNs;
             apply(snapshot);
         }
         if (!answered)
