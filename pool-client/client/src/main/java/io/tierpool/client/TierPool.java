@@ -411,8 +411,9 @@ public final class TierPool implements AutoCloseable
 
     /**
      * Frees every block still allocated (remote ones on their nodes), stops the mover, releases the memory,
-     * removes the pool's files, leaves the cluster and stops the media driver. Idempotent. Blocks of this pool
-     * must not be used afterwards ({@link io.tierpool.client.BlockFreedException}).
+     * removes the pool's files, leaves the cluster and stops the media driver. Idempotent. The pool's blocks are
+     * then freed: {@link Block#isFreed()} is true, {@link Block#close()} does nothing and their other operations
+     * throw {@link io.tierpool.client.BlockFreedException} (see {@link Block}).
      */
     public void close()
     {
