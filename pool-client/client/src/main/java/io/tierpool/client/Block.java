@@ -101,9 +101,11 @@ public final class Block implements AutoCloseable
      * RAM first if it is in a lower tier.
      *
      * @param blockOffset where in the block to write, in bytes, {@code 0 <= blockOffset}.
-     * @param src         the bytes to copy.
+     * @param src         the bytes to copy; not null.
      * @param srcOffset   the first byte of {@code src} to copy.
      * @param length      how many bytes, with {@code blockOffset + length <= sizeBytes()}.
+     * @throws IllegalArgumentException  if {@code src} is null (as for
+     *                                   {@link TierPool#allocate(long, Hint, byte[], int, int)}).
      * @throws IndexOutOfBoundsException if the range is outside the block or outside {@code src}.
      * @throws BlockFreedException       if the block has been freed, or its pool closed.
      * @throws io.tierpool.client.ChecksumMismatchException if the block's bytes came back from a lower tier damaged.
@@ -124,24 +126,27 @@ public final class Block implements AutoCloseable
     }
 
     /**
-     * Copies all of {@code src} into the block at {@code blockOffset}. See {@link #write(long, byte[], int, int)}.
+     * Copies all of {@code src} into the block at {@code blockOffset}. See {@link #write(long, byte[], int, int)}
+     * for the other exceptions.
      *
      * @param blockOffset where in the block to write, in bytes.
-     * @param src         the bytes to copy.
+     * @param src         the bytes to copy; not null.
+     * @throws IllegalArgumentException if {@code src} is null.
      */
     public void write(final long blockOffset, final byte[] src)
     {
-        write(blockOffset, src, 0, src.length);
+        write(blockOffset, src, 0, null == src ? 0 : src.length);
     }
 
     /**
      * Copies {@code length} bytes from an Agrona buffer into the block. See {@link #write(long, byte[], int, int)}
-     * for the exceptions.
+     * for the other exceptions.
      *
      * @param blockOffset where in the block to write, in bytes.
-     * @param src         the buffer to copy from.
+     * @param src         the buffer to copy from; not null.
      * @param srcOffset   the first byte of {@code src} to copy.
      * @param length      how many bytes.
+     * @throws IllegalArgumentException if {@code src} is null.
      */
     public void write(final long blockOffset, final DirectBuffer src, final int srcOffset, final int length)
     {
@@ -161,9 +166,10 @@ public final class Block implements AutoCloseable
      * RAM first if it is in a lower tier. The exceptions are those of {@link #write(long, byte[], int, int)}.
      *
      * @param blockOffset where in the block to start, in bytes.
-     * @param dst         where to copy to.
+     * @param dst         where to copy to; not null.
      * @param dstOffset   the first byte of {@code dst} to fill.
      * @param length      how many bytes, with {@code blockOffset + length <= sizeBytes()}.
+     * @throws IllegalArgumentException if {@code dst} is null.
      */
     public void read(final long blockOffset, final byte[] dst, final int dstOffset, final int length)
     {
@@ -182,20 +188,22 @@ public final class Block implements AutoCloseable
      * Fills all of {@code dst} from the block at {@code blockOffset}. See {@link #read(long, byte[], int, int)}.
      *
      * @param blockOffset where in the block to start, in bytes.
-     * @param dst         where to copy to.
+     * @param dst         where to copy to; not null.
+     * @throws IllegalArgumentException if {@code dst} is null.
      */
     public void read(final long blockOffset, final byte[] dst)
     {
-        read(blockOffset, dst, 0, dst.length);
+        read(blockOffset, dst, 0, null == dst ? 0 : dst.length);
     }
 
     /**
      * Copies {@code length} bytes of the block into an Agrona buffer. See {@link #read(long, byte[], int, int)}.
      *
      * @param blockOffset where in the block to start, in bytes.
-     * @param dst         the buffer to copy to.
+     * @param dst         the buffer to copy to; not null.
      * @param dstOffset   the first byte of {@code dst} to fill.
      * @param length      how many bytes.
+     * @throws IllegalArgumentException if {@code dst} is null.
      */
     public void read(final long blockOffset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {

@@ -535,6 +535,12 @@ public final class BlockStore implements AutoCloseable
         return allocateBlock(sizeBytes, hint, null, src, srcOffset, length);
     }
 
+    private IllegalArgumentException nullBuffer(final long blockId, final String what, final String purpose)
+    {
+        return new IllegalArgumentException(what + " must not be null for block " + blockId + " on node " +
+            nodeName + ": pass the bytes " + purpose);
+    }
+
     private void checkInitialLength(final long sizeBytes, final int length)
     {
         if (length < 0 || length > sizeBytes)
@@ -614,9 +620,10 @@ public final class BlockStore implements AutoCloseable
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to write.
-     * @param src         the source buffer.
+     * @param src         the source buffer; not null.
      * @param srcOffset   offset in {@code src} of the first byte.
      * @param length      number of bytes, 0 or more.
+     * @throws IllegalArgumentException   if {@code src} is null.
      * @throws BlockFreedException        if the block was freed or never allocated here.
      * @throws IndexOutOfBoundsException  if the range lies outside the block or the source.
      * @throws ChecksumMismatchException  if the block's bytes came back from a lower tier damaged.
@@ -627,6 +634,10 @@ public final class BlockStore implements AutoCloseable
      */
     public void write(final long blockId, final long blockOffset, final DirectBuffer src, final int srcOffset, final int length)
     {
+        if (null == src)
+        {
+            throw nullBuffer(blockId, "source buffer", "to copy from");
+        }
         writeBlock(blockId, blockOffset, src, null, srcOffset, length);
     }
 
@@ -635,12 +646,17 @@ public final class BlockStore implements AutoCloseable
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to write.
-     * @param src         the source array.
+     * @param src         the source array; not null.
      * @param srcOffset   offset in {@code src} of the first byte.
      * @param length      number of bytes, 0 or more.
+     * @throws IllegalArgumentException if {@code src} is null.
      */
     public void write(final long blockId, final long blockOffset, final byte[] src, final int srcOffset, final int length)
     {
+        if (null == src)
+        {
+            throw nullBuffer(blockId, "source array", "to copy from");
+        }
         writeBlock(blockId, blockOffset, null, src, srcOffset, length);
     }
 
@@ -650,9 +666,10 @@ public final class BlockStore implements AutoCloseable
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to read.
-     * @param dst         the destination buffer.
+     * @param dst         the destination buffer; not null.
      * @param dstOffset   offset in {@code dst} of the first byte.
      * @param length      number of bytes, 0 or more.
+     * @throws IllegalArgumentException  if {@code dst} is null.
      * @throws BlockFreedException       if the block was freed or never allocated here.
      * @throws IndexOutOfBoundsException if the range lies outside the block or the destination.
      * @throws ChecksumMismatchException if the block's bytes came back from a lower tier damaged; {@code dst} may
@@ -662,6 +679,10 @@ public final class BlockStore implements AutoCloseable
      */
     public void read(final long blockId, final long blockOffset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
+        if (null == dst)
+        {
+            throw nullBuffer(blockId, "destination buffer", "to copy into");
+        }
         readBlock(blockId, blockOffset, dst, null, dstOffset, length);
     }
 
@@ -670,12 +691,17 @@ public final class BlockStore implements AutoCloseable
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to read.
-     * @param dst         the destination array.
+     * @param dst         the destination array; not null.
      * @param dstOffset   offset in {@code dst} of the first byte.
      * @param length      number of bytes, 0 or more.
+     * @throws IllegalArgumentException if {@code dst} is null.
      */
     public void read(final long blockId, final long blockOffset, final byte[] dst, final int dstOffset, final int length)
     {
+        if (null == dst)
+        {
+            throw nullBuffer(blockId, "destination array", "to copy into");
+        }
         readBlock(blockId, blockOffset, null, dst, dstOffset, length);
     }
 
