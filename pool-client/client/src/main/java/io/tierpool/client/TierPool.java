@@ -103,16 +103,19 @@ public final class TierPool implements AutoCloseable
      * file and, when discovery addresses are set, joins the cluster and waits for
      * {@link Context#awaitNodes(int)} node daemons.
      *
-     * @param ctx the configuration; concluded here, and not to be changed afterwards.
+     * @param context the configuration. The pool concludes and keeps a copy ({@link #context()}): {@code context}
+     *                itself is left as it was, may be changed afterwards without effect on this pool, and may
+     *                open further pools, one after another or at once (each gets its own files, media driver
+     *                and, unless {@code clientContext().clientId} was set, its own client id).
      * @return the open pool, to be closed by the caller.
      * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity (for example the
      *                                tmpfs is smaller than the VVRAM capacity).
      * @throws io.tierpool.client.ClusterUnavailableException if the cluster cannot be joined, or too few
      *                                node daemons are live, in time.
      */
-    public static TierPool open(final Context ctx)
+    public static TierPool open(final Context context)
     {
-        ctx.conclude();
+        final Context ctx = context.concludedCopy();
         TransportDriver driver = null;
         BlockClient client = null;
         ClusterView cluster = null;
@@ -394,7 +397,8 @@ public final class TierPool implements AutoCloseable
     }
 
     /**
-     * @return the configuration this pool was opened with.
+     * @return the configuration this pool was opened with, concluded: a copy of the one given to {@link #open},
+     * changing which has no effect.
      */
     public Context context()
     {
@@ -436,15 +440,16 @@ public final class TierPool implements AutoCloseable
      * Configuration of a {@link TierPool}: the local tiers (a {@link StoreContext}), the cluster to join (a
      * {@link ClusterContext}) and the transport to reach node daemons. The common settings have accessors here;
      * the rest are on the nested contexts ({@link #storeContext()}, {@link #clusterContext()},
-     * {@link #transportContext()}, {@link #clientContext()}). Not thread-safe; not to be changed after
-     * {@link TierPool#open}.
+     * {@link #transportContext()}, {@link #clientContext()}). Not thread-safe. Reusable: {@link TierPool#open}
+     * concludes a copy and leaves this one as it was, so one context may open any number of pools, and changes
+     * made after an open apply to the next one only.
      */
-    public static final class Context
+    public static final class Context implements Cloneable
     {
-        private final StoreContext storeContext = new StoreContext();
+        private StoreContext storeContext = new StoreContext();
         private final ClusterContext clusterContext = new ClusterContext();
-        private final TransportDriver.Context transportContext = new TransportDriver.Context();
-        private final BlockClient.Context clientContext = new BlockClient.Context();
+        private TransportDriver.Context transportContext = new TransportDriver.Context();
+        private BlockClient.Context clientContext = new BlockClient.Context();
         private List<String> discoveryAddresses = List.of();
         private int awaitNodes;
         private long awaitNodesTimeoutMs = 30_000;
@@ -499,6 +504,28 @@ public final class TierPool implements AutoCloseable
         public double gpuPoolFraction()
         {
             return gpuPoolFraction;
+        }
+
+        /**
+         * The copy a pool is opened with, concluded: the nested contexts that are concluded for one use (store,
+         * transport, client) are cloned; the cluster context may serve several members and is shared.
+         */
+        Context concludedCopy()
+        {
+            final Context copy;
+            try
+            {
+                copy = (Context)super.clone();
+            }
+            catch (final CloneNotSupportedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+            copy.storeContext = storeContext.clone();
+            copy.transportContext = transportContext.clone();
+            copy.clientContext = clientContext.clone();
+            copy.conclude();
+            return copy;
         }
 
         void conclude()

@@ -143,6 +143,29 @@ class BlockStoreLifecycleTest
     }
 
     @Test
+    void shouldCloneIntoAnUnconcludedCopyForAnotherStore()
+    {
+        final StoreContext ctx = context(tempDir, MIB, 0, 0).softCapBytes(TierKind.RAM, 512 * KIB);
+        final StoreContext copy = ctx.clone();
+        copy.softCapBytes(TierKind.RAM, 256 * KIB).ramCapacityBytes(2 * MIB);
+        assertEquals(512 * KIB, ctx.softCapBytes(TierKind.RAM), "the caps are copied, not shared");
+        assertEquals(MIB, ctx.ramCapacityBytes());
+
+        try (BlockStore first = new BlockStore(ctx); BlockStore second = new BlockStore(ctx.clone()))
+        {
+            assertThrows(IllegalStateException.class, () -> new BlockStore(ctx), "a context serves one store");
+            final StoreContext ofConcluded = ctx.clone();
+            try (BlockStore third = new BlockStore(ofConcluded))
+            {
+                assertEquals(512 * KIB, third.context().softCapBytes(TierKind.RAM));
+                assertTrue(first.allocate(100, Hint.WARM) > 0);
+                assertTrue(second.allocate(100, Hint.WARM) > 0);
+                assertTrue(third.allocate(100, Hint.WARM) > 0);
+            }
+        }
+    }
+
+    @Test
     void shouldRejectInvalidSettingsNamingThem()
     {
         assertInvalid("ramCapacityBytes=0", () -> new StoreContext().ramCapacityBytes(0).conclude());
