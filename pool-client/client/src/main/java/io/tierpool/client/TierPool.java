@@ -108,8 +108,10 @@ public final class TierPool implements AutoCloseable
      *                open further pools, one after another or at once (each gets its own files, media driver
      *                and, unless {@code clientContext().clientId} was set, its own client id).
      * @return the open pool, to be closed by the caller.
-     * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity (for example the
-     *                                tmpfs is smaller than the VVRAM capacity).
+     * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity: the VVRAM or VSSD
+     *                                capacity is more than the usable space of the filesystem under its directory
+     *                                (or the two together more than the filesystem they share), as the node daemon
+     *                                checks; the message names the tier, the directory, the bytes asked and usable.
      * @throws io.tierpool.client.ClusterUnavailableException if the cluster cannot be joined, or too few
      *                                node daemons are live, in time.
      */
@@ -670,7 +672,8 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param bytes capacity of the VVRAM tier (memory-mapped files on tmpfs) in bytes, reserved at open;
-         *              0 disables the tier.
+         *              0 disables the tier. {@link TierPool#open} refuses a capacity above the usable space of
+         *              {@link #vvramDir(Path)}'s filesystem.
          * @return this for a fluent API.
          */
         public Context vvramCapacityBytes(final long bytes)
@@ -681,6 +684,8 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param bytes capacity of the VSSD tier (a spill file on local disk) in bytes; 0 disables the tier.
+         *              {@link TierPool#open} refuses a capacity above the usable space of
+         *              {@link #vssdDir(Path)}'s filesystem (with VVRAM on the same filesystem, the two together).
          * @return this for a fluent API.
          */
         public Context vssdCapacityBytes(final long bytes)

@@ -26,6 +26,7 @@ import io.tierpool.client.TierKind;
 import io.tierpool.client.TierStats;
 import io.tierpool.node.tier.local.NativeMemory;
 import io.tierpool.node.tier.local.RamTier;
+import io.tierpool.node.tier.local.TierSpace;
 import io.tierpool.node.tier.local.VssdTier;
 import io.tierpool.node.tier.local.VvramTier;
 import org.agrona.CloseHelper;
@@ -321,12 +322,22 @@ public final class BlockStore implements AutoCloseable
      * of dead processes on the way) and starts the mover unless told not to.
      *
      * @param ctx the configuration; concluded here and not to be reused.
-     * @throws ConfigurationException if a setting is invalid or a tier cannot be opened as configured (for
-     *                                example the tmpfs cannot hold the VVRAM capacity).
+     * @throws ConfigurationException if a setting is invalid or a tier cannot be opened as configured: the VVRAM or
+     *                                VSSD capacity is more than the usable space of the filesystem under its
+     *                                directory, or the two together more than the filesystem they share
+     *                                ({@link TierSpace#check}, the node daemon's check too), checked before any
+     *                                tier opens.
      */
     public BlockStore(final StoreContext ctx)
     {
         ctx.conclude();
+        TierSpace.check(
+            TierSpace.Setting.of("VVRAM", ctx.vvramCapacityBytes(), ctx.vvramDir(),
+                "vvramCapacityBytes (" + StoreConfiguration.VVRAM_CAPACITY_PROP_NAME + ")",
+                "vvramDir (" + StoreConfiguration.VVRAM_DIR_PROP_NAME + ")"),
+            TierSpace.Setting.of("VSSD", ctx.vssdCapacityBytes(), ctx.vssdDir(),
+                "vssdCapacityBytes (" + StoreConfiguration.VSSD_CAPACITY_PROP_NAME + ")",
+                "vssdDir (" + StoreConfiguration.VSSD_DIR_PROP_NAME + ")"));
         this.ctx = ctx;
         this.nodeName = ctx.nodeName();
         this.nanoClock = ctx.nanoClock();

@@ -114,7 +114,9 @@ class BlockStoreLifecycleTest
 
         final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> new BlockStore(ctx));
 
-        assertTrue(ex.getMessage().contains("vvramDir=" + tempDir.resolve("vvram")), ex.getMessage());
+        assertTrue(ex.getMessage().contains("vvramDir (tierpool.vvram.dir) = " + tempDir.resolve("vvram")),
+            ex.getMessage());
+        assertTrue(ex.getMessage().contains("for the VVRAM tier"), ex.getMessage());
         assertEquals(0, countEntries(tempDir.resolve("vvram")));
         assertEquals(0, countEntries(tempDir.resolve("vssd")));
     }
