@@ -100,11 +100,11 @@ import java.util.zip.CRC32C;
  * blocks referenced since the hand last passed them. At most four candidates that a lower tier could hold are
  * tried per demotion.
  * <p>
- * <b>Pressure levels</b> (RingKernel). Each tier's level is computed from its used bytes {@code u} against its
- * hard cap {@code H}, soft cap {@code S} and drain target {@code D}: NORMAL {@code u < D}; ELEVATED
- * {@code D <= u < S}; WARNING {@code S <= u < 0.95 H}; CRITICAL {@code 0.95 H <= u < H}; OUT_OF_MEMORY
- * {@code u >= H} (see {@link PressureLevel}). Levels are re-evaluated after every operation that allocates or
- * frees tier space; {@link #addPressureListener(PressureListener) listeners} hear of each change (threading in
+ * <b>Pressure levels</b> (RingKernel). Each tier's level grades its used bytes {@code u} against its hard cap
+ * {@code H}, soft cap {@code S} and drain target {@code D}, as {@link PressureLevel} defines them (the one
+ * definition): NORMAL {@code u < D}; ELEVATED {@code D <= u < S}; WARNING {@code S <= u < 0.95 H}; CRITICAL
+ * {@code max(S, 0.95 H) <= u < H}; OUT_OF_MEMORY {@code u >= H}. Levels are re-evaluated after every operation
+ * that allocates or frees tier space; {@link #addPressureListener(PressureListener) listeners} hear of each change (threading in
  * {@link PressureListener}).
  * <p>
  * <b>Prefetch.</b> {@link #prefetchAsync(long)} queues a block for the {@link Prefetcher} agent (own thread
