@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,7 +93,51 @@ class ReusedContextTest
         }
     }
 
+    /**
+     * Against two node daemons (Aeron 44110-44111, Ignite 55600-55679): a clustered context opens a second pool
+     * after the first closed, each with its own client id, and the second pool's far blocks read back.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldReopenAClusteredPoolWithTheSameContext() throws Exception
+    {
+        try (NodeCluster cluster = new NodeCluster(2, 44110, 55600, "4m", "0", "0"))
+        {
+            final TierPool.Context ctx = cluster.clientContext(0)
+                .ramCapacityBytes(256 * 1024).vvramCapacityBytes(0).vssdCapacityBytes(0).maxBlockBytes(64 * 1024);
+            final long firstClientId;
+            try (TierPool first = TierPool.open(ctx))
+            {
+                firstClientId = first.context().clientContext().clientId();
+                writeAndReadBack(first, 11, TierKind.REMOTE);
+            }
+            try (TierPool second = TierPool.open(ctx))
+            {
+                assertNotEquals(firstClientId, second.context().clientContext().clientId(),
+                    "each pool is its own client to the nodes");
+                final byte[] bytes = new byte[40_000];
+                java.util.Arrays.fill(bytes, (byte)12);
+                try (Block kept = second.allocate(bytes.length, Hint.WARM))
+                {
+                    kept.write(0, bytes);
+                    kept.moveTo(TierKind.REMOTE);
+                    Thread.sleep(1_000); // the nodes have seen the first client leave and reclaimed its blocks
+                    writeAndReadBack(second, 13, TierKind.REMOTE);
+                    final byte[] copy = new byte[bytes.length];
+                    kept.read(0, copy);
+                    assertArrayEquals(bytes, copy, "the second pool's block outlived the first pool's reclaim");
+                }
+                assertEquals(2, second.stats().remotePuts());
+            }
+        }
+    }
+
     private static void writeAndReadBack(final TierPool pool, final int seed)
+    {
+        writeAndReadBack(pool, seed, TierKind.VSSD);
+    }
+
+    private static void writeAndReadBack(final TierPool pool, final int seed, final TierKind tier)
     {
         final byte[] bytes = new byte[40_000];
         for (int i = 0; i < bytes.length; i++)
@@ -102,7 +147,8 @@ class ReusedContextTest
         try (Block block = pool.allocate(bytes.length, Hint.WARM))
         {
             block.write(0, bytes);
-            block.moveTo(TierKind.VSSD);
+            block.moveTo(tier);
+            assertEquals(tier, block.tier());
             final byte[] copy = new byte[bytes.length];
             block.read(0, copy);
             assertArrayEquals(bytes, copy);
