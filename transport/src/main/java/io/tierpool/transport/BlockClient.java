@@ -969,12 +969,14 @@ public final class BlockClient implements AutoCloseable
 
     /**
      * Settings of a {@link BlockClient}, with defaults from system properties named in
-     * {@link TransportConfiguration}. Not thread-safe; conclude once.
+     * {@link TransportConfiguration}. Not thread-safe; conclude once ({@link #clone()} gives a copy to conclude
+     * for another client).
      */
-    public static final class Context
+    public static final class Context implements Cloneable
     {
         private Aeron aeron;
         private long clientId = ThreadLocalRandom.current().nextLong();
+        private boolean clientIdSet;
         private String responseEndpoint =
             stringValue(CLIENT_RESPONSE_ENDPOINT_PROP_NAME, CLIENT_RESPONSE_ENDPOINT_DEFAULT);
         private int requestStreamId = intValue(REQUEST_STREAM_ID_PROP_NAME, REQUEST_STREAM_ID_DEFAULT);
@@ -1084,6 +1086,32 @@ public final class BlockClient implements AutoCloseable
         }
 
         /**
+         * A copy of these settings, not concluded, for another client: the objects set here (Aeron client, idle
+         * strategy, clocks) are shared, not copied, and the copy draws a new random {@link #clientId()} unless one
+         * was set with {@link #clientId(long)} (two clients with one id would share, and reclaim, each other's
+         * blocks on the nodes).
+         *
+         * @return the copy.
+         */
+        public Context clone()
+        {
+            try
+            {
+                final Context copy = (Context)super.clone();
+                copy.isConcluded = false;
+                if (!clientIdSet)
+                {
+                    copy.clientId = ThreadLocalRandom.current().nextLong();
+                }
+                return copy;
+            }
+            catch (final CloneNotSupportedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
+
+        /**
          * @param aeron the Aeron client to use (required); not closed by the client.
          * @return this.
          */
@@ -1109,6 +1137,7 @@ public final class BlockClient implements AutoCloseable
         public Context clientId(final long clientId)
         {
             this.clientId = clientId;
+            this.clientIdSet = true;
             return this;
         }
 

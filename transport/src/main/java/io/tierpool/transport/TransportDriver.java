@@ -206,9 +206,10 @@ public final class TransportDriver implements AutoCloseable
 
     /**
      * Settings of a {@link TransportDriver}, with defaults from system properties named in
-     * {@link TransportConfiguration}. Not thread-safe; conclude once.
+     * {@link TransportConfiguration}. Not thread-safe; conclude once ({@link #clone()} gives a copy to conclude
+     * for another driver).
      */
-    public static final class Context
+    public static final class Context implements Cloneable
     {
         private String baseDir = stringValue(BASE_DIR_PROP_NAME, BASE_DIR_DEFAULT);
         private int mtuLength = sizeAsInt(MTU_LENGTH_PROP_NAME, MTU_LENGTH_DEFAULT);
@@ -284,6 +285,27 @@ public final class TransportDriver implements AutoCloseable
             isConcluded = true;
 
             return this;
+        }
+
+        /**
+         * A copy of these settings, not concluded, for another driver: it gets its own directory under
+         * {@link #baseDir()} when concluded; objects set here (idle strategy, error handler) are shared, not copied.
+         *
+         * @return the copy.
+         */
+        public Context clone()
+        {
+            try
+            {
+                final Context copy = (Context)super.clone();
+                copy.isConcluded = false;
+                copy.aeronDirectoryName = null;
+                return copy;
+            }
+            catch (final CloneNotSupportedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
         }
 
         MediaDriver.Context toMediaDriverContext()

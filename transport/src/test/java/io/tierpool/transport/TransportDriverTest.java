@@ -45,6 +45,25 @@ class TransportDriverTest
 
     @Test
     @Timeout(30)
+    void shouldCloneContextsIntoUnconcludedCopiesWithTheirOwnDirectoryAndClientId(@TempDir final Path baseDir)
+    {
+        final TransportDriver.Context ctx = new TransportDriver.Context().baseDir(baseDir.toString()).mtuLength(8192);
+        try (TransportDriver first = TransportDriver.launch(ctx.clone());
+            TransportDriver second = TransportDriver.launch(ctx.clone()))
+        {
+            assertNotEquals(first.aeronDirectoryName(), second.aeronDirectoryName());
+            assertEquals(8192, second.context().mtuLength());
+            assertEquals(null, ctx.aeronDirectoryName(), "the original is not concluded");
+        }
+
+        final BlockClient.Context random = new BlockClient.Context();
+        assertNotEquals(random.clientId(), random.clone().clientId(), "a default client id is drawn afresh");
+        final BlockClient.Context chosen = new BlockClient.Context().clientId(42);
+        assertEquals(42, chosen.clone().clientId(), "a client id that was set is kept");
+    }
+
+    @Test
+    @Timeout(30)
     void shouldUseDevShmByDefaultAndRemoveDirectoryOnClose()
     {
         final String dirName;

@@ -29,7 +29,8 @@ import java.util.List;
  * @param prefetchesIssued blocks the prefetcher brought from this tier up to RAM.
  * @param prefetchHits     of those, blocks that were then read, written or pinned while still in RAM.
  * @param pinnedBlocks     blocks in this tier that may not move now (open pins or {@link io.tierpool.client.Hint#PIN_FAST}).
- * @param pressureLevel    the tier's pressure level now (see {@link BlockStore}).
+ * @param pressureLevel    the tier's pressure level now: its used bytes against its hard cap, soft cap and drain
+ *                         target, as {@link PressureLevel} defines them.
  * @param allocateLatency  latency of allocations placed in this tier, in ns (lock wait included).
  * @param readLatency      latency of reads of blocks that were in this tier when the read started, in ns
  *                         (including any promotion).

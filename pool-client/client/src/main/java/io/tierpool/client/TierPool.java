@@ -104,17 +104,22 @@ public final class TierPool implements AutoCloseable
      * file and, when node endpoints are set, asks the node daemons for the cluster's membership and waits for
      * {@link Context#awaitNodes(int)} of them.
      *
-     * @param ctx the configuration; concluded here, and not to be changed afterwards.
+     * @param context the configuration. The pool concludes and keeps a copy ({@link #context()}): {@code context}
+     *                itself is left as it was, may be changed afterwards without effect on this pool, and may
+     *                open further pools, one after another or at once (each gets its own files, media driver
+     *                and, unless {@code clientContext().clientId} was set, its own client id).
      * @return the open pool, to be closed by the caller.
-     * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity (for example the
-     *                                tmpfs is smaller than the VVRAM capacity).
+     * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity: the VVRAM or VSSD
+     *                                capacity is more than the usable space of the filesystem under its directory
+     *                                (or the two together more than the filesystem they share), as the node daemon
+     *                                checks; the message names the tier, the directory, the bytes asked and usable.
      * @throws io.tierpool.client.ClusterUnavailableException if no node daemon answers at the endpoints within
      *                                {@link Context#awaitNodesTimeoutMs(long)}, or too few are live in time; the
      *                                message names each endpoint tried and why it failed.
      */
-    public static TierPool open(final Context ctx)
+    public static TierPool open(final Context context)
     {
-        ctx.conclude();
+        final Context ctx = context.concludedCopy();
         TransportDriver driver = null;
         BlockClient client = null;
         ClusterClient cluster = null;
@@ -398,7 +403,8 @@ public final class TierPool implements AutoCloseable
     }
 
     /**
-     * @return the configuration this pool was opened with.
+     * @return the configuration this pool was opened with, concluded: a copy of the one given to {@link #open},
+     * changing which has no effect.
      */
     public Context context()
     {
@@ -416,8 +422,9 @@ public final class TierPool implements AutoCloseable
     /**
      * Frees every block still allocated (remote ones on their nodes), stops the mover, releases the memory,
      * removes the pool's files (and the directories {@link Context#baseDir(Path)} made, once empty), tells the node
-     * daemons it is leaving and stops the media driver. Idempotent. Blocks of this pool
-     * must not be used afterwards ({@link io.tierpool.client.BlockFreedException}).
+     * daemons it is leaving (they free its far blocks at once) and stops the media driver. Idempotent. The pool's
+     * blocks are then freed: {@link Block#isFreed()} is true, {@link Block#close()} does nothing and their other
+     * operations throw {@link io.tierpool.client.BlockFreedException} (see {@link Block}).
      */
     public void close()
     {
@@ -448,21 +455,22 @@ public final class TierPool implements AutoCloseable
      * {@link ClusterClient.Context}) and the transport to reach them. Every file the pool makes lives under
      * {@link #baseDir(Path)} when it is set. The common settings have accessors here;
      * the rest are on the nested contexts ({@link #storeContext()}, {@link #clusterContext()},
-     * {@link #transportContext()}, {@link #clientContext()}). Not thread-safe; not to be changed after
-     * {@link TierPool#open}.
+     * {@link #transportContext()}, {@link #clientContext()}). Not thread-safe. Reusable: {@link TierPool#open}
+     * concludes a copy and leaves this one as it was, so one context may open any number of pools, and changes
+     * made after an open apply to the next one only.
      */
-    public static final class Context
+    public static final class Context implements Cloneable
     {
-        private final StoreContext storeContext = new StoreContext();
-        private final ClusterClient.Context clusterContext = new ClusterClient.Context();
-        private final TransportDriver.Context transportContext = new TransportDriver.Context();
-        private final BlockClient.Context clientContext = new BlockClient.Context();
+        private StoreContext storeContext = new StoreContext();
+        private ClusterClient.Context clusterContext = new ClusterClient.Context();
+        private TransportDriver.Context transportContext = new TransportDriver.Context();
+        private BlockClient.Context clientContext = new BlockClient.Context();
         private List<String> nodes = List.of();
         private Path baseDir;
         private Path vvramDir;
         private Path vssdDir;
         private Path aeronDir;
-        private final List<Path> createdDirectories = new java.util.ArrayList<>();
+        private List<Path> createdDirectories = new java.util.ArrayList<>();
         private int awaitNodes;
         private long awaitNodesTimeoutMs = 30_000;
         private int replicas = RemoteTier.AUTO_REPLICAS;
@@ -516,6 +524,30 @@ public final class TierPool implements AutoCloseable
         public double gpuPoolFraction()
         {
             return gpuPoolFraction;
+        }
+
+        /**
+         * The copy a pool is opened with, concluded: the nested contexts that are concluded for one use (store,
+         * transport, client) are cloned; the cluster context may serve several members and is shared.
+         */
+        Context concludedCopy()
+        {
+            final Context copy;
+            try
+            {
+                copy = (Context)super.clone();
+            }
+            catch (final CloneNotSupportedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+            copy.storeContext = storeContext.clone();
+            copy.transportContext = transportContext.clone();
+            copy.clientContext = clientContext.clone();
+            copy.clusterContext = clusterContext.clone();
+            copy.createdDirectories = new java.util.ArrayList<>();
+            copy.conclude();
+            return copy;
         }
 
         void conclude()
@@ -729,7 +761,8 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param bytes capacity of the VVRAM tier (memory-mapped files on tmpfs) in bytes, reserved at open;
-         *              0 disables the tier.
+         *              0 disables the tier. {@link TierPool#open} refuses a capacity above the usable space of
+         *              {@link #vvramDir(Path)}'s filesystem.
          * @return this for a fluent API.
          */
         public Context vvramCapacityBytes(final long bytes)
@@ -740,6 +773,8 @@ public final class TierPool implements AutoCloseable
 
         /**
          * @param bytes capacity of the VSSD tier (a spill file on local disk) in bytes; 0 disables the tier.
+         *              {@link TierPool#open} refuses a capacity above the usable space of
+         *              {@link #vssdDir(Path)}'s filesystem (with VVRAM on the same filesystem, the two together).
          * @return this for a fluent API.
          */
         public Context vssdCapacityBytes(final long bytes)

@@ -6,6 +6,8 @@ package io.tierpool.client;
 import io.tierpool.client.BlockFreedException;
 import io.tierpool.client.Hint;
 import io.tierpool.node.engine.PinnedBlock;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,32 @@ class BadInputTest
             assertThrows(IndexOutOfBoundsException.class, () -> block.read(0, buffer, 1990, 20));
             assertThrows(IndexOutOfBoundsException.class, () -> block.write(0, buffer, -1, 10));
             assertDoesNotThrow(() -> block.write(990, buffer, 0, 10));
+        }
+    }
+
+    @Test
+    void shouldRejectNullBuffersWithIllegalArgumentExceptionAsAllocateDoes()
+    {
+        try (Block block = pool.allocate(1000, Hint.WARM))
+        {
+            block.write(0, new byte[] {5, 6, 7});
+            final String id = "block " + block.id();
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> block.write(0, (byte[])null)), id);
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> block.write(0, (byte[])null, 0, 3)), id);
+            assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> block.write(0, (DirectBuffer)null, 0, 3)), id);
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> block.read(0, (byte[])null)), id);
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> block.read(0, (byte[])null, 0, 3)), id);
+            assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> block.read(0, (MutableDirectBuffer)null, 0, 3)), id);
+            assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> block.read(0, (byte[])null, 0, 0)), "must not be null");
+            assertThrows(IllegalArgumentException.class,
+                () -> pool.allocate(16, Hint.WARM, (byte[])null, 0, 0), "allocate documents the same exception");
+
+            final byte[] copy = new byte[3];
+            block.read(0, copy);
+            assertArrayEquals(new byte[] {5, 6, 7}, copy, "the block must be unchanged");
         }
     }
 

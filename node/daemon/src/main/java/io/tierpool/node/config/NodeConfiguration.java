@@ -4,16 +4,14 @@
 package io.tierpool.node.config;
 
 import io.tierpool.client.ConfigurationException;
+import io.tierpool.node.tier.local.TierSpace;
 
-import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -496,90 +494,26 @@ public final class NodeConfiguration
         }
     }
 
+    /**
+     * The engine's check ({@link TierSpace#check}), with the settings named as they were given.
+     */
     private void checkCapacities()
     {
-        final long vvram = vvramCapacityBytes();
-        final long vssd = vssdCapacityBytes();
-        final FileStore vvramStore = vvram > 0 ? fileStore(ConfigKey.VVRAM_DIR) : null;
-        final FileStore vssdStore = vssd > 0 ? fileStore(ConfigKey.VSSD_DIR) : null;
-        if (null != vvramStore)
-        {
-            checkFits(ConfigKey.VVRAM_CAPACITY, ConfigKey.VVRAM_DIR, vvramStore, vvram);
-        }
-        if (null != vssdStore)
-        {
-            checkFits(ConfigKey.VSSD_CAPACITY, ConfigKey.VSSD_DIR, vssdStore, vssd);
-        }
-        if (null != vvramStore && vvramStore.equals(vssdStore))
-        {
-            final long usable = usableSpace(ConfigKey.VVRAM_DIR, vvramStore);
-            if (vvram > usable - vssd)
-            {
-                throw new ConfigurationException(ConfigKey.VVRAM_CAPACITY.key() + " = '" +
-                    text(ConfigKey.VVRAM_CAPACITY) + "' (" + source(ConfigKey.VVRAM_CAPACITY) + ") plus " +
-                    ConfigKey.VSSD_CAPACITY.key() + " = '" + text(ConfigKey.VSSD_CAPACITY) + "' (" +
-                    source(ConfigKey.VSSD_CAPACITY) + ") is more than the filesystem they share can hold (" +
-                    ConfigKey.VVRAM_DIR.key() + " = " + vvramDir() + ", " + ConfigKey.VSSD_DIR.key() + " = " +
-                    vssdDir() + "): " + describeSpace(vvramStore, usable) + "; lower the capacities or put the " +
-                    "tiers on different filesystems");
-            }
-        }
+        TierSpace.check(
+            tierSetting("VVRAM", vvramCapacityBytes(), ConfigKey.VVRAM_CAPACITY, ConfigKey.VVRAM_DIR),
+            tierSetting("VSSD", vssdCapacityBytes(), ConfigKey.VSSD_CAPACITY, ConfigKey.VSSD_DIR));
     }
 
-    private void checkFits(final ConfigKey capacityKey, final ConfigKey dirKey, final FileStore store, final long bytes)
+    private TierSpace.Setting tierSetting(
+        final String tier, final long capacityBytes, final ConfigKey capacityKey, final ConfigKey dirKey)
     {
-        final long usable = usableSpace(dirKey, store);
-        if (bytes > usable)
-        {
-            final boolean tmpfs = "tmpfs".equals(store.type());
-            throw new ConfigurationException(capacityKey.key() + " = '" + text(capacityKey) + "' (" +
-                source(capacityKey) + ") is " + bytes + " bytes, more than the filesystem of " + dirKey.key() +
-                " = " + values.get(dirKey) + " (" + source(dirKey) + ") can hold: " + describeSpace(store, usable) +
-                "; lower " + capacityKey.key() + " or point " + dirKey.key() + " at a larger " +
-                (tmpfs ? "tmpfs (in Docker, raise shm_size)" : "filesystem"));
-        }
-    }
-
-    private FileStore fileStore(final ConfigKey dirKey)
-    {
-        Path existing = ((Path)values.get(dirKey)).toAbsolutePath().normalize();
-        while (null != existing && !Files.exists(existing))
-        {
-            existing = existing.getParent();
-        }
-        try
-        {
-            if (null == existing)
-            {
-                throw new IOException("no part of the path exists");
-            }
-            return Files.getFileStore(existing);
-        }
-        catch (final IOException ex)
-        {
-            throw new ConfigurationException(dirKey.key() + " = '" + text(dirKey) + "' (" + source(dirKey) + ") is " +
-                "on a filesystem whose free space cannot be read (" + ex + "): give a directory on a local " +
-                "filesystem the daemon can read", ex);
-        }
-    }
-
-    private long usableSpace(final ConfigKey dirKey, final FileStore store)
-    {
-        try
-        {
-            return store.getUsableSpace();
-        }
-        catch (final IOException ex)
-        {
-            throw new ConfigurationException(dirKey.key() + " = '" + text(dirKey) + "' (" + source(dirKey) + ") is " +
-                "on a filesystem whose free space cannot be read (" + ex + "): give a directory on a local " +
-                "filesystem the daemon can read", ex);
-        }
-    }
-
-    private static String describeSpace(final FileStore store, final long usable)
-    {
-        return String.format(Locale.ROOT, "%d bytes (%.1f GiB) usable on %s, type %s",
-            usable, usable / (double)(1L << 30), store, store.type());
+        return new TierSpace.Setting(
+            tier,
+            capacityBytes,
+            (Path)values.get(dirKey),
+            capacityKey.key(),
+            capacityKey.key() + " = '" + text(capacityKey) + "' (" + source(capacityKey) + ")",
+            dirKey.key(),
+            dirKey.key() + " = " + values.get(dirKey) + " (" + source(dirKey) + ")");
     }
 }

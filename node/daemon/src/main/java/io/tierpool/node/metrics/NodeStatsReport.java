@@ -36,8 +36,8 @@ import java.util.Map;
  * @param moverStuck       times the mover found nothing it could move out of a tier above its high watermark.
  * @param tiers            per-tier statistics, fastest first.
  * @param pressure         each tier's {@link PressureLevel} as the block engine keeps it (used bytes against the
- *                         tier's hard cap, soft cap and drain target; see {@link io.tierpool.node.engine.BlockStore}),
- *                         by tier name, fastest first.
+ *                         tier's hard cap, soft cap and drain target, as {@link PressureLevel} defines them), by
+ *                         tier name, fastest first.
  * @param remoteClients    remote clients holding at least one block here.
  * @param remoteBlocks     blocks remote clients hold here.
  * @param requests         requests served, by kind and outcome.

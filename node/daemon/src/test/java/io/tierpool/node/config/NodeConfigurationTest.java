@@ -264,7 +264,7 @@ class NodeConfigurationTest
         assertMessage(rejected(Map.of(), "--config", file.toString()),
             "tier.vssd.capacity = '100000g' (file " + file + " line 2) is 107374182400000 bytes",
             "more than the filesystem of tier.vssd.dir = " + dir + " (file " + file + " line 1) can hold",
-            "usable on", "lower tier.vssd.capacity");
+            "usable on", "lower tier.vssd.capacity", "for the VSSD tier");
 
         assertMessage(rejected(Map.of("TIERPOOL_VSSD_DIR", dir.resolve("not/yet/made").toString()),
             "--vssd", "1000000000000000000"), "tier.vssd.capacity = '1000000000000000000' (flag --vssd)",

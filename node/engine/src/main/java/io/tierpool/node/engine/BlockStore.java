@@ -26,6 +26,7 @@ import io.tierpool.client.TierKind;
 import io.tierpool.client.TierStats;
 import io.tierpool.node.tier.local.NativeMemory;
 import io.tierpool.node.tier.local.RamTier;
+import io.tierpool.node.tier.local.TierSpace;
 import io.tierpool.node.tier.local.VssdTier;
 import io.tierpool.node.tier.local.VvramTier;
 import org.agrona.CloseHelper;
@@ -99,11 +100,11 @@ import java.util.zip.CRC32C;
  * blocks referenced since the hand last passed them. At most four candidates that a lower tier could hold are
  * tried per demotion.
  * <p>
- * <b>Pressure levels</b> (RingKernel). Each tier's level is computed from its used bytes {@code u} against its
- * hard cap {@code H}, soft cap {@code S} and drain target {@code D}: NORMAL {@code u < D}; ELEVATED
- * {@code D <= u < S}; WARNING {@code S <= u < 0.95 H}; CRITICAL {@code 0.95 H <= u < H}; OUT_OF_MEMORY
- * {@code u >= H} (see {@link PressureLevel}). Levels are re-evaluated after every operation that allocates or
- * frees tier space; {@link #addPressureListener(PressureListener) listeners} hear of each change (threading in
+ * <b>Pressure levels</b> (RingKernel). Each tier's level grades its used bytes {@code u} against its hard cap
+ * {@code H}, soft cap {@code S} and drain target {@code D}, as {@link PressureLevel} defines them (the one
+ * definition): NORMAL {@code u < D}; ELEVATED {@code D <= u < S}; WARNING {@code S <= u < 0.95 H}; CRITICAL
+ * {@code max(S, 0.95 H) <= u < H}; OUT_OF_MEMORY {@code u >= H}. Levels are re-evaluated after every operation
+ * that allocates or frees tier space; {@link #addPressureListener(PressureListener) listeners} hear of each change (threading in
  * {@link PressureListener}).
  * <p>
  * <b>Prefetch.</b> {@link #prefetchAsync(long)} queues a block for the {@link Prefetcher} agent (own thread
@@ -321,12 +322,22 @@ public final class BlockStore implements AutoCloseable
      * of dead processes on the way) and starts the mover unless told not to.
      *
      * @param ctx the configuration; concluded here and not to be reused.
-     * @throws ConfigurationException if a setting is invalid or a tier cannot be opened as configured (for
-     *                                example the tmpfs cannot hold the VVRAM capacity).
+     * @throws ConfigurationException if a setting is invalid or a tier cannot be opened as configured: the VVRAM or
+     *                                VSSD capacity is more than the usable space of the filesystem under its
+     *                                directory, or the two together more than the filesystem they share
+     *                                ({@link TierSpace#check}, the node daemon's check too), checked before any
+     *                                tier opens.
      */
     public BlockStore(final StoreContext ctx)
     {
         ctx.conclude();
+        TierSpace.check(
+            TierSpace.Setting.of("VVRAM", ctx.vvramCapacityBytes(), ctx.vvramDir(),
+                "vvramCapacityBytes (" + StoreConfiguration.VVRAM_CAPACITY_PROP_NAME + ")",
+                "vvramDir (" + StoreConfiguration.VVRAM_DIR_PROP_NAME + ")"),
+            TierSpace.Setting.of("VSSD", ctx.vssdCapacityBytes(), ctx.vssdDir(),
+                "vssdCapacityBytes (" + StoreConfiguration.VSSD_CAPACITY_PROP_NAME + ")",
+                "vssdDir (" + StoreConfiguration.VSSD_DIR_PROP_NAME + ")"));
         this.ctx = ctx;
         this.nodeName = ctx.nodeName();
         this.nanoClock = ctx.nanoClock();
@@ -535,6 +546,12 @@ public final class BlockStore implements AutoCloseable
         return allocateBlock(sizeBytes, hint, null, src, srcOffset, length);
     }
 
+    private IllegalArgumentException nullBuffer(final long blockId, final String what, final String purpose)
+    {
+        return new IllegalArgumentException(what + " must not be null for block " + blockId + " on node " +
+            nodeName + ": pass the bytes " + purpose);
+    }
+
     private void checkInitialLength(final long sizeBytes, final int length)
     {
         if (length < 0 || length > sizeBytes)
@@ -614,9 +631,10 @@ public final class BlockStore implements AutoCloseable
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to write.
-     * @param src         the source buffer.
+     * @param src         the source buffer; not null.
      * @param srcOffset   offset in {@code src} of the first byte.
      * @param length      number of bytes, 0 or more.
+     * @throws IllegalArgumentException   if {@code src} is null.
      * @throws BlockFreedException        if the block was freed or never allocated here.
      * @throws IndexOutOfBoundsException  if the range lies outside the block or the source.
      * @throws ChecksumMismatchException  if the block's bytes came back from a lower tier damaged.
@@ -627,6 +645,10 @@ public final class BlockStore implements AutoCloseable
      */
     public void write(final long blockId, final long blockOffset, final DirectBuffer src, final int srcOffset, final int length)
     {
+        if (null == src)
+        {
+            throw nullBuffer(blockId, "source buffer", "to copy from");
+        }
         writeBlock(blockId, blockOffset, src, null, srcOffset, length);
     }
 
@@ -635,12 +657,17 @@ public final class BlockStore implements AutoCloseable
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to write.
-     * @param src         the source array.
+     * @param src         the source array; not null.
      * @param srcOffset   offset in {@code src} of the first byte.
      * @param length      number of bytes, 0 or more.
+     * @throws IllegalArgumentException if {@code src} is null.
      */
     public void write(final long blockId, final long blockOffset, final byte[] src, final int srcOffset, final int length)
     {
+        if (null == src)
+        {
+            throw nullBuffer(blockId, "source array", "to copy from");
+        }
         writeBlock(blockId, blockOffset, null, src, srcOffset, length);
     }
 
@@ -650,9 +677,10 @@ public final class BlockStore implements AutoCloseable
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to read.
-     * @param dst         the destination buffer.
+     * @param dst         the destination buffer; not null.
      * @param dstOffset   offset in {@code dst} of the first byte.
      * @param length      number of bytes, 0 or more.
+     * @throws IllegalArgumentException  if {@code dst} is null.
      * @throws BlockFreedException       if the block was freed or never allocated here.
      * @throws IndexOutOfBoundsException if the range lies outside the block or the destination.
      * @throws ChecksumMismatchException if the block's bytes came back from a lower tier damaged; {@code dst} may
@@ -662,6 +690,10 @@ public final class BlockStore implements AutoCloseable
      */
     public void read(final long blockId, final long blockOffset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
+        if (null == dst)
+        {
+            throw nullBuffer(blockId, "destination buffer", "to copy into");
+        }
         readBlock(blockId, blockOffset, dst, null, dstOffset, length);
     }
 
@@ -670,12 +702,17 @@ public final class BlockStore implements AutoCloseable
      *
      * @param blockId     the block.
      * @param blockOffset offset in the block of the first byte to read.
-     * @param dst         the destination array.
+     * @param dst         the destination array; not null.
      * @param dstOffset   offset in {@code dst} of the first byte.
      * @param length      number of bytes, 0 or more.
+     * @throws IllegalArgumentException if {@code dst} is null.
      */
     public void read(final long blockId, final long blockOffset, final byte[] dst, final int dstOffset, final int length)
     {
+        if (null == dst)
+        {
+            throw nullBuffer(blockId, "destination array", "to copy into");
+        }
         readBlock(blockId, blockOffset, null, dst, dstOffset, length);
     }
 

@@ -33,9 +33,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Configuration of a {@link BlockStore}: fluent setters, documented defaults (overridable by the system
  * properties in {@link StoreConfiguration}), validated by {@link #conclude()}. Not thread-safe; one context per
- * store.
+ * store ({@link #clone()} gives a copy for another).
  */
-public final class StoreContext
+public final class StoreContext implements Cloneable
 {
     private static final Logger LOG = LoggerFactory.getLogger(BlockStore.class);
 
@@ -59,8 +59,8 @@ public final class StoreContext
     private boolean startMover = true;
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
-    private final Map<TierKind, Long> softCaps = new EnumMap<>(TierKind.class);
-    private final Map<TierKind, Long> hardCaps = new EnumMap<>(TierKind.class);
+    private EnumMap<TierKind, Long> softCaps = new EnumMap<>(TierKind.class);
+    private EnumMap<TierKind, Long> hardCaps = new EnumMap<>(TierKind.class);
     private OverflowPolicy overflowPolicy = StoreConfiguration.overflowPolicy();
     private EvictionPolicy evictionPolicy = StoreConfiguration.evictionPolicy();
     private int prefetchDepth = StoreConfiguration.prefetchDepth();
@@ -226,6 +226,30 @@ public final class StoreContext
         }
         concluded = true;
         return this;
+    }
+
+    /**
+     * A copy of these settings, not concluded, for another store: the caps and the list of extra tiers are
+     * copied; the objects set here (tiers, clocks, idle strategies, error handler) are shared, not copied, so a
+     * copy of a concluded context shares the idle strategies {@link #conclude()} filled in.
+     *
+     * @return the copy.
+     */
+    public StoreContext clone()
+    {
+        try
+        {
+            final StoreContext copy = (StoreContext)super.clone();
+            copy.concluded = false;
+            copy.softCaps = new EnumMap<>(softCaps);
+            copy.hardCaps = new EnumMap<>(hardCaps);
+            copy.extraTiers = null == extraTiers ? null : new ArrayList<>(extraTiers);
+            return copy;
+        }
+        catch (final CloneNotSupportedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /**

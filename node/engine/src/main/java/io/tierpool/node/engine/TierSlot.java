@@ -354,8 +354,9 @@ final class TierSlot
     }
 
     /**
-     * @return the tier's pressure level for its usage now: thresholds are the drain target (low), the soft cap
-     * (high) and 95% of the hard cap, all as fractions of the hard cap.
+     * @return the tier's pressure level for its usage now, as {@link PressureLevel} defines it: its used bytes
+     * against its hard cap, soft cap and drain target (passed to {@link PressureLevel#of} as fractions of the hard
+     * cap).
      */
     PressureLevel computePressure()
     {

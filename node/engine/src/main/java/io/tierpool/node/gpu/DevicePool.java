@@ -31,8 +31,9 @@ import java.util.Locale;
  * processes share the card), {@link #allocate} throws {@link DeviceOutOfMemoryException} naming the request,
  * the pool's total, the limit and the device's free memory.
  * <p>
- * <b>Pressure.</b> {@link #pressureLevel()} grades the bytes in use against the limit with the tiers' watermarks
- * ({@link PressureLevel}). While the pool's total is at or above the high watermark of the limit, a released
+ * <b>Pressure.</b> {@link #pressureLevel()} grades the bytes in use as {@link PressureLevel} defines it, with
+ * the limit as hard cap, the high watermark times the limit as soft cap and the low watermark times the limit as
+ * drain target. While the pool's total is at or above the high watermark of the limit, a released
  * allocation goes straight back to the driver instead of into the cache (RingKernel's "shrink on warning"
  * reaction), so a pool under pressure does not sit on memory it is not using.
  * <p>

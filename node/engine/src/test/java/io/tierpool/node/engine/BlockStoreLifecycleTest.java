@@ -114,7 +114,9 @@ class BlockStoreLifecycleTest
 
         final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> new BlockStore(ctx));
 
-        assertTrue(ex.getMessage().contains("vvramDir=" + tempDir.resolve("vvram")), ex.getMessage());
+        assertTrue(ex.getMessage().contains("vvramDir (tierpool.vvram.dir) = " + tempDir.resolve("vvram")),
+            ex.getMessage());
+        assertTrue(ex.getMessage().contains("for the VVRAM tier"), ex.getMessage());
         assertEquals(0, countEntries(tempDir.resolve("vvram")));
         assertEquals(0, countEntries(tempDir.resolve("vssd")));
     }
@@ -140,6 +142,29 @@ class BlockStoreLifecycleTest
         assertNotNull(ctx.moverIdleStrategy());
         assertNotNull(ctx.errorHandler());
         assertThrows(IllegalStateException.class, ctx::conclude, "a context serves one store");
+    }
+
+    @Test
+    void shouldCloneIntoAnUnconcludedCopyForAnotherStore()
+    {
+        final StoreContext ctx = context(tempDir, MIB, 0, 0).softCapBytes(TierKind.RAM, 512 * KIB);
+        final StoreContext copy = ctx.clone();
+        copy.softCapBytes(TierKind.RAM, 256 * KIB).ramCapacityBytes(2 * MIB);
+        assertEquals(512 * KIB, ctx.softCapBytes(TierKind.RAM), "the caps are copied, not shared");
+        assertEquals(MIB, ctx.ramCapacityBytes());
+
+        try (BlockStore first = new BlockStore(ctx); BlockStore second = new BlockStore(ctx.clone()))
+        {
+            assertThrows(IllegalStateException.class, () -> new BlockStore(ctx), "a context serves one store");
+            final StoreContext ofConcluded = ctx.clone();
+            try (BlockStore third = new BlockStore(ofConcluded))
+            {
+                assertEquals(512 * KIB, third.context().softCapBytes(TierKind.RAM));
+                assertTrue(first.allocate(100, Hint.WARM) > 0);
+                assertTrue(second.allocate(100, Hint.WARM) > 0);
+                assertTrue(third.allocate(100, Hint.WARM) > 0);
+            }
+        }
     }
 
     @Test

@@ -83,6 +83,55 @@ class PressureListenerTest
         }
     }
 
+    /**
+     * The thresholds as {@link PressureLevel} defines them for a soft cap set below the default: hard cap
+     * {@code H} = 100 blocks, soft cap {@code S} = 80 blocks, drain target {@code D = S * 0.75 / 0.9} = 66.7 blocks;
+     * and for a soft cap above {@code 0.95 H}, where WARNING is skipped.
+     */
+    @Test
+    void levelsChangeAtTheDrainTargetSoftCapAndHardCapAsPressureLevelDefinesThem()
+    {
+        assertEquals(List.of(
+            "NORMAL->ELEVATED @67", "ELEVATED->WARNING @80", "WARNING->CRITICAL @95", "CRITICAL->OUT_OF_MEMORY @100",
+            "OUT_OF_MEMORY->CRITICAL @99", "CRITICAL->WARNING @94", "WARNING->ELEVATED @79", "ELEVATED->NORMAL @66"),
+            fillAndDrain(80));
+        // S = 97 blocks >= 0.95 H: D = 97 * 0.75 / 0.9 = 80.8 blocks, and CRITICAL starts at max(S, 0.95 H) = S.
+        assertEquals(List.of(
+            "NORMAL->ELEVATED @81", "ELEVATED->CRITICAL @97", "CRITICAL->OUT_OF_MEMORY @100",
+            "OUT_OF_MEMORY->CRITICAL @99", "CRITICAL->ELEVATED @96", "ELEVATED->NORMAL @80"),
+            fillAndDrain(97));
+    }
+
+    private List<String> fillAndDrain(final int softCapBlocks)
+    {
+        final StoreContext ctx = context(tempDir, MIB, 0, 0)
+            .hardCapBytes(TierKind.RAM, HARD_CAP)
+            .softCapBytes(TierKind.RAM, (long)softCapBlocks * BLOCK);
+        assertEquals(0.75, ctx.lowWatermark());
+        assertEquals(0.90, ctx.highWatermark());
+        try (BlockStore store = new BlockStore(ctx))
+        {
+            final List<String> seen = new ArrayList<>();
+            store.addPressureListener((change) ->
+            {
+                assertEquals((long)softCapBlocks * BLOCK, change.softCapBytes());
+                seen.add(change.previous() + "->" + change.level() + " @" + change.usedBytes() / BLOCK);
+            });
+            final List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 100; i++)
+            {
+                ids.add(store.allocate(BLOCK, Hint.PIN_FAST));
+                assertEquals(PressureLevel.of(i + 1, 100, (softCapBlocks * 0.75 / 0.9) / 100, softCapBlocks / 100.0),
+                    store.pressureLevel(TierKind.RAM), "at " + (i + 1) + " blocks");
+            }
+            for (int i = 99; i >= 0; i--)
+            {
+                store.free(ids.get(i));
+            }
+            return seen;
+        }
+    }
+
     @Test
     void failingListenersAreCountedAndDoNotStopOthersAndCanBeRemoved()
     {

@@ -612,7 +612,7 @@ public final class ClusterClient implements AutoCloseable
      * Configuration of a {@link ClusterClient}, with documented defaults. Concluded (checked and frozen) by
      * {@link ClusterClient#connect}; not thread-safe before that.
      */
-    public static final class Context
+    public static final class Context implements Cloneable
     {
         /** Default lease, ms: a node frees a client's blocks 10 s after it last heard from the client. */
         public static final long DEFAULT_LEASE_TIMEOUT_MS = 10_000;
@@ -683,6 +683,24 @@ public final class ClusterClient implements AutoCloseable
             }
             concluded = true;
             return this;
+        }
+
+        /**
+         * @return an unconcluded copy with the same settings, for another client ({@code TierPool.open} concludes
+         * a copy so that the caller's context stays reusable).
+         */
+        public Context clone()
+        {
+            try
+            {
+                final Context copy = (Context)super.clone();
+                copy.concluded = false;
+                return copy;
+            }
+            catch (final CloneNotSupportedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
         }
 
         private static boolean isPort(final String text)

@@ -1102,7 +1102,8 @@ public final class RemoteTier implements Tier, ClusterListener
     }
 
     /**
-     * @return blocks sent to remote nodes since start (a block counted once whatever its number of copies).
+     * @return blocks placed on remote nodes since start: a block counted once per placement whatever its number of
+     * copies (copies are counted per node, in {@link #nodeStats()}); re-replication is not counted here.
      */
     public long puts()
     {
@@ -1110,7 +1111,8 @@ public final class RemoteTier implements Tier, ClusterListener
     }
 
     /**
-     * @return blocks fetched from remote nodes since start.
+     * @return blocks fetched from remote nodes since start: one per read, whichever copy answered (a read that
+     * failed over counts once); re-replication fetches are not counted here.
      */
     public long gets()
     {
@@ -1118,7 +1120,8 @@ public final class RemoteTier implements Tier, ClusterListener
     }
 
     /**
-     * @return blocks freed in far memory since start (a block counted once whatever its number of copies).
+     * @return blocks freed in far memory since start (a block counted once whatever its number of copies, and
+     * whether or not the frees of its copies were delivered).
      */
     public long frees()
     {

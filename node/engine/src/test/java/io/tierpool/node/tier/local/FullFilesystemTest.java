@@ -286,7 +286,7 @@ class FullFilesystemTest
 
     @Test
     @Timeout(60)
-    void shouldFailAllocationWithOutOfTierMemoryAndKeepEveryBlockIntactWhenTheVssdFileSystemFills()
+    void shouldFailAllocationWithOutOfTierMemoryAndKeepEveryBlockIntactWhenTheVssdFileSystemFills() throws IOException
     {
         final Path dir = mountTmpfs("8m");
         final Random random = new Random(0xB10CL);
@@ -297,10 +297,12 @@ class FullFilesystemTest
             .nodeName("full-fs")
             .ramCapacityBytes(512 * KIB)
             .vvramCapacityBytes(0)
-            .vssdCapacityBytes(64L * MIB)
+            .vssdCapacityBytes(7L * MIB)
             .vssdDir(dir)
             .startMover(false)))
         {
+            // The capacity fits at open (the store checks the free space then); another file fills the disk after.
+            Files.write(dir.resolve("filler"), new byte[4 * MIB]);
             OutOfTierMemoryException refused = null;
             while (null == refused)
             {
@@ -320,7 +322,8 @@ class FullFilesystemTest
             }
 
             final StoreStats stats = store.stats();
-            System.out.println("FullFilesystemTest figures: BlockStore (RAM 512 KiB, VSSD 64 MiB on an 8 MiB tmpfs) " +
+            System.out.println("FullFilesystemTest figures: BlockStore (RAM 512 KiB, VSSD 7 MiB on an 8 MiB tmpfs, 4 MiB of " +
+                "which another file took after open) " +
                 "held " + ids.size() + " blocks, " + stats.logicalBytes() + " bytes, VSSD " +
                 stats.tier(TierKind.VSSD) + ", then: " + refused.getMessage());
             assertTrue(refused.getMessage().contains("full-fs"), refused.getMessage());
@@ -353,6 +356,10 @@ class FullFilesystemTest
                 assertArrayEquals(expected, java.util.Arrays.copyOf(back, expected.length), "block " + ids.get(i));
             }
             assertEquals(0, store.stats().checksumFailures());
+        }
+        finally
+        {
+            Files.deleteIfExists(dir.resolve("filler"));
         }
     }
 
