@@ -152,6 +152,14 @@ public final class ClusterClient implements AutoCloseable
     }
 
     /**
+     * @return the concluded configuration.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
      * @return the id of the client this view belongs to.
      */
     public long clientId()
