@@ -13,8 +13,11 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * An application's view of the cluster: an Ignite client node (role {@value NodeInfo#ROLE_CLIENT}) that publishes
- * the application's client id and follows the node daemons as they join and leave. It stores no data.
+ * A view of the node daemons' cluster from inside Ignite: an Ignite client node (role {@value NodeInfo#ROLE_CLIENT})
+ * that publishes a client id and follows the node daemons as they join and leave. It stores no data. Applications
+ * do not use it: they are thin clients that learn the cluster from the daemons over Aeron
+ * ({@code io.tierpool.client.cluster.ClusterClient} in tierpool-client) and never load Ignite. It stays for the
+ * daemon's own tests of Ignite membership, which need an Ignite client to watch a cluster from outside.
  * <p>
  * Node daemons report this client's departure to their {@link MembershipListener#onClientLeft} with its id, and
  * free the blocks it placed with them. The view does not rejoin by itself after losing the cluster (a rejoined
