@@ -5,8 +5,6 @@ package io.tierpool.client;
 
 import io.tierpool.client.BlockFreedException;
 import io.tierpool.node.engine.BlockStore;
-import io.tierpool.node.engine.DevicePinnedBlock;
-import io.tierpool.node.engine.PinnedBlock;
 import io.tierpool.client.TierKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

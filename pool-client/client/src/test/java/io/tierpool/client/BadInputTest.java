@@ -5,7 +5,6 @@ package io.tierpool.client;
 
 import io.tierpool.client.BlockFreedException;
 import io.tierpool.client.Hint;
-import io.tierpool.node.engine.PinnedBlock;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.AfterEach;

@@ -3,7 +3,6 @@
  */
 package io.tierpool.client;
 
-import io.tierpool.node.engine.PinnedBlock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

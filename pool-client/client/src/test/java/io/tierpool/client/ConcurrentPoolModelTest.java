@@ -7,7 +7,6 @@ import io.tierpool.client.BlockFreedException;
 import io.tierpool.client.Hint;
 import io.tierpool.node.NodeProcess;
 import io.tierpool.client.OutOfTierMemoryException;
-import io.tierpool.node.engine.PinnedBlock;
 import io.tierpool.client.TierKind;
 import io.tierpool.client.TierStats;
 import io.tierpool.client.NodeUsage;

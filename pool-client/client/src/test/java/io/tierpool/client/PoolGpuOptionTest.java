@@ -5,7 +5,6 @@ package io.tierpool.client;
 
 import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.Hint;
-import io.tierpool.node.engine.DevicePinnedBlock;
 import io.tierpool.node.gpu.GpuProbe;
 import io.tierpool.client.TierKind;
 import org.junit.jupiter.api.Test;

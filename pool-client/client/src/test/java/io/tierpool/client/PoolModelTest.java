@@ -5,7 +5,6 @@ package io.tierpool.client;
 
 import io.tierpool.client.Hint;
 import io.tierpool.client.OutOfTierMemoryException;
-import io.tierpool.node.engine.PinnedBlock;
 import io.tierpool.client.TierKind;
 import io.tierpool.client.TierStats;
 import org.junit.jupiter.api.AfterAll;

@@ -4,7 +4,6 @@
 package io.tierpool.client;
 
 import io.tierpool.client.Hint;
-import io.tierpool.node.engine.PinnedBlock;
 import io.tierpool.client.TierKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -66,7 +66,7 @@ import java.util.zip.CRC32C;
  * <b>DEVICE tier</b> (optional, {@link StoreContext#deviceTier(DeviceResidentTier)}): GPU memory, placed above RAM
  * (it is then the first tier of the hierarchy and of the statistics). {@link Hint#DEVICE} places a block there
  * when the tier takes it under its hard cap, else like HOT (counted, {@link StoreStats#deviceFallbacks()}).
- * {@link #pinOnDevice(long)} returns a {@link DevicePinnedBlock} with the block's device address, moving the
+ * {@link #pinOnDevice(long)} returns a {@link StoreDevicePinnedBlock} with the block's device address, moving the
  * block into the DEVICE tier first if it is elsewhere (demoting the tier's coldest movable blocks to make room):
  * this is how a device access brings a demoted block back. While pinned on the device a block does not move.
  * Host access to a DEVICE block does not move it: reads copy it out of the tier through the staging buffer, writes
@@ -168,7 +168,7 @@ import java.util.zip.CRC32C;
  * </ul>
  * A non-concurrent tier is called under its slot's I/O lock (lock order: engine lock, then I/O lock). A block
  * leaves RAM without a checksum pass when it was not written or pinned since its checksum was last taken or
- * verified. {@link PinnedBlock} views are used without the lock. Pressure listeners run, and queued tier frees
+ * verified. {@link StorePinnedBlock} views are used without the lock. Pressure listeners run, and queued tier frees
  * are made, after the lock is released.
  * <p>
  * <b>Parts.</b> This class is the public API façade, construction and close; it keeps the state the parts share
@@ -282,8 +282,8 @@ public final class BlockStore implements AutoCloseable
     private final CRC32C crc32c = new CRC32C();
     private final IoScratch moverScratch = new IoScratch();
     private final IoScratch prefetchScratch = new IoScratch();
-    private final Set<PinnedBlock> openPins = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Set<DevicePinnedBlock> openDevicePins = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<StorePinnedBlock> openPins = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<StoreDevicePinnedBlock> openDevicePins = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Mover mover;
     final IoWorkers ioWorkers;
     final AgentRunner moverRunner;
@@ -797,7 +797,7 @@ public final class BlockStore implements AutoCloseable
      * @throws IllegalStateException     if the block is pinned on the device ({@link #pinOnDevice(long)}), or the
      *                                   store is closed.
      */
-    public PinnedBlock pin(final long blockId)
+    public StorePinnedBlock pin(final long blockId)
     {
         lock.lock();
         try
@@ -817,7 +817,7 @@ public final class BlockStore implements AutoCloseable
                 slots[ramIndex].unlink(entry);
                 slots[ramIndex].countPinned(entry, 1);
             }
-            final PinnedBlock view = new PinnedBlock(this, entry.id);
+            final StorePinnedBlock view = new StorePinnedBlock(this, entry.id);
             ram.wrap(entry.location, entry.size, view.unsafeBuffer());
             openPins.add(view);
             return view;
@@ -849,7 +849,7 @@ public final class BlockStore implements AutoCloseable
      *                                   blocks); the block is unchanged where it was.
      * @throws ChecksumMismatchException if the block's bytes came back from a lower tier damaged.
      */
-    public DevicePinnedBlock pinOnDevice(final long blockId)
+    public StoreDevicePinnedBlock pinOnDevice(final long blockId)
     {
         lock.lock();
         try
@@ -866,7 +866,7 @@ public final class BlockStore implements AutoCloseable
             {
                 throw new IllegalStateException("cannot pin block " + blockId + " on the device of node " + nodeName +
                     ": it cannot leave " + slots[entry.tier].tier.name() + " because " + (entry.pinCount > 0 ?
-                    "it has " + entry.pinCount + " open PinnedBlock views; close them first" :
+                    "it has " + entry.pinCount + " open StorePinnedBlock views; close them first" :
                     "it was allocated with Hint.PIN_FAST; allocate it with Hint.DEVICE instead"));
             }
             prefetchScheduler.noteAccess(entry);
@@ -895,7 +895,7 @@ public final class BlockStore implements AutoCloseable
                 slot.unlink(entry);
                 slot.countPinned(entry, 1);
             }
-            final DevicePinnedBlock view = new DevicePinnedBlock(this, entry.id, pointer, entry.size);
+            final StoreDevicePinnedBlock view = new StoreDevicePinnedBlock(this, entry.id, pointer, entry.size);
             openDevicePins.add(view);
             return view;
         }
@@ -1064,7 +1064,7 @@ public final class BlockStore implements AutoCloseable
         {
             throw new IllegalStateException("block " + blockId + " on node " + nodeName + " cannot leave " +
                 slots[entry.tier].tier.name() + ": " + (entry.pinCount > 0 ? "it has " + entry.pinCount +
-                " open " + (entry.tier == deviceIndex ? "DevicePinnedBlock" : "PinnedBlock") +
+                " open " + (entry.tier == deviceIndex ? "StoreDevicePinnedBlock" : "StorePinnedBlock") +
                 " views; close them first" :
                 "it was allocated with Hint.PIN_FAST"));
         }
@@ -1170,7 +1170,7 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    void unpin(final PinnedBlock view)
+    void unpin(final StorePinnedBlock view)
     {
         lock.lock();
         try
@@ -1193,7 +1193,7 @@ public final class BlockStore implements AutoCloseable
         }
     }
 
-    void unpinDevice(final DevicePinnedBlock view)
+    void unpinDevice(final StoreDevicePinnedBlock view)
     {
         lock.lock();
         try
@@ -1233,8 +1233,8 @@ public final class BlockStore implements AutoCloseable
             if (entry.pinCount > 0)
             {
                 throw new IllegalStateException("block " + blockId + " on node " + nodeName + " is pinned (" +
-                    entry.pinCount + " open views); close its " + (entry.tier == deviceIndex ? "DevicePinnedBlock" :
-                    "PinnedBlock") + " views before freeing it");
+                    entry.pinCount + " open views); close its " + (entry.tier == deviceIndex ? "StoreDevicePinnedBlock" :
+                    "StorePinnedBlock") + " views before freeing it");
             }
             final TierSlot slot = slots[entry.tier];
             slot.unlink(entry);
@@ -1297,7 +1297,7 @@ public final class BlockStore implements AutoCloseable
 
     /**
      * @param blockId the block.
-     * @return how many {@link PinnedBlock} views of the block are open.
+     * @return how many {@link StorePinnedBlock} views of the block are open.
      * @throws BlockFreedException   if the block was freed or never allocated here.
      * @throws IllegalStateException if the store is closed.
      */
@@ -1428,7 +1428,7 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Stops the mover, frees every block (in extra tiers too), detaches open {@link PinnedBlock} views, closes
+     * Stops the mover, frees every block (in extra tiers too), detaches open {@link StorePinnedBlock} views, closes
      * the tiers the store opened and removes their files and per-process directories. Idempotent. Extra tiers
      * are left open for their owner to close.
      */
@@ -1456,12 +1456,12 @@ public final class BlockStore implements AutoCloseable
                 settled.awaitUninterruptibly();
             }
 
-            for (final PinnedBlock view : openPins)
+            for (final StorePinnedBlock view : openPins)
             {
                 view.detach();
             }
             openPins.clear();
-            for (final DevicePinnedBlock view : openDevicePins)
+            for (final StoreDevicePinnedBlock view : openDevicePins)
             {
                 view.detach();
             }

@@ -115,7 +115,7 @@ final class DeviceSupport
         if (entry.tier == store.deviceIndex && entry.pinCount > 0)
         {
             throw new IllegalStateException("cannot " + action + ": block " + entry.id + " on node " + store.nodeName +
-                " is pinned on the device (" + entry.pinCount + " open DevicePinnedBlock views) and must stay at " +
+                " is pinned on the device (" + entry.pinCount + " open StoreDevicePinnedBlock views) and must stay at " +
                 "its device address; close the views first");
         }
     }

@@ -156,7 +156,7 @@ class BlockStoreBadInputTest
     @Test
     void shouldRefuseToFreePinnedBlock()
     {
-        final PinnedBlock view = store.pin(keep[2]);
+        final StorePinnedBlock view = store.pin(keep[2]);
         assertEquals(TierKind.RAM, store.tierOf(keep[2]));
 
         final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> store.free(keep[2]));
@@ -173,7 +173,7 @@ class BlockStoreBadInputTest
     @Test
     void shouldRefuseEverythingAfterClose()
     {
-        final PinnedBlock view = store.pin(victim);
+        final StorePinnedBlock view = store.pin(victim);
         final StoreStats before = store.stats();
         store.close();
         store.close();

@@ -54,7 +54,7 @@ class BlockStoreModelTest
 
     private final Map<Long, byte[]> model = new HashMap<>();
     private final List<Long> ids = new ArrayList<>();
-    private final Deque<PinnedBlock> openPins = new ArrayDeque<>();
+    private final Deque<StorePinnedBlock> openPins = new ArrayDeque<>();
     private final Set<Long> pinFastIds = new HashSet<>();
     private long modelBytes;
 
@@ -153,7 +153,7 @@ class BlockStoreModelTest
                     final long id = randomId(random);
                     try
                     {
-                        final PinnedBlock view = store.pin(id);
+                        final StorePinnedBlock view = store.pin(id);
                         final byte[] expected = model.get(id);
                         final byte[] inPlace = new byte[expected.length];
                         view.buffer().getBytes(0, inPlace);

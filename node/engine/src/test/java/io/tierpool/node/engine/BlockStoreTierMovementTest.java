@@ -171,7 +171,7 @@ class BlockStoreTierMovementTest
             assertEquals(TierKind.VVRAM, store.tierOf(id));
 
             final MutableDirectBuffer buffer;
-            try (PinnedBlock view = store.pin(id))
+            try (StorePinnedBlock view = store.pin(id))
             {
                 buffer = view.buffer();
                 assertEquals(TierKind.RAM, store.tierOf(id), "pin promotes to RAM");
@@ -186,7 +186,7 @@ class BlockStoreTierMovementTest
                 store.read(id, 9_992, back, 0, 8);
                 assertEquals(0xCAFEBABEL, new UnsafeBuffer(back).getLong(0), "view writes are the block's bytes");
 
-                try (PinnedBlock nested = store.pin(id))
+                try (StorePinnedBlock nested = store.pin(id))
                 {
                     assertEquals(2, store.pinCount(id));
                     assertEquals(7, nested.buffer().getInt(0));

@@ -128,7 +128,7 @@ class DeviceTierEngineTest
             final byte[] data = randomBytes(random, BLOCK);
             final long id = StoreTestSupport.allocateWith(store, data, Hint.DEVICE);
             final byte[] kernelOutput = randomBytes(random, BLOCK);
-            try (DevicePinnedBlock view = store.pinOnDevice(id))
+            try (StoreDevicePinnedBlock view = store.pinOnDevice(id))
             {
                 assertEquals(id, view.blockId());
                 assertEquals(BLOCK, view.sizeBytes());
@@ -145,7 +145,7 @@ class DeviceTierEngineTest
                 assertFalse(store.demote(id), "a block pinned on the device does not move");
                 assertEquals(1, store.stats().engineTier(TierKind.DEVICE).pinnedBlocks());
 
-                try (DevicePinnedBlock nested = store.pinOnDevice(id))
+                try (StoreDevicePinnedBlock nested = store.pinOnDevice(id))
                 {
                     assertEquals(view.devicePointer(), nested.devicePointer(), "the address is stable");
                     assertEquals(2, store.pinCount(id));
@@ -186,7 +186,7 @@ class DeviceTierEngineTest
             assertEquals(7 * BLOCK, device.usedBytes());
             assertEquals(PressureLevel.WARNING, store.pressureLevel(TierKind.DEVICE), "56 KiB of 64, soft cap 48");
 
-            final DevicePinnedBlock pinned = store.pinOnDevice(ids.get(0)); // the coldest, but pinned
+            final StoreDevicePinnedBlock pinned = store.pinOnDevice(ids.get(0)); // the coldest, but pinned
             readAll(store, ids.get(1)); // now the most recently used
             store.runMover();
 
@@ -215,7 +215,7 @@ class DeviceTierEngineTest
             assertEquals(TierKind.RAM, store.tierOf(ids.get(2)), "host reads do not bring a block back to the device");
 
             // Accessing it from the device brings it back, with its data.
-            try (DevicePinnedBlock view = store.pinOnDevice(ids.get(2)))
+            try (StoreDevicePinnedBlock view = store.pinOnDevice(ids.get(2)))
             {
                 assertEquals(TierKind.DEVICE, store.tierOf(ids.get(2)));
                 assertArrayEquals(model.get(ids.get(2)), device.kernelRead(view.devicePointer(), BLOCK));
@@ -224,7 +224,7 @@ class DeviceTierEngineTest
 
             // ...also from below RAM.
             store.moveTo(ids.get(3), TierKind.VSSD);
-            try (DevicePinnedBlock view = store.pinOnDevice(ids.get(3)))
+            try (StoreDevicePinnedBlock view = store.pinOnDevice(ids.get(3)))
             {
                 assertArrayEquals(model.get(ids.get(3)), device.kernelRead(view.devicePointer(), BLOCK));
             }
@@ -243,7 +243,7 @@ class DeviceTierEngineTest
         try (BlockStore store = new BlockStore(deviceContext()))
         {
             final List<Long> ids = new ArrayList<>();
-            final List<DevicePinnedBlock> views = new ArrayList<>();
+            final List<StoreDevicePinnedBlock> views = new ArrayList<>();
             for (int i = 0; i < 8; i++)
             {
                 final long id = store.allocate(BLOCK, Hint.DEVICE);
@@ -255,7 +255,7 @@ class DeviceTierEngineTest
 
             final long inRam = store.allocate(BLOCK, Hint.WARM);
             store.write(inRam, 0, new byte[]{ 99 }, 0, 1);
-            try (DevicePinnedBlock view = store.pinOnDevice(inRam))
+            try (StoreDevicePinnedBlock view = store.pinOnDevice(inRam))
             {
                 assertEquals(TierKind.DEVICE, store.tierOf(inRam), "room was made by demoting a DEVICE block");
                 assertEquals(1, store.stats().engineTier(TierKind.DEVICE).demotedBlocks());
@@ -289,7 +289,7 @@ class DeviceTierEngineTest
             assertEquals(TierKind.RAM, store.tierOf(large));
             assertThrows(OutOfTierMemoryException.class, () -> store.pinOnDevice(large));
 
-            views.forEach(DevicePinnedBlock::close);
+            views.forEach(StoreDevicePinnedBlock::close);
             for (int i = 0; i < 8; i++)
             {
                 final byte[] first = new byte[1];
@@ -314,11 +314,11 @@ class DeviceTierEngineTest
             assertThrows(IllegalStateException.class, () -> store.moveTo(pinFast, TierKind.DEVICE));
 
             final long warm = store.allocate(BLOCK, Hint.WARM);
-            try (PinnedBlock hostView = store.pin(warm))
+            try (StorePinnedBlock hostView = store.pin(warm))
             {
                 final IllegalStateException hostPinned = assertThrows(IllegalStateException.class,
                     () -> store.pinOnDevice(warm));
-                assertTrue(hostPinned.getMessage().contains("PinnedBlock"), hostPinned.getMessage());
+                assertTrue(hostPinned.getMessage().contains("StorePinnedBlock"), hostPinned.getMessage());
                 assertEquals(TierKind.RAM, store.tierOf(warm));
                 assertNotNull(hostView.buffer());
             }
@@ -328,7 +328,7 @@ class DeviceTierEngineTest
             // A host pin of a DEVICE block brings it to RAM.
             final byte[] data = randomBytes(random, BLOCK);
             final long deviceBlock = StoreTestSupport.allocateWith(store, data, Hint.DEVICE);
-            try (PinnedBlock hostView = store.pin(deviceBlock))
+            try (StorePinnedBlock hostView = store.pin(deviceBlock))
             {
                 assertEquals(TierKind.RAM, store.tierOf(deviceBlock));
                 final byte[] copy = new byte[BLOCK];
@@ -399,7 +399,7 @@ class DeviceTierEngineTest
         assertEquals(2 * BLOCK, deviceStats.hardCapBytes());
         assertEquals(BLOCK, deviceStats.softCapBytes());
         assertEquals(PressureLevel.OUT_OF_MEMORY, deviceStats.pressureLevel());
-        final DevicePinnedBlock view = store.pinOnDevice(a);
+        final StoreDevicePinnedBlock view = store.pinOnDevice(a);
         store.close();
         assertTrue(view.isClosed(), "the store's close detaches device views");
         assertEquals(0, device.usedBytes());
@@ -496,7 +496,7 @@ class DeviceTierEngineTest
             }
             else if (choice < 60)
             {
-                try (PinnedBlock view = store.pin(id))
+                try (StorePinnedBlock view = store.pin(id))
                 {
                     final byte[] bytes = new byte[expected.length];
                     view.buffer().getBytes(0, bytes);
@@ -521,7 +521,7 @@ class DeviceTierEngineTest
             }
             else if (choice < 85)
             {
-                try (DevicePinnedBlock view = store.pinOnDevice(id))
+                try (StoreDevicePinnedBlock view = store.pinOnDevice(id))
                 {
                     assertArrayEquals(expected, device.kernelRead(view.devicePointer(), expected.length),
                         "device view of block " + id);

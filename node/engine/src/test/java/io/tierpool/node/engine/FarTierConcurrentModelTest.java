@@ -181,7 +181,7 @@ class FarTierConcurrentModelTest
             }
             else if (choice < 72)
             {
-                try (PinnedBlock pin = store.pin(id))
+                try (StorePinnedBlock pin = store.pin(id))
                 {
                     final int offset = random.nextInt(bytes.length);
                     assertEquals(bytes[offset], pin.buffer().getByte(offset), "pinned block " + id);

@@ -118,8 +118,8 @@ class MoverTest
         try (BlockStore store = open(MIB, 4 * MIB))
         {
             fillRam(store);
-            try (PinnedBlock first = store.pin(ids.get(0));
-                PinnedBlock second = store.pin(ids.get(1)))
+            try (StorePinnedBlock first = store.pin(ids.get(0));
+                StorePinnedBlock second = store.pin(ids.get(1)))
             {
                 assertEquals(4, store.runMover());
                 assertDemoted(store, 2, 3, 4, 5);
@@ -174,7 +174,7 @@ class MoverTest
     {
         try (BlockStore store = open(MIB, 4 * MIB))
         {
-            final List<PinnedBlock> pins = new ArrayList<>();
+            final List<StorePinnedBlock> pins = new ArrayList<>();
             fillRam(store);
             for (final long id : ids)
             {
@@ -189,7 +189,7 @@ class MoverTest
 
             final long warm = store.allocate(100 * KIB, Hint.WARM);
             assertEquals(TierKind.VVRAM, store.tierOf(warm), "a WARM block falls to the next tier instead");
-            pins.forEach(PinnedBlock::close);
+            pins.forEach(StorePinnedBlock::close);
         }
     }
 
@@ -239,7 +239,7 @@ class MoverTest
         try (BlockStore store = open(MIB, 4 * MIB))
         {
             fillRam(store);
-            final List<PinnedBlock> pins = new ArrayList<>();
+            final List<StorePinnedBlock> pins = new ArrayList<>();
             for (final long id : ids)
             {
                 pins.add(store.pin(id));
@@ -254,7 +254,7 @@ class MoverTest
             assertEquals(0, store.runMover());
             assertEquals(2, store.stats().moverStuck(), "retries after the back-off");
 
-            pins.forEach(PinnedBlock::close);
+            pins.forEach(StorePinnedBlock::close);
             clock.advance(store.context().moverStuckBackoffNs());
             assertEquals(4, store.runMover());
             assertDemoted(store, 0, 1, 2, 3);

@@ -211,7 +211,7 @@ class PrefetchTest
                 assertThrows(IllegalArgumentException.class, () -> store.moveTo(id, TierKind.REMOTE));
             assertTrue(noTier.getMessage().contains("no REMOTE tier"), noTier.getMessage());
             assertThrows(IllegalArgumentException.class, () -> store.moveTo(id, null));
-            try (PinnedBlock ignored = store.pin(id))
+            try (StorePinnedBlock ignored = store.pin(id))
             {
                 assertThrows(IllegalStateException.class, () -> store.moveTo(id, TierKind.VSSD));
             }

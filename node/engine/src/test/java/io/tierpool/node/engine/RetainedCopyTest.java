@@ -87,7 +87,7 @@ class RetainedCopyTest
 
             written[10] = (byte)(written[10] + 1);
             store.write(writtenId, 10, written, 10, 1);
-            try (PinnedBlock view = store.pin(pinnedId))
+            try (StorePinnedBlock view = store.pin(pinnedId))
             {
                 pinned[20] = (byte)(pinned[20] + 1);
                 view.buffer().putByte(20, pinned[20]);

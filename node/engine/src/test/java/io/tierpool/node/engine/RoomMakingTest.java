@@ -90,7 +90,7 @@ class RoomMakingTest
                 final byte[] bytes = randomBytes(random, BIG);
                 final long big = allocateWith(store, bytes, Hint.WARM);
                 assertEquals(TierKind.RAM, store.tierOf(big), "seed " + seed + ": the block lands in RAM");
-                try (PinnedBlock view = store.pin(big))
+                try (StorePinnedBlock view = store.pin(big))
                 {
                     final byte[] back = new byte[BIG];
                     view.buffer().getBytes(0, back);
@@ -125,7 +125,7 @@ class RoomMakingTest
                 final byte[] bytes = randomBytes(random, BIG);
                 final long big = allocateWith(store, bytes, Hint.WARM);
                 assertEquals(TierKind.RAM, store.tierOf(big), "seed " + seed + ": the block lands in RAM");
-                try (PinnedBlock view = store.pin(big))
+                try (StorePinnedBlock view = store.pin(big))
                 {
                     final byte[] back = new byte[BIG];
                     view.buffer().getBytes(0, back);
@@ -164,7 +164,7 @@ class RoomMakingTest
             // Sixteen 64 KiB blocks fill RAM, four per chunk; pin one of the middle two of each chunk.
             final List<Long> ids = new ArrayList<>();
             final List<byte[]> contents = new ArrayList<>();
-            final List<PinnedBlock> pins = new ArrayList<>();
+            final List<StorePinnedBlock> pins = new ArrayList<>();
             final boolean[] chunkPinned = new boolean[MIB / CHUNK];
             for (int i = 0; i < MIB / (64 * KIB); i++)
             {
@@ -198,11 +198,11 @@ class RoomMakingTest
                 assertContent(store, ids.get(i), contents.get(i));
             }
 
-            for (final PinnedBlock pin : pins)
+            for (final StorePinnedBlock pin : pins)
             {
                 pin.close();
             }
-            try (PinnedBlock view = store.pin(big))
+            try (StorePinnedBlock view = store.pin(big))
             {
                 final byte[] back = new byte[BIG];
                 view.buffer().getBytes(0, back);

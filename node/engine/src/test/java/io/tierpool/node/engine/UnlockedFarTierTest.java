@@ -133,7 +133,7 @@ class UnlockedFarTierTest
             final byte[] newer = randomBytes(random, BLOCK);
             store.write(ramId, 0, newer, 0, BLOCK);
             assertArrayEquals(newer, readAll(store, ramId));
-            try (PinnedBlock pin = store.pin(ramId))
+            try (StorePinnedBlock pin = store.pin(ramId))
             {
                 assertEquals(newer[7], pin.buffer().getByte(7));
             }

@@ -7,7 +7,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A zero-copy view of a block in RAM, returned by {@link BlockStore#pin(long)}. While at least one view of a
+ * The engine's {@link io.tierpool.client.PinnedBlock}: a zero-copy view of a block in RAM, returned by {@link BlockStore#pin(long)}. While at least one view of a
  * block is open the block stays in RAM at a fixed address: the mover does not demote it and it cannot be freed.
  * <p>
  * {@link #buffer()} reads and writes the block's bytes in place; its capacity is the block's size. Reads and
@@ -19,13 +19,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * memory the block no longer owns; using the buffer after close is nevertheless the caller's bug, and a copy of
  * the buffer reference or of its address taken earlier is not protected.
  * <pre>{@code
- * try (PinnedBlock view = store.pin(blockId))
+ * try (StorePinnedBlock view = store.pin(blockId))
  * {
  *     view.buffer().putLong(0, 42L);
  * }
  * }</pre>
  */
-public final class PinnedBlock implements AutoCloseable
+public final class StorePinnedBlock implements io.tierpool.client.PinnedBlock
 {
     private static final byte[] EMPTY = new byte[0];
 
@@ -34,7 +34,7 @@ public final class PinnedBlock implements AutoCloseable
     private final UnsafeBuffer buffer = new UnsafeBuffer(EMPTY);
     private volatile boolean closed;
 
-    PinnedBlock(final BlockStore store, final long blockId)
+    StorePinnedBlock(final BlockStore store, final long blockId)
     {
         this.store = store;
         this.blockId = blockId;

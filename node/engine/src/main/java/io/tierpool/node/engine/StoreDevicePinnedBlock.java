@@ -4,7 +4,7 @@
 package io.tierpool.node.engine;
 
 /**
- * A view of a block pinned in the DEVICE tier (GPU memory), returned by {@link BlockStore#pinOnDevice(long)}.
+ * The engine's {@link io.tierpool.client.DevicePinnedBlock}: a view of a block pinned in the DEVICE tier (GPU memory), returned by {@link BlockStore#pinOnDevice(long)}.
  * While at least one such view is open the block stays in the DEVICE tier at a fixed device address: the mover
  * does not demote it, it cannot be freed, moved or pinned in RAM, and host writes to it are refused.
  * <p>
@@ -17,14 +17,14 @@ package io.tierpool.node.engine;
  * After close (or after the store closes) {@link #devicePointer()} throws, but an address copied earlier is not
  * protected.
  * <pre>{@code
- * try (DevicePinnedBlock view = store.pinOnDevice(blockId))
+ * try (StoreDevicePinnedBlock view = store.pinOnDevice(blockId))
  * {
  *     launchKernel(view.devicePointer(), view.sizeBytes());
  *     stream.synchronize();
  * }
  * }</pre>
  */
-public final class DevicePinnedBlock implements AutoCloseable
+public final class StoreDevicePinnedBlock implements io.tierpool.client.DevicePinnedBlock
 {
     private final BlockStore store;
     private final long blockId;
@@ -32,7 +32,7 @@ public final class DevicePinnedBlock implements AutoCloseable
     private final int sizeBytes;
     private volatile boolean closed;
 
-    DevicePinnedBlock(final BlockStore store, final long blockId, final long devicePointer, final int sizeBytes)
+    StoreDevicePinnedBlock(final BlockStore store, final long blockId, final long devicePointer, final int sizeBytes)
     {
         this.store = store;
         this.blockId = blockId;
