@@ -935,6 +935,30 @@ public final class TierPool implements AutoCloseable
         }
 
         /**
+         * @param host this application's address that node daemons can reach, where they send their answers (the
+         *             pool's Aeron response endpoint is {@code host:0}, any free port). Default {@code 127.0.0.1}:
+         *             set it when the daemons run on other machines or in other containers.
+         * @return this for a fluent API.
+         */
+        public Context host(final String host)
+        {
+            clientContext.responseEndpoint(host + ":0");
+            return this;
+        }
+
+        /**
+         * @param timeoutMs how long one far-memory request (and each membership request, the pool's heartbeat)
+         *                  waits for a node daemon's answer before it fails over to another copy or node, ms, 1 or
+         *                  more; bigger blocks get an extra allowance per MiB. Default 5,000.
+         * @return this for a fluent API.
+         */
+        public Context requestTimeoutMs(final long timeoutMs)
+        {
+            clientContext.requestTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+            return this;
+        }
+
+        /**
          * @param leaseTimeoutMs how long a node daemon keeps this pool's blocks without hearing from it, ms, 1000 or
          *                       more (nodes grant at most 10 min): if the application dies or is cut off, its far
          *                       blocks come back to the nodes this long after its last heartbeat. Heartbeats go a

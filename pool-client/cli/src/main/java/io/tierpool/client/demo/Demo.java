@@ -133,7 +133,7 @@ public final class Demo implements AutoCloseable
             poolCtx.nodes(existingCluster ? ctx.joinNodes() : ports.nodeEndpoints())
                 .awaitNodes(ctx.nodes())
                 .aeronDir(workspace.tmpfsDir("client"));
-            poolCtx.clientContext().responseEndpoint(ctx.host() + ":0");
+            poolCtx.host(ctx.host());
         }
         final TierPool pool = register(TierPool.open(poolCtx), false);
         phaseStartNs = endPhase("open pool", phaseStartNs);
