@@ -106,12 +106,15 @@ public final class TierPool implements AutoCloseable
      * @param ctx the configuration; concluded here, and not to be changed afterwards.
      * @return the open pool, to be closed by the caller.
      * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity (for example the
-     *                                tmpfs is smaller than the VVRAM capacity).
+     *                                tmpfs is smaller than the VVRAM capacity), or the JVM was started without a
+     *                                flag the client needs on Java 17+ (the message names it; the list is the
+     *                                {@code io/tierpool/client/jvm.options} resource of this jar).
      * @throws io.tierpool.client.ClusterUnavailableException if the cluster cannot be joined, or too few
      *                                node daemons are live, in time.
      */
     public static TierPool open(final Context ctx)
     {
+        JvmAccessCheck.check();
         ctx.conclude();
         TransportDriver driver = null;
         BlockClient client = null;
