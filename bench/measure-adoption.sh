@@ -19,7 +19,7 @@
 # ADOPTION_OUT results directory (default target/adoption: summary.md, dependencies.txt, jars.txt, runs.txt,
 # logs), ADOPTION_MVN_ARGS extra Maven arguments (default -o; set it empty to let Maven download),
 # ADOPTION_SKIP_BUILD=1 to use the jars already built, and the base ports ADOPTION_DATA_BASE_PORT (44250),
-# ADOPTION_DISCOVERY_BASE_PORT (55750), ADOPTION_COMMUNICATION_BASE_PORT (55770), ADOPTION_METRICS_BASE_PORT
+# ADOPTION_DISCOVERY_BASE_PORT (55700), ADOPTION_COMMUNICATION_BASE_PORT (55720), ADOPTION_METRICS_BASE_PORT
 # (55790); node i uses base + i, the probes discovery base + 30.
 set -euo pipefail
 
@@ -28,8 +28,8 @@ runs="${ADOPTION_RUNS:-3}"
 blocks="${ADOPTION_BLOCKS:-48}"
 out="${ADOPTION_OUT:-$root/target/adoption}"
 data_base="${ADOPTION_DATA_BASE_PORT:-44250}"
-discovery_base="${ADOPTION_DISCOVERY_BASE_PORT:-55750}"
-communication_base="${ADOPTION_COMMUNICATION_BASE_PORT:-55770}"
+discovery_base="${ADOPTION_DISCOVERY_BASE_PORT:-55700}"
+communication_base="${ADOPTION_COMMUNICATION_BASE_PORT:-55720}"
 metrics_base="${ADOPTION_METRICS_BASE_PORT:-55790}"
 probe_port=$((discovery_base + 30))
 client_dir="$root/pool-client/client"

@@ -3,6 +3,7 @@
  */
 package io.tierpool.client;
 
+import io.tierpool.node.NodeProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,15 +27,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The client runs on the JVM flags of its {@code io/tierpool/client/jvm.options} alone, and {@link TierPool#open}
- * in a JVM without them fails at once with a {@link ConfigurationException} naming the flag: each checked in a
- * child JVM started with exactly the flags under test (none inherited from this one's argLine or from
- * {@code JDK_JAVA_OPTIONS}).
+ * The client runs on the JVM flags of its {@code io/tierpool/client/jvm.options} alone (a local pool through every
+ * local tier; an embedded Aeron media driver and block client storing a block on a real node daemon), and
+ * {@link TierPool#open} in a JVM without them fails at once with a {@link ConfigurationException} naming the
+ * flag: each checked in a child JVM started with exactly the flags under test (none inherited from this one's
+ * argLine or from {@code JDK_JAVA_OPTIONS}). Ports: Aeron 44230, Ignite 55760..55765 (the node daemon's).
  */
 class JvmAccessCheckTest
 {
     private static final String FLAG = "--add-opens java.base/jdk.internal.misc=ALL-UNNAMED";
     private static final long CHILD_TIMEOUT_S = 60;
+    private static final int AERON_PORT = 44230;
+    private static final int DISCOVERY_PORT = 55760;
 
     @Test
     void shouldFindNothingMissingInThisJvm()
@@ -93,6 +97,27 @@ class JvmAccessCheckTest
         assertEquals("TIERPOOL-FLAGS-OK equal=true", child.line("TIERPOOL-FLAGS-OK "));
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldReachANodeDaemonOverAeronOnTheClientFlagsAlone(@TempDir final Path dir) throws Exception
+    {
+        final Path nodes = Files.createDirectory(dir.resolve("nodes"));
+        try (NodeProcess node = NodeCluster.startNode(nodes, "node-1", AERON_PORT, DISCOVERY_PORT,
+            DISCOVERY_PORT + 5, "127.0.0.1:" + DISCOVERY_PORT + ".." + (DISCOVERY_PORT + 1), "4m", "0", "4m"))
+        {
+            final Path client = Files.createDirectory(dir.resolve("client"));
+            final Child child = runChild(client, List.of("@" + optionsFile()), AeronFlagsProbeMain.class,
+                List.of(node.endpoint(), client.toString()));
+
+            assertEquals(0, child.exitStatus, child.output);
+            assertEquals("TIERPOOL-AERON-OK equal=true usedAfterFree=0", child.line("TIERPOOL-AERON-OK "));
+        }
+        finally
+        {
+            NodeCluster.deleteRecursively(nodes);
+        }
+    }
+
     private static List<String> optionLines() throws IOException
     {
         try (InputStream in = JvmAccessCheck.class.getResourceAsStream(JvmAccessCheck.OPTIONS_RESOURCE))
@@ -116,6 +141,16 @@ class JvmAccessCheckTest
      */
     private static Child runProbe(final Path dir, final List<String> flags) throws IOException, InterruptedException
     {
+        return runChild(dir, flags, FlagsProbeMain.class, List.of(dir.toString()));
+    }
+
+    /**
+     * Runs {@code mainClass} in a child JVM with the test class path, a small heap, {@code dir} as its temporary
+     * directory, exactly {@code flags} and the given arguments; empties {@code dir} afterwards.
+     */
+    private static Child runChild(final Path dir, final List<String> flags, final Class<?> mainClass,
+        final List<String> arguments) throws IOException, InterruptedException
+    {
         final String java = ProcessHandle.current().info().command()
             .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         final List<String> command = new ArrayList<>();
@@ -125,8 +160,8 @@ class JvmAccessCheckTest
         command.addAll(flags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(FlagsProbeMain.class.getName());
-        command.add(dir.toString());
+        command.add(mainClass.getName());
+        command.addAll(arguments);
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("JDK_JAVA_OPTIONS");
         builder.environment().remove("JAVA_TOOL_OPTIONS");
@@ -142,7 +177,7 @@ class JvmAccessCheckTest
         }
         try (Stream<Path> left = Files.list(dir))
         {
-            left.forEach((p) -> p.toFile().delete());
+            left.forEach(NodeCluster::deleteRecursively);
         }
         return new Child(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
