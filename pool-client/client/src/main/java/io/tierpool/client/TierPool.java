@@ -112,13 +112,17 @@ public final class TierPool implements AutoCloseable
      * @throws ConfigurationException if a setting is invalid, or a tier cannot get its capacity: the VVRAM or VSSD
      *                                capacity is more than the usable space of the filesystem under its directory
      *                                (or the two together more than the filesystem they share), as the node daemon
-     *                                checks; the message names the tier, the directory, the bytes asked and usable.
+     *                                checks; the message names the tier, the directory, the bytes asked and usable;
+     *                                or the JVM was started without a flag the client needs on Java 17+ (the
+     *                                message names it; the list is the {@code io/tierpool/client/jvm.options}
+     *                                resource of this jar).
      * @throws io.tierpool.client.ClusterUnavailableException if no node daemon answers at the endpoints within
      *                                {@link Context#awaitNodesTimeoutMs(long)}, or too few are live in time; the
      *                                message names each endpoint tried and why it failed.
      */
     public static TierPool open(final Context context)
     {
+        JvmAccessCheck.check();
         final Context ctx = context.concludedCopy();
         TransportDriver driver = null;
         BlockClient client = null;

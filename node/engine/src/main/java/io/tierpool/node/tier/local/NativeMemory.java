@@ -7,10 +7,7 @@ import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 
 /**
@@ -19,48 +16,39 @@ import java.nio.ByteBuffer;
  * {@code CRC32C}).
  * <p>
  * Memory comes from the JDK's {@code Unsafe.allocateMemory} through Agrona's {@link UnsafeApi}; it is not zeroed
- * and must be released with {@link #free(long)} exactly once. Views are {@code java.nio.DirectByteBuffer}s made
- * with the JDK's private address constructor (the one JNI's {@code NewDirectByteBuffer} uses), which needs
- * {@code --add-opens java.base/java.nio=ALL-UNNAMED} (in {@code io/tierpool/node/jvm.options}). A view owns
- * nothing: it must not be used after the memory is freed.
+ * and must be released with {@link #free(long)} exactly once. A view is a duplicate of a small direct buffer of
+ * this class whose address and capacity are then set, through {@link UnsafeApi}, to the memory viewed (the
+ * fields Agrona's {@link BufferUtil#address(ByteBuffer)} reads): it needs no JVM flag beyond the one Agrona itself
+ * needs ({@code --add-opens java.base/jdk.internal.misc=ALL-UNNAMED}), where the JDK's private address constructor
+ * would need {@code --add-opens java.base/java.nio=ALL-UNNAMED} too. A view owns nothing: it must not be used
+ * after the memory is freed.
+ * <p>
+ * Thread-safe: every method may be called from any thread; a view, like any {@link ByteBuffer}, is for one
+ * thread at a time.
  */
 public final class NativeMemory
 {
-    private static final MethodHandle VIEW_CONSTRUCTOR;
+    private static final long ADDRESS_FIELD_OFFSET;
+    private static final long CAPACITY_FIELD_OFFSET;
+    private static final ByteBuffer TEMPLATE = ByteBuffer.allocateDirect(1);
     private static final Throwable VIEW_FAILURE;
 
     static
     {
-        MethodHandle constructor = null;
+        long addressOffset = -1;
+        long capacityOffset = -1;
         Throwable failure = null;
         try
         {
-            final Class<?> type = Class.forName("java.nio.DirectByteBuffer");
-            Constructor<?> reflected;
-            boolean longCapacity = false;
-            try
-            {
-                reflected = type.getDeclaredConstructor(long.class, int.class);
-            }
-            catch (final NoSuchMethodException ex)
-            {
-                reflected = type.getDeclaredConstructor(long.class, long.class);
-                longCapacity = true;
-            }
-            reflected.setAccessible(true);
-            MethodHandle handle = MethodHandles.lookup().unreflectConstructor(reflected);
-            if (longCapacity)
-            {
-                handle = MethodHandles.explicitCastArguments(
-                    handle, MethodType.methodType(type, long.class, int.class));
-            }
-            constructor = handle.asType(MethodType.methodType(ByteBuffer.class, long.class, int.class));
+            addressOffset = UnsafeApi.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+            capacityOffset = UnsafeApi.objectFieldOffset(Buffer.class.getDeclaredField("capacity"));
         }
-        catch (final Throwable ex)
+        catch (final NoSuchFieldException | RuntimeException ex)
         {
             failure = ex;
         }
-        VIEW_CONSTRUCTOR = constructor;
+        ADDRESS_FIELD_OFFSET = addressOffset;
+        CAPACITY_FIELD_OFFSET = capacityOffset;
         VIEW_FAILURE = failure;
     }
 
@@ -116,27 +104,27 @@ public final class NativeMemory
      * @param address first byte of the memory.
      * @param length  number of bytes, 0 or more.
      * @return a view that owns nothing.
-     * @throws IllegalStateException if the JVM was started without {@code --add-opens java.base/java.nio=ALL-UNNAMED}.
+     * @throws IllegalArgumentException if {@code length} is negative.
+     * @throws IllegalStateException    if this JDK's {@code java.nio.Buffer} has no {@code address} or
+     *                                  {@code capacity} field (never seen on JDK 17 to 25).
      */
     public static ByteBuffer view(final long address, final int length)
     {
-        if (VIEW_CONSTRUCTOR == null)
+        if (length < 0)
         {
-            throw new IllegalStateException("cannot make a ByteBuffer view of off-heap memory: start the JVM with " +
-                "--add-opens java.base/java.nio=ALL-UNNAMED (see io/tierpool/node/jvm.options)", VIEW_FAILURE);
+            throw new IllegalArgumentException("length=" + length + " must be >= 0");
         }
-        try
+        if (VIEW_FAILURE != null)
         {
-            return (ByteBuffer)VIEW_CONSTRUCTOR.invokeExact(address, length);
+            throw new IllegalStateException("cannot make a ByteBuffer view of off-heap memory on this JDK (" +
+                System.getProperty("java.version") + "): java.nio.Buffer has no address or capacity field",
+                VIEW_FAILURE);
         }
-        catch (final RuntimeException | Error ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+        final ByteBuffer view = TEMPLATE.duplicate();
+        UnsafeApi.putLong(view, ADDRESS_FIELD_OFFSET, address);
+        UnsafeApi.putInt(view, CAPACITY_FIELD_OFFSET, length);
+        view.limit(length);
+        return view;
     }
 
     /**
