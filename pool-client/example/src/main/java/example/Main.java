@@ -8,17 +8,16 @@ import io.tierpool.client.TierPool;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 public class Main
 {
     public static void main(String[] args)
     {
-        String nodes = System.getenv().getOrDefault("TIERPOOL_NODES", "127.0.0.1:47501..47502");
+        String nodes = System.getenv().getOrDefault("TIERPOOL_NODES", "127.0.0.1:40501,127.0.0.1:40502");
         try (TierPool pool = TierPool.open(new TierPool.Context()
             .ramCapacityBytes(16 << 20)                    // 16 MiB of RAM in this process
             .vvramCapacityBytes(0).vssdCapacityBytes(0)    // no local files: below RAM is far memory
-            .discoveryAddresses(List.of(nodes))            // THIN CLIENT (issue 13): becomes .nodes(...)
+            .nodes(nodes.split(","))                       // the node daemons' Aeron endpoints
             .awaitNodes(2)))
         {
             byte[] written = "Hello, far memory!".getBytes(StandardCharsets.UTF_8);

@@ -42,11 +42,8 @@ class ExampleProjectTest
     private static final int DISCOVERY_BASE_PORT = 55800;
     private static final int COMMUNICATION_BASE_PORT = 55820;
     private static final int METRICS_BASE_PORT = 55890;
-    private static final String NODES = "127.0.0.1:" + (DISCOVERY_BASE_PORT + 1) + ".." + (DISCOVERY_BASE_PORT + 2);
-    /** The example's own (Ignite client) ports until the thin client lands, through JDK_JAVA_OPTIONS. */
-    private static final String EXAMPLE_JVM_OPTIONS = "-Dtierpool.cluster.discoveryPort=55830 " +
-        "-Dtierpool.cluster.discoveryPortRange=5 -Dtierpool.cluster.communicationPort=55840 " +
-        "-Dtierpool.cluster.communicationPortRange=5";
+    /** The two daemons' Aeron endpoints, which the example bootstraps from. */
+    private static final String NODES = "127.0.0.1:" + (DATA_BASE_PORT + 1) + ",127.0.0.1:" + (DATA_BASE_PORT + 2);
     private static final long SCRIPT_TIMEOUT_S = 240;
     private static final long MAVEN_TIMEOUT_S = 420;
 
@@ -175,7 +172,6 @@ class ExampleProjectTest
         final String javaHome = System.getProperty("java.home");
         return Map.of(
             "TIERPOOL_NODES", NODES,
-            "JDK_JAVA_OPTIONS", EXAMPLE_JVM_OPTIONS,
             "JAVA_HOME", javaHome,
             "PATH", Paths.get(javaHome, "bin") + File.pathSeparator + System.getenv("PATH"));
     }
