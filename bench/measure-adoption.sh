@@ -86,9 +86,21 @@ if [ "${ADOPTION_SKIP_BUILD:-0}" != "1" ]; then
 fi
 [ -f "$client_dir/target/adoption-classpath.txt" ] || die "no $client_dir/target/adoption-classpath.txt: run without ADOPTION_SKIP_BUILD"
 client_jar="$(ls "$client_dir"/target/tierpool-client-*.jar | grep -v -e sources -e javadoc | head -n 1)"
-classpath="$client_jar:$(cat "$client_dir/target/adoption-classpath.txt")"
+# The client's optional dependencies (JCuda, for the GPU tier) are listed for the module itself but never reach an
+# application: leave them out of the list and of the class path.
+optional_jars="$(grep -E '^\s+[^ ]+:[^ ]+:[^ ]+:[^ ]+.*\(optional\)' "$client_dir/target/adoption-dependencies.txt" |
+    sed -e 's/^ *//' -e 's/ .*//' | awk -F: '{ print $2 "-" (NF == 5 ? $4 : $5) }' || true)"
+classpath="$client_jar"
+IFS=':' read -r -a all_entries <<< "$(cat "$client_dir/target/adoption-classpath.txt")"
+for jar in "${all_entries[@]}"; do
+    skip=0
+    for prefix in $optional_jars; do
+        case "$(basename "$jar")" in "$prefix"*) skip=1 ;; esac
+    done
+    [ "$skip" = 1 ] || classpath+=":$jar"
+done
 
-grep -E '^\s+[^ ]+:[^ ]+:[^ ]+:[^ ]+' "$client_dir/target/adoption-dependencies.txt" |
+grep -E '^\s+[^ ]+:[^ ]+:[^ ]+:[^ ]+' "$client_dir/target/adoption-dependencies.txt" | grep -v '(optional)' |
     sed -e 's/^ *//' -e 's/ -- .*//' > "$out/dependencies.txt"
 dependency_count="$(wc -l < "$out/dependencies.txt")"
 ignite_count="$(grep -c '^org\.apache\.ignite:' "$out/dependencies.txt" || true)"

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What an application gets on its runtime classpath by linking {@code tierpool-client}, as Maven resolves it
  * ({@code dependency:list} of the runtime scope, written to {@code target/runtime-dependencies.txt} by the
- * build): no Apache Ignite (the client is a thin client of the node daemons), no node daemon, and no SLF4J
- * binding (the application chooses its own).
+ * build): no Apache Ignite (the client is a thin client of the node daemons), no node daemon, no SLF4J
+ * binding (the application chooses its own), and no JCuda (9 MiB of natives, only for the GPU tier: an
+ * application that wants it adds the dependency).
  */
 class ClientDependenciesTest
 {
@@ -31,6 +32,8 @@ class ClientDependenciesTest
         final List<String> artifacts = Files.readAllLines(listing).stream()
             .map(String::trim)
             .filter((line) -> line.chars().filter((c) -> c == ':').count() >= 4)
+            // optional dependencies (JCuda) are this module's own: Maven does not pass them on to applications
+            .filter((line) -> !line.contains("(optional)"))
             .collect(Collectors.toList());
         System.out.println("tierpool-client runtime dependencies:\n  " + String.join("\n  ", artifacts));
 
@@ -40,6 +43,7 @@ class ClientDependenciesTest
         {
             assertFalse(artifact.startsWith("org.apache.ignite:"), "Ignite on the client's runtime classpath: " + artifact);
             assertFalse(artifact.startsWith("io.tierpool:tierpool-node:"), "the node daemon on the client's classpath");
+            assertFalse(artifact.startsWith("org.jcuda:"), "JCuda forced on applications: " + artifact);
             assertFalse(artifact.startsWith("org.slf4j:slf4j-simple:") || artifact.startsWith("ch.qos.logback:") ||
                 artifact.startsWith("org.apache.logging.log4j:log4j-slf4j"), "a logging binding forced on " +
                 "applications: " + artifact);
