@@ -8,14 +8,10 @@ import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.NodeView;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.BlockRequest;
-import io.tierpool.transport.DepartedNode;
-import io.tierpool.transport.MemberNode;
 import io.tierpool.transport.MembershipSnapshot;
 import org.agrona.ErrorHandler;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -54,28 +48,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClusterClient implements AutoCloseable
 {
-    private static final Comparator<NodeView> BY_NAME =
-        Comparator.comparing(NodeView::nodeName).thenComparing(NodeView::nodeId);
-
     private final BlockClient client;
     private final Context ctx;
     private final ExecutorService senders;
     private final Thread agent;
     private final LinkedBlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
-    private final CopyOnWriteArrayList<ClusterListener> listeners = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<UUID, Long> freeBytes = new ConcurrentHashMap<>();
     private final Object viewChanged = new Object();
+    private final MembershipView view;
 
     // owned by the agent thread
-    private final Map<UUID, NodeView> view = new HashMap<>();
     private final Set<String> inFlight = new LinkedHashSet<>();
-    private final Set<String> knownEndpoints = new LinkedHashSet<>();
     private final Map<String, String> lastFailures = new LinkedHashMap<>();
-    private UUID anchorId;
-    private long lastAnswerNs;
-    private long lastAnchorAnswerNs;
 
-    private volatile List<NodeView> liveNodes = List.of();
     private volatile long grantedLeaseMs;
     private volatile boolean answered;
     private volatile boolean running = true;
@@ -94,7 +78,7 @@ public final class ClusterClient implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-        this.knownEndpoints.addAll(ctx.bootstrapEndpoints());
+        this.view = new MembershipView(ctx, viewChanged);
         this.agent = new Thread(this::run, "tierpool-cluster-" + Long.toHexString(client.clientId()));
         this.agent.setDaemon(true);
     }
@@ -116,7 +100,7 @@ public final class ClusterClient implements AutoCloseable
         Objects.requireNonNull(client, "client");
         ctx.conclude();
         final ClusterClient cluster = new ClusterClient(client, ctx);
-        cluster.lastAnswerNs = System.nanoTime();
+        cluster.view.start(System.nanoTime());
         cluster.agent.start();
         try
         {
@@ -172,7 +156,7 @@ public final class ClusterClient implements AutoCloseable
      */
     public List<NodeView> liveNodes()
     {
-        return liveNodes;
+        return view.liveNodes();
     }
 
     /**
@@ -182,8 +166,7 @@ public final class ClusterClient implements AutoCloseable
      */
     public long freeBytes(final UUID nodeId)
     {
-        final Long free = freeBytes.get(nodeId);
-        return null == free ? -1 : free;
+        return view.freeBytes(nodeId);
     }
 
     /**
@@ -215,19 +198,19 @@ public final class ClusterClient implements AutoCloseable
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (viewChanged)
         {
-            while (liveNodes.size() < count)
+            while (view.liveNodes().size() < count)
             {
                 final long leftNs = deadlineNs - System.nanoTime();
                 if (leftNs <= 0 || !running)
                 {
                     throw new ClusterUnavailableException("client " + Long.toHexString(client.clientId()) +
-                        " waited " + timeoutMs + " ms for " + count + " node daemons but sees " + liveNodes.size() +
-                        " " + names(liveNodes) + " (bootstrap endpoints " + ctx.bootstrapEndpoints() + "). Start " +
+                        " waited " + timeoutMs + " ms for " + count + " node daemons but sees " +
+                        view.liveNodes().size() + " " + names(view.liveNodes()) + " (bootstrap endpoints " + ctx.bootstrapEndpoints() + "). Start " +
                         "more node daemons in the same cluster, or ask for fewer");
                 }
                 waitOn(leftNs);
             }
-            return liveNodes;
+            return view.liveNodes();
         }
     }
 
@@ -252,7 +235,7 @@ public final class ClusterClient implements AutoCloseable
      */
     public void addListener(final ClusterListener listener)
     {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        view.addListener(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -261,7 +244,7 @@ public final class ClusterClient implements AutoCloseable
      */
     public boolean removeListener(final ClusterListener listener)
     {
-        return listeners.remove(listener);
+        return view.removeListener(listener);
     }
 
     /**
@@ -281,7 +264,7 @@ public final class ClusterClient implements AutoCloseable
         if (ctx.leaseTimeoutMs() > 0)
         {
             final List<BlockRequest> leaves = new ArrayList<>();
-            for (final NodeView node : liveNodes)
+            for (final NodeView node : view.liveNodes())
             {
                 try
                 {
@@ -342,7 +325,7 @@ public final class ClusterClient implements AutoCloseable
                 {
                     sendRound();
                     nextRoundNs = nowNs + intervalNs;
-                    checkLost(nowNs);
+                    view.checkLost(nowNs);
                 }
                 final Answer answer = answers.poll(Math.max(0, nextRoundNs - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (null != answer && running)
@@ -366,18 +349,7 @@ public final class ClusterClient implements AutoCloseable
 
     private void sendRound()
     {
-        final List<String> targets = new ArrayList<>();
-        if (view.isEmpty())
-        {
-            targets.addAll(knownEndpoints);
-        }
-        else
-        {
-            for (final NodeView node : view.values())
-            {
-                targets.add(node.endpoint());
-            }
-        }
+        final List<String> targets = view.heartbeatTargets();
         final long leaseMs = ctx.leaseTimeoutMs();
         for (final String endpoint : targets)
         {
@@ -420,28 +392,13 @@ public final class ClusterClient implements AutoCloseable
         {
             lastFailures.put(answer.endpoint, String.valueOf(answer.failure.getMessage()));
             failureSummary = lastFailures.toString();
-            final NodeView anchor = null == anchorId ? null : view.get(anchorId);
-            if (null != anchor && anchor.endpoint().equals(answer.endpoint))
-            {
-                anchorId = null;
-            }
+            view.onFailedAnswer(answer.endpoint);
             return;
         }
 
         lastFailures.remove(answer.endpoint);
-        final long nowNs = System.nanoTime();
-        lastAnswerNs = nowNs;
         grantedLeaseMs = snapshot.grantedLeaseMs();
-        // Follow the anchor; take another node as the anchor when the anchor is gone, failed its last heartbeat,
-        // or has not answered for two heartbeat intervals (a node that hangs or died answers nothing until its
-        // requests time out, and the other nodes will report it gone first).
-        if (null == anchorId || !view.containsKey(anchorId) || anchorId.equals(snapshot.answeringNodeId()) ||
-            nowNs - lastAnchorAnswerNs > 2 * TimeUnit.MILLISECONDS.toNanos(ctx.heartbeatIntervalMs()))
-        {
-            anchorId = snapshot.answeringNodeId();
-            lastAnchorAnswerNs = nowNs;
-            apply(snapshot);
-        }
+        view.onAnswer(snapshot, System.nanoTime());
         if (!answered)
         {
             synchronized (viewChanged)
@@ -452,148 +409,7 @@ public final class ClusterClient implements AutoCloseable
         }
     }
 
-    private void apply(final MembershipSnapshot snapshot)
-    {
-        final Map<UUID, MemberNode> next = new HashMap<>();
-        for (final MemberNode member : snapshot.nodes())
-        {
-            next.put(member.node().nodeId(), member);
-        }
-
-        final List<NodeView> left = new ArrayList<>();
-        for (final NodeView node : view.values())
-        {
-            if (!next.containsKey(node.nodeId()))
-            {
-                left.add(node);
-            }
-        }
-        final List<NodeView> joined = new ArrayList<>();
-        for (final MemberNode member : snapshot.nodes())
-        {
-            if (!view.containsKey(member.node().nodeId()))
-            {
-                joined.add(member.node());
-            }
-        }
-
-        for (final NodeView node : left)
-        {
-            view.remove(node.nodeId());
-            freeBytes.remove(node.nodeId());
-        }
-        for (final NodeView node : joined)
-        {
-            view.put(node.nodeId(), node);
-            knownEndpoints.add(node.endpoint());
-        }
-        publish();
-
-        for (final NodeView node : left)
-        {
-            final boolean failed = departedFailed(snapshot, node.nodeId());
-            for (final ClusterListener listener : listeners)
-            {
-                try
-                {
-                    listener.onNodeLeft(node, failed);
-                }
-                catch (final RuntimeException ex)
-                {
-                    ctx.errorHandler().onError(ex);
-                }
-            }
-        }
-        for (final NodeView node : joined)
-        {
-            for (final ClusterListener listener : listeners)
-            {
-                try
-                {
-                    listener.onNodeJoined(node);
-                }
-                catch (final RuntimeException ex)
-                {
-                    ctx.errorHandler().onError(ex);
-                }
-            }
-        }
-        for (final MemberNode member : snapshot.nodes())
-        {
-            final UUID nodeId = member.node().nodeId();
-            if (member.freeBytes() >= 0)
-            {
-                final Long previous = freeBytes.put(nodeId, member.freeBytes());
-                if (null == previous || previous != member.freeBytes())
-                {
-                    for (final ClusterListener listener : listeners)
-                    {
-                        try
-                        {
-                            listener.onFreeBytes(nodeId, member.freeBytes());
-                        }
-                        catch (final RuntimeException ex)
-                        {
-                            ctx.errorHandler().onError(ex);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static boolean departedFailed(final MembershipSnapshot snapshot, final UUID nodeId)
-    {
-        final List<DepartedNode> departed = snapshot.departed();
-        for (int i = departed.size() - 1; i >= 0; i--)
-        {
-            if (departed.get(i).nodeId().equals(nodeId))
-            {
-                return departed.get(i).failed();
-            }
-        }
-        return true;
-    }
-
-    private void checkLost(final long nowNs)
-    {
-        if (view.isEmpty() || nowNs - lastAnswerNs < TimeUnit.MILLISECONDS.toNanos(ctx.lostAfterMs()))
-        {
-            return;
-        }
-        final List<NodeView> lost = new ArrayList<>(view.values());
-        view.clear();
-        freeBytes.clear();
-        anchorId = null;
-        publish();
-        for (final NodeView node : lost)
-        {
-            for (final ClusterListener listener : listeners)
-            {
-                try
-                {
-                    listener.onNodeLeft(node, true);
-                }
-                catch (final RuntimeException ex)
-                {
-                    ctx.errorHandler().onError(ex);
-                }
-            }
-        }
-    }
-
-    private void publish()
-    {
-        final List<NodeView> nodes = new ArrayList<>(view.values());
-        nodes.sort(BY_NAME);
-        synchronized (viewChanged)
-        {
-            liveNodes = List.copyOf(nodes);
-            viewChanged.notifyAll();
-        }
-    }
-
-    private static String names(final List<NodeView> nodes)
+    static String names(final List<NodeView> nodes)
     {
         final List<String> names = new ArrayList<>(nodes.size());
         for (final NodeView node : nodes)
@@ -609,7 +425,7 @@ public final class ClusterClient implements AutoCloseable
     public String toString()
     {
         return "ClusterClient{clientId=" + Long.toHexString(client.clientId()) + ", bootstrap=" +
-            ctx.bootstrapEndpoints() + ", live=" + names(liveNodes) + '}';
+            ctx.bootstrapEndpoints() + ", live=" + names(view.liveNodes()) + '}';
     }
 
     private record Answer(String endpoint, MembershipSnapshot snapshot, RuntimeException failure)

@@ -1,0 +1,269 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.client.cluster;
+
+import io.tierpool.client.NodeView;
+import io.tierpool.transport.DepartedNode;
+import io.tierpool.transport.MemberNode;
+import io.tierpool.transport.MembershipSnapshot;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A {@link ClusterClient}'s view of the live node daemons, and the events that change it: follows the anchor
+ * daemon's membership answers, turns each into joins, leaves (failed or clean, as the anchor's departures say) and
+ * free-bytes changes for the listeners, and reports every node failed when none has answered for the
+ * {@link ClusterClient.Context#lostAfterMs()}.
+ * <p>
+ * Owned by the cluster client's agent thread: every method that changes the view runs there. Readers on other
+ * threads see {@link #liveNodes()} (an immutable list published through a volatile field, under the monitor
+ * waiters wait on) and {@link #freeBytes(UUID)} (a concurrent map).
+ */
+final class MembershipView
+{
+    private static final Comparator<NodeView> BY_NAME =
+        Comparator.comparing(NodeView::nodeName).thenComparing(NodeView::nodeId);
+
+    private final ClusterClient.Context ctx;
+    private final Object viewChanged;
+    private final long anchorSilenceNs;
+    private final long lostAfterNs;
+    private final CopyOnWriteArrayList<ClusterListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<UUID, Long> freeBytes = new ConcurrentHashMap<>();
+    private final Map<UUID, NodeView> view = new HashMap<>();
+    private final Set<String> knownEndpoints = new LinkedHashSet<>();
+    private UUID anchorId;
+    private long lastAnswerNs;
+    private long lastAnchorAnswerNs;
+    private volatile List<NodeView> liveNodes = List.of();
+
+    /**
+     * @param ctx         the concluded configuration: bootstrap endpoints, heartbeat interval, lost-after time,
+     *                    error handler.
+     * @param viewChanged the monitor notified each time the live nodes change.
+     */
+    MembershipView(final ClusterClient.Context ctx, final Object viewChanged)
+    {
+        this.ctx = ctx;
+        this.viewChanged = viewChanged;
+        this.anchorSilenceNs = 2 * TimeUnit.MILLISECONDS.toNanos(ctx.heartbeatIntervalMs());
+        this.lostAfterNs = TimeUnit.MILLISECONDS.toNanos(ctx.lostAfterMs());
+        this.knownEndpoints.addAll(ctx.bootstrapEndpoints());
+    }
+
+    void start(final long nowNs)
+    {
+        lastAnswerNs = nowNs;
+    }
+
+    List<NodeView> liveNodes()
+    {
+        return liveNodes;
+    }
+
+    long freeBytes(final UUID nodeId)
+    {
+        final Long free = freeBytes.get(nodeId);
+        return null == free ? -1 : free;
+    }
+
+    void addListener(final ClusterListener listener)
+    {
+        listeners.add(listener);
+    }
+
+    boolean removeListener(final ClusterListener listener)
+    {
+        return listeners.remove(listener);
+    }
+
+    /**
+     * @return where the next heartbeats go: every live node's endpoint, or while none is known the bootstrap and
+     * every endpoint ever learnt.
+     */
+    List<String> heartbeatTargets()
+    {
+        final List<String> targets = new ArrayList<>();
+        if (view.isEmpty())
+        {
+            targets.addAll(knownEndpoints);
+        }
+        else
+        {
+            for (final NodeView node : view.values())
+            {
+                targets.add(node.endpoint());
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * A heartbeat to {@code endpoint} failed: if it was the anchor's, the next node to answer becomes the anchor.
+     */
+    void onFailedAnswer(final String endpoint)
+    {
+        final NodeView anchor = null == anchorId ? null : view.get(anchorId);
+        if (null != anchor && anchor.endpoint().equals(endpoint))
+        {
+            anchorId = null;
+        }
+    }
+
+    /**
+     * A node answered. Follow the anchor; take the answering node as the anchor when there is none, the anchor is
+     * gone, or it has not answered for two heartbeat intervals (a node that hangs or died answers nothing until
+     * its requests time out, and the other nodes will report it gone first).
+     */
+    void onAnswer(final MembershipSnapshot snapshot, final long nowNs)
+    {
+        lastAnswerNs = nowNs;
+        if (null == anchorId || !view.containsKey(anchorId) || anchorId.equals(snapshot.answeringNodeId()) ||
+            nowNs - lastAnchorAnswerNs > anchorSilenceNs)
+        {
+            anchorId = snapshot.answeringNodeId();
+            lastAnchorAnswerNs = nowNs;
+            apply(snapshot);
+        }
+    }
+
+    /**
+     * When no node has answered for the lost-after time, report every node failed and forget them.
+     */
+    void checkLost(final long nowNs)
+    {
+        if (view.isEmpty() || nowNs - lastAnswerNs < lostAfterNs)
+        {
+            return;
+        }
+        final List<NodeView> lost = new ArrayList<>(view.values());
+        view.clear();
+        freeBytes.clear();
+        anchorId = null;
+        publish();
+        for (final NodeView node : lost)
+        {
+            tell((listener) -> listener.onNodeLeft(node, true));
+        }
+    }
+
+    private void apply(final MembershipSnapshot snapshot)
+    {
+        final Map<UUID, MemberNode> next = new HashMap<>();
+        for (final MemberNode member : snapshot.nodes())
+        {
+            next.put(member.node().nodeId(), member);
+        }
+
+        final List<NodeView> left = new ArrayList<>();
+        for (final NodeView node : view.values())
+        {
+            if (!next.containsKey(node.nodeId()))
+            {
+                left.add(node);
+            }
+        }
+        final List<NodeView> joined = new ArrayList<>();
+        for (final MemberNode member : snapshot.nodes())
+        {
+            if (!view.containsKey(member.node().nodeId()))
+            {
+                joined.add(member.node());
+            }
+        }
+
+        for (final NodeView node : left)
+        {
+            view.remove(node.nodeId());
+            freeBytes.remove(node.nodeId());
+        }
+        for (final NodeView node : joined)
+        {
+            view.put(node.nodeId(), node);
+            knownEndpoints.add(node.endpoint());
+        }
+        publish();
+
+        for (final NodeView node : left)
+        {
+            final boolean failed = departedFailed(snapshot, node.nodeId());
+            tell((listener) -> listener.onNodeLeft(node, failed));
+        }
+        for (final NodeView node : joined)
+        {
+            tell((listener) -> listener.onNodeJoined(node));
+        }
+        for (final MemberNode member : snapshot.nodes())
+        {
+            final UUID nodeId = member.node().nodeId();
+            final long free = member.freeBytes();
+            if (free >= 0)
+            {
+                final Long previous = freeBytes.put(nodeId, free);
+                if (null == previous || previous != free)
+                {
+                    tell((listener) -> listener.onFreeBytes(nodeId, free));
+                }
+            }
+        }
+    }
+
+    /**
+     * Hand an event to every listener; a listener that throws goes to the error handler and the others are still
+     * told. Events are rare (membership changes, about one free-bytes change per node and second), so the lambda
+     * per event is no concern.
+     */
+    private void tell(final Consumer<ClusterListener> event)
+    {
+        for (final ClusterListener listener : listeners)
+        {
+            try
+            {
+                event.accept(listener);
+            }
+            catch (final RuntimeException ex)
+            {
+                ctx.errorHandler().onError(ex);
+            }
+        }
+    }
+
+    /**
+     * @return whether the snapshot's departures say the node failed; {@code true} when they do not know it.
+     */
+    private static boolean departedFailed(final MembershipSnapshot snapshot, final UUID nodeId)
+    {
+        final List<DepartedNode> departed = snapshot.departed();
+        for (int i = departed.size() - 1; i >= 0; i--)
+        {
+            if (departed.get(i).nodeId().equals(nodeId))
+            {
+                return departed.get(i).failed();
+            }
+        }
+        return true;
+    }
+
+    private void publish()
+    {
+        final List<NodeView> nodes = new ArrayList<>(view.values());
+        nodes.sort(BY_NAME);
+        synchronized (viewChanged)
+        {
+            liveNodes = List.copyOf(nodes);
+            viewChanged.notifyAll();
+        }
+    }
+}
