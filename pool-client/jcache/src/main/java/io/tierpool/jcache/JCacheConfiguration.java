@@ -26,6 +26,8 @@ import java.util.Properties;
  *   tierpool.vvram        VVRAM tier (tmpfs files) capacity, 0 = none    default: 0
  *   tierpool.vssd         VSSD tier (local spill file) capacity, 0 = none default: 256m
  *   tierpool.baseDir      directory for the pool's files                 default: the pool's defaults
+ *   tierpool.vvramDir     directory of the VVRAM files (a tmpfs)         default: under baseDir, else /dev/shm
+ *   tierpool.vssdDir      directory of the VSSD spill file               default: under baseDir, else java.io.tmpdir
  *   tierpool.maxBlock     largest value in bytes (one block per value)   default: the pool's default
  * </pre>
  * <b>Threads.</b> Static methods, thread-safe.
@@ -52,11 +54,15 @@ public final class JCacheConfiguration
     public static final long VSSD_DEFAULT = 256L << 20;
     /** Directory for the pool's files. */
     public static final String BASE_DIR_PROP_NAME = "tierpool.baseDir";
+    /** Directory of the VVRAM tier's files. */
+    public static final String VVRAM_DIR_PROP_NAME = "tierpool.vvramDir";
+    /** Directory of the VSSD tier's spill file. */
+    public static final String VSSD_DIR_PROP_NAME = "tierpool.vssdDir";
     /** Largest block, so largest serialized value, in bytes. */
     public static final String MAX_BLOCK_PROP_NAME = "tierpool.maxBlock";
 
     private static final String[] NAMES = {NODES_PROP_NAME, AWAIT_NODES_PROP_NAME, HOST_PROP_NAME, RAM_PROP_NAME,
-        VVRAM_PROP_NAME, VSSD_PROP_NAME, BASE_DIR_PROP_NAME, MAX_BLOCK_PROP_NAME};
+        VVRAM_PROP_NAME, VSSD_PROP_NAME, BASE_DIR_PROP_NAME, VVRAM_DIR_PROP_NAME, VSSD_DIR_PROP_NAME, MAX_BLOCK_PROP_NAME};
 
     private JCacheConfiguration()
     {
@@ -126,6 +132,16 @@ public final class JCacheConfiguration
         if (baseDir != null)
         {
             ctx.baseDir(Paths.get(baseDir.trim()));
+        }
+        final String vvramDir = properties.getProperty(VVRAM_DIR_PROP_NAME);
+        if (vvramDir != null)
+        {
+            ctx.vvramDir(Paths.get(vvramDir.trim()));
+        }
+        final String vssdDir = properties.getProperty(VSSD_DIR_PROP_NAME);
+        if (vssdDir != null)
+        {
+            ctx.vssdDir(Paths.get(vssdDir.trim()));
         }
         if (properties.getProperty(MAX_BLOCK_PROP_NAME) != null)
         {

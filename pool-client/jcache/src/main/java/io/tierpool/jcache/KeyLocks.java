@@ -34,6 +34,11 @@ final class KeyLocks
         locks[stripe(key)].lock();
     }
 
+    boolean tryLock(final Object key)
+    {
+        return locks[stripe(key)].tryLock();
+    }
+
     void unlock(final Object key)
     {
         locks[stripe(key)].unlock();

@@ -21,13 +21,15 @@ public interface Serializer<T>
 {
     /**
      * @param value the object to serialize; not null.
-     * @return its bytes, a new array the cache may keep.
+     * @return its bytes. The cache copies them into a block at once and never changes them, so an implementation
+     *         may return an array it shares (even {@code value} itself, for {@code byte[]}).
      * @throws SerializationException if the object cannot be serialized (the message names its class).
      */
     byte[] serialize(T value);
 
     /**
-     * @param bytes  the bytes {@link #serialize} produced, possibly inside a larger array.
+     * @param bytes  the bytes {@link #serialize} produced, possibly inside a larger array. The cache hands the array
+     *               over: it never uses it again, so an implementation may keep it in the object it returns.
      * @param offset offset of the first byte in {@code bytes}.
      * @param length number of bytes.
      * @return a new object equal to the one serialized.

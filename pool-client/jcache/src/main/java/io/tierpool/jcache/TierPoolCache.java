@@ -34,6 +34,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A JCache {@link Cache} whose values live in TierPool blocks.
@@ -50,7 +51,8 @@ import java.util.concurrent.Executor;
  * index and blocks, applies the {@link ExpiryPolicy} (creation, update or access; a policy that throws leaves the
  * expiry as it was, or eternal on creation), counts statistics and delivers the operation's events
  * ({@link EntryListeners}). Bulk operations lock their keys' stripes in ascending order and call the writer once
- * for the batch. {@link #loadAll} runs on the cache manager's executor.
+ * for the batch. {@link #loadAll} runs on the cache manager's executor. Expired entries nobody touches are
+ * removed a few at a time by later puts ({@link #sweepExpired()}), so their blocks are freed without an access.
  * <p>
  * <b>Threads.</b> Thread-safe. <b>Resources.</b> The blocks; {@link #close()} frees them, unregisters the MXBeans
  * and closes the loader, writer, expiry policy and listeners that are {@link java.io.Closeable}.
@@ -60,6 +62,8 @@ import java.util.concurrent.Executor;
  */
 public final class TierPoolCache<K, V> implements Cache<K, V>
 {
+    private static final int SWEEP_BATCH = 4;
+
     private final TierPoolCacheManager manager;
     private final String name;
     private final TierPoolConfiguration<K, V> configuration;
@@ -74,6 +78,9 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     private final CacheLoader<K, V> loader;
     private final CacheWriter<K, V> writer;
     private final Executor executor;
+    private final ReentrantLock sweepLock = new ReentrantLock();
+    private Iterator<K> sweepCursor;
+    private volatile boolean finiteExpirySeen;
     private volatile boolean statisticsEnabled;
     private volatile boolean closed;
 
@@ -241,6 +248,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
             statistics.puts(1);
             statistics.putTimeNs(System.nanoTime() - start);
         }
+        sweepExpired();
     }
 
     /**
@@ -1019,9 +1027,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         {
             // keep the entry's expiry when the policy cannot say
         }
-        final StoredValue replacement = values.store(value, expiry);
-        index.put(key, replacement);
-        values.free(existing);
+        index.put(key, values.replace(existing, value, expiry));
         batch.updated(key, value, oldValue);
         return true;
     }
@@ -1052,14 +1058,67 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         }
     }
 
-    private static long expiryTime(final Duration duration, final long now)
+    private long expiryTime(final Duration duration, final long now)
     {
         if (duration.isEternal())
         {
             return StoredValue.ETERNAL;
         }
         final long adjusted = duration.getAdjustedTime(now);
-        return adjusted == Long.MAX_VALUE ? StoredValue.ETERNAL : adjusted;
+        if (adjusted == Long.MAX_VALUE)
+        {
+            return StoredValue.ETERNAL;
+        }
+        finiteExpirySeen = true;
+        return adjusted;
+    }
+
+    /**
+     * Removes up to {@value #SWEEP_BATCH} expired entries that nobody touches, so that their blocks do not stay
+     * allocated until the next access: each put looks at the next few keys of a cursor that cycles through the
+     * index, once any entry got a finite expiry. Runs after the put released its key lock, on one thread at a
+     * time, and skips keys whose lock is busy (so it never waits while holding a lock). The entries removed fire
+     * EXPIRED events, as an access would.
+     */
+    private void sweepExpired()
+    {
+        if (!finiteExpirySeen || !sweepLock.tryLock())
+        {
+            return;
+        }
+        final EventBatch<K, V> batch = batch();
+        try
+        {
+            final long now = System.currentTimeMillis();
+            for (int i = 0; i < SWEEP_BATCH; i++)
+            {
+                if (sweepCursor == null || !sweepCursor.hasNext())
+                {
+                    sweepCursor = index.keySet().iterator();
+                    if (!sweepCursor.hasNext())
+                    {
+                        break;
+                    }
+                }
+                final K key = sweepCursor.next();
+                if (locks.tryLock(key))
+                {
+                    try
+                    {
+                        live(key, now, batch);
+                    }
+                    finally
+                    {
+                        locks.unlock(key);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            sweepLock.unlock();
+        }
+        listeners.dispatch(batch);
     }
 
     // ---------------------------------------------------------------------------------------------------------

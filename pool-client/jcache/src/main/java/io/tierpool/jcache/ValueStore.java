@@ -43,7 +43,11 @@ final class ValueStore<V>
      */
     StoredValue store(final V value, final long expiryTimeMs)
     {
-        final byte[] bytes = serializer.serialize(value);
+        return store(serializer.serialize(value), expiryTimeMs);
+    }
+
+    private StoredValue store(final byte[] bytes, final long expiryTimeMs)
+    {
         try
         {
             final Block block = pool.allocate(Math.max(1, bytes.length), Hint.WARM, bytes, 0, bytes.length);
@@ -54,6 +58,40 @@ final class ValueStore<V>
             throw new CacheException("cache " + cacheName + " cannot store a value of " + bytes.length +
                 " bytes in its TierPool: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Replaces a stored value: in place when the new bytes fit the old block and fill at least half of it (no
+     * allocation, the common case of same-size updates), else in a new block, the old one freed. The caller holds
+     * the entry's key lock, so no reader sees the block half written.
+     *
+     * @param existing     the entry's stored value, not freed.
+     * @param value        the new value; not null.
+     * @param expiryTimeMs when the entry expires, epoch milliseconds.
+     * @return the entry's new stored value; {@code existing} must no longer be used.
+     * @throws SerializationException if the value cannot be serialized.
+     * @throws CacheException         if the pool has no room for it.
+     */
+    StoredValue replace(final StoredValue existing, final V value, final long expiryTimeMs)
+    {
+        final byte[] bytes = serializer.serialize(value);
+        final long capacity = existing.block.sizeBytes();
+        if (bytes.length <= capacity && bytes.length >= capacity / 2)
+        {
+            try
+            {
+                existing.block.write(0, bytes, 0, bytes.length);
+                return new StoredValue(existing.block, bytes.length, expiryTimeMs);
+            }
+            catch (final TierPoolException | IllegalStateException ex)
+            {
+                throw new CacheException("cache " + cacheName + " cannot write block " + existing.block.id() +
+                    ": " + ex.getMessage(), ex);
+            }
+        }
+        final StoredValue replacement = store(bytes, expiryTimeMs);
+        free(existing);
+        return replacement;
     }
 
     /**

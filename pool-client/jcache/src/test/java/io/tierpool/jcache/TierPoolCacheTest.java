@@ -121,4 +121,42 @@ class TierPoolCacheTest
         assertTrue(cache.isClosed());
         assertEquals(0, pool.stats().blocks());
     }
+
+    @Test
+    void shouldFreeTheBlocksOfExpiredEntriesNobodyReadsAgainWhileOthersArePut() throws InterruptedException
+    {
+        final Cache<Long, String> cache = manager.createCache("sweep", new MutableConfiguration<Long, String>()
+            .setTypes(Long.class, String.class)
+            .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 50))));
+        for (long i = 0; i < 100; i++)
+        {
+            cache.put(i, "value " + i);
+        }
+        final TierPool pool = manager.unwrap(TierPool.class);
+        assertEquals(100, pool.stats().blocks());
+        Thread.sleep(80);
+        for (long i = 100; i < 150; i++)
+        {
+            cache.put(i, "value " + i);
+        }
+        assertEquals(50, pool.stats().blocks(), "50 puts sweep 4 keys each: every expired entry is gone");
+    }
+
+    @Test
+    void shouldUpdateSameSizeValuesInPlace()
+    {
+        final Cache<Long, byte[]> cache = manager.createCache("inPlace", new TierPoolConfiguration<Long, byte[]>()
+            .setValueSerializer(ByteArraySerializer.INSTANCE)
+            .setTypes(Long.class, byte[].class));
+        cache.put(1L, new byte[] {1, 2, 3, 4});
+        final TierPool pool = manager.unwrap(TierPool.class);
+        final long allocations = pool.stats().blocks();
+        cache.put(1L, new byte[] {5, 6, 7, 8});
+        cache.put(1L, new byte[] {9, 9, 9});
+        assertArrayEquals(new byte[] {9, 9, 9}, cache.get(1L));
+        assertEquals(allocations, pool.stats().blocks());
+        cache.put(1L, new byte[100]);
+        assertArrayEquals(new byte[100], cache.get(1L));
+        assertEquals(1, pool.stats().blocks());
+    }
 }
