@@ -11,11 +11,7 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
-import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
-import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheLoaderException;
-import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
@@ -30,29 +26,26 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A JCache {@link Cache} whose values live in TierPool blocks.
  * <p>
- * <b>Layout.</b> The index is a {@link ConcurrentHashMap} on heap from a private copy of each key (made with the
- * key {@link Serializer}, so a caller changing its key object later changes nothing here) to a
- * {@link StoredValue}: the value's block in the cache manager's {@link TierPool} and the entry's expiry time.
- * Values are stored by value: {@link ValueStore} serializes each into a block of its own and every read
- * deserializes a fresh copy, from whichever tier the pool has moved the block to (RAM, VVRAM, VSSD or a node
- * daemon's memory). An update stores a new block and frees the old one.
+ * <b>Layout.</b> The entries are an {@link EntryStore}: an index on heap from a private copy of each key to the
+ * value's block in the cache manager's {@link TierPool} and the entry's expiry time. Values are stored by value:
+ * each is serialized into a block of its own and every read deserializes a fresh copy, from whichever tier the
+ * pool has moved the block to (RAM, VVRAM, VSSD or a node daemon's memory); an update of the same size rewrites
+ * the block in place.
  * <p>
  * <b>Operations.</b> Every operation on one key runs under that key's lock ({@link KeyLocks}): it finds the entry
- * (an entry found expired is removed then, with an {@code EXPIRED} event), calls the writer or loader, changes the
- * index and blocks, applies the {@link ExpiryPolicy} (creation, update or access; a policy that throws leaves the
- * expiry as it was, or eternal on creation), counts statistics and delivers the operation's events
- * ({@link EntryListeners}). Bulk operations lock their keys' stripes in ascending order and call the writer once
- * for the batch. {@link #loadAll} runs on the cache manager's executor. Expired entries nobody touches are
- * removed a few at a time by later puts ({@link #sweepExpired()}), so their blocks are freed without an access.
+ * (an entry found expired is removed then, with an {@code EXPIRED} event), calls the writer or loader
+ * ({@link CacheIntegration}), changes the entry, applies the {@link ExpiryPolicy}, counts statistics
+ * ({@link CacheStatistics}) and delivers the operation's events ({@link EntryListeners}). Bulk operations lock
+ * their keys' stripes in ascending order and call the writer once for the batch. {@link #loadAll} runs on the
+ * cache manager's executor. Expired entries nobody touches are removed a few at a time by later puts
+ * ({@link EntryStore#sweepExpired}), so their blocks are freed without an access.
  * <p>
  * <b>Threads.</b> Thread-safe. <b>Resources.</b> The blocks; {@link #close()} frees them, unregisters the MXBeans
  * and closes the loader, writer, expiry policy and listeners that are {@link java.io.Closeable}.
@@ -62,29 +55,19 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class TierPoolCache<K, V> implements Cache<K, V>
 {
-    private static final int SWEEP_BATCH = 4;
-
     private final TierPoolCacheManager manager;
     private final String name;
     private final TierPoolConfiguration<K, V> configuration;
-    private final Serializer<K> keySerializer;
-    private final ValueStore<V> values;
-    private final ConcurrentHashMap<K, StoredValue> index = new ConcurrentHashMap<>();
-    private final KeyLocks locks = new KeyLocks();
+    private final EntryStore<K, V> store;
+    private final CacheIntegration<K, V> integration;
     private final EntryListeners<K, V> listeners;
     private final CacheStatistics statistics = new CacheStatistics();
     private final CacheConfigurationBean configurationBean;
     private final ExpiryPolicy expiryPolicy;
-    private final CacheLoader<K, V> loader;
-    private final CacheWriter<K, V> writer;
     private final Executor executor;
-    private final ReentrantLock sweepLock = new ReentrantLock();
-    private Iterator<K> sweepCursor;
-    private volatile boolean finiteExpirySeen;
     private volatile boolean statisticsEnabled;
     private volatile boolean closed;
 
-    @SuppressWarnings("unchecked")
     TierPoolCache(
         final TierPoolCacheManager manager,
         final String name,
@@ -97,16 +80,13 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         this.configuration = configuration;
         this.executor = executor;
         final ClassLoader classLoader = manager.getClassLoader();
-        this.keySerializer = configuration.getKeySerializer() != null ? configuration.getKeySerializer() :
-            new DefaultSerializer<>(classLoader);
+        final Serializer<K> keySerializer = configuration.getKeySerializer() != null ?
+            configuration.getKeySerializer() : new DefaultSerializer<>(classLoader);
         final Serializer<V> valueSerializer = configuration.getValueSerializer() != null ?
             configuration.getValueSerializer() : new DefaultSerializer<>(classLoader);
-        this.values = new ValueStore<>(pool, valueSerializer, name);
         this.expiryPolicy = configuration.getExpiryPolicyFactory().create();
-        this.loader = configuration.getCacheLoaderFactory() == null ? null :
-            (CacheLoader<K, V>)configuration.getCacheLoaderFactory().create();
-        this.writer = configuration.getCacheWriterFactory() == null ? null :
-            (CacheWriter<K, V>)configuration.getCacheWriterFactory().create();
+        this.store = new EntryStore<>(new ValueStore<>(pool, valueSerializer, name), keySerializer, expiryPolicy);
+        this.integration = new CacheIntegration<>(name, configuration);
         this.listeners = new EntryListeners<>(name);
         for (final CacheEntryListenerConfiguration<K, V> listener :
             configuration.getCacheEntryListenerConfigurations())
@@ -162,15 +142,15 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     {
         ensureOpen();
         requireKey(key);
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue stored = index.get(key);
+            final StoredValue stored = store.get(key);
             return stored != null && !stored.isExpiredAt(System.currentTimeMillis());
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
     }
 
@@ -178,14 +158,14 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     {
         final long start = statisticsEnabled ? System.nanoTime() : 0;
         final long now = System.currentTimeMillis();
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue stored = live(key, now, batch);
+            final StoredValue stored = store.live(key, now, batch);
             if (stored != null)
             {
-                final V value = values.load(stored);
-                access(stored, now);
+                final V value = store.load(stored);
+                store.access(stored, now);
                 if (statisticsEnabled)
                 {
                     statistics.hits(1);
@@ -196,20 +176,20 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
             {
                 statistics.misses(1);
             }
-            if (!configuration.isReadThrough() || loader == null)
+            if (integration.readThroughLoader() == null)
             {
                 return null;
             }
-            final V loaded = load(key);
+            final V loaded = integration.load(key);
             if (loaded != null)
             {
-                create(key, loaded, now, batch);
+                store.create(key, loaded, now, batch);
             }
             return loaded;
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
             if (statisticsEnabled)
             {
                 statistics.getTimeNs(System.nanoTime() - start);
@@ -231,24 +211,26 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final long now = System.currentTimeMillis();
         final EventBatch<K, V> batch = batch();
         boolean stored;
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue existing = live(key, now, batch);
-            write(key, value);
-            stored = existing == null ? create(key, value, now, batch) : update(key, existing, value, now, batch);
+            final StoredValue existing = store.live(key, now, batch);
+            integration.write(key, value);
+            stored = existing == null ? store.create(key, value, now, batch) : store.update(key, existing, value, now, batch);
             listeners.dispatch(batch);
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
         if (statisticsEnabled && stored)
         {
             statistics.puts(1);
             statistics.putTimeNs(System.nanoTime() - start);
         }
-        sweepExpired();
+        final EventBatch<K, V> swept = batch();
+        store.sweepExpired(swept);
+        listeners.dispatch(swept);
     }
 
     /**
@@ -263,19 +245,19 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final EventBatch<K, V> batch = batch();
         final V old;
         boolean stored;
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue existing = live(key, now, batch);
-            old = existing == null ? null : values.load(existing);
-            write(key, value);
-            stored = existing == null ? create(key, value, now, batch) :
-                update(key, existing, old, value, now, batch);
+            final StoredValue existing = store.live(key, now, batch);
+            old = existing == null ? null : store.load(existing);
+            integration.write(key, value);
+            stored = existing == null ? store.create(key, value, now, batch) :
+                store.update(key, existing, old, value, now, batch);
             listeners.dispatch(batch);
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
         if (statisticsEnabled)
         {
@@ -315,24 +297,17 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final Map<K, V> toStore = new LinkedHashMap<>(map);
         CacheWriterException failure = null;
         int puts = 0;
-        final Collection<Integer> stripes = locks.lockAll(toStore.keySet());
+        final Collection<Integer> stripes = store.locks.lockAll(toStore.keySet());
         try
         {
-            if (writeThrough && configuration.isWriteThrough() && writer != null)
+            if (writeThrough && integration.isWriteThrough())
             {
                 final List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(toStore.size());
                 for (final Map.Entry<K, V> entry : toStore.entrySet())
                 {
                     pending.add(new CacheEntry<>(entry.getKey(), entry.getValue()));
                 }
-                try
-                {
-                    writer.writeAll(pending);
-                }
-                catch (final RuntimeException ex)
-                {
-                    failure = writerFailure(ex);
-                }
+                failure = integration.writeAll(pending);
                 for (final Cache.Entry<? extends K, ? extends V> unwritten : pending)
                 {
                     toStore.remove(unwritten.getKey());
@@ -341,24 +316,24 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
             for (final Map.Entry<K, V> entry : toStore.entrySet())
             {
                 final K key = entry.getKey();
-                final StoredValue existing = live(key, now, batch);
+                final StoredValue existing = store.live(key, now, batch);
                 if (existing == null)
                 {
-                    if (create(key, entry.getValue(), now, batch))
+                    if (store.create(key, entry.getValue(), now, batch))
                     {
                         puts++;
                     }
                 }
                 else if (replaceExisting)
                 {
-                    update(key, existing, entry.getValue(), now, batch);
+                    store.update(key, existing, entry.getValue(), now, batch);
                     puts++;
                 }
             }
         }
         finally
         {
-            locks.unlockAll(stripes);
+            store.locks.unlockAll(stripes);
         }
         listeners.dispatch(batch);
         if (statisticsEnabled && writeThrough && puts > 0)
@@ -383,20 +358,20 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final long now = System.currentTimeMillis();
         final EventBatch<K, V> batch = batch();
         boolean stored = false;
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue existing = live(key, now, batch);
+            final StoredValue existing = store.live(key, now, batch);
             if (existing == null)
             {
-                write(key, value);
-                stored = create(key, value, now, batch);
+                integration.write(key, value);
+                stored = store.create(key, value, now, batch);
             }
             listeners.dispatch(batch);
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
         if (statisticsEnabled)
         {
@@ -427,30 +402,30 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final EventBatch<K, V> batch = batch();
         boolean found = false;
         boolean replaced = false;
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue existing = live(key, now, batch);
+            final StoredValue existing = store.live(key, now, batch);
             if (existing != null)
             {
                 found = true;
-                final V current = values.load(existing);
+                final V current = store.load(existing);
                 if (current.equals(oldValue))
                 {
-                    write(key, newValue);
-                    update(key, existing, current, newValue, now, batch);
+                    integration.write(key, newValue);
+                    store.update(key, existing, current, newValue, now, batch);
                     replaced = true;
                 }
                 else
                 {
-                    access(existing, now);
+                    store.access(existing, now);
                 }
             }
             listeners.dispatch(batch);
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
         if (statisticsEnabled)
         {
@@ -489,22 +464,22 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final EventBatch<K, V> batch = batch();
         V old = null;
         boolean replaced = false;
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue existing = live(key, now, batch);
+            final StoredValue existing = store.live(key, now, batch);
             if (existing != null)
             {
-                old = returnOld || batch.enabled() ? values.load(existing) : null;
-                write(key, value);
-                update(key, existing, old, value, now, batch);
+                old = returnOld || batch.enabled() ? store.load(existing) : null;
+                integration.write(key, value);
+                store.update(key, existing, old, value, now, batch);
                 replaced = true;
             }
             listeners.dispatch(batch);
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
         if (statisticsEnabled)
         {
@@ -536,21 +511,21 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final long now = System.currentTimeMillis();
         final EventBatch<K, V> batch = batch();
         boolean removed = false;
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            delete(key);
-            final StoredValue existing = live(key, now, batch);
+            integration.delete(key);
+            final StoredValue existing = store.live(key, now, batch);
             if (existing != null)
             {
-                removeEntry(key, existing, null, batch);
+                store.removeEntry(key, existing, null, batch);
                 removed = true;
             }
             listeners.dispatch(batch);
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
         if (statisticsEnabled && removed)
         {
@@ -573,30 +548,30 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final EventBatch<K, V> batch = batch();
         boolean found = false;
         boolean removed = false;
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue existing = live(key, now, batch);
+            final StoredValue existing = store.live(key, now, batch);
             if (existing != null)
             {
                 found = true;
-                final V current = values.load(existing);
+                final V current = store.load(existing);
                 if (current.equals(oldValue))
                 {
-                    delete(key);
-                    removeEntry(key, existing, current, batch);
+                    integration.delete(key);
+                    store.removeEntry(key, existing, current, batch);
                     removed = true;
                 }
                 else
                 {
-                    access(existing, now);
+                    store.access(existing, now);
                 }
             }
             listeners.dispatch(batch);
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
         if (statisticsEnabled)
         {
@@ -621,21 +596,21 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final long now = System.currentTimeMillis();
         final EventBatch<K, V> batch = batch();
         V old = null;
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            delete(key);
-            final StoredValue existing = live(key, now, batch);
+            integration.delete(key);
+            final StoredValue existing = store.live(key, now, batch);
             if (existing != null)
             {
-                old = values.load(existing);
-                removeEntry(key, existing, old, batch);
+                old = store.load(existing);
+                store.removeEntry(key, existing, old, batch);
             }
             listeners.dispatch(batch);
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
         if (statisticsEnabled)
         {
@@ -665,7 +640,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     public void removeAll()
     {
         ensureOpen();
-        removeKeys(new LinkedHashSet<>(index.keySet()));
+        removeKeys(store.keySnapshot());
     }
 
     private void removeKeys(final Set<K> keys)
@@ -675,35 +650,28 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         final EventBatch<K, V> batch = batch();
         CacheWriterException failure = null;
         int removals = 0;
-        final Collection<Integer> stripes = locks.lockAll(keys);
+        final Collection<Integer> stripes = store.locks.lockAll(keys);
         try
         {
-            if (configuration.isWriteThrough() && writer != null && !keys.isEmpty())
+            if (integration.isWriteThrough() && !keys.isEmpty())
             {
                 final Set<K> pending = new LinkedHashSet<>(keys);
-                try
-                {
-                    writer.deleteAll(pending);
-                }
-                catch (final RuntimeException ex)
-                {
-                    failure = writerFailure(ex);
-                }
+                failure = integration.deleteAll(pending);
                 keys.removeAll(pending);
             }
             for (final K key : keys)
             {
-                final StoredValue existing = live(key, now, batch);
+                final StoredValue existing = store.live(key, now, batch);
                 if (existing != null)
                 {
-                    removeEntry(key, existing, null, batch);
+                    store.removeEntry(key, existing, null, batch);
                     removals++;
                 }
             }
         }
         finally
         {
-            locks.unlockAll(stripes);
+            store.locks.unlockAll(stripes);
         }
         listeners.dispatch(batch);
         if (statisticsEnabled && removals > 0)
@@ -724,23 +692,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     public void clear()
     {
         ensureOpen();
-        freeAll();
-    }
-
-    private void freeAll()
-    {
-        for (final K key : index.keySet())
-        {
-            locks.lock(key);
-            try
-            {
-                values.free(index.remove(key));
-            }
-            finally
-            {
-                locks.unlock(key);
-            }
-        }
+        store.freeAll();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -757,7 +709,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         {
             throw new NullPointerException("keys must not be null");
         }
-        if (loader == null)
+        if (integration.loader == null)
         {
             if (completionListener != null)
             {
@@ -783,19 +735,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
                     toLoad.add(key);
                 }
             }
-            final Map<K, V> loaded;
-            try
-            {
-                loaded = loader.loadAll(toLoad);
-            }
-            catch (final CacheLoaderException ex)
-            {
-                throw ex;
-            }
-            catch (final RuntimeException ex)
-            {
-                throw new CacheLoaderException("loader of cache " + name + " failed in loadAll: " + ex, ex);
-            }
+            final Map<K, V> loaded = integration.loadAll(toLoad);
             final Map<K, V> present = new LinkedHashMap<>();
             if (loaded != null)
             {
@@ -836,18 +776,18 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         long start = statisticsEnabled ? System.nanoTime() : 0;
         final long now = System.currentTimeMillis();
         final EventBatch<K, V> batch = batch();
-        locks.lock(key);
+        store.locks.lock(key);
         try
         {
-            final StoredValue existing = live(key, now, batch);
-            final V current = existing == null ? null : values.load(existing);
+            final StoredValue existing = store.live(key, now, batch);
+            final V current = existing == null ? null : store.load(existing);
             if (statisticsEnabled)
             {
                 countGet(existing != null, start);
                 start = System.nanoTime();
             }
             final ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, current,
-                configuration.isReadThrough() ? loader : null);
+                integration.readThroughLoader());
             final T result;
             try
             {
@@ -867,7 +807,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         }
         finally
         {
-            locks.unlock(key);
+            store.locks.unlock(key);
         }
     }
 
@@ -883,22 +823,22 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         switch (entry.operation())
         {
             case ACCESS:
-                access(existing, now);
+                store.access(existing, now);
                 break;
             case CREATE:
-                write(key, entry.value());
-                if (create(key, entry.value(), now, batch) && statisticsEnabled)
+                integration.write(key, entry.value());
+                if (store.create(key, entry.value(), now, batch) && statisticsEnabled)
                 {
                     statistics.puts(1);
                     statistics.putTimeNs(System.nanoTime() - start);
                 }
                 break;
             case LOAD:
-                create(key, entry.value(), now, batch);
+                store.create(key, entry.value(), now, batch);
                 break;
             case UPDATE:
-                write(key, entry.value());
-                update(key, existing, current, entry.value(), now, batch);
+                integration.write(key, entry.value());
+                store.update(key, existing, current, entry.value(), now, batch);
                 if (statisticsEnabled)
                 {
                     statistics.puts(1);
@@ -906,10 +846,10 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
                 }
                 break;
             case REMOVE:
-                delete(key);
+                integration.delete(key);
                 if (existing != null)
                 {
-                    removeEntry(key, existing, current, batch);
+                    store.removeEntry(key, existing, current, batch);
                     if (statisticsEnabled)
                     {
                         statistics.removals(1);
@@ -954,326 +894,55 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Entry life: under the key's lock
-
-    /**
-     * @return the key's entry if present and live; an expired one is removed, its block freed, an EXPIRED event
-     * added.
-     */
-    private StoredValue live(final K key, final long now, final EventBatch<K, V> batch)
-    {
-        final StoredValue stored = index.get(key);
-        if (stored == null || !stored.isExpiredAt(now))
-        {
-            return stored;
-        }
-        index.remove(key);
-        batch.expired(key, batch.enabled() ? values.load(stored) : null);
-        values.free(stored);
-        return null;
-    }
-
-    /**
-     * Stores a new entry with the creation expiry; one already expired by it is not stored.
-     *
-     * @return whether the entry was stored.
-     */
-    private boolean create(final K key, final V value, final long now, final EventBatch<K, V> batch)
-    {
-        Duration duration;
-        try
-        {
-            duration = expiryPolicy.getExpiryForCreation();
-        }
-        catch (final RuntimeException ex)
-        {
-            duration = Duration.ETERNAL;
-        }
-        final long expiry = expiryTime(duration, now);
-        if (expiry <= now)
-        {
-            batch.expired(key, value);
-            return false;
-        }
-        index.put(keySerializer.copy(key), values.store(value, expiry));
-        batch.created(key, value);
-        return true;
-    }
-
-    private boolean update(
-        final K key, final StoredValue existing, final V value, final long now, final EventBatch<K, V> batch)
-    {
-        return update(key, existing, batch.enabled() ? values.load(existing) : null, value, now, batch);
-    }
-
-    private boolean update(
-        final K key,
-        final StoredValue existing,
-        final V oldValue,
-        final V value,
-        final long now,
-        final EventBatch<K, V> batch)
-    {
-        long expiry = existing.expiryTimeMs;
-        try
-        {
-            final Duration duration = expiryPolicy.getExpiryForUpdate();
-            if (duration != null)
-            {
-                expiry = expiryTime(duration, now);
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            // keep the entry's expiry when the policy cannot say
-        }
-        index.put(key, values.replace(existing, value, expiry));
-        batch.updated(key, value, oldValue);
-        return true;
-    }
-
-    private void removeEntry(final K key, final StoredValue existing, final V knownValue, final EventBatch<K, V> batch)
-    {
-        index.remove(key);
-        if (batch.enabled())
-        {
-            batch.removed(key, knownValue != null ? knownValue : values.load(existing));
-        }
-        values.free(existing);
-    }
-
-    private void access(final StoredValue stored, final long now)
-    {
-        try
-        {
-            final Duration duration = expiryPolicy.getExpiryForAccess();
-            if (duration != null)
-            {
-                stored.expiryTimeMs = expiryTime(duration, now);
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            // keep the entry's expiry when the policy cannot say
-        }
-    }
-
-    private long expiryTime(final Duration duration, final long now)
-    {
-        if (duration.isEternal())
-        {
-            return StoredValue.ETERNAL;
-        }
-        final long adjusted = duration.getAdjustedTime(now);
-        if (adjusted == Long.MAX_VALUE)
-        {
-            return StoredValue.ETERNAL;
-        }
-        finiteExpirySeen = true;
-        return adjusted;
-    }
-
-    /**
-     * Removes up to {@value #SWEEP_BATCH} expired entries that nobody touches, so that their blocks do not stay
-     * allocated until the next access: each put looks at the next few keys of a cursor that cycles through the
-     * index, once any entry got a finite expiry. Runs after the put released its key lock, on one thread at a
-     * time, and skips keys whose lock is busy (so it never waits while holding a lock). The entries removed fire
-     * EXPIRED events, as an access would.
-     */
-    private void sweepExpired()
-    {
-        if (!finiteExpirySeen || !sweepLock.tryLock())
-        {
-            return;
-        }
-        final EventBatch<K, V> batch = batch();
-        try
-        {
-            final long now = System.currentTimeMillis();
-            for (int i = 0; i < SWEEP_BATCH; i++)
-            {
-                if (sweepCursor == null || !sweepCursor.hasNext())
-                {
-                    sweepCursor = index.keySet().iterator();
-                    if (!sweepCursor.hasNext())
-                    {
-                        break;
-                    }
-                }
-                final K key = sweepCursor.next();
-                if (locks.tryLock(key))
-                {
-                    try
-                    {
-                        live(key, now, batch);
-                    }
-                    finally
-                    {
-                        locks.unlock(key);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            sweepLock.unlock();
-        }
-        listeners.dispatch(batch);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Integration
-
-    private V load(final K key)
-    {
-        try
-        {
-            return loader.load(key);
-        }
-        catch (final CacheLoaderException ex)
-        {
-            throw ex;
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new CacheLoaderException("loader of cache " + name + " failed for key " + key + ": " + ex, ex);
-        }
-    }
-
-    private void write(final K key, final V value)
-    {
-        if (configuration.isWriteThrough() && writer != null)
-        {
-            try
-            {
-                writer.write(new CacheEntry<>(key, value));
-            }
-            catch (final RuntimeException ex)
-            {
-                throw writerFailure(ex);
-            }
-        }
-    }
-
-    private void delete(final K key)
-    {
-        if (configuration.isWriteThrough() && writer != null)
-        {
-            try
-            {
-                writer.delete(key);
-            }
-            catch (final RuntimeException ex)
-            {
-                throw writerFailure(ex);
-            }
-        }
-    }
-
-    private CacheWriterException writerFailure(final RuntimeException ex)
-    {
-        return ex instanceof CacheWriterException ? (CacheWriterException)ex :
-            new CacheWriterException("writer of cache " + name + " failed: " + ex, ex);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
     // Iteration
 
     /**
-     * An iterator over the live entries, weakly consistent: entries added or removed while it runs may or may not
-     * be seen. Each entry returned counts as a hit and an access (access expiry applies); {@code remove()} removes
-     * through the writer and tells listeners.
+     * An iterator over the live entries ({@link EntryIterator}), weakly consistent. Each entry returned counts as
+     * a hit and an access; {@code remove()} removes through the writer and tells listeners.
      */
     public Iterator<Cache.Entry<K, V>> iterator()
     {
         ensureOpen();
-        return new EntryIterator(index.keySet().iterator());
+        return new EntryIterator<>(this, store.keys());
     }
 
-    private final class EntryIterator implements Iterator<Cache.Entry<K, V>>
+    CacheEntry<K, V> iteratorRead(final K key)
     {
-        private final Iterator<K> keys;
-        private CacheEntry<K, V> next;
-        private CacheEntry<K, V> last;
-
-        EntryIterator(final Iterator<K> keys)
+        final long start = statisticsEnabled ? System.nanoTime() : 0;
+        final CacheEntry<K, V> entry = store.readLive(key, System.currentTimeMillis());
+        if (entry != null && statisticsEnabled)
         {
-            this.keys = keys;
+            statistics.hits(1);
+            statistics.getTimeNs(System.nanoTime() - start);
         }
+        return entry;
+    }
 
-        public boolean hasNext()
+    void iteratorRemove(final K key)
+    {
+        final long start = statisticsEnabled ? System.nanoTime() : 0;
+        final EventBatch<K, V> batch = batch();
+        boolean removed = false;
+        store.locks.lock(key);
+        try
         {
-            while (next == null && keys.hasNext())
+            integration.delete(key);
+            final StoredValue existing = store.get(key);
+            if (existing != null)
             {
-                final K key = keys.next();
-                final long start = statisticsEnabled ? System.nanoTime() : 0;
-                final long now = System.currentTimeMillis();
-                locks.lock(key);
-                try
-                {
-                    final StoredValue stored = index.get(key);
-                    if (stored != null && !stored.isExpiredAt(now))
-                    {
-                        next = new CacheEntry<>(keySerializer.copy(key), values.load(stored));
-                        access(stored, now);
-                    }
-                }
-                finally
-                {
-                    locks.unlock(key);
-                }
-                if (next != null && statisticsEnabled)
-                {
-                    statistics.hits(1);
-                    statistics.getTimeNs(System.nanoTime() - start);
-                }
+                store.removeEntry(key, existing, null, batch);
+                removed = true;
             }
-            return next != null;
+            listeners.dispatch(batch);
         }
-
-        public Cache.Entry<K, V> next()
+        finally
         {
-            if (!hasNext())
-            {
-                throw new NoSuchElementException("no more entries in cache " + name);
-            }
-            last = next;
-            next = null;
-            return last;
+            store.locks.unlock(key);
         }
-
-        public void remove()
+        if (removed && statisticsEnabled)
         {
-            if (last == null)
-            {
-                throw new IllegalStateException("next() must be called before remove(), once per entry");
-            }
-            final K key = last.getKey();
-            last = null;
-            final long start = statisticsEnabled ? System.nanoTime() : 0;
-            final EventBatch<K, V> batch = batch();
-            boolean removed = false;
-            locks.lock(key);
-            try
-            {
-                delete(key);
-                final StoredValue existing = index.get(key);
-                if (existing != null)
-                {
-                    removeEntry(key, existing, null, batch);
-                    removed = true;
-                }
-                listeners.dispatch(batch);
-            }
-            finally
-            {
-                locks.unlock(key);
-            }
-            if (removed && statisticsEnabled)
-            {
-                statistics.removals(1);
-                statistics.removeTimeNs(System.nanoTime() - start);
-            }
+            statistics.removals(1);
+            statistics.removeTimeNs(System.nanoTime() - start);
         }
     }
 
@@ -1370,7 +1039,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
      */
     public int size()
     {
-        return index.size();
+        return store.size();
     }
 
     void setStatisticsEnabled(final boolean enabled)
@@ -1431,11 +1100,10 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         closed = true;
         MBeans.unregister(MBeans.name(MBeans.STATISTICS, manager.getURI(), name));
         MBeans.unregister(MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name));
-        EntryListeners.closeQuietly(loader);
-        EntryListeners.closeQuietly(writer);
+        integration.close();
         EntryListeners.closeQuietly(expiryPolicy);
         listeners.close();
-        freeAll();
+        store.freeAll();
         return true;
     }
 
