@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.WeakHashMap;
 
 /**
  * TierPool's JCache provider, registered in {@code META-INF/services/javax.cache.spi.CachingProvider}: with
@@ -32,22 +31,24 @@ import java.util.WeakHashMap;
  * Store-by-reference is not supported ({@link #isSupported(OptionalFeature)}).
  * <p>
  * <b>Threads.</b> Thread-safe. <b>Resources.</b> The managers it made and has not seen closed; {@link #close()}
- * closes them. A JVM shutdown hook closes those left open, so the pools' files are removed.
+ * closes them. While any is open, a JVM shutdown hook stands ready to close those left open, so the pools' files
+ * are removed.
  */
 public final class TierPoolCachingProvider implements CachingProvider
 {
     /** The default cache manager URI. */
     public static final String DEFAULT_URI = "tierpool://local";
 
-    private final WeakHashMap<ClassLoader, Map<URI, TierPoolCacheManager>> managers = new WeakHashMap<>();
+    private final HashMap<ClassLoader, Map<URI, TierPoolCacheManager>> managers = new HashMap<>();
+    private final Thread shutdownHook = new Thread(this::close, "tierpool-jcache-shutdown");
+    private boolean hookRegistered;
 
     /**
-     * Made by {@link java.util.ServiceLoader} through {@link javax.cache.Caching}.
+     * Made by {@link java.util.ServiceLoader} through {@link javax.cache.Caching}, or directly where other
+     * providers on the class path should not be instantiated.
      */
     public TierPoolCachingProvider()
     {
-        final Thread hook = new Thread(this::close, "tierpool-jcache-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /**
@@ -69,6 +70,11 @@ public final class TierPoolCachingProvider implements CachingProvider
             }
             manager = new TierPoolCacheManager(this, managerUri, loader, copy);
             byUri.put(managerUri, manager);
+            if (!hookRegistered)
+            {
+                Runtime.getRuntime().addShutdownHook(shutdownHook);
+                hookRegistered = true;
+            }
         }
         return manager;
     }
@@ -168,6 +174,18 @@ public final class TierPoolCachingProvider implements CachingProvider
             {
                 managers.remove(manager.getClassLoader());
             }
+        }
+        if (managers.isEmpty() && hookRegistered && Thread.currentThread() != shutdownHook)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // the JVM is shutting down: the hook runs or has run
+            }
+            hookRegistered = false;
         }
     }
 
