@@ -45,7 +45,6 @@ final class EntryStore<K, V>
         this.expiryPolicy = expiryPolicy;
     }
 
-
     /**
      * @return the key's entry if present and live; an expired one is removed, its block freed, an EXPIRED event
      * added.
