@@ -14,6 +14,7 @@ import javax.cache.configuration.Configuration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
+import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
@@ -1027,9 +1028,10 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     }
 
     /**
-     * @return the cache's statistics, whether or not they are enabled (they count only while enabled).
+     * @return the cache's statistics, whether or not they are enabled (they count only while enabled); the same
+     * object the platform MBean server shows while they are.
      */
-    public CacheStatistics statistics()
+    public CacheStatisticsMXBean statistics()
     {
         return statistics;
     }

@@ -23,8 +23,9 @@ public class TierPoolConfiguration<K, V> extends MutableConfiguration<K, V>
 {
     private static final long serialVersionUID = 1L;
 
-    private Serializer<K> keySerializer;
-    private Serializer<V> valueSerializer;
+    // Not part of the serialized form: a configuration read back uses the default serializers.
+    private transient Serializer<K> keySerializer;
+    private transient Serializer<V> valueSerializer;
 
     /**
      * A configuration with JCache's defaults and TierPool's default serializers.
