@@ -55,6 +55,10 @@ public final class ZipfCommand implements Callable<Integer>
         "shared out among the threads, each thread owning a share of the keys (default: 1).")
     List<Integer> threads = new ArrayList<>(ZipfWorkload.Settings.defaults().threads());
 
+    @Option(names = "--jcache", description = "Drive both systems through the JCache API (javax.cache.Cache, " +
+        "store-by-value): TierPool's JCache provider vs Ehcache 3's, same tier sizes.")
+    boolean jcache;
+
     /**
      * @return 0, or 1 if a get returned a wrong value or TierPool lost one.
      */
@@ -63,7 +67,7 @@ public final class ZipfCommand implements Callable<Integer>
         final ZipfWorkload.Result result = ZipfWorkload.run(new ZipfWorkload.Settings(Math.toIntExact(blockBytes),
             ramBytes, dataMultiple, ops, rounds, readFraction, skew, seed, common.tmpfsDir, common.diskDir,
             threads),
-            System.err);
+            System.err, jcache);
         common.print(System.out, result.toTable(), result);
         return result.verified() ? 0 : BenchCommand.EXIT_FAILED;
     }

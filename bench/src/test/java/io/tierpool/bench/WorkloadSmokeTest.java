@@ -116,6 +116,23 @@ class WorkloadSmokeTest
     }
 
     @Test
+    void zipfThroughJCacheReturnsOnlyCurrentValuesFromBothProviders()
+    {
+        final ZipfWorkload.Result result = ZipfWorkload.run(new ZipfWorkload.Settings(
+            4 << 10, 1L << 20, 4, 4_000, 2, 0.8, 0.99, 7, tmpfs, disk, List.of(1, 4)), QUIET, true);
+
+        assertTrue(result.verified(), result.toTable());
+        for (final ZipfWorkload.ThreadsRun run : result.runs())
+        {
+            final String name = run.threads() + " threads";
+            assertEquals(run.tierPool().gets(), run.ehcache().gets(), name + ": same op mix for both");
+            assertEquals(0, run.tierPool().mismatches() + run.ehcache().mismatches(), name);
+            assertEquals(0, run.tierPool().missing(), name + ": TierPool's JCache never drops a value");
+            assertTrue(run.tierPool().verified() >= run.tierPool().gets(), name + ": every get is checked");
+        }
+    }
+
+    @Test
     void zipfWithSeveralThreadsReturnsOnlyCurrentValuesAtEveryThreadCount()
     {
         final ZipfWorkload.Result result = ZipfWorkload.run(new ZipfWorkload.Settings(
