@@ -79,6 +79,10 @@ cleanup() {
     fi
     local c0; c0=$(date +%s)
     if [ -n "$DIR" ]; then
+        # A SIGTERM to the process group (timeout, Ctrl-C) reaches dockerd too: it stops its containers and exits.
+        local daemon=0
+        if [ -n "$DOCKERD_PID" ] && timeout 10 /usr/bin/docker version >/dev/null 2>&1; then daemon=1; fi
+        [ -z "$DOCKERD_PID" ] || [ $daemon -eq 1 ] || { log "clean-up: dockerd has stopped already"; COMPOSE_UP=0; }
         if [ $rc -ne 0 ] && [ $COMPOSE_UP -eq 1 ]; then
             log "state at failure:"
             compose_ ps 2>&1 | sed 's/^/    /'
@@ -92,13 +96,16 @@ cleanup() {
             timeout 90 docker-compose -p "$PROJECT" -f "$REPO/deploy/docker-compose.yml" down -v --timeout 30 \
                 >"$DIR/down.log" 2>&1 || { log "clean-up: down failed:"; tail -n 20 "$DIR/down.log"; }
         fi
-        if [ -n "$DOCKERD_PID" ] && kill -0 "$DOCKERD_PID" 2>/dev/null; then
+        if [ $daemon -eq 1 ]; then
             # Whatever down left (or a run that failed before it): containers first, so that none outlives dockerd.
             local ids; ids=$(timeout 20 /usr/bin/docker ps -aq 2>/dev/null)
             [ -z "$ids" ] || timeout 60 /usr/bin/docker rm -f $ids >/dev/null 2>&1
             timeout 30 /usr/bin/docker image rm -f "$IMAGE" "$BUILD_BASE" "$RUN_BASE" >/dev/null 2>&1
             log "clean-up: stopping dockerd (pid $DOCKERD_PID)"
             kill -TERM "$DOCKERD_PID"
+            for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 1; done
+            kill -KILL "$DOCKERD_PID" 2>/dev/null
+        elif [ -n "$DOCKERD_PID" ]; then
             for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 1; done
             kill -KILL "$DOCKERD_PID" 2>/dev/null
         fi
