@@ -12,7 +12,8 @@
 #   5. starts node1..node3 of deploy/docker-compose.yml and waits for them to be healthy
 #   6. runs the demo client, waits for it, checks its report says "verification  PASSED"
 #   7. checks each node's published metrics port (9401..9403) answers tierpool_cluster_nodes 3
-#   8. docker-compose down -v
+#   8. docker-compose down -v; checks the host's forwarding and firewall (ip_forward, bridge-nf-call-iptables, the
+#      nftables rule set) are as they were before its daemon started
 # and, whatever happened, stops its daemon and removes everything it made (the trap): containers, images, volumes,
 # networks, the daemon's directories and the base image's root file system. The packages stay installed.
 #
@@ -170,6 +171,13 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 /usr/bin/docker --version
 docker-compose --version
+# What the network-fault tests need as it is: checked again at the end.
+host_net() {
+    echo "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"
+    echo "bridge-nf-call-iptables=$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null)"
+    echo "nft ruleset sha256=$(nft list ruleset 2>/dev/null | sha256sum | cut -c1-16)"
+}
+HOST_NET=$(host_net)
 
 # ---------------------------------------------------------------------------------------------------------------
 step "start a private dockerd"
@@ -283,6 +291,9 @@ compose_ down -v --timeout 30 >"$DIR/down.log" 2>&1 || { cat "$DIR/down.log"; fa
 COMPOSE_UP=0
 left=$(/usr/bin/docker ps -aq; /usr/bin/docker volume ls -q; /usr/bin/docker network ls -q --filter "name=${PROJECT}")
 [ -z "$left" ] || fail "left after down -v: $left"
+now=$(host_net)
+[ "$now" = "$HOST_NET" ] || fail "the host's forwarding or firewall changed: before: $HOST_NET; now: $now"
+log "host forwarding and firewall as before: $(tr '\n' ' ' <<<"$now")"
 end_step
 
 echo "compose-e2e demo report: $VERIFICATION"
