@@ -29,12 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code deploy/docker-compose.yml} cannot be started here (no Docker engine), so this reads it as YAML and checks
- * what would make a cluster fail to form or disagree with {@code deploy/local-cluster.sh}: three node services and
- * the demo client, only known configuration variables, the shared settings file, the script's port plan, a
- * discovery list naming every node, {@code shm_size} room for VVRAM and Aeron, a VSSD volume per node, health
- * checks, a Dockerfile that declares the same VSSD volume, and settings the node daemon's own configuration checks
- * accept.
+ * {@code deploy/compose-e2e.sh} starts {@code deploy/docker-compose.yml} for real (it needs root and Docker; CI runs
+ * it); this test needs neither: it reads the file as YAML and checks, on every build, what would make a cluster fail
+ * to form or disagree with {@code deploy/local-cluster.sh}: three node services and the demo client, only known
+ * configuration variables, the shared settings file, the script's port plan, a discovery list naming every node,
+ * {@code shm_size} room for VVRAM and Aeron, a VSSD volume per node, health checks, a Dockerfile that declares the
+ * same VSSD volume, and settings the node daemon's own configuration checks accept.
  */
 class ComposeFileTest
 {
