@@ -6,29 +6,22 @@ package io.tierpool.jcache;
 import io.tierpool.client.TierPool;
 
 import javax.cache.Cache;
-import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.expiry.ExpiryPolicy;
-import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.processor.EntryProcessor;
-import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 import javax.management.ObjectName;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -59,14 +52,17 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     private final TierPoolCacheManager manager;
     private final String name;
     private final TierPoolConfiguration<K, V> configuration;
-    private final EntryStore<K, V> store;
-    private final CacheIntegration<K, V> integration;
-    private final EntryListeners<K, V> listeners;
-    private final CacheStatistics statistics = new CacheStatistics();
+    final EntryStore<K, V> store;
+    final CacheIntegration<K, V> integration;
+    final EntryListeners<K, V> listeners;
+    final CacheStatistics statistics = new CacheStatistics();
+    private final CacheEntryProcessing<K, V> processing = new CacheEntryProcessing<>(this);
+    private final CacheLoading<K, V> loading;
+    private final CacheBulkOperations<K, V> bulk = new CacheBulkOperations<>(this);
     private final CacheConfigurationBean configurationBean;
     private final ExpiryPolicy expiryPolicy;
     private final Executor executor;
-    private volatile boolean statisticsEnabled;
+    volatile boolean statisticsEnabled;
     private volatile boolean closed;
 
     TierPoolCache(
@@ -80,6 +76,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         this.name = name;
         this.configuration = configuration;
         this.executor = executor;
+        this.loading = new CacheLoading<>(this, executor);
         final ClassLoader classLoader = manager.getClassLoader();
         final Serializer<K> keySerializer = configuration.getKeySerializer() != null ?
             configuration.getKeySerializer() : new DefaultSerializer<>(classLoader);
@@ -275,6 +272,20 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     /**
      * {@inheritDoc}
      */
+    void putAll(
+        final Map<? extends K, ? extends V> map, final boolean replaceExisting, final boolean writeThrough)
+    {
+        bulk.putAll(map, replaceExisting, writeThrough);
+    }
+
+    private void removeKeys(final Set<K> keys)
+    {
+        bulk.removeKeys(keys);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void putAll(final Map<? extends K, ? extends V> map)
     {
         ensureOpen();
@@ -289,64 +300,6 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         putAll(map, true, true);
     }
 
-    private void putAll(
-        final Map<? extends K, ? extends V> map, final boolean replaceExisting, final boolean writeThrough)
-    {
-        final long start = statisticsEnabled ? System.nanoTime() : 0;
-        final long now = System.currentTimeMillis();
-        final EventBatch<K, V> batch = batch();
-        final Map<K, V> toStore = new LinkedHashMap<>(map);
-        CacheWriterException failure = null;
-        int puts = 0;
-        final Collection<Integer> stripes = store.locks.lockAll(toStore.keySet());
-        try
-        {
-            if (writeThrough && integration.isWriteThrough())
-            {
-                final List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(toStore.size());
-                for (final Map.Entry<K, V> entry : toStore.entrySet())
-                {
-                    pending.add(new CacheEntry<>(entry.getKey(), entry.getValue()));
-                }
-                failure = integration.writeAll(pending);
-                for (final Cache.Entry<? extends K, ? extends V> unwritten : pending)
-                {
-                    toStore.remove(unwritten.getKey());
-                }
-            }
-            for (final Map.Entry<K, V> entry : toStore.entrySet())
-            {
-                final K key = entry.getKey();
-                final StoredValue existing = store.live(key, now, batch);
-                if (existing == null)
-                {
-                    if (store.create(key, entry.getValue(), now, batch))
-                    {
-                        puts++;
-                    }
-                }
-                else if (replaceExisting)
-                {
-                    store.update(key, existing, entry.getValue(), now, batch);
-                    puts++;
-                }
-            }
-        }
-        finally
-        {
-            store.locks.unlockAll(stripes);
-        }
-        listeners.dispatch(batch);
-        if (statisticsEnabled && writeThrough && puts > 0)
-        {
-            statistics.puts(puts);
-            statistics.putTimeNs(System.nanoTime() - start);
-        }
-        if (failure != null)
-        {
-            throw failure;
-        }
-    }
 
     /**
      * {@inheritDoc}
@@ -644,47 +597,6 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         removeKeys(store.keySnapshot());
     }
 
-    private void removeKeys(final Set<K> keys)
-    {
-        final long start = statisticsEnabled ? System.nanoTime() : 0;
-        final long now = System.currentTimeMillis();
-        final EventBatch<K, V> batch = batch();
-        CacheWriterException failure = null;
-        int removals = 0;
-        final Collection<Integer> stripes = store.locks.lockAll(keys);
-        try
-        {
-            if (integration.isWriteThrough() && !keys.isEmpty())
-            {
-                final Set<K> pending = new LinkedHashSet<>(keys);
-                failure = integration.deleteAll(pending);
-                keys.removeAll(pending);
-            }
-            for (final K key : keys)
-            {
-                final StoredValue existing = store.live(key, now, batch);
-                if (existing != null)
-                {
-                    store.removeEntry(key, existing, null, batch);
-                    removals++;
-                }
-            }
-        }
-        finally
-        {
-            store.locks.unlockAll(stripes);
-        }
-        listeners.dispatch(batch);
-        if (statisticsEnabled && removals > 0)
-        {
-            statistics.removals(removals);
-            statistics.removeTimeNs(System.nanoTime() - start);
-        }
-        if (failure != null)
-        {
-            throw failure;
-        }
-    }
 
     /**
      * Removes every entry without calling the writer or listeners and without counting statistics, freeing the
@@ -705,62 +617,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     public void loadAll(
         final Set<? extends K> keys, final boolean replaceExistingValues, final CompletionListener completionListener)
     {
-        ensureOpen();
-        if (keys == null)
-        {
-            throw new NullPointerException("keys must not be null");
-        }
-        if (integration.loader == null)
-        {
-            if (completionListener != null)
-            {
-                completionListener.onCompletion();
-            }
-            return;
-        }
-        requireKeys(keys);
-        final List<K> requested = new ArrayList<>(keys);
-        executor.execute(() -> runLoadAll(requested, replaceExistingValues, completionListener));
-    }
-
-    private void runLoadAll(
-        final List<K> keys, final boolean replaceExistingValues, final CompletionListener completionListener)
-    {
-        try
-        {
-            final List<K> toLoad = new ArrayList<>(keys.size());
-            for (final K key : keys)
-            {
-                if (replaceExistingValues || !containsKey(key))
-                {
-                    toLoad.add(key);
-                }
-            }
-            final Map<K, V> loaded = integration.loadAll(toLoad);
-            final Map<K, V> present = new LinkedHashMap<>();
-            if (loaded != null)
-            {
-                for (final Map.Entry<K, V> entry : loaded.entrySet())
-                {
-                    if (entry.getKey() != null && entry.getValue() != null)
-                    {
-                        present.put(entry.getKey(), entry.getValue());
-                    }
-                }
-            }
-            putAll(present, replaceExistingValues, false);
-            if (completionListener != null)
-            {
-                completionListener.onCompletion();
-            }
-        }
-        catch (final Exception ex)
-        {
-            if (completionListener != null)
-            {
-                completionListener.onException(ex);
-            }
-        }
+        loading.loadAll(keys, replaceExistingValues, completionListener);
     }
 
     /**
@@ -768,99 +625,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
      */
     public <T> T invoke(final K key, final EntryProcessor<K, V, T> processor, final Object... arguments)
     {
-        ensureOpen();
-        requireKey(key);
-        if (processor == null)
-        {
-            throw new NullPointerException("entry processor must not be null");
-        }
-        long start = statisticsEnabled ? System.nanoTime() : 0;
-        final long now = System.currentTimeMillis();
-        final EventBatch<K, V> batch = batch();
-        store.locks.lock(key);
-        try
-        {
-            final StoredValue existing = store.live(key, now, batch);
-            final V current = existing == null ? null : store.load(existing);
-            if (statisticsEnabled)
-            {
-                countGet(existing != null, start);
-                start = System.nanoTime();
-            }
-            final ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, current,
-                integration.readThroughLoader());
-            final T result;
-            try
-            {
-                result = processor.process(entry, arguments);
-            }
-            catch (final CacheException ex)
-            {
-                throw ex;
-            }
-            catch (final Exception ex)
-            {
-                throw new EntryProcessorException(ex);
-            }
-            apply(key, existing, current, entry, now, start, batch);
-            listeners.dispatch(batch);
-            return result;
-        }
-        finally
-        {
-            store.locks.unlock(key);
-        }
-    }
-
-    private void apply(
-        final K key,
-        final StoredValue existing,
-        final V current,
-        final ProcessorEntry<K, V> entry,
-        final long now,
-        final long start,
-        final EventBatch<K, V> batch)
-    {
-        switch (entry.operation())
-        {
-            case ACCESS:
-                store.access(existing, now);
-                break;
-            case CREATE:
-                integration.write(key, entry.value());
-                if (store.create(key, entry.value(), now, batch) && statisticsEnabled)
-                {
-                    statistics.puts(1);
-                    statistics.putTimeNs(System.nanoTime() - start);
-                }
-                break;
-            case LOAD:
-                store.create(key, entry.value(), now, batch);
-                break;
-            case UPDATE:
-                integration.write(key, entry.value());
-                store.update(key, existing, current, entry.value(), now, batch);
-                if (statisticsEnabled)
-                {
-                    statistics.puts(1);
-                    statistics.putTimeNs(System.nanoTime() - start);
-                }
-                break;
-            case REMOVE:
-                integration.delete(key);
-                if (existing != null)
-                {
-                    store.removeEntry(key, existing, current, batch);
-                    if (statisticsEnabled)
-                    {
-                        statistics.removals(1);
-                        statistics.removeTimeNs(System.nanoTime() - start);
-                    }
-                }
-                break;
-            default:
-                break;
-        }
+        return processing.invoke(key, processor, arguments);
     }
 
     /**
@@ -869,29 +634,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     public <T> Map<K, EntryProcessorResult<T>> invokeAll(
         final Set<? extends K> keys, final EntryProcessor<K, V, T> processor, final Object... arguments)
     {
-        ensureOpen();
-        requireKeys(keys);
-        if (processor == null)
-        {
-            throw new NullPointerException("entry processor must not be null");
-        }
-        final Map<K, EntryProcessorResult<T>> results = new HashMap<>();
-        for (final K key : keys)
-        {
-            try
-            {
-                final T result = invoke(key, processor, arguments);
-                if (result != null)
-                {
-                    results.put(key, new ProcessorResult<>(result, null));
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                results.put(key, new ProcessorResult<>(null, ex));
-            }
-        }
-        return results;
+        return processing.invokeAll(keys, processor, arguments);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1117,7 +860,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         return closed;
     }
 
-    private void ensureOpen()
+    void ensureOpen()
     {
         if (closed)
         {
@@ -1128,12 +871,12 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
     // ---------------------------------------------------------------------------------------------------------
     // Helpers
 
-    private EventBatch<K, V> batch()
+    EventBatch<K, V> batch()
     {
         return new EventBatch<>(this, !listeners.isEmpty());
     }
 
-    private void countGet(final boolean hit, final long start)
+    void countGet(final boolean hit, final long start)
     {
         if (hit)
         {
@@ -1146,7 +889,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         statistics.getTimeNs(System.nanoTime() - start);
     }
 
-    private static void requireKey(final Object key)
+    static void requireKey(final Object key)
     {
         if (key == null)
         {
@@ -1180,7 +923,7 @@ public final class TierPoolCache<K, V> implements Cache<K, V>
         }
     }
 
-    private static void requireKeys(final Collection<?> keys)
+    static void requireKeys(final Collection<?> keys)
     {
         if (keys == null)
         {
