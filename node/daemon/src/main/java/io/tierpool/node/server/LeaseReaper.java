@@ -3,21 +3,23 @@
  */
 package io.tierpool.node.server;
 
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-
 /**
  * A node daemon's agent that reclaims the blocks of clients whose lease lapsed
- * ({@link NodeBlockService#reclaimLapsedLeases}): its duty cycle checks every {@code intervalMs}, frees the lapsed
- * clients' blocks and logs each at INFO with the client's id and how many blocks came back.
+ * ({@link NodeBlockService#reclaimLapsedLeases}). Duty cycle: each {@link #doWork()} frees the lapsed clients'
+ * blocks and logs each at INFO with the client's id and how many blocks came back; when none lapsed, the runner
+ * sleeps {@code intervalMs}.
  * <p>
- * Owns its thread; {@link #close()} stops it and waits for it, idempotently. The blocks themselves belong to the
- * service.
+ * Owns its {@link AgentRunner} and thread; {@link #close()} stops and joins them, idempotently. The blocks
+ * themselves belong to the service.
  */
-public final class LeaseReaper implements AutoCloseable
+public final class LeaseReaper implements Agent, AutoCloseable
 {
     /** Default interval between checks: 200 ms, small against the shortest lease ({@link ClientLeases#MIN_LEASE_MS}). */
     public static final long DEFAULT_INTERVAL_MS = 200;
@@ -26,9 +28,8 @@ public final class LeaseReaper implements AutoCloseable
 
     private final NodeBlockService service;
     private final String nodeName;
-    private final long intervalNs;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final NodeBlockService.LapseListener logLapse;
+    private final AgentRunner runner;
 
     /**
      * Start reaping.
@@ -47,52 +48,35 @@ public final class LeaseReaper implements AutoCloseable
         }
         this.service = service;
         this.nodeName = nodeName;
-        this.intervalNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
-        this.thread = new Thread(this::run, "tierpool-lease-reaper-" + nodeName);
-        this.thread.setDaemon(true);
-        this.thread.start();
-    }
-
-    private void run()
-    {
-        while (running)
-        {
-            try
-            {
-                service.reclaimLapsedLeases((clientId, freedBlocks) -> LOG.info(
-                    "node {}: the lease of client {} lapsed: reclaimed {} blocks", nodeName,
-                    Long.toHexString(clientId), freedBlocks));
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.warn("node {}: reclaiming lapsed leases failed; trying again", nodeName, ex);
-            }
-            LockSupport.parkNanos(intervalNs);
-        }
+        this.logLapse = (clientId, freedBlocks) -> LOG.info("node {}: the lease of client {} lapsed: reclaimed {} blocks",
+            nodeName, Long.toHexString(clientId), freedBlocks);
+        this.runner = new AgentRunner(new SleepingMillisIdleStrategy(intervalMs),
+            (throwable) -> LOG.warn("node {}: reclaiming lapsed leases failed; trying again", nodeName, throwable),
+            null, this);
+        AgentRunner.startOnThread(runner);
     }
 
     /**
-     * Stop the thread and wait for it. Idempotent.
+     * @return how many clients' leases lapsed and were reclaimed this cycle.
+     */
+    public int doWork()
+    {
+        return service.reclaimLapsedLeases(logLapse);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "tierpool-lease-reaper-" + nodeName;
+    }
+
+    /**
+     * Stop the agent and join its thread. Idempotent.
      */
     public void close()
     {
-        running = false;
-        LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        CloseHelper.close(runner);
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -263,26 +264,29 @@ public final class ClusterClient implements AutoCloseable
         joinAgent();
         if (ctx.leaseTimeoutMs() > 0)
         {
-            final List<BlockRequest> leaves = new ArrayList<>();
-            for (final NodeView node : view.liveNodes())
+            // Leaves go out together; their answers are taken in by the block client's receiver, which counts the
+            // latch down, so that close waits for all of them at once, at most leaveTimeoutMs, without spinning.
+            final List<NodeView> nodes = view.liveNodes();
+            final CountDownLatch answered = new CountDownLatch(nodes.size());
+            for (final NodeView node : nodes)
             {
                 try
                 {
-                    leaves.add(client.sendLeave(node.endpoint(), null));
+                    client.sendLeave(node.endpoint(), (request) -> answered.countDown());
                 }
                 catch (final RuntimeException ex)
                 {
+                    answered.countDown();
                     ctx.errorHandler().onError(ex);
                 }
             }
-            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.leaveTimeoutMs());
-            for (final BlockRequest leave : leaves)
+            try
             {
-                while (!leave.isDone() && System.nanoTime() < deadlineNs)
-                {
-                    Thread.onSpinWait();
-                    Thread.yield();
-                }
+                answered.await(ctx.leaveTimeoutMs(), TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
             }
         }
         senders.shutdownNow();
