@@ -35,7 +35,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * service maps each (client id, block id, generation) to a block of the local store.
  * <p>
  * Called by the transport's block server on its agent thread, and by the node's lease reaper when a client's
- * lease lapses ({@link #reclaimLapsedLeases}); the block map is guarded by its own monitor. Every request from a
+ * lease lapses ({@link #reclaimLapsedLeases}). The block map ({@code blocksByClient}) is this service's shared
+ * state: its monitor guards only lookups and updates of the map (a few instructions), never the store's
+ * allocate, read, write or free, which may move bytes between the node's tiers; those run with no lock held. A
+ * copy is first written to the store and then entered in the map (a reader never sees a half-written copy), and
+ * taken out of the map before it is freed; a get that loses a race with a free or a lease reclaim answers
+ * {@link ErrorCode#NOT_FOUND}, as if it had come after it. Every request from a
  * client renews its lease ({@link ClientLeases}); thin clients learn the cluster's membership from
  * {@link #membership(long, long)}, read from the {@link ClusterMembers} the daemon sets once it has joined.
  * <p>
@@ -217,36 +222,50 @@ public final class NodeBlockService implements BlockRequestHandler
         final int srcOffset,
         final int length)
     {
+        // A copy put again (a retried put) replaces the one it had: free that first, so that a full node has its
+        // room back. The map is updated under the monitor; allocate, write and free run with no lock held: the
+        // store does its own locking, and its write may move bytes between tiers.
+        final long existing;
+        synchronized (blocksByClient)
+        {
+            final ClientCopies blocks = blocksByClient.get(clientId);
+            existing = null == blocks ? MISSING : blocks.remove(blockId, generation);
+        }
+        if (existing != MISSING)
+        {
+            freeQuietly(existing);
+        }
+
+        final long localId;
+        try
+        {
+            localId = store.allocate(length, Hint.WARM);
+        }
+        catch (final OutOfTierMemoryException ex)
+        {
+            throw new BlockRequestException(ErrorCode.NO_SPACE, "node " + nodeName + " has no room for block " +
+                blockId + " of client " + clientId + " (" + length + " bytes): " + ex.getMessage());
+        }
+
+        try
+        {
+            store.write(localId, 0, src, srcOffset, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            store.free(localId);
+            throw ex;
+        }
+
+        final long replaced;
         synchronized (blocksByClient)
         {
             final ClientCopies blocks = blocksByClient.computeIfAbsent(clientId, (k) -> new ClientCopies());
-            final long existing = blocks.remove(blockId, generation);
-            if (existing != MISSING)
-            {
-                store.free(existing);
-            }
-
-            final long localId;
-            try
-            {
-                localId = store.allocate(length, Hint.WARM);
-            }
-            catch (final OutOfTierMemoryException ex)
-            {
-                throw new BlockRequestException(ErrorCode.NO_SPACE, "node " + nodeName + " has no room for block " +
-                    blockId + " of client " + clientId + " (" + length + " bytes): " + ex.getMessage());
-            }
-
-            try
-            {
-                store.write(localId, 0, src, srcOffset, length);
-            }
-            catch (final RuntimeException ex)
-            {
-                store.free(localId);
-                throw ex;
-            }
-            blocks.put(blockId, generation, localId);
+            replaced = blocks.put(blockId, generation, localId);
+        }
+        if (replaced != MISSING)
+        {
+            freeQuietly(replaced);
         }
     }
 
@@ -260,11 +279,7 @@ public final class NodeBlockService implements BlockRequestHandler
         boolean ok = false;
         try
         {
-            final int length;
-            synchronized (blocksByClient)
-            {
-                length = (int)store.sizeOf(localId(clientId, blockId, generation));
-            }
+            final int length = sizeOf(clientId, blockId, generation, localId(clientId, blockId, generation));
             ok = true;
             getStartNs = startNs;
             return length;
@@ -310,22 +325,23 @@ public final class NodeBlockService implements BlockRequestHandler
         final int dstOffset,
         final int length)
     {
-        synchronized (blocksByClient)
+        final long localId = localId(clientId, blockId, generation);
+        try
         {
-            final long localId = localId(clientId, blockId, generation);
-            try
+            store.read(localId, 0, dst, dstOffset, length);
+        }
+        catch (final BlockFreedException ex)
+        {
+            throw notFound(clientId, blockId, generation);
+        }
+        catch (final TierPoolException ex)
+        {
+            if (ex instanceof BlockRequestException)
             {
-                store.read(localId, 0, dst, dstOffset, length);
+                throw ex;
             }
-            catch (final TierPoolException ex)
-            {
-                if (ex instanceof BlockRequestException)
-                {
-                    throw ex;
-                }
-                throw new BlockRequestException(ErrorCode.INTERNAL, "node " + nodeName + " cannot read block " +
-                    blockId + " of client " + clientId + ": " + ex.getMessage());
-            }
+            throw new BlockRequestException(ErrorCode.INTERNAL, "node " + nodeName + " cannot read block " +
+                blockId + " of client " + clientId + ": " + ex.getMessage());
         }
     }
 
@@ -339,17 +355,21 @@ public final class NodeBlockService implements BlockRequestHandler
         boolean ok = false;
         try
         {
+            final long localId;
             synchronized (blocksByClient)
             {
-                final long localId = localId(clientId, blockId, generation);
                 final ClientCopies blocks = blocksByClient.get(clientId);
-                blocks.remove(blockId, generation);
-                if (blocks.isEmpty())
+                localId = null == blocks ? MISSING : blocks.remove(blockId, generation);
+                if (null != blocks && blocks.isEmpty())
                 {
                     blocksByClient.remove(clientId);
                 }
-                store.free(localId);
             }
+            if (localId == MISSING)
+            {
+                throw notFound(clientId, blockId, generation);
+            }
+            freeQuietly(localId);
             ok = true;
         }
         finally
@@ -367,33 +387,30 @@ public final class NodeBlockService implements BlockRequestHandler
      */
     public int freeClient(final long clientId)
     {
+        final ClientCopies blocks;
         synchronized (blocksByClient)
         {
-            final ClientCopies blocks = blocksByClient.remove(clientId);
-            if (blocks == null)
+            blocks = blocksByClient.remove(clientId);
+        }
+        if (blocks == null)
+        {
+            return 0;
+        }
+        // The client's map is out of the shared map: no one else reaches it, so the frees run with no lock held.
+        int freed = 0;
+        for (final Long2LongHashMap generations : blocks.byBlock.values())
+        {
+            final Long2LongHashMap.ValueIterator values = generations.values().iterator();
+            while (values.hasNext())
             {
-                return 0;
-            }
-            int freed = 0;
-            for (final Long2LongHashMap generations : blocks.byBlock.values())
-            {
-                final Long2LongHashMap.ValueIterator values = generations.values().iterator();
-                while (values.hasNext())
+                if (freeQuietly(values.nextValue()))
                 {
-                    try
-                    {
-                        store.free(values.nextValue());
-                        freed++;
-                        reclaimedBlocks.incrementAndGet();
-                    }
-                    catch (final BlockFreedException ignore)
-                    {
-                        // Already gone: nothing to reclaim.
-                    }
+                    freed++;
+                    reclaimedBlocks.incrementAndGet();
                 }
             }
-            return freed;
         }
+        return freed;
     }
 
     /**
@@ -641,15 +658,55 @@ public final class NodeBlockService implements BlockRequestHandler
 
     private long localId(final long clientId, final long blockId, final long generation)
     {
-        final ClientCopies blocks = blocksByClient.get(clientId);
-        final long localId = blocks == null ? MISSING : blocks.get(blockId, generation);
+        final long localId;
+        synchronized (blocksByClient)
+        {
+            final ClientCopies blocks = blocksByClient.get(clientId);
+            localId = blocks == null ? MISSING : blocks.get(blockId, generation);
+        }
         if (localId == MISSING)
         {
-            throw new BlockRequestException(ErrorCode.NOT_FOUND, "node " + nodeName + " holds no block " + blockId +
-                " (generation " + generation + ") of client " + clientId +
-                " (never placed here, already freed, or reclaimed after the client left)");
+            throw notFound(clientId, blockId, generation);
         }
         return localId;
+    }
+
+    private int sizeOf(final long clientId, final long blockId, final long generation, final long localId)
+    {
+        try
+        {
+            return (int)store.sizeOf(localId);
+        }
+        catch (final BlockFreedException ex)
+        {
+            // Freed after the lookup, by a free of that copy or the reclaim of a lapsed lease.
+            throw notFound(clientId, blockId, generation);
+        }
+    }
+
+    private BlockRequestException notFound(final long clientId, final long blockId, final long generation)
+    {
+        return new BlockRequestException(ErrorCode.NOT_FOUND, "node " + nodeName + " holds no block " + blockId +
+            " (generation " + generation + ") of client " + clientId +
+            " (never placed here, already freed, or reclaimed after the client left)");
+    }
+
+    /**
+     * Free a local block whose mapping this service has already removed.
+     *
+     * @return false if the store had already freed it.
+     */
+    private boolean freeQuietly(final long localId)
+    {
+        try
+        {
+            store.free(localId);
+            return true;
+        }
+        catch (final BlockFreedException ignore)
+        {
+            return false;
+        }
     }
 
     /**
@@ -667,13 +724,18 @@ public final class NodeBlockService implements BlockRequestHandler
             return null == generations ? MISSING : generations.get(generation);
         }
 
-        void put(final long blockId, final long generation, final long localId)
+        /**
+         * @return the local block this copy replaced, or {@link #MISSING}.
+         */
+        long put(final long blockId, final long generation, final long localId)
         {
             final Long2LongHashMap generations = byBlock.computeIfAbsent(blockId, (k) -> new Long2LongHashMap(MISSING));
-            if (generations.put(generation, localId) == MISSING)
+            final long replaced = generations.put(generation, localId);
+            if (replaced == MISSING)
             {
                 size++;
             }
+            return replaced;
         }
 
         long remove(final long blockId, final long generation)
