@@ -106,6 +106,7 @@ final class BlockAccess
         store.freeCopy(from, entry.id, entry.location);
         entry.tier = to;
         entry.location = location;
+        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
         entry.crc32c = crc;
         entry.crcStale = false;
         store.slots[to].link(entry);
@@ -241,6 +242,7 @@ final class BlockAccess
         store.freeCopy(from, entry.id, sourceLocation);
         entry.tier = to;
         entry.location = location;
+        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
         entry.crc32c = crc;
         entry.crcStale = false;
         store.slots[to].link(entry);

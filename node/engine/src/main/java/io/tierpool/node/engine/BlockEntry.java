@@ -65,7 +65,11 @@ final class BlockEntry
     long location;
     int crc32c;
     int pinCount;
-    /** Bumped by every write and pin: a move prepared without the engine lock commits only if unchanged. */
+    /**
+     * Bumped by every write, every pin and every change of {@link #location}: a move prepared without the engine
+     * lock commits only if unchanged, so a block that left its location and came back to the same one meanwhile
+     * (ABA) is not taken for one that stayed.
+     */
     long version;
     /** CLOCK reference bit: accessed since the demotion hand last passed. */
     boolean referenced;

@@ -2193,6 +2193,7 @@ public final class BlockStore implements AutoCloseable
         source.unlink(entry);
         entry.tier = to;
         entry.location = location;
+        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
         entry.crc32c = crc;
         entry.crcStale = false;
         entry.deviceDirty = false;

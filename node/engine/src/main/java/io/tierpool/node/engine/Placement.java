@@ -137,6 +137,7 @@ final class Placement
         fillNewBlock(store.accessView, entry.size, store.ctx.zeroFill());
         entry.tier = store.ramIndex;
         entry.location = location;
+        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
         store.slots[store.ramIndex].link(entry);
         store.slots[store.ramIndex].updatePeak();
         return true;
@@ -249,6 +250,7 @@ final class Placement
             final TierSlot slot = store.slots[placed];
             entry.tier = placed;
             entry.location = location;
+            entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
             entry.crc32c = crc;
             entry.crcStale = false;
             slot.link(entry);
@@ -291,6 +293,7 @@ final class Placement
             {
                 entry.tier = i;
                 entry.location = location;
+                entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
                 entry.crc32c = crc;
                 entry.crcStale = false;
                 slot.link(entry);
@@ -332,6 +335,10 @@ final class Placement
             {
                 return location;
             }
+            if (returnCleanBlocks(slot, entry.size) > 0)
+            {
+                continue;
+            }
             if (waitForMover)
             {
                 final long waited = awaitRoom(entry);
@@ -360,6 +367,33 @@ final class Placement
                 return Tier.NO_SPACE;
             }
         }
+    }
+
+    /**
+     * Direct reclaim of clean blocks: while RAM's coldest movable blocks are unchanged since they came up from a tier
+     * below that still holds their copy ({@link RetainedCopies}), switches them back to that copy, under the lock,
+     * until {@code size} more bytes fit under RAM's hard cap. No byte is copied and no tier is called: it is
+     * bookkeeping of a few fields per block, so the allocating thread does it itself rather than wake the mover
+     * and wait for it (as Linux's direct reclaim drops clean page-cache pages in the allocating task and leaves
+     * dirty ones to writeback). Stops at the first cold block that has no copy below: writing that one is the
+     * mover's work. Called under the lock.
+     *
+     * @return how many blocks went back to their copies.
+     */
+    int returnCleanBlocks(final TierSlot ramSlot, final int size)
+    {
+        int returned = 0;
+        while (!ramSlot.fitsUnderHardCap(size) || returned == 0)
+        {
+            final BlockEntry victim = store.moveProtocol.nextVictim(ramSlot, Long.MAX_VALUE);
+            if (victim == null || victim.copyTier == BlockEntry.NO_TIER || victim.tier != store.ramIndex)
+            {
+                break;
+            }
+            store.retainedCopies.returnToCopy(victim);
+            returned++;
+        }
+        return returned;
     }
 
     /**

@@ -210,6 +210,7 @@ final class PrefetchScheduler
                 store.retainedCopies.retainOrFree(entry, from, sourceLocation);
                 entry.tier = store.ramIndex;
                 entry.location = ramLocation;
+                entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
                 store.slots[store.ramIndex].link(entry);
                 store.slots[store.ramIndex].updatePeak();
                 source.promotedBlocks++;

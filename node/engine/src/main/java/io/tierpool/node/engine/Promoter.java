@@ -114,6 +114,7 @@ final class Promoter
         store.retainedCopies.retainOrFree(entry, entry.tier, entry.location);
         entry.tier = store.ramIndex;
         entry.location = location;
+        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
         store.slots[store.ramIndex].link(entry);
         store.slots[store.ramIndex].updatePeak();
         source.promotedBlocks++;
@@ -191,6 +192,7 @@ final class Promoter
         store.retainedCopies.retainOrFree(entry, from, sourceLocation);
         entry.tier = store.ramIndex;
         entry.location = location;
+        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
         store.slots[store.ramIndex].link(entry);
         store.slots[store.ramIndex].updatePeak();
         source.promotedBlocks++;

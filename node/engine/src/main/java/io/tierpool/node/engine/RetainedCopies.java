@@ -94,6 +94,7 @@ final class RetainedCopies
         ramSlot.free(entry.id, entry.location);
         entry.tier = entry.copyTier;
         entry.location = entry.copyLocation;
+        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
         entry.copyTier = BlockEntry.NO_TIER;
         entry.prefetched = false;
         to.link(entry);
