@@ -146,13 +146,17 @@ class ZooKeeperDiscoveryTest
 
         final InstanceSpec leader = leader(ensemble);
         assertTrue(ensemble.killServer(leader), "killed ZooKeeper server " + leader.getConnectString());
+        final long killedAtNs = System.nanoTime();
 
         writeBlocks(pool, 32);
+        final long writtenAtNs = System.nanoTime();
         assertTrue(blocksIn(TierKind.REMOTE) >= 40, "most blocks spilled to far memory: " + pool.stats().toJson());
         verifyAll("after one ZooKeeper server was killed");
 
+        final long joinStartNs = System.nanoTime();
         startNodes(ensemble, root, 13, 1);
         awaitEveryNodeSees(nodes, 4);
+        final long joinedAtNs = System.nanoTime();
         await(() -> pool.liveNodes().size(), 4, "the client learns of the daemon that joined");
         awaitAliveZnodes(ensemble, root, 4);
         for (final NodeProcess node : nodes)
@@ -162,6 +166,10 @@ class ZooKeeperDiscoveryTest
 
         writeBlocks(pool, 32);
         verifyAll("after a fourth daemon joined");
+        System.out.printf("ZooKeeperDiscoveryTest figures: killedZooKeeperLeader=%s sessionTimeoutMs=%d " +
+            "writes32AfterLeaderKillMs=%d fourthNodeStartToSeenByAllMs=%d blocksVerified=%d%n",
+            leader.getConnectString(), SESSION_TIMEOUT_MS, TimeUnit.NANOSECONDS.toMillis(writtenAtNs - killedAtNs),
+            TimeUnit.NANOSECONDS.toMillis(joinedAtNs - joinStartNs), blocks.size());
         assertEquals(0, pool.stats().lostBlocks(), pool.stats().toJson());
         assertEquals(0, pool.stats().checksumFailures(), pool.stats().toJson());
     }
