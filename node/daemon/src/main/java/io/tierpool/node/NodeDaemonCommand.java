@@ -6,6 +6,7 @@ package io.tierpool.node;
 import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.TierPoolException;
 import io.tierpool.node.cluster.ClusterContext;
+import io.tierpool.node.cluster.DiscoveryFactory;
 import io.tierpool.node.config.ConfigKey;
 import io.tierpool.node.config.NodeConfiguration;
 import io.tierpool.node.config.ValueType;
@@ -59,6 +60,10 @@ public final class NodeDaemonCommand implements Callable<Integer>
     int port;
     List<String> discovery;
     int discoveryPort;
+    DiscoveryFactory.Kind discoveryKind;
+    String zookeeperConnect;
+    long zookeeperSessionTimeoutMs;
+    String zookeeperRootPath;
     int communicationPort;
     long ramBytes;
     long vvramBytes;
@@ -224,7 +229,12 @@ public final class NodeDaemonCommand implements Callable<Integer>
             .discoveryAddresses(discovery)
             .localAddress(host)
             .discoveryPort(discoveryPort)
-            .communicationPort(communicationPort);
+            .communicationPort(communicationPort)
+            .discovery(new DiscoveryFactory()
+                .kind(discoveryKind)
+                .zookeeperConnect(zookeeperConnect)
+                .zookeeperSessionTimeoutMs(zookeeperSessionTimeoutMs)
+                .zookeeperRootPath(zookeeperRootPath));
     }
 
     /**
@@ -337,6 +347,10 @@ public final class NodeDaemonCommand implements Callable<Integer>
         port = config.port();
         discovery = config.discoveryAddresses();
         discoveryPort = config.discoveryPort();
+        discoveryKind = config.discoveryKind();
+        zookeeperConnect = config.zookeeperConnect();
+        zookeeperSessionTimeoutMs = config.zookeeperSessionTimeoutMs();
+        zookeeperRootPath = config.zookeeperRootPath();
         communicationPort = config.communicationPort();
         ramBytes = config.ramCapacityBytes();
         vvramBytes = config.vvramCapacityBytes();

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What an application gets on its runtime classpath by linking {@code tierpool-client}, as Maven resolves it
  * ({@code dependency:list} of the runtime scope, written to {@code target/runtime-dependencies.txt} by the
- * build): no Apache Ignite (the client is a thin client of the node daemons), no node daemon, no SLF4J
+ * build): no Apache Ignite (the client is a thin client of the node daemons), no ZooKeeper, Curator or Netty
+ * (what the daemons' ZooKeeper discovery brings), no node daemon, no SLF4J
  * binding (the application chooses its own), and no JCuda (9 MiB of natives, only for the GPU tier: an
  * application that wants it adds the dependency).
  */
@@ -44,6 +45,10 @@ class ClientDependenciesTest
             assertFalse(artifact.startsWith("org.apache.ignite:"), "Ignite on the client's runtime classpath: " + artifact);
             assertFalse(artifact.startsWith("io.tierpool:tierpool-node:"), "the node daemon on the client's classpath");
             assertFalse(artifact.startsWith("org.jcuda:"), "JCuda forced on applications: " + artifact);
+            assertFalse(artifact.startsWith("org.apache.zookeeper:") || artifact.startsWith("org.apache.curator:"),
+                "ZooKeeper (the daemons' discovery) on the client's runtime classpath: " + artifact);
+            assertFalse(artifact.startsWith("io.netty:"), "Netty (ZooKeeper's) on the client's runtime classpath: " +
+                artifact);
             assertFalse(artifact.startsWith("org.slf4j:slf4j-simple:") || artifact.startsWith("ch.qos.logback:") ||
                 artifact.startsWith("org.apache.logging.log4j:log4j-slf4j"), "a logging binding forced on " +
                 "applications: " + artifact);

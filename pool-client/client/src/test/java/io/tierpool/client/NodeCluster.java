@@ -151,6 +151,27 @@ final class NodeCluster implements AutoCloseable
         final String vssd,
         final List<String> extraJvmOptions)
     {
+        return startNode(workDir, name, aeronPort, discoveryPort, communicationPort, discovery, ram, vvram, vssd,
+            extraJvmOptions, List.of());
+    }
+
+    /**
+     * As {@link #startNode(Path, String, int, int, int, String, String, String, String, List)}, with further
+     * command-line arguments for the node daemon after the usual ones (such as {@code --discovery-kind zookeeper}).
+     */
+    static NodeProcess startNode(
+        final Path workDir,
+        final String name,
+        final int aeronPort,
+        final int discoveryPort,
+        final int communicationPort,
+        final String discovery,
+        final String ram,
+        final String vvram,
+        final String vssd,
+        final List<String> extraJvmOptions,
+        final List<String> extraArguments)
+    {
         final Path dir;
         try
         {
@@ -160,21 +181,23 @@ final class NodeCluster implements AutoCloseable
         {
             throw new UncheckedIOException("cannot create the directory of node " + name + " under " + workDir, ex);
         }
+        final List<String> arguments = new ArrayList<>(List.of(
+            "--name", name,
+            "--port", Integer.toString(aeronPort),
+            "--discovery-port", Integer.toString(discoveryPort),
+            "--communication-port", Integer.toString(communicationPort),
+            "--discovery", discovery,
+            "--ram", ram,
+            "--vvram", vvram,
+            "--vssd", vssd,
+            "--vvram-dir", dir.toString(),
+            "--vssd-dir", dir.toString(),
+            "--aeron-dir", dir.toString(),
+            "--metrics-port", "0"));
+        arguments.addAll(extraArguments);
         return NodeProcess.start(new NodeProcess.Context()
             .name(name)
-            .arguments(List.of(
-                "--name", name,
-                "--port", Integer.toString(aeronPort),
-                "--discovery-port", Integer.toString(discoveryPort),
-                "--communication-port", Integer.toString(communicationPort),
-                "--discovery", discovery,
-                "--ram", ram,
-                "--vvram", vvram,
-                "--vssd", vssd,
-                "--vvram-dir", dir.toString(),
-                "--vssd-dir", dir.toString(),
-                "--aeron-dir", dir.toString(),
-                "--metrics-port", "0"))
+            .arguments(arguments)
             .extraJvmOptions(extraJvmOptions)
             .maxHeap("256m"));
     }

@@ -19,8 +19,7 @@ import org.apache.ignite.failure.FailureHandler;
 import org.apache.ignite.lang.IgnitePredicate;
 import org.apache.ignite.plugin.segmentation.SegmentationPolicy;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
-import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
-import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
+import org.apache.ignite.spi.discovery.DiscoverySpi;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
@@ -37,7 +36,8 @@ import java.util.regex.Pattern;
 
 /**
  * Configuration of cluster membership: how a {@link NodeMembership} (node daemon, Ignite server node) or a
- * {@link ClusterView} (application, Ignite client node) finds the other members on the network.
+ * {@link ClusterView} (application, Ignite client node) finds the other members on the network: through Ignite's
+ * TCP ring (the default) or a ZooKeeper ensemble, as {@link #discovery()} chooses ({@link DiscoveryFactory}).
  * <p>
  * Membership is all TierPool asks of Ignite: the configuration this context builds has a tiny data region
  * (16 MiB initial, 64 MiB maximum, no persistence), a 10 to 20 MiB system region, {@link WALMode#NONE}, no REST or
@@ -168,6 +168,7 @@ public final class ClusterContext
         System.getProperty(WORK_DIRECTORY_PROP_NAME, System.getProperty("java.io.tmpdir")));
     private boolean verboseIgniteLogging = Boolean.getBoolean(VERBOSE_IGNITE_LOGGING_PROP_NAME);
     private ErrorHandler errorHandler = ClusterContext::logError;
+    private DiscoveryFactory discovery = new DiscoveryFactory();
 
     /**
      * Check every setting.
@@ -248,6 +249,12 @@ public final class ClusterContext
         {
             throw new ConfigurationException("errorHandler must not be null");
         }
+
+        if (null == discovery)
+        {
+            throw new ConfigurationException("discovery must not be null: leave it unset for the ring");
+        }
+        discovery.conclude();
 
         return this;
     }
@@ -511,6 +518,26 @@ public final class ClusterContext
     }
 
     /**
+     * @param discovery which Ignite discovery SPI the members use, with its settings; default a new
+     *                  {@link DiscoveryFactory}: the TCP ring, unless its system properties say otherwise. Configured
+     *                  in place through {@link #discovery()}.
+     * @return this, for chaining.
+     */
+    public ClusterContext discovery(final DiscoveryFactory discovery)
+    {
+        this.discovery = discovery;
+        return this;
+    }
+
+    /**
+     * @return the discovery choice and its settings, owned by this context and changed in place.
+     */
+    public DiscoveryFactory discovery()
+    {
+        return discovery;
+    }
+
+    /**
      * @param role {@link NodeInfo#ROLE_NODE} or {@link NodeInfo#ROLE_CLIENT}.
      * @return the configured instance name, or a new generated one.
      */
@@ -543,20 +570,7 @@ public final class ClusterContext
         final IgnitePredicate<Event> listener,
         final FailureHandler failureHandler)
     {
-        final TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();
-        ipFinder.setAddresses(discoveryAddresses);
-
-        final TcpDiscoverySpi discoverySpi = new TcpDiscoverySpi();
-        discoverySpi.setIpFinder(ipFinder);
-        discoverySpi.setLocalAddress(localAddress);
-        discoverySpi.setLocalPort(discoveryPort);
-        discoverySpi.setLocalPortRange(discoveryPortRange);
-        if (clientMode)
-        {
-            discoverySpi.setJoinTimeout(clientJoinTimeoutMs);
-            // A client that rejoined would get a new node id while nodes reclaim the blocks of its old one.
-            discoverySpi.setClientReconnectDisabled(true);
-        }
+        final DiscoverySpi discoverySpi = discovery.newDiscoverySpi(this, clientMode);
 
         final TcpCommunicationSpi communicationSpi = new TcpCommunicationSpi();
         communicationSpi.setLocalAddress(localAddress);
@@ -627,6 +641,7 @@ public final class ClusterContext
             ", clientJoinTimeoutMs=" + clientJoinTimeoutMs +
             ", workDirectory=" + workDirectory +
             ", verboseIgniteLogging=" + verboseIgniteLogging +
+            ", discovery=" + discovery +
             '}';
     }
 

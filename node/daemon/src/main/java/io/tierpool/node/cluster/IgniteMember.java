@@ -267,6 +267,15 @@ final class IgniteMember implements AutoCloseable
                 ctx.discoveryAddresses() + ". " + startHint() + " Cause: " + rootMessage(ex);
         }
 
+        final String zookeeper = ctx.discovery().zookeeperDescription();
+        if (null != zookeeper)
+        {
+            return "node daemon " + instanceName + " could not join the cluster through " + zookeeper + ", " +
+                "communication on " + ctx.localAddress() + ":" + ctx.communicationPort() + "+" +
+                ctx.communicationPortRange() + ". Check that the ZooKeeper servers are up and reachable from this " +
+                "machine and the communication ports free. Cause: " + rootMessage(ex);
+        }
+
         return "node daemon " + instanceName + " could not join the cluster: discovery on " + ctx.localAddress() +
             ":" + ctx.discoveryPort() + "+" + ctx.discoveryPortRange() + ", communication on " +
             ctx.localAddress() + ":" + ctx.communicationPort() + "+" + ctx.communicationPortRange() +

@@ -40,6 +40,31 @@ public enum ConfigKey
     DISCOVERY_PORT("discovery.port", "--discovery-port", "TIERPOOL_DISCOVERY_PORT", ValueType.PORT, "47500",
         "Local Ignite discovery port (TCP); must be covered by some node's discovery.addresses.", 1, 65535),
 
+    /** Which Ignite discovery SPI the node uses. */
+    DISCOVERY_KIND("discovery.kind", "--discovery-kind", "TIERPOOL_DISCOVERY_KIND", ValueType.STRING, "ring",
+        "How nodes find each other: ring (Ignite's TCP ring through discovery.addresses, for up to 100-200 nodes) " +
+        "or zookeeper (Ignite's ZooKeeper discovery through the ensemble at discovery.zookeeper.connect, for " +
+        "larger clusters; discovery.addresses and discovery.port are then unused)."),
+
+    /** ZooKeeper ensemble of ZooKeeper discovery. */
+    ZOOKEEPER_CONNECT("discovery.zookeeper.connect", "--zookeeper-connect", "TIERPOOL_ZOOKEEPER_CONNECT",
+        ValueType.STRING, "127.0.0.1:2181",
+        "With discovery.kind = zookeeper: the ZooKeeper servers, each host:port, comma separated (no chroot " +
+        "suffix: see discovery.zookeeper.root)."),
+
+    /** ZooKeeper session timeout of ZooKeeper discovery, in milliseconds. */
+    ZOOKEEPER_SESSION_TIMEOUT("discovery.zookeeper.session.timeout", "--zookeeper-session-timeout",
+        "TIERPOOL_ZOOKEEPER_SESSION_TIMEOUT", ValueType.INT, "10000",
+        "With discovery.kind = zookeeper: the ZooKeeper session timeout in milliseconds. A node that stops " +
+        "answering ZooKeeper this long (killed, frozen) is reported failed; one that reaches no ZooKeeper server " +
+        "this long stops. ZooKeeper servers clamp it to 2-20 ticks (4-40 s by default).", 1_000, 600_000),
+
+    /** Root znode of ZooKeeper discovery. */
+    ZOOKEEPER_ROOT("discovery.zookeeper.root", "--zookeeper-root", "TIERPOOL_ZOOKEEPER_ROOT", ValueType.STRING,
+        "/tierpool",
+        "With discovery.kind = zookeeper: the znode under which the nodes register; nodes with the same ensemble " +
+        "and root form one cluster, so give each cluster sharing an ensemble its own."),
+
     /** Local Ignite communication port. */
     COMMUNICATION_PORT("communication.port", "--communication-port", "TIERPOOL_COMMUNICATION_PORT", ValueType.PORT,
         "47100", "Local Ignite communication port (TCP).", 1, 65535),

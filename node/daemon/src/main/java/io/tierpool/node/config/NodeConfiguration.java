@@ -4,6 +4,7 @@
 package io.tierpool.node.config;
 
 import io.tierpool.client.ConfigurationException;
+import io.tierpool.node.cluster.DiscoveryFactory;
 import io.tierpool.node.tier.local.TierSpace;
 
 import java.nio.file.Files;
@@ -37,6 +38,8 @@ import java.util.regex.Pattern;
  * a missing or malformed file, an unknown key in the file (with the nearest known key as a hint), a key given
  * twice in the file, an empty value, a bad size ({@code 12Q}), a negative size, a non-numeric port or one outside
  * its range, a watermark outside (0, 1], a low watermark not below the high one, a malformed discovery address,
+ * a discovery kind other than {@code ring} or {@code zookeeper}, a malformed ZooKeeper connect string or root path, a
+ * ZooKeeper session timeout outside 1 s to 10 min,
  * a directory setting that names a file, and a VVRAM or VSSD capacity larger than the usable space of the
  * filesystem under its directory (both together when they share one filesystem; for VVRAM that is the tmpfs).
  * <pre>{@code
@@ -242,6 +245,38 @@ public final class NodeConfiguration
     }
 
     /**
+     * @return {@link ConfigKey#DISCOVERY_KIND}: the TCP ring or ZooKeeper.
+     */
+    public DiscoveryFactory.Kind discoveryKind()
+    {
+        return DiscoveryFactory.Kind.forText((String)values.get(ConfigKey.DISCOVERY_KIND));
+    }
+
+    /**
+     * @return {@link ConfigKey#ZOOKEEPER_CONNECT}, {@code host:port} items, comma separated.
+     */
+    public String zookeeperConnect()
+    {
+        return (String)values.get(ConfigKey.ZOOKEEPER_CONNECT);
+    }
+
+    /**
+     * @return {@link ConfigKey#ZOOKEEPER_SESSION_TIMEOUT} in milliseconds.
+     */
+    public long zookeeperSessionTimeoutMs()
+    {
+        return (Long)values.get(ConfigKey.ZOOKEEPER_SESSION_TIMEOUT);
+    }
+
+    /**
+     * @return {@link ConfigKey#ZOOKEEPER_ROOT}, an absolute znode path.
+     */
+    public String zookeeperRootPath()
+    {
+        return (String)values.get(ConfigKey.ZOOKEEPER_ROOT);
+    }
+
+    /**
      * @return {@link ConfigKey#COMMUNICATION_PORT}.
      */
     public int communicationPort()
@@ -407,6 +442,13 @@ public final class NodeConfiguration
             case HIGH_WATERMARK, LOW_WATERMARK -> "a fraction of the tier's capacity, more than 0 and at most 1, " +
                 "e.g. 0.9";
             case GPU_POOL_FRACTION -> "a fraction of the GPU's memory, more than 0 and at most 1, e.g. 0.8";
+            case DISCOVERY_KIND -> "ring (Ignite's TCP ring, the default) or zookeeper (Ignite's ZooKeeper " +
+                "discovery; set discovery.zookeeper.connect too)";
+            case ZOOKEEPER_CONNECT -> "host:port of each ZooKeeper server, comma separated, ports from 1 to 65535, " +
+                "e.g. zk1:2181,zk2:2181,zk3:2181";
+            case ZOOKEEPER_SESSION_TIMEOUT -> "a whole number of milliseconds from " + key.min() + " to " +
+                key.max() + ", e.g. 10000";
+            case ZOOKEEPER_ROOT -> "an absolute znode path below /, without a trailing /, e.g. /tierpool/prod";
             default -> key.accepted();
         };
     }
@@ -437,6 +479,9 @@ public final class NodeConfiguration
                     checkDiscoveryAddress(address);
                 }
             }
+            case DISCOVERY_KIND -> DiscoveryFactory.Kind.forText((String)value);
+            case ZOOKEEPER_CONNECT -> DiscoveryFactory.checkConnect((String)value);
+            case ZOOKEEPER_ROOT -> DiscoveryFactory.checkRootPath((String)value);
             case HIGH_WATERMARK, LOW_WATERMARK, GPU_POOL_FRACTION ->
             {
                 final double fraction = (Double)value;
