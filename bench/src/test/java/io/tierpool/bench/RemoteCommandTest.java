@@ -98,7 +98,7 @@ class RemoteCommandTest
             "write 256 KiB, replicas 2 (bytes sent) / raw stream", "read 256 KiB, replicas 1 / raw stream",
             "read 256 KiB, replicas 2 / raw stream", "far read 4 KiB p50 / raw ping-pong p50",
             "far read 4 KiB p99 / raw ping-pong p99", "timed, 20 remote gets (one per read)",
-            "verification: passed" })
+            "read again in the order written (prefetch), replicas 1", "verification: passed" })
         {
             assertTrue(table.contains(row), "missing '" + row + "' in\n" + table);
         }
@@ -129,7 +129,12 @@ class RemoteCommandTest
         assertEquals(2, json.path("baseline").path("streamMibPerSecond").path("count").asInt(), "start and end");
         assertEquals(100, json.path("baseline").path("pingPongBackoff").path("count").asLong(), "start and end");
         assertEquals(100, json.path("baseline").path("pingPongYield").path("count").asLong(), "start and end");
-        assertEquals(6, json.path("goals").size(), "2 writes, 2 reads, p50, p99 (no 4-thread mix at this size)");
+        assertEquals(8, json.path("goals").size(),
+            "2 writes, 2 reads, 2 sequential / random reads, p50, p99 (no 4-thread mix at this size)");
+        for (final JsonNode spill : json.path("spills"))
+        {
+            assertTrue(spill.path("sequentialReadMibPerSecond").asDouble() > 0, "the second pass was timed: " + spill);
+        }
     }
 
     @Test

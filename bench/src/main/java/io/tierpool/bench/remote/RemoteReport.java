@@ -135,6 +135,8 @@ public record RemoteReport(
         {
             goals.add(Goal.atLeast("read " + size + ", replicas " + spill.replicas() + " / raw stream",
                 spill.readMibPerSecond() / raw, MIN_THROUGHPUT_RATIO));
+            goals.add(Goal.atLeast("read " + size + " in order written / random order, replicas " + spill.replicas(),
+                spill.sequentialReadMibPerSecond() / spill.readMibPerSecond(), 1.0));
         }
         if (latency != null)
         {
@@ -196,6 +198,9 @@ public record RemoteReport(
             table.row(String.format("read them back, random order, replicas %d", spill.replicas()),
                 String.format("%,.0f MiB/s", spill.readMibPerSecond()), rawStream,
                 String.format("%.2f", spill.readMibPerSecond() / raw));
+            table.row(String.format("read again in the order written (prefetch), replicas %d", spill.replicas()),
+                String.format("%,.0f MiB/s", spill.sequentialReadMibPerSecond()), rawStream,
+                String.format("%.2f", spill.sequentialReadMibPerSecond() / raw));
         }
         if (latency != null)
         {

@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * Large blocks through far memory: {@code blocks} blocks of {@code blockBytes} written into a pool whose local
  * tiers hold a few of them, so that all but those spill to the node daemons while the writes go on; then every
  * block read back once in a random order (each read of a far block a fetch), every byte checked against
- * {@link BlockPattern}; then all freed (untimed).
+ * {@link BlockPattern}; then every block read back once more in the order written, where the prefetcher sees a
+ * sequential run and fetches ahead (issue 12: a sequential read with the prefetcher on is never slower than a
+ * random one); then all freed (untimed).
  * <p>
  * Timed: the allocate-and-write calls, and the read calls (not the checks). Bytes on the wire are the copies put
  * and fetched ({@link FarCounters}) times the block size. Runs on the caller's thread.
@@ -34,7 +36,8 @@ public final class SpillRun
      * @param blockBytes          bytes per block.
      * @param writeMibPerSecond   block bytes written per second of the writes, MiB/s.
      * @param writeSentMibPerSecond bytes put to node daemons (all copies) per second of the writes, MiB/s.
-     * @param readMibPerSecond    block bytes read per second of the reads, MiB/s.
+     * @param readMibPerSecond    block bytes read per second of the reads in random order, MiB/s.
+     * @param sequentialReadMibPerSecond block bytes read per second of the second pass, in the order written, MiB/s.
      * @param readWireMibPerSecond bytes fetched and put (evictions the reads caused) per second of the reads, MiB/s.
      * @param farAfterWrite       blocks in far memory once the writes returned.
      * @param write               far-memory traffic of the writes.
@@ -49,6 +52,7 @@ public final class SpillRun
         double writeMibPerSecond,
         double writeSentMibPerSecond,
         double readMibPerSecond,
+        double sequentialReadMibPerSecond,
         double readWireMibPerSecond,
         long farAfterWrite,
         FarCounters write,
@@ -120,6 +124,22 @@ public final class SpillRun
             log.printf("remote: replicas %d: read %d blocks back in random order in %.2f s, %d wrong%n",
                 replicas, blocks, readNs / 1e9, mismatches);
 
+            long sequentialNs = 0;
+            long sequentialMismatches = 0;
+            for (int i = 0; i < blocks; i++)
+            {
+                final long startNs = System.nanoTime();
+                written[i].read(0, found);
+                sequentialNs += System.nanoTime() - startNs;
+                if (!pattern.matches(i, 0, found))
+                {
+                    sequentialMismatches++;
+                }
+            }
+            log.printf("remote: replicas %d: read %d blocks back in the order written in %.2f s, %d wrong%n",
+                replicas, blocks, sequentialNs / 1e9, sequentialMismatches);
+            mismatches += sequentialMismatches;
+
             final FarCounters write = FarCounters.between(beforeWrite, afterWrite);
             final FarCounters read = FarCounters.between(afterWrite, afterRead);
             final double mib = (double)blocks * blockBytes / MIB;
@@ -127,6 +147,7 @@ public final class SpillRun
                 mib / (writeNs / 1e9),
                 write.copiesPut() * (double)blockBytes / MIB / (writeNs / 1e9),
                 mib / (readNs / 1e9),
+                mib / (sequentialNs / 1e9),
                 (read.copiesFetched() + read.copiesPut()) * (double)blockBytes / MIB / (readNs / 1e9),
                 far, write, read, verified, mismatches);
         }

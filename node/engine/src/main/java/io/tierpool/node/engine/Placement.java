@@ -423,7 +423,10 @@ final class Placement
         {
             while (remainingNs > 0 && stuckCount == ramStuckCount)
             {
-                wakeMover();
+                if (!store.mover().dispatchNow())
+                {
+                    wakeMover();
+                }
                 try
                 {
                     remainingNs = store.roomMade.awaitNanos(remainingNs);
