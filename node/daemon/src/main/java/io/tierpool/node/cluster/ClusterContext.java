@@ -168,6 +168,7 @@ public final class ClusterContext
         System.getProperty(WORK_DIRECTORY_PROP_NAME, System.getProperty("java.io.tmpdir")));
     private boolean verboseIgniteLogging = Boolean.getBoolean(VERBOSE_IGNITE_LOGGING_PROP_NAME);
     private ErrorHandler errorHandler = ClusterContext::logError;
+    private MembershipSecurity membershipSecurity = MembershipSecurity.off("the default");
 
     /**
      * Check every setting.
@@ -247,6 +248,11 @@ public final class ClusterContext
         if (null == errorHandler)
         {
             throw new ConfigurationException("errorHandler must not be null");
+        }
+
+        if (null == membershipSecurity)
+        {
+            throw new ConfigurationException("membershipSecurity must not be null: use MembershipSecurity.off(...)");
         }
 
         return this;
@@ -511,6 +517,25 @@ public final class ClusterContext
     }
 
     /**
+     * @param membershipSecurity who may join: TLS with the cluster's credentials, or off (the default, logged as a
+     *                           warning by each member at start-up); see {@link MembershipSecurity}.
+     * @return this, for chaining.
+     */
+    public ClusterContext membershipSecurity(final MembershipSecurity membershipSecurity)
+    {
+        this.membershipSecurity = membershipSecurity;
+        return this;
+    }
+
+    /**
+     * @return who may join the cluster.
+     */
+    public MembershipSecurity membershipSecurity()
+    {
+        return membershipSecurity;
+    }
+
+    /**
      * @param role {@link NodeInfo#ROLE_NODE} or {@link NodeInfo#ROLE_CLIENT}.
      * @return the configured instance name, or a new generated one.
      */
@@ -577,7 +602,9 @@ public final class ClusterContext
 
         final String workPath = workDir.toAbsolutePath().toString();
 
-        return new IgniteConfiguration()
+        final IgniteConfiguration cfg = new IgniteConfiguration();
+        membershipSecurity.apply(cfg, igniteInstanceName);
+        return cfg
             .setIgniteInstanceName(igniteInstanceName)
             .setClientMode(clientMode)
             .setUserAttributes(attributes)
@@ -627,6 +654,7 @@ public final class ClusterContext
             ", clientJoinTimeoutMs=" + clientJoinTimeoutMs +
             ", workDirectory=" + workDirectory +
             ", verboseIgniteLogging=" + verboseIgniteLogging +
+            ", membershipSecurity=" + membershipSecurity +
             '}';
     }
 
