@@ -159,21 +159,32 @@ public final class MembershipCredentials
     }
 
     /**
-     * Makes credentials in the directory named by the one argument and prints where.
+     * Makes credentials in the directory named by the last argument and prints where; exits with 1 when that fails
+     * and 2 for a bad command line.
      *
-     * @param args the credentials directory.
+     * @param args {@code [--if-missing] DIR}; with {@code --if-missing} credentials already in DIR are kept.
      */
     public static void main(final String[] args)
     {
-        if (args.length != 1 || args[0].startsWith("-"))
+        final boolean ifMissing = args.length == 2 && "--if-missing".equals(args[0]);
+        final String targetText = args.length == 0 ? null : args[args.length - 1];
+        if (!(args.length == 1 || ifMissing) || targetText.startsWith("-"))
         {
             System.err.println("usage: java -cp tierpool-node.jar " + MembershipCredentials.class.getName() +
-                " DIR   (makes " + KEYSTORE_FILE + ", " + TRUSTSTORE_FILE + " and " + PASSWORD_FILE + " in DIR)");
+                " [--if-missing] DIR   (makes " + KEYSTORE_FILE + ", " + TRUSTSTORE_FILE + " and " + PASSWORD_FILE +
+                " in DIR; --if-missing: keep those already there)");
             System.exit(2);
+        }
+        final Path target = Paths.get(targetText);
+        if (ifMissing && Files.exists(target.resolve(KEYSTORE_FILE)) && Files.exists(target.resolve(TRUSTSTORE_FILE)) &&
+            Files.exists(target.resolve(PASSWORD_FILE)))
+        {
+            System.out.println("membership credentials kept in " + target.toAbsolutePath());
+            return;
         }
         try
         {
-            final Path dir = generate(Paths.get(args[0]));
+            final Path dir = generate(target);
             System.out.println("membership credentials written to " + dir.toAbsolutePath() + " (" + KEYSTORE_FILE +
                 ", " + TRUSTSTORE_FILE + ", " + PASSWORD_FILE + "); give every node daemon a copy and set " +
                 "security.membership = tls, security.membership.dir = that directory");
