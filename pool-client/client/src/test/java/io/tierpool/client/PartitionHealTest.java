@@ -6,6 +6,7 @@ package io.tierpool.client;
 import io.tierpool.client.netns.NetworkNamespaces;
 import io.tierpool.node.NodeDaemon;
 import io.tierpool.node.NodeProcess;
+import io.tierpool.node.cluster.MembershipCredentials;
 import io.tierpool.node.cluster.PartitionHealer;
 import io.tierpool.transport.TransportConfiguration;
 import org.agrona.CloseHelper;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Partition, then heal (issue 14, point 5): three node daemons, each in its own network namespace
- * ({@link NetworkNamespaces}, subnets 10.213.220-239.0/24), and a pool in this JVM with two replicas. Node-2 is cut
+ * ({@link NetworkNamespaces}, subnets 10.213.220-239.0/24), joined with membership credentials (TLS on Ignite,
+ * as local-cluster.sh, docker-compose.yml and the demo run them), and a pool in this JVM with two replicas. Node-2 is cut
  * off until discovery has declared it failed and it has seen itself split off; meanwhile blocks are rewritten.
  * After the heal node-2 rejoins by itself ({@link PartitionHealer}) with a new node id, having dropped its old
  * copies; the test asserts one cluster of three on every node, that node-2 takes blocks again, and every block read
@@ -128,6 +131,12 @@ class PartitionHealTest
             awaitCondition(() -> NODES == clusterNodes(node), 30, node.name() + " sees one cluster of three");
         }
         assertTrue(logContains(nodes.get(VICTIM), "rejoined the cluster"));
+        assertTrue(logContains(nodes.get(VICTIM), "membership security is TLS"));
+        for (final NodeProcess node : nodes)
+        {
+            assertFalse(logContains(node, "membership refused"), node.name() + ": the probes were TLS handshakes " +
+                "with the cluster's credentials, not refusals");
+        }
         assertTrue(logContains(nodes.get(VICTIM), "dropped "));
         assertTrue(nodes.stream().allMatch(NodeProcess::isAlive), "no node daemon exited");
 
@@ -176,6 +185,7 @@ class PartitionHealTest
         final Path dir = workDir;
         own(() -> NodeCluster.deleteRecursively(dir));
 
+        final Path credentials = MembershipCredentials.generate(workDir.resolve("membership"));
         final List<String> discovery = new ArrayList<>();
         for (int i = 0; i < NODES; i++)
         {
@@ -190,6 +200,9 @@ class PartitionHealTest
                 .name(name)
                 .commandPrefix(network.execPrefix(i))
                 .directoryParent(workDir)
+                .environment(Map.of(
+                    "TIERPOOL_SECURITY_MEMBERSHIP", "tls",
+                    "TIERPOOL_SECURITY_MEMBERSHIP_DIR", credentials.toString()))
                 .extraJvmOptions(List.of(
                     "-D" + TransportConfiguration.MTU_LENGTH_PROP_NAME + "=" + MTU,
                     "-D" + PartitionHealer.CONFIRM_PROP_NAME + "=2s"))

@@ -11,7 +11,10 @@ import org.apache.ignite.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -19,6 +22,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +50,8 @@ import java.util.Objects;
  * <p>
  * The stores and the password are read and checked when an instance is made, so a missing file or a wrong
  * password stops the daemon at start-up with a message that names the file. Passwords are held in memory only and
- * never logged; {@link #toString()} names the files, not the password. Immutable and thread-safe.
+ * never logged; {@link #toString()} names the files, not the password. Thread-safe; immutable but for an
+ * {@link SSLContext} made on first use by the partition probe.
  */
 public final class MembershipSecurity
 {
@@ -70,6 +75,7 @@ public final class MembershipSecurity
     private final Path keystore;
     private final Path truststore;
     private final char[] password;
+    private volatile SSLContext probeContext;
 
     private MembershipSecurity(
         final Mode mode, final String origin, final Path keystore, final Path truststore, final char[] password)
@@ -264,6 +270,70 @@ public final class MembershipSecurity
             "daemon the same credentials";
         LOG.error(refusal);
         return refusal;
+    }
+
+    /**
+     * Whether a member of this cluster listens at {@code address}: a TCP connection is accepted there and, with
+     * {@link Mode#TLS}, the TLS handshake with this cluster's credentials succeeds (so the peer holds them, and
+     * it logs no refusal). Blocks for at most about twice {@code timeoutMs}.
+     *
+     * @param address   a discovery address.
+     * @param timeoutMs connect and handshake timeout in milliseconds, 1 or more.
+     * @return {@code true} if a member answered.
+     */
+    boolean probe(final InetSocketAddress address, final int timeoutMs)
+    {
+        if (Mode.OFF == mode)
+        {
+            try (Socket socket = new Socket())
+            {
+                socket.connect(address, timeoutMs);
+                return true;
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+
+        final SSLContext context = probeContext();
+        try (Socket plain = new Socket())
+        {
+            plain.connect(address, timeoutMs);
+            plain.setSoTimeout(timeoutMs);
+            try (SSLSocket socket = (SSLSocket)context.getSocketFactory().createSocket(
+                plain, address.getHostString(), address.getPort(), false))
+            {
+                socket.setSoTimeout(timeoutMs);
+                socket.startHandshake();
+                return true;
+            }
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    private SSLContext probeContext()
+    {
+        SSLContext context = probeContext;
+        if (null == context)
+        {
+            try
+            {
+                final KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(load(keystore, password), password);
+                context = SSLContext.getInstance("TLS");
+                context.init(keys.getKeyManagers(), new TrustManager[]{ trustManager() }, null);
+                probeContext = context;
+            }
+            catch (final GeneralSecurityException ex)
+            {
+                throw new ConfigurationException("cannot use membership keystore " + keystore + ": " + ex, ex);
+            }
+        }
+        return context;
     }
 
     /**

@@ -354,6 +354,14 @@ public final class NodeMembership implements AutoCloseable
     }
 
     /**
+     * @return who may join, as configured for this membership.
+     */
+    MembershipSecurity membershipSecurity()
+    {
+        return ctx.membershipSecurity();
+    }
+
+    /**
      * @return for each live node daemon's name, the addresses its Ignite discovery listens on (empty where the
      * discovery SPI does not say); what {@link PartitionHealer} probes once the node is missing.
      */

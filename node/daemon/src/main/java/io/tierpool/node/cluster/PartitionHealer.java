@@ -12,9 +12,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +48,9 @@ import java.util.function.LongSupplier;
  * only node left.
  * <p>
  * <b>Probes.</b> While split, each duty cycle ({@link #DEFAULT_PROBE_INTERVAL_MS}) opens and closes a TCP
- * connection to each missing node's discovery addresses ({@link #DEFAULT_CONNECT_TIMEOUT_MS} each). A dead process
+ * connection to each missing node's discovery addresses ({@link #DEFAULT_CONNECT_TIMEOUT_MS} each) and, with
+ * membership TLS, completes a TLS handshake with the cluster's credentials
+ * ({@link MembershipSecurity#probe}), so only a member of this cluster counts as an answer. A dead process
  * refuses it and an unreachable host times out; a node that answers and yet is not in this daemon's cluster is in
  * another cluster, the one this daemon was split from. Only when a missing node has answered without a break for
  * {@link #DEFAULT_CONFIRM_MS} does the agent rejoin: longer than a node daemon takes to restart and join, so that a
@@ -351,14 +351,9 @@ public final class PartitionHealer implements Agent, AutoCloseable
         }
         for (final InetSocketAddress address : addresses)
         {
-            try (Socket socket = new Socket())
+            if (membership.membershipSecurity().probe(address, connectTimeoutMs))
             {
-                socket.connect(address, connectTimeoutMs);
                 return true;
-            }
-            catch (final IOException ex)
-            {
-                // Refused (no process), timed out (unreachable): try the next address.
             }
         }
         return false;
