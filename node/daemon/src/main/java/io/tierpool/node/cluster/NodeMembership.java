@@ -302,7 +302,19 @@ public final class NodeMembership implements AutoCloseable
      * @throws ClusterUnavailableException if the new Ignite node could not start; listeners are then told the
      *                                     cluster is lost ({@link MembershipListener#onDisconnected}).
      */
-    public synchronized UUID rejoin()
+    public UUID rejoin()
+    {
+        return rejoin(ctx);
+    }
+
+    /**
+     * As {@link #rejoin()}, with another configuration for this one start (tests use it to make a member leave its
+     * cluster and form one of its own, as a partition would).
+     *
+     * @param using the configuration to start the new Ignite node with, concluded.
+     * @return the new node id.
+     */
+    synchronized UUID rejoin(final ClusterContext using)
     {
         if (closed)
         {
@@ -315,7 +327,7 @@ public final class NodeMembership implements AutoCloseable
         final IgniteMember joined;
         try
         {
-            joined = IgniteMember.start(ctx, NodeInfo.ROLE_NODE, attributes);
+            joined = IgniteMember.start(using, NodeInfo.ROLE_NODE, attributes);
         }
         catch (final RuntimeException ex)
         {
