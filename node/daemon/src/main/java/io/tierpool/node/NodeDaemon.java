@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link BlockServer} that stores the blocks remote clients send into that store. When discovery reports that a
  * client left or failed, the daemon frees every block that client had placed here. It publishes its free bytes
  * ({@link #freeBytes(BlockStore)}) through Ignite when it starts and every second ({@link FreeCapacityPublisher}),
- * and clients weight placement by them.
+ * and clients weight placement by them. A {@link PartitionHealer} watches for the daemon being split off from its
+ * cluster (it then publishes 0 free bytes) and brings it back after the heal, dropping the blocks it held.
  * <p>
  * Unless {@link NodeDaemonCommand#metricsPort()} is -1, the daemon also serves its metrics over HTTP on
  * {@link NodeDaemonCommand#host()}{@code :}{@link NodeDaemonCommand#metricsPort()} ({@link NodeMetrics},

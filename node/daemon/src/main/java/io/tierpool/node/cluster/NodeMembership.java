@@ -210,7 +210,7 @@ public final class NodeMembership implements AutoCloseable
      *
      * @param listener to add; called on Ignite's discovery thread.
      */
-    public void addListener(final MembershipListener listener)
+    public synchronized void addListener(final MembershipListener listener)
     {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         member.tracker().addListener(listener);
@@ -220,7 +220,7 @@ public final class NodeMembership implements AutoCloseable
      * @param listener to remove.
      * @return whether it had been added.
      */
-    public boolean removeListener(final MembershipListener listener)
+    public synchronized boolean removeListener(final MembershipListener listener)
     {
         listeners.remove(listener);
         return member.tracker().removeListener(listener);
@@ -266,7 +266,7 @@ public final class NodeMembership implements AutoCloseable
     /**
      * @param listener told of every free-capacity publication from now on, on an Ignite messaging thread.
      */
-    public void addCapacityListener(final CapacityListener listener)
+    public synchronized void addCapacityListener(final CapacityListener listener)
     {
         capacityListeners.add(Objects.requireNonNull(listener, "listener"));
         capacity.addListener(listener);
@@ -294,8 +294,9 @@ public final class NodeMembership implements AutoCloseable
      * directory, the same name, endpoint, capacity and configuration, so the new node joins whichever cluster answers
      * at {@link ClusterContext#discoveryAddresses()} first. {@link PartitionHealer} calls it when this daemon finds
      * itself split off from the cluster it was in. Listeners added with {@link #addListener} and
-     * {@link #addCapacityListener} carry over (they are not told of the old member's departure, and see the new
-     * cluster's nodes join); {@link #localNodeId()} changes. Blocks until joined.
+     * {@link #addCapacityListener} carry over: they are not told of the old member's departure nor of the nodes
+     * already in the cluster it joins (read {@link #liveNodes()}), and hear of every change after that;
+     * {@link #localNodeId()} changes. Blocks until joined; listeners cannot be added or removed meanwhile.
      *
      * @return the new node id.
      * @throws IllegalStateException       if the membership is closed.
@@ -375,11 +376,14 @@ public final class NodeMembership implements AutoCloseable
 
     /**
      * @return for each live node daemon's name, the addresses its Ignite discovery listens on (empty where the
-     * discovery SPI does not say); what {@link PartitionHealer} probes once the node is missing.
+     * discovery SPI does not say; loopback addresses only when this member binds a loopback address itself); what
+     * {@link PartitionHealer} probes once the node is missing.
      */
     Map<String, List<InetSocketAddress>> discoveryAddressesByName()
     {
         final Map<String, List<InetSocketAddress>> addresses = new HashMap<>();
+        final InetSocketAddress local = new InetSocketAddress(ctx.localAddress(), 0);
+        final boolean localLoopback = null == local.getAddress() || local.getAddress().isLoopbackAddress();
         try
         {
             for (final ClusterNode node : member.ignite().cluster().forServers().nodes())
@@ -393,7 +397,12 @@ public final class NodeMembership implements AutoCloseable
                 {
                     for (final String host : node.addresses())
                     {
-                        sockets.add(new InetSocketAddress(host, discoveryNode.discoveryPort()));
+                        final InetSocketAddress socket = new InetSocketAddress(host, discoveryNode.discoveryPort());
+                        // Another machine's loopback address would reach this machine, not that node.
+                        if (localLoopback || null == socket.getAddress() || !socket.getAddress().isLoopbackAddress())
+                        {
+                            sockets.add(socket);
+                        }
                     }
                 }
                 addresses.put(NodeInfo.of(node).nodeName(), sockets);

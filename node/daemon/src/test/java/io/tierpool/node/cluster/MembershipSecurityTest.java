@@ -53,7 +53,7 @@ class MembershipSecurityTest
     Path dir;
 
     private final List<NodeProcess> nodes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @AfterEach
     void tearDown()
@@ -145,10 +145,28 @@ class MembershipSecurityTest
 
     private int clusterNodes(final NodeProcess node) throws IOException, InterruptedException
     {
-        final HttpResponse<String> response = http.send(
-            HttpRequest.newBuilder(URI.create("http://" + node.readyInfo().get(NodeDaemon.READY_KEY_METRICS) +
-                "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        // A scrape can time out on a machine loaded with other builds: ask again for up to 60 s.
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        HttpResponse<String> response = null;
+        while (null == response)
+        {
+            try
+            {
+                response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + node.readyInfo().get(NodeDaemon.READY_KEY_METRICS) +
+                        "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            }
+            catch (final IOException ex)
+            {
+                assertTrue(node.isAlive(), node.name() + " exited: " + node.logTail(40));
+                if (System.nanoTime() > deadline)
+                {
+                    throw ex;
+                }
+                Thread.sleep(200);
+            }
+        }
         final Matcher matcher = CLUSTER_NODES.matcher(response.body());
         assertTrue(matcher.find(), response.body());
         return (int)Double.parseDouble(matcher.group(1));
