@@ -11,7 +11,8 @@
 #   4. builds deploy/Dockerfile from the repository (BuildKit, Maven with --network host)
 #   5. starts node1..node3 of deploy/docker-compose.yml and waits for them to be healthy
 #   6. runs the demo client, waits for it, checks its report says "verification  PASSED"
-#   7. checks each node's published metrics port (9401..9403) answers tierpool_cluster_nodes 3
+#   7. checks each node's published metrics port (9401..9403) answers tierpool_cluster_nodes 3, and that each node
+#      joined over TLS with the credentials the compose file's membership service made
 #   8. docker-compose down -v; checks the host's forwarding and firewall (ip_forward, bridge-nf-call-iptables, the
 #      nftables rule set) are as they were before its daemon started
 # and, whatever happened, stops its daemon and removes everything it made (the trap): containers, images, volumes,
@@ -284,6 +285,14 @@ for port in "${METRICS_PORTS[@]}"; do
     grep -qE '^tierpool_cluster_nodes(\{[^}]*\})? 3(\.0+)?$' <<<"$line" ||
         fail "127.0.0.1:$port/metrics does not say tierpool_cluster_nodes 3: '$line'"
 done
+
+# ---------------------------------------------------------------------------------------------------------------
+step "membership: every node joined with the credentials of the membership service (TLS)"
+for node in "${NODES[@]}"; do
+    compose_ logs --no-color "$node" 2>&1 | grep -q "membership security is TLS" ||
+        fail "$node did not log 'membership security is TLS'"
+done
+log "every node runs Ignite discovery and communication over TLS with the cluster's credentials"
 
 # ---------------------------------------------------------------------------------------------------------------
 step "compose down -v"

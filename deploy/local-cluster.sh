@@ -20,6 +20,10 @@
 #   TIERPOOL_CLUSTER_ENV            the shared settings file (default deploy/cluster.env)
 #   TIERPOOL_CLUSTER_READY_TIMEOUT  seconds to wait for each node's ready line and for the cluster (default 120)
 #   TIERPOOL_CLUSTER_STOP_TIMEOUT   seconds `down` waits after SIGTERM before SIGKILL (default 30)
+#   TIERPOOL_SECURITY_MEMBERSHIP    tls (default here): fresh membership credentials for the nodes' Ignite cluster
+#                                   in <state>/membership, made at `up`, removed by `down` (docs/SECURITY.md);
+#                                   off: none, any process that reaches the discovery ports can join (a warning)
+#   TIERPOOL_SECURITY_MEMBERSHIP_DIR  credentials to use instead of fresh ones (made with MembershipCredentials)
 #   TIERPOOL_HOST                   address the nodes bind (default 127.0.0.1)
 #   TIERPOOL_JAVA_OPTS              node JVM heap flags (default -Xms256m -Xmx1g)
 #   TIERPOOL_CLIENT_CLASSPATH       classpath for the top/stats client JVMs instead of pool-client/cli/target/tierpool.jar
@@ -130,6 +134,26 @@ is_node_process() {
 }
 
 node_pid() { cat "$state/node-$1/pid" 2>/dev/null || true; }
+
+# Membership credentials for the nodes' Ignite cluster (docs/SECURITY.md): the nodes inherit the two variables.
+setup_membership() {
+    export TIERPOOL_SECURITY_MEMBERSHIP="${TIERPOOL_SECURITY_MEMBERSHIP:-tls}"
+    case "$TIERPOOL_SECURITY_MEMBERSHIP" in
+        off)
+            say "warning: TIERPOOL_SECURITY_MEMBERSHIP=off: any process that reaches the discovery ports can join"
+            return 0 ;;
+        tls) ;;
+        *) die "TIERPOOL_SECURITY_MEMBERSHIP=$TIERPOOL_SECURITY_MEMBERSHIP must be tls or off" ;;
+    esac
+    if [ -z "${TIERPOOL_SECURITY_MEMBERSHIP_DIR:-}" ]; then
+        export TIERPOOL_SECURITY_MEMBERSHIP_DIR="$state/membership"
+        java -cp "$node_jar" io.tierpool.node.cluster.MembershipCredentials "$TIERPOOL_SECURITY_MEMBERSHIP_DIR" \
+            > /dev/null || die "could not make membership credentials in $TIERPOOL_SECURITY_MEMBERSHIP_DIR"
+        say "fresh membership credentials (TLS) in $TIERPOOL_SECURITY_MEMBERSHIP_DIR"
+    else
+        say "membership credentials (TLS) from $TIERPOOL_SECURITY_MEMBERSHIP_DIR"
+    fi
+}
 
 # Runs the tierpool command line (stats, top) in a client JVM whose files stay under the state directories.
 client_cli() {
@@ -257,6 +281,7 @@ do_up() {
 
     mkdir -p "$state"
     echo "$n" > "$state/nodes"
+    setup_membership
     local shm
     if [ -d "$TIERPOOL_CLUSTER_SHM_PARENT" ] && [ -w "$TIERPOOL_CLUSTER_SHM_PARENT" ]; then
         shm="$(mktemp -d "$TIERPOOL_CLUSTER_SHM_PARENT/tierpool-cluster.XXXXXX")"

@@ -8,6 +8,7 @@ import io.tierpool.node.cluster.FreeCapacityPublisher;
 import io.tierpool.node.cluster.MembershipListener;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.cluster.NodeMembership;
+import io.tierpool.node.cluster.PartitionHealer;
 import io.tierpool.node.engine.BlockStore;
 import io.tierpool.client.GpuInfo;
 import io.tierpool.node.gpu.GpuProbe;
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link BlockServer} that stores the blocks remote clients send into that store. When discovery reports that a
  * client left or failed, the daemon frees every block that client had placed here. It publishes its free bytes
  * ({@link #freeBytes(BlockStore)}) through Ignite when it starts and every second ({@link FreeCapacityPublisher}),
- * and clients weight placement by them.
+ * and clients weight placement by them. A {@link PartitionHealer} watches for the daemon being split off from its
+ * cluster (it then publishes 0 free bytes) and brings it back after the heal, dropping the blocks it held.
  * <p>
  * Unless {@link NodeDaemonCommand#metricsPort()} is -1, the daemon also serves its metrics over HTTP on
  * {@link NodeDaemonCommand#host()}{@code :}{@link NodeDaemonCommand#metricsPort()} ({@link NodeMetrics},
@@ -73,6 +75,7 @@ public final class NodeDaemon implements AutoCloseable
     private final MetricsHttpServer metricsServer;
     private final FreeCapacityPublisher capacityPublisher;
     private final LeaseReaper leaseReaper;
+    private final PartitionHealer healer;
     private volatile boolean closed;
 
     private NodeDaemon(
@@ -85,8 +88,10 @@ public final class NodeDaemon implements AutoCloseable
         final NodeMetrics metrics,
         final MetricsHttpServer metricsServer,
         final FreeCapacityPublisher capacityPublisher,
-        final LeaseReaper leaseReaper)
+        final LeaseReaper leaseReaper,
+        final PartitionHealer healer)
     {
+        this.healer = healer;
         this.capacityPublisher = capacityPublisher;
         this.leaseReaper = leaseReaper;
         this.nodeName = nodeName;
@@ -117,6 +122,7 @@ public final class NodeDaemon implements AutoCloseable
         MetricsHttpServer metricsServer = null;
         FreeCapacityPublisher capacityPublisher = null;
         LeaseReaper leaseReaper = null;
+        PartitionHealer healer = null;
         try
         {
             final GpuInfo gpu = GpuProbe.shared(settings.configuration().gpuEnabled());
@@ -163,6 +169,9 @@ public final class NodeDaemon implements AutoCloseable
             final AtomicLong localFreeBytes = new AtomicLong(-1);
             service.members((grantedLeaseMs) -> membershipSnapshot(joined, localFreeBytes.get(), grantedLeaseMs));
             leaseReaper = new LeaseReaper(service, settings.name(), LeaseReaper.DEFAULT_INTERVAL_MS);
+            healer = PartitionHealer.enabled() ?
+                PartitionHealer.start(membership, settings.name(), () -> dropAllBlocks(service, settings.name())) : null;
+            final PartitionHealer splitCheck = healer;
 
             if (settings.metricsPort() != METRICS_DISABLED)
             {
@@ -191,7 +200,7 @@ public final class NodeDaemon implements AutoCloseable
                 membership,
                 () ->
                 {
-                    final long free = freeBytes(blockStore);
+                    final long free = null != splitCheck && splitCheck.isSplit() ? 0 : freeBytes(blockStore);
                     localFreeBytes.set(free);
                     return free;
                 },
@@ -200,12 +209,12 @@ public final class NodeDaemon implements AutoCloseable
 
             return new NodeDaemon(
                 settings.name(), store, driver, server, membership, service, metrics, metricsServer, capacityPublisher,
-                leaseReaper);
+                leaseReaper, healer);
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(
-                capacityPublisher, leaseReaper, metricsServer, metrics, membership, server, driver, store);
+                healer, capacityPublisher, leaseReaper, metricsServer, metrics, membership, server, driver, store);
             throw ex;
         }
     }
@@ -248,6 +257,15 @@ public final class NodeDaemon implements AutoCloseable
     public NodeMembership membership()
     {
         return membership;
+    }
+
+    /**
+     * @return the agent that brings this node back into its cluster after a partition, or null when it is off
+     * ({@value PartitionHealer#ENABLED_PROP_NAME} = false).
+     */
+    public PartitionHealer healer()
+    {
+        return healer;
     }
 
     /**
@@ -297,8 +315,25 @@ public final class NodeDaemon implements AutoCloseable
         {
             closed = true;
             CloseHelper.closeAll(
-                capacityPublisher, leaseReaper, metricsServer, metrics, server, membership, driver, store);
+                healer, capacityPublisher, leaseReaper, metricsServer, metrics, server, membership, driver, store);
         }
+    }
+
+    /**
+     * Before a rejoin after a partition: end every client's lease and free every block held for clients, whose
+     * copies the cluster has replaced (see {@link PartitionHealer}).
+     */
+    private static void dropAllBlocks(final NodeBlockService service, final String nodeName)
+    {
+        int clients = 0;
+        int blocks = 0;
+        for (final long clientId : service.clientIds())
+        {
+            service.leases().end(clientId);
+            blocks += service.freeClient(clientId);
+            clients++;
+        }
+        LOG.warn("node {}: dropped {} blocks of {} clients before rejoining the cluster", nodeName, blocks, clients);
     }
 
     /**

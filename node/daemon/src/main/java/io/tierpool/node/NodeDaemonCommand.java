@@ -7,6 +7,7 @@ import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.TierPoolException;
 import io.tierpool.node.cluster.ClusterContext;
 import io.tierpool.node.cluster.DiscoveryFactory;
+import io.tierpool.node.cluster.MembershipSecurity;
 import io.tierpool.node.config.ConfigKey;
 import io.tierpool.node.config.NodeConfiguration;
 import io.tierpool.node.config.ValueType;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -234,7 +236,8 @@ public final class NodeDaemonCommand implements Callable<Integer>
                 .kind(discoveryKind)
                 .zookeeperConnect(zookeeperConnect)
                 .zookeeperSessionTimeoutMs(zookeeperSessionTimeoutMs)
-                .zookeeperRootPath(zookeeperRootPath));
+                .zookeeperRootPath(zookeeperRootPath))
+            .membershipSecurity(MembershipSecurity.from(configuration, environment));
     }
 
     /**
@@ -298,6 +301,10 @@ public final class NodeDaemonCommand implements Callable<Integer>
             .build());
         for (final ConfigKey key : ConfigKey.values())
         {
+            if (null == key.flag())
+            {
+                continue;
+            }
             final OptionSpec.Builder option = OptionSpec.builder(key.flag())
                 .paramLabel(key.type().label().toUpperCase(Locale.ROOT))
                 .description(key.description(), "key " + key.key() + ", env " + key.env(),
@@ -312,15 +319,27 @@ public final class NodeDaemonCommand implements Callable<Integer>
             }
             spec.addOption(option.build());
         }
+        final List<String> footer = new ArrayList<>();
+        footer.add("  " + NodeConfiguration.PRECEDENCE);
+        footer.add("Each setting takes the value of the highest layer that sets it: a flag wins over its environment " +
+            "variable, which wins over the configuration file, which wins over the built-in default. " +
+            "Sizes are bytes with an optional k, m or g suffix (powers of 1024). A bad value in any layer " +
+            "stops the daemon at start-up with a message naming the key, the value and where it came from.%n");
+        footer.add("Settings with no flag (credentials, never on a command line): set them in the file or the " +
+            "environment.");
+        for (final ConfigKey key : ConfigKey.values())
+        {
+            if (null == key.flag())
+            {
+                footer.add("  " + key.key() + ": " + key.description());
+                footer.add("      key " + key.key() + ", env " + key.env());
+                footer.add("      default " + key.defaultText());
+            }
+        }
         spec.usageMessage()
             .width(USAGE_WIDTH)
             .footerHeading("%nPrecedence, lowest first:%n")
-            .footer(
-                "  " + NodeConfiguration.PRECEDENCE,
-                "Each setting takes the value of the highest layer that sets it: a flag wins over its environment " +
-                    "variable, which wins over the configuration file, which wins over the built-in default. " +
-                    "Sizes are bytes with an optional k, m or g suffix (powers of 1024). A bad value in any layer " +
-                    "stops the daemon at start-up with a message naming the key, the value and where it came from.%n");
+            .footer(footer.toArray(new String[0]));
         command.commandLine = commandLine;
         return commandLine;
     }
@@ -331,7 +350,7 @@ public final class NodeDaemonCommand implements Callable<Integer>
         final Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         for (final ConfigKey key : ConfigKey.values())
         {
-            if (parsed.hasMatchedOption(key.flag()))
+            if (null != key.flag() && parsed.hasMatchedOption(key.flag()))
             {
                 final Object value = parsed.matchedOptionValue(key.flag(), null);
                 flags.put(key, value instanceof List<?> list ?

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     <li>(A) drops 5% of the frames in and out of every node's namespace, for the whole job;</li>
  *     <li>(B) cuts one node off completely for {@value #PARTITION_MS} ms, longer than the request timeout (5 s) and
  *     than the failure detection timeout (3 s, the default), then heals the partition: discovery declares the node
- *     failed, its blocks are copied again from the other copies;</li>
+ *     failed, its blocks are copied again from the other copies (it rejoins by itself after the heal, see
+ *     {@code PartitionHealTest});</li>
  *     <li>(C) the same partition with a failure detection timeout of {@value #LONG_FAILURE_DETECTION_MS} ms, so that
  *     the node is healed before it is declared failed: the first request to it times out and goes to the other
  *     copy or the next node, the pool then asks it last while it is suspect, and it serves again after the
@@ -158,8 +159,9 @@ class NetworkFaultTest
         final Partition partition = runPartition("B", 40745, 48710, ClusterContext.FAILURE_DETECTION_TIMEOUT_MS_DEFAULT);
 
         assertTrue(partition.declaredFailedMs >= 0, "discovery declared the partitioned node failed meanwhile");
-        assertFalse(partition.victimLiveAtEnd, "the partitioned node does not come back by itself");
-        assertEquals(NODES - 1, partition.liveAtEnd, "the two other nodes serve on");
+        // Not asserted: whether node-2 is back at the end. It rejoins by itself a few seconds after the heal
+        // (PartitionHealer; PartitionHealTest asserts it), which may fall before or after the job ends.
+        assertTrue(partition.liveAtEnd >= NODES - 1, "the two other nodes serve on");
         assertTrue(partition.othersAlive, "the two other node daemons still run");
         assertTrue(partition.end.reReplicatedBlocks() > 0, "its blocks were copied again: " + partition.end.toJson());
         assertEquals(0, partition.end.underReplicatedBlocks(), "two copies of every block again: " +

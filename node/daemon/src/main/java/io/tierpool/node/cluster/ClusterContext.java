@@ -169,6 +169,7 @@ public final class ClusterContext
     private boolean verboseIgniteLogging = Boolean.getBoolean(VERBOSE_IGNITE_LOGGING_PROP_NAME);
     private ErrorHandler errorHandler = ClusterContext::logError;
     private DiscoveryFactory discovery = new DiscoveryFactory();
+    private MembershipSecurity membershipSecurity = MembershipSecurity.off("the default");
 
     /**
      * Check every setting.
@@ -255,6 +256,10 @@ public final class ClusterContext
             throw new ConfigurationException("discovery must not be null: leave it unset for the ring");
         }
         discovery.conclude();
+        if (null == membershipSecurity)
+        {
+            throw new ConfigurationException("membershipSecurity must not be null: use MembershipSecurity.off(...)");
+        }
 
         return this;
     }
@@ -526,6 +531,13 @@ public final class ClusterContext
     public ClusterContext discovery(final DiscoveryFactory discovery)
     {
         this.discovery = discovery;
+     * @param membershipSecurity who may join: TLS with the cluster's credentials, or off (the default, logged as a
+     *                           warning by each member at start-up); see {@link MembershipSecurity}.
+     * @return this, for chaining.
+     */
+    public ClusterContext membershipSecurity(final MembershipSecurity membershipSecurity)
+    {
+        this.membershipSecurity = membershipSecurity;
         return this;
     }
 
@@ -535,6 +547,11 @@ public final class ClusterContext
     public DiscoveryFactory discovery()
     {
         return discovery;
+     * @return who may join the cluster.
+     */
+    public MembershipSecurity membershipSecurity()
+    {
+        return membershipSecurity;
     }
 
     /**
@@ -591,7 +608,9 @@ public final class ClusterContext
 
         final String workPath = workDir.toAbsolutePath().toString();
 
-        return new IgniteConfiguration()
+        final IgniteConfiguration cfg = new IgniteConfiguration();
+        membershipSecurity.apply(cfg, igniteInstanceName);
+        return cfg
             .setIgniteInstanceName(igniteInstanceName)
             .setClientMode(clientMode)
             .setUserAttributes(attributes)
@@ -642,6 +661,7 @@ public final class ClusterContext
             ", workDirectory=" + workDirectory +
             ", verboseIgniteLogging=" + verboseIgniteLogging +
             ", discovery=" + discovery +
+            ", membershipSecurity=" + membershipSecurity +
             '}';
     }
 

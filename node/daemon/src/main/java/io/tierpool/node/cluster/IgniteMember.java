@@ -267,6 +267,13 @@ final class IgniteMember implements AutoCloseable
                 ctx.discoveryAddresses() + ". " + startHint() + " Cause: " + rootMessage(ex);
         }
 
+        final String refusal = ctx.membershipSecurity().joinRefusal(ex);
+        if (null != refusal)
+        {
+            return "node daemon " + instanceName + " could not join the cluster at " + ctx.discoveryAddresses() +
+                ": " + refusal + ". Cause: " + rootMessage(ex);
+        }
+
         final String zookeeper = ctx.discovery().zookeeperDescription();
         if (null != zookeeper)
         {

@@ -102,6 +102,7 @@ final class IgniteSlf4jLogger implements IgniteLogger
         else
         {
             logger.warn(msg, error);
+            MembershipSecurity.onIgniteWarning(msg);
         }
     }
 

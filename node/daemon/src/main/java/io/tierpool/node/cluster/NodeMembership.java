@@ -7,14 +7,20 @@ import io.tierpool.client.ClusterUnavailableException;
 
 import io.tierpool.transport.DepartedNode;
 
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.spi.discovery.tcp.internal.TcpDiscoveryNode;
+
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A node daemon's membership of the cluster: an Ignite server node that publishes the daemon's name, Aeron
@@ -33,34 +39,47 @@ import java.util.UUID;
  */
 public final class NodeMembership implements AutoCloseable
 {
-    private final IgniteMember member;
-    private final NodeInfo localNode;
-    private final CapacityBoard capacity;
+    private final ClusterContext ctx;
+    private final Map<String, Object> attributes;
     private final ArrayDeque<DepartedNode> departures = new ArrayDeque<>();
-
-    private NodeMembership(final IgniteMember member, final NodeInfo localNode, final CapacityBoard capacity)
+    private final CopyOnWriteArrayList<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<CapacityListener> capacityListeners = new CopyOnWriteArrayList<>();
+    private final MembershipListener departureRecorder = new MembershipListener()
     {
+        public void onNodeJoined(final NodeInfo node)
+        {
+        }
+
+        public void onNodeLeft(final NodeInfo node, final boolean failed)
+        {
+            synchronized (departures)
+            {
+                if (departures.size() == MAX_DEPARTURES)
+                {
+                    departures.removeFirst();
+                }
+                departures.addLast(new DepartedNode(node.nodeId(), failed));
+            }
+        }
+    };
+    private volatile IgniteMember member;
+    private volatile NodeInfo localNode;
+    private volatile CapacityBoard capacity;
+    private boolean closed;
+
+    private NodeMembership(
+        final ClusterContext ctx,
+        final Map<String, Object> attributes,
+        final IgniteMember member,
+        final NodeInfo localNode,
+        final CapacityBoard capacity)
+    {
+        this.ctx = ctx;
+        this.attributes = attributes;
         this.member = member;
         this.localNode = localNode;
         this.capacity = capacity;
-        member.tracker().addListener(new MembershipListener()
-        {
-            public void onNodeJoined(final NodeInfo node)
-            {
-            }
-
-            public void onNodeLeft(final NodeInfo node, final boolean failed)
-            {
-                synchronized (departures)
-                {
-                    if (departures.size() == MAX_DEPARTURES)
-                    {
-                        departures.removeFirst();
-                    }
-                    departures.addLast(new DepartedNode(node.nodeId(), failed));
-                }
-            }
-        });
+        member.tracker().addListener(departureRecorder);
     }
 
     /** How many departures {@link #recentDepartures()} remembers. */
@@ -133,8 +152,8 @@ public final class NodeMembership implements AutoCloseable
                 ") could not listen on topic " + CapacityBoard.TOPIC + ": " + ex, ex);
         }
 
-        return new NodeMembership(
-            member, new NodeInfo(member.localNodeId(), nodeName, endpoint, capacityBytes), capacity);
+        return new NodeMembership(ctx, Map.copyOf(attributes), member,
+            new NodeInfo(member.localNodeId(), nodeName, endpoint, capacityBytes), capacity);
     }
 
     /**
@@ -191,17 +210,19 @@ public final class NodeMembership implements AutoCloseable
      *
      * @param listener to add; called on Ignite's discovery thread.
      */
-    public void addListener(final MembershipListener listener)
+    public synchronized void addListener(final MembershipListener listener)
     {
-        member.tracker().addListener(Objects.requireNonNull(listener, "listener"));
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        member.tracker().addListener(listener);
     }
 
     /**
      * @param listener to remove.
      * @return whether it had been added.
      */
-    public boolean removeListener(final MembershipListener listener)
+    public synchronized boolean removeListener(final MembershipListener listener)
     {
+        listeners.remove(listener);
         return member.tracker().removeListener(listener);
     }
 
@@ -245,9 +266,10 @@ public final class NodeMembership implements AutoCloseable
     /**
      * @param listener told of every free-capacity publication from now on, on an Ignite messaging thread.
      */
-    public void addCapacityListener(final CapacityListener listener)
+    public synchronized void addCapacityListener(final CapacityListener listener)
     {
-        capacity.addListener(Objects.requireNonNull(listener, "listener"));
+        capacityListeners.add(Objects.requireNonNull(listener, "listener"));
+        capacity.addListener(listener);
     }
 
     /**
@@ -268,11 +290,141 @@ public final class NodeMembership implements AutoCloseable
     }
 
     /**
+     * Leave the cluster this member is in and join again as a new Ignite node: a fresh node id, a fresh work
+     * directory, the same name, endpoint, capacity and configuration, so the new node joins whichever cluster answers
+     * at {@link ClusterContext#discoveryAddresses()} first. {@link PartitionHealer} calls it when this daemon finds
+     * itself split off from the cluster it was in. Listeners added with {@link #addListener} and
+     * {@link #addCapacityListener} carry over: they are not told of the old member's departure nor of the nodes
+     * already in the cluster it joins (read {@link #liveNodes()}), and hear of every change after that;
+     * {@link #localNodeId()} changes. Blocks until joined; listeners cannot be added or removed meanwhile.
+     *
+     * @return the new node id.
+     * @throws IllegalStateException       if the membership is closed.
+     * @throws ClusterUnavailableException if the new Ignite node could not start; listeners are then told the
+     *                                     cluster is lost ({@link MembershipListener#onDisconnected}).
+     */
+    public UUID rejoin()
+    {
+        return rejoin(ctx);
+    }
+
+    /**
+     * As {@link #rejoin()}, with another configuration for this one start (tests use it to make a member leave its
+     * cluster and form one of its own, as a partition would).
+     *
+     * @param using the configuration to start the new Ignite node with, concluded.
+     * @return the new node id.
+     */
+    synchronized UUID rejoin(final ClusterContext using)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("membership of node " + localNode.nodeName() + " is closed");
+        }
+        final IgniteMember old = member;
+        capacity.close();
+        old.close();
+
+        final IgniteMember joined;
+        try
+        {
+            joined = IgniteMember.start(using, NodeInfo.ROLE_NODE, attributes);
+        }
+        catch (final RuntimeException ex)
+        {
+            for (final MembershipListener listener : listeners)
+            {
+                listener.onDisconnected("could not rejoin the cluster: " + ex.getMessage());
+            }
+            throw ex;
+        }
+        final CapacityBoard board;
+        try
+        {
+            board = CapacityBoard.follow(joined, ctx.errorHandler());
+        }
+        catch (final RuntimeException ex)
+        {
+            joined.close();
+            throw new ClusterUnavailableException("node daemon " + localNode.nodeName() + " rejoined but could not " +
+                "listen on topic " + CapacityBoard.TOPIC + ": " + ex, ex);
+        }
+        joined.tracker().addListener(departureRecorder);
+        for (final MembershipListener listener : listeners)
+        {
+            joined.tracker().addListener(listener);
+        }
+        for (final CapacityListener listener : capacityListeners)
+        {
+            board.addListener(listener);
+        }
+        final NodeInfo previous = localNode;
+        localNode = new NodeInfo(joined.localNodeId(), previous.nodeName(), previous.endpoint(),
+            previous.capacityBytes());
+        capacity = board;
+        member = joined;
+        return joined.localNodeId();
+    }
+
+    /**
+     * @return who may join, as configured for this membership.
+     */
+    MembershipSecurity membershipSecurity()
+    {
+        return ctx.membershipSecurity();
+    }
+
+    /**
+     * @return for each live node daemon's name, the addresses its Ignite discovery listens on (empty where the
+     * discovery SPI does not say; loopback addresses only when this member binds a loopback address itself); what
+     * {@link PartitionHealer} probes once the node is missing.
+     */
+    Map<String, List<InetSocketAddress>> discoveryAddressesByName()
+    {
+        final Map<String, List<InetSocketAddress>> addresses = new HashMap<>();
+        final InetSocketAddress local = new InetSocketAddress(ctx.localAddress(), 0);
+        final boolean localLoopback = null == local.getAddress() || local.getAddress().isLoopbackAddress();
+        try
+        {
+            for (final ClusterNode node : member.ignite().cluster().forServers().nodes())
+            {
+                if (!NodeInfo.isTierPoolNode(node))
+                {
+                    continue;
+                }
+                final List<InetSocketAddress> sockets = new ArrayList<>();
+                if (node instanceof TcpDiscoveryNode discoveryNode)
+                {
+                    for (final String host : node.addresses())
+                    {
+                        final InetSocketAddress socket = new InetSocketAddress(host, discoveryNode.discoveryPort());
+                        // Another machine's loopback address would reach this machine, not that node.
+                        if (localLoopback || null == socket.getAddress() || !socket.getAddress().isLoopbackAddress())
+                        {
+                            sockets.add(socket);
+                        }
+                    }
+                }
+                addresses.put(NodeInfo.of(node).nodeName(), sockets);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // The member is stopping or lost the cluster: nothing to learn this time.
+        }
+        return addresses;
+    }
+
+    /**
      * Leave the cluster (the others see {@link MembershipListener#onNodeLeft} with {@code failed = false}), stop the
      * Ignite node and delete its work directory. Idempotent; listeners are not called during or after it.
      */
     public void close()
     {
+        synchronized (this)
+        {
+            closed = true;
+        }
         capacity.close();
         member.close();
     }

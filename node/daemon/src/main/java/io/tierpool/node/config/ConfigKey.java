@@ -119,7 +119,21 @@ public enum ConfigKey
 
     /** Largest share of the GPU's memory the device pool may hold. */
     GPU_POOL_FRACTION("gpu.pool.fraction", "--gpu-pool-fraction", "TIERPOOL_GPU_POOL_FRACTION", ValueType.DOUBLE,
-        "0.8", "Largest fraction of the GPU's total memory the device pool may hold, in use and cached; in (0, 1].");
+        "0.8", "Largest fraction of the GPU's total memory the device pool may hold, in use and cached; in (0, 1]."),
+
+    /** Whether node daemons prove cluster membership to each other with TLS; no flag, file or environment only. */
+    SECURITY_MEMBERSHIP("security.membership", null, "TIERPOOL_SECURITY_MEMBERSHIP", ValueType.STRING, "off",
+        "Membership credentials on Ignite discovery and communication: tls (mutual TLS with the keystore and " +
+        "truststore in security.membership.dir; a process without them cannot join) or off (anyone who reaches the " +
+        "discovery port can join; logged as a warning at start-up). No flag: set it in the file or the environment " +
+        "(docs/SECURITY.md)."),
+
+    /** Where the membership credentials are; no flag, file or environment only. */
+    SECURITY_MEMBERSHIP_DIR("security.membership.dir", null, "TIERPOOL_SECURITY_MEMBERSHIP_DIR", ValueType.PATH,
+        "/etc/tierpool/membership",
+        "Directory of the membership credentials, read when security.membership = tls: keystore.p12, " +
+        "truststore.p12 and the file password (or the variable TIERPOOL_MEMBERSHIP_PASSWORD); make them with " +
+        "java -cp tierpool-node.jar io.tierpool.node.cluster.MembershipCredentials DIR. No flag.");
 
     /**
      * System property whose value is the default of {@link #VSSD_DIR}.
@@ -175,7 +189,8 @@ public enum ConfigKey
     }
 
     /**
-     * @return the command-line flag, e.g. {@code --ram}.
+     * @return the command-line flag, e.g. {@code --ram}, or {@code null} for a key that must not be given on the
+     * command line (where any user of the machine can read it): set those in the file or the environment.
      */
     public String flag()
     {
@@ -301,7 +316,8 @@ public enum ConfigKey
         for (final ConfigKey configKey : values())
         {
             if (configKey.key.equalsIgnoreCase(unknown) || configKey.env.equalsIgnoreCase(unknown) ||
-                configKey.flag.equalsIgnoreCase(unknown) || configKey.flag.substring(2).equalsIgnoreCase(unknown))
+                null != configKey.flag && (configKey.flag.equalsIgnoreCase(unknown) ||
+                configKey.flag.substring(2).equalsIgnoreCase(unknown)))
             {
                 return configKey;
             }

@@ -67,7 +67,7 @@ public final class ConfigReference
             out.append('\n');
             wrapComment(out, key.description());
             wrapComment(out, "type " + key.type().label() + ", default " + key.defaultText() + ", env " + key.env() +
-                ", flag " + key.flag());
+                ", flag " + (null == key.flag() ? "none" : key.flag()));
             if (key == ConfigKey.VSSD_DIR)
             {
                 wrapComment(out, "(this file writes " + EXAMPLE_VSSD_DIR + ", the usual java.io.tmpdir on Linux)");
@@ -92,7 +92,8 @@ public final class ConfigReference
             .append(NodeConfiguration.CONFIG_ENV).append("` | none | Configuration file to read (Java properties). |\n");
         for (final ConfigKey key : ConfigKey.values())
         {
-            out.append("| `").append(key.key()).append("` | `").append(key.flag()).append("` | `").append(key.env())
+            out.append("| `").append(key.key()).append("` | ").append(null == key.flag() ? "none" : "`" + key.flag() + "`")
+                .append(" | `").append(key.env())
                 .append("` | `").append(key.defaultText()).append("` | ").append(key.description())
                 .append(" Type: ").append(key.type().label()).append(". |\n");
         }

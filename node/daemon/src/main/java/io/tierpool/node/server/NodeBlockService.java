@@ -546,6 +546,26 @@ public final class NodeBlockService implements BlockRequestHandler
     }
 
     /**
+     * @return the ids of the clients that hold blocks on this node now, a snapshot in no particular order; what a
+     * node daemon frees with {@link #freeClient(long)} when it drops every block (see
+     * {@code io.tierpool.node.cluster.PartitionHealer}).
+     */
+    public long[] clientIds()
+    {
+        synchronized (blocksByClient)
+        {
+            final long[] ids = new long[blocksByClient.size()];
+            int i = 0;
+            final Long2ObjectHashMap<ClientCopies>.KeyIterator keys = blocksByClient.keySet().iterator();
+            while (keys.hasNext())
+            {
+                ids[i++] = keys.nextLong();
+            }
+            return ids;
+        }
+    }
+
+    /**
      * @return how many remote clients hold at least one block on this node now.
      */
     public int remoteClientCount()

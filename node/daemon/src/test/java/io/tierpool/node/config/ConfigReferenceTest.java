@@ -61,13 +61,16 @@ class ConfigReferenceTest
             List.of("aeron.dir", "--aeron-dir", "TIERPOOL_AERON_DIR", "/dev/shm", "path"),
             List.of("metrics.port", "--metrics-port", "TIERPOOL_METRICS_PORT", "9400", "port"),
             List.of("gpu.enabled", "--gpu-enabled", "TIERPOOL_GPU_ENABLED", "true", "boolean"),
-            List.of("gpu.pool.fraction", "--gpu-pool-fraction", "TIERPOOL_GPU_POOL_FRACTION", "0.8", "double"));
+            List.of("gpu.pool.fraction", "--gpu-pool-fraction", "TIERPOOL_GPU_POOL_FRACTION", "0.8", "double"),
+            List.of("security.membership", "none", "TIERPOOL_SECURITY_MEMBERSHIP", "off", "string"),
+            List.of("security.membership.dir", "none", "TIERPOOL_SECURITY_MEMBERSHIP_DIR", "/etc/tierpool/membership",
+                "path"));
 
         assertEquals(agreed.size(), ConfigKey.values().length);
         for (int i = 0; i < agreed.size(); i++)
         {
             final ConfigKey key = ConfigKey.values()[i];
-            assertEquals(agreed.get(i), List.of(key.key(), key.flag(), key.env(), key.defaultText(), key.type().label()));
+            assertEquals(agreed.get(i), List.of(key.key(), null == key.flag() ? "none" : key.flag(), key.env(), key.defaultText(), key.type().label()));
             assertEquals(key, ConfigKey.forKey(key.key()));
         }
         assertEquals("--config", NodeConfiguration.CONFIG_FLAG);

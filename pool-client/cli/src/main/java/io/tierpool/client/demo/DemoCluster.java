@@ -4,17 +4,22 @@
 package io.tierpool.client.demo;
 
 import io.tierpool.node.NodeProcess;
+import io.tierpool.node.cluster.MembershipCredentials;
 import org.agrona.CloseHelper;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 /**
  * The demo's node daemons: {@code count} child JVMs running {@code io.tierpool.node.NodeDaemon} on loopback,
  * each with its own ports (see {@link DemoPorts}) and directories (see {@link DemoWorkspace}), started one after
- * the other so that the first becomes the Ignite coordinator before the others join.
+ * the other so that the first becomes the Ignite coordinator before the others join. They join with membership
+ * credentials made fresh for the run ({@link MembershipCredentials}, TLS on Ignite's discovery and communication),
+ * under the workspace's disk root, so removed with the run's files.
  * <p>
  * <b>Resources.</b> Owns the child processes; {@link #close()} stops them (SIGTERM, then waits). Idempotent and
  * thread-safe, so a shutdown hook may call it while the main thread does.
@@ -25,6 +30,9 @@ public final class DemoCluster implements AutoCloseable
      * How long {@link #close()} waits at most for node processes that are still exiting, in ms: 20 s.
      */
     public static final long EXIT_WAIT_MS = 20_000;
+
+    /** The workspace owner under whose disk directory the run's membership credentials go. */
+    public static final String MEMBERSHIP_OWNER = "membership";
 
     private final List<NodeProcess> nodes = new ArrayList<>();
     private boolean closed;
@@ -61,11 +69,19 @@ public final class DemoCluster implements AutoCloseable
         final DemoCluster cluster = new DemoCluster();
         try
         {
+            final Path credentials = MembershipCredentials.generate(
+                workspace.diskDir(MEMBERSHIP_OWNER).resolve("credentials"));
+            final Map<String, String> membership = Map.of(
+                "TIERPOOL_SECURITY_MEMBERSHIP", "tls",
+                "TIERPOOL_SECURITY_MEMBERSHIP_DIR", credentials.toString());
+            status.println("tierpool demo: fresh membership credentials for this run (TLS between the node " +
+                "daemons, removed with the run's files)");
             for (int index = 1; index <= count; index++)
             {
                 final String name = nodeName(index);
                 final NodeProcess node = NodeProcess.start(new NodeProcess.Context()
                     .name(name)
+                    .environment(membership)
                     .directoryParent(workspace.diskDir(name))
                     .arguments(List.of(
                         "--name", name,

@@ -45,6 +45,7 @@ class ComposeFileTest
     private static final long AERON_SHM_MIN_BYTES = 200L << 20;
     private static final List<String> NODES = List.of("node1", "node2", "node3");
     private static final String CLIENT = "demo";
+    private static final String MEMBERSHIP = "membership";
 
     private JsonNode compose;
     private Map<String, String> shared;
@@ -65,6 +66,7 @@ class ComposeFileTest
         compose.get("services").fieldNames().forEachRemaining(services::add);
         final Set<String> expected = new TreeSet<>(NODES);
         expected.add(CLIENT);
+        expected.add(MEMBERSHIP);
         assertEquals(expected, services);
 
         for (final String service : services)
@@ -166,6 +168,26 @@ class ComposeFileTest
         {
             assertEquals("service_healthy", compose.at("/services/" + CLIENT + "/depends_on/" + node +
                 "/condition").asText(), "the demo starts once " + node + " is healthy");
+        }
+    }
+
+    @Test
+    void shouldGiveEveryNodeTheMembershipCredentialsTheMembershipServiceMakes()
+    {
+        final List<String> entrypoint = strings(compose.at("/services/" + MEMBERSHIP + "/entrypoint"));
+        final String dir = entrypoint.get(entrypoint.size() - 1);
+        assertTrue(entrypoint.contains("io.tierpool.node.cluster.MembershipCredentials") &&
+            entrypoint.contains("--if-missing"), "the membership service makes credentials once: " + entrypoint);
+        assertEquals("tls", shared.get("TIERPOOL_SECURITY_MEMBERSHIP"), "cluster.env asks for membership TLS");
+        final String volume = strings(compose.at("/services/" + MEMBERSHIP + "/volumes")).get(0).split(":")[0];
+        assertTrue(compose.at("/volumes").has(volume), volume);
+        for (final String node : NODES)
+        {
+            assertEquals(dir, environment(node).get("TIERPOOL_SECURITY_MEMBERSHIP_DIR"), node);
+            assertEquals("service_completed_successfully",
+                compose.at("/services/" + node + "/depends_on/" + MEMBERSHIP + "/condition").asText(), node);
+            assertTrue(strings(compose.at("/services/" + node + "/volumes"))
+                .contains(volume + ":/var/lib/tierpool/membership:ro"), node + " mounts the credentials read-only");
         }
     }
 

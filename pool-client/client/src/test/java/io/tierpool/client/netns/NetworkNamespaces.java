@@ -105,6 +105,25 @@ public final class NetworkNamespaces implements AutoCloseable
      */
     public static NetworkNamespaces create(final int count)
     {
+        return create(count, 100, 100);
+    }
+
+    /**
+     * As {@link #create(int)}, with the /24 taken from {@code 10.213.firstSubnet-(firstSubnet + subnets - 1).0}, so
+     * that tests that may run at the same time on one machine keep to subnets of their own.
+     *
+     * @param count       namespaces to make, 1..{@value #MAX_NAMESPACES}.
+     * @param firstSubnet third octet of the first candidate /24, 0..255.
+     * @param subnets     how many candidates, 1 or more, ending at or below 255.
+     * @return the network, to be closed by the caller.
+     * @throws IllegalArgumentException if a number is out of range.
+     */
+    public static NetworkNamespaces create(final int count, final int firstSubnet, final int subnets)
+    {
+        if (firstSubnet < 0 || subnets < 1 || firstSubnet + subnets > 256)
+        {
+            throw new IllegalArgumentException("subnets must lie in 0..255, were " + firstSubnet + " + " + subnets);
+        }
         if (count < 1 || count > MAX_NAMESPACES)
         {
             throw new IllegalArgumentException("count must be 1.." + MAX_NAMESPACES + ", was " + count);
@@ -118,8 +137,9 @@ public final class NetworkNamespaces implements AutoCloseable
             "network namespaces need root (id -u said " + uid.output.trim() + "); skipped");
 
         removeStale(ip);
-        final String subnet = freeSubnet(ip);
-        Assumptions.assumeTrue(null != subnet, "no free /24 in " + NETWORK_PREFIX + "100-199.0 on this host; skipped");
+        final String subnet = freeSubnet(ip, firstSubnet, subnets);
+        Assumptions.assumeTrue(null != subnet, "no free /24 in " + NETWORK_PREFIX + firstSubnet + "-" +
+            (firstSubnet + subnets - 1) + ".0 on this host; skipped");
 
         final NetworkNamespaces network = new NetworkNamespaces(ip, nft, subnet);
         Runtime.getRuntime().addShutdownHook(network.shutdownHook);
@@ -359,7 +379,7 @@ public final class NetworkNamespaces implements AutoCloseable
         }
     }
 
-    private static String freeSubnet(final String ip)
+    private static String freeSubnet(final String ip, final int firstSubnet, final int subnets)
     {
         final Result addresses = run(List.of(ip, "-4", "-o", "addr", "show"), null);
         final Result routes = run(List.of(ip, "-4", "route", "show", "table", "all"), null);
@@ -368,10 +388,10 @@ public final class NetworkNamespaces implements AutoCloseable
             return null;
         }
         final String used = addresses.output + "\n" + routes.output;
-        final int start = (int)(ProcessHandle.current().pid() % 100);
-        for (int i = 0; i < 100; i++)
+        final int start = (int)(ProcessHandle.current().pid() % subnets);
+        for (int i = 0; i < subnets; i++)
         {
-            final String candidate = NETWORK_PREFIX + (100 + (start + i) % 100) + ".";
+            final String candidate = NETWORK_PREFIX + (firstSubnet + (start + i) % subnets) + ".";
             if (!used.contains(candidate))
             {
                 return candidate;
