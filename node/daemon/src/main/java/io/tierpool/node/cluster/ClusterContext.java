@@ -531,6 +531,10 @@ public final class ClusterContext
     public ClusterContext discovery(final DiscoveryFactory discovery)
     {
         this.discovery = discovery;
+        return this;
+    }
+
+    /**
      * @param membershipSecurity who may join: TLS with the cluster's credentials, or off (the default, logged as a
      *                           warning by each member at start-up); see {@link MembershipSecurity}.
      * @return this, for chaining.
@@ -547,6 +551,9 @@ public final class ClusterContext
     public DiscoveryFactory discovery()
     {
         return discovery;
+    }
+
+    /**
      * @return who may join the cluster.
      */
     public MembershipSecurity membershipSecurity()
