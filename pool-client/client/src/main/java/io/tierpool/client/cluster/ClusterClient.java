@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers it ({@code BlockClient#membership}), and a node reclaims a client's blocks once its lease lapses.
  * <p>
  * <b>Duty cycle.</b> The client's agent thread ({@code tierpool-cluster-<clientId>}) sends a membership request to
- * every live node daemon each {@link Context#heartbeatIntervalMs()} (to the bootstrap endpoints while it knows
- * none), at most one in flight per node, on a small pool of sender threads so that a node that does not answer
+ * its anchor each {@link Context#heartbeatIntervalMs()}, and to every other live node daemon often enough to renew
+ * its lease there three times per lease ({@link HeartbeatSchedule}; every node every interval while the anchor is
+ * silent or unknown, and to the bootstrap endpoints while it knows none), at most one in flight per node, on a small pool of sender threads so that a node that does not answer
  * delays no other. It follows one node's answers, the anchor's (the first node that answered, until it fails a
  * heartbeat or has not answered for two heartbeat intervals, when the next node to answer becomes the anchor),
  * and turns each into events by comparing it with the view it holds: nodes that appeared
@@ -60,6 +61,7 @@ public final class ClusterClient implements AutoCloseable
     // owned by the agent thread
     private final Set<String> inFlight = new LinkedHashSet<>();
     private final Map<String, String> lastFailures = new LinkedHashMap<>();
+    private long round;
 
     private volatile long grantedLeaseMs;
     private volatile boolean answered;
@@ -327,7 +329,7 @@ public final class ClusterClient implements AutoCloseable
                 final long nowNs = System.nanoTime();
                 if (nowNs - nextRoundNs >= 0)
                 {
-                    sendRound();
+                    sendRound(nowNs);
                     nextRoundNs = nowNs + intervalNs;
                     view.checkLost(nowNs);
                 }
@@ -351,10 +353,13 @@ public final class ClusterClient implements AutoCloseable
         }
     }
 
-    private void sendRound()
+    private void sendRound(final long nowNs)
     {
-        final List<String> targets = view.heartbeatTargets();
         final long leaseMs = ctx.leaseTimeoutMs();
+        final long granted = grantedLeaseMs;
+        final HeartbeatSchedule schedule = new HeartbeatSchedule(client.clientId(), HeartbeatSchedule.renewEveryRounds(
+            granted > 0 ? Math.min(leaseMs, granted) : leaseMs, ctx.heartbeatIntervalMs()));
+        final List<String> targets = view.heartbeatTargets(schedule, round++, nowNs);
         for (final String endpoint : targets)
         {
             if (!inFlight.add(endpoint))
