@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its lease there three times per lease ({@link HeartbeatSchedule}; every node every interval while the anchor is
  * silent or unknown, and to the bootstrap endpoints while it knows none), at most one in flight per node, on a small pool of sender threads so that a node that does not answer
  * delays no other. It follows one node's answers, the anchor's (the first node that answered, until it fails a
- * heartbeat or has not answered for two heartbeat intervals, when the next node to answer becomes the anchor),
+ * heartbeat or has not answered for two heartbeat intervals, when the next node to answer becomes the anchor; the
+ * live node that ranks first for this client by rendezvous hashing becomes the anchor whenever it answers, so that
+ * the clients' anchors spread over the nodes),
  * and turns each into events by comparing it with the view it holds: nodes that appeared
  * ({@link ClusterListener#onNodeJoined}), nodes that disappeared ({@link ClusterListener#onNodeLeft}, failed or not
  * as the anchor's list of recent departures says, failed when it does not know), and free capacity that changed.
@@ -81,7 +83,7 @@ public final class ClusterClient implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-        this.view = new MembershipView(ctx, viewChanged);
+        this.view = new MembershipView(ctx, viewChanged, client.clientId());
         this.agent = new Thread(this::run, "tierpool-cluster-" + Long.toHexString(client.clientId()));
         this.agent.setDaemon(true);
     }

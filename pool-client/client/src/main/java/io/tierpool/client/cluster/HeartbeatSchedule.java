@@ -66,6 +66,19 @@ public final class HeartbeatSchedule
     }
 
     /**
+     * The rank of a node as a client's anchor: the client takes the live node with the highest score as its anchor
+     * whenever that node answers, so that anchors (asked every round) spread evenly over the nodes.
+     *
+     * @param clientId the client's id.
+     * @param nodeKey  a stable key of the node (such as a hash of its id).
+     * @return the score, compared as an unsigned number; higher wins.
+     */
+    public static long anchorScore(final long clientId, final long nodeKey)
+    {
+        return RendezvousHash.mix(RendezvousHash.mix(clientId) ^ nodeKey);
+    }
+
+    /**
      * @param round         the round's number, counting from 0.
      * @param nodeKey       a stable key of the node (such as a hash of its id).
      * @param anchor        whether the node is the client's anchor.
