@@ -1597,18 +1597,6 @@ public final class RemoteTier implements Tier, ClusterListener
         suspicions.incrementAndGet();
     }
 
-    private static boolean contains(final RemoteNode[] nodes, final RemoteNode node)
-    {
-        for (final RemoteNode candidate : nodes)
-        {
-            if (candidate == node)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void freeCopies(final long blockId, final long location, final List<RemoteNode> placed)
     {
         for (final RemoteNode node : placed)

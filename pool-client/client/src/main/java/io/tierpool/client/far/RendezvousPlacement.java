@@ -21,11 +21,11 @@ import java.util.Arrays;
  * <b>Cost.</b> Plain rendezvous hashing computes a score (a hash and a logarithm) for every node for every block
  * and sorts them. {@link #rank} keeps only the best {@code k} seen so far and skips a node without its logarithm
  * when a cheap bound proves it cannot enter them: a node's score {@code -w / ln(u)} beats the k-th best score
- * {@code T} only if {@code -ln(u) < w / T}, and since {@code -ln(u) >= 1 - u}, only if {@code (1 - u) * T < w}.
+ * {@code T} only if {@code -ln(u) < w / T}, and since {@code -ln(u) >= 1 - u}, only if {@code (1 - u) * T < w}
+ * (tested with {@code 1 - u} rounded down and {@code w} raised by 1e-9, so that rounding never skips a winner).
  * After the first few nodes {@code T} is close to the final k-th score, so nearly every node costs one 64-bit
  * hash, a multiply and a compare; the logarithm and the insertion run only for the few that pass (about
- * {@code k * ln(n / k)} of {@code n}). The result is exactly the plain ranking's top k (a margin of 1e-9 on the
- * bound covers rounding), so balance and minimal movement on join and leave are those of rendezvous hashing.
+ * {@code k * ln(n / k)} of {@code n}). The result is exactly the plain ranking's top k, so balance and minimal movement on join and leave are those of rendezvous hashing.
  * <p>
  * <b>Threads.</b> Not thread-safe: {@link RemoteTier} uses one under its lock; the simulator gives each thread
  * its own copy ({@link #copy()}). {@link #rank} allocates nothing.
@@ -58,9 +58,17 @@ public final class RendezvousPlacement
 
     private long[] keys;
     private double[] weights;
+    private double[] boundWeights;
     private byte[] classes;
     private int size;
     private double[] topScores = new double[4];
+    // the PREFERRED slots, compacted, rebuilt when a class or weight changed: the common ranking runs over them
+    private boolean compactDirty = true;
+    private int compactCount;
+    private int[] compactSlots = new int[0];
+    private long[] compactKeys = new long[0];
+    private double[] compactWeights = new double[0];
+    private double[] compactBounds = new double[0];
 
     /**
      * An empty table.
@@ -76,6 +84,7 @@ public final class RendezvousPlacement
         }
         keys = new long[initialSlots];
         weights = new double[initialSlots];
+        boundWeights = new double[initialSlots];
         classes = new byte[initialSlots];
     }
 
@@ -122,6 +131,7 @@ public final class RendezvousPlacement
             final int grown = Math.max(4, size * 2);
             keys = Arrays.copyOf(keys, grown);
             weights = Arrays.copyOf(weights, grown);
+            boundWeights = Arrays.copyOf(boundWeights, grown);
             classes = Arrays.copyOf(classes, grown);
         }
         final int slot = size++;
@@ -143,6 +153,8 @@ public final class RendezvousPlacement
     {
         checkWeightAndClass(slot, weight, nodeClass);
         weights[checkSlot(slot)] = weight;
+        boundWeights[slot] = weight * BOUND_MARGIN;
+        compactDirty = true;
         nodeClass(slot, nodeClass);
     }
 
@@ -161,7 +173,11 @@ public final class RendezvousPlacement
             throw new IllegalArgumentException("nodeClass must be OUT, PREFERRED, FULL, SUSPECT or SUSPECT_FULL, " +
                 "was " + nodeClass + " for slot " + slot);
         }
-        classes[checkSlot(slot)] = nodeClass;
+        if (classes[checkSlot(slot)] != nodeClass)
+        {
+            classes[slot] = nodeClass;
+            compactDirty = true;
+        }
     }
 
     /**
@@ -223,6 +239,7 @@ public final class RendezvousPlacement
         final RendezvousPlacement copy = new RendezvousPlacement(Math.max(1, size));
         System.arraycopy(keys, 0, copy.keys, 0, size);
         System.arraycopy(weights, 0, copy.weights, 0, size);
+        System.arraycopy(boundWeights, 0, copy.boundWeights, 0, size);
         System.arraycopy(classes, 0, copy.classes, 0, size);
         copy.size = size;
         return copy;
@@ -267,12 +284,101 @@ public final class RendezvousPlacement
         int filled = 0;
         for (int c = 0; c <= classMask && filled < k; c++)
         {
-            if ((c & classMask) == c)
+            if (c == PREFERRED && classMask == ALL_CLASS_BITS)
+            {
+                filled += topOfPreferred(blockId, k, out);
+            }
+            else if ((c & classMask) == c)
             {
                 filled += topOfClass(blockId, c, classMask, k - filled, out, filled);
             }
         }
         return filled;
+    }
+
+    /**
+     * Best {@code m} {@link #PREFERRED} slots, written to {@code out} from 0: {@link #topOfClass} over the compacted
+     * arrays, without a class test per slot.
+     */
+    private int topOfPreferred(final long blockId, final int m, final int[] out)
+    {
+        if (compactDirty)
+        {
+            compact();
+        }
+        final long blockMix = blockId * 0x9E3779B97F4A7C15L;
+        final long[] keys = compactKeys;
+        final double[] weights = compactWeights;
+        final double[] boundWeights = compactBounds;
+        final double[] topScores = this.topScores;
+        final int last = m - 1;
+        int count = 0;
+        double scaledThreshold = 0;
+        for (int i = 0, size = compactCount; i < size; i++)
+        {
+            final long h = RendezvousHash.mix(blockMix ^ keys[i]) >>> 11;
+            if ((double)((1L << 53) - h - 1) * scaledThreshold >= boundWeights[i])
+            {
+                continue;
+            }
+            final double score = -weights[i] / Math.log((h + 0.5) * INV_2_53);
+            int j;
+            if (count < m)
+            {
+                j = count++ - 1;
+            }
+            else if (score > topScores[last])
+            {
+                j = last - 1;
+            }
+            else
+            {
+                continue;
+            }
+            while (j >= 0 && topScores[j] < score)
+            {
+                topScores[j + 1] = topScores[j];
+                out[j + 1] = out[j];
+                j--;
+            }
+            topScores[j + 1] = score;
+            out[j + 1] = i;
+            if (count == m)
+            {
+                scaledThreshold = topScores[last] * INV_2_53;
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            out[i] = compactSlots[out[i]];
+        }
+        return count;
+    }
+
+    private void compact()
+    {
+        if (compactSlots.length < size)
+        {
+            final int length = Math.max(size, compactSlots.length * 2);
+            compactSlots = new int[length];
+            compactKeys = new long[length];
+            compactWeights = new double[length];
+            compactBounds = new double[length];
+        }
+        int count = 0;
+        for (int i = 0; i < size; i++)
+        {
+            if (classes[i] == PREFERRED)
+            {
+                compactSlots[count] = i;
+                compactKeys[count] = keys[i];
+                compactWeights[count] = weights[i];
+                compactBounds[count] = boundWeights[i];
+                count++;
+            }
+        }
+        compactCount = count;
+        compactDirty = false;
     }
 
     /**
@@ -285,54 +391,50 @@ public final class RendezvousPlacement
         final long blockMix = blockId * 0x9E3779B97F4A7C15L;
         final long[] keys = this.keys;
         final double[] weights = this.weights;
+        final double[] boundWeights = this.boundWeights;
         final byte[] classes = this.classes;
         final double[] topScores = this.topScores;
         final int last = base + m - 1;
         int count = 0;
-        double threshold = 0;
+        double scaledThreshold = 0;
         for (int i = 0, size = this.size; i < size; i++)
         {
             final byte slotClass = classes[i];
-            if (slotClass == OUT || (slotClass & classMask) != nodeClass)
+            if ((slotClass & classMask) != nodeClass || slotClass == OUT)
             {
                 continue;
             }
             final long h = RendezvousHash.mix(blockMix ^ keys[i]) >>> 11;
-            final double w = weights[i];
-            if (count == m && ((double)((1L << 53) - h) - 0.5) * INV_2_53 * threshold >= w * BOUND_MARGIN)
+            // (2^53 - h - 1) / 2^53 <= 1 - u <= -ln(u): no score above the threshold when this reaches w
+            if ((double)((1L << 53) - h - 1) * scaledThreshold >= boundWeights[i])
             {
                 continue;
             }
-            final double score = -w / Math.log((h + 0.5) * INV_2_53);
+            final double score = -weights[i] / Math.log((h + 0.5) * INV_2_53);
+            int j;
             if (count < m)
             {
-                int j = base + count - 1;
-                while (j >= base && topScores[j] < score)
-                {
-                    topScores[j + 1] = topScores[j];
-                    out[j + 1] = out[j];
-                    j--;
-                }
-                topScores[j + 1] = score;
-                out[j + 1] = i;
-                count++;
-                if (count == m)
-                {
-                    threshold = topScores[last];
-                }
+                j = base + count++ - 1;
             }
-            else if (score > threshold)
+            else if (score > topScores[last])
             {
-                int j = last - 1;
-                while (j >= base && topScores[j] < score)
-                {
-                    topScores[j + 1] = topScores[j];
-                    out[j + 1] = out[j];
-                    j--;
-                }
-                topScores[j + 1] = score;
-                out[j + 1] = i;
-                threshold = topScores[last];
+                j = last - 1;
+            }
+            else
+            {
+                continue;
+            }
+            while (j >= base && topScores[j] < score)
+            {
+                topScores[j + 1] = topScores[j];
+                out[j + 1] = out[j];
+                j--;
+            }
+            topScores[j + 1] = score;
+            out[j + 1] = i;
+            if (count == m)
+            {
+                scaledThreshold = topScores[last] * INV_2_53;
             }
         }
         return count;
