@@ -388,6 +388,7 @@ public final class ScaleSimulator
             final long[] sent = new long[n];
             final long[] received = new long[n];
             final int[] targets = new int[r];
+            final int[] survivors = new int[r];
             long lost = 0;
             for (long b = 0; b < s.blocks; b++)
             {
@@ -402,36 +403,24 @@ public final class ScaleSimulator
                     continue;
                 }
                 lost++;
-                int source = -1;
                 int survivorsOfBlock = 0;
                 for (int k = 0; k < r; k++)
                 {
                     final int holder = holders[base + k];
                     if (holder >= 0 && holder != dead)
                     {
-                        survivorsOfBlock++;
-                        if (source < 0)
-                        {
-                            source = holder;
-                        }
-                        table.nodeClass(holder, RendezvousPlacement.OUT);
+                        survivors[survivorsOfBlock++] = holder;
                     }
                 }
-                if (source >= 0)
+                if (survivorsOfBlock > 0)
                 {
-                    final int count = table.rank(b, r - survivorsOfBlock, targets);
+                    final int source = survivors[0];
+                    final int count = table.rankExcluding(b, survivors, survivorsOfBlock, r - survivorsOfBlock,
+                        targets);
                     for (int k = 0; k < count; k++)
                     {
                         sent[source]++;
                         received[targets[k]]++;
-                    }
-                }
-                for (int k = 0; k < r; k++)
-                {
-                    final int holder = holders[base + k];
-                    if (holder >= 0 && holder != dead)
-                    {
-                        table.nodeClass(holder, placement.nodeClass(holder));
                     }
                 }
             }

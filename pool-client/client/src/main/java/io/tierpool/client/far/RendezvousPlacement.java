@@ -62,6 +62,7 @@ public final class RendezvousPlacement
     private byte[] classes;
     private int size;
     private double[] topScores = new double[4];
+    private byte[] saved = new byte[4];
     // the PREFERRED slots, compacted, rebuilt when a class or weight changed: the common ranking runs over them
     private boolean compactDirty = true;
     private int compactCount;
@@ -294,6 +295,48 @@ public final class RendezvousPlacement
             }
         }
         return filled;
+    }
+
+    /**
+     * The best {@code k} slots for a block leaving out some: the repair targets of a block whose holders are the
+     * excluded slots ({@code RemoteTier.repairCandidates} and the scale simulator plan repairs with it). The
+     * excluded slots' classes are restored before this returns.
+     *
+     * @param blockId       the block's id.
+     * @param excluded      slots not to rank (the block's holders), any order.
+     * @param excludedCount how many of {@code excluded} to use.
+     * @param k             how many slots at most, 1 or more.
+     * @param out           receives the slots, best first; at least {@code k} long.
+     * @return the number of slots written.
+     * @throws IllegalArgumentException  if k is below 1 or out is shorter than k.
+     * @throws IndexOutOfBoundsException if an excluded slot is not a slot of this table.
+     */
+    public int rankExcluding(
+        final long blockId, final int[] excluded, final int excludedCount, final int k, final int[] out)
+    {
+        if (excludedCount > saved.length)
+        {
+            saved = new byte[Math.max(excludedCount, saved.length * 2)];
+        }
+        for (int i = 0; i < excludedCount; i++)
+        {
+            saved[i] = nodeClass(excluded[i]);
+        }
+        try
+        {
+            for (int i = 0; i < excludedCount; i++)
+            {
+                nodeClass(excluded[i], OUT);
+            }
+            return rank(blockId, k, out);
+        }
+        finally
+        {
+            for (int i = excludedCount - 1; i >= 0; i--)
+            {
+                nodeClass(excluded[i], saved[i]);
+            }
+        }
     }
 
     /**

@@ -185,6 +185,27 @@ class RendezvousPlacementTest
     }
 
     @Test
+    void shouldRankRepairTargetsWithoutTheHoldersAndRestoreTheirClasses()
+    {
+        final RendezvousPlacement placement = uniform(200, 9);
+        placement.nodeClass(7, RendezvousPlacement.FULL);
+        final int[] holders = { 7, 3 };
+        final int[] targets = new int[2];
+        final int[] expected = new int[2];
+        for (long block = 0; block < 5_000; block++)
+        {
+            final RendezvousPlacement without = placement.copy();
+            without.nodeClass(7, RendezvousPlacement.OUT);
+            without.nodeClass(3, RendezvousPlacement.OUT);
+            assertEquals(2, without.rank(block, 2, expected));
+            assertEquals(2, placement.rankExcluding(block, holders, 2, 2, targets));
+            assertArrayEquals(expected, targets);
+            assertEquals(RendezvousPlacement.FULL, placement.nodeClass(7));
+            assertEquals(RendezvousPlacement.PREFERRED, placement.nodeClass(3));
+        }
+    }
+
+    @Test
     void shouldWeightByFreeBytesElseCapacityAndRejectBadInput()
     {
         assertEquals(5.0, RendezvousPlacement.weight(5, 100));
