@@ -73,6 +73,7 @@ public final class BenchCommand implements Runnable
      */
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a workload: scan, gemm, zipf, all, remote, scale or jmh");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "name a workload: scan, gemm, zipf, all, remote, scale or jmh");
     }
 }

@@ -34,13 +34,14 @@ import java.util.function.LongSupplier;
  *     weights change only when it does (the old scheme publishes every round);</li>
  *     <li><b>balance</b>: max over mean of the nodes' used fractions;</li>
  *     <li><b>join and leave</b>: with the weights frozen, every block's placement with one node more (a new node of
- *     the most common capacity, empty) and with one node less, against its placement now: copies that would move,
+ *     the first capacity listed, empty) and with one node less, against its placement now: copies that would move,
  *     against the ideal (the new node's share of the weight, or the copies the leaver holds);</li>
- *     <li><b>repair</b>: one node dies (the one holding the most bytes); for each block it held, the repair agent's plan: the source is the first
- *     surviving holder in the block's order ({@code ReplicaRepairAgent.fetch}), the targets the next-ranked live
- *     nodes that do not hold it ({@code RemoteTier.repairCandidates}); then how many survivors send and receive,
- *     and the time the plan needs at {@code nodeBandwidthBytesPerSecond} per node each way (the busiest node's
- *     bytes over the bandwidth) against the lost bytes over the survivors' aggregate bandwidth;</li>
+ *     <li><b>repair</b>: one node dies (the one holding the most bytes); for each block it held, the repair agent's
+ *     plan: the source is the first surviving holder in the block's order ({@code ReplicaRepairAgent.fetch}), the
+ *     targets the next-ranked live nodes that do not hold it ({@code RemoteTier.repairCandidates}); then how many
+ *     survivors send and receive, and the time the plan needs at {@code nodeBandwidthBytesPerSecond} per node each way
+ *     (the busiest node's bytes over the bandwidth) against the lost bytes over the survivors' aggregate
+ *     bandwidth;</li>
  *     <li><b>cost</b>: time to rank one block's {@code replicas} nodes, one thread, against plain rendezvous (score
  *     every node, keep the best) in the same run; the thread's CPU time where the JVM measures it (so that a
  *     shared, loaded machine does not count time the thread waited for a core), else wall time; best of 5.</li>
@@ -139,14 +140,16 @@ public final class ScaleSimulator
         public String toTable()
         {
             final StringBuilder sb = new StringBuilder();
-            sb.append(String.format("scale simulation: %,d nodes, %,d blocks of %s, %d replicas, %s scheme, %d threads%n",
+            sb.append(String.format(
+                "scale simulation: %,d nodes, %,d blocks of %s, %d replicas, %s scheme, %d threads%n",
                 settings.nodes, settings.blocks, bytes(settings.blockBytes), settings.replicas,
                 settings.changeOnly ? "change-only" : "every-second", settings.threads));
             sb.append(String.format("  fill               %.1f s wall, %,d simulated s, %,d publications " +
                 "(%.2f per node per s), %,d copies past a full node, %,d unplaced%n", fillSeconds, rounds,
                 publications, publications / (double)settings.nodes / Math.max(1, rounds), refusedFirstChoice,
                 unplaced));
-            sb.append(String.format("  balance            max/mean used fraction %.4f (mean used %.1f%%)   goal <= 1.10%n",
+            sb.append(String.format(
+                "  balance            max/mean used fraction %.4f (mean used %.1f%%)   goal <= 1.10%n",
                 maxOverMeanUsed, 100 * meanUsedFraction));
             sb.append(String.format("  join               %,d copies move, ideal %,.0f: %.3fx   goal <= 1.1x%n",
                 joinMoved, joinIdeal, joinMoved / joinIdeal));

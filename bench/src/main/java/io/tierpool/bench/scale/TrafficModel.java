@@ -97,7 +97,8 @@ public final class TrafficModel
                 "capacity msgs per node", "membership requests per node (mean/max)", "answers per client (entries)"));
             for (final Row row : rows)
             {
-                sb.append(String.format("  %6d %7d | %7.1f -> %6.2f steady, %6.2f fill | %7.1f/%-7.1f -> %7.1f/%-7.1f " +
+                sb.append(String.format(
+                    "  %6d %7d | %7.1f -> %6.2f steady, %6.2f fill | %7.1f/%-7.1f -> %7.1f/%-7.1f " +
                     "| %6.1f -> %5.2f (%,.0f -> %,.0f)%n", row.nodes, row.clients, row.capacityOld,
                     row.capacityNewSteady, row.capacityNewFilling, row.heartbeatsOldMeanPerNode,
                     row.heartbeatsOldMaxPerNode, row.heartbeatsNewMeanPerNode, row.heartbeatsNewMaxPerNode,
@@ -123,7 +124,8 @@ public final class TrafficModel
             final double steady = capacityMessagesPerNode(settings, nodes, true, false);
             final double filling = capacityMessagesPerNode(settings, nodes, true, true);
             final double[] hbOld = heartbeats(settings, nodes, 1);
-            final double[] hbNew = heartbeats(settings, nodes, HeartbeatSchedule.renewEveryRounds(LEASE_MS, HEARTBEAT_MS));
+            final double[] hbNew =
+                heartbeats(settings, nodes, HeartbeatSchedule.renewEveryRounds(LEASE_MS, HEARTBEAT_MS));
             rows.add(new Row(nodes, settings.clients(), old, steady, filling, hbOld[0], hbOld[1], hbNew[0], hbNew[1],
                 hbOld[2], hbNew[2]));
         }

@@ -64,7 +64,8 @@ public final class CapacityPublicationPolicy
     public static CapacityPublicationPolicy forCapacity(final long capacityBytes)
     {
         return new CapacityPublicationPolicy(
-            (long)(Math.max(0, capacityBytes) * DEFAULT_CHANGE_THRESHOLD_FRACTION), DEFAULT_MAX_SILENCE_MS * 1_000_000L);
+            (long)(Math.max(0, capacityBytes) * DEFAULT_CHANGE_THRESHOLD_FRACTION),
+            DEFAULT_MAX_SILENCE_MS * 1_000_000L);
     }
 
     /**

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The change-only publication scheme on real Ignite on loopback, every member in this JVM: a node whose free bytes
  * do not change sends one message, not one per tick; a change beyond the threshold is sent at the next tick; a node
- * that joins later learns the value at once (its board asks the others, who answer it alone). Ports: discovery 56600-56609,
- * communication 56650-56659.
+ * that joins later learns the value at once (its board asks the others, who answer it alone). Ports: discovery
+ * 56600-56609, communication 56650-56659.
  */
 class ChangeOnlyCapacityPublishingTest
 {

@@ -36,7 +36,8 @@ final class RemoteNode
     {
         this.index = index;
         this.info = info;
-        this.key = RendezvousPlacement.key(info.nodeId().getMostSignificantBits(), info.nodeId().getLeastSignificantBits());
+        this.key = RendezvousPlacement.key(
+            info.nodeId().getMostSignificantBits(), info.nodeId().getLeastSignificantBits());
     }
 
     void addCopy(final long length)

@@ -25,7 +25,8 @@ import java.util.Arrays;
  * (tested with {@code 1 - u} rounded down and {@code w} raised by 1e-9, so that rounding never skips a winner).
  * After the first few nodes {@code T} is close to the final k-th score, so nearly every node costs one 64-bit
  * hash, a multiply and a compare; the logarithm and the insertion run only for the few that pass (about
- * {@code k * ln(n / k)} of {@code n}). The result is exactly the plain ranking's top k, so balance and minimal movement on join and leave are those of rendezvous hashing.
+ * {@code k * ln(n / k)} of {@code n}). The result is exactly the plain ranking's top k, so balance and minimal
+ * movement on join and leave are those of rendezvous hashing.
  * <p>
  * <b>Threads.</b> Not thread-safe: {@link RemoteTier} uses one under its lock; the simulator gives each thread
  * its own copy ({@link #copy()}). {@link #rank} allocates nothing.
@@ -487,7 +488,8 @@ public final class RendezvousPlacement
     {
         if (!(weight > 0) || Double.isInfinite(weight))
         {
-            throw new IllegalArgumentException("weight must be positive and finite, was " + weight + " for slot " + slot);
+            throw new IllegalArgumentException(
+                "weight must be positive and finite, was " + weight + " for slot " + slot);
         }
         if (nodeClass < OUT || nodeClass > SUSPECT_FULL)
         {

@@ -59,7 +59,8 @@ class RendezvousPlacementTest
         for (int i = 0; i < nodes; i++)
         {
             capacity[i] = (64L << (i % 3)) * GIB;
-            placement.add(random.nextLong(), RendezvousPlacement.weight(-1, capacity[i]), RendezvousPlacement.PREFERRED);
+            placement.add(
+                random.nextLong(), RendezvousPlacement.weight(-1, capacity[i]), RendezvousPlacement.PREFERRED);
         }
         final long[] copies = new long[nodes];
         final int[] out = new int[2];
@@ -128,7 +129,8 @@ class RendezvousPlacementTest
                 if (!contains(before[b], after[b][r]))
                 {
                     moved++;
-                    assertTrue(contains(before[b], left), "block " + b + " moved although it had no copy on the leaver");
+                    assertTrue(contains(before[b], left),
+                        "block " + b + " moved although it had no copy on the leaver");
                 }
             }
         }
