@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
  *     application threads ({@code --threads 1,2,4});</li>
  *     <li>{@code all}: the three above with their defaults;</li>
  *     <li>{@code remote}: far memory on node daemons it starts, against raw Aeron in the same run;</li>
+ *     <li>{@code scale}: far-memory placement, rebalancing and repair simulated at 1,000 nodes with the client's
+ *     own placement code, and the capacity and membership traffic at 10, 100 and 1,000 nodes (docs/SCALE.md);</li>
  *     <li>{@code jmh}: the JMH benchmarks (allocation vs Netty and allocateDirect; spill and read-back vs
  *     FileChannel), JMH's own options passed through, with a ratio table at the end.</li>
  * </ul>
@@ -30,7 +32,7 @@ import picocli.CommandLine.Command;
         "(remote) and JMH microbenchmarks (jmh), " +
         "each reported as a ratio against a baseline run in the same process.",
     subcommands = { ScanCommand.class, GemmCommand.class, ZipfCommand.class, AllCommand.class, RemoteCommand.class,
-        JmhCommand.class,
+        JmhCommand.class, ScaleCommand.class,
         CommandLine.HelpCommand.class })
 public final class BenchCommand implements Runnable
 {
@@ -71,6 +73,7 @@ public final class BenchCommand implements Runnable
      */
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a workload: scan, gemm, zipf, all, remote or jmh");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "name a workload: scan, gemm, zipf, all, remote, scale or jmh");
     }
 }

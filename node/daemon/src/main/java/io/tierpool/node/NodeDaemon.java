@@ -4,6 +4,7 @@
 package io.tierpool.node;
 
 import io.tierpool.node.cluster.ClusterContext;
+import io.tierpool.node.cluster.CapacityPublicationPolicy;
 import io.tierpool.node.cluster.FreeCapacityPublisher;
 import io.tierpool.node.cluster.MembershipListener;
 import io.tierpool.node.cluster.NodeInfo;
@@ -198,6 +199,7 @@ public final class NodeDaemon implements AutoCloseable
             final BlockStore blockStore = store;
             capacityPublisher = FreeCapacityPublisher.start(
                 membership,
+                CapacityPublicationPolicy.forCapacity(settings.capacityBytes()),
                 () ->
                 {
                     final long free = null != splitCheck && splitCheck.isSplit() ? 0 : freeBytes(blockStore);

@@ -5,6 +5,7 @@ package io.tierpool.node.cluster;
 
 import org.agrona.ErrorHandler;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.lang.IgniteBiPredicate;
 
 import java.util.Map;
@@ -24,12 +25,21 @@ final class CapacityBoard implements MembershipListener
     /** Ignite messaging topic of free-capacity messages. */
     static final String TOPIC = "tierpool-capacity";
 
+    /**
+     * Ignite messaging topic on which a member that starts following asks every other member for its last value;
+     * each answers to it alone. Members publish only on change (see {@link CapacityPublicationPolicy}), so without
+     * this a node that joins would not know the others' values until they changed or the refresh came.
+     */
+    static final String REQUEST_TOPIC = "tierpool-capacity-request";
+
     private final Map<UUID, long[]> latestByNodeId = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<CapacityListener> listeners = new CopyOnWriteArrayList<>();
     private final ErrorHandler errorHandler;
     private final IgniteBiPredicate<UUID, Object> messageListener;
+    private final IgniteBiPredicate<UUID, Object> requestListener;
     private final Ignite ignite;
     private long sequence;
+    private long lastPublished = -1;
 
     private CapacityBoard(final IgniteMember member, final ErrorHandler errorHandler)
     {
@@ -42,6 +52,11 @@ final class CapacityBoard implements MembershipListener
                 final long[] value = (long[])message;
                 onMessage(nodeId, value[0], value[1]);
             }
+            return true;
+        };
+        this.requestListener = (nodeId, message) ->
+        {
+            onRequest(nodeId);
             return true;
         };
     }
@@ -58,6 +73,19 @@ final class CapacityBoard implements MembershipListener
         final CapacityBoard board = new CapacityBoard(member, errorHandler);
         member.tracker().addListener(board);
         board.ignite.message().localListen(TOPIC, board.messageListener);
+        board.ignite.message().localListen(REQUEST_TOPIC, board.requestListener);
+        try
+        {
+            final ClusterGroup others = board.ignite.cluster().forRemotes();
+            if (!others.nodes().isEmpty())
+            {
+                board.ignite.message(others).send(REQUEST_TOPIC, (Object)Boolean.TRUE);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
         return board;
     }
 
@@ -72,6 +100,7 @@ final class CapacityBoard implements MembershipListener
         synchronized (this)
         {
             seq = ++sequence;
+            lastPublished = freeBytes;
         }
         ignite.message().send(TOPIC, (Object)new long[]{ seq, freeBytes });
     }
@@ -98,6 +127,7 @@ final class CapacityBoard implements MembershipListener
         try
         {
             ignite.message().stopLocalListen(TOPIC, messageListener);
+            ignite.message().stopLocalListen(REQUEST_TOPIC, requestListener);
         }
         catch (final Throwable ex)
         {
@@ -112,6 +142,33 @@ final class CapacityBoard implements MembershipListener
     public void onNodeLeft(final NodeInfo node, final boolean failed)
     {
         latestByNodeId.remove(node.nodeId());
+    }
+
+    /**
+     * A member started following: send it this node's last published value, under the same sequence, so that a
+     * newer publication still wins wherever the two cross.
+     */
+    private void onRequest(final UUID requester)
+    {
+        final long seq;
+        final long free;
+        synchronized (this)
+        {
+            seq = sequence;
+            free = lastPublished;
+        }
+        if (free < 0 || requester.equals(ignite.cluster().localNode().id()))
+        {
+            return;
+        }
+        try
+        {
+            ignite.message(ignite.cluster().forNodeId(requester)).send(TOPIC, (Object)new long[]{ seq, free });
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
     }
 
     private void onMessage(final UUID nodeId, final long seq, final long freeBytes)

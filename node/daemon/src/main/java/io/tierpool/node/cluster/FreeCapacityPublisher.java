@@ -11,8 +11,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Publishes a node daemon's free far-memory bytes through its {@link NodeMembership}: once when started, then
- * every {@code intervalMs} on a daemon thread of its own. Errors (a failing supplier, Ignite unable to send) go to
- * the error handler and the next round tries again.
+ * looks at them every {@code intervalMs} on a daemon thread of its own and publishes when its
+ * {@link CapacityPublicationPolicy} says so (by default on a change of 1% of capacity, when the node fills up or
+ * stops being full, and at least every 30 s; see docs/SCALE.md for why not every second). A node that joins asks
+ * the others for their last values ({@link CapacityBoard}), so it need not wait for the next publication.
+ * Errors (a failing supplier, Ignite unable to send) go to the error handler and the next round tries again.
  * <p>
  * Owns its thread; {@link #close()} stops it and waits for it, idempotently.
  */
@@ -22,6 +25,7 @@ public final class FreeCapacityPublisher implements AutoCloseable
     public static final long DEFAULT_INTERVAL_MS = 1_000;
 
     private final NodeMembership membership;
+    private final CapacityPublicationPolicy policy;
     private final LongSupplier freeBytes;
     private final long intervalMs;
     private final ErrorHandler errorHandler;
@@ -30,11 +34,13 @@ public final class FreeCapacityPublisher implements AutoCloseable
 
     private FreeCapacityPublisher(
         final NodeMembership membership,
+        final CapacityPublicationPolicy policy,
         final LongSupplier freeBytes,
         final long intervalMs,
         final ErrorHandler errorHandler)
     {
         this.membership = membership;
+        this.policy = policy;
         this.freeBytes = freeBytes;
         this.intervalMs = intervalMs;
         this.errorHandler = errorHandler;
@@ -60,6 +66,31 @@ public final class FreeCapacityPublisher implements AutoCloseable
         final long intervalMs,
         final ErrorHandler errorHandler)
     {
+        return start(membership, new CapacityPublicationPolicy(0, TimeUnit.MILLISECONDS.toNanos(intervalMs)),
+            freeBytes, intervalMs, errorHandler);
+    }
+
+    /**
+     * Publish {@code freeBytes.getAsLong()} now (on the calling thread, so it has been sent when this returns),
+     * then look every {@code intervalMs} and publish when {@code policy} says so.
+     *
+     * @param membership   where to publish; owned by the caller, to be closed after this publisher.
+     * @param policy       when to publish; owned by this publisher from now on.
+     * @param freeBytes    the node's free bytes now, 0 or more (negative values are published as 0); called from
+     *                     the publisher's thread.
+     * @param intervalMs   milliseconds between looks, 10 or more.
+     * @param errorHandler told of every failed publication.
+     * @return the running publisher.
+     * @throws IllegalArgumentException if intervalMs is below 10.
+     */
+    public static FreeCapacityPublisher start(
+        final NodeMembership membership,
+        final CapacityPublicationPolicy policy,
+        final LongSupplier freeBytes,
+        final long intervalMs,
+        final ErrorHandler errorHandler)
+    {
+        Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(membership, "membership");
         Objects.requireNonNull(freeBytes, "freeBytes");
         Objects.requireNonNull(errorHandler, "errorHandler");
@@ -69,7 +100,8 @@ public final class FreeCapacityPublisher implements AutoCloseable
                 membership.localNode().nodeName());
         }
 
-        final FreeCapacityPublisher publisher = new FreeCapacityPublisher(membership, freeBytes, intervalMs, errorHandler);
+        final FreeCapacityPublisher publisher =
+            new FreeCapacityPublisher(membership, policy, freeBytes, intervalMs, errorHandler);
         publisher.publishOnce();
         publisher.thread.start();
         return publisher;
@@ -115,7 +147,13 @@ public final class FreeCapacityPublisher implements AutoCloseable
     {
         try
         {
-            membership.publishFreeBytes(Math.max(0, freeBytes.getAsLong()));
+            final long free = Math.max(0, freeBytes.getAsLong());
+            final long nowNs = System.nanoTime();
+            if (policy.shouldPublish(nowNs, free))
+            {
+                membership.publishFreeBytes(free);
+                policy.published(nowNs, free);
+            }
         }
         catch (final Throwable ex)
         {

@@ -33,15 +33,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers it ({@code BlockClient#membership}), and a node reclaims a client's blocks once its lease lapses.
  * <p>
  * <b>Duty cycle.</b> The client's agent thread ({@code tierpool-cluster-<clientId>}) sends a membership request to
- * every live node daemon each {@link Context#heartbeatIntervalMs()} (to the bootstrap endpoints while it knows
- * none), at most one in flight per node, on a small pool of sender threads so that a node that does not answer
- * delays no other. It follows one node's answers, the anchor's (the first node that answered, until it fails a
- * heartbeat or has not answered for two heartbeat intervals, when the next node to answer becomes the anchor),
- * and turns each into events by comparing it with the view it holds: nodes that appeared
- * ({@link ClusterListener#onNodeJoined}), nodes that disappeared ({@link ClusterListener#onNodeLeft}, failed or not
- * as the anchor's list of recent departures says, failed when it does not know), and free capacity that changed.
- * When no node has answered for {@link Context#lostAfterMs()}, every node is reported failed and the client goes
- * on asking the bootstrap and last known endpoints, so that it finds the cluster again when it comes back.
+ * its anchor each {@link Context#heartbeatIntervalMs()}, and to every other live node daemon often enough to renew
+ * its lease there three times per lease ({@link HeartbeatSchedule}; every node every interval while the anchor is
+ * silent or unknown, and to the bootstrap endpoints while it knows none), at most one in flight per node, on a small
+ * pool of sender threads so that a node that does not answer delays no other. It follows one node's answers, the
+ * anchor's (the first node that answered, until it fails a heartbeat or has not answered for two heartbeat
+ * intervals, when the next node to answer becomes the anchor; the live node that ranks first for this client by
+ * rendezvous hashing becomes the anchor whenever it answers, so that the clients' anchors spread over the nodes),
+ * and turns each into events by comparing it with the view it holds: nodes that appeared ({@link
+ * ClusterListener#onNodeJoined}), nodes that disappeared ({@link ClusterListener#onNodeLeft}, failed or not as the
+ * anchor's list of recent departures says, failed when it does not know), and free capacity that changed. When no
+ * node has answered for {@link Context#lostAfterMs()}, every node is reported failed and the client goes on asking
+ * the bootstrap and last known endpoints, so that it finds the cluster again when it comes back.
  * <p>
  * Thread-safety: every public method may be called from any thread. The view (the node map, the anchor) is owned
  * by the agent thread; readers see immutable snapshots published through volatile fields. Owns the agent thread
@@ -60,6 +63,7 @@ public final class ClusterClient implements AutoCloseable
     // owned by the agent thread
     private final Set<String> inFlight = new LinkedHashSet<>();
     private final Map<String, String> lastFailures = new LinkedHashMap<>();
+    private long round;
 
     private volatile long grantedLeaseMs;
     private volatile boolean answered;
@@ -79,7 +83,7 @@ public final class ClusterClient implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-        this.view = new MembershipView(ctx, viewChanged);
+        this.view = new MembershipView(ctx, viewChanged, client.clientId());
         this.agent = new Thread(this::run, "tierpool-cluster-" + Long.toHexString(client.clientId()));
         this.agent.setDaemon(true);
     }
@@ -327,7 +331,7 @@ public final class ClusterClient implements AutoCloseable
                 final long nowNs = System.nanoTime();
                 if (nowNs - nextRoundNs >= 0)
                 {
-                    sendRound();
+                    sendRound(nowNs);
                     nextRoundNs = nowNs + intervalNs;
                     view.checkLost(nowNs);
                 }
@@ -351,10 +355,13 @@ public final class ClusterClient implements AutoCloseable
         }
     }
 
-    private void sendRound()
+    private void sendRound(final long nowNs)
     {
-        final List<String> targets = view.heartbeatTargets();
         final long leaseMs = ctx.leaseTimeoutMs();
+        final long granted = grantedLeaseMs;
+        final HeartbeatSchedule schedule = new HeartbeatSchedule(client.clientId(), HeartbeatSchedule.renewEveryRounds(
+            granted > 0 ? Math.min(leaseMs, granted) : leaseMs, ctx.heartbeatIntervalMs()));
+        final List<String> targets = view.heartbeatTargets(schedule, round++, nowNs);
         for (final String endpoint : targets)
         {
             if (!inFlight.add(endpoint))

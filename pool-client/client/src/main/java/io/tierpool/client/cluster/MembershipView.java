@@ -44,7 +44,9 @@ final class MembershipView
     private final ConcurrentHashMap<UUID, Long> freeBytes = new ConcurrentHashMap<>();
     private final Map<UUID, NodeView> view = new HashMap<>();
     private final Set<String> knownEndpoints = new LinkedHashSet<>();
+    private final long clientId;
     private UUID anchorId;
+    private UUID preferredAnchorId;
     private long lastAnswerNs;
     private long lastAnchorAnswerNs;
     private volatile List<NodeView> liveNodes = List.of();
@@ -53,10 +55,12 @@ final class MembershipView
      * @param ctx         the concluded configuration: bootstrap endpoints, heartbeat interval, lost-after time,
      *                    error handler.
      * @param viewChanged the monitor notified each time the live nodes change.
+     * @param clientId    the client's id, which picks its preferred anchor.
      */
-    MembershipView(final ClusterClient.Context ctx, final Object viewChanged)
+    MembershipView(final ClusterClient.Context ctx, final Object viewChanged, final long clientId)
     {
         this.ctx = ctx;
+        this.clientId = clientId;
         this.viewChanged = viewChanged;
         this.anchorSilenceNs = 2 * TimeUnit.MILLISECONDS.toNanos(ctx.heartbeatIntervalMs());
         this.lostAfterNs = TimeUnit.MILLISECONDS.toNanos(ctx.lostAfterMs());
@@ -111,6 +115,36 @@ final class MembershipView
     }
 
     /**
+     * Where one round's heartbeats go, as {@code schedule} says: the anchor, and the other live nodes whose turn it
+     * is; every live node while there is no anchor or the anchor has not answered for a heartbeat interval; the
+     * bootstrap and every endpoint ever learnt while no node is known.
+     *
+     * @param schedule the client's schedule.
+     * @param round    the round's number.
+     * @param nowNs    the agent's clock.
+     * @return the endpoints to ask.
+     */
+    List<String> heartbeatTargets(final HeartbeatSchedule schedule, final long round, final long nowNs)
+    {
+        if (view.isEmpty())
+        {
+            return heartbeatTargets();
+        }
+        final boolean anchorHealthy = null != anchorId && view.containsKey(anchorId) &&
+            nowNs - lastAnchorAnswerNs <= anchorSilenceNs * 3 / 4;
+        final List<String> targets = new ArrayList<>();
+        for (final NodeView node : view.values())
+        {
+            final long key = node.nodeId().getMostSignificantBits() ^ node.nodeId().getLeastSignificantBits();
+            if (schedule.sendTo(round, key, node.nodeId().equals(anchorId), anchorHealthy))
+            {
+                targets.add(node.endpoint());
+            }
+        }
+        return targets;
+    }
+
+    /**
      * A heartbeat to {@code endpoint} failed: if it was the anchor's, the next node to answer becomes the anchor.
      */
     void onFailedAnswer(final String endpoint)
@@ -130,13 +164,37 @@ final class MembershipView
     void onAnswer(final MembershipSnapshot snapshot, final long nowNs)
     {
         lastAnswerNs = nowNs;
-        if (null == anchorId || !view.containsKey(anchorId) || anchorId.equals(snapshot.answeringNodeId()) ||
-            nowNs - lastAnchorAnswerNs > anchorSilenceNs)
+        final UUID answering = snapshot.answeringNodeId();
+        if (null == anchorId || !view.containsKey(anchorId) || anchorId.equals(answering) ||
+            nowNs - lastAnchorAnswerNs > anchorSilenceNs || answering.equals(preferredAnchorId))
         {
-            anchorId = snapshot.answeringNodeId();
+            anchorId = answering;
             lastAnchorAnswerNs = nowNs;
             apply(snapshot);
+            preferredAnchorId = preferredAnchor();
         }
+    }
+
+    /**
+     * The live node this client takes as its anchor whenever it answers: the one with the highest rendezvous score
+     * for the client, so that the clients' anchors (each asked every round) spread over the nodes instead of
+     * gathering on the bootstrap node that answers first.
+     */
+    private UUID preferredAnchor()
+    {
+        UUID best = null;
+        long bestScore = 0;
+        for (final UUID nodeId : view.keySet())
+        {
+            final long score = HeartbeatSchedule.anchorScore(
+                clientId, nodeId.getMostSignificantBits() ^ nodeId.getLeastSignificantBits());
+            if (null == best || Long.compareUnsigned(score, bestScore) > 0)
+            {
+                best = nodeId;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     /**

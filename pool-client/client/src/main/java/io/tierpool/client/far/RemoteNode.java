@@ -36,7 +36,8 @@ final class RemoteNode
     {
         this.index = index;
         this.info = info;
-        this.key = RendezvousHash.mix(info.nodeId().getMostSignificantBits() ^ info.nodeId().getLeastSignificantBits());
+        this.key = RendezvousPlacement.key(
+            info.nodeId().getMostSignificantBits(), info.nodeId().getLeastSignificantBits());
     }
 
     void addCopy(final long length)
@@ -57,8 +58,7 @@ final class RemoteNode
      */
     double weight()
     {
-        final long free = freeBytes;
-        return Math.max(1, free > 0 ? free : info.capacityBytes());
+        return RendezvousPlacement.weight(freeBytes, info.capacityBytes());
     }
 
     /**

@@ -125,6 +125,16 @@ public final class RemoteTier implements Tier, ClusterListener
      */
     public static final int FREE_ATTEMPTS = 3;
 
+    /**
+     * Live nodes up to which a block's candidates are all in rendezvous order: 64. See {@link #rankLiveNodes}.
+     */
+    static final int FULLY_RANKED_NODES = 64;
+
+    /**
+     * Candidates in rendezvous order beyond the replica count in larger clusters: 8.
+     */
+    static final int SPARE_RANKED_NODES = 8;
+
     private static final long REPAIR_IDLE_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final BlockClient client;
@@ -153,6 +163,8 @@ public final class RemoteTier implements Tier, ClusterListener
     private final AtomicLong suspicions = new AtomicLong();
     private final AtomicLong suspectSkips = new AtomicLong();
     private final long suspectPeriodNs;
+    private final RendezvousPlacement placement = new RendezvousPlacement(16);
+    private int[] rankSlots = new int[16];
 
     private long nextLocation = 1;
     private long retryAtNs;
@@ -880,6 +892,7 @@ public final class RemoteTier implements Tier, ClusterListener
             }
             node.live = false;
             node.freeBytes = -1;
+            placement.nodeClass(node.index, RendezvousPlacement.OUT);
             for (final ReplicaSet record : records.values())
             {
                 if (record.remove(node))
@@ -918,6 +931,7 @@ public final class RemoteTier implements Tier, ClusterListener
             if (node != null)
             {
                 node.freeBytes = freeBytes;
+                placement.set(node.index, node.weight(), classOf(node));
             }
         }
         finally
@@ -1407,6 +1421,7 @@ public final class RemoteTier implements Tier, ClusterListener
         final RemoteNode node = new RemoteNode(nodes.size(), info);
         nodes.add(node);
         nodesById.put(info.nodeId(), node);
+        placement.add(node.key, node.weight(), classOf(node));
         return true;
     }
 
@@ -1467,79 +1482,119 @@ public final class RemoteTier implements Tier, ClusterListener
     }
 
     /**
-     * Must hold the lock. Live nodes not in {@code exclude}, highest rendezvous score first.
+     * Must hold the lock. Live nodes not in {@code exclude}, highest rendezvous score first (full nodes after the
+     * others, suspects after every other), as {@link RendezvousPlacement} ranks them. Up to
+     * {@link #FULLY_RANKED_NODES} candidates the whole list is in that order; beyond, the first
+     * {@code replicas + }{@link #SPARE_RANKED_NODES} are (exactly the plain ranking's), and the rest, fall-backs
+     * for nodes that refuse, follow by class in slot order from a point given by the block, so that a write at
+     * 1,000 nodes costs a few rendezvous scores instead of a sort of every node.
      */
     private RemoteNode[] rankLiveNodes(final long blockId, final RemoteNode[] exclude)
     {
-        int count = 0;
-        final RemoteNode[] ranked = new RemoteNode[nodes.size()];
+        final long nowNs = System.nanoTime();
+        int suspectCount = 0;
         for (final RemoteNode node : nodes)
         {
-            if (node.live && !contains(exclude, node))
+            if (node.live && node.isSuspect(nowNs))
             {
-                ranked[count++] = node;
+                placement.nodeClass(node.index, (byte)(placement.nodeClass(node.index) | RendezvousPlacement.SUSPECT));
+                suspectCount++;
             }
         }
-        final double[] scores = new double[count];
-        for (int i = 0; i < count; i++)
+        for (final RemoteNode node : exclude)
         {
-            final double score = RendezvousHash.score(blockId, ranked[i].key, ranked[i].weight());
-            scores[i] = ranked[i].isFull() ? -1.0 / score : score;
+            placement.nodeClass(node.index, RendezvousPlacement.OUT);
         }
-        for (int i = 1; i < count; i++)
+        try
         {
-            final RemoteNode node = ranked[i];
-            final double score = scores[i];
-            int j = i - 1;
-            while (j >= 0 && scores[j] < score)
+            final int count = placement.rankedCount();
+            final int exact = count <= FULLY_RANKED_NODES ? count : Math.min(count, replicas + SPARE_RANKED_NODES);
+            if (rankSlots.length < Math.max(exact, replicas))
             {
-                ranked[j + 1] = ranked[j];
-                scores[j + 1] = scores[j];
-                j--;
+                rankSlots = new int[Math.max(exact, replicas) * 2];
             }
-            ranked[j + 1] = node;
-            scores[j + 1] = score;
-        }
-        final long nowNs = System.nanoTime();
-        int unsuspected = 0;
-        final RemoteNode[] suspects = new RemoteNode[count];
-        int suspectCount = 0;
-        for (int i = 0; i < count; i++)
-        {
-            final RemoteNode node = ranked[i];
-            if (node.isSuspect(nowNs))
+            if (suspectCount > 0)
             {
-                suspects[suspectCount++] = node;
-                if (i < replicas)
+                final int top = placement.rank(blockId, replicas, rankSlots, RendezvousPlacement.IGNORE_SUSPICION);
+                for (int i = 0; i < top; i++)
                 {
-                    suspectSkips.incrementAndGet();
+                    if ((placement.nodeClass(rankSlots[i]) & RendezvousPlacement.SUSPECT) != 0)
+                    {
+                        suspectSkips.incrementAndGet();
+                    }
                 }
             }
-            else
+            final RemoteNode[] ranked = new RemoteNode[count];
+            final int ranks = 0 == exact ? 0 : placement.rank(blockId, exact, rankSlots);
+            for (int i = 0; i < ranks; i++)
             {
-                ranked[unsuspected++] = node;
+                ranked[i] = nodes.get(rankSlots[i]);
+            }
+            if (ranks < count)
+            {
+                appendUnranked(blockId, ranked, ranks);
+            }
+            return ranked;
+        }
+        finally
+        {
+            for (final RemoteNode node : exclude)
+            {
+                placement.nodeClass(node.index, classOf(node));
+            }
+            if (suspectCount > 0)
+            {
+                for (final RemoteNode node : nodes)
+                {
+                    placement.nodeClass(node.index, classOf(node));
+                }
             }
         }
-        System.arraycopy(suspects, 0, ranked, unsuspected, suspectCount);
-        return count == ranked.length ? ranked : Arrays.copyOf(ranked, count);
+    }
+
+    /**
+     * Must hold the lock. Fills {@code ranked} from {@code from} with the ranked slots not already in it, by class,
+     * each class in slot order starting at a slot given by the block.
+     */
+    private void appendUnranked(final long blockId, final RemoteNode[] ranked, final int from)
+    {
+        for (int i = 0; i < from; i++)
+        {
+            placement.nodeClass(ranked[i].index, RendezvousPlacement.OUT);
+        }
+        final int size = nodes.size();
+        final int start = (int)Long.remainderUnsigned(RendezvousHash.mix(blockId), size);
+        int count = from;
+        for (int nodeClass = RendezvousPlacement.PREFERRED; nodeClass <= RendezvousPlacement.SUSPECT_FULL; nodeClass++)
+        {
+            for (int k = 0; k < size; k++)
+            {
+                final int slot = start + k < size ? start + k : start + k - size;
+                if (placement.nodeClass(slot) == nodeClass)
+                {
+                    ranked[count++] = nodes.get(slot);
+                }
+            }
+        }
+        for (int i = 0; i < from; i++)
+        {
+            placement.nodeClass(ranked[i].index, classOf(ranked[i]));
+        }
+    }
+
+    /**
+     * Must hold the lock. The placement class of a node, suspicion aside.
+     */
+    private static byte classOf(final RemoteNode node)
+    {
+        return !node.live ? RendezvousPlacement.OUT :
+            node.isFull() ? RendezvousPlacement.FULL : RendezvousPlacement.PREFERRED;
     }
 
     private void suspect(final RemoteNode node)
     {
         node.suspect(System.nanoTime(), suspectPeriodNs);
         suspicions.incrementAndGet();
-    }
-
-    private static boolean contains(final RemoteNode[] nodes, final RemoteNode node)
-    {
-        for (final RemoteNode candidate : nodes)
-        {
-            if (candidate == node)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void freeCopies(final long blockId, final long location, final List<RemoteNode> placed)
