@@ -202,6 +202,12 @@ public record RemoteReport(
                 String.format("%,.0f MiB/s", spill.sequentialReadMibPerSecond()), rawStream,
                 String.format("%.2f", spill.sequentialReadMibPerSecond() / raw));
         }
+        if (!spills.isEmpty() && baseline.oneAtATimeMibPerSecond() != null)
+        {
+            table.row("  (reference) raw " + size + " one message at a time (send, await its ack)", "",
+                baseline.oneAtATimeMibPerSecond().format("%,.0f") + " MiB/s",
+                String.format("%.2f of stream", baseline.oneAtATimeMibPerSecond().median() / raw));
+        }
         if (latency != null)
         {
             final Latency far = latency.latency();

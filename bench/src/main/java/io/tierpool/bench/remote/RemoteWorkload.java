@@ -177,14 +177,17 @@ public final class RemoteWorkload
      *
      * @param messageBytes        bytes per one-way message (the large block size).
      * @param streamMibPerSecond  one-way MiB/s of each timed burst, start and end together.
+     * @param oneAtATimeMibPerSecond one-way MiB/s of single large messages, each sent only once the previous one was
+     *                            acknowledged (a round trip per message): the most a thread that fetches one block
+     *                            at a time, as a random read does, could reach over this transport.
      * @param pingPongBytes       bytes per request and per answer of the round trips (the small block size).
      * @param pingPongBackoff     round trips with TierPool's idle strategies, start and end together.
      * @param pingPongYield       round trips with yielding threads, start and end together, or null when not
      *                            measured.
      */
     public record Baseline(
-        int messageBytes, Samples streamMibPerSecond, int pingPongBytes, Latency pingPongBackoff,
-        Latency pingPongYield)
+        int messageBytes, Samples streamMibPerSecond, Samples oneAtATimeMibPerSecond, int pingPongBytes,
+        Latency pingPongBackoff, Latency pingPongYield)
     {
     }
 
@@ -272,9 +275,12 @@ public final class RemoteWorkload
         private final BenchDirectories dirs;
         private final PrintStream log;
         private final List<Double> streamMibPerSecond = new ArrayList<>();
+        private final List<Double> oneAtATimeMibPerSecond = new ArrayList<>();
         private final Histogram backoff = Latency.histogram();
         private final Histogram yield = Latency.histogram();
         private int nextIndex;
+        /** Single large messages timed per measurement (start and end), each its own send-and-acknowledge. */
+        private static final int ONE_AT_A_TIME_ROUNDS = 64;
 
         BaselineSamples(
             final Settings settings, final RemotePorts ports, final BenchDirectories dirs, final PrintStream log)
@@ -294,6 +300,10 @@ public final class RemoteWorkload
                 dirs.disk()))
             {
                 stream = aeron.stream(settings.blockBytes(), settings.blocks(), settings.streamRounds());
+                for (final double rate : aeron.stream(settings.blockBytes(), 1, ONE_AT_A_TIME_ROUNDS))
+                {
+                    oneAtATimeMibPerSecond.add(rate);
+                }
                 aeron.pingPong(settings.smallBlockBytes(), warmup, settings.pingPongs(), backoffNow);
             }
             for (final double rate : stream)
@@ -327,7 +337,12 @@ public final class RemoteWorkload
             {
                 rates[i] = streamMibPerSecond.get(i);
             }
-            return new Baseline(settings.blockBytes(), Samples.of(rates), settings.smallBlockBytes(),
+            final double[] single = new double[oneAtATimeMibPerSecond.size()];
+            for (int i = 0; i < single.length; i++)
+            {
+                single[i] = oneAtATimeMibPerSecond.get(i);
+            }
+            return new Baseline(settings.blockBytes(), Samples.of(rates), Samples.of(single), settings.smallBlockBytes(),
                 Latency.of(backoff), settings.yieldBaseline() ? Latency.of(yield) : null);
         }
     }

@@ -71,9 +71,12 @@ public final class VssdTier extends AbstractExtentTier
         FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
 
     /**
-     * Attempts of one I/O call when the channel is found closed by an interrupt (of this or another thread).
+     * Attempts of one I/O call when the channel is found closed by an interrupt (of this or another thread). Each
+     * attempt clears this thread's interrupt and reopens the channel, so only a thread interrupted again during
+     * every attempt (or a channel closed by other threads' interrupts every time) runs out of them; three proved too
+     * few on a loaded machine whose threads are interrupted every millisecond (ConcurrentExtentTierTest).
      */
-    private static final int MAX_ATTEMPTS = 3;
+    private static final int MAX_ATTEMPTS = 32;
 
     private final ChannelOpener opener;
     private final Path file;
