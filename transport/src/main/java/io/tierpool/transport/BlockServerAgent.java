@@ -30,6 +30,8 @@ import io.tierpool.transport.codecs.UsageRequestDecoder;
 import io.tierpool.transport.codecs.MembershipRequestDecoder;
 import io.tierpool.transport.codecs.MembershipResponseEncoder;
 import io.tierpool.transport.codecs.LeaveRequestDecoder;
+import io.tierpool.transport.codecs.HelloRequestDecoder;
+import io.tierpool.transport.codecs.ProofRequestDecoder;
 import io.tierpool.client.NodeView;
 import io.tierpool.transport.codecs.UsageResponseEncoder;
 import org.agrona.CloseHelper;
@@ -120,6 +122,9 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final FragmentAssembler assembler;
     private final Crc32cCalculator crc32c = new Crc32cCalculator();
     private final BufferPool bufferPool;
+    private final NodeSecurity security;
+    private final HelloRequestDecoder helloDecoder = new HelloRequestDecoder();
+    private final ProofRequestDecoder proofDecoder = new ProofRequestDecoder();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PutRequestDecoder putDecoder = new PutRequestDecoder();
@@ -186,6 +191,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         this.nodeNameBytes = ctx.nodeName().getBytes(StandardCharsets.UTF_8);
         this.assembler = new FragmentAssembler(this, ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH, true);
         this.bufferPool = new BufferPool(ctx.retainedBufferLength());
+        this.security = null == ctx.security() ? null : new NodeSecurity(ctx.security(), ctx.nodeName());
 
         final int evictedCapacity = 2 * ctx.maxPutReassemblies();
         this.evictedClientIds = new long[evictedCapacity];
@@ -209,6 +215,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
             nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
             workCount += expireReassemblies();
             workCount += closeIdlePublications();
+            workCount += null == security ? 0 : security.expire(nowNs);
         }
 
         return workCount;
@@ -319,7 +326,14 @@ final class BlockServerAgent implements Agent, FragmentHandler
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         nowNs = clock.nanoTime();
-        onMessage(buffer, offset, length);
+        if (null != security)
+        {
+            onSecuredMessage(buffer, offset, length);
+        }
+        else
+        {
+            onMessage(buffer, offset, length);
+        }
         // counted once dealt with, so that a reader who sees the count also sees what the message changed
         requestCount.lazySet(requestCount.get() + 1);
     }
@@ -375,6 +389,14 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
                 case LeaveRequestDecoder.TEMPLATE_ID:
                     onLeaveRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case HelloRequestDecoder.TEMPLATE_ID:
+                    onHelloRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case ProofRequestDecoder.TEMPLATE_ID:
+                    onProofRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
                     break;
 
                 default:
@@ -1028,6 +1050,255 @@ final class BlockServerAgent implements Agent, FragmentHandler
         respondAck(response, correlationId, NULL_BLOCK_ID, deadlineNs);
     }
 
+    /**
+     * Security on: open the message ({@link NodeSecurity#open}), then serve it, or answer AUTH_FAILED when it came
+     * without a session.
+     */
+    private void onSecuredMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int opened = security.open(buffer, offset, length, nowNs);
+        if (opened < 0)
+        {
+            return;
+        }
+        if (security.isUnauthenticated())
+        {
+            try
+            {
+                refuseUnauthenticated(buffer, offset, opened);
+            }
+            catch (final RuntimeException ex)
+            {
+                malformedCount.lazySet(malformedCount.get() + 1);
+            }
+            return;
+        }
+        if (security.isDecrypted())
+        {
+            onMessage(security.openedBuffer(), 0, opened);
+        }
+        else
+        {
+            onMessage(buffer, offset, opened);
+        }
+    }
+
+    private void refuseUnauthenticated(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        requestLimit = offset + length;
+        final long correlationId;
+        final long deadlineNs;
+        final int streamId;
+        final int channelOffset;
+        final int generationLength = version >= 1 ? 0 : GENERATION_LENGTH;
+        switch (MessageHeaderDecoder.SCHEMA_ID == headerDecoder.schemaId() ? headerDecoder.templateId() : -1)
+        {
+            case PutRequestDecoder.TEMPLATE_ID:
+                if (!hasFixedBlock(bodyOffset, blockLength, PutRequestDecoder.BLOCK_LENGTH - generationLength))
+                {
+                    return;
+                }
+                putDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                correlationId = putDecoder.correlationId();
+                deadlineNs = putDecoder.deadlineEpochNs();
+                streamId = putDecoder.responseStreamId();
+                channelOffset = putDecoder.limit();
+                break;
+
+            case GetRequestDecoder.TEMPLATE_ID:
+                if (!hasFixedBlock(bodyOffset, blockLength, GetRequestDecoder.BLOCK_LENGTH - generationLength))
+                {
+                    return;
+                }
+                getDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                correlationId = getDecoder.correlationId();
+                deadlineNs = getDecoder.deadlineEpochNs();
+                streamId = getDecoder.responseStreamId();
+                channelOffset = getDecoder.limit();
+                break;
+
+            case FreeRequestDecoder.TEMPLATE_ID:
+                if (!hasFixedBlock(bodyOffset, blockLength, FreeRequestDecoder.BLOCK_LENGTH - generationLength))
+                {
+                    return;
+                }
+                freeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                correlationId = freeDecoder.correlationId();
+                deadlineNs = freeDecoder.deadlineEpochNs();
+                streamId = freeDecoder.responseStreamId();
+                channelOffset = freeDecoder.limit();
+                break;
+
+            case UsageRequestDecoder.TEMPLATE_ID:
+                if (!hasFixedBlock(bodyOffset, blockLength, UsageRequestDecoder.BLOCK_LENGTH))
+                {
+                    return;
+                }
+                usageDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                correlationId = usageDecoder.correlationId();
+                deadlineNs = usageDecoder.deadlineEpochNs();
+                streamId = usageDecoder.responseStreamId();
+                channelOffset = usageDecoder.limit();
+                break;
+
+            case MembershipRequestDecoder.TEMPLATE_ID:
+                if (!hasFixedBlock(bodyOffset, blockLength, MembershipRequestDecoder.BLOCK_LENGTH))
+                {
+                    return;
+                }
+                membershipDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                correlationId = membershipDecoder.correlationId();
+                deadlineNs = membershipDecoder.deadlineEpochNs();
+                streamId = membershipDecoder.responseStreamId();
+                channelOffset = membershipDecoder.limit();
+                break;
+
+            case LeaveRequestDecoder.TEMPLATE_ID:
+                if (!hasFixedBlock(bodyOffset, blockLength, LeaveRequestDecoder.BLOCK_LENGTH))
+                {
+                    return;
+                }
+                leaveDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                correlationId = leaveDecoder.correlationId();
+                deadlineNs = leaveDecoder.deadlineEpochNs();
+                streamId = leaveDecoder.responseStreamId();
+                channelOffset = leaveDecoder.limit();
+                break;
+
+            case PutBatchRequestDecoder.TEMPLATE_ID:
+                if (!hasFixedBlock(bodyOffset, blockLength, PutBatchRequestDecoder.BLOCK_LENGTH))
+                {
+                    return;
+                }
+                putBatchDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                correlationId = putBatchDecoder.correlationId();
+                deadlineNs = putBatchDecoder.deadlineEpochNs();
+                streamId = putBatchDecoder.responseStreamId();
+                for (final PutBatchRequestDecoder.BlocksDecoder ignored : putBatchDecoder.blocks())
+                {
+                    // skipped: only the response channel after the group is needed
+                }
+                channelOffset = putBatchDecoder.limit();
+                break;
+
+            default:
+                malformedCount.lazySet(malformedCount.get() + 1);
+                return;
+        }
+
+        final ResponsePublication response = openResponse(
+            buffer, channelOffset, streamId, correlationId, NULL_BLOCK_ID, deadlineNs, "request");
+        if (null != response)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED, "node " +
+                ctx.nodeName() + " requires an authenticated session (security is on) and this request came " +
+                "without one: give the client the cluster secret (TIERPOOL_SECRET_FILE, or " +
+                "TierPool.Context.secretFile); a client that had a session authenticates again by itself");
+        }
+    }
+
+    private void onHelloRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, HelloRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+        final HelloRequestDecoder decoder = helloDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        final int streamId = decoder.responseStreamId();
+        final int nonceOffset = decoder.limit();
+        final int nonceLength = decoder.clientNonceLength();
+        if (nonceLength < 0 || nonceLength > requestLimit - nonceOffset - 4)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+        final ResponsePublication response = openResponse(buffer, nonceOffset + 4 + nonceLength, streamId,
+            correlationId, NULL_BLOCK_ID, deadlineNs, "handshake");
+        if (null == response)
+        {
+            return;
+        }
+        if (null == security)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED, "node " +
+                ctx.nodeName() + " runs without data-path security (security.mode=off) and takes no handshake: " +
+                "turn security on for the node, or off for the client");
+            return;
+        }
+
+        final PendingResponse pending = newPendingResponse(response, correlationId, NULL_BLOCK_ID, deadlineNs);
+        final int length = security.onHello(decoder, pending.message(), nowNs);
+        if (length < 0)
+        {
+            release(pending);
+            badRequest(response, correlationId, NULL_BLOCK_ID, deadlineNs, "the handshake's client nonce must be " +
+                SessionKeys.NONCE_LENGTH + " bytes");
+            return;
+        }
+        pending.messageLength(length);
+        enqueue(pending);
+    }
+
+    private void onProofRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, ProofRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+        final ProofRequestDecoder decoder = proofDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        final int streamId = decoder.responseStreamId();
+        final int proofOffset = decoder.limit();
+        final int proofLength = decoder.proofLength();
+        if (proofLength < 0 || proofLength > requestLimit - proofOffset - 4)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+        final ResponsePublication response = openResponse(buffer, proofOffset + 4 + proofLength, streamId,
+            correlationId, NULL_BLOCK_ID, deadlineNs, "handshake");
+        if (null == response)
+        {
+            return;
+        }
+        if (null == security)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED, "node " +
+                ctx.nodeName() + " runs without data-path security (security.mode=off)");
+            return;
+        }
+        decoder.limit(proofOffset);
+        final String refusal = security.onProof(decoder);
+        if (null != refusal)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED,
+                "node " + ctx.nodeName() + " refused the handshake: " + refusal);
+            return;
+        }
+        respondAck(response, correlationId, NULL_BLOCK_ID, deadlineNs);
+    }
+
+    SecurityCounters securityCounters()
+    {
+        return null == security ? new SecurityCounters(0, 0, 0, 0, 0, 0) : new SecurityCounters(
+            security.sessionsEstablished(), security.handshakeFailures(), security.unauthenticated(),
+            security.badMac(), security.replayed(), security.forgedClientId());
+    }
+
     private boolean hasFixedBlock(final int bodyOffset, final int actingBlockLength, final int schemaBlockLength)
     {
         if (actingBlockLength < schemaBlockLength || actingBlockLength > requestLimit - bodyOffset)
@@ -1482,12 +1753,17 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
         final long giveUpNs = Math.max(deadlineNs, nowNs + ctx.responseTimeoutNs());
         pending.reset(response, correlationId, blockId, giveUpNs, nowNs);
+        pending.session(null == security ? null : security.current());
         response.incrementPending();
         return pending;
     }
 
     private void enqueue(final PendingResponse pending)
     {
+        if (null != pending.session() && !pending.isBlock())
+        {
+            pending.messageLength(security.seal(pending.session(), pending.message(), pending.messageLength()));
+        }
         if (send(pending))
         {
             release(pending);
@@ -1557,8 +1833,10 @@ final class BlockServerAgent implements Agent, FragmentHandler
             chunkHeaderBuffer.putInt(lengthFieldOffset, length, ByteOrder.LITTLE_ENDIAN);
             final int headerLength = lengthFieldOffset + GetResponseEncoder.dataHeaderLength();
 
-            final long result = publication.offer(
-                chunkHeaderBuffer, 0, headerLength, pending.blockBuffer().buffer(), position, length);
+            final long result = null == pending.session() ? publication.offer(
+                chunkHeaderBuffer, 0, headerLength, pending.blockBuffer().buffer(), position, length) :
+                security.offer(publication, pending.session(), chunkHeaderBuffer, headerLength,
+                pending.blockBuffer().buffer(), position, length);
             if (result > 0)
             {
                 response.lastActivityNs(nowNs);

@@ -1,0 +1,61 @@
+/*
+ * Copyright 2026 The TierPool authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.tierpool.transport;
+
+import java.util.Objects;
+
+/**
+ * Data-path security settings, shared by a {@link BlockClient.Context} and a {@link BlockServer.Context}: with one
+ * set, the client authenticates to every node in a handshake and seals every request, and the node refuses any
+ * request that does not come on an authenticated session (docs/SECURITY.md). Without one (the default, null) the
+ * data path is open, as before protocol version 3.
+ * <p>
+ * Thread-safety: immutable.
+ */
+public final class TransportSecurity
+{
+    /**
+     * How many sequence numbers behind the highest seen a message may arrive and still be taken (once), per
+     * session and direction: more than the threads that send on one session at once.
+     */
+    public static final int REPLAY_WINDOW = 1024;
+
+    private final ClusterSecret secret;
+    private final boolean encryption;
+
+    /**
+     * @param secret     the cluster secret.
+     * @param encryption true to encrypt block bytes on the wire with AES-GCM (both ways). A session is encrypted
+     *                   when either side asks for it.
+     */
+    public TransportSecurity(final ClusterSecret secret, final boolean encryption)
+    {
+        this.secret = Objects.requireNonNull(secret, "secret");
+        this.encryption = encryption;
+    }
+
+    /**
+     * @return the cluster secret.
+     */
+    public ClusterSecret secret()
+    {
+        return secret;
+    }
+
+    /**
+     * @return true when this side asks for encrypted block bytes.
+     */
+    public boolean encryption()
+    {
+        return encryption;
+    }
+
+    /**
+     * @return a description without the secret.
+     */
+    public String toString()
+    {
+        return "TransportSecurity{secret from " + secret.source() + ", encryption=" + encryption + "}";
+    }
+}
