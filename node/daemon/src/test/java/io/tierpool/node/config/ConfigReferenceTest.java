@@ -54,6 +54,9 @@ class ConfigReferenceTest
             List.of("block.max.size", "--max-block", "TIERPOOL_MAX_BLOCK", "256m", "size"),
             List.of("aeron.dir", "--aeron-dir", "TIERPOOL_AERON_DIR", "/dev/shm", "path"),
             List.of("metrics.port", "--metrics-port", "TIERPOOL_METRICS_PORT", "9400", "port"),
+            List.of("security.mode", "--security", "TIERPOOL_SECURITY", "auto", "string"),
+            List.of("security.secret.file", "--secret-file", "TIERPOOL_SECRET_FILE", "none", "string"),
+            List.of("security.encryption", "--encryption", "TIERPOOL_ENCRYPTION", "false", "boolean"),
             List.of("gpu.enabled", "--gpu-enabled", "TIERPOOL_GPU_ENABLED", "true", "boolean"),
             List.of("gpu.pool.fraction", "--gpu-pool-fraction", "TIERPOOL_GPU_POOL_FRACTION", "0.8", "double"));
 
