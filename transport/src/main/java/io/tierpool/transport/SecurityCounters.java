@@ -10,7 +10,9 @@ package io.tierpool.transport;
  * @param sessions            handshakes completed: sessions opened.
  * @param handshakeFailures   handshakes refused: a proof that did not verify (no or another secret), or a proof
  *                            for no waiting handshake.
- * @param unauthenticated     requests that came without a session and were answered with AUTH_FAILED.
+ * @param unauthenticated     messages that came without a session (no trailer, or one naming no session): each
+ *                            request decodable far enough to be answered gets AUTH_FAILED (or DEADLINE_EXPIRED
+ *                            when late); none reaches the handler.
  * @param badMac              messages naming a session whose MAC (or AES-GCM tag, or flags) did not verify:
  *                            forged or altered; dropped.
  * @param replayed            authentic messages seen before, or further behind than the replay window; dropped.
