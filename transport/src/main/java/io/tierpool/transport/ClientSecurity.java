@@ -73,6 +73,7 @@ final class ClientSecurity implements FragmentHandler
     private final AtomicLong refusedResponseCount = new AtomicLong();
     private final AtomicLong sessionCount = new AtomicLong();
     private byte[] responseChannelBytes;
+    private final long secretId;
 
     ClientSecurity(
         final BlockClient.Context ctx, final PendingRequests pending, final FragmentHandler dispatcher)
@@ -83,6 +84,7 @@ final class ClientSecurity implements FragmentHandler
         this.dispatcher = dispatcher;
         this.nanoClock = ctx.nanoClock();
         this.epochNanoClock = ctx.epochNanoClock();
+        this.secretId = security.secret().id();
     }
 
     void responseChannel(final byte[] responseChannelBytes)
@@ -401,6 +403,7 @@ final class ClientSecurity implements FragmentHandler
             .deadlineEpochNs(epochNanoClock.nanoTime() + ctx.requestTimeoutNs())
             .responseStreamId(ctx.responseStreamId())
             .flags(security.encryption() ? 1 : 0)
+            .secretId(secretId)
             .putClientNonce(handshake.clientNonce, 0, handshake.clientNonce.length)
             .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
         return publication.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()) > 0;

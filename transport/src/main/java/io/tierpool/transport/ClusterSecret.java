@@ -189,6 +189,26 @@ public final class ClusterSecret
     }
 
     /**
+     * @return the secret's fingerprint: the first 8 bytes of HMAC-SHA-256 keyed with the secret over a fixed label.
+     * It reveals nothing of the secret and may be logged, so that operators can see which secret each side holds;
+     * the handshake sends it so that a node holding two secrets during a rotation picks the client's.
+     */
+    public long id()
+    {
+        try
+        {
+            final javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            final byte[] digest = mac.doFinal("tierpool-secret-id".getBytes(StandardCharsets.US_ASCII));
+            return java.nio.ByteBuffer.wrap(digest).getLong();
+        }
+        catch (final java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("this JVM lacks HmacSHA256, which every Java SE runtime has: " + ex, ex);
+        }
+    }
+
+    /**
      * @return the secret in hexadecimal: handle with care, never log it.
      */
     public String toHex()
@@ -217,6 +237,6 @@ public final class ClusterSecret
      */
     public String toString()
     {
-        return "ClusterSecret{" + secret.length + " bytes from " + source + "}";
+        return "ClusterSecret{" + secret.length + " bytes from " + source + ", id " + Long.toHexString(id()) + "}";
     }
 }

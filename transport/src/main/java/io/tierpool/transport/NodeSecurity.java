@@ -220,8 +220,8 @@ final class NodeSecurity
         final int flags = (clientFlags & 1) != 0 || security.encryption() ? 1 : 0;
         final long sessionId = SessionKeys.sessionId();
         final byte[] nodeNonce = SessionKeys.nonce();
-        final SessionKeys keys =
-            SessionKeys.derive(security.secret().bytes(), clientNonce, nodeNonce, sessionId, clientId, flags);
+        final SessionKeys keys = SessionKeys.derive(security.secretFor(decoder.secretId()).bytes(), clientNonce,
+            nodeNonce, sessionId, clientId, flags);
 
         while (pendingHandshakes.size() >= MAX_PENDING_HANDSHAKES)
         {

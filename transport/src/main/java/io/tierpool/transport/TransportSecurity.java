@@ -22,7 +22,10 @@ public final class TransportSecurity
     public static final int REPLAY_WINDOW = 1024;
 
     private final ClusterSecret secret;
+    private final ClusterSecret previousSecret;
     private final boolean encryption;
+    private final long secretId;
+    private final long previousSecretId;
 
     /**
      * @param secret     the cluster secret.
@@ -31,8 +34,41 @@ public final class TransportSecurity
      */
     public TransportSecurity(final ClusterSecret secret, final boolean encryption)
     {
+        this(secret, null, encryption);
+    }
+
+    /**
+     * A node's settings during a rotation: clients holding either secret authenticate (docs/SECURITY.md).
+     *
+     * @param secret         the cluster secret; clients use this one.
+     * @param previousSecret the secret being retired, still accepted from clients by a node; null for none.
+     * @param encryption     as in {@link #TransportSecurity(ClusterSecret, boolean)}.
+     */
+    public TransportSecurity(
+        final ClusterSecret secret, final ClusterSecret previousSecret, final boolean encryption)
+    {
         this.secret = Objects.requireNonNull(secret, "secret");
+        this.previousSecret = previousSecret;
         this.encryption = encryption;
+        this.secretId = secret.id();
+        this.previousSecretId = null == previousSecret ? secretId : previousSecret.id();
+    }
+
+    /**
+     * @return the secret being retired that a node still accepts, or null.
+     */
+    public ClusterSecret previousSecret()
+    {
+        return previousSecret;
+    }
+
+    /**
+     * @param secretId a client's {@link ClusterSecret#id()}.
+     * @return the previous secret when the id is its, else the current one.
+     */
+    ClusterSecret secretFor(final long secretId)
+    {
+        return secretId == previousSecretId && secretId != this.secretId ? previousSecret : secret;
     }
 
     /**
@@ -56,6 +92,7 @@ public final class TransportSecurity
      */
     public String toString()
     {
-        return "TransportSecurity{secret from " + secret.source() + ", encryption=" + encryption + "}";
+        return "TransportSecurity{secret from " + secret.source() + (null == previousSecret ? "" :
+            ", previous secret from " + previousSecret.source()) + ", encryption=" + encryption + "}";
     }
 }

@@ -56,6 +56,11 @@ class SecureTransportTest
 
     private void start(final boolean encryption)
     {
+        start(new TransportSecurity(SECRET, encryption));
+    }
+
+    private void start(final TransportSecurity security)
+    {
         nodeDriver = TransportDriver.launch(new TransportDriver.Context());
         clientDriver = TransportDriver.launch(new TransportDriver.Context());
         handler = new InMemoryBlockHandler("secure-node", 64L * MIB);
@@ -64,7 +69,7 @@ class SecureTransportTest
             .endpoint(endpoint())
             .nodeName("secure-node")
             .handler(handler)
-            .security(new TransportSecurity(SECRET, encryption)));
+            .security(security));
     }
 
     private BlockClient client(final TransportSecurity security)
@@ -158,6 +163,24 @@ class SecureTransportTest
         assertEquals(before.keySet(), handler.blocks.keySet());
         assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(owner.clientId(), 9, 0)));
         assertTrue(server.securityCounters().unauthenticated() >= 2, server.securityCounters().toString());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldAcceptTheCurrentAndThePreviousSecretDuringARotationAndNoOther()
+    {
+        final ClusterSecret next = ClusterSecret.generate();
+        start(new TransportSecurity(next, SECRET, false));
+        final byte[] bytes = { 9, 8, 7 };
+        final BlockClient old = client(new TransportSecurity(SECRET, false));
+        old.put(server.endpoint(), 1, new UnsafeBuffer(bytes), 0, bytes.length);
+        final BlockClient renewed = client(new TransportSecurity(next, false));
+        renewed.put(server.endpoint(), 1, new UnsafeBuffer(bytes), 0, bytes.length);
+        final BlockClient other = client(new TransportSecurity(ClusterSecret.generate(), false));
+        assertThrows(AuthenticationException.class,
+            () -> other.put(server.endpoint(), 1, new UnsafeBuffer(bytes), 0, bytes.length));
+        assertEquals(2, server.securityCounters().sessions());
+        assertEquals(2, handler.blocks.size());
     }
 
     @Test

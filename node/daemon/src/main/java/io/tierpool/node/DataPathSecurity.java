@@ -73,9 +73,13 @@ final class DataPathSecurity
             return null;
         }
 
-        LOG.info("node {}: data-path security ON at {} (cluster secret from {}, block encryption {})", nodeName,
-            endpoint, secret.source(), encryption ? "on" : "off");
-        return new TransportSecurity(secret, encryption);
+        final Path previousFile = configuration.securityPreviousSecretFile();
+        final ClusterSecret previous = null == previousFile ? null : ClusterSecret.fromFile(previousFile);
+        LOG.info("node {}: data-path security ON at {} (cluster secret id {} from {}{}, block encryption {})",
+            nodeName, endpoint, Long.toHexString(secret.id()), secret.source(), null == previous ? "" :
+            "; also accepting the previous secret id " + Long.toHexString(previous.id()) + " from " +
+            previous.source(), encryption ? "on" : "off");
+        return new TransportSecurity(secret, previous, encryption);
     }
 
     private static void warnOpen(final String nodeName, final String endpoint, final String why)

@@ -99,6 +99,12 @@ public enum ConfigKey
         "owner-only); none to read it from the environment variable TIERPOOL_SECRET, or to have no secret. The " +
         "secret itself is never a flag or a setting."),
 
+    /** File holding the secret being retired, still accepted during a rotation. */
+    SECURITY_PREVIOUS_SECRET_FILE("security.secret.previous.file", "--previous-secret-file",
+        "TIERPOOL_PREVIOUS_SECRET_FILE", ValueType.STRING, "none",
+        "During a rotation of the cluster secret: the file of the secret being retired, which the node still " +
+        "accepts from clients (they authenticate with either); none outside a rotation (docs/SECURITY.md)."),
+
     /** AES-GCM encryption of block bytes on the wire. */
     SECURITY_ENCRYPTION("security.encryption", "--encryption", "TIERPOOL_ENCRYPTION", ValueType.BOOLEAN, "false",
         "Encrypt block bytes on the wire with AES-GCM on every session with this node (a client may ask for it " +

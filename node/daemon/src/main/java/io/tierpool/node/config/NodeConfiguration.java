@@ -354,6 +354,15 @@ public final class NodeConfiguration
     }
 
     /**
+     * @return {@link ConfigKey#SECURITY_PREVIOUS_SECRET_FILE}, or null for none.
+     */
+    public Path securityPreviousSecretFile()
+    {
+        final String file = (String)values.get(ConfigKey.SECURITY_PREVIOUS_SECRET_FILE);
+        return "none".equalsIgnoreCase(file) ? null : Path.of(file);
+    }
+
+    /**
      * @return {@link ConfigKey#SECURITY_ENCRYPTION}.
      */
     public boolean securityEncryption()
