@@ -113,8 +113,8 @@ public final class RemoteCommand implements Callable<Integer>
 
     @Option(names = "--security", split = ",", paramLabel = "MODE[,MODE...]", description = "Instead of the " +
         "full run: the cost of data-path security, each of these modes (off, on, on+encryption) measured in the " +
-        "same run with its own node daemons: 1 MiB (--block) far write/read MiB/s and 4 KiB (--small-block) far " +
-        "read p50/p99, medians over --security-rounds rounds that interleave the modes, ratios against off. " +
+        "same run with its own node daemons: 1 MiB (--block) far write/read MiB/s, 4 KiB (--small-block) far " +
+        "read p50/p99 and the mix with each of --threads, medians over --security-rounds rounds that interleave the modes, ratios against off. " +
         "Uses 200 ports from --base-port.")
     List<String> security = new ArrayList<>();
 

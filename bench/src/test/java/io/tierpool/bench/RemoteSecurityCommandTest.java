@@ -75,7 +75,8 @@ class RemoteSecurityCommandTest
                 "--node-ram", "32m",
                 "--node-heap", "192m", "--ram", "1m", "--block", "256k", "--blocks", "8", "--small-block", "4k",
                 "--latency-blocks", "4", "--latency-warmup", "5", "--latency-reads", "20",
-                "--security", "off,on,on+encryption", "--security-rounds", "1",
+                "--security", "off,on,on+encryption", "--security-rounds", "1", "--mix-block", "16k",
+                "--mix-multiple", "2", "--threads", "1,2", "--mix-warmup-seconds", "0.1", "--mix-seconds", "0.3",
                 "--tmpfs-dir", tmpfs.toString(), "--disk-dir", disk.toString());
         }
         finally
@@ -85,7 +86,8 @@ class RemoteSecurityCommandTest
         }
         final String table = captured.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, table);
-        for (final String row : new String[]{ "off ", "on ", "on+encryption ", "round 0 on+encryption" })
+        for (final String row : new String[]{ "off ", "on ", "on+encryption ", "round 0 on+encryption",
+            "mix 2 threads on+encryption" })
         {
             assertTrue(table.contains(row), "missing '" + row + "' in\n" + table);
         }

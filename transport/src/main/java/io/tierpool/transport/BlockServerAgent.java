@@ -1073,13 +1073,20 @@ final class BlockServerAgent implements Agent, FragmentHandler
             }
             return;
         }
-        if (security.isDecrypted())
+        try
         {
-            onMessage(security.openedBuffer(), 0, opened);
+            if (security.isDecrypted())
+            {
+                onMessage(security.openedBuffer(), 0, opened);
+            }
+            else
+            {
+                onMessage(buffer, offset, opened);
+            }
         }
-        else
+        finally
         {
-            onMessage(buffer, offset, opened);
+            security.served();
         }
     }
 

@@ -156,6 +156,15 @@ final class NodeSecurity
         }
     }
 
+    /**
+     * The message {@link #open} took has been served: responses made from now on (none until the next message)
+     * belong to no session.
+     */
+    void served()
+    {
+        current = null;
+    }
+
     boolean isUnauthenticated()
     {
         return currentUnauthenticated;

@@ -19,7 +19,8 @@ import java.util.Locale;
  * measured in the same run. Each round starts, for each mode in turn, node daemons with that mode (a fresh secret
  * written by {@link ClusterSecret#writeNew}), opens a pool with the secret (and encryption), writes large blocks
  * until they spill to the nodes and reads them back in random order ({@link SpillRun}), then times small far reads
- * ({@link FarReadLatency}), every byte checked. Rounds interleave the modes so that a change in the machine's load
+ * ({@link FarReadLatency}) and runs the read/overwrite mix with each of {@code --threads} ({@link MixRun}),
+ * every byte checked. Rounds interleave the modes so that a change in the machine's load
  * falls on all of them; the table gives each mode's median over the rounds and its ratio to {@code off}.
  * <p>
  * Ports: the run alternates between {@code --base-port} and {@code --base-port + 100} from one cluster to the next
@@ -79,8 +80,10 @@ public final class SecurityComparison
      * @param round   the round, from 0.
      * @param spill   large-block write and read-back.
      * @param latency small far reads.
+     * @param mix     the read/overwrite mix of far blocks, one result per thread count (--threads).
      */
-    public record Row(Mode mode, int round, SpillRun.Result spill, FarReadLatency.Result latency)
+    public record Row(
+        Mode mode, int round, SpillRun.Result spill, FarReadLatency.Result latency, List<MixRun.Result> mix)
     {
     }
 
@@ -95,7 +98,7 @@ public final class SecurityComparison
         public boolean verified()
         {
             return rows.stream().allMatch((r) -> r.spill().mismatches() == 0 && r.latency().mismatches() == 0 &&
-                r.latency().everyReadFetched());
+                r.latency().everyReadFetched() && r.mix().stream().allMatch((m) -> m.mismatches() == 0));
         }
 
         /**
@@ -131,6 +134,28 @@ public final class SecurityComparison
                 if (mode != Mode.OFF && !Double.isNaN(offP50))
                 {
                     out.append(String.format(Locale.ROOT, "%-14s 4K p50 %+.1f us against off%n", "", p50 - offP50));
+                }
+            }
+            final List<Integer> threadCounts = rows.isEmpty() ? List.of() :
+                rows.get(0).mix().stream().map(MixRun.Result::threads).toList();
+            for (final int threads : threadCounts)
+            {
+                double offOps = Double.NaN;
+                for (final Mode mode : Mode.values())
+                {
+                    final List<Row> mine = rows.stream().filter((r) -> r.mode() == mode).toList();
+                    if (mine.isEmpty())
+                    {
+                        continue;
+                    }
+                    final double ops = median(mine.stream().flatMap((r) -> r.mix().stream())
+                        .filter((m) -> m.threads() == threads).mapToDouble(MixRun.Result::opsPerSecond));
+                    if (mode == Mode.OFF)
+                    {
+                        offOps = ops;
+                    }
+                    out.append(String.format(Locale.ROOT, "mix %d thread%s %-14s %10.0f ops/s %6.2f of off%n",
+                        threads, 1 == threads ? " " : "s", mode.label(), ops, ops / offOps));
                 }
             }
             out.append("per round (MiB/s write, read; 4K p50/p99 us):").append(System.lineSeparator());
@@ -192,7 +217,17 @@ public final class SecurityComparison
                         final FarReadLatency.Result latency = FarReadLatency.run(pool, settings.smallBlockBytes(),
                             settings.latencyBlocks(), settings.latencyWarmup(), settings.latencyReads(),
                             settings.seed(), log);
-                        rows.add(new Row(mode, round, spill, latency));
+                        final List<MixRun.Result> mix = new ArrayList<>();
+                        try (MixRun run = new MixRun(pool, settings.mixKeys(), settings.mixBlockBytes(),
+                            settings.mixReadFraction(), settings.seed()))
+                        {
+                            for (final int threads : settings.threads())
+                            {
+                                mix.add(run.run(threads, (long)(settings.mixWarmupSeconds() * 1e9),
+                                    (long)(settings.mixSeconds() * 1e9), log));
+                            }
+                        }
+                        rows.add(new Row(mode, round, spill, latency, mix));
                         log.printf("remote: security %s, round %d: write %.0f MiB/s, read %.0f MiB/s, %d-byte far " +
                             "read p50 %.1f us p99 %.1f us%n", mode.label(), round, spill.writeMibPerSecond(),
                             spill.readMibPerSecond(), settings.smallBlockBytes(), latency.latency().p50Us(),
@@ -221,7 +256,8 @@ public final class SecurityComparison
             .vssdCapacityBytes(0)
             .vvramDir(tmpfs)
             .vssdDir(disk)
-            .maxBlockBytes(Math.max(settings.blockBytes(), settings.smallBlockBytes()))
+            .maxBlockBytes(Math.max(settings.blockBytes(), Math.max(settings.mixBlockBytes(),
+                settings.smallBlockBytes())))
             .nodes(ports.nodeEndpoints())
             .awaitNodes(settings.nodes())
             .replicas(1)
