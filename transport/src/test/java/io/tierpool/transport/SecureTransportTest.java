@@ -133,6 +133,30 @@ class SecureTransportTest
             assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(client.clientId(), blockId, 0)));
             blockId++;
         }
+        final int count = 50;
+        final byte[] batch = new byte[count * 300];
+        random.nextBytes(batch);
+        final long[] ids = new long[count];
+        final long[] generations = new long[count];
+        final int[] offsets = new int[count];
+        final int[] lengths = new int[count];
+        final int[] crcs = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            ids[i] = 1000 + i;
+            offsets[i] = i * 300;
+            lengths[i] = 1 + i * 5;
+            final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(batch, offsets[i], lengths[i]);
+            crcs[i] = (int)crc.getValue();
+        }
+        assertEquals(count, client.putBatch(server.endpoint(), count, ids, generations, new UnsafeBuffer(batch),
+            offsets, lengths, crcs, new TransportException[count]));
+        for (int i = 0; i < count; i++)
+        {
+            assertArrayEquals(java.util.Arrays.copyOfRange(batch, offsets[i], offsets[i] + lengths[i]),
+                handler.blocks.get(new InMemoryBlockHandler.Key(client.clientId(), ids[i], 0)), "batch block " + i);
+        }
         client.free(server.endpoint(), 1);
         assertEquals(1, server.securityCounters().sessions());
         assertEquals(0, server.securityCounters().refused(), server.securityCounters().toString());

@@ -7,6 +7,7 @@ import io.tierpool.node.NodeProcess;
 import org.agrona.CloseHelper;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -43,6 +44,8 @@ public final class DemoCluster implements AutoCloseable
      * @param vvramBytes each node's VVRAM tier, bytes.
      * @param vssdBytes  each node's VSSD tier, bytes.
      * @param maxHeap    each node JVM's {@code -Xmx}, e.g. {@code "256m"}.
+     * @param secretFile the data-path cluster secret the nodes require ({@code --security on}), or null for an
+     *                   open data path.
      * @param status     where to say which node started at which endpoint.
      * @return the running cluster, to be closed by the caller.
      * @throws io.tierpool.client.TierPoolException if a node does not start or does not report ready in time (nodes
@@ -56,6 +59,7 @@ public final class DemoCluster implements AutoCloseable
         final long vvramBytes,
         final long vssdBytes,
         final String maxHeap,
+        final Path secretFile,
         final PrintStream status)
     {
         final DemoCluster cluster = new DemoCluster();
@@ -79,7 +83,9 @@ public final class DemoCluster implements AutoCloseable
                         "--vvram-dir", workspace.tmpfsDir(name).toString(),
                         "--vssd-dir", workspace.diskDir(name).toString(),
                         "--aeron-dir", workspace.tmpfsDir(name).toString(),
-                        "--metrics-port", "0"))
+                        "--metrics-port", "0",
+                        "--security", null == secretFile ? "off" : "on",
+                        "--secret-file", null == secretFile ? "none" : secretFile.toString()))
                     .maxHeap(maxHeap));
                 if (!cluster.add(node))
                 {

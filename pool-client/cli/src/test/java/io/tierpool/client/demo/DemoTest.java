@@ -104,6 +104,7 @@ class DemoTest
             "at least two thirds of the data (less the blocks in flight) lives on the nodes: " + report.format());
         assertTrue(report.stats().remotePuts() > 0 && report.stats().remoteGets() > 0, report.format());
         assertTrue(report.format().contains("node-1"), report.format());
+        assertTrue(status().contains("data-path security on"), status());
         assertEquals(0, DemoFixtures.countFiles(workDir), "the run's disk files are removed");
         assertEquals(0, DemoFixtures.countFiles(vvramDir), "the run's tmpfs files are removed");
     }
