@@ -191,6 +191,31 @@ class SecureTransportTest
 
     @Test
     @Timeout(60)
+    void shouldAuthenticateAgainAfterTheNodeRestartedAndForgotTheSession()
+    {
+        start(false);
+        final BlockClient client = client(new TransportSecurity(SECRET, false));
+        final byte[] bytes = { 4, 5, 6 };
+        client.put(server.endpoint(), 1, new UnsafeBuffer(bytes), 0, bytes.length);
+        final String endpoint = server.endpoint();
+        server.close();
+        server = BlockServer.launch(new BlockServer.Context()
+            .aeron(nodeDriver.aeron())
+            .endpoint(endpoint)
+            .nodeName("secure-node")
+            .handler(handler)
+            .security(new TransportSecurity(SECRET, false)));
+
+        final RemoteErrorException forgotten = assertThrows(RemoteErrorException.class,
+            () -> client.put(endpoint, 2, new UnsafeBuffer(bytes), 0, bytes.length));
+        assertEquals(ErrorCode.AUTH_FAILED, forgotten.code());
+        client.put(endpoint, 2, new UnsafeBuffer(bytes), 0, bytes.length);
+        assertEquals(1, server.securityCounters().sessions());
+        assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(client.clientId(), 2, 0)));
+    }
+
+    @Test
+    @Timeout(60)
     void shouldAcceptTheCurrentAndThePreviousSecretDuringARotationAndNoOther()
     {
         final ClusterSecret next = ClusterSecret.generate();
