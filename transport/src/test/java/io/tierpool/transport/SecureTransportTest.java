@@ -191,6 +191,46 @@ class SecureTransportTest
 
     @Test
     @Timeout(60)
+    void shouldRefuseAndCountForgedResponsesAtTheClientAndKeepWorking()
+    {
+        start(false);
+        final BlockClient client = client(new TransportSecurity(SECRET, false));
+        final byte[] bytes = { 1, 2, 3 };
+        client.put(server.endpoint(), 1, new UnsafeBuffer(bytes), 0, bytes.length);
+
+        try (io.aeron.ExclusivePublication forger = clientDriver.aeron().addExclusivePublication(
+            Endpoints.udpChannel(client.responseEndpoint()), client.context().responseStreamId()))
+        {
+            final ExpandableArrayBuffer forged = new ExpandableArrayBuffer(256);
+            final int ackLength = io.tierpool.transport.codecs.MessageHeaderEncoder.ENCODED_LENGTH +
+                new io.tierpool.transport.codecs.AckEncoder()
+                .wrapAndApplyHeader(forged, 0, new io.tierpool.transport.codecs.MessageHeaderEncoder())
+                .correlationId(12345).blockId(1).nodeName("forger").encodedLength();
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!forger.isConnected() || forger.offer(forged, 0, ackLength) < 0)
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "forged Ack not sent");
+                Thread.yield();
+            }
+            for (int i = 0; i < AuthTrailerDescriptor.LENGTH; i++)
+            {
+                forged.putByte(ackLength + i, (byte)(i * 31 + 7));
+            }
+            while (forger.offer(forged, 0, ackLength + AuthTrailerDescriptor.LENGTH) < 0)
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "forged sealed Ack not sent");
+                Thread.yield();
+            }
+            awaitCount(client::refusedResponseCount, 2);
+        }
+
+        final UnsafeBuffer dst = new UnsafeBuffer(new byte[16]);
+        assertEquals(bytes.length, client.get(server.endpoint(), 1, dst, 0, dst.capacity()));
+        assertEquals(2, client.refusedResponseCount());
+    }
+
+    @Test
+    @Timeout(60)
     void shouldAuthenticateAgainAfterTheNodeRestartedAndForgotTheSession()
     {
         start(false);
