@@ -125,6 +125,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final NodeSecurity security;
     private final HelloRequestDecoder helloDecoder = new HelloRequestDecoder();
     private final ProofRequestDecoder proofDecoder = new ProofRequestDecoder();
+    private final RequestEnvelope envelope = new RequestEnvelope();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PutRequestDecoder putDecoder = new PutRequestDecoder();
@@ -1092,124 +1093,22 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
     private void refuseUnauthenticated(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        final RequestEnvelope request = envelope;
+        if (!request.read(buffer, offset, length))
         {
             malformedCount.lazySet(malformedCount.get() + 1);
             return;
         }
-        headerDecoder.wrap(buffer, offset);
-        final int blockLength = headerDecoder.blockLength();
-        final int version = headerDecoder.version();
-        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         requestLimit = offset + length;
-        final long correlationId;
-        final long deadlineNs;
-        final int streamId;
-        final int channelOffset;
-        final int generationLength = version >= 1 ? 0 : GENERATION_LENGTH;
-        switch (MessageHeaderDecoder.SCHEMA_ID == headerDecoder.schemaId() ? headerDecoder.templateId() : -1)
-        {
-            case PutRequestDecoder.TEMPLATE_ID:
-                if (!hasFixedBlock(bodyOffset, blockLength, PutRequestDecoder.BLOCK_LENGTH - generationLength))
-                {
-                    return;
-                }
-                putDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                correlationId = putDecoder.correlationId();
-                deadlineNs = putDecoder.deadlineEpochNs();
-                streamId = putDecoder.responseStreamId();
-                channelOffset = putDecoder.limit();
-                break;
-
-            case GetRequestDecoder.TEMPLATE_ID:
-                if (!hasFixedBlock(bodyOffset, blockLength, GetRequestDecoder.BLOCK_LENGTH - generationLength))
-                {
-                    return;
-                }
-                getDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                correlationId = getDecoder.correlationId();
-                deadlineNs = getDecoder.deadlineEpochNs();
-                streamId = getDecoder.responseStreamId();
-                channelOffset = getDecoder.limit();
-                break;
-
-            case FreeRequestDecoder.TEMPLATE_ID:
-                if (!hasFixedBlock(bodyOffset, blockLength, FreeRequestDecoder.BLOCK_LENGTH - generationLength))
-                {
-                    return;
-                }
-                freeDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                correlationId = freeDecoder.correlationId();
-                deadlineNs = freeDecoder.deadlineEpochNs();
-                streamId = freeDecoder.responseStreamId();
-                channelOffset = freeDecoder.limit();
-                break;
-
-            case UsageRequestDecoder.TEMPLATE_ID:
-                if (!hasFixedBlock(bodyOffset, blockLength, UsageRequestDecoder.BLOCK_LENGTH))
-                {
-                    return;
-                }
-                usageDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                correlationId = usageDecoder.correlationId();
-                deadlineNs = usageDecoder.deadlineEpochNs();
-                streamId = usageDecoder.responseStreamId();
-                channelOffset = usageDecoder.limit();
-                break;
-
-            case MembershipRequestDecoder.TEMPLATE_ID:
-                if (!hasFixedBlock(bodyOffset, blockLength, MembershipRequestDecoder.BLOCK_LENGTH))
-                {
-                    return;
-                }
-                membershipDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                correlationId = membershipDecoder.correlationId();
-                deadlineNs = membershipDecoder.deadlineEpochNs();
-                streamId = membershipDecoder.responseStreamId();
-                channelOffset = membershipDecoder.limit();
-                break;
-
-            case LeaveRequestDecoder.TEMPLATE_ID:
-                if (!hasFixedBlock(bodyOffset, blockLength, LeaveRequestDecoder.BLOCK_LENGTH))
-                {
-                    return;
-                }
-                leaveDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                correlationId = leaveDecoder.correlationId();
-                deadlineNs = leaveDecoder.deadlineEpochNs();
-                streamId = leaveDecoder.responseStreamId();
-                channelOffset = leaveDecoder.limit();
-                break;
-
-            case PutBatchRequestDecoder.TEMPLATE_ID:
-                if (!hasFixedBlock(bodyOffset, blockLength, PutBatchRequestDecoder.BLOCK_LENGTH))
-                {
-                    return;
-                }
-                putBatchDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                correlationId = putBatchDecoder.correlationId();
-                deadlineNs = putBatchDecoder.deadlineEpochNs();
-                streamId = putBatchDecoder.responseStreamId();
-                for (final PutBatchRequestDecoder.BlocksDecoder ignored : putBatchDecoder.blocks())
-                {
-                    // skipped: only the response channel after the group is needed
-                }
-                channelOffset = putBatchDecoder.limit();
-                break;
-
-            default:
-                malformedCount.lazySet(malformedCount.get() + 1);
-                return;
-        }
-
-        final ResponsePublication response = openResponse(
-            buffer, channelOffset, streamId, correlationId, NULL_BLOCK_ID, deadlineNs, "request");
+        final ResponsePublication response = openResponse(buffer, request.channelOffset, request.responseStreamId,
+            request.correlationId, NULL_BLOCK_ID, request.deadlineEpochNs, "request");
         if (null != response)
         {
-            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED, "node " +
-                ctx.nodeName() + " requires an authenticated session (security is on) and this request came " +
-                "without one: give the client the cluster secret (TIERPOOL_SECRET_FILE, or " +
-                "TierPool.Context.secretFile); a client that had a session authenticates again by itself");
+            respondError(response, request.correlationId, NULL_BLOCK_ID, request.deadlineEpochNs,
+                ErrorCode.AUTH_FAILED, "node " + ctx.nodeName() + " requires an authenticated session (security " +
+                "is on) and this request came without one: give the client the cluster secret " +
+                "(TIERPOOL_SECRET_FILE, or TierPool.Context.secretFile); a client that had a session " +
+                "authenticates again by itself");
         }
     }
 
