@@ -1146,6 +1146,15 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
         final PendingResponse pending = newPendingResponse(response, correlationId, NULL_BLOCK_ID, deadlineNs);
         final int length = security.onHello(decoder, pending.message(), nowNs);
+        if (NodeSecurity.CREDENTIAL_REQUIRED == length)
+        {
+            release(pending);
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED, "node " +
+                ctx.nodeName() + " takes only per-client credentials (security.client.credentials.required): " +
+                "give this client its own credential (`tierpool secret --client-id ID --from FILE --out FILE`, " +
+                "TierPool.Context.clientCredential), not the cluster secret");
+            return;
+        }
         if (length < 0)
         {
             release(pending);

@@ -312,8 +312,12 @@ final class ClientSecurity implements FragmentHandler
         if (!SessionKeys.proofsMatch(keys.nodeProof, nodeProof))
         {
             fail(handshake, new AuthenticationException("node " + handshake.endpoint + "'s authentication proof " +
-                "did not verify: this client and the node hold different cluster secrets (" +
-                security.secret().source() + " here); give both the same secret (docs/SECURITY.md)",
+                "did not verify: " + (security.isClientCredential() ? "this client's credential is not the one " +
+                "the node's cluster secret gives client id " + Long.toHexString(ctx.clientId()) + " (" +
+                security.secret().source() + "); write it with `tierpool secret --client-id " +
+                Long.toHexString(ctx.clientId()) + " --from CLUSTER_SECRET_FILE --out FILE`" :
+                "this client and the node hold different cluster secrets (" + security.secret().source() +
+                " here); give both the same secret") + " (docs/SECURITY.md)",
                 handshake.endpoint, TransportConfiguration.NULL_BLOCK_ID));
             return;
         }
@@ -402,7 +406,8 @@ final class ClientSecurity implements FragmentHandler
             .clientId(ctx.clientId())
             .deadlineEpochNs(epochNanoClock.nanoTime() + ctx.requestTimeoutNs())
             .responseStreamId(ctx.responseStreamId())
-            .flags(security.encryption() ? 1 : 0)
+            .flags((security.encryption() ? 1 : 0) |
+                (security.isClientCredential() ? NodeSecurity.HELLO_FLAG_CREDENTIAL : 0))
             .secretId(secretId)
             .putClientNonce(handshake.clientNonce, 0, handshake.clientNonce.length)
             .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);

@@ -155,6 +155,12 @@ public final class ClusterSecret
     public static ClusterSecret writeNew(final Path file)
     {
         final ClusterSecret secret = generate();
+        write(file, secret);
+        return new ClusterSecret(secret.secret, "file " + file);
+    }
+
+    private static void write(final Path file, final ClusterSecret secret)
+    {
         final byte[] text = (secret.toHex() + "\n").getBytes(StandardCharsets.US_ASCII);
         try
         {
@@ -185,7 +191,6 @@ public final class ClusterSecret
         {
             Arrays.fill(text, (byte)0);
         }
-        return new ClusterSecret(secret.secret, "file " + file);
     }
 
     /**
@@ -206,6 +211,47 @@ public final class ClusterSecret
         {
             throw new IllegalStateException("this JVM lacks HmacSHA256, which every Java SE runtime has: " + ex, ex);
         }
+    }
+
+    /**
+     * A client's own credential, derived from this cluster secret and the client's id: what an administrator
+     * hands to one client instead of the cluster secret, so that the client can authenticate under that id only
+     * (nodes derive the same key from the cluster secret; docs/SECURITY.md, "Per-client credentials").
+     *
+     * @param clientId the client's id ({@code BlockClient.Context.clientId}).
+     * @return the credential, a secret of 32 bytes.
+     */
+    public ClusterSecret clientCredential(final long clientId)
+    {
+        try
+        {
+            final javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            mac.update("tierpool-client-credential".getBytes(StandardCharsets.US_ASCII));
+            mac.update(java.nio.ByteBuffer.allocate(8).putLong(clientId).array());
+            return new ClusterSecret(mac.doFinal(), "credential of client " + Long.toHexString(clientId) +
+                " derived from " + source);
+        }
+        catch (final java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("this JVM lacks HmacSHA256, which every Java SE runtime has: " + ex, ex);
+        }
+    }
+
+    /**
+     * Write a client's credential ({@link #clientCredential(long)}) to a new owner-only file, as
+     * {@link #writeNew(Path)} writes a secret.
+     *
+     * @param file     where to write it; it must not exist.
+     * @param clientId the client's id.
+     * @return the credential written.
+     * @throws ConfigurationException when the file exists or cannot be written.
+     */
+    public ClusterSecret writeClientCredential(final Path file, final long clientId)
+    {
+        final ClusterSecret credential = clientCredential(clientId);
+        write(file, credential);
+        return new ClusterSecret(credential.secret, "file " + file);
     }
 
     /**

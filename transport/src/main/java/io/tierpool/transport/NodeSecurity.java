@@ -52,6 +52,16 @@ final class NodeSecurity
     static final long SESSION_IDLE_TIMEOUT_NS = TimeUnit.HOURS.toNanos(1);
     private static final int CLIENT_ID_OFFSET = 8;
 
+    /**
+     * HelloRequest flag: the client authenticates with its per-client credential, not the cluster secret.
+     */
+    static final int HELLO_FLAG_CREDENTIAL = 2;
+
+    /**
+     * {@link #onHello} refusal: this node takes only per-client credentials.
+     */
+    static final int CREDENTIAL_REQUIRED = -2;
+
     private final TransportSecurity security;
     private final byte[] nodeNameBytes;
     private final MessageSealer sealer = new MessageSealer();
@@ -211,7 +221,8 @@ final class NodeSecurity
      *
      * @param decoder wrapped on the request, its limit at the client nonce.
      * @param out     where to encode the response, from offset 0.
-     * @return the response's length, or -1 when the request is malformed (counted as a failed handshake).
+     * @return the response's length, -1 when the request is malformed, or {@link #CREDENTIAL_REQUIRED} (both
+     * counted as a failed handshake).
      */
     int onHello(final HelloRequestDecoder decoder, final MutableDirectBuffer out, final long nowNs)
     {
@@ -229,8 +240,16 @@ final class NodeSecurity
         final int flags = (clientFlags & 1) != 0 || security.encryption() ? 1 : 0;
         final long sessionId = SessionKeys.sessionId();
         final byte[] nodeNonce = SessionKeys.nonce();
-        final SessionKeys keys = SessionKeys.derive(security.secretFor(decoder.secretId()).bytes(), clientNonce,
-            nodeNonce, sessionId, clientId, flags);
+        final boolean credential = (clientFlags & HELLO_FLAG_CREDENTIAL) != 0;
+        if (!credential && security.credentialsRequired())
+        {
+            handshakeFailures.lazySet(handshakeFailures.get() + 1);
+            return CREDENTIAL_REQUIRED;
+        }
+        final ClusterSecret keySecret = credential ? security.credentialFor(decoder.secretId(), clientId) :
+            security.secretFor(decoder.secretId());
+        final SessionKeys keys =
+            SessionKeys.derive(keySecret.bytes(), clientNonce, nodeNonce, sessionId, clientId, flags);
 
         while (pendingHandshakes.size() >= MAX_PENDING_HANDSHAKES)
         {

@@ -26,6 +26,8 @@ public final class TransportSecurity
     private final boolean encryption;
     private final long secretId;
     private final long previousSecretId;
+    private final boolean clientCredential;
+    private final boolean credentialsRequired;
 
     /**
      * @param secret     the cluster secret.
@@ -47,11 +49,92 @@ public final class TransportSecurity
     public TransportSecurity(
         final ClusterSecret secret, final ClusterSecret previousSecret, final boolean encryption)
     {
+        this(secret, previousSecret, encryption, false, false);
+    }
+
+    /**
+     * A node's settings that accept only clients with per-client credentials, or also holders of the cluster
+     * secret.
+     *
+     * @param secret              the cluster secret.
+     * @param previousSecret      the secret being retired, or null.
+     * @param encryption          as in {@link #TransportSecurity(ClusterSecret, boolean)}.
+     * @param credentialsRequired true to refuse clients that authenticate with the cluster secret itself: only
+     *                            per-client credentials ({@link ClusterSecret#clientCredential(long)}) are taken.
+     */
+    public TransportSecurity(
+        final ClusterSecret secret,
+        final ClusterSecret previousSecret,
+        final boolean encryption,
+        final boolean credentialsRequired)
+    {
+        this(secret, previousSecret, encryption, false, credentialsRequired);
+    }
+
+    private TransportSecurity(
+        final ClusterSecret secret,
+        final ClusterSecret previousSecret,
+        final boolean encryption,
+        final boolean clientCredential,
+        final boolean credentialsRequired)
+    {
+        this.clientCredential = clientCredential;
+        this.credentialsRequired = credentialsRequired;
         this.secret = Objects.requireNonNull(secret, "secret");
         this.previousSecret = previousSecret;
         this.encryption = encryption;
         this.secretId = secret.id();
         this.previousSecretId = null == previousSecret ? secretId : previousSecret.id();
+    }
+
+    /**
+     * A client's settings with its own credential instead of the cluster secret: it can authenticate only under
+     * the client id the credential was made for, which its {@link BlockClient.Context#clientId(long)} must be.
+     *
+     * @param credential the client's credential ({@link ClusterSecret#clientCredential(long)}, written by
+     *                   {@code tierpool secret --client-id ID --from FILE --out FILE}).
+     * @param encryption as in {@link #TransportSecurity(ClusterSecret, boolean)}.
+     * @return the settings.
+     */
+    public static TransportSecurity clientCredential(final ClusterSecret credential, final boolean encryption)
+    {
+        return new TransportSecurity(credential, null, encryption, true, false);
+    }
+
+    /**
+     * @return true on a client whose secret is its own per-client credential.
+     */
+    public boolean isClientCredential()
+    {
+        return clientCredential;
+    }
+
+    /**
+     * @return true on a node that takes only per-client credentials.
+     */
+    public boolean credentialsRequired()
+    {
+        return credentialsRequired;
+    }
+
+    /**
+     * @param secretId a client's {@link ClusterSecret#id()} of the credential it holds.
+     * @param clientId the client id it claims.
+     * @return the credential the client must hold: derived from the previous secret when the id is that one's,
+     * else from the current one.
+     */
+    ClusterSecret credentialFor(final long secretId, final long clientId)
+    {
+        final ClusterSecret current = secret.clientCredential(clientId);
+        if (null != previousSecret && current.id() != secretId)
+        {
+            final ClusterSecret previous = previousSecret.clientCredential(clientId);
+            if (previous.id() == secretId)
+            {
+                return previous;
+            }
+        }
+        return current;
     }
 
     /**

@@ -72,6 +72,18 @@ class SecureTransportTest
             .security(security));
     }
 
+    private BlockClient client(final TransportSecurity security, final long clientId)
+    {
+        final BlockClient client = BlockClient.connect(new BlockClient.Context()
+            .clientId(clientId)
+            .aeron(clientDriver.aeron())
+            .responseEndpoint(endpoint())
+            .requestTimeoutNs(TimeUnit.SECONDS.toNanos(5))
+            .security(security));
+        closeables.add(client);
+        return client;
+    }
+
     private BlockClient client(final TransportSecurity security)
     {
         final BlockClient client = BlockClient.connect(new BlockClient.Context()
@@ -252,6 +264,34 @@ class SecureTransportTest
         client.put(endpoint, 2, new UnsafeBuffer(bytes), 0, bytes.length);
         assertEquals(1, server.securityCounters().sessions());
         assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(client.clientId(), 2, 0)));
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldTieAClientCredentialToItsClientIdAndTakeOnlyCredentialsWhenRequired()
+    {
+        start(new TransportSecurity(SECRET, null, false, true));
+        final long idA = 0x1111;
+        final long idB = 0x2222;
+        final byte[] bytes = { 3, 1, 4 };
+        final BlockClient a = client(TransportSecurity.clientCredential(SECRET.clientCredential(idA), false), idA);
+        a.put(server.endpoint(), 1, new UnsafeBuffer(bytes), 0, bytes.length);
+
+        final BlockClient impostor =
+            client(TransportSecurity.clientCredential(SECRET.clientCredential(idB), false), idA);
+        final AuthenticationException impersonation = assertThrows(AuthenticationException.class,
+            () -> impostor.free(server.endpoint(), 1));
+        assertTrue(impersonation.getMessage().contains("credential"), impersonation.getMessage());
+
+        final BlockClient holder = client(new TransportSecurity(SECRET, false), idB);
+        final AuthenticationException secretRefused = assertThrows(AuthenticationException.class,
+            () -> holder.put(server.endpoint(), 2, new UnsafeBuffer(bytes), 0, bytes.length));
+        assertTrue(secretRefused.getMessage().contains("per-client credentials"), secretRefused.getMessage());
+
+        assertEquals(1, handler.blocks.size());
+        assertArrayEquals(bytes, handler.blocks.get(new InMemoryBlockHandler.Key(idA, 1, 0)));
+        assertEquals(1, server.securityCounters().sessions());
+        assertEquals(1, server.securityCounters().handshakeFailures());
     }
 
     @Test
