@@ -75,11 +75,13 @@ final class DataPathSecurity
 
         final Path previousFile = configuration.securityPreviousSecretFile();
         final ClusterSecret previous = null == previousFile ? null : ClusterSecret.fromFile(previousFile);
-        LOG.info("node {}: data-path security ON at {} (cluster secret id {} from {}{}, block encryption {})",
+        final boolean credentialsRequired = configuration.securityCredentialsRequired();
+        LOG.info("node {}: data-path security ON at {} (cluster secret id {} from {}{}, block encryption {}, {})",
             nodeName, endpoint, Long.toHexString(secret.id()), secret.source(), null == previous ? "" :
             "; also accepting the previous secret id " + Long.toHexString(previous.id()) + " from " +
-            previous.source(), encryption ? "on" : "off");
-        return new TransportSecurity(secret, previous, encryption);
+            previous.source(), encryption ? "on" : "off", credentialsRequired ? "per-client credentials only" :
+            "the cluster secret or per-client credentials");
+        return new TransportSecurity(secret, previous, encryption, credentialsRequired);
     }
 
     private static void warnOpen(final String nodeName, final String endpoint, final String why)

@@ -472,6 +472,7 @@ public final class TierPool implements AutoCloseable
         private TransportDriver.Context transportContext = new TransportDriver.Context();
         private BlockClient.Context clientContext = new BlockClient.Context();
         private Path secretFile;
+        private Path credentialFile;
         private boolean encryption;
         private List<String> nodes = List.of();
         private Path baseDir;
@@ -960,6 +961,22 @@ public final class TierPool implements AutoCloseable
         }
 
         /**
+         * @param file     this client's own credential, written by
+         *                 {@code tierpool secret --client-id ID --from CLUSTER_SECRET_FILE --out FILE}; with it the
+         *                 pool authenticates under {@code clientId} only, and holds no cluster secret (nodes with
+         *                 {@code security.client.credentials.required=true} take only such clients). Replaces
+         *                 {@link #secretFile(Path)} and the environment.
+         * @param clientId the client id the credential was written for; becomes the pool's client id.
+         * @return this for a fluent API.
+         */
+        public Context clientCredential(final Path file, final long clientId)
+        {
+            this.credentialFile = file;
+            clientContext.clientId(clientId);
+            return this;
+        }
+
+        /**
          * @param encryption true to ask every node for AES-GCM encryption of block bytes on the wire (needs a
          *                   secret); a node may require it anyway. Default false.
          * @return this for a fluent API.
@@ -976,6 +993,15 @@ public final class TierPool implements AutoCloseable
          */
         private void concludeSecurity()
         {
+            if (null != credentialFile)
+            {
+                final ClusterSecret credential = ClusterSecret.fromFile(credentialFile);
+                clientContext.security(TransportSecurity.clientCredential(credential, encryption));
+                LOG.info("TierPool data-path security on: own credential of client {} from {}, block encryption {}",
+                    Long.toHexString(clientContext.clientId()), credential.source(),
+                    encryption ? "requested" : "as the nodes require");
+                return;
+            }
             final ClusterSecret secret = null != secretFile ? ClusterSecret.fromFile(secretFile) :
                 ClusterSecret.fromEnvironment(System.getenv());
             if (null != secret)

@@ -121,7 +121,7 @@ class SecureClusterTest
                 contents.add(data);
             }
             assertTrue(blocks.stream().anyMatch((b) -> b.tier() == TierKind.REMOTE), "some blocks are far");
-            final long usedBefore = usedOnNodes(pool);
+            final long usedBefore = settledUsage(pool);
             assertTrue(usedBefore > 0);
 
             final ClusterUnavailableException noSecret = assertThrows(ClusterUnavailableException.class,
@@ -187,6 +187,56 @@ class SecureClusterTest
                 assertArrayEquals(contents.get(i), copy, "block " + i);
             }
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldServeAPoolWithItsOwnCredentialUnderItsOwnIdOnly()
+    {
+        final long clientId = 0x5EC0DEL;
+        final Path credential = workDir.resolve("client.credential");
+        ClusterSecret.fromFile(secretFile).writeClientCredential(credential, clientId);
+        try (TierPool pool = TierPool.open(context().clientCredential(credential, clientId)))
+        {
+            final byte[] data = new byte[BLOCK_SIZE];
+            new SplittableRandom(16).nextBytes(data);
+            final List<Block> blocks = new ArrayList<>();
+            for (int i = 0; i < BLOCK_COUNT; i++)
+            {
+                final Block block = pool.allocate(BLOCK_SIZE, Hint.WARM);
+                block.write(0, data);
+                blocks.add(block);
+            }
+            assertTrue(blocks.stream().anyMatch((b) -> b.tier() == TierKind.REMOTE), "some blocks are far");
+            for (final Block block : blocks)
+            {
+                final byte[] copy = new byte[BLOCK_SIZE];
+                block.read(0, copy);
+                assertArrayEquals(data, copy);
+            }
+        }
+
+        final ClusterUnavailableException otherId = assertThrows(ClusterUnavailableException.class,
+            () -> TierPool.open(context().clientCredential(credential, clientId + 1).awaitNodesTimeoutMs(3_000))
+                .close());
+        assertTrue(otherId.getMessage().contains("credential"), otherId.getMessage());
+    }
+
+    /**
+     * @return what the nodes hold once the pool's mover has stopped demoting (the same figure twice, 300 ms apart).
+     */
+    private static long settledUsage(final TierPool pool) throws InterruptedException
+    {
+        long previous = -1;
+        long used = usedOnNodes(pool);
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (used != previous && System.nanoTime() < deadlineNs)
+        {
+            Thread.sleep(300);
+            previous = used;
+            used = usedOnNodes(pool);
+        }
+        return used;
     }
 
     private static long usedOnNodes(final TierPool pool)

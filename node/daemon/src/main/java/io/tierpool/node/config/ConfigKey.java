@@ -105,6 +105,13 @@ public enum ConfigKey
         "During a rotation of the cluster secret: the file of the secret being retired, which the node still " +
         "accepts from clients (they authenticate with either); none outside a rotation (docs/SECURITY.md)."),
 
+    /** Whether clients must authenticate with per-client credentials. */
+    SECURITY_CREDENTIALS_REQUIRED("security.client.credentials.required", "--client-credentials-required",
+        "TIERPOOL_CLIENT_CREDENTIALS_REQUIRED", ValueType.BOOLEAN, "false",
+        "Take only clients that authenticate with their own credential (tierpool secret --client-id ID --from " +
+        "FILE), each then able to act under its own client id only; false also takes holders of the cluster " +
+        "secret, who may claim any client id."),
+
     /** AES-GCM encryption of block bytes on the wire. */
     SECURITY_ENCRYPTION("security.encryption", "--encryption", "TIERPOOL_ENCRYPTION", ValueType.BOOLEAN, "false",
         "Encrypt block bytes on the wire with AES-GCM on every session with this node (a client may ask for it " +

@@ -363,6 +363,14 @@ public final class NodeConfiguration
     }
 
     /**
+     * @return {@link ConfigKey#SECURITY_CREDENTIALS_REQUIRED}.
+     */
+    public boolean securityCredentialsRequired()
+    {
+        return (Boolean)values.get(ConfigKey.SECURITY_CREDENTIALS_REQUIRED);
+    }
+
+    /**
      * @return {@link ConfigKey#SECURITY_ENCRYPTION}.
      */
     public boolean securityEncryption()

@@ -58,6 +58,8 @@ class ConfigReferenceTest
             List.of("security.secret.file", "--secret-file", "TIERPOOL_SECRET_FILE", "none", "string"),
             List.of("security.secret.previous.file", "--previous-secret-file", "TIERPOOL_PREVIOUS_SECRET_FILE", "none",
                 "string"),
+            List.of("security.client.credentials.required", "--client-credentials-required",
+                "TIERPOOL_CLIENT_CREDENTIALS_REQUIRED", "false", "boolean"),
             List.of("security.encryption", "--encryption", "TIERPOOL_ENCRYPTION", "false", "boolean"),
             List.of("gpu.enabled", "--gpu-enabled", "TIERPOOL_GPU_ENABLED", "true", "boolean"),
             List.of("gpu.pool.fraction", "--gpu-pool-fraction", "TIERPOOL_GPU_POOL_FRACTION", "0.8", "double"));

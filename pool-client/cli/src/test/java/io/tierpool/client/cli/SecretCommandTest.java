@@ -45,6 +45,13 @@ class SecretCommandTest
         assertTrue(err.toString().contains("exists already"), err.toString());
         assertEquals(secret.toHex(), ClusterSecret.fromFile(file).toHex());
 
+        final Path credential = dir.resolve("client-1f.credential");
+        assertEquals(0, cli.execute("secret", "--client-id", "1f", "--from", file.toString(), "--out",
+            credential.toString()));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(credential)));
+        assertEquals(secret.clientCredential(0x1f).toHex(), ClusterSecret.fromFile(credential).toHex());
+        assertNotEquals(secret.toHex(), ClusterSecret.fromFile(credential).toHex());
+
         final Path second = dir.resolve("next.secret");
         assertEquals(0, cli.execute("secret", "--out", second.toString()));
         assertNotEquals(secret.toHex(), ClusterSecret.fromFile(second).toHex());
