@@ -4,6 +4,7 @@
 package io.tierpool.bench;
 
 import io.tierpool.bench.remote.RemoteReport;
+import io.tierpool.bench.remote.SecurityComparison;
 import io.tierpool.bench.remote.RemoteWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,6 +111,17 @@ public final class RemoteCommand implements Callable<Integer>
         "yielding threads.")
     boolean noYieldBaseline;
 
+    @Option(names = "--security", split = ",", paramLabel = "MODE[,MODE...]", description = "Instead of the " +
+        "full run: the cost of data-path security, each of these modes (off, on, on+encryption) measured in the " +
+        "same run with its own node daemons: 1 MiB (--block) far write/read MiB/s, 4 KiB (--small-block) far " +
+        "read p50/p99 and the mix with each of --threads, medians over --security-rounds rounds that interleave the modes, ratios against off. " +
+        "Uses 200 ports from --base-port.")
+    List<String> security = new ArrayList<>();
+
+    @Option(names = "--security-rounds", description = "Rounds of the --security comparison (default: " +
+        "${DEFAULT-VALUE}).")
+    int securityRounds = 3;
+
     @Option(names = "--seed", description = "Seed of contents and orders (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULTS.seed();
 
@@ -129,13 +141,29 @@ public final class RemoteCommand implements Callable<Integer>
      */
     public Integer call()
     {
-        report = RemoteWorkload.run(new RemoteWorkload.Settings(basePort, nodes, nodeRamBytes,
+        if (!security.isEmpty())
+        {
+            final List<SecurityComparison.Mode> modes = new ArrayList<>();
+            for (final String mode : security)
+            {
+                modes.add(SecurityComparison.Mode.parse(mode));
+            }
+            final SecurityComparison.Result result = SecurityComparison.run(settings(), modes, securityRounds,
+                System.err);
+            System.out.print(result.toTable());
+            return result.verified() ? 0 : BenchCommand.EXIT_FAILED;
+        }
+        report = RemoteWorkload.run(settings(), System.err);
+        common.print(System.out, report.toTable(), report);
+        return report.verified() ? 0 : BenchCommand.EXIT_FAILED;
+    }
+
+    private RemoteWorkload.Settings settings()
+    {
+        return new RemoteWorkload.Settings(basePort, nodes, nodeRamBytes,
             nodeHeap, ramBytes, Math.toIntExact(blockBytes), blocks, List.copyOf(replicas),
             Math.toIntExact(smallBlockBytes), latencyBlocks, latencyWarmup, latencyReads,
             Math.toIntExact(mixBlockBytes), mixMultiple, mixReadFraction, List.copyOf(threads), mixWarmupSeconds,
-            mixSeconds, streamRounds, pingPongs, !noYieldBaseline, seed, common.tmpfsDir, common.diskDir),
-            System.err);
-        common.print(System.out, report.toTable(), report);
-        return report.verified() ? 0 : BenchCommand.EXIT_FAILED;
+            mixSeconds, streamRounds, pingPongs, !noYieldBaseline, seed, common.tmpfsDir, common.diskDir);
     }
 }

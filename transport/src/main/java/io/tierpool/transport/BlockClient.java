@@ -182,6 +182,15 @@ public final class BlockClient implements AutoCloseable
     }
 
     /**
+     * @return responses refused because they were not sealed by one of this client's sessions, or their MAC, flags
+     * or sequence number did not check (forged, altered, replayed); 0 when security is off.
+     */
+    public long refusedResponseCount()
+    {
+        return pending.refusedResponseCount();
+    }
+
+    /**
      * @return puts resent because a node answered {@link ErrorCode#BUSY}.
      */
     public long busyRetryCount()
@@ -991,6 +1000,7 @@ public final class BlockClient implements AutoCloseable
         private int maxBytesInFlight =
             sizeAsInt(CLIENT_MAX_BYTES_IN_FLIGHT_PROP_NAME, CLIENT_MAX_BYTES_IN_FLIGHT_DEFAULT);
         private IdleStrategy idleStrategy;
+        private TransportSecurity security;
         private NanoClock nanoClock;
         private EpochNanoClock epochNanoClock;
         private boolean isConcluded;
@@ -1322,6 +1332,27 @@ public final class BlockClient implements AutoCloseable
         public int maxBytesInFlight()
         {
             return maxBytesInFlight;
+        }
+
+        /**
+         * @param security the data-path security settings: with them the client authenticates to each node in a
+         *                 handshake before its first request there and seals every request (docs/SECURITY.md);
+         *                 default null, an open data path, which a node running with security refuses with
+         *                 {@link ErrorCode#AUTH_FAILED}.
+         * @return this.
+         */
+        public Context security(final TransportSecurity security)
+        {
+            this.security = security;
+            return this;
+        }
+
+        /**
+         * @return the data-path security settings, or null for an open data path.
+         */
+        public TransportSecurity security()
+        {
+            return security;
         }
 
         /**

@@ -154,6 +154,14 @@ public final class BlockServer implements AutoCloseable
     }
 
     /**
+     * @return the data-path security counters, all 0 when security is off (see {@link SecurityCounters}).
+     */
+    public SecurityCounters securityCounters()
+    {
+        return agent.securityCounters();
+    }
+
+    /**
      * @return messages that were malformed or inconsistent (dropped or answered with {@link ErrorCode#BAD_REQUEST}).
      */
     public long malformedCount()
@@ -318,6 +326,7 @@ public final class BlockServer implements AutoCloseable
 
         private Aeron aeron;
         private BlockRequestHandler handler;
+        private TransportSecurity security;
         private String endpoint = stringValue(SERVER_ENDPOINT_PROP_NAME, SERVER_ENDPOINT_DEFAULT);
         private int streamId = intValue(REQUEST_STREAM_ID_PROP_NAME, REQUEST_STREAM_ID_DEFAULT);
         private String nodeName;
@@ -469,6 +478,25 @@ public final class BlockServer implements AutoCloseable
         public Aeron aeron()
         {
             return aeron;
+        }
+
+        /**
+         * @param security the data-path security settings: with them, every request must come on an
+         *                 authenticated session (docs/SECURITY.md); default null, an open data path.
+         * @return this.
+         */
+        public Context security(final TransportSecurity security)
+        {
+            this.security = security;
+            return this;
+        }
+
+        /**
+         * @return the data-path security settings, or null for an open data path.
+         */
+        public TransportSecurity security()
+        {
+            return security;
         }
 
         /**

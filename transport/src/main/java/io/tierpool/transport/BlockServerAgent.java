@@ -30,6 +30,8 @@ import io.tierpool.transport.codecs.UsageRequestDecoder;
 import io.tierpool.transport.codecs.MembershipRequestDecoder;
 import io.tierpool.transport.codecs.MembershipResponseEncoder;
 import io.tierpool.transport.codecs.LeaveRequestDecoder;
+import io.tierpool.transport.codecs.HelloRequestDecoder;
+import io.tierpool.transport.codecs.ProofRequestDecoder;
 import io.tierpool.client.NodeView;
 import io.tierpool.transport.codecs.UsageResponseEncoder;
 import org.agrona.CloseHelper;
@@ -120,6 +122,10 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private final FragmentAssembler assembler;
     private final Crc32cCalculator crc32c = new Crc32cCalculator();
     private final BufferPool bufferPool;
+    private final NodeSecurity security;
+    private final HelloRequestDecoder helloDecoder = new HelloRequestDecoder();
+    private final ProofRequestDecoder proofDecoder = new ProofRequestDecoder();
+    private final RequestEnvelope envelope = new RequestEnvelope();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PutRequestDecoder putDecoder = new PutRequestDecoder();
@@ -186,6 +192,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         this.nodeNameBytes = ctx.nodeName().getBytes(StandardCharsets.UTF_8);
         this.assembler = new FragmentAssembler(this, ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH, true);
         this.bufferPool = new BufferPool(ctx.retainedBufferLength());
+        this.security = null == ctx.security() ? null : new NodeSecurity(ctx.security(), ctx.nodeName());
 
         final int evictedCapacity = 2 * ctx.maxPutReassemblies();
         this.evictedClientIds = new long[evictedCapacity];
@@ -209,6 +216,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
             nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
             workCount += expireReassemblies();
             workCount += closeIdlePublications();
+            workCount += null == security ? 0 : security.expire(nowNs);
         }
 
         return workCount;
@@ -319,7 +327,14 @@ final class BlockServerAgent implements Agent, FragmentHandler
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         nowNs = clock.nanoTime();
-        onMessage(buffer, offset, length);
+        if (null != security)
+        {
+            onSecuredMessage(buffer, offset, length);
+        }
+        else
+        {
+            onMessage(buffer, offset, length);
+        }
         // counted once dealt with, so that a reader who sees the count also sees what the message changed
         requestCount.lazySet(requestCount.get() + 1);
     }
@@ -375,6 +390,14 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
                 case LeaveRequestDecoder.TEMPLATE_ID:
                     onLeaveRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case HelloRequestDecoder.TEMPLATE_ID:
+                    onHelloRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
+                    break;
+
+                case ProofRequestDecoder.TEMPLATE_ID:
+                    onProofRequest(buffer, bodyOffset, actingBlockLength, actingVersion);
                     break;
 
                 default:
@@ -1028,6 +1051,169 @@ final class BlockServerAgent implements Agent, FragmentHandler
         respondAck(response, correlationId, NULL_BLOCK_ID, deadlineNs);
     }
 
+    /**
+     * Security on: open the message ({@link NodeSecurity#open}), then serve it, or answer AUTH_FAILED when it came
+     * without a session.
+     */
+    private void onSecuredMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int opened = security.open(buffer, offset, length, nowNs);
+        if (opened < 0)
+        {
+            return;
+        }
+        if (security.isUnauthenticated())
+        {
+            try
+            {
+                refuseUnauthenticated(buffer, offset, opened);
+            }
+            catch (final RuntimeException ex)
+            {
+                malformedCount.lazySet(malformedCount.get() + 1);
+            }
+            return;
+        }
+        try
+        {
+            if (security.isDecrypted())
+            {
+                onMessage(security.openedBuffer(), 0, opened);
+            }
+            else
+            {
+                onMessage(buffer, offset, opened);
+            }
+        }
+        finally
+        {
+            security.served();
+        }
+    }
+
+    private void refuseUnauthenticated(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final RequestEnvelope request = envelope;
+        if (!request.read(buffer, offset, length))
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+        requestLimit = offset + length;
+        final ResponsePublication response = openResponse(buffer, request.channelOffset, request.responseStreamId,
+            request.correlationId, NULL_BLOCK_ID, request.deadlineEpochNs, "request");
+        if (null != response)
+        {
+            respondError(response, request.correlationId, NULL_BLOCK_ID, request.deadlineEpochNs,
+                ErrorCode.AUTH_FAILED, "node " + ctx.nodeName() + " requires an authenticated session (security " +
+                "is on) and this request came without one: give the client the cluster secret " +
+                "(TIERPOOL_SECRET_FILE, or TierPool.Context.secretFile); a client that had a session " +
+                "authenticates again by itself");
+        }
+    }
+
+    private void onHelloRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, HelloRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+        final HelloRequestDecoder decoder = helloDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        final int streamId = decoder.responseStreamId();
+        final int nonceOffset = decoder.limit();
+        final int nonceLength = decoder.clientNonceLength();
+        if (nonceLength < 0 || nonceLength > requestLimit - nonceOffset - 4)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+        final ResponsePublication response = openResponse(buffer, nonceOffset + 4 + nonceLength, streamId,
+            correlationId, NULL_BLOCK_ID, deadlineNs, "handshake");
+        if (null == response)
+        {
+            return;
+        }
+        if (null == security)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED, "node " +
+                ctx.nodeName() + " runs without data-path security (security.mode=off) and takes no handshake: " +
+                "turn security on for the node, or off for the client");
+            return;
+        }
+
+        final PendingResponse pending = newPendingResponse(response, correlationId, NULL_BLOCK_ID, deadlineNs);
+        final int length = security.onHello(decoder, pending.message(), nowNs);
+        if (NodeSecurity.CREDENTIAL_REQUIRED == length)
+        {
+            release(pending);
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED, "node " +
+                ctx.nodeName() + " takes only per-client credentials (security.client.credentials.required): " +
+                "give this client its own credential (`tierpool secret --client-id ID --from FILE --out FILE`, " +
+                "TierPool.Context.clientCredential), not the cluster secret");
+            return;
+        }
+        if (length < 0)
+        {
+            release(pending);
+            badRequest(response, correlationId, NULL_BLOCK_ID, deadlineNs, "the handshake's client nonce must be " +
+                SessionKeys.NONCE_LENGTH + " bytes");
+            return;
+        }
+        pending.messageLength(length);
+        enqueue(pending);
+    }
+
+    private void onProofRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        if (!hasFixedBlock(bodyOffset, blockLength, ProofRequestDecoder.BLOCK_LENGTH))
+        {
+            return;
+        }
+        final ProofRequestDecoder decoder = proofDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long correlationId = decoder.correlationId();
+        final long deadlineNs = decoder.deadlineEpochNs();
+        final int streamId = decoder.responseStreamId();
+        final int proofOffset = decoder.limit();
+        final int proofLength = decoder.proofLength();
+        if (proofLength < 0 || proofLength > requestLimit - proofOffset - 4)
+        {
+            malformedCount.lazySet(malformedCount.get() + 1);
+            return;
+        }
+        final ResponsePublication response = openResponse(buffer, proofOffset + 4 + proofLength, streamId,
+            correlationId, NULL_BLOCK_ID, deadlineNs, "handshake");
+        if (null == response)
+        {
+            return;
+        }
+        if (null == security)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED, "node " +
+                ctx.nodeName() + " runs without data-path security (security.mode=off)");
+            return;
+        }
+        decoder.limit(proofOffset);
+        final String refusal = security.onProof(decoder);
+        if (null != refusal)
+        {
+            respondError(response, correlationId, NULL_BLOCK_ID, deadlineNs, ErrorCode.AUTH_FAILED,
+                "node " + ctx.nodeName() + " refused the handshake: " + refusal);
+            return;
+        }
+        respondAck(response, correlationId, NULL_BLOCK_ID, deadlineNs);
+    }
+
+    SecurityCounters securityCounters()
+    {
+        return null == security ? new SecurityCounters(0, 0, 0, 0, 0, 0) : new SecurityCounters(
+            security.sessionsEstablished(), security.handshakeFailures(), security.unauthenticated(),
+            security.badMac(), security.replayed(), security.forgedClientId());
+    }
+
     private boolean hasFixedBlock(final int bodyOffset, final int actingBlockLength, final int schemaBlockLength)
     {
         if (actingBlockLength < schemaBlockLength || actingBlockLength > requestLimit - bodyOffset)
@@ -1482,12 +1668,17 @@ final class BlockServerAgent implements Agent, FragmentHandler
 
         final long giveUpNs = Math.max(deadlineNs, nowNs + ctx.responseTimeoutNs());
         pending.reset(response, correlationId, blockId, giveUpNs, nowNs);
+        pending.session(null == security ? null : security.current());
         response.incrementPending();
         return pending;
     }
 
     private void enqueue(final PendingResponse pending)
     {
+        if (null != pending.session() && !pending.isBlock())
+        {
+            pending.messageLength(security.seal(pending.session(), pending.message(), pending.messageLength()));
+        }
         if (send(pending))
         {
             release(pending);
@@ -1557,8 +1748,10 @@ final class BlockServerAgent implements Agent, FragmentHandler
             chunkHeaderBuffer.putInt(lengthFieldOffset, length, ByteOrder.LITTLE_ENDIAN);
             final int headerLength = lengthFieldOffset + GetResponseEncoder.dataHeaderLength();
 
-            final long result = publication.offer(
-                chunkHeaderBuffer, 0, headerLength, pending.blockBuffer().buffer(), position, length);
+            final long result = null == pending.session() ? publication.offer(
+                chunkHeaderBuffer, 0, headerLength, pending.blockBuffer().buffer(), position, length) :
+                security.offer(publication, pending.session(), chunkHeaderBuffer, headerLength,
+                pending.blockBuffer().buffer(), position, length);
             if (result > 0)
             {
                 response.lastActivityNs(nowNs);

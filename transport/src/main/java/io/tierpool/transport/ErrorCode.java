@@ -45,7 +45,20 @@ public enum ErrorCode
      * {@link BlockClient#put} does so by itself until its timeout. Sent by nodes of this version on; an older
      * client reads it as {@link #INTERNAL}.
      */
-    BUSY(io.tierpool.transport.codecs.ErrorCode.BUSY);
+    BUSY(io.tierpool.transport.codecs.ErrorCode.BUSY),
+
+    /**
+     * The node requires an authenticated session (security is on) and the request came without one, or a
+     * handshake proof did not verify: the client lacks the cluster secret or holds a different one. Configure the
+     * same secret on client and nodes (docs/SECURITY.md). Sent by nodes of protocol version 3 on.
+     */
+    AUTH_FAILED(io.tierpool.transport.codecs.ErrorCode.AUTH_FAILED),
+
+    /**
+     * The request named a client other than the one its authenticated session belongs to. Sent by nodes of
+     * protocol version 3 on.
+     */
+    FORBIDDEN(io.tierpool.transport.codecs.ErrorCode.FORBIDDEN);
 
     private final io.tierpool.transport.codecs.ErrorCode wireCode;
 

@@ -49,6 +49,7 @@ final class PendingRequests
     private final AtomicLong staleResponseCount = new AtomicLong();
     private final AtomicLong busyRetryCount = new AtomicLong();
     private final AtomicLong listenerErrorCount = new AtomicLong();
+    private final ClientSecurity security;
     private long nextCorrelationId;
     private long nextSweepNs;
     private volatile boolean closed;
@@ -59,8 +60,23 @@ final class PendingRequests
         this.responseSubscription = responseSubscription;
         this.nanoClock = ctx.nanoClock();
         this.nextCorrelationId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
-        this.assembler = new FragmentAssembler(new ResponseDispatcher(this),
+        final ResponseDispatcher dispatcher = new ResponseDispatcher(this);
+        this.security = null == ctx.security() ? null : new ClientSecurity(ctx, this, dispatcher);
+        this.assembler = new FragmentAssembler(null == security ? dispatcher : security,
             ctx.chunkLength() + MAX_MESSAGE_HEADER_LENGTH, true);
+    }
+
+    /**
+     * @return the client's security half, or null when security is off.
+     */
+    ClientSecurity security()
+    {
+        return security;
+    }
+
+    long refusedResponseCount()
+    {
+        return null == security ? 0 : security.refusedResponseCount();
     }
 
     boolean isClosed()

@@ -26,6 +26,7 @@ final class PendingResponse
     private int blockLength;
     private int crc32c;
     private int position;
+    private SecureSession session;
 
     void reset(
         final ResponsePublication publication,
@@ -44,6 +45,19 @@ final class PendingResponse
         this.blockLength = 0;
         this.crc32c = 0;
         this.position = 0;
+    }
+
+    /**
+     * @param session the session the response is sealed for, or null for an unsealed response.
+     */
+    void session(final SecureSession session)
+    {
+        this.session = session;
+    }
+
+    SecureSession session()
+    {
+        return session;
     }
 
     void block(final OffHeapBuffer block, final int blockLength, final int crc32c)

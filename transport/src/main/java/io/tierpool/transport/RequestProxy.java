@@ -52,6 +52,7 @@ final class RequestProxy
     private final NanoClock nanoClock;
     private final EpochNanoClock epochNanoClock;
     private final ConcurrentHashMap<String, NodeWindow> windows = new ConcurrentHashMap<>();
+    private final ClientSecurity security;
 
     RequestProxy(final BlockClient.Context ctx, final PendingRequests pending, final byte[] responseChannelBytes)
     {
@@ -61,6 +62,11 @@ final class RequestProxy
         this.responseChannelBytes = responseChannelBytes;
         this.nanoClock = ctx.nanoClock();
         this.epochNanoClock = ctx.epochNanoClock();
+        this.security = pending.security();
+        if (null != security)
+        {
+            security.responseChannel(responseChannelBytes);
+        }
     }
 
     /**
@@ -144,6 +150,11 @@ final class RequestProxy
                 }
                 idle.idle(pending.pollResponses());
             }
+        }
+
+        if (null != security && !security.ensureSession(request, window.publication, idle))
+        {
+            return false;
         }
 
         request.timeoutNs = ctx.requestTimeoutNs() + transferAllowanceNs(allowanceBytes);
@@ -285,7 +296,9 @@ final class RequestProxy
                 return false;
             }
 
-            final long result = null == data ?
+            final long result = null != security ? security.offer(
+                publication, request.nodeEndpoint, sender.buffer, headerLength, data, dataOffset, dataLength) :
+                null == data ?
                 publication.offer(sender.buffer, 0, headerLength) :
                 publication.offer(sender.buffer, 0, headerLength, data, dataOffset, dataLength);
             if (result > 0)

@@ -59,18 +59,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The response channels used are a fixed small set (the raw peer's, on two stream ids, one nobody listens on,
  * several the driver or the server refuses): every distinct channel and stream id makes the node open a
  * publication with its own log buffers, so random ones would measure /dev/shm rather than the server.
- * Ports: 127.0.0.1:40190-40194.
+ * <p>
+ * With security on ({@link #shouldRefuseAndCountEveryForgedMessageWithSecurityOnAndKeepServing}) the same input
+ * comes unsealed (every decodable request is answered AUTH_FAILED, none reaches the handler), and an authenticated
+ * peer adds {@value #SEALED_ATTACKS} sealed messages: genuine ones, replays of them, bit-flipped ones, ones naming
+ * the well-behaved client, and unsealed requests with a made-up trailer under the peer's session id. The node must
+ * refuse and count each kind exactly, and keep serving.
+ * Ports: 127.0.0.1:40190-40194 (open), 42160-42165 (security on).
  */
 class BlockServerFuzzTest
 {
     private static final Logger LOG = LoggerFactory.getLogger(BlockServerFuzzTest.class);
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
-    private static final String SERVER_ENDPOINT = "127.0.0.1:40190";
-    private static final String CLIENT_RESPONSE_ENDPOINT = "127.0.0.1:40191";
-    private static final String RAW_RESPONSE_ENDPOINT = "127.0.0.1:40192";
-    private static final String FRESH_CLIENT_RESPONSE_ENDPOINT = "127.0.0.1:40193";
-    private static final String NOBODY_ENDPOINT = "127.0.0.1:40194";
+    private static final String[] OPEN_ENDPOINTS =
+        { "127.0.0.1:40190", "127.0.0.1:40191", "127.0.0.1:40192", "127.0.0.1:40193", "127.0.0.1:40194" };
+    private static final String[] SECURE_ENDPOINTS =
+        { "127.0.0.1:42160", "127.0.0.1:42161", "127.0.0.1:42162", "127.0.0.1:42163", "127.0.0.1:42164" };
+    private static final String PEER_RESPONSE_ENDPOINT = "127.0.0.1:42165";
+    private static final int SEALED_ATTACKS = 20_000;
+    private static final ClusterSecret SECRET = ClusterSecret.generate();
+    private String serverEndpoint;
+    private String clientResponseEndpoint;
+    private String rawResponseEndpoint;
+    private String freshClientResponseEndpoint;
+    private String nobodyEndpoint;
+    private boolean secure;
+    private SecurePeer peer;
     private static final int BLOCK_COUNT = 20;
     private static final int MESSAGES_PER_RANDOM_KIND = 40_000;
     private static final int MESSAGES_OF_ENCODED_KIND = 60_000;
@@ -124,17 +139,25 @@ class BlockServerFuzzTest
     private long truncationCounter;
 
     @BeforeEach
-    void setUp()
+    void setUp(final org.junit.jupiter.api.TestInfo info)
     {
+        secure = info.getDisplayName().contains("SecurityOn");
+        final String[] endpoints = secure ? SECURE_ENDPOINTS : OPEN_ENDPOINTS;
+        serverEndpoint = endpoints[0];
+        clientResponseEndpoint = endpoints[1];
+        rawResponseEndpoint = endpoints[2];
+        freshClientResponseEndpoint = endpoints[3];
+        nobodyEndpoint = endpoints[4];
         nodeDriver = TransportDriver.launch(new TransportDriver.Context());
         clientDriver = TransportDriver.launch(new TransportDriver.Context());
         handler = new InMemoryBlockHandler("fuzz-node", 256L * MIB);
         server = BlockServer.launch(new BlockServer.Context()
             .aeron(nodeDriver.aeron())
-            .endpoint(SERVER_ENDPOINT)
+            .endpoint(serverEndpoint)
             .nodeName("fuzz-node")
             .handler(handler)
             .maxBlockLength(MAX_BLOCK_LENGTH)
+            .security(secure ? new TransportSecurity(SECRET, false) : null)
             .errorHandler((throwable) ->
             {
                 if (serverErrors.incrementAndGet() <= 5)
@@ -144,14 +167,15 @@ class BlockServerFuzzTest
             }));
         client = BlockClient.connect(new BlockClient.Context()
             .aeron(clientDriver.aeron())
-            .responseEndpoint(CLIENT_RESPONSE_ENDPOINT));
+            .security(secure ? new TransportSecurity(SECRET, false) : null)
+            .responseEndpoint(clientResponseEndpoint));
         realClientId = client.clientId();
     }
 
     @AfterEach
     void tearDown()
     {
-        CloseHelper.closeAll(raw, freshClient, client, server, clientDriver, nodeDriver);
+        CloseHelper.closeAll(peer, raw, freshClient, client, server, clientDriver, nodeDriver);
         assertFalse(new File(nodeDriver.aeronDirectoryName()).exists(), nodeDriver.aeronDirectoryName());
         assertFalse(new File(clientDriver.aeronDirectoryName()).exists(), clientDriver.aeronDirectoryName());
     }
@@ -159,6 +183,18 @@ class BlockServerFuzzTest
     @Test
     @Timeout(180)
     void shouldKeepServingAndKeepEveryBlockIntactUnderAHundredThousandRandomAndMutatedMessages()
+    {
+        fuzz();
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldRefuseAndCountEveryForgedMessageWithSecurityOnAndKeepServing()
+    {
+        fuzz();
+    }
+
+    private void fuzz()
     {
         final long seed = Long.getLong("tierpool.fuzz.seed", System.nanoTime());
         LOG.info("BlockServerFuzzTest seed={} (replay with -Dtierpool.fuzz.seed={})", seed, seed);
@@ -174,7 +210,7 @@ class BlockServerFuzzTest
         final long requestsBefore = server.requestCount();
         final long malformedBefore = server.malformedCount();
 
-        raw = new RawPeer(clientDriver.aeron(), server.endpoint(), RAW_RESPONSE_ENDPOINT);
+        raw = new RawPeer(clientDriver.aeron(), server.endpoint(), rawResponseEndpoint);
         channels = responseChannels(raw.responseChannel);
 
         final long startNs = System.nanoTime();
@@ -205,6 +241,12 @@ class BlockServerFuzzTest
             drainResponses();
         }
 
+        final long[] attacks = secure ? new long[5] : null;
+        if (secure)
+        {
+            sent += sendSealedAttacks(random, attacks);
+        }
+
         final long expectedRequests = requestsBefore + sent;
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (server.requestCount() < expectedRequests)
@@ -212,6 +254,10 @@ class BlockServerFuzzTest
             assertTrue(System.nanoTime() < deadlineNs, "server received " + (server.requestCount() - requestsBefore) +
                 " of " + sent + " messages");
             drainResponses();
+            if (null != peer)
+            {
+                peer.drain();
+            }
             Thread.yield();
         }
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
@@ -219,7 +265,8 @@ class BlockServerFuzzTest
 
         freshClient = BlockClient.connect(new BlockClient.Context()
             .aeron(clientDriver.aeron())
-            .responseEndpoint(FRESH_CLIENT_RESPONSE_ENDPOINT));
+            .security(secure ? new TransportSecurity(SECRET, false) : null)
+            .responseEndpoint(freshClientResponseEndpoint));
         final byte[] fresh = randomBytes(random, MIB + 3);
         freshClient.put(server.endpoint(), 7, new UnsafeBuffer(fresh), 0, fresh.length);
         final UnsafeBuffer dst = new UnsafeBuffer(new byte[3 * MIB]);
@@ -273,6 +320,33 @@ class BlockServerFuzzTest
         System.out.println(figures);
 
         assertTrue(sent >= 100_000, "sent " + sent);
+        if (secure)
+        {
+            final SecurityCounters counters = server.securityCounters();
+            final String secureFigures = String.format("BlockServerFuzzTest security figures: sealedAttacks[genuine=%d " +
+                "replayed=%d bitFlipped=%d foreignClientId=%d madeUpTrailer=%d] node%s refused=%d",
+                attacks[0], attacks[1], attacks[2], attacks[3], attacks[4], counters, counters.refused());
+            LOG.info(secureFigures);
+            System.out.println(secureFigures);
+            assertEquals(0, otherBlocksStored, "an unauthenticated put was stored");
+            assertEquals(attacks[1], counters.replayed(), secureFigures);
+            assertEquals(attacks[3], counters.forgedClientId(), secureFigures);
+            assertTrue(counters.badMac() >= attacks[4], secureFigures);
+            assertTrue(counters.badMac() + counters.unauthenticated() >= attacks[2] + attacks[4], secureFigures);
+            assertTrue(counters.unauthenticated() > 0, secureFigures);
+            assertEquals(0, counters.handshakeFailures(), secureFigures);
+            assertTrue(errorResponsesByCode.getOrDefault(ErrorCode.AUTH_FAILED, 0L) > 0,
+                errorResponsesByCode::toString);
+            final long answersDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (peer.responses.size() < attacks[0] && System.nanoTime() < answersDeadlineNs)
+            {
+                peer.drain();
+                Thread.yield();
+            }
+            assertTrue(peer.responses.size() >= attacks[0], "genuine sealed requests answered: " +
+                peer.responses.size() + " of " + attacks[0]);
+            return;
+        }
         assertTrue(malformed > 0, "malformedCount did not move");
         assertTrue(server.errorResponseCount() > 0, "errorResponseCount did not move");
         assertTrue(server.droppedChunkCount() > 0, "droppedChunkCount did not move");
@@ -282,6 +356,87 @@ class BlockServerFuzzTest
         assertTrue(server.peakPutReassemblyBytes() <= Math.max(limits.maxPutReassemblyBytes(), MAX_BLOCK_LENGTH),
             figures);
         assertTrue(server.peakResponsePublicationCount() <= limits.maxResponsePublications(), figures);
+    }
+
+    /**
+     * Security on: an authenticated peer (its own client id) sends genuine sealed messages and the four kinds of
+     * forgery, counted in {@code attacks} by kind: 0 genuine, 1 replayed, 2 bit-flipped, 3 naming the well-behaved
+     * client, 4 an unsealed request with a made-up trailer under the peer's session id.
+     *
+     * @return messages sent.
+     */
+    private long sendSealedAttacks(final Random random, final long[] attacks)
+    {
+        final long peerClientId = realClientId ^ 0x5A5A5A5AL;
+        peer = new SecurePeer(clientDriver.aeron(), server.endpoint(), PEER_RESPONSE_ENDPOINT, SECRET, peerClientId,
+            false);
+        final ExpandableArrayBuffer sealed = new ExpandableArrayBuffer(8 * KIB);
+        final List<byte[]> genuine = new ArrayList<>();
+        long correlationId = 1_000;
+        for (int i = 0; i < SEALED_ATTACKS; i++)
+        {
+            final int kind = genuine.isEmpty() ? 0 : random.nextInt(5);
+            final long blockId = random.nextInt(BLOCK_COUNT);
+            final int length;
+            switch (kind)
+            {
+                case 0:
+                    length = random.nextBoolean() ?
+                        peer.sealedPut(sealed, correlationId++, peerClientId, blockId, randomBytes(random, 1 + random.nextInt(512))) :
+                        peer.sealedGet(sealed, correlationId++, peerClientId, blockId);
+                    if (genuine.size() < 512)
+                    {
+                        genuine.add(Arrays.copyOf(sealed.byteArray(), length));
+                    }
+                    break;
+
+                case 1:
+                    final byte[] replay = genuine.get(random.nextInt(genuine.size()));
+                    sealed.putBytes(0, replay);
+                    length = replay.length;
+                    break;
+
+                case 2:
+                    length = peer.sealedGet(sealed, correlationId++, peerClientId, blockId);
+                    final java.util.Set<Integer> bits = new java.util.HashSet<>();
+                    for (int flips = 1 + random.nextInt(8); bits.size() < flips; )
+                    {
+                        bits.add(random.nextInt(length * 8));
+                    }
+                    for (final int bit : bits)
+                    {
+                        sealed.putByte(bit >> 3, (byte)(sealed.getByte(bit >> 3) ^ (1 << (bit & 7))));
+                    }
+                    break;
+
+                case 3:
+                    final int what = random.nextInt(3);
+                    length = 0 == what ? peer.sealedGet(sealed, correlationId++, realClientId, blockId) :
+                        1 == what ? peer.sealedFree(sealed, correlationId++, realClientId, blockId) :
+                        peer.sealedPut(sealed, correlationId++, realClientId, blockId, new byte[] { 1, 2, 3 });
+                    break;
+
+                default:
+                    final int plain = encode(random, random.nextInt(4));
+                    sealed.putBytes(0, message, 0, plain);
+                    sealed.putLong(plain, peer.session.sessionId, java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (int b = 8; b < AuthTrailerDescriptor.LENGTH; b++)
+                    {
+                        sealed.putByte(plain + b, (byte)random.nextInt());
+                    }
+                    length = plain + AuthTrailerDescriptor.LENGTH;
+                    break;
+            }
+            attacks[kind]++;
+            peer.raw.send(sealed, 0, length);
+            if (0 == (i & 63))
+            {
+                peer.drain();
+                drainResponses();
+            }
+        }
+        peer.drain();
+        return SEALED_ATTACKS;
     }
 
     private void sendRandomBytes(final Random random)
@@ -520,7 +675,7 @@ class BlockServerFuzzTest
         }
     }
 
-    private static byte[][] responseChannels(final String rawChannel)
+    private byte[][] responseChannels(final String rawChannel)
     {
         final byte[] tooLong = new byte[TransportConfiguration.MAX_RESPONSE_CHANNEL_LENGTH + 1];
         Arrays.fill(tooLong, (byte)'x');
@@ -528,7 +683,7 @@ class BlockServerFuzzTest
         return new byte[][]
         {
             rawChannel.getBytes(StandardCharsets.US_ASCII),
-            Endpoints.udpChannel(NOBODY_ENDPOINT).getBytes(StandardCharsets.US_ASCII),
+            Endpoints.udpChannel(nobodyEndpoint).getBytes(StandardCharsets.US_ASCII),
             "udp://127.0.0.1:40192".getBytes(StandardCharsets.US_ASCII),
             "aeron:".getBytes(StandardCharsets.US_ASCII),
             new byte[0],

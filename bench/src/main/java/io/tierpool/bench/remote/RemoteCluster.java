@@ -55,6 +55,25 @@ public final class RemoteCluster implements AutoCloseable
         final Path diskDir,
         final PrintStream log)
     {
+        return start(ports, ramBytes, maxHeap, tmpfsDir, diskDir, List.of(), log);
+    }
+
+    /**
+     * As {@link #start(RemotePorts, long, String, Path, Path, PrintStream)}, with further daemon flags for every
+     * node (such as {@code --security on --secret-file FILE}).
+     *
+     * @param extraArguments flags appended to each daemon's command line.
+     * @return the running cluster, to be closed by the caller.
+     */
+    public static RemoteCluster start(
+        final RemotePorts ports,
+        final long ramBytes,
+        final String maxHeap,
+        final Path tmpfsDir,
+        final Path diskDir,
+        final List<String> extraArguments,
+        final PrintStream log)
+    {
         final RemoteCluster cluster = new RemoteCluster();
         try
         {
@@ -66,7 +85,7 @@ public final class RemoteCluster implements AutoCloseable
                 cluster.nodes.add(NodeProcess.start(new NodeProcess.Context()
                     .name(name)
                     .directoryParent(disk)
-                    .arguments(List.of(
+                    .arguments(concat(List.of(
                         "--name", name,
                         "--port", Integer.toString(ports.nodeDataPort(node)),
                         "--discovery-port", Integer.toString(ports.nodeDiscoveryPort(node)),
@@ -78,7 +97,7 @@ public final class RemoteCluster implements AutoCloseable
                         "--vvram-dir", tmpfs.toString(),
                         "--vssd-dir", disk.toString(),
                         "--aeron-dir", tmpfs.toString(),
-                        "--metrics-port", "0"))
+                        "--metrics-port", "0"), extraArguments))
                     .maxHeap(maxHeap)));
                 log.printf("remote: %s is up at %s%n", name, cluster.nodes.get(node - 1).endpoint());
             }
@@ -89,6 +108,13 @@ public final class RemoteCluster implements AutoCloseable
             CloseHelper.quietClose(cluster);
             throw ex;
         }
+    }
+
+    private static List<String> concat(final List<String> first, final List<String> second)
+    {
+        final List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     /**

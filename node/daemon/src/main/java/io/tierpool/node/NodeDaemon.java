@@ -142,6 +142,8 @@ public final class NodeDaemon implements AutoCloseable
                 .aeron(driver.aeron())
                 .endpoint(settings.host() + ":" + settings.port())
                 .nodeName(settings.name())
+                .security(DataPathSecurity.resolve(settings.configuration(), System.getenv(), settings.name(),
+                    settings.host() + ":" + settings.port()))
                 .handler(service));
 
             final ClusterContext cluster = settings.clusterContext();
@@ -189,6 +191,7 @@ public final class NodeDaemon implements AutoCloseable
                     .errorSource("expired_puts", blockServer::expiredReassemblyCount)
                     .errorSource("undelivered", blockServer::undeliveredResponseCount)
                     .errorSource("transport", transportErrors::get)
+                    .errorSource("security_refused", () -> blockServer.securityCounters().refused())
                     .blockServer(blockServer)
                     .gpu(gpu.describe()));
                 metricsServer = MetricsHttpServer.start(new MetricsHttpServer.Context()

@@ -7,6 +7,8 @@ import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.far.RemoteTier;
 import io.tierpool.client.Hint;
 import io.tierpool.client.cluster.ClusterClient;
+import io.tierpool.transport.ClusterSecret;
+import io.tierpool.transport.TransportSecurity;
 import io.tierpool.node.engine.BlockStore;
 import io.tierpool.node.engine.StoreContext;
 import io.tierpool.client.EvictionPolicy;
@@ -469,6 +471,9 @@ public final class TierPool implements AutoCloseable
         private ClusterClient.Context clusterContext = new ClusterClient.Context();
         private TransportDriver.Context transportContext = new TransportDriver.Context();
         private BlockClient.Context clientContext = new BlockClient.Context();
+        private Path secretFile;
+        private Path credentialFile;
+        private boolean encryption;
         private List<String> nodes = List.of();
         private Path baseDir;
         private Path vvramDir;
@@ -587,6 +592,7 @@ public final class TierPool implements AutoCloseable
             }
             if (clustered())
             {
+                concludeSecurity();
                 clusterContext.bootstrapEndpoints(nodes);
                 if (clusterContext.joinTimeoutMs() == ClusterClient.Context.DEFAULT_JOIN_TIMEOUT_MS)
                 {
@@ -936,6 +942,85 @@ public final class TierPool implements AutoCloseable
         public List<String> nodes()
         {
             return nodes;
+        }
+
+        /**
+         * @param file a file holding the cluster secret in hexadecimal, written by {@code tierpool secret --out FILE}
+         *             (keep it readable by its owner only). With a secret the pool authenticates to every node
+         *             daemon and seals every far-memory request (docs/SECURITY.md). Default: none, then the file
+         *             named by the environment variable {@value ClusterSecret#SECRET_FILE_ENV}, else the secret in
+         *             {@value ClusterSecret#SECRET_ENV}, else no security (logged as a warning when the pool opens
+         *             with node endpoints; nodes running with security refuse such a pool with
+         *             {@code AUTH_FAILED}).
+         * @return this for a fluent API.
+         */
+        public Context secretFile(final Path file)
+        {
+            this.secretFile = file;
+            return this;
+        }
+
+        /**
+         * @param file     this client's own credential, written by
+         *                 {@code tierpool secret --client-id ID --from CLUSTER_SECRET_FILE --out FILE}; with it the
+         *                 pool authenticates under {@code clientId} only, and holds no cluster secret (nodes with
+         *                 {@code security.client.credentials.required=true} take only such clients). Replaces
+         *                 {@link #secretFile(Path)} and the environment.
+         * @param clientId the client id the credential was written for; becomes the pool's client id.
+         * @return this for a fluent API.
+         */
+        public Context clientCredential(final Path file, final long clientId)
+        {
+            this.credentialFile = file;
+            clientContext.clientId(clientId);
+            return this;
+        }
+
+        /**
+         * @param encryption true to ask every node for AES-GCM encryption of block bytes on the wire (needs a
+         *                   secret); a node may require it anyway. Default false.
+         * @return this for a fluent API.
+         */
+        public Context encryption(final boolean encryption)
+        {
+            this.encryption = encryption;
+            return this;
+        }
+
+        /**
+         * Security for the far-memory client: from {@link #secretFile(Path)}, else the environment, else what
+         * {@link #clientContext()} was given, else none (logged).
+         */
+        private void concludeSecurity()
+        {
+            if (null != credentialFile)
+            {
+                final ClusterSecret credential = ClusterSecret.fromFile(credentialFile);
+                clientContext.security(TransportSecurity.clientCredential(credential, encryption));
+                LOG.info("TierPool data-path security on: own credential of client {} from {}, block encryption {}",
+                    Long.toHexString(clientContext.clientId()), credential.source(),
+                    encryption ? "requested" : "as the nodes require");
+                return;
+            }
+            final ClusterSecret secret = null != secretFile ? ClusterSecret.fromFile(secretFile) :
+                ClusterSecret.fromEnvironment(System.getenv());
+            if (null != secret)
+            {
+                clientContext.security(new TransportSecurity(secret, encryption));
+                LOG.info("TierPool data-path security on: cluster secret from {}, block encryption {}",
+                    secret.source(), encryption ? "requested" : "as the nodes require");
+            }
+            else if (null == clientContext.security())
+            {
+                if (encryption)
+                {
+                    throw new ConfigurationException("encryption(true) needs a cluster secret: set secretFile(...) " +
+                        "or " + ClusterSecret.SECRET_FILE_ENV);
+                }
+                LOG.warn("TierPool data-path security off: no cluster secret (secretFile, {} or {}); nodes that " +
+                    "run with security will refuse this pool", ClusterSecret.SECRET_FILE_ENV,
+                    ClusterSecret.SECRET_ENV);
+            }
         }
 
         /**

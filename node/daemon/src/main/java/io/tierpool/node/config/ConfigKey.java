@@ -112,6 +112,36 @@ public enum ConfigKey
         "HTTP port of the Prometheus /metrics and JSON /stats endpoints; 0 for any free port, -1 to disable.",
         -1, 65535),
 
+    /** Data-path security: on, off or auto. */
+    SECURITY_MODE("security.mode", "--security", "TIERPOOL_SECURITY", ValueType.STRING, "auto",
+        "Data-path security (docs/SECURITY.md): on (every client must authenticate with the cluster secret; " +
+        "start-up fails without a secret), off (anyone who reaches the Aeron port may read, overwrite or free any " +
+        "block; logged as a warning), or auto (on when a secret is configured, else off with the warning)."),
+
+    /** File holding the cluster secret. */
+    SECURITY_SECRET_FILE("security.secret.file", "--secret-file", "TIERPOOL_SECRET_FILE", ValueType.STRING, "none",
+        "File holding the cluster secret in hexadecimal (write one with `tierpool secret --out FILE`; keep it " +
+        "owner-only); none to read it from the environment variable TIERPOOL_SECRET, or to have no secret. The " +
+        "secret itself is never a flag or a setting."),
+
+    /** File holding the secret being retired, still accepted during a rotation. */
+    SECURITY_PREVIOUS_SECRET_FILE("security.secret.previous.file", "--previous-secret-file",
+        "TIERPOOL_PREVIOUS_SECRET_FILE", ValueType.STRING, "none",
+        "During a rotation of the cluster secret: the file of the secret being retired, which the node still " +
+        "accepts from clients (they authenticate with either); none outside a rotation (docs/SECURITY.md)."),
+
+    /** Whether clients must authenticate with per-client credentials. */
+    SECURITY_CREDENTIALS_REQUIRED("security.client.credentials.required", "--client-credentials-required",
+        "TIERPOOL_CLIENT_CREDENTIALS_REQUIRED", ValueType.BOOLEAN, "false",
+        "Take only clients that authenticate with their own credential (tierpool secret --client-id ID --from " +
+        "FILE), each then able to act under its own client id only; false also takes holders of the cluster " +
+        "secret, who may claim any client id."),
+
+    /** AES-GCM encryption of block bytes on the wire. */
+    SECURITY_ENCRYPTION("security.encryption", "--encryption", "TIERPOOL_ENCRYPTION", ValueType.BOOLEAN, "false",
+        "Encrypt block bytes on the wire with AES-GCM on every session with this node (a client may ask for it " +
+        "too); needs security on."),
+
     /** Whether the node probes for and uses a CUDA GPU. */
     GPU_ENABLED("gpu.enabled", "--gpu-enabled", "TIERPOOL_GPU_ENABLED", ValueType.BOOLEAN, "true",
         "Probe for a CUDA GPU at start-up and log what was found, once; false never loads CUDA. Without a " +

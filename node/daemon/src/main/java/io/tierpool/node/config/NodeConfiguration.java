@@ -365,6 +365,55 @@ public final class NodeConfiguration
     }
 
     /**
+     * @return {@link ConfigKey#SECURITY_MODE}: "on", "off" or "auto".
+     * @throws ConfigurationException when the setting is none of those.
+     */
+    public String securityMode()
+    {
+        final String mode = ((String)values.get(ConfigKey.SECURITY_MODE)).toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("on") && !mode.equals("off") && !mode.equals("auto"))
+        {
+            throw new ConfigurationException(ConfigKey.SECURITY_MODE.key() + " = '" + text(ConfigKey.SECURITY_MODE) +
+                "' (" + source(ConfigKey.SECURITY_MODE) + ") is not on, off or auto");
+        }
+        return mode;
+    }
+
+    /**
+     * @return {@link ConfigKey#SECURITY_SECRET_FILE}, or null for none.
+     */
+    public Path securitySecretFile()
+    {
+        final String file = (String)values.get(ConfigKey.SECURITY_SECRET_FILE);
+        return "none".equalsIgnoreCase(file) ? null : Path.of(file);
+    }
+
+    /**
+     * @return {@link ConfigKey#SECURITY_PREVIOUS_SECRET_FILE}, or null for none.
+     */
+    public Path securityPreviousSecretFile()
+    {
+        final String file = (String)values.get(ConfigKey.SECURITY_PREVIOUS_SECRET_FILE);
+        return "none".equalsIgnoreCase(file) ? null : Path.of(file);
+    }
+
+    /**
+     * @return {@link ConfigKey#SECURITY_CREDENTIALS_REQUIRED}.
+     */
+    public boolean securityCredentialsRequired()
+    {
+        return (Boolean)values.get(ConfigKey.SECURITY_CREDENTIALS_REQUIRED);
+    }
+
+    /**
+     * @return {@link ConfigKey#SECURITY_ENCRYPTION}.
+     */
+    public boolean securityEncryption()
+    {
+        return (Boolean)values.get(ConfigKey.SECURITY_ENCRYPTION);
+    }
+
+    /**
      * @return {@link ConfigKey#GPU_ENABLED}: false when the node must not probe for or use a GPU.
      */
     public boolean gpuEnabled()

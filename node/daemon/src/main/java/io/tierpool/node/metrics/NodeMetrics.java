@@ -481,6 +481,7 @@ public final class NodeMetrics implements AutoCloseable
             .description("Puts refused with BUSY: the limits of unfinished chunked puts were reached and none had " +
                 "stalled")
             .register(registry);
+        SecurityMetrics.register(registry, server);
     }
 
     private void gauge(

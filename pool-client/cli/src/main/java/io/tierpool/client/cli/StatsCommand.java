@@ -101,6 +101,7 @@ public final class StatsCommand implements Callable<Integer>
         try (TransportDriver driver = TransportDriver.launch(new TransportDriver.Context());
             BlockClient client = BlockClient.connect(new BlockClient.Context()
                 .aeron(driver.aeron())
+                .security(CliSecurity.fromEnvironment())
                 .responseEndpoint(host + ":0")))
         {
             usage = client.usage(node);

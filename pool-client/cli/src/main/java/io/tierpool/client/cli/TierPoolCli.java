@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 /**
  * The {@code tierpool} command line: {@code demo} runs an out-of-core matrix multiply on an embedded cluster,
  * {@code stats} shows a node daemon's tiers, {@code top} shows every live node's tiers, refreshed.
+ * {@code secret} writes a new cluster secret to an owner-only file.
  * {@code tierpool --help} and {@code tierpool <command> --help} list the flags.
  * <p>
  * Exit codes: 0 success, 1 the demo's product failed verification, 2 bad flags or an error.
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TierPoolCli.Version.class,
     description = "TierPool: a distributed tiered memory pool (RAM, tmpfs, local disk, far memory over Aeron).",
-    subcommands = { DemoCommand.class, StatsCommand.class, TopCommand.class, CommandLine.HelpCommand.class })
+    subcommands = { DemoCommand.class, StatsCommand.class, TopCommand.class, SecretCommand.class,
+        CommandLine.HelpCommand.class })
 public final class TierPoolCli implements Runnable
 {
     /**
@@ -60,7 +62,7 @@ public final class TierPoolCli implements Runnable
      */
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, stats or top");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, stats, top or secret");
     }
 
     /**

@@ -138,6 +138,7 @@ public final class TopCommand implements Callable<Integer>
             driver = TransportDriver.launch(new TransportDriver.Context());
             client = BlockClient.connect(new BlockClient.Context()
                 .aeron(driver.aeron())
+                .security(CliSecurity.fromEnvironment())
                 .clientId(clientId)
                 .responseEndpoint(host + ":0"));
             view = ClusterClient.connect(client, clusterContext);

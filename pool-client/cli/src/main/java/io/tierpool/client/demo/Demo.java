@@ -3,6 +3,7 @@
  */
 package io.tierpool.client.demo;
 
+import io.tierpool.transport.ClusterSecret;
 import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.PoolStats;
 import io.tierpool.client.TierPool;
@@ -107,6 +108,7 @@ public final class Demo implements AutoCloseable
         workspace = register(DemoWorkspace.create(ctx.workDir(), ctx.vvramDir()), true);
         final DemoPorts ports = new DemoPorts(ctx.basePort(), ctx.nodes());
         final boolean existingCluster = !ctx.joinNodes().isEmpty();
+        Path secretFile = null;
         if (existingCluster)
         {
             status.printf("tierpool demo: joining the running cluster at %s (waiting for %d node(s))%n",
@@ -116,8 +118,13 @@ public final class Demo implements AutoCloseable
         {
             status.printf("tierpool demo: starting %d node daemon(s) on ports %d..%d%n",
                 ctx.nodes(), ports.base(), ports.base() + DemoPorts.RANGE - 1);
+            // a fresh data-path secret per run, removed with the workspace (docs/SECURITY.md)
+            secretFile = workspace.diskDir("secret").resolve("cluster.secret");
+            ClusterSecret.writeNew(secretFile);
+            status.printf("tierpool demo: data-path security on: a fresh cluster secret for this run, in an " +
+                "owner-only file removed at the end%n");
             register(DemoCluster.start(ctx.nodes(), ports, workspace, ctx.nodeRamBytes(), ctx.nodeVvramBytes(),
-                ctx.nodeVssdBytes(), ctx.nodeHeap(), status), true);
+                ctx.nodeVssdBytes(), ctx.nodeHeap(), secretFile, status), true);
         }
         phaseStartNs = endPhase("start nodes", phaseStartNs);
 
@@ -134,6 +141,10 @@ public final class Demo implements AutoCloseable
                 .awaitNodes(ctx.nodes())
                 .aeronDir(workspace.tmpfsDir("client"));
             poolCtx.host(ctx.host());
+            if (null != secretFile)
+            {
+                poolCtx.secretFile(secretFile);
+            }
         }
         final TierPool pool = register(TierPool.open(poolCtx), false);
         phaseStartNs = endPhase("open pool", phaseStartNs);

@@ -51,6 +51,8 @@ public final class DemoCluster implements AutoCloseable
      * @param vvramBytes each node's VVRAM tier, bytes.
      * @param vssdBytes  each node's VSSD tier, bytes.
      * @param maxHeap    each node JVM's {@code -Xmx}, e.g. {@code "256m"}.
+     * @param secretFile the data-path cluster secret the nodes require ({@code --security on}), or null for an
+     *                   open data path.
      * @param status     where to say which node started at which endpoint.
      * @return the running cluster, to be closed by the caller.
      * @throws io.tierpool.client.TierPoolException if a node does not start or does not report ready in time (nodes
@@ -64,6 +66,7 @@ public final class DemoCluster implements AutoCloseable
         final long vvramBytes,
         final long vssdBytes,
         final String maxHeap,
+        final Path secretFile,
         final PrintStream status)
     {
         final DemoCluster cluster = new DemoCluster();
@@ -95,7 +98,9 @@ public final class DemoCluster implements AutoCloseable
                         "--vvram-dir", workspace.tmpfsDir(name).toString(),
                         "--vssd-dir", workspace.diskDir(name).toString(),
                         "--aeron-dir", workspace.tmpfsDir(name).toString(),
-                        "--metrics-port", "0"))
+                        "--metrics-port", "0",
+                        "--security", null == secretFile ? "off" : "on",
+                        "--secret-file", null == secretFile ? "none" : secretFile.toString()))
                     .maxHeap(maxHeap));
                 if (!cluster.add(node))
                 {

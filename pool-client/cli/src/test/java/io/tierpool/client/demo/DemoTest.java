@@ -104,8 +104,9 @@ class DemoTest
             "at least two thirds of the data (less the blocks in flight) lives on the nodes: " + report.format());
         assertTrue(report.stats().remotePuts() > 0 && report.stats().remoteGets() > 0, report.format());
         assertTrue(report.format().contains("node-1"), report.format());
-        assertTrue(status.toString(StandardCharsets.UTF_8).contains("fresh membership credentials"),
-            "the node daemons joined with membership credentials made for the run");
+        assertTrue(status().contains("fresh membership credentials"),
+            "the node daemons joined with membership credentials made for the run: " + status());
+        assertTrue(status().contains("data-path security on"), status());
         assertEquals(0, DemoFixtures.countFiles(workDir), "the run's disk files, the credentials included, are removed");
         assertEquals(0, DemoFixtures.countFiles(vvramDir), "the run's tmpfs files are removed");
     }
