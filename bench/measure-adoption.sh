@@ -133,7 +133,8 @@ endpoints="127.0.0.1:$((data_base + 1)),127.0.0.1:$((data_base + 2))"
 mkdir -p "$out/probe-classes"
 javac -d "$out/probe-classes" -cp "$classpath" "$probe" 2>"$out/javac.log" ||
     { cat "$out/javac.log" >&2; die "bench/adoption/AdoptionProbe.java does not compile against the client"; }
-java_cmd=(java -Xms64m -Xmx256m "${jvm_options[@]}" -Djava.io.tmpdir="$out/work" -Dtierpool.transport.base.dir="$shm_dir"
+# The probes authenticate with the cluster secret local-cluster.sh makes at `up` (data-path security on).
+java_cmd=(env TIERPOOL_SECRET_FILE="$state/secret" java -Xms64m -Xmx256m "${jvm_options[@]}" -Djava.io.tmpdir="$out/work" -Dtierpool.transport.base.dir="$shm_dir"
     -cp "$out/probe-classes:$classpath" AdoptionProbe)
 
 say "starting two node daemons (deploy/local-cluster.sh up 2)..."

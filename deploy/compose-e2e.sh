@@ -12,7 +12,8 @@
 #   5. starts node1..node3 of deploy/docker-compose.yml and waits for them to be healthy
 #   6. runs the demo client, waits for it, checks its report says "verification  PASSED"
 #   7. checks each node's published metrics port (9401..9403) answers tierpool_cluster_nodes 3, and that each node
-#      joined over TLS with the credentials the compose file's membership service made
+#      joined over TLS with the credentials the compose file's membership service made, and serves its data path
+#      only to holders of the cluster secret its secret service made (the demo client, step 6, holds it)
 #   8. docker-compose down -v; checks the host's forwarding and firewall (ip_forward, bridge-nf-call-iptables, the
 #      nftables rule set) are as they were before its daemon started
 # and, whatever happened, stops its daemon and removes everything it made (the trap): containers, images, volumes,
@@ -293,6 +294,14 @@ for node in "${NODES[@]}"; do
         fail "$node did not log 'membership security is TLS'"
 done
 log "every node runs Ignite discovery and communication over TLS with the cluster's credentials"
+
+# ---------------------------------------------------------------------------------------------------------------
+step "data path: every node serves only holders of the secret service's cluster secret"
+for node in "${NODES[@]}"; do
+    compose_ logs --no-color "$node" 2>&1 | grep -q "data-path security ON" ||
+        fail "$node did not log 'data-path security ON'"
+done
+log "every node authenticates its clients with the cluster secret (the demo above held it)"
 
 # ---------------------------------------------------------------------------------------------------------------
 step "compose down -v"

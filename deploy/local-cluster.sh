@@ -24,6 +24,11 @@
 #                                   in <state>/membership, made at `up`, removed by `down` (docs/SECURITY.md);
 #                                   off: none, any process that reaches the discovery ports can join (a warning)
 #   TIERPOOL_SECURITY_MEMBERSHIP_DIR  credentials to use instead of fresh ones (made with MembershipCredentials)
+#   TIERPOOL_SECURITY               on (default here): a fresh cluster secret for the data path in <state>/secret
+#                                   (owner-only, made with `tierpool secret` at `up`, removed by `down`); the nodes
+#                                   refuse clients without it; clients: TIERPOOL_SECRET_FILE=<state>/secret
+#                                   (docs/SECURITY.md). off: an open data path, anyone who can send UDP to the
+#                                   Aeron ports can read, overwrite or free any block (a warning)
 #   TIERPOOL_HOST                   address the nodes bind (default 127.0.0.1)
 #   TIERPOOL_JAVA_OPTS              node JVM heap flags (default -Xms256m -Xmx1g)
 #   TIERPOOL_CLIENT_CLASSPATH       classpath for the top/stats client JVMs instead of pool-client/cli/target/tierpool.jar
@@ -155,6 +160,35 @@ setup_membership() {
     fi
 }
 
+# The data-path cluster secret (docs/SECURITY.md): a fresh one per `up`, made by the project's own generator
+# (`tierpool secret`: 256 random bits, a new file created rw-------). The nodes and the client JVMs this script
+# runs inherit TIERPOOL_SECURITY and TIERPOOL_SECRET_FILE; the secret is never an argument, only its file's path.
+setup_secret() {
+    export TIERPOOL_SECURITY="${TIERPOOL_SECURITY:-on}"
+    case "$TIERPOOL_SECURITY" in
+        off)
+            unset TIERPOOL_SECRET_FILE
+            say "warning: TIERPOOL_SECURITY=off: an open data path, anyone who can send UDP to the nodes' Aeron ports can read, overwrite or free any block"
+            return 0 ;;
+        on) ;;
+        *) die "TIERPOOL_SECURITY=$TIERPOOL_SECURITY must be on or off" ;;
+    esac
+    local file="$state/secret"
+    if [ -n "${TIERPOOL_SECRET_FILE:-}" ] && [ "$TIERPOOL_SECRET_FILE" != "$file" ]; then
+        say "not using TIERPOOL_SECRET_FILE=$TIERPOOL_SECRET_FILE from the environment: each \`up\` makes a fresh secret"
+    fi
+    client_cli secret --out "$file" > /dev/null || die "could not make the cluster secret $file"
+    export TIERPOOL_SECRET_FILE="$file"
+    say "fresh cluster secret (data path) in $TIERPOOL_SECRET_FILE; clients: TIERPOOL_SECRET_FILE=$TIERPOOL_SECRET_FILE"
+}
+
+# For `status`: the secret `up` made, when it made one.
+use_secret() {
+    if [ -f "$state/secret" ]; then
+        export TIERPOOL_SECRET_FILE="$state/secret"
+    fi
+}
+
 # Runs the tierpool command line (stats, top) in a client JVM whose files stay under the state directories.
 client_cli() {
     local tools_tmp="$state/tools/tmp" tools_shm
@@ -277,11 +311,16 @@ do_up() {
         say "removing the leftovers of a cluster that is no longer running in $state"
         do_down > /dev/null
     fi
+    case "${TIERPOOL_SECURITY:-on}" in
+        on | off) ;;
+        *) die "TIERPOOL_SECURITY=$TIERPOOL_SECURITY must be on or off" ;;
+    esac
     ensure_jar "$node_jar" node
 
     mkdir -p "$state"
     echo "$n" > "$state/nodes"
     setup_membership
+    setup_secret
     local shm
     if [ -d "$TIERPOOL_CLUSTER_SHM_PARENT" ] && [ -w "$TIERPOOL_CLUSTER_SHM_PARENT" ]; then
         shm="$(mktemp -d "$TIERPOOL_CLUSTER_SHM_PARENT/tierpool-cluster.XXXXXX")"
@@ -325,9 +364,17 @@ do_up() {
     echo
     local first_metrics
     first_metrics="$(ready_field "$(cat "$state/node-1/ready")" metrics)"
+    local env_prefix=""
+    if [ -n "${TIERPOOL_SECRET_FILE:-}" ]; then
+        echo "Data path: security on; clients need the cluster secret: TIERPOOL_SECRET_FILE=$TIERPOOL_SECRET_FILE"
+        env_prefix="TIERPOOL_SECRET_FILE=$TIERPOOL_SECRET_FILE "
+    else
+        echo "Data path: OPEN (TIERPOOL_SECURITY=off): no cluster secret, any process that reaches the Aeron ports is served"
+    fi
     echo "Next:"
     echo "  $0 status                      each node's tiers"
-    echo "  $root/tierpool top --nodes $(endpoint_list "$n")    every node, refreshed each second"
+    echo "  $env_prefix$root/tierpool top --nodes $(endpoint_list "$n")    every node, refreshed each second"
+    echo "  $env_prefix$root/tierpool demo --join $(endpoint_list "$n") --nodes $n --host $(host)    the demo on this cluster"
     if [ -n "$first_metrics" ]; then
         echo "  curl -s http://$first_metrics/metrics | grep tierpool_tier_used_bytes"
     fi
@@ -421,6 +468,7 @@ main() {
             [ $# -eq 0 ] || die "status takes no arguments"
             check_settings
             load_shared_settings
+            use_secret
             do_status
             ;;
         down)

@@ -88,7 +88,7 @@ class ExampleProjectTest
 
             final String mvn = Paths.get(System.getProperty("tierpool.example.mavenHome"), "bin", "mvn").toString();
             final Result example = run(List.of(mvn, "-B", "-q", "-nsu", "-s", settings.toString(),
-                "-Dmaven.repo.local=" + staged, "compile", "exec:exec"), project, exampleEnvironment(),
+                "-Dmaven.repo.local=" + staged, "compile", "exec:exec"), project, exampleEnvironment(stateDir.resolve("secret")),
                 MAVEN_TIMEOUT_S);
 
             assertEquals(0, example.exitCode, "mvn compile exec:exec of the example:\n" + example.output);
@@ -167,11 +167,16 @@ class ExampleProjectTest
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))));
     }
 
-    private static Map<String, String> exampleEnvironment()
+    /**
+     * @param secretFile the cluster secret local-cluster.sh made at {@code up}: the example's pool reads it from
+     *                   TIERPOOL_SECRET_FILE, as the README's step 4 says.
+     */
+    private static Map<String, String> exampleEnvironment(final Path secretFile)
     {
         final String javaHome = System.getProperty("java.home");
         return Map.of(
             "TIERPOOL_NODES", NODES,
+            "TIERPOOL_SECRET_FILE", secretFile.toString(),
             "JAVA_HOME", javaHome,
             "PATH", Paths.get(javaHome, "bin") + File.pathSeparator + System.getenv("PATH"));
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tierpool.node.config.NodeConfiguration;
+import io.tierpool.transport.ClusterSecret;
 import org.agrona.SystemUtil;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ class ComposeFileTest
     private static final List<String> NODES = List.of("node1", "node2", "node3");
     private static final String CLIENT = "demo";
     private static final String MEMBERSHIP = "membership";
+    private static final String SECRET = "secret";
 
     private JsonNode compose;
     private Map<String, String> shared;
@@ -67,6 +69,7 @@ class ComposeFileTest
         final Set<String> expected = new TreeSet<>(NODES);
         expected.add(CLIENT);
         expected.add(MEMBERSHIP);
+        expected.add(SECRET);
         assertEquals(expected, services);
 
         for (final String service : services)
@@ -192,6 +195,43 @@ class ComposeFileTest
     }
 
     @Test
+    void shouldGiveEveryNodeAndTheDemoClientTheClusterSecretTheSecretServiceMakesOnce()
+    {
+        assertEquals("on", shared.get("TIERPOOL_SECURITY"),
+            "cluster.env turns data-path security on: a node without the secret refuses to start");
+        final String file = environment(NODES.get(0)).get("TIERPOOL_SECRET_FILE");
+        assertNotNull(file, "node1 names the cluster secret's file");
+        final String dir = file.substring(0, file.lastIndexOf('/'));
+
+        final List<String> entrypoint = strings(compose.at("/services/" + SECRET + "/entrypoint"));
+        final String script = entrypoint.get(entrypoint.size() - 1);
+        assertTrue(script.contains("test -f " + file + " || ") && script.contains("tierpool secret --out " + file),
+            "the secret service makes the secret with `tierpool secret`, once (a second up keeps it): " + entrypoint);
+        final List<String> secretMounts = strings(compose.at("/services/" + SECRET + "/volumes"));
+        assertEquals(1, secretMounts.size(), SECRET + " mounts one volume: " + secretMounts);
+        final String volume = secretMounts.get(0).split(":")[0];
+        assertEquals(volume + ":" + dir, secretMounts.get(0), "the secret service writes into the volume");
+        assertTrue(compose.at("/volumes").has(volume), volume + " is a named volume");
+        assertTrue(RepoFiles.read("deploy/Dockerfile").lines()
+                .anyMatch((line) -> line.contains("mkdir -p") && (line + " ").contains(" " + dir + " ")),
+            "the image makes " + dir + ", owned by its tierpool user, so the empty volume is writable");
+
+        final List<String> holders = new ArrayList<>(NODES);
+        holders.add(CLIENT);
+        for (final String service : holders)
+        {
+            assertEquals(file, environment(service).get("TIERPOOL_SECRET_FILE"), service + " reads the secret");
+            assertEquals("service_completed_successfully",
+                compose.at("/services/" + service + "/depends_on/" + SECRET + "/condition").asText(),
+                service + " starts once the secret exists");
+            assertTrue(strings(compose.at("/services/" + service + "/volumes")).contains(volume + ":" + dir + ":ro"),
+                service + " mounts the secret read-only");
+        }
+        assertFalse(strings(compose.at("/services/" + CLIENT + "/volumes")).toString().contains(MEMBERSHIP),
+            "the demo client gets the data-path secret only, never the nodes' membership credentials");
+    }
+
+    @Test
     void shouldGiveEachNodeShmRoomForVvramAndAeronAndAVolumeForVssd()
     {
         final Set<String> volumes = new HashSet<>();
@@ -239,6 +279,8 @@ class ComposeFileTest
     @Test
     void shouldPassTheNodeDaemonsOwnConfigurationChecksForEveryNode(@TempDir final Path dir)
     {
+        final Path secretFile = dir.resolve("cluster.secret");
+        ClusterSecret.writeNew(secretFile);
         for (final String node : NODES)
         {
             final Map<String, String> env = effectiveEnvironment(node);
@@ -247,7 +289,10 @@ class ComposeFileTest
             {
                 here.put(key, dir.toString());
             }
+            here.put("TIERPOOL_SECRET_FILE", secretFile.toString());
             final NodeConfiguration config = NodeConfiguration.load(here, null, Map.of());
+            assertEquals("on", config.securityMode(), node + " runs with data-path security on");
+            assertEquals(secretFile, config.securitySecretFile(), node + " reads the secret from TIERPOOL_SECRET_FILE");
             assertEquals(env.get("TIERPOOL_NODE_NAME"), config.nodeName());
             assertEquals(env.get("TIERPOOL_HOST"), config.host());
             assertEquals(port(env, "TIERPOOL_PORT"), config.port());

@@ -11,6 +11,7 @@ import io.tierpool.client.TierPool;
 import io.tierpool.client.cli.TierPoolCli;
 import io.tierpool.client.cli.TopTable;
 import io.tierpool.client.Hint;
+import io.tierpool.transport.ClusterSecret;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,7 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code deploy/local-cluster.sh} as a user runs it: {@code up 3} starts three node daemon JVMs from
  * {@code node/daemon/target/tierpool-node.jar} that see each other, {@code status} shows their tiers, {@code tierpool top}
  * lists all three, blocks a client places show up in each node's {@code stats}, and {@code down} leaves no process
- * and no file. Ports: Ignite and metrics in 48400..48499, Aeron data 40641..40643.
+ * and no file. By default {@code up} also makes a fresh, owner-only cluster secret the nodes require on the data path
+ * (a client without it is refused); {@code TIERPOOL_SECURITY=off} opts out with a warning. Ports: Ignite and metrics
+ * in 48400..48499, Aeron data 40641..40643.
  */
 class LocalClusterScriptTest
 {
@@ -95,6 +99,21 @@ class LocalClusterScriptTest
     {
         final ScriptResult up = runScript("up", Integer.toString(NODES));
         assertEquals(0, up.exitCode(), "up 3:\n" + up.output());
+        final Path secretFile = stateDir.resolve("secret");
+        assertTrue(up.output().contains("TIERPOOL_SECRET_FILE=" + secretFile),
+            "up tells clients where the cluster secret is:\n" + up.output());
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(secretFile),
+            "the cluster secret is owner-only");
+        assertEquals(ClusterSecret.GENERATED_LENGTH, ClusterSecret.fromFile(secretFile).bytes().length,
+            "up wrote a fresh secret with the project's generator");
+        for (int i = 1; i <= NODES; i++)
+        {
+            assertTrue(Files.readString(stateDir.resolve("node-" + i).resolve("node.log"))
+                .contains("data-path security ON"), "node-" + i + " requires the cluster secret");
+        }
+        final CliResult refused = runCliJvm(null, "stats", "--node", "127.0.0.1:" + (DATA_BASE_PORT + 1));
+        assertTrue(refused.exitCode() != 0 && (refused.output() + refused.errors()).contains("AUTH_FAILED"),
+            "a client without the secret is refused:\n" + refused.output() + refused.errors());
         for (int i = 1; i <= NODES; i++)
         {
             assertTrue(up.output().contains("127.0.0.1:" + (DATA_BASE_PORT + i)), "up prints node-" + i +
@@ -112,13 +131,14 @@ class LocalClusterScriptTest
         final Path shm = shmDir().orElseThrow();
         assertTrue(Files.isDirectory(shm), "VVRAM and Aeron live under " + shm);
 
-        final String top = runCli(0, "top", "--once", "--await-nodes", Integer.toString(NODES),
-            "--nodes", NODE_ENDPOINTS);
+        final String top = runCliJvm(secretFile, "top", "--once", "--await-nodes", Integer.toString(NODES),
+            "--nodes", NODE_ENDPOINTS).expect(0);
         assertEquals(Set.of("node-1", "node-2", "node-3"), nodeNames(top), "top:\n" + top);
 
         final List<byte[]> contents = new ArrayList<>();
         try (TierPool pool = TierPool.open(new TierPool.Context()
             .nodes(List.of(NODE_ENDPOINTS.split(",")))
+            .secretFile(secretFile)
             .awaitNodes(NODES)
             .ramCapacityBytes(256 * 1024)
             .vvramCapacityBytes(0)
@@ -171,8 +191,8 @@ class LocalClusterScriptTest
             final ObjectMapper json = new ObjectMapper();
             for (int i = 1; i <= NODES; i++)
             {
-                final JsonNode usage = json.readTree(runCli(0, "stats", "--json", "--node",
-                    "127.0.0.1:" + (DATA_BASE_PORT + i)));
+                final JsonNode usage = json.readTree(runCliJvm(secretFile, "stats", "--json", "--node",
+                    "127.0.0.1:" + (DATA_BASE_PORT + i)).expect(0));
                 final String name = usage.get("nodeName").asText();
                 long nodeBlocks = 0;
                 long nodeBytes = 0;
@@ -185,7 +205,7 @@ class LocalClusterScriptTest
                 assertTrue(nodeBlocks == 0 || nodeBytes >= nodeBlocks * BLOCK_SIZE, "bytes of " + name + ": " + usage);
             }
 
-            final String topWithBlocks = runCli(0, "top", "--once", "--nodes", NODE_ENDPOINTS);
+            final String topWithBlocks = runCliJvm(secretFile, "top", "--once", "--nodes", NODE_ENDPOINTS).expect(0);
             assertTrue(topWithBlocks.lines().anyMatch((line) -> line.startsWith(TopTable.CLUSTER_ROW) &&
                 line.endsWith(" " + totalRemote)), "top's cluster total counts the blocks:\n" + topWithBlocks);
 
@@ -203,6 +223,7 @@ class LocalClusterScriptTest
         {
             assertFalse(isRunning(pid), "node pid " + pid + " is gone after down");
         }
+        assertFalse(Files.exists(secretFile), "down removes the cluster secret " + secretFile);
         assertFalse(Files.exists(stateDir), "down removes the state directory " + stateDir);
         assertFalse(Files.exists(shm), "down removes the tmpfs directory " + shm);
 
@@ -210,7 +231,88 @@ class LocalClusterScriptTest
         assertEquals(3, stopped.exitCode(), "status after down:\n" + stopped.output());
     }
 
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void shouldRunWithAnOpenDataPathOnlyWhenToldToAndSaySo() throws Exception
+    {
+        final ScriptResult up = runScript(Map.of("TIERPOOL_SECURITY", "off"), "up", "1");
+        assertEquals(0, up.exitCode(), "TIERPOOL_SECURITY=off up 1:\n" + up.output());
+        assertTrue(up.output().contains("warning: TIERPOOL_SECURITY=off: an open data path"),
+            "opting out is logged:\n" + up.output());
+        assertTrue(up.output().contains("Data path: OPEN") && !up.output().contains("TIERPOOL_SECRET_FILE="),
+            "up says the data path is open and names no secret:\n" + up.output());
+        assertFalse(Files.exists(stateDir.resolve("secret")), "no cluster secret is made");
+        assertTrue(Files.readString(stateDir.resolve("node-1").resolve("node.log")).contains("data-path security OFF"),
+            "the node warns that its data path is open");
+        runCli(0, "stats", "--node", "127.0.0.1:" + (DATA_BASE_PORT + 1));
+
+        final ScriptResult down = runScript("down");
+        assertEquals(0, down.exitCode(), "down:\n" + down.output());
+        assertFalse(Files.exists(stateDir), "down removes the state directory " + stateDir);
+
+        final ScriptResult bad = runScript(Map.of("TIERPOOL_SECURITY", "auto"), "up", "1");
+        assertEquals(2, bad.exitCode(), "up refuses a mode other than on or off:\n" + bad.output());
+        assertTrue(bad.output().contains("TIERPOOL_SECURITY=auto must be on or off"), bad.output());
+        assertFalse(Files.exists(stateDir), "a refused up leaves nothing behind");
+    }
+
+    /**
+     * Runs the tierpool command line in its own JVM, as a user would, with the cluster secret in its environment
+     * (the commands read it from TIERPOOL_SECRET_FILE only); its Aeron and temporary files stay under the test's
+     * directory.
+     *
+     * @param secretFile the cluster secret's file, or null for a client without one.
+     */
+    private CliResult runCliJvm(final Path secretFile, final String... args) throws IOException, InterruptedException
+    {
+        final Path work = Files.createTempDirectory(tempDir, "cli-");
+        final List<String> command = new ArrayList<>(List.of(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-Xms64m", "-Xmx256m",
+            "-Djava.io.tmpdir=" + work,
+            "-Dtierpool.transport.base.dir=" + work,
+            "@" + RepoFiles.root().resolve("node/daemon/src/main/resources/io/tierpool/node/jvm.options"),
+            "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+            TierPoolCli.class.getName()));
+        command.addAll(List.of(args));
+        final Path output = Files.createTempFile(tempDir, "cli-", ".out");
+        final Path errors = Files.createTempFile(tempDir, "cli-", ".err");
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectOutput(output.toFile())
+            .redirectError(errors.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().keySet().removeIf((key) -> key.startsWith("TIERPOOL_"));
+        if (null != secretFile)
+        {
+            builder.environment().put(ClusterSecret.SECRET_FILE_ENV, secretFile.toString());
+        }
+        final Process process = builder.start();
+        try
+        {
+            if (!process.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor();
+                return new CliResult(-1, String.join(" ", args), Files.readString(output),
+                    "timed out after " + SCRIPT_TIMEOUT_S + " s\n" + Files.readString(errors));
+            }
+            return new CliResult(process.exitValue(), String.join(" ", args), Files.readString(output),
+                Files.readString(errors));
+        }
+        finally
+        {
+            Files.deleteIfExists(output);
+            Files.deleteIfExists(errors);
+            deleteRecursively(work);
+        }
+    }
+
     private ScriptResult runScript(final String... args) throws IOException, InterruptedException
+    {
+        return runScript(Map.of(), args);
+    }
+
+    private ScriptResult runScript(final Map<String, String> extraEnv, final String... args)
+        throws IOException, InterruptedException
     {
         final List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
@@ -234,6 +336,7 @@ class LocalClusterScriptTest
         env.put("TIERPOOL_JAVA_OPTS", "-Xms64m -Xmx256m");
         env.put("TIERPOOL_CLIENT_CLASSPATH",
             System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        env.putAll(extraEnv);
         final Process process = builder.start();
         try
         {
@@ -336,5 +439,17 @@ class LocalClusterScriptTest
 
     private record ScriptResult(int exitCode, String output)
     {
+    }
+
+    /**
+     * @param output what the command printed on stdout; errors: on stderr.
+     */
+    private record CliResult(int exitCode, String command, String output, String errors)
+    {
+        String expect(final int expectedExitCode)
+        {
+            assertEquals(expectedExitCode, exitCode, command + ":\n" + output + errors);
+            return output;
+        }
     }
 }
