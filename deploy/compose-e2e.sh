@@ -290,7 +290,10 @@ done
 # ---------------------------------------------------------------------------------------------------------------
 step "membership: every node joined with the credentials of the membership service (TLS)"
 for node in "${NODES[@]}"; do
-    compose_ logs --no-color "$node" 2>&1 | grep -q "membership security is TLS" ||
+    # The whole log first, then grep: 'logs | grep -q' fails under pipefail once grep exits before a long log is
+    # written out (SIGPIPE to docker-compose).
+    node_log=$(compose_ logs --no-color "$node" 2>&1 || true)
+    grep -q "membership security is TLS" <<<"$node_log" ||
         fail "$node did not log 'membership security is TLS'"
 done
 log "every node runs Ignite discovery and communication over TLS with the cluster's credentials"
@@ -298,7 +301,10 @@ log "every node runs Ignite discovery and communication over TLS with the cluste
 # ---------------------------------------------------------------------------------------------------------------
 step "data path: every node serves only holders of the secret service's cluster secret"
 for node in "${NODES[@]}"; do
-    compose_ logs --no-color "$node" 2>&1 | grep -q "data-path security ON" ||
+    # The whole log first, then grep: 'logs | grep -q' fails under pipefail once grep exits before a long log is
+    # written out (SIGPIPE to docker-compose).
+    node_log=$(compose_ logs --no-color "$node" 2>&1 || true)
+    grep -q "data-path security ON" <<<"$node_log" ||
         fail "$node did not log 'data-path security ON'"
 done
 log "every node authenticates its clients with the cluster secret (the demo above held it)"
