@@ -351,10 +351,25 @@ public final class RemoteWorkload
         final Settings settings, final RemotePorts ports, final int index, final int replicas,
         final BenchDirectories dirs)
     {
-        final String owner = "pool-" + index;
+        final TierPool.Context ctx = poolContext(settings, ports, dirs, "pool-" + index, replicas);
+        ctx.clientContext().responseEndpoint(ports.poolResponseEndpoint(index));
+        return TierPool.open(ctx);
+    }
+
+    /**
+     * The settings of a benchmark pool: RAM only (no VVRAM/VSSD), far memory on the run's node daemons.
+     *
+     * @param owner    names the pool's own directories under the run's tmpfs and disk directories.
+     * @param replicas copies of each far block.
+     * @return a context for the caller to complete (response endpoint, security) and open.
+     */
+    static TierPool.Context poolContext(
+        final Settings settings, final RemotePorts ports, final BenchDirectories dirs, final String owner,
+        final int replicas)
+    {
         final Path tmpfs = RemoteCluster.directory(dirs.tmpfs(), owner);
         final Path disk = RemoteCluster.directory(dirs.disk(), owner);
-        final TierPool.Context ctx = new TierPool.Context()
+        return new TierPool.Context()
             .ramCapacityBytes(settings.ramBytes())
             .vvramCapacityBytes(0)
             .vssdCapacityBytes(0)
@@ -366,8 +381,6 @@ public final class RemoteWorkload
             .awaitNodes(settings.nodes())
             .replicas(replicas)
             .aeronDir(tmpfs);
-        ctx.clientContext().responseEndpoint(ports.poolResponseEndpoint(index));
-        return TierPool.open(ctx);
     }
 
     private static double loadAverage()

@@ -247,21 +247,7 @@ public final class SecurityComparison
         final Path secretFile,
         final int index)
     {
-        final String owner = "security-pool-" + index;
-        final Path tmpfs = RemoteCluster.directory(dirs.tmpfs(), owner);
-        final Path disk = RemoteCluster.directory(dirs.disk(), owner);
-        final TierPool.Context ctx = new TierPool.Context()
-            .ramCapacityBytes(settings.ramBytes())
-            .vvramCapacityBytes(0)
-            .vssdCapacityBytes(0)
-            .vvramDir(tmpfs)
-            .vssdDir(disk)
-            .maxBlockBytes(Math.max(settings.blockBytes(), Math.max(settings.mixBlockBytes(),
-                settings.smallBlockBytes())))
-            .nodes(ports.nodeEndpoints())
-            .awaitNodes(settings.nodes())
-            .replicas(1)
-            .aeronDir(tmpfs);
+        final TierPool.Context ctx = RemoteWorkload.poolContext(settings, ports, dirs, "security-pool-" + index, 1);
         if (Mode.OFF != mode)
         {
             ctx.secretFile(secretFile).encryption(Mode.ENCRYPTED == mode);
