@@ -581,6 +581,29 @@ public final class BlockClient implements AutoCloseable
     }
 
     /**
+     * Ask a node daemon for what {@code query} says and renew this client's lease with it, and wait for the answer
+     * ({@link #sendMembership(String, long, MembershipQuery, BlockRequest.Listener)}).
+     *
+     * @param nodeEndpoint   the node's {@code host:port}.
+     * @param leaseTimeoutMs the lease to ask for, ms, 0 or more; 0 for an observer.
+     * @param query          what to have listed.
+     * @return what the node answered.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port} or leaseTimeoutMs is negative.
+     * @throws NullPointerException     when query is null.
+     * @throws IllegalStateException    when the client is closed.
+     * @throws NodeUnreachableException when the node cannot be connected to within the connect timeout.
+     * @throws RequestTimeoutException  when no answer came within the request timeout.
+     * @throws RemoteErrorException     when the node refused.
+     * @throws TransportException       when the connection broke or the answer was malformed.
+     */
+    public MembershipSnapshot membership(final String nodeEndpoint, final long leaseTimeoutMs, final MembershipQuery query)
+    {
+        final BlockRequest request = sendMembership(nodeEndpoint, leaseTimeoutMs, query, null);
+        await(request);
+        return request.membership;
+    }
+
+    /**
      * Send a membership request ({@link #membership(String, long)}) without waiting: the request goes out on this
      * thread and the answer is taken in by whichever thread polls the client's responses. Wait with
      * {@link BlockRequest#await()} or hear of it through the listener.
@@ -596,6 +619,31 @@ public final class BlockClient implements AutoCloseable
     public BlockRequest sendMembership(
         final String nodeEndpoint, final long leaseTimeoutMs, final BlockRequest.Listener listener)
     {
+        return sendMembership(nodeEndpoint, leaseTimeoutMs, MembershipQuery.FULL, listener);
+    }
+
+    /**
+     * Send a membership request that asks for what {@code query} says (protocol version 4: every live node, only
+     * what changed since a sequence this client holds from the node, or nothing but the lease renewal) without
+     * waiting, as {@link #sendMembership(String, long, BlockRequest.Listener)}. A node older than version 4
+     * answers every query in full ({@link MembershipSnapshot#kind()} says which answer came).
+     *
+     * @param nodeEndpoint   the node's {@code host:port}.
+     * @param leaseTimeoutMs the lease to ask for, ms, 0 or more; 0 for an observer.
+     * @param query          what to have listed.
+     * @param listener       told once when the request is done, on the thread that finished it; may be null.
+     * @return the request; {@link BlockRequest#membership()} holds the answer once it is done.
+     * @throws IllegalArgumentException when the endpoint is not a {@code host:port} or leaseTimeoutMs is negative.
+     * @throws NullPointerException     when query is null.
+     * @throws IllegalStateException    when the client is closed.
+     */
+    public BlockRequest sendMembership(
+        final String nodeEndpoint,
+        final long leaseTimeoutMs,
+        final MembershipQuery query,
+        final BlockRequest.Listener listener)
+    {
+        Objects.requireNonNull(query, "query");
         checkEndpoint(nodeEndpoint, NULL_BLOCK_ID, BlockRequest.MEMBERSHIP);
         if (leaseTimeoutMs < 0)
         {
@@ -605,6 +653,7 @@ public final class BlockClient implements AutoCloseable
         final BlockRequest request =
             new BlockRequest(this, BlockRequest.MEMBERSHIP, nodeEndpoint, NULL_BLOCK_ID, 0, 0, listener);
         request.leaseTimeoutMs = leaseTimeoutMs;
+        request.membershipQuery = query;
         if (proxy.begin(request, 0))
         {
             proxy.sendMembership(request);

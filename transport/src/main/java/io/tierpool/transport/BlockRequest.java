@@ -115,6 +115,7 @@ public final class BlockRequest
     NodeUsage usage;
 
     long leaseTimeoutMs;
+    MembershipQuery membershipQuery = MembershipQuery.FULL;
     MembershipSnapshot membership;
 
     int batchFirst;

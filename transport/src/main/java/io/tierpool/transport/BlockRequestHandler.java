@@ -95,6 +95,23 @@ public interface BlockRequestHandler
     }
 
     /**
+     * Answer a thin client's membership request (protocol version 4): as {@link #membership(long, long)}, listing
+     * what the query asks for ({@link MembershipQuery}). A version 2 or 3 request arrives here as
+     * {@link MembershipQuery#FULL}. This default answers every query in full with {@link #membership(long, long)}
+     * (a complete answer is a valid answer to any query). Must not block.
+     *
+     * @param clientId       the asking client.
+     * @param leaseTimeoutMs the lease the client asks for, ms, 0 or more.
+     * @param query          what the client asks to have listed.
+     * @return the answer.
+     * @throws BlockRequestException to refuse, as {@link #membership(long, long)}.
+     */
+    default MembershipSnapshot membership(final long clientId, final long leaseTimeoutMs, final MembershipQuery query)
+    {
+        return membership(clientId, leaseTimeoutMs);
+    }
+
+    /**
      * A client is leaving: end its lease and free every block it placed on this node. A client with no blocks here
      * is not an error. This default does nothing.
      *

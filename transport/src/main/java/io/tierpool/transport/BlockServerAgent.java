@@ -32,7 +32,6 @@ import io.tierpool.transport.codecs.MembershipResponseEncoder;
 import io.tierpool.transport.codecs.LeaveRequestDecoder;
 import io.tierpool.transport.codecs.HelloRequestDecoder;
 import io.tierpool.transport.codecs.ProofRequestDecoder;
-import io.tierpool.client.NodeView;
 import io.tierpool.transport.codecs.UsageResponseEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -935,7 +934,8 @@ final class BlockServerAgent implements Agent, FragmentHandler
     private void onMembershipRequest(
         final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
     {
-        if (!hasFixedBlock(bodyOffset, blockLength, MembershipRequestDecoder.BLOCK_LENGTH))
+        if (!hasFixedBlock(bodyOffset, blockLength, version >= MembershipCodec.DELTA_VERSION ?
+            MembershipRequestDecoder.BLOCK_LENGTH : MembershipCodec.MIN_REQUEST_BLOCK_LENGTH))
         {
             return;
         }
@@ -945,6 +945,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
         final long clientId = decoder.clientId();
         final long leaseTimeoutMs = decoder.leaseTimeoutMs();
         final long deadlineNs = decoder.deadlineEpochNs();
+        final MembershipQuery query = MembershipCodec.readQuery(decoder, version);
         final ResponsePublication response = openResponse(buffer, decoder.limit(), decoder.responseStreamId(),
             correlationId, NULL_BLOCK_ID, deadlineNs, "membership");
         if (null == response)
@@ -960,7 +961,7 @@ final class BlockServerAgent implements Agent, FragmentHandler
                 throw new BlockRequestException(ErrorCode.BAD_REQUEST, "node " + ctx.nodeName() +
                     ": leaseTimeoutMs must be 0 (observer) or more, was " + leaseTimeoutMs);
             }
-            snapshot = handler.membership(clientId, leaseTimeoutMs);
+            snapshot = handler.membership(clientId, leaseTimeoutMs, query);
             if (snapshot.nodes().size() > MembershipResponseEncoder.NodesEncoder.countMaxValue() ||
                 snapshot.departed().size() > MembershipResponseEncoder.DepartedEncoder.countMaxValue())
             {
@@ -981,36 +982,8 @@ final class BlockServerAgent implements Agent, FragmentHandler
         }
 
         final PendingResponse pending = newPendingResponse(response, correlationId, NULL_BLOCK_ID, deadlineNs);
-        final ExpandableArrayBuffer message = pending.message();
-        final MembershipResponseEncoder encoder = membershipResponseEncoder
-            .wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .grantedLeaseMs(snapshot.grantedLeaseMs())
-            .answeringNodeIdMsb(snapshot.answeringNodeId().getMostSignificantBits())
-            .answeringNodeIdLsb(snapshot.answeringNodeId().getLeastSignificantBits());
-        final MembershipResponseEncoder.NodesEncoder nodesEncoder = encoder.nodesCount(snapshot.nodes().size());
-        for (final MemberNode member : snapshot.nodes())
-        {
-            final NodeView node = member.node();
-            nodesEncoder.next()
-                .nodeIdMsb(node.nodeId().getMostSignificantBits())
-                .nodeIdLsb(node.nodeId().getLeastSignificantBits())
-                .capacityBytes(node.capacityBytes())
-                .freeBytes(member.freeBytes())
-                .nodeName(node.nodeName())
-                .endpoint(node.endpoint());
-        }
-        final MembershipResponseEncoder.DepartedEncoder departedEncoder =
-            encoder.departedCount(snapshot.departed().size());
-        for (final DepartedNode departed : snapshot.departed())
-        {
-            departedEncoder.next()
-                .nodeIdMsb(departed.nodeId().getMostSignificantBits())
-                .nodeIdLsb(departed.nodeId().getLeastSignificantBits())
-                .failed((short)(departed.failed() ? 1 : 0));
-        }
-        encoder.putNodeName(nodeNameBytes, 0, nodeNameBytes.length);
-        pending.messageLength(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        pending.messageLength(MembershipCodec.encodeResponse(
+            pending.message(), headerEncoder, membershipResponseEncoder, correlationId, snapshot, nodeNameBytes));
         enqueue(pending);
     }
 

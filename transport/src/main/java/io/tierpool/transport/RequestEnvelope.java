@@ -94,7 +94,8 @@ final class RequestEnvelope
                 return set(usage.correlationId(), usage.deadlineEpochNs(), usage.responseStreamId(), usage.limit());
 
             case MembershipRequestDecoder.TEMPLATE_ID:
-                if (!fits(blockLength, MembershipRequestDecoder.BLOCK_LENGTH, available))
+                if (!fits(blockLength, version >= MembershipCodec.DELTA_VERSION ? MembershipRequestDecoder.BLOCK_LENGTH :
+                    MembershipCodec.MIN_REQUEST_BLOCK_LENGTH, available))
                 {
                     return false;
                 }

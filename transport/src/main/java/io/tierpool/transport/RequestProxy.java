@@ -436,13 +436,13 @@ final class RequestProxy
     void sendMembership(final BlockRequest request)
     {
         final Sender sender = SENDERS.get();
-        final MembershipRequestEncoder encoder = sender.membershipEncoder
+        final MembershipRequestEncoder encoder = MembershipCodec.writeQuery(sender.membershipEncoder
             .wrapAndApplyHeader(sender.buffer, 0, sender.headerEncoder)
             .correlationId(request.correlationId)
             .clientId(ctx.clientId())
             .deadlineEpochNs(request.deadlineEpochNs)
             .responseStreamId(ctx.responseStreamId())
-            .leaseTimeoutMs(request.leaseTimeoutMs)
+            .leaseTimeoutMs(request.leaseTimeoutMs), request.membershipQuery)
             .putResponseChannel(responseChannelBytes, 0, responseChannelBytes.length);
         offer(request, request.correlationId, sender,
             MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), null, 0, 0);

@@ -15,6 +15,7 @@ import io.tierpool.transport.codecs.GetResponseDecoder;
 import io.tierpool.transport.codecs.MessageHeaderDecoder;
 import io.tierpool.transport.codecs.PutBatchResponseDecoder;
 import io.tierpool.transport.codecs.UsageResponseDecoder;
+import io.tierpool.transport.codecs.MembershipAnswerKind;
 import io.tierpool.transport.codecs.MembershipResponseDecoder;
 import io.tierpool.client.NodeView;
 import java.util.UUID;
@@ -128,13 +129,14 @@ final class ResponseDispatcher implements FragmentHandler
                 break;
 
             case MembershipResponseDecoder.TEMPLATE_ID:
-                if (blockLength >= MembershipResponseDecoder.BLOCK_LENGTH)
+                if (blockLength >= (version >= MembershipCodec.DELTA_VERSION ? MembershipResponseDecoder.BLOCK_LENGTH :
+                    MembershipCodec.MIN_RESPONSE_BLOCK_LENGTH))
                 {
                     final BlockRequest request = client.takePending(
                         membershipDecoder.wrap(buffer, bodyOffset, blockLength, version).correlationId());
                     if (null != request && BlockRequest.MEMBERSHIP.equals(request.operation))
                     {
-                        onMembership(request, buffer);
+                        onMembership(request, buffer, version);
                         return;
                     }
                     failUnexpected(request, "a membership response");
@@ -306,12 +308,16 @@ final class ResponseDispatcher implements FragmentHandler
         client.complete(request, null);
     }
 
-    private void onMembership(final BlockRequest request, final DirectBuffer buffer)
+    private void onMembership(final BlockRequest request, final DirectBuffer buffer, final int version)
     {
         final MembershipResponseDecoder decoder = membershipDecoder;
         final long grantedLeaseMs = decoder.grantedLeaseMs();
         final UUID answeringNodeId = new UUID(decoder.answeringNodeIdMsb(), decoder.answeringNodeIdLsb());
-        if (grantedLeaseMs < 0 || decoder.limit() + MembershipResponseDecoder.NodesDecoder.sbeHeaderSize() > limit)
+        final MembershipAnswerKind kind = MembershipCodec.readAnswerKind(decoder, version);
+        final long epoch = version >= MembershipCodec.DELTA_VERSION ? decoder.epoch() : 0;
+        final long sequence = version >= MembershipCodec.DELTA_VERSION ? decoder.sequence() : 0;
+        if (grantedLeaseMs < 0 || MembershipAnswerKind.NULL_VAL == kind || sequence < 0 ||
+            decoder.limit() + MembershipResponseDecoder.NodesDecoder.sbeHeaderSize() > limit)
         {
             client.complete(request, protocolFailure(request, "the node's membership response is malformed"));
             return;
@@ -374,8 +380,13 @@ final class ResponseDispatcher implements FragmentHandler
             return;
         }
 
+        if (MembershipAnswerKind.LEASE_ONLY == kind && (!nodes.isEmpty() || !departed.isEmpty()))
+        {
+            client.complete(request, protocolFailure(request, "the node's lease-only membership response lists nodes"));
+            return;
+        }
         request.membership = new MembershipSnapshot(
-            answeringNodeId, varString(buffer, decoder.limit()), grantedLeaseMs, nodes, departed);
+            answeringNodeId, varString(buffer, decoder.limit()), grantedLeaseMs, nodes, departed, kind, epoch, sequence);
         client.complete(request, null);
     }
 
