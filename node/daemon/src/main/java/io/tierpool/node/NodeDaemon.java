@@ -16,10 +16,13 @@ import io.tierpool.node.gpu.GpuProbe;
 import io.tierpool.node.metrics.MetricsHttpServer;
 import io.tierpool.node.metrics.NodeMetrics;
 import io.tierpool.node.server.LeaseReaper;
+import io.tierpool.node.server.MembershipJournal;
 import io.tierpool.node.server.NodeBlockService;
 import io.tierpool.client.NodeView;
 import io.tierpool.transport.MemberNode;
+import io.tierpool.transport.MembershipQuery;
 import io.tierpool.transport.MembershipSnapshot;
+import io.tierpool.transport.codecs.MembershipQueryKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -170,7 +173,7 @@ public final class NodeDaemon implements AutoCloseable
 
             final NodeMembership joined = membership;
             final AtomicLong localFreeBytes = new AtomicLong(-1);
-            service.members((grantedLeaseMs) -> membershipSnapshot(joined, localFreeBytes.get(), grantedLeaseMs));
+            service.members(journalAnswers(joined, localFreeBytes, new MembershipJournal()));
             leaseReaper = new LeaseReaper(service, settings.name(), LeaseReaper.DEFAULT_INTERVAL_MS);
             healer = PartitionHealer.enabled() ?
                 PartitionHealer.start(membership, settings.name(), () -> dropAllBlocks(service, settings.name())) : null;
@@ -339,6 +342,35 @@ public final class NodeDaemon implements AutoCloseable
             clients++;
         }
         LOG.warn("node {}: dropped {} blocks of {} clients before rejoining the cluster", nodeName, blocks, clients);
+    }
+
+    /**
+     * What this node answers a thin client's membership request from protocol version 4 on: a lease-only query
+     * gets an empty answer, a full or delta query what the journal says (only the changes since the client's
+     * sequence when it can).
+     */
+    static NodeBlockService.ClusterMembers journalAnswers(
+        final NodeMembership membership, final AtomicLong localFreeBytes, final MembershipJournal journal)
+    {
+        return new NodeBlockService.ClusterMembers()
+        {
+            public MembershipSnapshot snapshot(final long grantedLeaseMs)
+            {
+                return answer(grantedLeaseMs, MembershipQuery.FULL);
+            }
+
+            public MembershipSnapshot answer(final long grantedLeaseMs, final MembershipQuery query)
+            {
+                if (MembershipQueryKind.LEASE_ONLY == query.kind())
+                {
+                    return journal.leaseOnly(
+                        membership.localNodeId(), membership.localNode().nodeName(), grantedLeaseMs);
+                }
+                final MembershipSnapshot now = membershipSnapshot(membership, localFreeBytes.get(), grantedLeaseMs);
+                return journal.answer(now.answeringNodeId(), now.answeringNodeName(), grantedLeaseMs, now.nodes(),
+                    now.departed(), query);
+            }
+        };
     }
 
     /**

@@ -19,6 +19,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
+import io.tierpool.transport.MembershipQuery;
 import io.tierpool.transport.MembershipSnapshot;
 
 import java.util.ArrayList;
@@ -422,6 +423,19 @@ public final class NodeBlockService implements BlockRequestHandler
      */
     public MembershipSnapshot membership(final long clientId, final long leaseTimeoutMs)
     {
+        return membership(clientId, leaseTimeoutMs, MembershipQuery.FULL);
+    }
+
+    /**
+     * Answer a thin client's membership request (protocol version 4) with what its query asks for: every live
+     * node, what changed since the client's sequence, or nothing but the lease renewal
+     * ({@link ClusterMembers#answer}); the lease is granted or renewed whatever the query.
+     *
+     * @throws BlockRequestException with {@link ErrorCode#INTERNAL} while the node has not joined its cluster yet
+     *                               ({@link #members(ClusterMembers)} not called).
+     */
+    public MembershipSnapshot membership(final long clientId, final long leaseTimeoutMs, final MembershipQuery query)
+    {
         final long startNs = System.nanoTime();
         boolean ok = false;
         try
@@ -433,7 +447,7 @@ public final class NodeBlockService implements BlockRequestHandler
                     " has not joined its cluster yet; ask again in a moment");
             }
             final long grantedMs = leases.grant(clientId, leaseTimeoutMs, startNs);
-            final MembershipSnapshot snapshot = source.snapshot(grantedMs);
+            final MembershipSnapshot snapshot = source.answer(grantedMs, query);
             ok = true;
             return snapshot;
         }
@@ -514,6 +528,17 @@ public final class NodeBlockService implements BlockRequestHandler
          * @return the membership now; must not block.
          */
         MembershipSnapshot snapshot(long grantedLeaseMs);
+
+        /**
+         * @param grantedLeaseMs the lease granted to the asking client, ms, to put in the answer.
+         * @param query          what the client asks to have listed (protocol version 4).
+         * @return the answer; this default answers every query in full with {@link #snapshot(long)}, which is a
+         * valid answer to any query. Must not block.
+         */
+        default MembershipSnapshot answer(final long grantedLeaseMs, final MembershipQuery query)
+        {
+            return snapshot(grantedLeaseMs);
+        }
     }
 
     /**
