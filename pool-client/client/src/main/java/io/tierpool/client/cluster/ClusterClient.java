@@ -8,6 +8,7 @@ import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.NodeView;
 import io.tierpool.transport.BlockClient;
 import io.tierpool.transport.BlockRequest;
+import io.tierpool.transport.MembershipQuery;
 import io.tierpool.transport.MembershipSnapshot;
 import org.agrona.ErrorHandler;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A thin client's view of the cluster, learnt from the node daemons over Aeron rather than by joining their
@@ -35,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <b>Duty cycle.</b> The client's agent thread ({@code tierpool-cluster-<clientId>}) sends a membership request to
  * its anchor each {@link Context#heartbeatIntervalMs()}, and to every other live node daemon often enough to renew
  * its lease there three times per lease ({@link HeartbeatSchedule}; every node every interval while the anchor is
- * silent or unknown, and to the bootstrap endpoints while it knows none), at most one in flight per node, on a small
+ * silent or unknown, and to the bootstrap endpoints while it knows none; from protocol version 4 only the anchor's
+ * answers list nodes, as deltas since the client's last answer from it, and the others only renew the lease:
+ * see {@link MembershipView}), at most one in flight per node, on a small
  * pool of sender threads so that a node that does not answer delays no other. It follows one node's answers, the
  * anchor's (the first node that answered, until it fails a heartbeat or has not answered for two heartbeat
  * intervals, when the next node to answer becomes the anchor; the live node that ranks first for this client by
@@ -65,6 +69,9 @@ public final class ClusterClient implements AutoCloseable
     private final Map<String, String> lastFailures = new LinkedHashMap<>();
     private long round;
 
+    private final AtomicLong completeAnswers = new AtomicLong();
+    private final AtomicLong deltaAnswers = new AtomicLong();
+    private final AtomicLong leaseOnlyAnswers = new AtomicLong();
     private volatile long grantedLeaseMs;
     private volatile boolean answered;
     private volatile boolean running = true;
@@ -180,6 +187,34 @@ public final class ClusterClient implements AutoCloseable
     public long grantedLeaseMs()
     {
         return grantedLeaseMs;
+    }
+
+    /**
+     * @return membership answers received that listed every live node (the first from each anchor, answers from
+     * nodes older than protocol version 4, answers while the anchor was silent); counted on the agent thread, read
+     * from any.
+     */
+    public long completeAnswers()
+    {
+        return completeAnswers.get();
+    }
+
+    /**
+     * @return membership answers received that listed only what changed since this client's last answer from that
+     * node (its anchor's heartbeats, protocol version 4).
+     */
+    public long deltaAnswers()
+    {
+        return deltaAnswers.get();
+    }
+
+    /**
+     * @return membership answers received that only renewed the lease (heartbeats to nodes other than the anchor,
+     * protocol version 4).
+     */
+    public long leaseOnlyAnswers()
+    {
+        return leaseOnlyAnswers.get();
     }
 
     /**
@@ -361,9 +396,11 @@ public final class ClusterClient implements AutoCloseable
         final long granted = grantedLeaseMs;
         final HeartbeatSchedule schedule = new HeartbeatSchedule(client.clientId(), HeartbeatSchedule.renewEveryRounds(
             granted > 0 ? Math.min(leaseMs, granted) : leaseMs, ctx.heartbeatIntervalMs()));
-        final List<String> targets = view.heartbeatTargets(schedule, round++, nowNs);
-        for (final String endpoint : targets)
+        final List<MembershipView.Heartbeat> heartbeats = view.heartbeatRequests(schedule, round++, nowNs);
+        for (final MembershipView.Heartbeat heartbeat : heartbeats)
         {
+            final String endpoint = heartbeat.endpoint();
+            final MembershipQuery query = heartbeat.query();
             if (!inFlight.add(endpoint))
             {
                 continue;
@@ -374,13 +411,13 @@ public final class ClusterClient implements AutoCloseable
                 {
                     try
                     {
-                        final BlockRequest request = client.sendMembership(endpoint, leaseMs, null);
+                        final BlockRequest request = client.sendMembership(endpoint, leaseMs, query, null);
                         request.await();
-                        answers.add(new Answer(endpoint, request.membership(), null));
+                        answers.add(new Answer(endpoint, query, request.membership(), null));
                     }
                     catch (final RuntimeException ex)
                     {
-                        answers.add(new Answer(endpoint, null, ex));
+                        answers.add(new Answer(endpoint, query, null, ex));
                     }
                 });
             }
@@ -409,8 +446,22 @@ public final class ClusterClient implements AutoCloseable
 
         lastFailures.remove(answer.endpoint);
         grantedLeaseMs = snapshot.grantedLeaseMs();
-        view.onAnswer(snapshot, System.nanoTime());
-        if (!answered)
+        switch (snapshot.kind())
+        {
+            case LEASE_ONLY:
+                leaseOnlyAnswers.lazySet(leaseOnlyAnswers.get() + 1);
+                break;
+
+            case DELTA:
+                deltaAnswers.lazySet(deltaAnswers.get() + 1);
+                break;
+
+            default:
+                completeAnswers.lazySet(completeAnswers.get() + 1);
+                break;
+        }
+        final boolean listed = view.onAnswer(snapshot, answer.query, System.nanoTime());
+        if (!answered && listed)
         {
             synchronized (viewChanged)
             {
@@ -439,7 +490,7 @@ public final class ClusterClient implements AutoCloseable
             ctx.bootstrapEndpoints() + ", live=" + names(view.liveNodes()) + '}';
     }
 
-    private record Answer(String endpoint, MembershipSnapshot snapshot, RuntimeException failure)
+    private record Answer(String endpoint, MembershipQuery query, MembershipSnapshot snapshot, RuntimeException failure)
     {
     }
 

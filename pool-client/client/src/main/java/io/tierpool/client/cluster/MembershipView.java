@@ -6,7 +6,10 @@ package io.tierpool.client.cluster;
 import io.tierpool.client.NodeView;
 import io.tierpool.transport.DepartedNode;
 import io.tierpool.transport.MemberNode;
+import io.tierpool.transport.MembershipQuery;
 import io.tierpool.transport.MembershipSnapshot;
+import io.tierpool.transport.codecs.MembershipAnswerKind;
+import io.tierpool.transport.codecs.MembershipQueryKind;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +29,16 @@ import java.util.function.Consumer;
  * daemon's membership answers, turns each into joins, leaves (failed or clean, as the anchor's departures say) and
  * free-bytes changes for the listeners, and reports every node failed when none has answered for the
  * {@link ClusterClient.Context#lostAfterMs()}.
+ * <p>
+ * <b>What each heartbeat asks for</b> (protocol version 4, {@link #heartbeatRequests}): the anchor, and the node
+ * this client would rather have as its anchor, are asked for a list; every other node only renews the lease
+ * ({@link MembershipQuery#LEASE_ONLY}: an empty answer). A list request to the node whose answer the view was last
+ * brought up to date from (the source) names that node's epoch and sequence ({@link MembershipQuery#delta}), so
+ * that it answers only what changed since; any other list request asks in full. A delta answer applies only when
+ * it comes from the anchor and the source with the source's epoch, for a sequence the view already holds;
+ * anything else (another anchor, a restarted node, a node older than version 4) brings a complete answer, which
+ * replaces the view as before. While the anchor is silent or unknown every node is asked in full, as before, so
+ * that a new anchor is found at once.
  * <p>
  * Owned by the cluster client's agent thread: every method that changes the view runs there. Readers on other
  * threads see {@link #liveNodes()} (an immutable list published through a volatile field, under the monitor
@@ -49,6 +62,9 @@ final class MembershipView
     private UUID preferredAnchorId;
     private long lastAnswerNs;
     private long lastAnchorAnswerNs;
+    private UUID sourceId;
+    private long sourceEpoch;
+    private long sourceSequence;
     private volatile List<NodeView> liveNodes = List.of();
 
     /**
@@ -145,6 +161,53 @@ final class MembershipView
     }
 
     /**
+     * Where one round's heartbeats go and what each asks for: the nodes {@link #heartbeatTargets(HeartbeatSchedule,
+     * long, long)} names; the anchor and the preferred anchor asked for a list (a delta from the source, else in
+     * full), every other node for a lease renewal only, unless the anchor is silent or unknown (every node in
+     * full); every endpoint in full while no node is known.
+     *
+     * @param schedule the client's schedule.
+     * @param round    the round's number.
+     * @param nowNs    the agent's clock.
+     * @return the heartbeats to send.
+     */
+    List<Heartbeat> heartbeatRequests(final HeartbeatSchedule schedule, final long round, final long nowNs)
+    {
+        final List<Heartbeat> requests = new ArrayList<>();
+        if (view.isEmpty())
+        {
+            for (final String endpoint : heartbeatTargets())
+            {
+                requests.add(new Heartbeat(endpoint, MembershipQuery.FULL));
+            }
+            return requests;
+        }
+        final boolean anchorHealthy = null != anchorId && view.containsKey(anchorId) &&
+            nowNs - lastAnchorAnswerNs <= anchorSilenceNs * 3 / 4;
+        for (final NodeView node : view.values())
+        {
+            final UUID nodeId = node.nodeId();
+            final long key = nodeId.getMostSignificantBits() ^ nodeId.getLeastSignificantBits();
+            final boolean anchor = nodeId.equals(anchorId);
+            if (schedule.sendTo(round, key, anchor, anchorHealthy))
+            {
+                final MembershipQuery query;
+                if (anchor || !anchorHealthy || nodeId.equals(preferredAnchorId))
+                {
+                    query = nodeId.equals(sourceId) ?
+                        MembershipQuery.delta(nodeId, sourceEpoch, sourceSequence) : MembershipQuery.FULL;
+                }
+                else
+                {
+                    query = MembershipQuery.LEASE_ONLY;
+                }
+                requests.add(new Heartbeat(node.endpoint(), query));
+            }
+        }
+        return requests;
+    }
+
+    /**
      * A heartbeat to {@code endpoint} failed: if it was the anchor's, the next node to answer becomes the anchor.
      */
     void onFailedAnswer(final String endpoint)
@@ -163,16 +226,61 @@ final class MembershipView
      */
     void onAnswer(final MembershipSnapshot snapshot, final long nowNs)
     {
+        onAnswer(snapshot, MembershipQuery.FULL, nowNs);
+    }
+
+    /**
+     * A node answered {@code query}. A lease-only answer only shows the node is there. A delta answer is applied
+     * when it comes from the anchor, which is also the view's source, in the source's epoch, for a sequence the
+     * view holds; else it is dropped (the next list request to that node asks in full). A complete answer is
+     * followed as {@link #onAnswer(MembershipSnapshot, long)} says and replaces the view.
+     *
+     * @return whether the answer changed or confirmed the view (a list that was applied).
+     */
+    boolean onAnswer(final MembershipSnapshot snapshot, final MembershipQuery query, final long nowNs)
+    {
         lastAnswerNs = nowNs;
         final UUID answering = snapshot.answeringNodeId();
+        final MembershipAnswerKind kind = snapshot.kind();
+        if (MembershipAnswerKind.LEASE_ONLY == kind)
+        {
+            return false;
+        }
+        if (MembershipAnswerKind.DELTA == kind)
+        {
+            if (answering.equals(anchorId) && answering.equals(sourceId) && view.containsKey(anchorId) &&
+                snapshot.epoch() == sourceEpoch && MembershipQueryKind.DELTA == query.kind() &&
+                query.knownSequence() <= sourceSequence)
+            {
+                lastAnchorAnswerNs = nowNs;
+                applyDelta(snapshot);
+                sourceSequence = snapshot.sequence();
+                preferredAnchorId = preferredAnchor();
+                return true;
+            }
+            return false;
+        }
         if (null == anchorId || !view.containsKey(anchorId) || anchorId.equals(answering) ||
             nowNs - lastAnchorAnswerNs > anchorSilenceNs || answering.equals(preferredAnchorId))
         {
             anchorId = answering;
             lastAnchorAnswerNs = nowNs;
             apply(snapshot);
+            sourceId = answering;
+            sourceEpoch = snapshot.epoch();
+            sourceSequence = snapshot.sequence();
             preferredAnchorId = preferredAnchor();
+            return true;
         }
+        return false;
+    }
+
+    /**
+     * @return the node whose answers the view follows, or null while there is none.
+     */
+    UUID anchorId()
+    {
+        return anchorId;
     }
 
     /**
@@ -210,6 +318,7 @@ final class MembershipView
         view.clear();
         freeBytes.clear();
         anchorId = null;
+        sourceId = null;
         publish();
         for (final NodeView node : lost)
         {
@@ -233,6 +342,28 @@ final class MembershipView
                 left.add(node);
             }
         }
+        applyChanges(snapshot, left);
+    }
+
+    /**
+     * Apply a delta: the listed nodes are new or changed, the departed ones gone; every other node stays as it is.
+     */
+    private void applyDelta(final MembershipSnapshot snapshot)
+    {
+        final List<NodeView> left = new ArrayList<>();
+        for (final DepartedNode departed : snapshot.departed())
+        {
+            final NodeView node = view.get(departed.nodeId());
+            if (null != node && !left.contains(node))
+            {
+                left.add(node);
+            }
+        }
+        applyChanges(snapshot, left);
+    }
+
+    private void applyChanges(final MembershipSnapshot snapshot, final List<NodeView> left)
+    {
         final List<NodeView> joined = new ArrayList<>();
         for (final MemberNode member : snapshot.nodes())
         {
@@ -247,10 +378,10 @@ final class MembershipView
             view.remove(node.nodeId());
             freeBytes.remove(node.nodeId());
         }
-        for (final NodeView node : joined)
+        for (final MemberNode member : snapshot.nodes())
         {
-            view.put(node.nodeId(), node);
-            knownEndpoints.add(node.endpoint());
+            view.put(member.node().nodeId(), member.node());
+            knownEndpoints.add(member.node().endpoint());
         }
         publish();
 
@@ -323,5 +454,15 @@ final class MembershipView
             liveNodes = List.copyOf(nodes);
             viewChanged.notifyAll();
         }
+    }
+
+    /**
+     * One heartbeat of a round: where it goes and what it asks for.
+     *
+     * @param endpoint the node's {@code host:port}.
+     * @param query    what to have listed.
+     */
+    record Heartbeat(String endpoint, MembershipQuery query)
+    {
     }
 }
