@@ -15,6 +15,7 @@ import io.tierpool.client.GpuInfo;
 import io.tierpool.node.gpu.GpuProbe;
 import io.tierpool.node.metrics.MetricsHttpServer;
 import io.tierpool.node.metrics.NodeMetrics;
+import io.tierpool.node.config.NodeConfiguration;
 import io.tierpool.node.server.LeaseReaper;
 import io.tierpool.node.server.MembershipJournal;
 import io.tierpool.node.server.NodeBlockService;
@@ -205,15 +206,11 @@ public final class NodeDaemon implements AutoCloseable
             final BlockStore blockStore = store;
             capacityPublisher = FreeCapacityPublisher.start(
                 membership,
-                CapacityPublicationPolicy.forCapacity(settings.capacityBytes()),
-                () ->
-                {
-                    final long free = null != splitCheck && splitCheck.isSplit() ? 0 : freeBytes(blockStore);
-                    localFreeBytes.set(free);
-                    return free;
-                },
+                capacityPolicy(settings.capacityBytes(), settings.configuration()),
+                () -> null != splitCheck && splitCheck.isSplit() ? 0 : freeBytes(blockStore),
                 FreeCapacityPublisher.DEFAULT_INTERVAL_MS,
-                (throwable) -> LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable));
+                (throwable) -> LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable),
+                localFreeBytes::set);
 
             return new NodeDaemon(
                 settings.name(), store, driver, server, membership, service, metrics, metricsServer, capacityPublisher,
@@ -342,6 +339,20 @@ public final class NodeDaemon implements AutoCloseable
             clients++;
         }
         LOG.warn("node {}: dropped {} blocks of {} clients before rejoining the cluster", nodeName, blocks, clients);
+    }
+
+    /**
+     * The capacity publication policy the configuration asks for ({@code capacity.publish.threshold} of the
+     * node's capacity, {@code capacity.publish.refresh}).
+     *
+     * @param capacityBytes the node's far-memory capacity, 0 or more.
+     * @param configuration the node's configuration.
+     * @return the policy.
+     */
+    static CapacityPublicationPolicy capacityPolicy(final long capacityBytes, final NodeConfiguration configuration)
+    {
+        return CapacityPublicationPolicy.forCapacity(
+            capacityBytes, configuration.capacityPublishThreshold(), configuration.capacityPublishRefreshMs());
     }
 
     /**

@@ -69,6 +69,29 @@ public final class CapacityPublicationPolicy
     }
 
     /**
+     * The policy a node daemon's configuration asks for ({@code capacity.publish.threshold},
+     * {@code capacity.publish.refresh}).
+     *
+     * @param capacityBytes     the node's far-memory capacity, 0 or more.
+     * @param thresholdFraction change that triggers a publication as a fraction of the capacity, in [0, 1]; 0 for
+     *                          every tick.
+     * @param maxSilenceMs      longest time between two publications, ms, more than 0.
+     * @return the policy.
+     * @throws IllegalArgumentException if thresholdFraction is outside [0, 1] or maxSilenceMs is not positive.
+     */
+    public static CapacityPublicationPolicy forCapacity(
+        final long capacityBytes, final double thresholdFraction, final long maxSilenceMs)
+    {
+        if (!(thresholdFraction >= 0 && thresholdFraction <= 1) || maxSilenceMs <= 0)
+        {
+            throw new IllegalArgumentException("thresholdFraction must be in [0, 1] and maxSilenceMs more than 0, " +
+                "were " + thresholdFraction + " and " + maxSilenceMs);
+        }
+        return new CapacityPublicationPolicy(
+            (long)(Math.max(0, capacityBytes) * thresholdFraction), maxSilenceMs * 1_000_000L);
+    }
+
+    /**
      * @return change of free bytes that triggers a publication.
      */
     public long changeThresholdBytes()

@@ -7,6 +7,7 @@ import org.agrona.ErrorHandler;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +30,7 @@ public final class FreeCapacityPublisher implements AutoCloseable
     private final LongSupplier freeBytes;
     private final long intervalMs;
     private final ErrorHandler errorHandler;
+    private final LongConsumer onPublished;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -37,8 +39,10 @@ public final class FreeCapacityPublisher implements AutoCloseable
         final CapacityPublicationPolicy policy,
         final LongSupplier freeBytes,
         final long intervalMs,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final LongConsumer onPublished)
     {
+        this.onPublished = onPublished;
         this.membership = membership;
         this.policy = policy;
         this.freeBytes = freeBytes;
@@ -71,6 +75,10 @@ public final class FreeCapacityPublisher implements AutoCloseable
     }
 
     /**
+     * As {@link #start(NodeMembership, CapacityPublicationPolicy, LongSupplier, long, ErrorHandler, LongConsumer)}
+     * with no one told of publications.
+     */
+    /**
      * Publish {@code freeBytes.getAsLong()} now (on the calling thread, so it has been sent when this returns),
      * then look every {@code intervalMs} and publish when {@code policy} says so.
      *
@@ -90,6 +98,32 @@ public final class FreeCapacityPublisher implements AutoCloseable
         final long intervalMs,
         final ErrorHandler errorHandler)
     {
+        return start(membership, policy, freeBytes, intervalMs, errorHandler, (free) -> { });
+    }
+
+    /**
+     * Publish now, then whenever the policy says so, checking every {@code intervalMs}.
+     *
+     * @param membership   the node's membership, which sends.
+     * @param policy       decides when to publish; used by the publisher's thread only from now on.
+     * @param freeBytes    reads the node's free bytes now; called once per check.
+     * @param intervalMs   ms between two checks, 10 or more.
+     * @param errorHandler told of every failed check or publication.
+     * @param onPublished  told each value once it was published, on the publisher's thread (the node daemon
+     *                     answers its thin clients with its own last published value).
+     * @return the running publisher, to be closed by the caller.
+     * @throws NullPointerException     if an argument is null.
+     * @throws IllegalArgumentException if intervalMs is below 10.
+     */
+    public static FreeCapacityPublisher start(
+        final NodeMembership membership,
+        final CapacityPublicationPolicy policy,
+        final LongSupplier freeBytes,
+        final long intervalMs,
+        final ErrorHandler errorHandler,
+        final LongConsumer onPublished)
+    {
+        Objects.requireNonNull(onPublished, "onPublished");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(membership, "membership");
         Objects.requireNonNull(freeBytes, "freeBytes");
@@ -101,7 +135,7 @@ public final class FreeCapacityPublisher implements AutoCloseable
         }
 
         final FreeCapacityPublisher publisher =
-            new FreeCapacityPublisher(membership, policy, freeBytes, intervalMs, errorHandler);
+            new FreeCapacityPublisher(membership, policy, freeBytes, intervalMs, errorHandler, onPublished);
         publisher.publishOnce();
         publisher.thread.start();
         return publisher;
@@ -153,6 +187,7 @@ public final class FreeCapacityPublisher implements AutoCloseable
             {
                 membership.publishFreeBytes(free);
                 policy.published(nowNs, free);
+                onPublished.accept(free);
             }
         }
         catch (final Throwable ex)

@@ -69,6 +69,20 @@ public enum ConfigKey
     COMMUNICATION_PORT("communication.port", "--communication-port", "TIERPOOL_COMMUNICATION_PORT", ValueType.PORT,
         "47100", "Local Ignite communication port (TCP).", 1, 65535),
 
+    /** Change of free bytes, as a fraction of capacity, that makes the node publish its free capacity. */
+    CAPACITY_PUBLISH_THRESHOLD("capacity.publish.threshold", "--capacity-publish-threshold",
+        "TIERPOOL_CAPACITY_PUBLISH_THRESHOLD", ValueType.DOUBLE, "0.01",
+        "Fraction of the node's capacity by which its free bytes must move before it publishes them to the " +
+        "cluster (checked every second; also published on becoming full or no longer full); in [0, 1]. 0 " +
+        "publishes every second (every node then receives one message per node per second: see docs/SCALE.md)."),
+
+    /** Longest time between two publications of the node's free capacity, in milliseconds. */
+    CAPACITY_PUBLISH_REFRESH("capacity.publish.refresh", "--capacity-publish-refresh",
+        "TIERPOOL_CAPACITY_PUBLISH_REFRESH", ValueType.INT, "30000",
+        "Longest time in milliseconds between two publications of the node's free capacity, even unchanged " +
+        "(Ignite messaging does not retry: this bounds how long a lost publication matters); from 1000 (every " +
+        "second) to 3600000.", 1_000, 3_600_000),
+
     /** RAM tier capacity. */
     RAM_CAPACITY("tier.ram.capacity", "--ram", "TIERPOOL_RAM", ValueType.SIZE, "256m",
         "Capacity of the RAM tier (off-heap memory of the daemon), at least 64 bytes.", 64, Long.MAX_VALUE),

@@ -261,6 +261,22 @@ public final class NodeConfiguration
     }
 
     /**
+     * @return {@link ConfigKey#CAPACITY_PUBLISH_THRESHOLD}, a fraction of the node's capacity in [0, 1].
+     */
+    public double capacityPublishThreshold()
+    {
+        return (Double)values.get(ConfigKey.CAPACITY_PUBLISH_THRESHOLD);
+    }
+
+    /**
+     * @return {@link ConfigKey#CAPACITY_PUBLISH_REFRESH} in milliseconds.
+     */
+    public long capacityPublishRefreshMs()
+    {
+        return (Long)values.get(ConfigKey.CAPACITY_PUBLISH_REFRESH);
+    }
+
+    /**
      * @return {@link ConfigKey#ZOOKEEPER_SESSION_TIMEOUT} in milliseconds.
      */
     public long zookeeperSessionTimeoutMs()
@@ -498,6 +514,10 @@ public final class NodeConfiguration
             case ZOOKEEPER_SESSION_TIMEOUT -> "a whole number of milliseconds from " + key.min() + " to " +
                 key.max() + ", e.g. 10000";
             case ZOOKEEPER_ROOT -> "an absolute znode path below /, without a trailing /, e.g. /tierpool/prod";
+            case CAPACITY_PUBLISH_THRESHOLD -> "a fraction of the node's capacity from 0 to 1, e.g. 0.01 (1%; 0 " +
+                "publishes every second)";
+            case CAPACITY_PUBLISH_REFRESH -> "a whole number of milliseconds from " + key.min() + " to " +
+                key.max() + ", e.g. 30000";
             default -> key.accepted();
         };
     }
@@ -531,6 +551,14 @@ public final class NodeConfiguration
             case DISCOVERY_KIND -> DiscoveryFactory.Kind.forText((String)value);
             case ZOOKEEPER_CONNECT -> DiscoveryFactory.checkConnect((String)value);
             case ZOOKEEPER_ROOT -> DiscoveryFactory.checkRootPath((String)value);
+            case CAPACITY_PUBLISH_THRESHOLD ->
+            {
+                final double fraction = (Double)value;
+                if (!(fraction >= 0 && fraction <= 1))
+                {
+                    throw new IllegalArgumentException("is outside [0, 1]");
+                }
+            }
             case HIGH_WATERMARK, LOW_WATERMARK, GPU_POOL_FRACTION ->
             {
                 final double fraction = (Double)value;

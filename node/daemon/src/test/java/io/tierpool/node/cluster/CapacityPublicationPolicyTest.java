@@ -73,4 +73,16 @@ class CapacityPublicationPolicyTest
         assertThrows(IllegalArgumentException.class, () -> new CapacityPublicationPolicy(-1, SECOND_NS));
         assertThrows(IllegalArgumentException.class, () -> new CapacityPublicationPolicy(0, 0));
     }
+
+    @Test
+    void shouldTakeTheConfiguredThresholdFractionAndRefresh()
+    {
+        final CapacityPublicationPolicy policy = CapacityPublicationPolicy.forCapacity(100L << 30, 0.05, 60_000);
+        assertEquals((100L << 30) / 20, policy.changeThresholdBytes());
+        assertEquals(60_000L * 1_000_000L, policy.maxSilenceNs());
+        assertEquals(0, CapacityPublicationPolicy.forCapacity(100L << 30, 0, 1_000).changeThresholdBytes());
+        assertThrows(IllegalArgumentException.class, () -> CapacityPublicationPolicy.forCapacity(1, 1.5, 1_000));
+        assertThrows(IllegalArgumentException.class, () -> CapacityPublicationPolicy.forCapacity(1, Double.NaN, 1_000));
+        assertThrows(IllegalArgumentException.class, () -> CapacityPublicationPolicy.forCapacity(1, 0.01, 0));
+    }
 }

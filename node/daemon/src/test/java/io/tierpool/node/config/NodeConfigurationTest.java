@@ -247,6 +247,39 @@ class NodeConfigurationTest
     }
 
     @Test
+    void shouldReadTheCapacityPublicationSettingsFromEveryLayerAndRejectBadOnes() throws IOException
+    {
+        final NodeConfiguration defaults = load(Map.of());
+        assertEquals(0.01, defaults.capacityPublishThreshold());
+        assertEquals(30_000, defaults.capacityPublishRefreshMs());
+        final Path file = Files.createTempFile("tierpool-capacity-", ".conf");
+        try
+        {
+            Files.writeString(file, "capacity.publish.threshold = 0.05\ncapacity.publish.refresh = 60000\n");
+            final NodeConfiguration fromFile = load(Map.of(), "--config", file.toString());
+            assertEquals(0.05, fromFile.capacityPublishThreshold());
+            assertEquals(60_000, fromFile.capacityPublishRefreshMs());
+        }
+        finally
+        {
+            Files.deleteIfExists(file);
+        }
+        assertEquals(0.0, load(Map.of("TIERPOOL_CAPACITY_PUBLISH_THRESHOLD", "0")).capacityPublishThreshold());
+        assertEquals(1_000, load(Map.of(), "--capacity-publish-refresh", "1000").capacityPublishRefreshMs());
+
+        assertMessage(rejected(Map.of(), "--capacity-publish-threshold", "1.5"),
+            "capacity.publish.threshold = '1.5'", "flag --capacity-publish-threshold", "outside [0, 1]",
+            "use a fraction of the node's capacity from 0 to 1, e.g. 0.01");
+        assertMessage(rejected(Map.of("TIERPOOL_CAPACITY_PUBLISH_THRESHOLD", "1%")),
+            "capacity.publish.threshold = '1%'", "environment TIERPOOL_CAPACITY_PUBLISH_THRESHOLD",
+            "is not a decimal");
+        assertMessage(rejected(Map.of(), "--capacity-publish-refresh", "500"),
+            "capacity.publish.refresh = '500'", "from 1000 to 3600000", "e.g. 30000");
+        assertMessage(rejected(Map.of("TIERPOOL_CAPACITY_PUBLISH_REFRESH", "30s")),
+            "capacity.publish.refresh = '30s'", "is not a whole number");
+    }
+
+    @Test
     void shouldRejectALowWatermarkThatIsNotBelowTheHighOne() throws IOException
     {
         final Path file = write("node.conf", "tier.low.watermark = 0.9");
