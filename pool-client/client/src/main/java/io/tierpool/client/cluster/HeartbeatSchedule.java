@@ -18,6 +18,10 @@ import io.tierpool.client.far.RendezvousHash;
  * from round to round. When the client has no anchor, or its anchor did not answer the last round, every node is
  * asked every round, as before, so that a new anchor is found as fast as before.
  * <p>
+ * From protocol version 4 a heartbeat to a node other than the anchor asks for a lease renewal only (an answer
+ * with no list) and the anchor answers with what changed since the client's last answer from it: see
+ * {@link MembershipView}.
+ * <p>
  * Stateless and thread-safe.
  */
 public final class HeartbeatSchedule

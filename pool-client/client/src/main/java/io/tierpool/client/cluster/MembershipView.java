@@ -131,40 +131,11 @@ final class MembershipView
     }
 
     /**
-     * Where one round's heartbeats go, as {@code schedule} says: the anchor, and the other live nodes whose turn it
-     * is; every live node while there is no anchor or the anchor has not answered for a heartbeat interval; the
-     * bootstrap and every endpoint ever learnt while no node is known.
-     *
-     * @param schedule the client's schedule.
-     * @param round    the round's number.
-     * @param nowNs    the agent's clock.
-     * @return the endpoints to ask.
-     */
-    List<String> heartbeatTargets(final HeartbeatSchedule schedule, final long round, final long nowNs)
-    {
-        if (view.isEmpty())
-        {
-            return heartbeatTargets();
-        }
-        final boolean anchorHealthy = null != anchorId && view.containsKey(anchorId) &&
-            nowNs - lastAnchorAnswerNs <= anchorSilenceNs * 3 / 4;
-        final List<String> targets = new ArrayList<>();
-        for (final NodeView node : view.values())
-        {
-            final long key = node.nodeId().getMostSignificantBits() ^ node.nodeId().getLeastSignificantBits();
-            if (schedule.sendTo(round, key, node.nodeId().equals(anchorId), anchorHealthy))
-            {
-                targets.add(node.endpoint());
-            }
-        }
-        return targets;
-    }
-
-    /**
-     * Where one round's heartbeats go and what each asks for: the nodes {@link #heartbeatTargets(HeartbeatSchedule,
-     * long, long)} names; the anchor and the preferred anchor asked for a list (a delta from the source, else in
+     * Where one round's heartbeats go and what each asks for: the anchor, and the other live nodes whose turn it is
+     * as {@code schedule} says (every live node while there is no anchor or the anchor has not answered for a
+     * heartbeat interval); the anchor and the preferred anchor asked for a list (a delta from the source, else in
      * full), every other node for a lease renewal only, unless the anchor is silent or unknown (every node in
-     * full); every endpoint in full while no node is known.
+     * full); the bootstrap and every endpoint ever learnt, in full, while no node is known.
      *
      * @param schedule the client's schedule.
      * @param round    the round's number.
