@@ -98,7 +98,10 @@ class RemoteCommandTest
             "write 256 KiB, replicas 2 (bytes sent) / raw stream", "read 256 KiB, replicas 1 / raw stream",
             "read 256 KiB, replicas 2 / raw stream", "far read 4 KiB p50 / raw ping-pong p50",
             "far read 4 KiB p99 / raw ping-pong p99", "timed, 20 remote gets (one per read)",
-            "read again in the order written (prefetch), replicas 1", "verification: passed" })
+            "read again in the order written (prefetch), replicas 1",
+            "TierPool transport alone, 256 KiB get one at a time (no engine)",
+            "transport alone: 8 x 256 KiB blocks per round, 24 got back and verified, 0 wrong",
+            "verification: passed" })
         {
             assertTrue(table.contains(row), "missing '" + row + "' in\n" + table);
         }
@@ -120,6 +123,9 @@ class RemoteCommandTest
         assertTrue(json.path("spills").get(1).path("write").path("copiesPut").asLong() >=
             2 * json.path("spills").get(1).path("farAfterWrite").asLong(), "replicas 2 puts two copies per far block");
         assertEquals(20, json.path("latency").path("far").path("remoteGets").asLong());
+        assertEquals(24, json.path("transport").path("verified").asLong(), "3 rounds of 8 blocks, each got back");
+        assertEquals(0, json.path("transport").path("mismatches").asLong());
+        assertTrue(json.path("transport").path("getMibPerSecond").path("median").asDouble() > 0, "gets timed");
         assertEquals(2, json.path("mix").size());
         for (final JsonNode run : json.path("mix"))
         {

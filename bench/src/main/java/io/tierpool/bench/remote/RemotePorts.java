@@ -10,6 +10,7 @@ package io.tierpool.bench.remote;
  * <pre>
  *   base + i        Ignite discovery of node i (i = 1 .. nodes)
  *   base + 20 + i   Ignite communication of node i
+ *   base + 40       Aeron response endpoint of the transport-alone reference ({@link TransportReference})
  *   base + 40 + i   Aeron data endpoint of node i
  *   base + 60 + p   Ignite discovery of the run's pool p (p = 0 .. 9, one pool per replica setting)
  *   base + 70 + p   Ignite communication of pool p
@@ -113,6 +114,15 @@ public record RemotePorts(int base, int nodes)
     public String poolResponseEndpoint(final int pool)
     {
         return "127.0.0.1:" + (base + 80 + checkPool(pool));
+    }
+
+    /**
+     * @return the endpoint on which the transport-alone reference's client receives its answers
+     * ({@link TransportReference}), {@code 127.0.0.1:<base + 40>}.
+     */
+    public String transportReferenceEndpoint()
+    {
+        return "127.0.0.1:" + (base + 40);
     }
 
     /**

@@ -27,6 +27,8 @@ import java.util.List;
  * @param machine  the machine's cores and load, and how long the run took.
  * @param baseline raw Aeron.
  * @param spills   large blocks, one per replica setting.
+ * @param transport the large blocks through the transport alone, one at a time (no engine), or null when no large
+ *                 blocks were run.
  * @param latency  small far reads.
  * @param mix      the mix, one per thread count.
  */
@@ -35,6 +37,7 @@ public record RemoteReport(
     RemoteWorkload.Machine machine,
     RemoteWorkload.Baseline baseline,
     List<SpillRun.Result> spills,
+    TransportReference.Result transport,
     FarReadLatency.Result latency,
     List<MixRun.Result> mix)
 {
@@ -101,6 +104,10 @@ public record RemoteReport(
             {
                 return false;
             }
+        }
+        if (transport != null && (transport.mismatches() != 0 || transport.verified() == 0))
+        {
+            return false;
         }
         long mixVerified = 0;
         for (final MixRun.Result run : mix)
@@ -208,6 +215,15 @@ public record RemoteReport(
                 baseline.oneAtATimeMibPerSecond().format("%,.0f") + " MiB/s",
                 String.format("%.2f of stream", baseline.oneAtATimeMibPerSecond().median() / raw));
         }
+        if (transport != null)
+        {
+            table.row("  (reference) TierPool transport alone, " + size + " get one at a time (no engine)",
+                transport.getMibPerSecond().format("%,.0f") + " MiB/s", rawStream,
+                String.format("%.2f", transport.getMibPerSecond().median() / raw));
+            table.row("  (reference) TierPool transport alone, " + size + " put one at a time (no engine)",
+                transport.putMibPerSecond().format("%,.0f") + " MiB/s", rawStream,
+                String.format("%.2f", transport.putMibPerSecond().median() / raw));
+        }
         if (latency != null)
         {
             final Latency far = latency.latency();
@@ -265,6 +281,12 @@ public record RemoteReport(
                 "%d wrong%n", spill.replicas(), spill.farAfterWrite(), spill.blocks(), spill.write().copiesPut(),
                 spill.read().copiesFetched(), spill.read().copiesPut(), spill.readWireMibPerSecond(),
                 spill.verified(), spill.mismatches()));
+        }
+        if (transport != null)
+        {
+            out.append(String.format("  transport alone: %d x %s blocks per round, %d got back and verified, %d " +
+                "wrong%n", transport.blocks(), Units.bytes(transport.blockBytes()), transport.verified(),
+                transport.mismatches()));
         }
         if (latency != null)
         {

@@ -203,6 +203,11 @@ public final class RemoteWorkload
     {
     }
 
+    /** Large blocks the transport-alone reference puts and gets per round (fewer if the run writes fewer). */
+    static final int TRANSPORT_REFERENCE_BLOCKS = 64;
+    /** Rounds of the transport-alone reference; the first warms the path up. */
+    static final int TRANSPORT_REFERENCE_ROUNDS = 3;
+
     private RemoteWorkload()
     {
     }
@@ -257,10 +262,13 @@ public final class RemoteWorkload
                     }
                 }
             }
+            final TransportReference.Result transport = spills.isEmpty() ? null : TransportReference.run(ports,
+                dirs.tmpfs(), settings.blockBytes(), Math.min(settings.blocks(), TRANSPORT_REFERENCE_BLOCKS),
+                TRANSPORT_REFERENCE_ROUNDS, settings.seed(), log);
             baseline.measure("end");
             final Machine machine = new Machine(Runtime.getRuntime().availableProcessors(), loadStart, loadAverage(),
                 (System.nanoTime() - startNs) / 1e9);
-            return new RemoteReport(settings, machine, baseline.result(), spills, latency, mix);
+            return new RemoteReport(settings, machine, baseline.result(), spills, transport, latency, mix);
         }
     }
 
