@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -103,6 +104,7 @@ class ZooKeeperHealTest
         writeBlocks(pool, 48);
         assertTrue(blocksIn(TierKind.REMOTE) >= 32, "most blocks spilled to far memory: " + pool.stats().toJson());
         verifyAll("before the outage");
+        final List<NodeView> before = pool.liveNodes();
 
         final long downAtNs = System.nanoTime();
         for (final InstanceSpec server : ensemble.getInstances())
@@ -138,6 +140,7 @@ class ZooKeeperHealTest
             awaitLogLine(node, "kept its blocks");
         }
 
+        assertEquals(before, pool.liveNodes(), "every daemon came back under the node id the client knew");
         verifyAll("after the ensemble came back");
         writeBlocks(pool, 16);
         verifyAll("after the rejoin, with 16 more writes");
@@ -178,6 +181,7 @@ class ZooKeeperHealTest
         verifyAll("before the cut");
         final long copiesOnCutOff = FaultJob.copiesOn(pool.stats(), cutOff.name());
         assertTrue(copiesOnCutOff > 0, "the daemon to cut off holds copies: " + pool.stats().toJson());
+        final UUID oldId = nodeId(pool, cutOff.name());
 
         final long cutAtNs = System.nanoTime();
         forwarders.forEach(TcpForwarder::cut);
@@ -193,7 +197,8 @@ class ZooKeeperHealTest
             blocks.get(i * 3).write(0, data);
             contents.set(i * 3, data);
         }
-        verifyAll("during the cut, 16 blocks rewritten");
+        writeBlocks(pool, 8);
+        verifyAll("during the cut, 16 blocks rewritten and 8 written");
 
         final long backAtNs = System.nanoTime();
         forwarders.forEach(TcpForwarder::restore);
@@ -202,6 +207,8 @@ class ZooKeeperHealTest
         awaitLogLine(cutOff, "rejoined the cluster as a new node");
         awaitLogLine(cutOff, "before rejoining the cluster");
         await(() -> pool.liveNodes().size(), 3, "the client reports every daemon live");
+        await(() -> oldId.equals(nodeId(pool, cutOff.name())) ? 0 : 1, 1,
+            "the client knows " + cutOff.name() + " under a new node id: " + pool.liveNodes());
         FaultJob.awaitFullyReplicated(pool);
         verifyAll("after the cut-off daemon rejoined");
         writeBlocks(pool, 24);
@@ -275,6 +282,12 @@ class ZooKeeperHealTest
         {
             starter.shutdownNow();
         }
+    }
+
+    private static UUID nodeId(final TierPool pool, final String name)
+    {
+        return pool.liveNodes().stream().filter((node) -> node.nodeName().equals(name)).map(NodeView::nodeId)
+            .findFirst().orElse(null);
     }
 
     private List<String> endpoints()
@@ -468,7 +481,15 @@ class ZooKeeperHealTest
                 {
                     final Socket in = listening.accept();
                     final Socket out = new Socket();
-                    out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
+                    try
+                    {
+                        out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
+                    }
+                    catch (final IOException ex)
+                    {
+                        CloseHelper.quietCloseAll(in, out);
+                        continue;
+                    }
                     synchronized (this)
                     {
                         if (listening != server)
