@@ -41,7 +41,7 @@ import java.util.function.LongSupplier;
  *   +--------+ ----------------------------&gt; +------+  was created after the loss (or none is): rejoin under
  *   | JOINED |                               | LOST |  the old node id, keep every block, HOLD the last known
  *   +--------+ &lt;---------------------------- +------+  view until all are back or the hold time has passed
- *              members older than the loss still registered (twice in a row): the cluster went on without this
+ *              members older than the loss still registered for a session timeout: the cluster went on without this
  *              daemon; drop the blocks held for clients, rejoin under a fresh node id
  * </pre>
  * <b>Lost.</b> From the segmentation on, until it rejoins, the daemon answers clients' membership requests with
@@ -152,6 +152,7 @@ public final class ZooKeeperHealer implements Agent, AutoCloseable
     private long lostAtNs;
     private long lostAtWallMs;
     private int oldMembersSeen;
+    private long oldMembersSinceNs;
     private long holdUntilNs;
 
     /**
@@ -463,10 +464,10 @@ public final class ZooKeeperHealer implements Agent, AutoCloseable
      *     <li>{@link #UNREACHABLE}: no session within the probe timeout.</li>
      *     <li>{@link #WAIT}: this daemon's own old member is still registered (its session, restored by a
      *     restarted ensemble, has not expired yet: neither the old cluster nor a new one can be joined under its
-     *     id), or members older than the loss were seen only once (they may be such stale ones, expiring with
-     *     it).</li>
-     *     <li>{@link #WENT_ON}: members created before this daemon lost its session are still registered on two
-     *     probes in a row: their sessions never expired, the cluster went on without this daemon.</li>
+     *     id), or members older than the loss have been seen for less than a session timeout (they may be such
+     *     stale ones, expiring with it).</li>
+     *     <li>{@link #WENT_ON}: members created before this daemon lost its session have been registered on every
+     *     probe for a session timeout: their sessions never expired, the cluster went on without this daemon.</li>
      *     <li>{@link #ALL_EXPIRED}: every member registered was created after the loss (daemons that rejoined a
      *     cluster formed anew), or none is.</li>
      * </ul>
@@ -537,10 +538,15 @@ public final class ZooKeeperHealer implements Agent, AutoCloseable
             }
             if (!older.isEmpty())
             {
-                oldMembersSeen++;
+                final long nowNs = nanoClock.getAsLong();
+                if (0 == oldMembersSeen++)
+                {
+                    oldMembersSinceNs = nowNs;
+                }
                 LOG.info("node {}: ZooKeeper answers; members registered before it lost its session: {}", nodeName,
                     older);
-                return oldMembersSeen >= 2 ? WENT_ON : WAIT;
+                return oldMembersSeen >= 2 && nowNs - oldMembersSinceNs >= TimeUnit.MILLISECONDS.toNanos(
+                    sessionTimeoutMs) ? WENT_ON : WAIT;
             }
             oldMembersSeen = 0;
             return ALL_EXPIRED;
