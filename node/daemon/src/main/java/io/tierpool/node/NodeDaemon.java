@@ -178,12 +178,15 @@ public final class NodeDaemon implements AutoCloseable
 
             final NodeMembership joined = membership;
             final AtomicLong localFreeBytes = new AtomicLong(-1);
-            zooKeeperHealer = PartitionHealer.enabled() && DiscoveryFactory.Kind.ZOOKEEPER == cluster.discovery().kind() ?
-                ZooKeeperHealer.start(membership, settings.name(), cluster.discovery(),
-                () -> dropAllBlocks(service, settings.name())) : null;
+            if (PartitionHealer.enabled() && DiscoveryFactory.Kind.ZOOKEEPER == cluster.discovery().kind())
+            {
+                zooKeeperHealer = ZooKeeperHealer.start(membership, settings.name(), cluster.discovery(),
+                    () -> dropAllBlocks(service, settings.name()));
+            }
             final ZooKeeperHealer reported = zooKeeperHealer;
             service.members((grantedLeaseMs) -> membershipSnapshot(joined,
-                null == reported ? joined.liveNodes() : reported.reportedNodes(), localFreeBytes.get(), grantedLeaseMs));
+                null == reported ? joined.liveNodes() : reported.reportedNodes(), localFreeBytes.get(),
+                grantedLeaseMs));
             leaseReaper = new LeaseReaper(service, settings.name(), LeaseReaper.DEFAULT_INTERVAL_MS);
             healer = PartitionHealer.enabled() ?
                 PartitionHealer.start(membership, settings.name(), () -> dropAllBlocks(service, settings.name())) : null;
@@ -232,7 +235,8 @@ public final class NodeDaemon implements AutoCloseable
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(
-                zooKeeperHealer, healer, capacityPublisher, leaseReaper, metricsServer, metrics, membership, server, driver, store);
+                zooKeeperHealer, healer, capacityPublisher, leaseReaper, metricsServer, metrics, membership, server,
+                driver, store);
             throw ex;
         }
     }
