@@ -226,7 +226,13 @@ public final class NodeDaemon implements AutoCloseable
                     return free;
                 },
                 FreeCapacityPublisher.DEFAULT_INTERVAL_MS,
-                (throwable) -> LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable));
+                (throwable) ->
+                {
+                    if (null == reported || !reported.isLost()) // lost: the healer has said so once
+                    {
+                        LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable);
+                    }
+                });
 
             return new NodeDaemon(
                 settings.name(), store, driver, server, membership, service, metrics, metricsServer, capacityPublisher,
