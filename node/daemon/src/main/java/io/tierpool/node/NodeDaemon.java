@@ -4,12 +4,14 @@
 package io.tierpool.node;
 
 import io.tierpool.node.cluster.ClusterContext;
+import io.tierpool.node.cluster.DiscoveryFactory;
 import io.tierpool.node.cluster.CapacityPublicationPolicy;
 import io.tierpool.node.cluster.FreeCapacityPublisher;
 import io.tierpool.node.cluster.MembershipListener;
 import io.tierpool.node.cluster.NodeInfo;
 import io.tierpool.node.cluster.NodeMembership;
 import io.tierpool.node.cluster.PartitionHealer;
+import io.tierpool.node.cluster.ZooKeeperHealer;
 import io.tierpool.node.engine.BlockStore;
 import io.tierpool.client.GpuInfo;
 import io.tierpool.node.gpu.GpuProbe;
@@ -39,6 +41,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A TierPool node daemon: an Apache Ignite server node for membership (it publishes its Aeron endpoint and
@@ -47,7 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * client left or failed, the daemon frees every block that client had placed here. It publishes its free bytes
  * ({@link #freeBytes(BlockStore)}) through Ignite when it starts and every second ({@link FreeCapacityPublisher}),
  * and clients weight placement by them. A {@link PartitionHealer} watches for the daemon being split off from its
- * cluster (it then publishes 0 free bytes) and brings it back after the heal, dropping the blocks it held.
+ * cluster (it then publishes 0 free bytes) and brings it back after the heal, dropping the blocks it held. Under
+ * ZooKeeper discovery a {@link ZooKeeperHealer} keeps the daemon running when Ignite segments it (its ZooKeeper
+ * session expired) and rejoins once the ensemble answers.
  * <p>
  * Unless {@link NodeDaemonCommand#metricsPort()} is -1, the daemon also serves its metrics over HTTP on
  * {@link NodeDaemonCommand#host()}{@code :}{@link NodeDaemonCommand#metricsPort()} ({@link NodeMetrics},
@@ -81,6 +86,7 @@ public final class NodeDaemon implements AutoCloseable
     private final FreeCapacityPublisher capacityPublisher;
     private final LeaseReaper leaseReaper;
     private final PartitionHealer healer;
+    private final ZooKeeperHealer zooKeeperHealer;
     private volatile boolean closed;
 
     private NodeDaemon(
@@ -94,9 +100,11 @@ public final class NodeDaemon implements AutoCloseable
         final MetricsHttpServer metricsServer,
         final FreeCapacityPublisher capacityPublisher,
         final LeaseReaper leaseReaper,
-        final PartitionHealer healer)
+        final PartitionHealer healer,
+        final ZooKeeperHealer zooKeeperHealer)
     {
         this.healer = healer;
+        this.zooKeeperHealer = zooKeeperHealer;
         this.capacityPublisher = capacityPublisher;
         this.leaseReaper = leaseReaper;
         this.nodeName = nodeName;
@@ -128,6 +136,7 @@ public final class NodeDaemon implements AutoCloseable
         FreeCapacityPublisher capacityPublisher = null;
         LeaseReaper leaseReaper = null;
         PartitionHealer healer = null;
+        ZooKeeperHealer zooKeeperHealer = null;
         try
         {
             final GpuInfo gpu = GpuProbe.shared(settings.configuration().gpuEnabled());
@@ -174,7 +183,15 @@ public final class NodeDaemon implements AutoCloseable
 
             final NodeMembership joined = membership;
             final AtomicLong localFreeBytes = new AtomicLong(-1);
-            service.members(journalAnswers(joined, localFreeBytes, new MembershipJournal()));
+            if (PartitionHealer.enabled() && DiscoveryFactory.Kind.ZOOKEEPER == cluster.discovery().kind())
+            {
+                zooKeeperHealer = ZooKeeperHealer.start(membership, settings.name(), cluster.discovery(),
+                    () -> dropAllBlocks(service, settings.name()));
+            }
+            final ZooKeeperHealer reported = zooKeeperHealer;
+            service.members(journalAnswers(joined,
+                () -> null == reported ? joined.liveNodes() : reported.reportedNodes(), localFreeBytes,
+                new MembershipJournal()));
             leaseReaper = new LeaseReaper(service, settings.name(), LeaseReaper.DEFAULT_INTERVAL_MS);
             healer = PartitionHealer.enabled() ?
                 PartitionHealer.start(membership, settings.name(), () -> dropAllBlocks(service, settings.name())) : null;
@@ -209,17 +226,24 @@ public final class NodeDaemon implements AutoCloseable
                 capacityPolicy(settings.capacityBytes(), settings.configuration()),
                 () -> null != splitCheck && splitCheck.isSplit() ? 0 : freeBytes(blockStore),
                 FreeCapacityPublisher.DEFAULT_INTERVAL_MS,
-                (throwable) -> LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable),
+                (throwable) ->
+                {
+                    if (null == reported || !reported.isLost()) // lost: the healer has said so once
+                    {
+                        LOG.warn("node {}: could not publish its free capacity", settings.name(), throwable);
+                    }
+                },
                 localFreeBytes::set);
 
             return new NodeDaemon(
                 settings.name(), store, driver, server, membership, service, metrics, metricsServer, capacityPublisher,
-                leaseReaper, healer);
+                leaseReaper, healer, zooKeeperHealer);
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(
-                healer, capacityPublisher, leaseReaper, metricsServer, metrics, membership, server, driver, store);
+                zooKeeperHealer, healer, capacityPublisher, leaseReaper, metricsServer, metrics, membership, server,
+                driver, store);
             throw ex;
         }
     }
@@ -274,6 +298,15 @@ public final class NodeDaemon implements AutoCloseable
     }
 
     /**
+     * @return the agent that rejoins the cluster after Ignite's ZooKeeper discovery segmented this daemon, or null
+     * under ring discovery or when healing is off ({@value PartitionHealer#ENABLED_PROP_NAME} = false).
+     */
+    public ZooKeeperHealer zooKeeperHealer()
+    {
+        return zooKeeperHealer;
+    }
+
+    /**
      * @return the node's metrics, or null when metrics are disabled ({@code --metrics-port -1}).
      */
     public NodeMetrics metrics()
@@ -320,7 +353,8 @@ public final class NodeDaemon implements AutoCloseable
         {
             closed = true;
             CloseHelper.closeAll(
-                healer, capacityPublisher, leaseReaper, metricsServer, metrics, server, membership, driver, store);
+                zooKeeperHealer, healer, capacityPublisher, leaseReaper, metricsServer, metrics, server, membership,
+                driver, store);
         }
     }
 
@@ -361,7 +395,8 @@ public final class NodeDaemon implements AutoCloseable
      * sequence when it can).
      */
     static NodeBlockService.ClusterMembers journalAnswers(
-        final NodeMembership membership, final AtomicLong localFreeBytes, final MembershipJournal journal)
+        final NodeMembership membership, final Supplier<List<NodeInfo>> live, final AtomicLong localFreeBytes,
+        final MembershipJournal journal)
     {
         return new NodeBlockService.ClusterMembers()
         {
@@ -377,7 +412,8 @@ public final class NodeDaemon implements AutoCloseable
                     return journal.leaseOnly(
                         membership.localNodeId(), membership.localNode().nodeName(), grantedLeaseMs);
                 }
-                final MembershipSnapshot now = membershipSnapshot(membership, localFreeBytes.get(), grantedLeaseMs);
+                final MembershipSnapshot now =
+                    membershipSnapshot(membership, live.get(), localFreeBytes.get(), grantedLeaseMs);
                 return journal.answer(now.answeringNodeId(), now.answeringNodeName(), grantedLeaseMs, now.nodes(),
                     now.departed(), query);
             }
@@ -391,7 +427,17 @@ public final class NodeDaemon implements AutoCloseable
     static MembershipSnapshot membershipSnapshot(
         final NodeMembership membership, final long localFreeBytes, final long grantedLeaseMs)
     {
-        final List<NodeInfo> live = membership.liveNodes();
+        return membershipSnapshot(membership, membership.liveNodes(), localFreeBytes, grantedLeaseMs);
+    }
+
+    /**
+     * As {@link #membershipSnapshot(NodeMembership, long, long)}, listing {@code live} (what a
+     * {@link ZooKeeperHealer} reports while the daemon has lost its ZooKeeper session or is rejoining).
+     */
+    static MembershipSnapshot membershipSnapshot(
+        final NodeMembership membership, final List<NodeInfo> live, final long localFreeBytes,
+        final long grantedLeaseMs)
+    {
         final List<MemberNode> nodes = new ArrayList<>(live.size());
         final UUID self = membership.localNodeId();
         for (final NodeInfo node : live)
@@ -447,6 +493,10 @@ public final class NodeDaemon implements AutoCloseable
 
                     public void onDisconnected(final String reason)
                     {
+                        if (null != daemon.zooKeeperHealer())
+                        {
+                            return; // it logs the loss and rejoins once ZooKeeper answers
+                        }
                         LOG.error("node {} lost the cluster ({}); shutting down", daemon.nodeName(), reason);
                         barrier.signal();
                     }

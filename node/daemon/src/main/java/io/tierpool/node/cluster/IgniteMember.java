@@ -69,6 +69,18 @@ final class IgniteMember implements AutoCloseable
      */
     static IgniteMember start(final ClusterContext ctx, final String role, final Map<String, Object> attributes)
     {
+        return start(ctx, role, attributes, null);
+    }
+
+    /**
+     * As {@link #start(ClusterContext, String, Map)}, under a node id chosen by the caller.
+     *
+     * @param nodeId the Ignite node id to start with, or null for a random one (Ignite's default).
+     */
+    @SuppressWarnings("deprecation") // IgniteConfiguration.setNodeId: Ignite 2.17 still honours it at start.
+    static IgniteMember start(
+        final ClusterContext ctx, final String role, final Map<String, Object> attributes, final UUID nodeId)
+    {
         final boolean clientMode = NodeInfo.ROLE_CLIENT.equals(role);
         final String instanceName = ctx.resolveInstanceName(role);
         final MembershipTracker tracker = new MembershipTracker(ctx.errorHandler());
@@ -104,7 +116,7 @@ final class IgniteMember implements AutoCloseable
             };
 
             ignite = Ignition.start(ctx.igniteConfiguration(
-                instanceName, clientMode, attributes, workDirectory, tracker, failureHandler));
+                instanceName, clientMode, attributes, workDirectory, tracker, failureHandler).setNodeId(nodeId));
             Ignition.addListener(stopListener);
             tracker.sync(ignite.cluster().nodes());
 
@@ -146,6 +158,15 @@ final class IgniteMember implements AutoCloseable
     List<String> discoveryAddresses()
     {
         return discoveryAddresses;
+    }
+
+    /**
+     * @return when the cluster this member is in was started, as its discovery says (ms since the epoch); a
+     * cluster formed anew (ZooKeeper discovery after every member's session expired) has a new one.
+     */
+    long clusterStartTime()
+    {
+        return ignite.configuration().getDiscoverySpi().getGridStartTime();
     }
 
     String instanceName()

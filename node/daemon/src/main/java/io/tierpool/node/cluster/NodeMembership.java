@@ -315,7 +315,40 @@ public final class NodeMembership implements AutoCloseable
      * @param using the configuration to start the new Ignite node with, concluded.
      * @return the new node id.
      */
-    synchronized UUID rejoin(final ClusterContext using)
+    UUID rejoin(final ClusterContext using)
+    {
+        return rejoin(using, null);
+    }
+
+    /**
+     * As {@link #rejoin()}, under a given Ignite node id ({@link ZooKeeperHealer} rejoins a cluster formed anew
+     * under the id the clients know).
+     *
+     * @param nodeId the node id to join with, or null for a fresh one.
+     * @return the new node id.
+     */
+    UUID rejoin(final UUID nodeId)
+    {
+        return rejoin(ctx, nodeId);
+    }
+
+    /**
+     * @return when the cluster this member is in was started (ms since the epoch, as Ignite's discovery says), or
+     * -1 when the member cannot tell (stopped).
+     */
+    long clusterStartTime()
+    {
+        try
+        {
+            return member.clusterStartTime();
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    private synchronized UUID rejoin(final ClusterContext using, final UUID nodeId)
     {
         if (closed)
         {
@@ -328,7 +361,7 @@ public final class NodeMembership implements AutoCloseable
         final IgniteMember joined;
         try
         {
-            joined = IgniteMember.start(using, NodeInfo.ROLE_NODE, attributes);
+            joined = IgniteMember.start(using, NodeInfo.ROLE_NODE, attributes, nodeId);
         }
         catch (final RuntimeException ex)
         {

@@ -57,7 +57,7 @@ public enum ConfigKey
         "TIERPOOL_ZOOKEEPER_SESSION_TIMEOUT", ValueType.INT, "10000",
         "With discovery.kind = zookeeper: the ZooKeeper session timeout in milliseconds. A node that stops " +
         "answering ZooKeeper this long (killed, frozen) is reported failed; one that reaches no ZooKeeper server " +
-        "this long stops. ZooKeeper servers clamp it to 2-20 ticks (4-40 s by default).", 1_000, 600_000),
+        "this long loses its Ignite node, keeps serving its blocks and rejoins once ZooKeeper answers. ZooKeeper servers clamp it to 2-20 ticks (4-40 s by default).", 1_000, 600_000),
 
     /** Root znode of ZooKeeper discovery. */
     ZOOKEEPER_ROOT("discovery.zookeeper.root", "--zookeeper-root", "TIERPOOL_ZOOKEEPER_ROOT", ValueType.STRING,
