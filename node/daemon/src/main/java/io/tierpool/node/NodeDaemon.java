@@ -392,7 +392,8 @@ public final class NodeDaemon implements AutoCloseable
     /**
      * What this node answers a thin client's membership request from protocol version 4 on: a lease-only query
      * gets an empty answer, a full or delta query what the journal says (only the changes since the client's
-     * sequence when it can).
+     * sequence when it can) about the nodes {@code live} lists: Ignite's live nodes, or while a
+     * {@link ZooKeeperHealer} has lost the session, the last view it reports.
      */
     static NodeBlockService.ClusterMembers journalAnswers(
         final NodeMembership membership, final Supplier<List<NodeInfo>> live, final AtomicLong localFreeBytes,
