@@ -26,4 +26,30 @@ class PlacementBenchmarkTest
             }
         }
     }
+
+    @Test
+    void shouldPlaceWithThePreviousVersionWhereThePlainRankingWithThePreviousHashDoes()
+    {
+        for (final int nodes : new int[]{ 10, 100, 1_000 })
+        {
+            final PlacementBenchmark previous = new PlacementBenchmark();
+            previous.nodes = nodes;
+            previous.setUp();
+            for (long b = 0; b < 2_000; b++)
+            {
+                int first = -1;
+                double best = -1;
+                for (int i = 0; i < nodes; i++)
+                {
+                    final double score = PlacementBenchmark.previousScore(b, previous.key(i), previous.weight(i));
+                    if (score > best)
+                    {
+                        best = score;
+                        first = i;
+                    }
+                }
+                assertEquals(first, previous.previousPlacement(), "nodes " + nodes + " block " + b);
+            }
+        }
+    }
 }

@@ -1243,6 +1243,23 @@ public final class RemoteTier implements Tier, ClusterListener
         }
     }
 
+    /**
+     * The nodes a write of the block would try now, in order ({@link #rankLiveNodes} with nothing excluded), for
+     * tests of the candidate list.
+     */
+    RemoteNode[] writeCandidates(final long blockId)
+    {
+        lock.lock();
+        try
+        {
+            return rankLiveNodes(blockId, ReplicaSet.NO_NODES);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
     RemoteNode[] repairCandidates(final ReplicaSet record, final RemoteNode[] holders)
     {
         lock.lock();

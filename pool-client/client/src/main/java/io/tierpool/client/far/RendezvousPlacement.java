@@ -23,10 +23,15 @@ import java.util.Arrays;
  * when a cheap bound proves it cannot enter them: a node's score {@code -w / ln(u)} beats the k-th best score
  * {@code T} only if {@code -ln(u) < w / T}, and since {@code -ln(u) >= 1 - u}, only if {@code (1 - u) * T < w}
  * (tested with {@code 1 - u} rounded down and {@code w} raised by 1e-9, so that rounding never skips a winner).
- * After the first few nodes {@code T} is close to the final k-th score, so nearly every node costs one 64-bit
- * hash, a multiply and a compare; the logarithm and the insertion run only for the few that pass (about
- * {@code k * ln(n / k)} of {@code n}). The result is exactly the plain ranking's top k, so balance and minimal
- * movement on join and leave are those of rendezvous hashing.
+ * That test is made in two steps. The first is on integers and the same for every node: with {@code W} the
+ * largest (raised) weight of the nodes ranked, no node can pass while {@code (1 - u) * T >= W}, which for the
+ * pair's 64-bit hash {@code x} ({@link RendezvousHash#pairHash}) reads {@code x <= X} as unsigned numbers, with
+ * {@code X} computed again only when {@code T} changes. Only a node past it (about {@code k W / (n w_mean)} of
+ * the {@code n} once {@code T} has settled) takes the second step, the test above with its own weight, and only
+ * a node past that its logarithm and the insertion (about {@code k * ln(n / k)} of {@code n} in all). So nearly
+ * every node costs a load, one 64x64-bit multiplication (its two halves xor-ed), an xor and a compare. The
+ * result is exactly the plain ranking's top k with the same hash ({@link RendezvousHash#score}), so balance and
+ * minimal movement on join and leave are those of rendezvous hashing.
  * <p>
  * <b>Threads.</b> Not thread-safe: {@link RemoteTier} uses one under its lock; the simulator gives each thread
  * its own copy ({@link #copy()}). {@link #rank} allocates nothing.
@@ -55,7 +60,10 @@ public final class RendezvousPlacement
     public static final int IGNORE_SUSPICION = FULL;
 
     private static final double INV_2_53 = 1.0 / (double)(1L << 53);
+    private static final double TWO_53 = 1L << 53;
     private static final double BOUND_MARGIN = 1.0 + 1e-9;
+    /** A {@code limit} no hash is below (as unsigned): skip nothing. */
+    private static final long SKIP_NONE = Long.MIN_VALUE;
 
     private long[] keys;
     private double[] weights;
@@ -71,6 +79,10 @@ public final class RendezvousPlacement
     private long[] compactKeys = new long[0];
     private double[] compactWeights = new double[0];
     private double[] compactBounds = new double[0];
+    private double compactMaxBound;
+    // the largest raised weight over every slot, for the other classes' rankings; recomputed when a weight changed
+    private boolean maxBoundDirty = true;
+    private double maxBound;
 
     /**
      * An empty table.
@@ -157,6 +169,7 @@ public final class RendezvousPlacement
         weights[checkSlot(slot)] = weight;
         boundWeights[slot] = weight * BOUND_MARGIN;
         compactDirty = true;
+        maxBoundDirty = true;
         nodeClass(slot, nodeClass);
     }
 
@@ -350,46 +363,27 @@ public final class RendezvousPlacement
         {
             compact();
         }
-        final long blockMix = blockId * 0x9E3779B97F4A7C15L;
+        final long blockHash = RendezvousHash.blockHash(blockId);
         final long[] keys = compactKeys;
-        final double[] weights = compactWeights;
         final double[] boundWeights = compactBounds;
-        final double[] topScores = this.topScores;
-        final int last = m - 1;
+        final double maxBound = compactMaxBound;
         int count = 0;
         double scaledThreshold = 0;
+        long limit = SKIP_NONE;
         for (int i = 0, size = compactCount; i < size; i++)
         {
-            final long h = RendezvousHash.mix(blockMix ^ keys[i]) >>> 11;
-            if ((double)((1L << 53) - h - 1) * scaledThreshold >= boundWeights[i])
+            final long x = RendezvousHash.pairHash(blockHash, keys[i]);
+            // x <= X unsigned: (1 - u) * T >= the largest weight, so no node with this hash can enter
+            if ((x ^ Long.MIN_VALUE) < limit ||
+                (double)(~x >>> 11) * scaledThreshold >= boundWeights[i])
             {
                 continue;
             }
-            final double score = -weights[i] / Math.log((h + 0.5) * INV_2_53);
-            int j;
-            if (count < m)
-            {
-                j = count++ - 1;
-            }
-            else if (score > topScores[last])
-            {
-                j = last - 1;
-            }
-            else
-            {
-                continue;
-            }
-            while (j >= 0 && topScores[j] < score)
-            {
-                topScores[j + 1] = topScores[j];
-                out[j + 1] = out[j];
-                j--;
-            }
-            topScores[j + 1] = score;
-            out[j + 1] = i;
+            count = offer(x >>> 11, compactWeights[i], i, out, 0, m, count);
             if (count == m)
             {
-                scaledThreshold = topScores[last] * INV_2_53;
+                scaledThreshold = topScores[m - 1] * INV_2_53;
+                limit = limit(maxBound, scaledThreshold);
             }
         }
         for (int i = 0; i < count; i++)
@@ -397,6 +391,55 @@ public final class RendezvousPlacement
             out[i] = compactSlots[out[i]];
         }
         return count;
+    }
+
+    /**
+     * Offers a node that passed the bound to the best {@code m} kept in {@code out} and {@link #topScores} from
+     * {@code base}: its score, and an insertion if it beats the m-th (a tie goes to the lower slot, seen first).
+     *
+     * @return the number kept now.
+     */
+    private int offer(
+        final long h, final double weight, final int slot, final int[] out, final int base, final int m, final int count)
+    {
+        final double[] topScores = this.topScores;
+        final int last = base + m - 1;
+        final double score = -weight / Math.log((h + 0.5) * INV_2_53);
+        int j;
+        int kept = count;
+        if (count < m)
+        {
+            j = base + kept++ - 1;
+        }
+        else if (score > topScores[last])
+        {
+            j = last - 1;
+        }
+        else
+        {
+            return count;
+        }
+        while (j >= base && topScores[j] < score)
+        {
+            topScores[j + 1] = topScores[j];
+            out[j + 1] = out[j];
+            j--;
+        }
+        topScores[j + 1] = score;
+        out[j + 1] = slot;
+        return kept;
+    }
+
+    /**
+     * The limit of the first, integer step of the bound: a pair hash {@code x} with {@code (x ^ Long.MIN_VALUE) <
+     * limit} has {@code g = ~x >>> 11 >= G = ceil(maxBound / scaledThreshold)}, hence {@code g * scaledThreshold >=
+     * maxBound} (to within a rounding of the division, which the bound's 1e-9 margin covers) and {@code (1 - u) * T
+     * >= w} for every node. {@code g >= G} is {@code ~x >= G << 11}, that is {@code x < -(G << 11)} unsigned.
+     */
+    private static long limit(final double maxBound, final double scaledThreshold)
+    {
+        final double g = Math.ceil(maxBound / scaledThreshold);
+        return g >= TWO_53 ? SKIP_NONE : -((long)g << 11) ^ Long.MIN_VALUE;
     }
 
     private void compact()
@@ -410,6 +453,7 @@ public final class RendezvousPlacement
             compactBounds = new double[length];
         }
         int count = 0;
+        double max = 0;
         for (int i = 0; i < size; i++)
         {
             if (classes[i] == PREFERRED)
@@ -418,9 +462,11 @@ public final class RendezvousPlacement
                 compactKeys[count] = keys[i];
                 compactWeights[count] = weights[i];
                 compactBounds[count] = boundWeights[i];
+                max = Math.max(max, boundWeights[i]);
                 count++;
             }
         }
+        compactMaxBound = max;
         compactCount = count;
         compactDirty = false;
     }
@@ -432,15 +478,24 @@ public final class RendezvousPlacement
     private int topOfClass(
         final long blockId, final int nodeClass, final int classMask, final int m, final int[] out, final int base)
     {
-        final long blockMix = blockId * 0x9E3779B97F4A7C15L;
+        if (maxBoundDirty)
+        {
+            double max = 0;
+            for (int i = 0; i < size; i++)
+            {
+                max = Math.max(max, boundWeights[i]);
+            }
+            maxBound = max;
+            maxBoundDirty = false;
+        }
+        final long blockHash = RendezvousHash.blockHash(blockId);
         final long[] keys = this.keys;
-        final double[] weights = this.weights;
         final double[] boundWeights = this.boundWeights;
         final byte[] classes = this.classes;
-        final double[] topScores = this.topScores;
-        final int last = base + m - 1;
+        final double maxBound = this.maxBound;
         int count = 0;
         double scaledThreshold = 0;
+        long limit = SKIP_NONE;
         for (int i = 0, size = this.size; i < size; i++)
         {
             final byte slotClass = classes[i];
@@ -448,37 +503,18 @@ public final class RendezvousPlacement
             {
                 continue;
             }
-            final long h = RendezvousHash.mix(blockMix ^ keys[i]) >>> 11;
+            final long x = RendezvousHash.pairHash(blockHash, keys[i]);
             // (2^53 - h - 1) / 2^53 <= 1 - u <= -ln(u): no score above the threshold when this reaches w
-            if ((double)((1L << 53) - h - 1) * scaledThreshold >= boundWeights[i])
+            if ((x ^ Long.MIN_VALUE) < limit ||
+                (double)(~x >>> 11) * scaledThreshold >= boundWeights[i])
             {
                 continue;
             }
-            final double score = -weights[i] / Math.log((h + 0.5) * INV_2_53);
-            int j;
-            if (count < m)
-            {
-                j = base + count++ - 1;
-            }
-            else if (score > topScores[last])
-            {
-                j = last - 1;
-            }
-            else
-            {
-                continue;
-            }
-            while (j >= base && topScores[j] < score)
-            {
-                topScores[j + 1] = topScores[j];
-                out[j + 1] = out[j];
-                j--;
-            }
-            topScores[j + 1] = score;
-            out[j + 1] = i;
+            count = offer(x >>> 11, weights[i], i, out, base, m, count);
             if (count == m)
             {
-                scaledThreshold = topScores[last] * INV_2_53;
+                scaledThreshold = topScores[base + m - 1] * INV_2_53;
+                limit = limit(maxBound, scaledThreshold);
             }
         }
         return count;

@@ -50,6 +50,121 @@ class RendezvousPlacementTest
     }
 
     @Test
+    void shouldRankExactlyAsTheFullSortWhenWeightsSpanFifteenOrdersOfMagnitude()
+    {
+        // the integer step of the bound uses the largest weight: nodes far lighter than it take the second step
+        final Random random = new Random(17);
+        for (final int nodes : new int[]{ 2, 9, 100, 1000 })
+        {
+            final RendezvousPlacement placement = new RendezvousPlacement(nodes);
+            for (int i = 0; i < nodes; i++)
+            {
+                final byte nodeClass = random.nextInt(8) == 0 ? RendezvousPlacement.FULL : RendezvousPlacement.PREFERRED;
+                placement.add(random.nextLong(), Math.pow(10, random.nextDouble() * 15), nodeClass);
+            }
+            final int[] out = new int[4];
+            for (int b = 0; b < 1_000; b++)
+            {
+                final long blockId = b % 2 == 0 ? b : random.nextLong();
+                final List<Integer> expected = plainRanking(placement, blockId);
+                final int count = placement.rank(blockId, 4, out);
+                assertEquals(Math.min(4, nodes), count);
+                for (int i = 0; i < count; i++)
+                {
+                    assertEquals(expected.get(i), out[i], "nodes=" + nodes + " block=" + blockId + " rank " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldPickTheFirstNodeInProportionToWeightByChiSquare()
+    {
+        // block ids 1, 2, 3, ... as the engine issues them; nodes of 64, 128 and 256 GiB in turn
+        final int nodes = 30;
+        final int blocks = 300_000;
+        final RendezvousPlacement placement = new RendezvousPlacement(nodes);
+        final Random random = new Random(19);
+        double weightSum = 0;
+        for (int i = 0; i < nodes; i++)
+        {
+            final double weight = RendezvousPlacement.weight(-1, (64L << (i % 3)) * GIB);
+            placement.add(RendezvousPlacement.key(random.nextLong(), random.nextLong()), weight,
+                RendezvousPlacement.PREFERRED);
+            weightSum += weight;
+        }
+        final long[] first = new long[nodes];
+        final int[] out = new int[1];
+        for (long b = 1; b <= blocks; b++)
+        {
+            placement.rank(b, 1, out);
+            first[out[0]]++;
+        }
+        double chiSquare = 0;
+        for (int i = 0; i < nodes; i++)
+        {
+            final double expected = blocks * placement.weight(i) / weightSum;
+            chiSquare += (first[i] - expected) * (first[i] - expected) / expected;
+        }
+        final double limit = chiSquareLimit(nodes - 1);
+        assertTrue(chiSquare < limit, "chi-square of the first node " + chiSquare + " over " + (nodes - 1) +
+            " degrees of freedom, limit " + limit);
+    }
+
+    @Test
+    void shouldPickTheFirstAndSecondNodeTogetherAsTheWeightedRaceDoesByChiSquare()
+    {
+        // with replicas 2 the pair matters: P(i first, j second) = w_i / W * w_j / (W - w_i)
+        final int nodes = 12;
+        final int blocks = 400_000;
+        final RendezvousPlacement placement = new RendezvousPlacement(nodes);
+        final Random random = new Random(23);
+        double weightSum = 0;
+        for (int i = 0; i < nodes; i++)
+        {
+            final double weight = RendezvousPlacement.weight(-1, (64L << (i % 3)) * GIB);
+            placement.add(RendezvousPlacement.key(random.nextLong(), random.nextLong()), weight,
+                RendezvousPlacement.PREFERRED);
+            weightSum += weight;
+        }
+        final long[] pairs = new long[nodes * nodes];
+        final int[] out = new int[2];
+        for (long b = 1; b <= blocks; b++)
+        {
+            placement.rank(b, 2, out);
+            pairs[out[0] * nodes + out[1]]++;
+        }
+        double chiSquare = 0;
+        for (int i = 0; i < nodes; i++)
+        {
+            for (int j = 0; j < nodes; j++)
+            {
+                if (i != j)
+                {
+                    final double wi = placement.weight(i);
+                    final double expected = blocks * wi / weightSum * placement.weight(j) / (weightSum - wi);
+                    final long seen = pairs[i * nodes + j];
+                    chiSquare += (seen - expected) * (seen - expected) / expected;
+                }
+            }
+        }
+        final int degrees = nodes * (nodes - 1) - 1;
+        final double limit = chiSquareLimit(degrees);
+        assertTrue(chiSquare < limit, "chi-square of the first two nodes " + chiSquare + " over " + degrees +
+            " degrees of freedom, limit " + limit);
+    }
+
+    @Test
+    void shouldHashPairsAsEveryClientOfThisVersionDoes()
+    {
+        // pinned values: a change of the hash changes every client's ranking, so it must be deliberate (docs/SCALE.md)
+        assertEquals(0x5692161D100B05E5L, RendezvousHash.blockHash(1));
+        assertEquals(0x1E535EEDE31428F0L, RendezvousPlacement.key(1, 2));
+        assertEquals(0x2BC487D6E151B35DL, RendezvousHash.pairHash(RendezvousHash.blockHash(1),
+            RendezvousPlacement.key(1, 2)));
+    }
+
+    @Test
     void shouldBalanceUsedFractionOverMixedCapacities()
     {
         final int nodes = 100;
@@ -236,6 +351,17 @@ class RendezvousPlacementTest
             .thenComparing((Integer i) -> -RendezvousHash.score(blockId, placement.key(i), placement.weight(i)))
             .thenComparingInt((Integer i) -> i));
         return slots;
+    }
+
+    /**
+     * The chi-square value a fair hash exceeds with probability about 1e-4 (Wilson and Hilferty's approximation):
+     * the seeds are fixed, so a test passes or fails the same way every run.
+     */
+    private static double chiSquareLimit(final int degrees)
+    {
+        final double z = 3.72;
+        final double a = 2.0 / (9.0 * degrees);
+        return degrees * Math.pow(1 - a + z * Math.sqrt(a), 3);
     }
 
     private static RendezvousPlacement uniform(final int nodes, final long seed)
