@@ -32,6 +32,79 @@ final class BlockAccess
         this.store = store;
     }
 
+    /**
+     * {@link BlockStore#write}: checks the range, then copies the bytes in under the engine lock, timing it.
+     */
+    void write(
+        final long blockId,
+        final long blockOffset,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final int length)
+    {
+        final long startNs = store.nanoClock.nanoTime();
+        store.lock.lock();
+        try
+        {
+            final BlockEntry entry = store.entry(blockId);
+            checkRange(entry, blockOffset, length);
+            if (null != srcBuffer)
+            {
+                srcBuffer.boundsCheck(srcOffset, length);
+            }
+            else
+            {
+                checkArray(entry, "source", srcArray.length, srcOffset, length);
+            }
+            store.promoter.awaitSettled(entry);
+            final TierSlot startSlot = store.slots[entry.tier];
+            store.prefetchScheduler.noteAccess(entry);
+            copyIn(entry, (int)blockOffset, srcBuffer, srcArray, srcOffset, length);
+            startSlot.recordLatency(startSlot.writeLatency, store.nanoClock.nanoTime() - startNs);
+        }
+        finally
+        {
+            store.unlockAndNotify();
+        }
+    }
+
+    /**
+     * {@link BlockStore#read}: checks the range, then copies the bytes out under the engine lock, timing it.
+     */
+    void read(
+        final long blockId,
+        final long blockOffset,
+        final MutableDirectBuffer dstBuffer,
+        final byte[] dstArray,
+        final int dstOffset,
+        final int length)
+    {
+        final long startNs = store.nanoClock.nanoTime();
+        store.lock.lock();
+        try
+        {
+            final BlockEntry entry = store.entry(blockId);
+            checkRange(entry, blockOffset, length);
+            if (null != dstBuffer)
+            {
+                dstBuffer.boundsCheck(dstOffset, length);
+            }
+            else
+            {
+                checkArray(entry, "destination", dstArray.length, dstOffset, length);
+            }
+            final TierSlot startSlot = store.slots[entry.tier];
+            store.prefetchScheduler.noteAccess(entry);
+            copyOut(entry, (int)blockOffset, dstBuffer, dstArray, dstOffset, length);
+            startSlot.recordLatency(startSlot.readLatency, store.nanoClock.nanoTime() - startNs);
+        }
+        finally
+        {
+            store.unlockAndNotify();
+        }
+    }
+
     void copyIn(
         final BlockEntry entry,
         final int blockOffset,
@@ -50,7 +123,7 @@ final class BlockAccess
             deviceSlot.unlink(entry);
             try
             {
-                while (!deviceSlot.fitsUnderHardCap(entry.size) && store.demoteOne(store.deviceIndex))
+                while (!deviceSlot.fitsUnderHardCap(entry.size) && store.relocator.demoteOne(store.deviceIndex))
                 {
                     store.usageChanged = true;
                 }
@@ -80,24 +153,24 @@ final class BlockAccess
         }
 
         entry.version++; // as above: the failed promotion may have released the lock
-        store.stageVerified(entry);
-        put(store.stagingView, blockOffset, srcBuffer, srcArray, srcOffset, length);
-        final int crc = store.checksum(store.stagingView, entry.size);
+        store.staging.stageVerified(entry);
+        put(store.staging.view, blockOffset, srcBuffer, srcArray, srcOffset, length);
+        final int crc = store.staging.checksum(store.staging.view, entry.size);
         final int from = entry.tier;
-        long location = store.writeTier(from, entry.id, store.stagingView, entry.size, crc);
+        long location = store.relocator.writeTier(from, entry.id, store.staging.view, entry.size, crc);
         int to = from;
         final int first = from < store.ramIndex ? store.ramIndex : store.ramIndex + 1;
         for (int i = first; location == Tier.NO_SPACE && i < store.slots.length; i++)
         {
             if (i != from && entry.size <= store.slots[i].hardCapBytes())
             {
-                location = store.writeTier(i, entry.id, store.stagingView, entry.size, crc);
+                location = store.relocator.writeTier(i, entry.id, store.staging.view, entry.size, crc);
                 to = i;
             }
         }
         if (location == Tier.NO_SPACE)
         {
-            store.releaseLargeStaging();
+            store.staging.releaseIfLarge();
             throw store.outOfMemory(entry, "cannot write block " + entry.id + " of " + entry.size + " bytes: RAM cannot " +
                 "take it and no tier has room for its rewritten copy (the block is unchanged)");
         }
@@ -111,7 +184,7 @@ final class BlockAccess
         entry.crcStale = false;
         store.slots[to].link(entry);
         store.slots[to].updatePeak();
-        store.releaseLargeStaging();
+        store.staging.releaseIfLarge();
     }
 
     /**
@@ -292,8 +365,8 @@ final class BlockAccess
         }
         else
         {
-            store.stageVerified(entry);
-            block = store.stagingView;
+            store.staging.stageVerified(entry);
+            block = store.staging.view;
         }
 
         if (dstArray != null)
@@ -304,9 +377,29 @@ final class BlockAccess
         {
             block.getBytes(blockOffset, dstBuffer, dstOffset, length);
         }
-        if (block == store.stagingView)
+        if (block == store.staging.view)
         {
-            store.releaseLargeStaging();
+            store.staging.releaseIfLarge();
+        }
+    }
+
+    private void checkRange(final BlockEntry entry, final long blockOffset, final int length)
+    {
+        if (blockOffset < 0 || length < 0 || blockOffset > entry.size - length)
+        {
+            throw new IndexOutOfBoundsException("block " + entry.id + " on node " + store.nodeName + ": offset " +
+                blockOffset + ", length " + length + " lies outside the block of " + entry.size + " bytes");
+        }
+    }
+
+    private void checkArray(
+        final BlockEntry entry, final String what, final int arrayLength, final int offset, final int length)
+    {
+        if (offset < 0 || length < 0 || offset > arrayLength - length)
+        {
+            throw new IndexOutOfBoundsException("block " + entry.id + " on node " + store.nodeName + ": " + what +
+                " offset " + offset + ", length " + length + " lies outside the " + what + " array of " +
+                arrayLength + " bytes");
         }
     }
 }

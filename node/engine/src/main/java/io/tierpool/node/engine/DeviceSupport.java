@@ -73,27 +73,27 @@ final class DeviceSupport
         if (from == store.ramIndex)
         {
             store.ram.wrap(entry.location, entry.size, store.victimView);
-            crc = entry.crcStale ? store.checksum(store.victimView, entry.size) : entry.crc32c;
+            crc = entry.crcStale ? store.staging.checksum(store.victimView, entry.size) : entry.crc32c;
         }
         else
         {
-            store.stageVerified(entry);
+            store.staging.stageVerified(entry);
             crc = entry.crc32c;
         }
         source.unlink(entry);
         try
         {
-            long location = store.writeCopy(entry, from, store.deviceIndex, crc);
-            while (location == Tier.NO_SPACE && store.demoteOne(store.deviceIndex))
+            long location = store.relocator.writeCopy(entry, from, store.deviceIndex, crc);
+            while (location == Tier.NO_SPACE && store.relocator.demoteOne(store.deviceIndex))
             {
-                location = store.writeCopy(entry, from, store.deviceIndex, crc);
+                location = store.relocator.writeCopy(entry, from, store.deviceIndex, crc);
             }
             if (location == Tier.NO_SPACE)
             {
                 source.link(entry);
                 return false;
             }
-            store.commitMove(entry, from, store.deviceIndex, location, crc);
+            store.relocator.commitMove(entry, from, store.deviceIndex, location, crc);
             return true;
         }
         catch (final RuntimeException | Error ex)
@@ -106,7 +106,7 @@ final class DeviceSupport
         }
         finally
         {
-            store.releaseLargeStaging();
+            store.staging.releaseIfLarge();
         }
     }
 

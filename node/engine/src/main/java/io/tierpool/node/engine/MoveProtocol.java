@@ -97,7 +97,7 @@ final class MoveProtocol
                     // One thread waits and RAM has its bytes under the hard cap, only no extent large enough: empty
                     // the best window around it (RoomMaker) rather than demote the coldest blocks wherever they lie.
                     final int made = store.roomMaker.makeRoom(
-                        store.ram, store.ramIndex, (int)store.roomWantedBytes, false, store.largestHardCapBelow(store.ramIndex));
+                        store.ram, store.ramIndex, (int)store.roomWantedBytes, false, store.relocator.largestHardCapBelow(store.ramIndex));
                     if (made == RoomMaker.DEMOTED)
                     {
                         return BlockStore.DEMOTE_MOVED;
@@ -128,7 +128,7 @@ final class MoveProtocol
                 }
                 return dropped;
             }
-            final long fitLimit = store.largestHardCapBelow(tierIndex);
+            final long fitLimit = store.relocator.largestHardCapBelow(tierIndex);
             BlockEntry victim = nextVictim(slot, fitLimit);
             if (victim != null && victim.copyTier != BlockEntry.NO_TIER)
             {
@@ -143,7 +143,7 @@ final class MoveProtocol
             // block gets meanwhile: moves to it are made under the lock.
             if (target < 0 || !(store.slots[target].owned || store.slots[target].concurrent))
             {
-                return store.demoteOne(tierIndex) ? 1 : store.placement.stuck(tierIndex);
+                return store.relocator.demoteOne(tierIndex) ? 1 : store.placement.stuck(tierIndex);
             }
 
             // Choose the batch: the coldest block, then (small blocks only) the next coldest small ones.
@@ -359,7 +359,7 @@ final class MoveProtocol
                 }
                 if (unchanged)
                 {
-                    store.commitMove(entry, tierIndex, target, location, crcs[k], true);
+                    store.relocator.commitMove(entry, tierIndex, target, location, crcs[k], true);
                     moved++;
                     if (count > 1)
                     {
@@ -398,7 +398,7 @@ final class MoveProtocol
                 return 1;
             }
             // The tier below filled up meanwhile: one move under the lock, cascading.
-            return store.demoteOne(tierIndex) ? 1 : store.placement.stuck(tierIndex);
+            return store.relocator.demoteOne(tierIndex) ? 1 : store.placement.stuck(tierIndex);
         }
         finally
         {

@@ -283,12 +283,12 @@ final class Placement
             }
             if (!zeroed)
             {
-                store.ensureStaging(entry.size);
-                fillNewBlock(store.stagingView, entry.size, true);
-                crc = store.checksum(store.stagingView, entry.size);
+                store.staging.ensure(entry.size);
+                fillNewBlock(store.staging.view, entry.size, true);
+                crc = store.staging.checksum(store.staging.view, entry.size);
                 zeroed = true;
             }
-            final long location = store.writeTier(i, entry.id, store.stagingView, entry.size, crc);
+            final long location = store.relocator.writeTier(i, entry.id, store.staging.view, entry.size, crc);
             if (location != Tier.NO_SPACE)
             {
                 entry.tier = i;
@@ -298,11 +298,11 @@ final class Placement
                 entry.crcStale = false;
                 slot.link(entry);
                 slot.updatePeak();
-                store.releaseLargeStaging();
+                store.staging.releaseIfLarge();
                 return true;
             }
         }
-        store.releaseLargeStaging();
+        store.staging.releaseIfLarge();
         return false;
     }
 
@@ -328,7 +328,7 @@ final class Placement
             if (neverMoves && demoteOthers && !waitForMover && slot.fitsUnderHardCap(entry.size))
             {
                 store.roomMaker.makeRoom(
-                    store.ram, store.ramIndex, entry.size, true, store.largestHardCapBelow(store.ramIndex));
+                    store.ram, store.ramIndex, entry.size, true, store.relocator.largestHardCapBelow(store.ramIndex));
             }
             final long location = allocateRam(entry);
             if (location != Tier.NO_SPACE || !demoteOthers)
@@ -360,9 +360,9 @@ final class Placement
             // around the best extent where RAM has the bytes but no extent, else by demoting the coldest blocks.
             final int made = slot.fitsUnderHardCap(entry.size) ?
                 store.roomMaker.makeRoom(
-                    store.ram, store.ramIndex, entry.size, false, store.largestHardCapBelow(store.ramIndex)) :
+                    store.ram, store.ramIndex, entry.size, false, store.relocator.largestHardCapBelow(store.ramIndex)) :
                 RoomMaker.NOTHING;
-            if (made == RoomMaker.NO_ROOM || (made == RoomMaker.NOTHING && !store.demoteOne(store.ramIndex)))
+            if (made == RoomMaker.NO_ROOM || (made == RoomMaker.NOTHING && !store.relocator.demoteOne(store.ramIndex)))
             {
                 return Tier.NO_SPACE;
             }

@@ -102,7 +102,7 @@ final class Promoter
         {
             store.ram.wrap(location, entry.size, store.accessView);
             source.read(entry.id, entry.location, store.accessView, entry.size);
-            store.verify(entry, source, store.accessView);
+            store.staging.verify(entry, source, store.accessView);
         }
         catch (final RuntimeException | Error ex)
         {
