@@ -138,26 +138,52 @@ import java.util.concurrent.locks.ReentrantLock;
  *     releasing it (as does every drop of a retained copy outside room-making). With the mover running, an
  *     application thread never demotes: when RAM has no room it asks the mover and waits on a condition up to
  *     {@link StoreContext#ramRoomWaitNs()} (the lock released), or places the block below as its hint says.
- *     With the mover not started, the caller drives it: making room demotes under the lock, cascading, as before.
+ *     With the mover not started, the caller drives it: it makes the room itself with the move protocol (its
+ *     demotions out of RAM, the cascade out of a full tier below and {@link RoomMaker}'s window demotions write
+ *     their copies without the lock, {@link Relocator#demoteOne(int, boolean)}).
  *     </li>
  *     <li><b>The mover</b> ({@link Mover}) and its {@link StoreContext#ioWorkers(int) I/O workers} (default 2)
  *     demote with the move protocol: under the lock choose a block (or a batch of small ones,
  *     {@link StoreContext#demotionBatchBytes(int)}), mark it {@link BlockEntry.State#DEMOTING} and stage it (from
  *     RAM: memory copies); without the lock take missing checksums and write it to the slower tier in one call
  *     ({@link Tier#writeBatch}); under the lock commit each block whose entry, state, tier, location and version are
- *     unchanged, else free the new copy ({@link StoreStats#movesAbandoned()}). Only a move into an extra tier that
- *     is not {@link Tier#concurrentIo() concurrent} (it may key copies by block id), and a cascade when the tier
- *     below is full, are made under the lock.</li>
+ *     unchanged, else free the new copy ({@link StoreStats#movesAbandoned()}). A cascade when the tier below is
+ *     full, and a window emptied by {@link RoomMaker}, use the same protocol one block at a time, and so do the
+ *     DEVICE tier's demotions (read from the device through its I/O lock).</li>
  *     <li><b>The prefetcher</b> ({@link Prefetcher}) promotes with the same protocol as an access: reserve RAM
  *     under the lock, read and verify without it, commit if unchanged.</li>
  *     <li><b>Statistics</b> ({@link #stats()}, {@link #tierStats()}) take no engine lock: counters are written
  *     under it and read without it, per tier pinned counts are kept as blocks change, latency histograms have
  *     their own monitors.</li>
  * </ul>
- * A non-concurrent tier is called under its slot's I/O lock (lock order: engine lock, then I/O lock). A block
- * leaves RAM without a checksum pass when it was not written or pinned since its checksum was last taken or
- * verified. {@link StorePinnedBlock} views are used without the lock. Pressure listeners run, and queued tier frees
- * are made, after the lock is released.
+ * <b>DEVICE.</b> The DEVICE tier keeps copies apart by location (a copy's location is its device address), so
+ * {@code moveTo(DEVICE)}, {@link #pinOnDevice(long)} and the demotions that make room there follow the move protocol
+ * too ({@link DeviceSupport#promoteToDevice}); the device is called under its slot's I/O lock.
+ * <p>
+ * <b>Tier calls still made under the engine lock</b>, each for the reason given:
+ * <ul>
+ *     <li>Moves into or out of an extra tier that is not {@link Tier#concurrentIo() concurrent}, and accesses to
+ *     blocks in it that cannot come to RAM: the tier contract lets it key copies by block id, so a second copy
+ *     written while the block changes could overwrite the live one there, and the free of an abandoned copy delete
+ *     it; the lock is what keeps every other copy of the block from being made meanwhile. Its frees are made at
+ *     once for the same reason. No tier the project ships is such a tier (VVRAM, VSSD and far memory are
+ *     concurrent).</li>
+ *     <li>Host access to a block that lies in the DEVICE tier: a read copies it out through the shared staging
+ *     buffer, a write rewrites it there (demoting the DEVICE tier's coldest blocks for room, cascading under the
+ *     lock), {@link #pin(long)} and {@code moveTo(RAM)} bring it to RAM, and {@link Hint#DEVICE} writes a new block
+ *     into the tier. Not converted yet: these use the shared staging buffer and keep the block out of its list
+ *     while it is rewritten; they are the next step.</li>
+ *     <li>Dropping retained copies to make room inside a locked path ({@code Relocator.writeTier}, the mover's
+ *     choice of a target tier): the frees are bookkeeping in VVRAM and VSSD and queued sends in far memory.</li>
+ *     <li>Frees of RAM and DEVICE copies: bookkeeping (an extent back to the allocator or the device pool).</li>
+ *     <li>{@link #close()}: the store's own tiers are closed (unmapped, files closed) under it, after the mover,
+ *     the prefetcher and their workers stopped and every unlocked move finished.</li>
+ * </ul>
+ * Where the lock is held more than once (re-entrantly) a move cannot release it and is made under it. A non-concurrent
+ * tier is called under its slot's I/O lock (lock order: engine lock, then I/O lock). A block leaves RAM without a
+ * checksum pass when it was not written or pinned since its checksum was last taken or verified.
+ * {@link StorePinnedBlock} views are used without the lock. Pressure listeners run, and queued tier frees are made,
+ * after the lock is released.
  * <p>
  * <b>Parts.</b> This class is the public API façade, construction and close; it keeps the state the parts share
  * (the engine lock and its conditions, the block table, the tier slots, the counters, the closed flag, the deferred
@@ -827,8 +853,9 @@ public final class BlockStore implements AutoCloseable
      * The block stays readable, writable and freeable meanwhile: a write or pin of it abandons the move (its new
      * copy is freed, the block keeps its new bytes where it is) and this call tries again, under the lock after
      * eight abandoned tries in a row; a free of it makes this call throw
-     * {@link BlockFreedException}, a pin that stays open {@link IllegalStateException}, as below. Moves to DEVICE
-     * or to an extra tier that does not keep the {@link Tier#concurrentIo()} contract are made under the lock.
+     * {@link BlockFreedException}, a pin that stays open {@link IllegalStateException}, as below. A move to DEVICE
+     * follows the same protocol (so do the demotions that make room there). Moves into or out of an extra tier
+     * that does not keep the {@link Tier#concurrentIo()} contract are made under the lock.
      *
      * @param blockId the block.
      * @param kind    the kind of tier to move it to; the store must have a tier of that kind.
@@ -1312,7 +1339,7 @@ public final class BlockStore implements AutoCloseable
         {
             final BlockEntry entry = entry(blockId);
             promoter.awaitSettled(entry);
-            return entry.isMovable() && relocator.moveDown(entry, entry.tier);
+            return entry.isMovable() && relocator.moveDown(entry, entry.tier, false);
         }
         finally
         {

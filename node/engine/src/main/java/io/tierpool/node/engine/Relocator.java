@@ -16,11 +16,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * when the tier below is full, {@link RoomMaker}'s window demotions) and for the DEVICE tier's moves; and the
  * switch-over every move ends with ({@link #commitMove}).
  * <p>
- * <b>How.</b> A move to a tier below RAM that neither end of which is DEVICE or an extra tier keying copies by block
- * id follows the move protocol ({@link #moveUnlocked}): reserve nothing, mark the block
- * {@link BlockEntry.State#DEMOTING}, read, checksum and write the copy without the engine lock, and switch over
- * under it only if the block's entry, state, tier, location and version are unchanged, else free the copy.
- * Everything else here is made under the lock (see the class comment of {@link BlockStore}, threading).
+ * <b>How.</b> A move between two tiers that keep copies apart by location ({@link #keepsCopiesApart}: RAM, DEVICE,
+ * VVRAM, VSSD, far memory) follows the move protocol ({@link #moveUnlocked}): mark the block
+ * {@link BlockEntry.State#DEMOTING}, read, checksum and write the copy without the engine lock (the destination's
+ * hard cap holds through its slot's reservation or I/O lock), and switch over under it only if the block's entry,
+ * state, tier, location and version are unchanged, else free the copy. Making room (a demotion, the cascade out of
+ * a full tier below, a {@link RoomMaker} window) does the same, one block at a time, where the caller allows the
+ * lock to be released ({@link #demoteOne(int, boolean)}). The rest is made under the lock: moves into or out of an
+ * extra tier that may key copies by block id, and callers that keep state the lock guards (see the class comment
+ * of {@link BlockStore}, threading).
  * <p>
  * <b>Owns</b> nothing but the code: the blocks' entries, the tier slots and the staging buffer belong to
  * {@link BlockStore} and {@link Staging}.
@@ -115,9 +119,13 @@ final class Relocator
         return result;
     }
 
-    boolean demoteFromRam(final BlockEntry victim)
+    /**
+     * {@link RoomMaker}'s demoter: moves a block of the window out of RAM, with the move protocol where
+     * {@code mayUnlock} (see {@link #demoteOne(int, boolean)}).
+     */
+    boolean demoteFromRam(final BlockEntry victim, final boolean mayUnlock)
     {
-        return moveDown(victim, store.ramIndex);
+        return moveDown(victim, store.ramIndex, mayUnlock);
     }
 
     /**
@@ -161,10 +169,33 @@ final class Relocator
      */
     boolean demoteOne(final int from)
     {
+        return demoteOne(from, false);
+    }
+
+    /**
+     * {@link #demoteOne(int)}, where {@code mayUnlock} lets the move release the engine lock: the caller holds it
+     * once and keeps nothing the lock must guard across the call (no block unlinked or half moved, nothing in the
+     * shared staging buffer), and looks at the block table afresh afterwards. A move from RAM or a tier that keeps
+     * copies apart by location to a tier that does too is then made with the move protocol ({@link #moveUnlocked}),
+     * and so is the cascade that makes room in a full tier below; a dropped retained copy is freed once the lock
+     * is released. Without it, or where a tier involved does not allow it, the move is made under the lock.
+     *
+     * @return true if a block moved, a retained copy was dropped, or the lock was released and the chosen block
+     * changed meanwhile (the caller looks again); false if no block could move.
+     */
+    boolean demoteOne(final int from, final boolean mayUnlock)
+    {
         final TierSlot slot = store.slots[from];
         if (slot.copyHead != null)
         {
-            store.retainedCopies.dropCopyNow(slot.copyHead);
+            if (mayUnlock)
+            {
+                store.retainedCopies.dropCopy(slot.copyHead);
+            }
+            else
+            {
+                store.retainedCopies.dropCopyNow(slot.copyHead);
+            }
             return true;
         }
         final long fitLimit = largestHardCapBelow(from);
@@ -186,11 +217,11 @@ final class Relocator
                 }
                 if (victim.size <= fitLimit && victim.state == BlockEntry.State.RESIDENT)
                 {
-                    if (moveDown(victim, from))
+                    if (moveDown(victim, from, mayUnlock))
                     {
                         return true;
                     }
-                    if (++attempts == MAX_VICTIM_ATTEMPTS)
+                    if (++attempts == MAX_VICTIM_ATTEMPTS || releasesLock(from, mayUnlock))
                     {
                         return false;
                     }
@@ -201,13 +232,81 @@ final class Relocator
         return false;
     }
 
-    boolean moveDown(final BlockEntry entry, final int from)
+    /**
+     * Moves a block out of tier {@code from} into the first tier below that takes it, cascading (demoting out of a
+     * full tier below) where needed; with the move protocol where {@code mayUnlock} allows it
+     * ({@link #demoteOne(int, boolean)}), else under the lock.
+     *
+     * @return true if it moved (or, the lock released, it changed meanwhile); false if no tier below took it.
+     */
+    boolean moveDown(final BlockEntry entry, final int from, final boolean mayUnlock)
     {
         if (entry.copyTier != BlockEntry.NO_TIER)
         {
             store.retainedCopies.returnToCopy(entry);
             return true;
         }
+        if (releasesLock(from, mayUnlock))
+        {
+            return moveDownUnlocked(entry, from);
+        }
+        return moveDownLocked(entry, from, from + 1);
+    }
+
+    /**
+     * @return true if a move out of tier {@code from} releases the lock ({@link #demoteOne(int, boolean)}): it is
+     * allowed to, this thread holds the lock once, and the tier is RAM or keeps copies apart by location.
+     */
+    private boolean releasesLock(final int from, final boolean mayUnlock)
+    {
+        return mayUnlock && store.lock.getHoldCount() == 1 && keepsCopiesApart(from);
+    }
+
+    /**
+     * {@link #moveDown} with the move protocol: for each tier below that could hold the block, writes the copy
+     * without the lock ({@link #moveUnlocked}); where that tier is full, cascades ({@link #demoteOne(int, boolean)},
+     * unlocked too) and tries again. Falls back to {@link #moveDownLocked} from the first tier below that keys
+     * copies by block id. Called under the lock, held once; returns with it held.
+     */
+    private boolean moveDownUnlocked(final BlockEntry entry, final int from)
+    {
+        final long id = entry.id;
+        for (int to = from + 1; to < store.slots.length; to++)
+        {
+            if (entry.size > store.slots[to].hardCapBytes())
+            {
+                continue;
+            }
+            while (true)
+            {
+                if (store.blocks.get(id) != entry || entry.state != BlockEntry.State.RESIDENT || entry.tier != from ||
+                    !entry.isMovable() || entry.copyTier != BlockEntry.NO_TIER)
+                {
+                    return true; // changed while the lock was released: the caller looks again
+                }
+                if (!canMoveUnlocked(from, to))
+                {
+                    return moveDownLocked(entry, from, to);
+                }
+                final int result = moveUnlocked(entry, from, to);
+                if (result == MOVE_DONE || result == MOVE_CHANGED)
+                {
+                    return true;
+                }
+                if (result == MOVE_NO_SPACE && (to + 1 == store.slots.length || !demoteOne(to, true)))
+                {
+                    break; // the next tier down, if any
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link #moveDown} under the lock, into the first of the tiers from {@code firstTo} down that takes the block.
+     */
+    private boolean moveDownLocked(final BlockEntry entry, final int from, final int firstTo)
+    {
         final int crc;
         if (from == store.ramIndex)
         {
@@ -224,7 +323,7 @@ final class Relocator
             crc = entry.crc32c;
         }
 
-        for (int to = from + 1; to < store.slots.length; to++)
+        for (int to = firstTo; to < store.slots.length; to++)
         {
             if (entry.size > store.slots[to].hardCapBytes())
             {
@@ -275,31 +374,43 @@ final class Relocator
         final int from = entry.tier;
         if (!unlocked || !canMoveUnlocked(from, to))
         {
+            store.retainedCopies.dropCopy(entry);
             return relocateLocked(entry, to) ? MOVE_DONE : MOVE_NO_SPACE;
         }
         final int result = moveUnlocked(entry, from, to);
         if (result == MOVE_NO_SPACE && to > from && to + 1 < store.slots.length)
         {
             // Unchanged, and the lock is held again: make room in the destination by the cascade, then start again.
-            return demoteOne(to) ? MOVE_ROOM_MADE : MOVE_NO_SPACE;
+            return demoteOne(to, true) ? MOVE_ROOM_MADE : MOVE_NO_SPACE;
         }
         return result;
     }
 
     /**
      * @return true if a copy of a block may be read from tier {@code from} and written to tier {@code to} without the
-     * engine lock: this thread holds the lock once (it can release it), neither tier is DEVICE (kernels and pins
-     * use it under its I/O lock), the source is RAM or keeps copies apart by location, and so does the destination
-     * (the store's own tiers and every {@link Tier#concurrentIo() concurrent} tier, far memory included; an extra
-     * tier that keys copies by block id could see a second copy collide with one the block gets meanwhile).
+     * engine lock: this thread holds the lock once (it can release it), both tiers keep copies apart by location
+     * ({@link #keepsCopiesApart}), and the destination is not RAM unless the block comes down from DEVICE (a block
+     * comes up to RAM through {@link Promoter}).
      */
-    private boolean canMoveUnlocked(final int from, final int to)
+    boolean canMoveUnlocked(final int from, final int to)
     {
-        final TierSlot[] slots = store.slots;
-        final int ramIndex = store.ramIndex;
-        return store.lock.getHoldCount() == 1 && from != store.deviceIndex && to != store.deviceIndex &&
-            to > ramIndex && (slots[to].owned || slots[to].concurrent) &&
-            (from == ramIndex || (from > ramIndex && (slots[from].owned || slots[from].concurrent)));
+        return store.lock.getHoldCount() == 1 && from != to && keepsCopiesApart(from) && keepsCopiesApart(to) &&
+            (to != store.ramIndex || from == store.deviceIndex);
+    }
+
+    /**
+     * @return true if tier {@code index} keeps copies of one block apart by location, so that a new copy may be
+     * written while the block changes, and abandoned: RAM, DEVICE (a copy's location is its device address; the
+     * tier is called under its slot's I/O lock), the store's own VVRAM and VSSD and every
+     * {@link Tier#concurrentIo() concurrent} tier, far memory included. An extra tier that does not say so may key
+     * copies by block id: a second copy could overwrite the block's live one there, and the free of an abandoned
+     * copy delete it, so moves into or out of it are made under the engine lock, which keeps every other copy of
+     * the block from being made meanwhile.
+     */
+    private boolean keepsCopiesApart(final int index)
+    {
+        final TierSlot slot = store.slots[index];
+        return index == store.ramIndex || index == store.deviceIndex || slot.owned || slot.concurrent;
     }
 
     /**
@@ -317,7 +428,7 @@ final class Relocator
      * @throws ChecksumMismatchException if the unchanged block's bytes came back from its tier damaged.
      * @throws IllegalStateException     if the store was closed meanwhile.
      */
-    private int moveUnlocked(final BlockEntry entry, final int from, final int to)
+    int moveUnlocked(final BlockEntry entry, final int from, final int to)
     {
         final long id = entry.id;
         final int size = entry.size;
@@ -325,6 +436,8 @@ final class Relocator
         final long version = entry.version;
         final int knownCrc = entry.crc32c;
         final boolean crcKnown = from != store.ramIndex || !entry.crcStale;
+        // Kernels may have changed a block pinned on the device since its checksum was taken: its bytes are the truth.
+        final boolean bytesAreTruth = from == store.ramIndex || (from == store.deviceIndex && entry.deviceDirty);
         final TierSlot source = store.slots[from];
         final TierSlot target = store.slots[to];
         final IoScratch scratch = store.scratchPool.acquire();
@@ -356,7 +469,7 @@ final class Relocator
             if (!crcKnown || from != store.ramIndex)
             {
                 actual = scratch.checksum(bytes, 0, size);
-                crc = from == store.ramIndex ? actual : knownCrc;
+                crc = bytesAreTruth ? actual : knownCrc;
             }
             if (actual == crc)
             {
@@ -420,14 +533,13 @@ final class Relocator
     }
 
     /**
-     * {@link #relocate} under the engine lock: where a tier involved is DEVICE or an extra tier that keys copies by
-     * block id, where the caller holds the lock re-entrantly, and after {@link #MAX_UNLOCKED_MOVE_ATTEMPTS}
-     * abandoned unlocked moves. The block is kept out of its tier's lists meanwhile so that the cascade never
-     * picks it.
+     * {@link #relocate} (and a move to DEVICE) under the engine lock: where a tier involved is an extra tier that
+     * keys copies by block id, where the caller holds the lock re-entrantly, and after
+     * {@link #MAX_UNLOCKED_MOVE_ATTEMPTS} abandoned unlocked moves. The block is kept out of its tier's lists
+     * meanwhile so that the cascade (out of a full slower tier, or out of a full DEVICE tier) never picks it.
      */
-    private boolean relocateLocked(final BlockEntry entry, final int to)
+    boolean relocateLocked(final BlockEntry entry, final int to)
     {
-        store.retainedCopies.dropCopy(entry);
         final int from = entry.tier;
         final TierSlot source = store.slots[from];
         final int crc;
@@ -445,7 +557,8 @@ final class Relocator
         try
         {
             long location = writeCopy(entry, from, to, crc);
-            while (location == Tier.NO_SPACE && to > from && to + 1 < store.slots.length && demoteOne(to))
+            while (location == Tier.NO_SPACE &&
+                (to == store.deviceIndex || (to > from && to + 1 < store.slots.length)) && demoteOne(to))
             {
                 location = writeCopy(entry, from, to, crc);
             }
@@ -482,7 +595,8 @@ final class Relocator
 
     /**
      * @param deferFrees free the source copy (and a retained copy) after the lock is released
-     *                   ({@link BlockStore#freeCopy}); false where the caller goes on to use the room they leave (cascading moves).
+     *                   ({@link BlockStore#freeCopy}); false where the caller goes on to use the room they leave
+     *                   (cascading moves).
      */
     void commitMove(
         final BlockEntry entry, final int from, final int to, final long location, final int crc,
