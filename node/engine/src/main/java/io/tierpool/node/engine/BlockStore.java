@@ -157,8 +157,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     their own monitors.</li>
  * </ul>
  * <b>DEVICE.</b> The DEVICE tier keeps copies apart by location (a copy's location is its device address), so
- * {@code moveTo(DEVICE)}, {@link #pinOnDevice(long)} and the demotions that make room there follow the move protocol
- * too ({@link DeviceSupport#promoteToDevice}); the device is called under its slot's I/O lock.
+ * {@code moveTo(DEVICE)}, {@link #pinOnDevice(long)} and the demotions that make room there
+ * ({@link DeviceSupport#promoteToDevice}), promotions from it to RAM ({@link #pin(long)}, {@code moveTo(RAM)}) and
+ * {@link Hint#DEVICE} placement follow the move protocol too; the device is called under its slot's I/O lock.
  * <p>
  * <b>Tier calls still made under the engine lock</b>, each for the reason given:
  * <ul>
@@ -168,10 +169,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     it; the lock is what keeps every other copy of the block from being made meanwhile. Its frees are made at
  *     once for the same reason. No tier the project ships is such a tier (VVRAM, VSSD and far memory are
  *     concurrent).</li>
- *     <li>Host access to a block that lies in the DEVICE tier: a read copies it out through the shared staging
- *     buffer, a write rewrites it there (demoting the DEVICE tier's coldest blocks for room, cascading under the
- *     lock), {@link #pin(long)} and {@code moveTo(RAM)} bring it to RAM, and {@link Hint#DEVICE} writes a new block
- *     into the tier. Not converted yet: these use the shared staging buffer and keep the block out of its list
+ *     <li>Host reads and writes of a block that lies in the DEVICE tier: a read copies it out through the shared
+ *     staging buffer, a write rewrites it there (demoting the DEVICE tier's coldest blocks for room, cascading
+ *     under the lock). Not converted yet: they use the shared staging buffer and keep the block out of its list
  *     while it is rewritten; they are the next step.</li>
  *     <li>Dropping retained copies to make room inside a locked path ({@code Relocator.writeTier}, the mover's
  *     choice of a target tier): the frees are bookkeeping in VVRAM and VSSD and queued sends in far memory.</li>

@@ -185,13 +185,14 @@ final class Placement
 
     /**
      * Writes a new block (its initial bytes, zeroes after them) into the first of tiers {@code [fromIndex, toIndex)}
-     * below RAM that takes it under its hard cap, without the engine lock: the block is in no table yet, so nothing
-     * else can see or move it. Only if no tier takes it and some hold retained copies (which make room only under
-     * the lock) is it tried again under the lock. Called under the lock (held once); returns with it held.
+     * below RAM (or into the DEVICE tier, {@link Hint#DEVICE}) that takes it under its hard cap, without the engine
+     * lock: the block is in no table yet, so nothing else can see or move it. Only if no tier takes it and some hold
+     * retained copies (which make room only under the lock) is it tried again under the lock. Called under the lock
+     * (held once); returns with it held.
      */
     boolean placeBelow(final BlockEntry entry, final int fromIndex, final int toIndex)
     {
-        if (fromIndex <= store.ramIndex || store.lock.getHoldCount() != 1)
+        if ((fromIndex <= store.ramIndex && fromIndex != store.deviceIndex) || store.lock.getHoldCount() != 1)
         {
             return placeBelowLocked(entry, fromIndex, toIndex);
         }

@@ -7,10 +7,12 @@ import io.tierpool.client.Hint;
 import io.tierpool.client.TierKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tierpool.node.engine.StoreTestSupport.KIB;
@@ -26,11 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Moves into the DEVICE tier ({@code moveTo(DEVICE)}, {@code pinOnDevice}) and the demotions out of it that make
- * room there follow the move protocol: the copy is written to (or read from) the device without the engine lock, so
- * a device call held back on a latch ({@link HeapDeviceTier}, no GPU needed) delays no access to another block in RAM
- * nor {@code stats()}. A held call never released expires after 20 s and is reported: an access that waited behind
- * it (the lock held across the device call) fails the test.
+ * Moves into the DEVICE tier ({@code moveTo(DEVICE)}, {@code pinOnDevice}), the demotions out of it (making room
+ * there, or the mover's), promotions out of it to RAM and {@code Hint.DEVICE} placement follow the move protocol: the
+ * copy is written to (or read from) the device without the engine lock, so a device call held back on a latch
+ * ({@link HeapDeviceTier}, no GPU needed) delays no access to another block in RAM nor {@code stats()}. A held call
+ * never released expires after 20 s and is reported: an access that waited behind it (the lock held across the device
+ * call) fails the test.
  */
 @Timeout(60)
 class UnlockedDeviceMoveTest
@@ -52,7 +55,7 @@ class UnlockedDeviceMoveTest
             final long otherId = allocateWith(store, randomBytes(random, BLOCK), Hint.WARM);
 
             final ConcurrentHeapTier.Hold hold = device.holdNextWrite(movedId);
-            moveToDeviceWhileHeld(store, hold, movedId, random, otherId);
+            runWhileHeld(store, hold, () -> store.moveTo(movedId, TierKind.DEVICE), random, otherId);
 
             assertEquals(TierKind.DEVICE, store.tierOf(movedId));
             assertEquals(TierKind.RAM, store.tierOf(otherId));
@@ -77,7 +80,7 @@ class UnlockedDeviceMoveTest
             final long otherId = allocateWith(store, randomBytes(random, BLOCK), Hint.WARM);
 
             final ConcurrentHeapTier.Hold hold = device.holdNextRead(residentId);
-            moveToDeviceWhileHeld(store, hold, movedId, random, otherId);
+            runWhileHeld(store, hold, () -> store.moveTo(movedId, TierKind.DEVICE), random, otherId);
 
             assertEquals(TierKind.DEVICE, store.tierOf(movedId));
             assertEquals(TierKind.RAM, store.tierOf(residentId), "the device's block was demoted to RAM");
@@ -126,40 +129,82 @@ class UnlockedDeviceMoveTest
         assertEquals(0, device.usedBytes(), "the store freed its blocks in the DEVICE tier");
     }
 
+    @Test
+    void aPromotionFromTheDeviceHeldOnItsReadDelaysNoAccessToAnotherBlock() throws Exception
+    {
+        final Random random = new Random(103);
+        final HeapDeviceTier device = new HeapDeviceTier(4 * BLOCK);
+        try (BlockStore store = new BlockStore(context(tempDir, 256 * KIB, 0, 0).deviceTier(device)))
+        {
+            final byte[] resident = randomBytes(random, BLOCK);
+            final long residentId = store.allocate(BLOCK, Hint.DEVICE, resident, 0, BLOCK);
+            final long otherId = allocateWith(store, randomBytes(random, BLOCK), Hint.WARM);
+
+            final ConcurrentHeapTier.Hold hold = device.holdNextRead(residentId);
+            runWhileHeld(store, hold, () -> store.moveTo(residentId, TierKind.RAM), random, otherId);
+
+            assertEquals(TierKind.RAM, store.tierOf(residentId));
+            assertEquals(1, store.stats().promotions());
+            assertContent(store, residentId, resident);
+        }
+        assertEquals(0, device.usedBytes(), "the store freed its blocks in the DEVICE tier");
+    }
+
+    @Test
+    void aDeviceHintedAllocationHeldOnItsWriteDelaysNoAccessToAnotherBlock() throws Exception
+    {
+        final Random random = new Random(107);
+        final HeapDeviceTier device = new HeapDeviceTier(4 * BLOCK);
+        try (BlockStore store = new BlockStore(context(tempDir, 256 * KIB, 0, 0).deviceTier(device)))
+        {
+            final long otherId = allocateWith(store, randomBytes(random, BLOCK), Hint.WARM);
+            final byte[] placed = randomBytes(random, BLOCK);
+            final AtomicLong placedId = new AtomicLong();
+
+            final ConcurrentHeapTier.Hold hold = device.holdNextWrite(0);
+            runWhileHeld(store, hold, () -> placedId.set(store.allocate(BLOCK, Hint.DEVICE, placed, 0, BLOCK)),
+                random, otherId);
+
+            assertEquals(TierKind.DEVICE, store.tierOf(placedId.get()));
+            assertContent(store, placedId.get(), placed);
+        }
+        assertEquals(0, device.usedBytes(), "the store freed its blocks in the DEVICE tier");
+    }
+
     /**
-     * Moves a block to the DEVICE tier on another thread, whose device call is held back; while it is held, reads,
-     * rewrites and reads again another block in RAM and takes the statistics; then lets the call go.
+     * Runs a store call on another thread, whose device call is held back; while it is held, reads, rewrites and
+     * reads again another block in RAM and takes the statistics; then lets the call go.
      */
-    private static void moveToDeviceWhileHeld(
+    private static void runWhileHeld(
         final BlockStore store,
         final ConcurrentHeapTier.Hold hold,
-        final long movedId,
+        final Executable call,
         final Random random,
         final long otherId) throws InterruptedException
     {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread mover = new Thread(() ->
+        final Thread caller = new Thread(() ->
         {
             try
             {
-                store.moveTo(movedId, TierKind.DEVICE);
+                call.execute();
             }
             catch (final Throwable ex)
             {
                 failure.set(ex);
             }
         });
-        mover.start();
-        assertTrue(hold.awaitReached(), "the move reached the held device call");
+        caller.start();
+        assertTrue(hold.awaitReached(), "the call reached the held device call");
 
         final byte[] newer = randomBytes(random, BLOCK);
         store.write(otherId, 0, newer, 0, BLOCK);
         assertArrayEquals(newer, readAll(store, otherId));
-        assertTrue(store.stats().blocks() >= 2);
+        assertTrue(store.stats().blocks() >= 1, "stats() answers while the device call is held");
         assertFalse(hold.expired, "an access to another block waited for the held device call");
 
         hold.release();
-        mover.join();
+        caller.join();
         assertNull(failure.get());
         assertFalse(hold.expired);
         assertContent(store, otherId, newer);
