@@ -199,7 +199,18 @@ final class BlockAccess
     }
 
     /**
-     * Reads or writes a block where it lies below RAM (RAM cannot take it), through a staging copy of the calling
+     * @return true if a host read of a block in the DEVICE tier can be made without the engine lock
+     * ({@link #accessInPlace}): it is not pinned on the device (kernels may use a pinned block, and it is kept out of
+     * the tier's lists), and the lock is held once. The device is read through its slot's I/O lock.
+     */
+    boolean canReadDeviceInPlace(final BlockEntry entry)
+    {
+        return entry.tier == store.deviceIndex && entry.pinCount == 0 && store.lock.getHoldCount() == 1;
+    }
+
+    /**
+     * Reads or writes a block where it lies below RAM (RAM cannot take it), or reads one in the DEVICE tier
+     * ({@link #canReadDeviceInPlace}), through a staging copy of the calling
      * thread's own, without the engine lock: the block is marked {@link BlockEntry.State#PROMOTING} (its other
      * accessors wait, no move picks it), its copy is read and verified, then a read copies out of the staging copy;
      * a write changes it and stores it as a new copy (in the same tier, else the first tier below RAM with room),
@@ -224,6 +235,9 @@ final class BlockAccess
         final int from = entry.tier;
         final long sourceLocation = entry.location;
         final int expectedCrc = entry.crc32c;
+        // A block changed by kernels since its checksum was taken (it was pinned on the device): its bytes are the
+        // truth, as Staging.verify has it.
+        final boolean bytesAreTruth = !write && from == store.deviceIndex && entry.deviceDirty;
         final TierSlot source = store.slots[from];
         source.touch(entry);
         source.unlink(entry);
@@ -240,7 +254,7 @@ final class BlockAccess
             final UnsafeBuffer bytes = scratch.staging.wrap(entry.size);
             source.read(entry.id, sourceLocation, bytes, entry.size);
             actual = scratch.checksum(bytes, 0, entry.size);
-            if (actual == expectedCrc)
+            if (actual == expectedCrc || bytesAreTruth)
             {
                 if (write)
                 {
@@ -299,7 +313,12 @@ final class BlockAccess
             {
                 throw error;
             }
-            if (actual != expectedCrc)
+            if (bytesAreTruth)
+            {
+                entry.crc32c = actual; // nothing wrote or pinned it meanwhile: it was PROMOTING
+                entry.deviceDirty = false;
+            }
+            else if (actual != expectedCrc)
             {
                 source.checksumFailures++;
                 store.counters.checksumFailures++;
@@ -351,6 +370,11 @@ final class BlockAccess
         final UnsafeBuffer block;
         if (entry.tier == store.deviceIndex)
         {
+            // Another reader may be reading it without the lock (PROMOTING): wait for that block only.
+            store.promoter.awaitSettled(entry);
+        }
+        if (entry.tier == store.deviceIndex)
+        {
             store.slots[store.deviceIndex].touch(entry); // read from the device where it lies, through a staging copy
         }
         if (entry.tier != store.deviceIndex && store.promoter.promote(entry))
@@ -358,7 +382,7 @@ final class BlockAccess
             store.ram.wrap(entry.location, entry.size, store.accessView);
             block = store.accessView;
         }
-        else if (canAccessInPlace(entry))
+        else if (canAccessInPlace(entry) || canReadDeviceInPlace(entry))
         {
             accessInPlace(entry, blockOffset, null, null, 0, dstBuffer, dstArray, dstOffset, length);
             return;

@@ -159,7 +159,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <b>DEVICE.</b> The DEVICE tier keeps copies apart by location (a copy's location is its device address), so
  * {@code moveTo(DEVICE)}, {@link #pinOnDevice(long)} and the demotions that make room there
  * ({@link DeviceSupport#promoteToDevice}), promotions from it to RAM ({@link #pin(long)}, {@code moveTo(RAM)}) and
- * {@link Hint#DEVICE} placement follow the move protocol too; the device is called under its slot's I/O lock.
+ * {@link Hint#DEVICE} placement follow the move protocol too, and so does a host read of a DEVICE block not pinned
+ * there ({@link BlockAccess#accessInPlace}); the device is called under its slot's I/O lock.
  * <p>
  * <b>Tier calls still made under the engine lock</b>, each for the reason given:
  * <ul>
@@ -169,10 +170,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *     it; the lock is what keeps every other copy of the block from being made meanwhile. Its frees are made at
  *     once for the same reason. No tier the project ships is such a tier (VVRAM, VSSD and far memory are
  *     concurrent).</li>
- *     <li>Host reads and writes of a block that lies in the DEVICE tier: a read copies it out through the shared
- *     staging buffer, a write rewrites it there (demoting the DEVICE tier's coldest blocks for room, cascading
- *     under the lock). Not converted yet: they use the shared staging buffer and keep the block out of its list
- *     while it is rewritten; they are the next step.</li>
+ *     <li>Host writes of a block that lies in the DEVICE tier, and host reads of one pinned on the device: a write
+ *     rewrites it there through the shared staging buffer (demoting the DEVICE tier's coldest blocks for room,
+ *     cascading under the lock), a read of a pinned block copies it out the same way. Not converted yet: the
+ *     write keeps the block out of its list while it is rewritten; they are the next step.</li>
  *     <li>Dropping retained copies to make room inside a locked path ({@code Relocator.writeTier}, the mover's
  *     choice of a target tier): the frees are bookkeeping in VVRAM and VSSD and queued sends in far memory.</li>
  *     <li>Frees of RAM and DEVICE copies: bookkeeping (an extent back to the allocator or the device pool).</li>

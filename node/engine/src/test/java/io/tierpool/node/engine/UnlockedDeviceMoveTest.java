@@ -29,11 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Moves into the DEVICE tier ({@code moveTo(DEVICE)}, {@code pinOnDevice}), the demotions out of it (making room
- * there, or the mover's), promotions out of it to RAM and {@code Hint.DEVICE} placement follow the move protocol: the
- * copy is written to (or read from) the device without the engine lock, so a device call held back on a latch
- * ({@link HeapDeviceTier}, no GPU needed) delays no access to another block in RAM nor {@code stats()}. A held call
- * never released expires after 20 s and is reported: an access that waited behind it (the lock held across the device
- * call) fails the test.
+ * there, or the mover's), promotions out of it to RAM, {@code Hint.DEVICE} placement and host reads of a block there
+ * follow the move protocol: the copy is written to (or read from) the device without the engine lock, so a device call
+ * held back on a latch ({@link HeapDeviceTier}, no GPU needed) delays no access to another block in RAM nor
+ * {@code stats()}. A held call never released expires after 20 s and is reported: an access that waited behind it (the
+ * lock held across the device call) fails the test.
  */
 @Timeout(60)
 class UnlockedDeviceMoveTest
@@ -167,6 +167,27 @@ class UnlockedDeviceMoveTest
 
             assertEquals(TierKind.DEVICE, store.tierOf(placedId.get()));
             assertContent(store, placedId.get(), placed);
+        }
+        assertEquals(0, device.usedBytes(), "the store freed its blocks in the DEVICE tier");
+    }
+
+    @Test
+    void aHostReadOfADeviceBlockHeldOnItsDeviceReadDelaysNoAccessToAnotherBlock() throws Exception
+    {
+        final Random random = new Random(109);
+        final HeapDeviceTier device = new HeapDeviceTier(4 * BLOCK);
+        try (BlockStore store = new BlockStore(context(tempDir, 256 * KIB, 0, 0).deviceTier(device)))
+        {
+            final byte[] resident = randomBytes(random, BLOCK);
+            final long residentId = store.allocate(BLOCK, Hint.DEVICE, resident, 0, BLOCK);
+            final long otherId = allocateWith(store, randomBytes(random, BLOCK), Hint.WARM);
+            final byte[] read = new byte[BLOCK];
+
+            final ConcurrentHeapTier.Hold hold = device.holdNextRead(residentId);
+            runWhileHeld(store, hold, () -> store.read(residentId, 0, read, 0, BLOCK), random, otherId);
+
+            assertArrayEquals(resident, read, "the host read copied the block out of the device");
+            assertEquals(TierKind.DEVICE, store.tierOf(residentId), "a host read does not move a DEVICE block");
         }
         assertEquals(0, device.usedBytes(), "the store freed its blocks in the DEVICE tier");
     }
