@@ -32,6 +32,79 @@ final class BlockAccess
         this.store = store;
     }
 
+    /**
+     * {@link BlockStore#write}: checks the range, then copies the bytes in under the engine lock, timing it.
+     */
+    void write(
+        final long blockId,
+        final long blockOffset,
+        final DirectBuffer srcBuffer,
+        final byte[] srcArray,
+        final int srcOffset,
+        final int length)
+    {
+        final long startNs = store.nanoClock.nanoTime();
+        store.lock.lock();
+        try
+        {
+            final BlockEntry entry = store.entry(blockId);
+            checkRange(entry, blockOffset, length);
+            if (null != srcBuffer)
+            {
+                srcBuffer.boundsCheck(srcOffset, length);
+            }
+            else
+            {
+                checkArray(entry, "source", srcArray.length, srcOffset, length);
+            }
+            store.promoter.awaitSettled(entry);
+            final TierSlot startSlot = store.slots[entry.tier];
+            store.prefetchScheduler.noteAccess(entry);
+            copyIn(entry, (int)blockOffset, srcBuffer, srcArray, srcOffset, length);
+            startSlot.recordLatency(startSlot.writeLatency, store.nanoClock.nanoTime() - startNs);
+        }
+        finally
+        {
+            store.unlockAndNotify();
+        }
+    }
+
+    /**
+     * {@link BlockStore#read}: checks the range, then copies the bytes out under the engine lock, timing it.
+     */
+    void read(
+        final long blockId,
+        final long blockOffset,
+        final MutableDirectBuffer dstBuffer,
+        final byte[] dstArray,
+        final int dstOffset,
+        final int length)
+    {
+        final long startNs = store.nanoClock.nanoTime();
+        store.lock.lock();
+        try
+        {
+            final BlockEntry entry = store.entry(blockId);
+            checkRange(entry, blockOffset, length);
+            if (null != dstBuffer)
+            {
+                dstBuffer.boundsCheck(dstOffset, length);
+            }
+            else
+            {
+                checkArray(entry, "destination", dstArray.length, dstOffset, length);
+            }
+            final TierSlot startSlot = store.slots[entry.tier];
+            store.prefetchScheduler.noteAccess(entry);
+            copyOut(entry, (int)blockOffset, dstBuffer, dstArray, dstOffset, length);
+            startSlot.recordLatency(startSlot.readLatency, store.nanoClock.nanoTime() - startNs);
+        }
+        finally
+        {
+            store.unlockAndNotify();
+        }
+    }
+
     void copyIn(
         final BlockEntry entry,
         final int blockOffset,
@@ -50,7 +123,7 @@ final class BlockAccess
             deviceSlot.unlink(entry);
             try
             {
-                while (!deviceSlot.fitsUnderHardCap(entry.size) && store.demoteOne(store.deviceIndex))
+                while (!deviceSlot.fitsUnderHardCap(entry.size) && store.relocator.demoteOne(store.deviceIndex))
                 {
                     store.usageChanged = true;
                 }
@@ -80,24 +153,24 @@ final class BlockAccess
         }
 
         entry.version++; // as above: the failed promotion may have released the lock
-        store.stageVerified(entry);
-        put(store.stagingView, blockOffset, srcBuffer, srcArray, srcOffset, length);
-        final int crc = store.checksum(store.stagingView, entry.size);
+        store.staging.stageVerified(entry);
+        put(store.staging.view, blockOffset, srcBuffer, srcArray, srcOffset, length);
+        final int crc = store.staging.checksum(store.staging.view, entry.size);
         final int from = entry.tier;
-        long location = store.writeTier(from, entry.id, store.stagingView, entry.size, crc);
+        long location = store.relocator.writeTier(from, entry.id, store.staging.view, entry.size, crc);
         int to = from;
         final int first = from < store.ramIndex ? store.ramIndex : store.ramIndex + 1;
         for (int i = first; location == Tier.NO_SPACE && i < store.slots.length; i++)
         {
             if (i != from && entry.size <= store.slots[i].hardCapBytes())
             {
-                location = store.writeTier(i, entry.id, store.stagingView, entry.size, crc);
+                location = store.relocator.writeTier(i, entry.id, store.staging.view, entry.size, crc);
                 to = i;
             }
         }
         if (location == Tier.NO_SPACE)
         {
-            store.releaseLargeStaging();
+            store.staging.releaseIfLarge();
             throw store.outOfMemory(entry, "cannot write block " + entry.id + " of " + entry.size + " bytes: RAM cannot " +
                 "take it and no tier has room for its rewritten copy (the block is unchanged)");
         }
@@ -111,7 +184,7 @@ final class BlockAccess
         entry.crcStale = false;
         store.slots[to].link(entry);
         store.slots[to].updatePeak();
-        store.releaseLargeStaging();
+        store.staging.releaseIfLarge();
     }
 
     /**
@@ -126,7 +199,18 @@ final class BlockAccess
     }
 
     /**
-     * Reads or writes a block where it lies below RAM (RAM cannot take it), through a staging copy of the calling
+     * @return true if a host read of a block in the DEVICE tier can be made without the engine lock
+     * ({@link #accessInPlace}): it is not pinned on the device (kernels may use a pinned block, and it is kept out of
+     * the tier's lists), and the lock is held once. The device is read through its slot's I/O lock.
+     */
+    boolean canReadDeviceInPlace(final BlockEntry entry)
+    {
+        return entry.tier == store.deviceIndex && entry.pinCount == 0 && store.lock.getHoldCount() == 1;
+    }
+
+    /**
+     * Reads or writes a block where it lies below RAM (RAM cannot take it), or reads one in the DEVICE tier
+     * ({@link #canReadDeviceInPlace}), through a staging copy of the calling
      * thread's own, without the engine lock: the block is marked {@link BlockEntry.State#PROMOTING} (its other
      * accessors wait, no move picks it), its copy is read and verified, then a read copies out of the staging copy;
      * a write changes it and stores it as a new copy (in the same tier, else the first tier below RAM with room),
@@ -151,6 +235,9 @@ final class BlockAccess
         final int from = entry.tier;
         final long sourceLocation = entry.location;
         final int expectedCrc = entry.crc32c;
+        // A block changed by kernels since its checksum was taken (it was pinned on the device): its bytes are the
+        // truth, as Staging.verify has it.
+        final boolean bytesAreTruth = !write && from == store.deviceIndex && entry.deviceDirty;
         final TierSlot source = store.slots[from];
         source.touch(entry);
         source.unlink(entry);
@@ -167,7 +254,7 @@ final class BlockAccess
             final UnsafeBuffer bytes = scratch.staging.wrap(entry.size);
             source.read(entry.id, sourceLocation, bytes, entry.size);
             actual = scratch.checksum(bytes, 0, entry.size);
-            if (actual == expectedCrc)
+            if (actual == expectedCrc || bytesAreTruth)
             {
                 if (write)
                 {
@@ -226,7 +313,12 @@ final class BlockAccess
             {
                 throw error;
             }
-            if (actual != expectedCrc)
+            if (bytesAreTruth)
+            {
+                entry.crc32c = actual; // nothing wrote or pinned it meanwhile: it was PROMOTING
+                entry.deviceDirty = false;
+            }
+            else if (actual != expectedCrc)
             {
                 source.checksumFailures++;
                 store.counters.checksumFailures++;
@@ -278,6 +370,11 @@ final class BlockAccess
         final UnsafeBuffer block;
         if (entry.tier == store.deviceIndex)
         {
+            // Another reader may be reading it without the lock (PROMOTING): wait for that block only.
+            store.promoter.awaitSettled(entry);
+        }
+        if (entry.tier == store.deviceIndex)
+        {
             store.slots[store.deviceIndex].touch(entry); // read from the device where it lies, through a staging copy
         }
         if (entry.tier != store.deviceIndex && store.promoter.promote(entry))
@@ -285,15 +382,15 @@ final class BlockAccess
             store.ram.wrap(entry.location, entry.size, store.accessView);
             block = store.accessView;
         }
-        else if (canAccessInPlace(entry))
+        else if (canAccessInPlace(entry) || canReadDeviceInPlace(entry))
         {
             accessInPlace(entry, blockOffset, null, null, 0, dstBuffer, dstArray, dstOffset, length);
             return;
         }
         else
         {
-            store.stageVerified(entry);
-            block = store.stagingView;
+            store.staging.stageVerified(entry);
+            block = store.staging.view;
         }
 
         if (dstArray != null)
@@ -304,9 +401,29 @@ final class BlockAccess
         {
             block.getBytes(blockOffset, dstBuffer, dstOffset, length);
         }
-        if (block == store.stagingView)
+        if (block == store.staging.view)
         {
-            store.releaseLargeStaging();
+            store.staging.releaseIfLarge();
+        }
+    }
+
+    private void checkRange(final BlockEntry entry, final long blockOffset, final int length)
+    {
+        if (blockOffset < 0 || length < 0 || blockOffset > entry.size - length)
+        {
+            throw new IndexOutOfBoundsException("block " + entry.id + " on node " + store.nodeName + ": offset " +
+                blockOffset + ", length " + length + " lies outside the block of " + entry.size + " bytes");
+        }
+    }
+
+    private void checkArray(
+        final BlockEntry entry, final String what, final int arrayLength, final int offset, final int length)
+    {
+        if (offset < 0 || length < 0 || offset > arrayLength - length)
+        {
+            throw new IndexOutOfBoundsException("block " + entry.id + " on node " + store.nodeName + ": " + what +
+                " offset " + offset + ", length " + length + " lies outside the " + what + " array of " +
+                arrayLength + " bytes");
         }
     }
 }

@@ -5,9 +5,9 @@ package io.tierpool.node.engine;
 
 import io.tierpool.client.StoreStats;
 
+import io.tierpool.client.BlockFreedException;
 import io.tierpool.client.Hint;
 import io.tierpool.node.tier.DeviceResidentTier;
-import io.tierpool.node.tier.Tier;
 
 /**
  * The engine's DEVICE tier part: places blocks in GPU memory, moves a block there for
@@ -18,7 +18,9 @@ import io.tierpool.node.tier.Tier;
  * {@link BlockStore}.
  * <p>
  * <b>Threading.</b> Called under the engine lock; the DEVICE tier is not {@link io.tierpool.node.tier.Tier#concurrentIo()
- * concurrent}, so its I/O is made under its slot's I/O lock (lock order: engine lock, then I/O lock).
+ * concurrent}, so its I/O is made under its slot's I/O lock (lock order: engine lock, then I/O lock). It keeps
+ * copies apart by location (a copy's location is its device address), so moves into it and the demotions out of it
+ * that make room follow the move protocol, without the engine lock, where the lock is held once.
  */
 final class DeviceSupport
 {
@@ -50,63 +52,63 @@ final class DeviceSupport
 
     /**
      * Brings a movable block into the DEVICE tier if it is not there, demoting the DEVICE tier's coldest movable
-     * blocks (to RAM, cascading down) until it fits under the tier's hard cap. The block is kept out of its
-     * tier's lists meanwhile so that the cascade never picks it. Returns false, leaving the block where it is,
-     * if the DEVICE tier cannot hold it.
+     * blocks (to RAM, cascading down) until it fits under the tier's hard cap. Returns false, leaving the block where
+     * it is, if the DEVICE tier cannot hold it.
+     * <p>
+     * With the move protocol ({@link Relocator#moveUnlocked}) where the lock is held once and the block lies in RAM
+     * or a tier that keeps copies apart by location: its copy is written to the device, and the blocks demoted to make
+     * room there are read from it, without the engine lock; the block is switched over only if unchanged, else
+     * this tries again (under the lock after {@link Relocator#MAX_UNLOCKED_MOVE_ATTEMPTS} abandoned tries in a row).
+     * Otherwise under the lock ({@link Relocator#relocateLocked}).
+     *
+     * @throws BlockFreedException   if the block was freed while its copy was written.
+     * @throws IllegalStateException if it was pinned in RAM meanwhile, or the store closed.
      */
     boolean promoteToDevice(final BlockEntry entry)
     {
-        store.promoter.awaitSettled(entry);
-        final TierSlot target = store.slots[store.deviceIndex];
-        if (entry.tier == store.deviceIndex)
+        final int device = store.deviceIndex;
+        int changedMoves = 0;
+        while (true)
         {
-            target.touch(entry);
-            return true;
-        }
-        if (entry.size > target.hardCapBytes())
-        {
-            return false;
-        }
-        final int from = entry.tier;
-        final TierSlot source = store.slots[from];
-        final int crc;
-        if (from == store.ramIndex)
-        {
-            store.ram.wrap(entry.location, entry.size, store.victimView);
-            crc = entry.crcStale ? store.checksum(store.victimView, entry.size) : entry.crc32c;
-        }
-        else
-        {
-            store.stageVerified(entry);
-            crc = entry.crc32c;
-        }
-        source.unlink(entry);
-        try
-        {
-            long location = store.writeCopy(entry, from, store.deviceIndex, crc);
-            while (location == Tier.NO_SPACE && store.demoteOne(store.deviceIndex))
+            store.promoter.awaitSettled(entry);
+            final TierSlot target = store.slots[device];
+            if (entry.tier == device)
             {
-                location = store.writeCopy(entry, from, store.deviceIndex, crc);
+                target.touch(entry);
+                return true;
             }
-            if (location == Tier.NO_SPACE)
+            if (entry.size > target.hardCapBytes())
             {
-                source.link(entry);
                 return false;
             }
-            store.commitMove(entry, from, store.deviceIndex, location, crc);
-            return true;
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            if (entry.list == null && entry.tier == from)
+            final int from = entry.tier;
+            if (changedMoves >= Relocator.MAX_UNLOCKED_MOVE_ATTEMPTS || !store.relocator.canMoveUnlocked(from, device))
             {
-                source.link(entry);
+                return store.relocator.relocateLocked(entry, device);
             }
-            throw ex;
-        }
-        finally
-        {
-            store.releaseLargeStaging();
+            final int result = store.relocator.moveUnlocked(entry, from, device);
+            if (result == Relocator.MOVE_DONE)
+            {
+                return true;
+            }
+            if (result == Relocator.MOVE_CHANGED)
+            {
+                changedMoves++;
+                if (store.blocks.get(entry.id) != entry)
+                {
+                    throw new BlockFreedException(entry.id, store.nodeName);
+                }
+                if (!entry.isMovable())
+                {
+                    throw new IllegalStateException("cannot move block " + entry.id + " on node " + store.nodeName +
+                        " to the device: it was pinned in RAM meanwhile (" + entry.pinCount + " open " +
+                        "StorePinnedBlock views); close them first");
+                }
+            }
+            else if (result == Relocator.MOVE_NO_SPACE && !store.relocator.demoteOne(device, true))
+            {
+                return false;
+            }
         }
     }
 

@@ -17,7 +17,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * lock it chooses the blocks, marks them {@link BlockEntry.State#DEMOTING} and stages them; without the lock it takes
  * missing checksums and writes them to the slower tier in one call ({@link io.tierpool.node.tier.Tier#writeBatch});
  * under the lock it commits each block whose entry, state, tier, location and version are unchanged, else frees the
- * new copy. Moves into a tier that is not concurrent, and cascades, are made under the lock.
+ * new copy. Moves into a tier that is not concurrent are made under the lock; a cascade uses the same protocol
+ * ({@link Relocator#demoteOne(int, boolean)}).
  */
 final class MoveProtocol
 {
@@ -97,7 +98,8 @@ final class MoveProtocol
                     // One thread waits and RAM has its bytes under the hard cap, only no extent large enough: empty
                     // the best window around it (RoomMaker) rather than demote the coldest blocks wherever they lie.
                     final int made = store.roomMaker.makeRoom(
-                        store.ram, store.ramIndex, (int)store.roomWantedBytes, false, store.largestHardCapBelow(store.ramIndex));
+                        store.ram, store.ramIndex, (int)store.roomWantedBytes, false,
+                        store.relocator.largestHardCapBelow(store.ramIndex), true);
                     if (made == RoomMaker.DEMOTED)
                     {
                         return BlockStore.DEMOTE_MOVED;
@@ -128,7 +130,7 @@ final class MoveProtocol
                 }
                 return dropped;
             }
-            final long fitLimit = store.largestHardCapBelow(tierIndex);
+            final long fitLimit = store.relocator.largestHardCapBelow(tierIndex);
             BlockEntry victim = nextVictim(slot, fitLimit);
             if (victim != null && victim.copyTier != BlockEntry.NO_TIER)
             {
@@ -143,7 +145,7 @@ final class MoveProtocol
             // block gets meanwhile: moves to it are made under the lock.
             if (target < 0 || !(store.slots[target].owned || store.slots[target].concurrent))
             {
-                return store.demoteOne(tierIndex) ? 1 : store.placement.stuck(tierIndex);
+                return store.relocator.demoteOne(tierIndex, true) ? 1 : store.placement.stuck(tierIndex);
             }
 
             // Choose the batch: the coldest block, then (small blocks only) the next coldest small ones.
@@ -187,9 +189,10 @@ final class MoveProtocol
                 store.ram.wrap(v.location, v.size, scratch.view);
                 stagingBytes = scratch.view;
             }
-            else if (tierIndex > store.ramIndex && (slot.owned || slot.concurrent))
+            else if (tierIndex == store.deviceIndex || (tierIndex > store.ramIndex && (slot.owned || slot.concurrent)))
             {
-                // Below RAM: note what the commit checks now, read the copies once the lock is released.
+                // DEVICE or below RAM (copies apart by location): note what the commit checks now, read the copies
+                // once the lock is released (DEVICE through its I/O lock).
                 for (int k = 0; k < count; k++)
                 {
                     scratch.record(k, victims[k], !victims[k].deviceDirty);
@@ -199,7 +202,7 @@ final class MoveProtocol
             }
             else
             {
-                // Copy the batch out under the lock (RAM: memory copies; the DEVICE tier through its I/O lock).
+                // Copy the batch out under the lock (RAM: memory copies; an extra tier that keys copies by id).
                 stagingBytes = stageBatch(tierIndex, scratch, count, end);
             }
         }
@@ -359,7 +362,7 @@ final class MoveProtocol
                 }
                 if (unchanged)
                 {
-                    store.commitMove(entry, tierIndex, target, location, crcs[k], true);
+                    store.relocator.commitMove(entry, tierIndex, target, location, crcs[k], true);
                     moved++;
                     if (count > 1)
                     {
@@ -398,7 +401,7 @@ final class MoveProtocol
                 return 1;
             }
             // The tier below filled up meanwhile: one move under the lock, cascading.
-            return store.demoteOne(tierIndex) ? 1 : store.placement.stuck(tierIndex);
+            return store.relocator.demoteOne(tierIndex, true) ? 1 : store.placement.stuck(tierIndex);
         }
         finally
         {

@@ -185,13 +185,14 @@ final class Placement
 
     /**
      * Writes a new block (its initial bytes, zeroes after them) into the first of tiers {@code [fromIndex, toIndex)}
-     * below RAM that takes it under its hard cap, without the engine lock: the block is in no table yet, so nothing
-     * else can see or move it. Only if no tier takes it and some hold retained copies (which make room only under
-     * the lock) is it tried again under the lock. Called under the lock (held once); returns with it held.
+     * below RAM (or into the DEVICE tier, {@link Hint#DEVICE}) that takes it under its hard cap, without the engine
+     * lock: the block is in no table yet, so nothing else can see or move it. Only if no tier takes it and some hold
+     * retained copies (which make room only under the lock) is it tried again under the lock. Called under the lock
+     * (held once); returns with it held.
      */
     boolean placeBelow(final BlockEntry entry, final int fromIndex, final int toIndex)
     {
-        if (fromIndex <= store.ramIndex || store.lock.getHoldCount() != 1)
+        if ((fromIndex <= store.ramIndex && fromIndex != store.deviceIndex) || store.lock.getHoldCount() != 1)
         {
             return placeBelowLocked(entry, fromIndex, toIndex);
         }
@@ -283,12 +284,12 @@ final class Placement
             }
             if (!zeroed)
             {
-                store.ensureStaging(entry.size);
-                fillNewBlock(store.stagingView, entry.size, true);
-                crc = store.checksum(store.stagingView, entry.size);
+                store.staging.ensure(entry.size);
+                fillNewBlock(store.staging.view, entry.size, true);
+                crc = store.staging.checksum(store.staging.view, entry.size);
                 zeroed = true;
             }
-            final long location = store.writeTier(i, entry.id, store.stagingView, entry.size, crc);
+            final long location = store.relocator.writeTier(i, entry.id, store.staging.view, entry.size, crc);
             if (location != Tier.NO_SPACE)
             {
                 entry.tier = i;
@@ -298,11 +299,11 @@ final class Placement
                 entry.crcStale = false;
                 slot.link(entry);
                 slot.updatePeak();
-                store.releaseLargeStaging();
+                store.staging.releaseIfLarge();
                 return true;
             }
         }
-        store.releaseLargeStaging();
+        store.staging.releaseIfLarge();
         return false;
     }
 
@@ -310,6 +311,10 @@ final class Placement
      * Allocates room in RAM for a block under RAM's hard cap, demoting the coldest movable blocks (cascading down)
      * until it fits; where RAM has the free bytes but no extent, demoting the blocks of the best window instead
      * ({@link RoomMaker}); a PIN_FAST block first makes room at RAM's low end, packed with the others like it.
+     * Demotions made here use the move protocol where the lock is held once
+     * ({@link Relocator#demoteOne(int, boolean)}): the lock is released while they write, so the caller finds the
+     * block table changed afterwards (a promotion looks at its block again) and this allocation's initial bytes are
+     * put back each time.
      */
     long allocateInRam(final BlockEntry entry, final int room)
     {
@@ -323,12 +328,18 @@ final class Placement
         // An application thread with the mover running never demotes: it waits for the mover (awaitRoom).
         boolean waitForMover =
             room == BlockStore.ROOM_WAIT && store.moverRunner != null && store.lock.getHoldCount() == 1;
+        final DirectBuffer srcBuffer = store.initialBuffer;
+        final byte[] srcArray = store.initialArray;
+        final int srcOffset = store.initialOffset;
+        final int srcLength = store.initialLength;
         while (true)
         {
             if (neverMoves && demoteOthers && !waitForMover && slot.fitsUnderHardCap(entry.size))
             {
                 store.roomMaker.makeRoom(
-                    store.ram, store.ramIndex, entry.size, true, store.largestHardCapBelow(store.ramIndex));
+                    store.ram, store.ramIndex, entry.size, true, store.relocator.largestHardCapBelow(store.ramIndex),
+                    true);
+                restoreInitial(srcBuffer, srcArray, srcOffset, srcLength);
             }
             final long location = allocateRam(entry);
             if (location != Tier.NO_SPACE || !demoteOthers)
@@ -360,13 +371,30 @@ final class Placement
             // around the best extent where RAM has the bytes but no extent, else by demoting the coldest blocks.
             final int made = slot.fitsUnderHardCap(entry.size) ?
                 store.roomMaker.makeRoom(
-                    store.ram, store.ramIndex, entry.size, false, store.largestHardCapBelow(store.ramIndex)) :
+                    store.ram, store.ramIndex, entry.size, false, store.relocator.largestHardCapBelow(store.ramIndex),
+                    true) :
                 RoomMaker.NOTHING;
-            if (made == RoomMaker.NO_ROOM || (made == RoomMaker.NOTHING && !store.demoteOne(store.ramIndex)))
+            final boolean demoted = made == RoomMaker.DEMOTED ||
+                (made == RoomMaker.NOTHING && store.relocator.demoteOne(store.ramIndex, true));
+            restoreInitial(srcBuffer, srcArray, srcOffset, srcLength);
+            store.ensureOpen();
+            if (!demoted)
             {
                 return Tier.NO_SPACE;
             }
         }
+    }
+
+    /**
+     * Puts an allocation's initial bytes back after the lock was released (other allocations set and clear them).
+     */
+    private void restoreInitial(
+        final DirectBuffer srcBuffer, final byte[] srcArray, final int srcOffset, final int srcLength)
+    {
+        store.initialBuffer = srcBuffer;
+        store.initialArray = srcArray;
+        store.initialOffset = srcOffset;
+        store.initialLength = srcLength;
     }
 
     /**

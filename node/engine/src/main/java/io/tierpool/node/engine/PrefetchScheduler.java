@@ -162,6 +162,15 @@ final class PrefetchScheduler
             {
                 return BlockStore.PREFETCH_SKIPPED;
             }
+            if (store.blocks.get(entry.id) != entry || entry.state != BlockEntry.State.RESIDENT ||
+                entry.tier <= store.ramIndex)
+            {
+                // Making room released the lock (Relocator#demoteOne) and the block was freed, promoted or is being
+                // moved meanwhile: give the room back.
+                store.ram.free(entry.id, ramLocation);
+                store.usageChanged = true;
+                return BlockStore.PREFETCH_SKIPPED;
+            }
             from = entry.tier;
             sourceLocation = entry.location;
             version = entry.version;

@@ -91,7 +91,7 @@ final class Promoter
         {
             return false;
         }
-        if (entry.tier > store.ramIndex && store.lock.getHoldCount() == 1)
+        if ((entry.tier > store.ramIndex || entry.tier == store.deviceIndex) && store.lock.getHoldCount() == 1)
         {
             promoteUnlocked(entry, location);
             return true;
@@ -102,7 +102,7 @@ final class Promoter
         {
             store.ram.wrap(location, entry.size, store.accessView);
             source.read(entry.id, entry.location, store.accessView, entry.size);
-            store.verify(entry, source, store.accessView);
+            store.staging.verify(entry, source, store.accessView);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -124,7 +124,8 @@ final class Promoter
     }
 
     /**
-     * The move protocol for a promotion on access, from a tier below RAM into RAM reserved for it: marks the block
+     * The move protocol for a promotion on access, from a tier below RAM (or from DEVICE, read through its I/O lock)
+     * into RAM reserved for it: marks the block
      * {@link BlockEntry.State#PROMOTING} (out of its tier's lists, so no demotion picks it; its other accessors
      * wait for it), releases the engine lock, reads and verifies the block into the reserved RAM, takes the lock
      * again and switches the block over, keeping or freeing its source copy. On a failure the reservation is freed,
@@ -136,6 +137,8 @@ final class Promoter
         final int from = entry.tier;
         final long sourceLocation = entry.location;
         final long version = entry.version;
+        // Kernels may have changed a block pinned on the device since its checksum was taken: its bytes are the truth.
+        final boolean bytesAreTruth = from == store.deviceIndex && entry.deviceDirty;
         final TierSlot source = store.slots[from];
         source.unlink(entry);
         entry.state = BlockEntry.State.PROMOTING;
@@ -169,6 +172,11 @@ final class Promoter
         // Nothing else moves, writes, pins or frees a PROMOTING block: it is where it was, unchanged.
         final boolean unchanged = entry.state == BlockEntry.State.RESIDENT && entry.tier == from &&
             entry.location == sourceLocation && entry.version == version;
+        if (error == null && unchanged && bytesAreTruth)
+        {
+            entry.crc32c = actual;
+            entry.deviceDirty = false;
+        }
         if (error != null || !unchanged || actual != entry.crc32c)
         {
             store.ram.free(entry.id, location);

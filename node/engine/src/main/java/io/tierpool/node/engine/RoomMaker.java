@@ -9,7 +9,6 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 
 import java.util.function.LongBinaryOperator;
-import java.util.function.Predicate;
 
 /**
  * Room where there is room: makes a tier that has the free bytes for a block, but no free extent large enough,
@@ -28,7 +27,10 @@ import java.util.function.Predicate;
  * engine's ordinary demotion path (the demoter given at construction), so checksums, retained copies and versions
  * stay right, and the caller allocates again.
  * <p>
- * <b>Threading:</b> owned by the block store and called under its engine lock only.
+ * <b>Threading:</b> owned by the block store and called under its engine lock. Where the caller allows it, the
+ * demoter moves a block with the move protocol, releasing the lock while the copy is written; each block named is
+ * looked up and checked afresh before it is demoted, and a second caller that comes in meanwhile finds the maker
+ * busy and gets {@link #NOTHING} (it then demotes the coldest blocks instead).
  */
 final class RoomMaker
 {
@@ -54,20 +56,34 @@ final class RoomMaker
     static final int HOT_COST_FACTOR = 4;
 
     private final Long2ObjectHashMap<BlockEntry> blocks;
-    private final Predicate<BlockEntry> demoter;
+    private final Demoter demoter;
     private final LongArrayList occupants = new LongArrayList();
     private final LongBinaryOperator costOf = this::cost;
     private int tierIndex;
     private long fitLimit;
     private long windowsEmptied;
     private long blocksDemoted;
+    private boolean busy;
+
+    /**
+     * Demotes one block out of the tier room is made in through the engine's ordinary path.
+     */
+    @FunctionalInterface
+    interface Demoter
+    {
+        /**
+         * @param entry     the block, movable and resident in the tier.
+         * @param mayUnlock the move may release the engine lock while it writes the copy.
+         * @return true if it moved.
+         */
+        boolean demote(BlockEntry entry, boolean mayUnlock);
+    }
 
     /**
      * @param blocks  the engine's block table, read under the engine lock.
-     * @param demoter demotes a block out of the tier room is made in through the engine's ordinary path; true if
-     *                it moved.
+     * @param demoter demotes a block out of the tier room is made in through the engine's ordinary path.
      */
-    RoomMaker(final Long2ObjectHashMap<BlockEntry> blocks, final Predicate<BlockEntry> demoter)
+    RoomMaker(final Long2ObjectHashMap<BlockEntry> blocks, final Demoter demoter)
     {
         this.blocks = blocks;
         this.demoter = demoter;
@@ -82,10 +98,18 @@ final class RoomMaker
      * @param size      bytes of the block to place.
      * @param low       true for a block that never moves (a window at the low end), false for the cheapest.
      * @param fitLimit  the largest hard cap of the tiers below: larger blocks cannot be demoted.
+     * @param mayUnlock the caller holds the lock once and looks at the block table afresh afterwards: the demotions
+     *                  may release it while they write ({@link Relocator#demoteOne(int, boolean)}).
      * @return {@link #DEMOTED}, {@link #NOTHING} or {@link #NO_ROOM}.
      */
-    int makeRoom(final Tier tier, final int tierIndex, final int size, final boolean low, final long fitLimit)
+    int makeRoom(
+        final Tier tier, final int tierIndex, final int size, final boolean low, final long fitLimit,
+        final boolean mayUnlock)
     {
+        if (busy)
+        {
+            return NOTHING; // another thread's window is being emptied, the lock released while it writes
+        }
         this.tierIndex = tierIndex;
         this.fitLimit = fitLimit;
         final int count = tier.roomFor(size, low, costOf, occupants);
@@ -94,16 +118,25 @@ final class RoomMaker
             return NO_ROOM;
         }
         int demoted = 0;
-        for (int i = 0; i < count; i++)
+        busy = true;
+        try
         {
-            final BlockEntry entry = blocks.get(occupants.getLong(i));
-            if (entry == null || cost(entry.id, entry.location) < 0 || !demoter.test(entry))
+            for (int i = 0; i < count; i++)
             {
-                break;
+                final BlockEntry entry = blocks.get(occupants.getLong(i));
+                // cost() again for each: a demotion before it may have released the lock.
+                if (entry == null || cost(entry.id, entry.location) < 0 || !demoter.demote(entry, mayUnlock))
+                {
+                    break;
+                }
+                demoted++;
             }
-            demoted++;
         }
-        occupants.clear();
+        finally
+        {
+            busy = false;
+            occupants.clear();
+        }
         blocksDemoted += demoted;
         if (demoted == 0)
         {

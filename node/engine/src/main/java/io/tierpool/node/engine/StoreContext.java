@@ -34,6 +34,12 @@ import java.util.concurrent.TimeUnit;
  * Configuration of a {@link BlockStore}: fluent setters, documented defaults (overridable by the system
  * properties in {@link StoreConfiguration}), validated by {@link #conclude()}. Not thread-safe; one context per
  * store ({@link #clone()} gives a copy for another).
+ * <p>
+ * <b>Size:</b> over the ~800 lines the project aims for because it is one {@code Context} per entry point, as
+ * Aeron's {@code MediaDriver.Context} is: over 30 settings, each a fluent setter and a getter documented line for
+ * line (units, range, default and its system property), and {@link #conclude()} validating them all. The property
+ * names and defaults live apart in {@link StoreConfiguration}; splitting the settings over several classes would
+ * break the one-context style the rest of the project (and its users' code) follows, for no code shared.
  */
 public final class StoreContext implements Cloneable
 {

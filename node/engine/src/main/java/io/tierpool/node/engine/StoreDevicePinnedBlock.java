@@ -85,7 +85,7 @@ public final class StoreDevicePinnedBlock implements io.tierpool.client.DevicePi
     {
         if (!closed)
         {
-            store.unpinDevice(this);
+            store.pins.unpinDevice(this);
         }
     }
 

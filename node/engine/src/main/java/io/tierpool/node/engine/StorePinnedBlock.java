@@ -76,7 +76,7 @@ public final class StorePinnedBlock implements io.tierpool.client.PinnedBlock
     {
         if (!closed)
         {
-            store.unpin(this);
+            store.pins.unpin(this);
         }
     }
 

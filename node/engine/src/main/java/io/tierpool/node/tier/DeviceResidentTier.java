@@ -16,6 +16,11 @@ import io.tierpool.node.engine.StoreContext;
  * The CUDA implementation is {@code io.tierpool.node.gpu.DeviceTier}; this interface keeps the engine free of
  * any CUDA dependency. <b>Threading</b> and <b>ownership</b> are as for {@link Tier}: the engine calls it under
  * its own locks, and whoever opened the tier closes it.
+ * <p>
+ * <b>Copies apart by location.</b> Unlike an extra tier that does not say {@link #concurrentIo()}, a DEVICE tier must
+ * keep several copies of one block id apart by location (its device address, fresh for every live copy): the engine
+ * writes a block's new copy into it, and reads one out of it, without its engine lock (under the tier's own I/O
+ * lock), may abandon such a copy, and names one copy by location in every read and free.
  */
 public interface DeviceResidentTier extends Tier
 {

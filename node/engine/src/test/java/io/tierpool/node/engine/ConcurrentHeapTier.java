@@ -62,7 +62,7 @@ final class ConcurrentHeapTier implements Tier
             release.countDown();
         }
 
-        private void hold()
+        void hold()
         {
             reached.countDown();
             try
@@ -106,7 +106,7 @@ final class ConcurrentHeapTier implements Tier
         return hold;
     }
 
-    private static void maybeHold(final AtomicReference<Hold> ref, final long blockId)
+    static void maybeHold(final AtomicReference<Hold> ref, final long blockId)
     {
         final Hold hold = ref.get();
         if (hold != null && (hold.blockId == 0 || hold.blockId == blockId) && ref.compareAndSet(hold, null))

@@ -10,12 +10,15 @@ import org.agrona.MutableDirectBuffer;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A DEVICE-kind tier on the Java heap for engine tests on machines without a GPU: one byte array stands in for
  * device memory, allocated first fit, and a block's "device pointer" is {@link #BASE} plus its offset in the
  * array, so that a test can play a kernel by reading and writing {@link #arena} at {@code pointer - BASE}.
- * Thread-safe (synchronised): the engine calls it under its I/O lock, test "kernels" touch only pinned blocks.
+ * Thread-safe (synchronised): the engine calls it under its I/O lock, test "kernels" touch only pinned blocks. A
+ * test may hold back the next write or read of a chosen block on a latch ({@link #holdNextWrite},
+ * {@link #holdNextRead}), outside the tier's monitor.
  */
 final class HeapDeviceTier implements DeviceResidentTier
 {
@@ -24,6 +27,8 @@ final class HeapDeviceTier implements DeviceResidentTier
     final byte[] arena;
     private final TreeMap<Long, Integer> extents = new TreeMap<>();
     private final Map<Long, Long> blockByLocation = new TreeMap<>();
+    private final AtomicReference<ConcurrentHeapTier.Hold> writeHold = new AtomicReference<>();
+    private final AtomicReference<ConcurrentHeapTier.Hold> readHold = new AtomicReference<>();
     private long usedBytes;
     boolean closed;
 
@@ -57,8 +62,36 @@ final class HeapDeviceTier implements DeviceResidentTier
         return extents.size();
     }
 
-    public synchronized long write(
+    /**
+     * @param blockId the block whose next write to the device waits, or 0 for any block's.
+     * @return the hold, to await and release.
+     */
+    ConcurrentHeapTier.Hold holdNextWrite(final long blockId)
+    {
+        final ConcurrentHeapTier.Hold hold = new ConcurrentHeapTier.Hold(blockId);
+        writeHold.set(hold);
+        return hold;
+    }
+
+    /**
+     * @param blockId the block whose next read from the device waits, or 0 for any block's.
+     * @return the hold, to await and release.
+     */
+    ConcurrentHeapTier.Hold holdNextRead(final long blockId)
+    {
+        final ConcurrentHeapTier.Hold hold = new ConcurrentHeapTier.Hold(blockId);
+        readHold.set(hold);
+        return hold;
+    }
+
+    public long write(
         final long blockId, final DirectBuffer src, final int srcOffset, final int length, final int crc32c)
+    {
+        ConcurrentHeapTier.maybeHold(writeHold, blockId);
+        return store(blockId, src, srcOffset, length);
+    }
+
+    private synchronized long store(final long blockId, final DirectBuffer src, final int srcOffset, final int length)
     {
         checkOpen();
         long start = 0;
@@ -81,7 +114,14 @@ final class HeapDeviceTier implements DeviceResidentTier
         return start;
     }
 
-    public synchronized void read(
+    public void read(
+        final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        ConcurrentHeapTier.maybeHold(readHold, blockId);
+        load(blockId, location, dst, dstOffset, length);
+    }
+
+    private synchronized void load(
         final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
         check(blockId, location);
