@@ -120,10 +120,14 @@ public class PlacementBenchmark
     public int previousPlacement()
     {
         final long blockMix = blockId++ * 0x9E3779B97F4A7C15L;
+        final long[] keys = this.keys;
+        final double[] weights = this.weights;
+        final double[] boundWeights = this.boundWeights;
         final double[] top = best;
+        final int[] out = this.out;
         int count = 0;
         double scaledThreshold = 0;
-        for (int i = 0; i < keys.length; i++)
+        for (int i = 0, size = keys.length; i < size; i++)
         {
             final long h = RendezvousHash.mix(blockMix ^ keys[i]) >>> 11;
             if ((double)((1L << 53) - h - 1) * scaledThreshold >= boundWeights[i])
