@@ -449,8 +449,7 @@ public final class BlockServer implements AutoCloseable
 
             if (null == idleStrategy)
             {
-                idleStrategy = new BackoffIdleStrategy(
-                    10, 20, 1_000, durationNs(IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS));
+                idleStrategy = TransportConfiguration.agentIdleStrategy();
             }
 
             if (null == epochNanoClock)
@@ -593,8 +592,10 @@ public final class BlockServer implements AutoCloseable
         }
 
         /**
-         * @param idleStrategy idle strategy of the server thread; default a {@link BackoffIdleStrategy} parking at
-         *                     most {@link TransportConfiguration#IDLE_MAX_PARK_PROP_NAME} (busy spinning starves
+         * @param idleStrategy idle strategy of the server thread; default {@link TransportConfiguration#agentIdleStrategy()}:
+         *                     a {@link BackoffIdleStrategy} parking at most
+         *                     {@link TransportConfiguration#IDLE_MAX_PARK_PROP_NAME}, lingering after work when
+         *                     {@link TransportConfiguration#IDLE_LINGER_PROP_NAME} is set (busy spinning starves
          *                     small machines).
          * @return this.
          */

@@ -116,6 +116,30 @@ public final class TransportConfiguration
     public static final long IDLE_MAX_PARK_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
+     * How long after its last work a media driver's or block server's thread keeps its parks short
+     * ({@link LingeringIdleStrategy}), duration; 0 turns lingering off (a plain back-off to
+     * {@value #IDLE_MAX_PARK_PROP_NAME}).
+     */
+    public static final String IDLE_LINGER_PROP_NAME = "tierpool.transport.idle.linger";
+
+    /**
+     * Default linger: 0, off. A node whose clients alternate between nodes pays a wake-up of up to the longest park
+     * per request when its threads have backed off (docs/PERFORMANCE.md, "Issue 12, session 8"); lingering is
+     * measured there, not yet the default.
+     */
+    public static final long IDLE_LINGER_DEFAULT_NS = 0;
+
+    /**
+     * Longest park while lingering, duration, from 1 microsecond to {@value #IDLE_MAX_PARK_PROP_NAME}.
+     */
+    public static final String IDLE_LINGER_PARK_PROP_NAME = "tierpool.transport.idle.linger.park";
+
+    /**
+     * Default longest park while lingering: 50 microseconds.
+     */
+    public static final long IDLE_LINGER_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    /**
      * Longest a {@link BlockClient} caller's thread parks while it waits for an answer, duration.
      */
     public static final String CLIENT_IDLE_MAX_PARK_PROP_NAME = "tierpool.transport.client.idle.max.park";
@@ -344,6 +368,32 @@ public final class TransportConfiguration
             throw new ConfigurationException(
                 propName + "=" + System.getProperty(propName) + " is not a size in bytes (examples: 65504, 4m)", ex);
         }
+    }
+
+    /**
+     * The idle strategy of a media driver's shared thread and of a block server's agent, from the system
+     * properties: a back-off of 10 spins, 20 yields and parks from 1 microsecond to
+     * {@value #IDLE_MAX_PARK_PROP_NAME}, lingering at parks of at most {@value #IDLE_LINGER_PARK_PROP_NAME} for
+     * {@value #IDLE_LINGER_PROP_NAME} after work ({@link LingeringIdleStrategy}; with no linger, the plain back-off).
+     *
+     * @return a new strategy, for one thread.
+     * @throws ConfigurationException when a property does not parse or is out of range.
+     */
+    public static org.agrona.concurrent.IdleStrategy agentIdleStrategy()
+    {
+        final long maxParkNs = durationNs(IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS);
+        final long lingerNs = durationNs(IDLE_LINGER_PROP_NAME, IDLE_LINGER_DEFAULT_NS);
+        if (lingerNs <= 0)
+        {
+            return new org.agrona.concurrent.BackoffIdleStrategy(10, 20, 1_000, maxParkNs);
+        }
+        final long lingerParkNs = durationNs(IDLE_LINGER_PARK_PROP_NAME, IDLE_LINGER_PARK_DEFAULT_NS);
+        if (lingerParkNs < 1_000 || lingerParkNs > maxParkNs)
+        {
+            throw new ConfigurationException(IDLE_LINGER_PARK_PROP_NAME + "=" + lingerParkNs + " ns is invalid: use " +
+                "1us to " + IDLE_MAX_PARK_PROP_NAME + " (" + maxParkNs + " ns)");
+        }
+        return LingeringIdleStrategy.of(10, 20, 1_000, maxParkNs, lingerNs, lingerParkNs);
     }
 
     /**

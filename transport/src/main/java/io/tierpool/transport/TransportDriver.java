@@ -270,8 +270,7 @@ public final class TransportDriver implements AutoCloseable
 
             if (null == idleStrategy)
             {
-                idleStrategy = new BackoffIdleStrategy(
-                    10, 20, 1_000, durationNs(IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS));
+                idleStrategy = TransportConfiguration.agentIdleStrategy();
             }
 
             if (null == errorHandler)
@@ -425,8 +424,10 @@ public final class TransportDriver implements AutoCloseable
         }
 
         /**
-         * @param idleStrategy idle strategy of the shared driver thread; default a {@link BackoffIdleStrategy}
-         *                     parking at most {@link TransportConfiguration#IDLE_MAX_PARK_PROP_NAME}.
+         * @param idleStrategy idle strategy of the shared driver thread; default
+         *                     {@link TransportConfiguration#agentIdleStrategy()}: a {@link BackoffIdleStrategy}
+         *                     parking at most {@link TransportConfiguration#IDLE_MAX_PARK_PROP_NAME}, lingering
+         *                     after work when {@link TransportConfiguration#IDLE_LINGER_PROP_NAME} is set.
          * @return this.
          */
         public Context idleStrategy(final IdleStrategy idleStrategy)

@@ -42,13 +42,12 @@ public enum IdleMode
     }
 
     /**
-     * @return the idle strategy of the peer's polling thread, as a node's block server thread waits.
+     * @return the idle strategy of the peer's polling thread, as a node's block server thread waits (lingering after
+     * work too when {@value TransportConfiguration#IDLE_LINGER_PROP_NAME} is set).
      */
     public IdleStrategy serverIdleStrategy()
     {
-        return this == BACKOFF ? new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NS, SystemUtil.getDurationInNanos(
-            TransportConfiguration.IDLE_MAX_PARK_PROP_NAME, TransportConfiguration.IDLE_MAX_PARK_DEFAULT_NS)) :
-            new YieldingIdleStrategy();
+        return this == BACKOFF ? TransportConfiguration.agentIdleStrategy() : new YieldingIdleStrategy();
     }
 
     /**
