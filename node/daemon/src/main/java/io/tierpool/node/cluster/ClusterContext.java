@@ -736,7 +736,12 @@ public final class ClusterContext
         }
     }
 
-    private static long durationMsProperty(final String propName, final long defaultMs)
+    /**
+     * @return the system property as a duration in milliseconds (Agrona's units: 500ms, 3s, ...), or the default
+     * when it is not set; shared by the cluster package's agents.
+     * @throws ConfigurationException naming the property when it does not parse.
+     */
+    static long durationMsProperty(final String propName, final long defaultMs)
     {
         final String value = System.getProperty(propName);
         if (null == value)

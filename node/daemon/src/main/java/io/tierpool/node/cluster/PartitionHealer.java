@@ -3,9 +3,7 @@
  */
 package io.tierpool.node.cluster;
 
-import io.tierpool.client.ConfigurationException;
 import org.agrona.CloseHelper;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -137,8 +135,8 @@ public final class PartitionHealer implements Agent, AutoCloseable
         final NodeMembership membership, final String nodeName, final Runnable beforeRejoin)
     {
         return new PartitionHealer(membership, nodeName, beforeRejoin,
-            durationMs(PROBE_INTERVAL_PROP_NAME, DEFAULT_PROBE_INTERVAL_MS),
-            durationMs(CONFIRM_PROP_NAME, DEFAULT_CONFIRM_MS),
+            ClusterContext.durationMsProperty(PROBE_INTERVAL_PROP_NAME, DEFAULT_PROBE_INTERVAL_MS),
+            ClusterContext.durationMsProperty(CONFIRM_PROP_NAME, DEFAULT_CONFIRM_MS),
             DEFAULT_CONNECT_TIMEOUT_MS, System::nanoTime, true);
     }
 
@@ -325,23 +323,6 @@ public final class PartitionHealer implements Agent, AutoCloseable
             nodes.size());
     }
 
-    private static long durationMs(final String propName, final long defaultMs)
-    {
-        final String value = System.getProperty(propName);
-        if (null == value)
-        {
-            return defaultMs;
-        }
-        try
-        {
-            return TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration(propName, value.trim()));
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new ConfigurationException(propName + " must be a duration such as 1s or 500ms, was '" + value +
-                "'", ex);
-        }
-    }
 
     private boolean answers(final List<InetSocketAddress> addresses)
     {

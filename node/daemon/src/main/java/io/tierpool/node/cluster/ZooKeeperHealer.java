@@ -5,7 +5,6 @@ package io.tierpool.node.cluster;
 
 import io.tierpool.client.ConfigurationException;
 import org.agrona.CloseHelper;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -177,9 +176,9 @@ public final class ZooKeeperHealer implements Agent, AutoCloseable
         return new ZooKeeperHealer(membership, nodeName, discovery.zookeeperConnect(),
             discovery.zookeeperRootPath(), (int)sessionTimeoutMs,
             beforeFreshRejoin,
-            durationMs(PartitionHealer.PROBE_INTERVAL_PROP_NAME, DEFAULT_PROBE_INTERVAL_MS),
+            ClusterContext.durationMsProperty(PartitionHealer.PROBE_INTERVAL_PROP_NAME, DEFAULT_PROBE_INTERVAL_MS),
             DEFAULT_PROBE_TIMEOUT_MS,
-            durationMs(HOLD_PROP_NAME, Math.max(DEFAULT_HOLD_MIN_MS, 3 * sessionTimeoutMs)),
+            ClusterContext.durationMsProperty(HOLD_PROP_NAME, Math.max(DEFAULT_HOLD_MIN_MS, 3 * sessionTimeoutMs)),
             System::nanoTime, true);
     }
 
@@ -577,21 +576,4 @@ public final class ZooKeeperHealer implements Agent, AutoCloseable
         }
     }
 
-    private static long durationMs(final String propName, final long defaultMs)
-    {
-        final String value = System.getProperty(propName);
-        if (null == value)
-        {
-            return defaultMs;
-        }
-        try
-        {
-            return TimeUnit.NANOSECONDS.toMillis(SystemUtil.parseDuration(propName, value.trim()));
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new ConfigurationException(propName + " must be a duration such as 1s or 500ms, was '" + value +
-                "'", ex);
-        }
-    }
 }
