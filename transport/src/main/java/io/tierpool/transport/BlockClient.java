@@ -278,8 +278,9 @@ public final class BlockClient implements AutoCloseable
      *                                   be stored.
      * @throws RemoteErrorException      when the node refused, for example {@link ErrorCode#NO_SPACE}, or kept
      *                                   answering {@link ErrorCode#BUSY} until the request timeout (also when the
-     *                                   last resend after a BUSY got no answer in time: that timeout is attached
-     *                                   as a suppressed exception).
+     *                                   last resend after a BUSY got no answer in time, or reached the node past
+     *                                   its deadline and was answered {@link ErrorCode#DEADLINE_EXPIRED}: that
+     *                                   failure is attached as a suppressed exception).
      * @throws TransportException        when the connection to the node broke.
      */
     public void put(

@@ -228,9 +228,10 @@ final class PendingRequests
         }
 
         RuntimeException outcome = failure;
-        if (failure instanceof RequestTimeoutException && null != request.lastBusy)
+        if (null != request.lastBusy && (failure instanceof RequestTimeoutException || isDeadlineExpired(failure)))
         {
-            // the node said BUSY before and the resent put ran out of time: BUSY is the better answer
+            // the node said BUSY before and the resent put ran out of time (no answer in time, or the node got the
+            // resend past its deadline and said DEADLINE_EXPIRED): BUSY is the better answer
             request.lastBusy.addSuppressed(failure);
             outcome = request.lastBusy;
         }
@@ -248,6 +249,12 @@ final class PendingRequests
             }
         }
         return true;
+    }
+
+    private static boolean isDeadlineExpired(final RuntimeException failure)
+    {
+        return failure instanceof RemoteErrorException &&
+            ErrorCode.DEADLINE_EXPIRED == ((RemoteErrorException)failure).code();
     }
 
     /**

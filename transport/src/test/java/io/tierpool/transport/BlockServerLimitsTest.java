@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * publications and its room for unfinished chunked puts; the server must stay within its limits and keep serving a
  * well-behaved {@link BlockClient}, whose blocks must read back equal. Two tests move the clock of both server
  * and client forward (an offset on the system clock) instead of sleeping, so that what they assert does not depend
- * on how fast a shared machine runs; the third runs in real time with a short stall timeout.
+ * on how fast a shared machine runs (one of them moves the server's clock alone); another runs in real time with a
+ * short stall timeout.
  * Real embedded drivers over UDP loopback. Ports: 127.0.0.1:40195-40197.
  */
 class BlockServerLimitsTest
@@ -54,6 +55,8 @@ class BlockServerLimitsTest
 
     private final AtomicLong clockOffsetNs = new AtomicLong();
     private final EpochNanoClock clock = new OffsetClock(clockOffsetNs);
+    /** How far the server's clock runs ahead of the client's, for the test that needs them apart. */
+    private final AtomicLong serverAheadNs = new AtomicLong();
     private final ExpandableArrayBuffer message = new ExpandableArrayBuffer(4 * KIB);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final PutRequestEncoder putEncoder = new PutRequestEncoder();
@@ -197,6 +200,44 @@ class BlockServerLimitsTest
 
     @Test
     @Timeout(60)
+    void shouldReportBusyWhenAPutRefusedWithBusyIsResentPastItsDeadline()
+    {
+        // the node's clock runs ahead of the client's once the first BUSY came back, so the resend reaches it past
+        // its deadline and the node answers DEADLINE_EXPIRED: the caller must still learn that the node was busy
+        launchServer(new BlockServer.Context()
+            .maxPutReassemblies(1)
+            .putStallTimeoutNs(TimeUnit.MINUTES.toNanos(10)), () -> clock.nanoTime() + serverAheadNs.get());
+        connectClient(TimeUnit.SECONDS.toNanos(2));
+        raw = new RawPeer(clientDriver.aeron(), server.endpoint(), RAW_RESPONSE_ENDPOINT);
+        final long requestsBefore = server.requestCount();
+        sendPutChunk(300, 300, 64 * KIB, 0, randomBytes(KIB), clock.nanoTime() + TimeUnit.MINUTES.toNanos(10));
+        awaitAtLeast(() -> server.requestCount(), requestsBefore + 1, "hostile first chunk");
+        assertEquals(1, server.putReassemblyCount());
+
+        final Thread clockMover = new Thread(() ->
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (client.busyRetryCount() < 1 && System.nanoTime() < deadlineNs)
+            {
+                Thread.yield();
+            }
+            serverAheadNs.set(TimeUnit.SECONDS.toNanos(5));
+        }, "limits-clock-mover");
+        clockMover.start();
+
+        final byte[] block = randomBytes(2 * MIB + 3);
+        final RemoteErrorException refused = assertThrows(RemoteErrorException.class,
+            () -> client.put(server.endpoint(), 78, new UnsafeBuffer(block), 0, block.length));
+        assertEquals(ErrorCode.BUSY, refused.code(), refused::toString);
+        assertTrue(client.busyRetryCount() >= 1, "busy retries: " + client.busyRetryCount());
+        assertTrue(Arrays.stream(refused.getSuppressed()).anyMatch(ex -> ex instanceof RemoteErrorException &&
+            ErrorCode.DEADLINE_EXPIRED == ((RemoteErrorException)ex).code()),
+            () -> "suppressed: " + Arrays.toString(refused.getSuppressed()));
+        assertEquals(0, server.evictedPutReassemblyCount());
+    }
+
+    @Test
+    @Timeout(60)
     void shouldLetAWellBehavedLargePutThroughWithItsRetryOnceHostilePutsStall()
     {
         final int maxPuts = 4;
@@ -297,11 +338,16 @@ class BlockServerLimitsTest
 
     private void launchServer(final BlockServer.Context ctx)
     {
+        launchServer(ctx, clock);
+    }
+
+    private void launchServer(final BlockServer.Context ctx, final EpochNanoClock serverClock)
+    {
         server = BlockServer.launch(ctx
             .aeron(nodeDriver.aeron())
             .endpoint(SERVER_ENDPOINT)
             .nodeName("limits-node")
-            .epochNanoClock(clock)
+            .epochNanoClock(serverClock)
             .handler(new InMemoryBlockHandler("limits-node", 256L * MIB)));
     }
 
