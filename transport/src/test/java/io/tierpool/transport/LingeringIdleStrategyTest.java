@@ -65,12 +65,14 @@ class LingeringIdleStrategyTest
     }
 
     @Test
-    void transportDefaultIsThePlainBackOffAndLingerIsChosenByProperty()
+    void transportDefaultLingersAndZeroLingerIsThePlainBackOff()
     {
-        assertInstanceOf(BackoffIdleStrategy.class, TransportConfiguration.agentIdleStrategy());
-        System.setProperty(TransportConfiguration.IDLE_LINGER_PROP_NAME, "5ms");
+        assertInstanceOf(LingeringIdleStrategy.class, TransportConfiguration.agentIdleStrategy());
+        System.setProperty(TransportConfiguration.IDLE_LINGER_PROP_NAME, "0");
         try
         {
+            assertInstanceOf(BackoffIdleStrategy.class, TransportConfiguration.agentIdleStrategy());
+            System.setProperty(TransportConfiguration.IDLE_LINGER_PROP_NAME, "5ms");
             final IdleStrategy lingering = TransportConfiguration.agentIdleStrategy();
             assertInstanceOf(LingeringIdleStrategy.class, lingering);
             System.setProperty(TransportConfiguration.IDLE_LINGER_PARK_PROP_NAME, "5s");
