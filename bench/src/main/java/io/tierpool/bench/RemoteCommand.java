@@ -97,6 +97,10 @@ public final class RemoteCommand implements Callable<Integer>
     @Option(names = "--mix-seconds", description = "Timed period of each thread count (default: ${DEFAULT-VALUE}).")
     double mixSeconds = DEFAULTS.mixSeconds();
 
+    @Option(names = "--spill-rounds", description = "Timed rounds of the large-block write and read-back per " +
+        "replica setting, after one untimed round; the median is reported (default: ${DEFAULT-VALUE}).")
+    int spillRounds = DEFAULTS.spillRounds();
+
     @Option(names = "--stream-rounds", description = "Timed bursts of the raw one-way stream, at the start and " +
         "again at the end (default: " +
         "${DEFAULT-VALUE}).")
@@ -164,6 +168,6 @@ public final class RemoteCommand implements Callable<Integer>
             nodeHeap, ramBytes, Math.toIntExact(blockBytes), blocks, List.copyOf(replicas),
             Math.toIntExact(smallBlockBytes), latencyBlocks, latencyWarmup, latencyReads,
             Math.toIntExact(mixBlockBytes), mixMultiple, mixReadFraction, List.copyOf(threads), mixWarmupSeconds,
-            mixSeconds, streamRounds, pingPongs, !noYieldBaseline, seed, common.tmpfsDir, common.diskDir);
+            mixSeconds, spillRounds, streamRounds, pingPongs, !noYieldBaseline, seed, common.tmpfsDir, common.diskDir);
     }
 }

@@ -78,7 +78,7 @@ class RemoteCommandTest
                 "--node-heap", "192m", "--ram", "1m", "--block", "256k", "--blocks", "8", "--replicas", "1,2",
                 "--small-block", "4k", "--latency-blocks", "4", "--latency-warmup", "5", "--latency-reads", "20",
                 "--mix-block", "16k", "--mix-multiple", "2", "--threads", "1,2", "--mix-warmup-seconds", "0.2",
-                "--mix-seconds", "0.5", "--stream-rounds", "1", "--ping-pongs", "50",
+                "--mix-seconds", "0.5", "--spill-rounds", "1", "--stream-rounds", "1", "--ping-pongs", "50",
                 "--tmpfs-dir", tmpfs.toString(), "--disk-dir", disk.toString());
         }
         finally
@@ -100,7 +100,8 @@ class RemoteCommandTest
             "far read 4 KiB p99 / raw ping-pong p99", "timed, 20 remote gets (one per read)",
             "read again in the order written (prefetch), replicas 1",
             "TierPool transport alone, 256 KiB get one at a time (no engine)",
-            "transport alone: 8 x 256 KiB blocks per round, 24 got back and verified, 0 wrong",
+            "transport alone: 8 x 256 KiB blocks per round, 32 got back and verified, 0 wrong",
+            "replicas 1: medians of 1 timed rounds after an untimed one",
             "verification: passed" })
         {
             assertTrue(table.contains(row), "missing '" + row + "' in\n" + table);
@@ -115,7 +116,9 @@ class RemoteCommandTest
         assertEquals(2, json.path("spills").size());
         for (final JsonNode spill : json.path("spills"))
         {
-            assertEquals(8, spill.path("verified").asLong(), "every block read back right");
+            assertEquals(16, spill.path("verified").asLong(), "every block read back right in both rounds");
+            assertEquals(1, spill.path("rounds").asInt());
+            assertTrue(spill.path("coldWriteMibPerSecond").asDouble() > 0, "the untimed round is reported: " + spill);
             assertEquals(0, spill.path("mismatches").asLong());
             assertTrue(spill.path("farAfterWrite").asLong() > 0, "blocks spilled to far memory: " + spill);
         }
@@ -123,7 +126,8 @@ class RemoteCommandTest
         assertTrue(json.path("spills").get(1).path("write").path("copiesPut").asLong() >=
             2 * json.path("spills").get(1).path("farAfterWrite").asLong(), "replicas 2 puts two copies per far block");
         assertEquals(20, json.path("latency").path("far").path("remoteGets").asLong());
-        assertEquals(24, json.path("transport").path("verified").asLong(), "3 rounds of 8 blocks, each got back");
+        assertEquals(32, json.path("transport").path("verified").asLong(),
+            "an untimed and 3 timed rounds of 8 blocks, each got back");
         assertEquals(0, json.path("transport").path("mismatches").asLong());
         assertTrue(json.path("transport").path("getMibPerSecond").path("median").asDouble() > 0, "gets timed");
         assertEquals(2, json.path("mix").size());

@@ -100,7 +100,7 @@ public record RemoteReport(
     {
         for (final SpillRun.Result spill : spills)
         {
-            if (spill.mismatches() != 0 || spill.verified() != spill.blocks())
+            if (spill.mismatches() != 0 || spill.verified() != spill.expectedVerified())
             {
                 return false;
             }
@@ -276,9 +276,11 @@ public record RemoteReport(
         final StringBuilder out = new StringBuilder("checks:\n");
         for (final SpillRun.Result spill : spills)
         {
-            out.append(String.format("  replicas %d: %d of %d blocks in far memory after the writes; writes put " +
-                "%d copies; reads fetched %d and put %d copies (%,.0f MiB/s on the wire); %d blocks verified, " +
-                "%d wrong%n", spill.replicas(), spill.farAfterWrite(), spill.blocks(), spill.write().copiesPut(),
+            out.append(String.format("  replicas %d: medians of %d timed rounds after an untimed one (that one: " +
+                "write %,.0f MiB/s, random read %,.0f MiB/s); last round: %d of %d blocks in far memory after the " +
+                "writes; writes put %d copies; reads fetched %d and put %d copies (%,.0f MiB/s on the wire); %d " +
+                "blocks verified, %d wrong%n", spill.replicas(), spill.rounds(), spill.coldWriteMibPerSecond(),
+                spill.coldReadMibPerSecond(), spill.farAfterWrite(), spill.blocks(), spill.write().copiesPut(),
                 spill.read().copiesFetched(), spill.read().copiesPut(), spill.readWireMibPerSecond(),
                 spill.verified(), spill.mismatches()));
         }

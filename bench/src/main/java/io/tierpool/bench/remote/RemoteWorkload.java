@@ -54,6 +54,8 @@ public final class RemoteWorkload
      * @param threads           thread counts of the mix.
      * @param mixWarmupSeconds  untimed period of each thread count.
      * @param mixSeconds        timed period of each thread count.
+     * @param spillRounds       timed rounds of the large-block write and read-back per replica setting, after one
+     *                          untimed round; the median is reported.
      * @param streamRounds      timed bursts of the raw one-way stream (each as many bytes as the large blocks), at
      *                          the start and again at the end.
      * @param pingPongs         timed raw round trips per idle mode, at the start and again at the end (a tenth
@@ -82,6 +84,7 @@ public final class RemoteWorkload
         List<Integer> threads,
         double mixWarmupSeconds,
         double mixSeconds,
+        int spillRounds,
         int streamRounds,
         int pingPongs,
         boolean yieldBaseline,
@@ -95,7 +98,8 @@ public final class RemoteWorkload
         public static final int BASE_PORT_DEFAULT = 54_000;
 
         /**
-         * The defaults: 2 nodes of 1 GiB RAM; pool RAM 8 MiB; 512 x 1 MiB blocks with replicas 1 and 2; 5,000
+         * The defaults: 2 nodes of 1 GiB RAM; pool RAM 8 MiB; 512 x 1 MiB blocks with replicas 1 and 2 (one
+         * untimed round, then 2 timed ones); 5,000
          * far reads of 4 KiB; the 90/10 mix of 64 KiB blocks over 8x the local tiers with 1, 2, 4 and 8 threads,
          * 3 s each after 1 s of warm-up; 2 raw bursts and 5,000 raw round trips per idle mode, at the start and
          * again at the end. About a minute and a half on 2 cores with the engine of issue 12's "before" figures.
@@ -105,7 +109,7 @@ public final class RemoteWorkload
         public static Settings defaults()
         {
             return new Settings(BASE_PORT_DEFAULT, 2, 1L << 30, "256m", 8L << 20, 1 << 20, 512, List.of(1, 2),
-                4 << 10, 64, 500, 5_000, 64 << 10, 8, 0.9, List.of(1, 2, 4, 8), 1, 3, 2, 5_000, true, 42,
+                4 << 10, 64, 500, 5_000, 64 << 10, 8, 0.9, List.of(1, 2, 4, 8), 1, 3, 2, 2, 5_000, true, 42,
                 BenchDirectories.TMPFS_DEFAULT, BenchDirectories.DISK_DEFAULT);
         }
 
@@ -160,7 +164,8 @@ public final class RemoteWorkload
             }
             require(mixWarmupSeconds >= 0 && mixSeconds > 0, "--mix-seconds must be positive, " +
                 "--mix-warmup-seconds 0 or more");
-            require(streamRounds >= 1 && pingPongs >= 1, "--stream-rounds and --ping-pongs must be at least 1");
+            require(streamRounds >= 1 && pingPongs >= 1 && spillRounds >= 1,
+                "--spill-rounds, --stream-rounds and --ping-pongs must be at least 1");
         }
 
         private static void require(final boolean condition, final String message)
@@ -205,7 +210,7 @@ public final class RemoteWorkload
 
     /** Large blocks the transport-alone reference puts and gets per round (fewer if the run writes fewer). */
     static final int TRANSPORT_REFERENCE_BLOCKS = 64;
-    /** Rounds of the transport-alone reference; the first warms the path up. */
+    /** Timed rounds of the transport-alone reference, after one untimed round that warms the path up. */
     static final int TRANSPORT_REFERENCE_ROUNDS = 3;
 
     private RemoteWorkload()
@@ -245,7 +250,7 @@ public final class RemoteWorkload
                 {
                     log.printf("remote: pool %d open with replicas %d%n", p, replicas);
                     spills.add(SpillRun.run(pool, replicas, settings.blocks(), settings.blockBytes(),
-                        settings.seed() + p, log));
+                        settings.spillRounds(), settings.seed() + p, log));
                     if (p == 0)
                     {
                         latency = FarReadLatency.run(pool, settings.smallBlockBytes(), settings.latencyBlocks(),

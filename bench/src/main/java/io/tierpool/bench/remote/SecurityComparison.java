@@ -213,7 +213,7 @@ public final class SecurityComparison
                         TierPool pool = openPool(settings, ports, dirs, mode, secretFile, cluster))
                     {
                         final SpillRun.Result spill = SpillRun.run(pool, 1, settings.blocks(), settings.blockBytes(),
-                            settings.seed(), log);
+                            settings.spillRounds(), settings.seed(), log);
                         final FarReadLatency.Result latency = FarReadLatency.run(pool, settings.smallBlockBytes(),
                             settings.latencyBlocks(), settings.latencyWarmup(), settings.latencyReads(),
                             settings.seed(), log);

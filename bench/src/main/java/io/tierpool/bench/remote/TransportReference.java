@@ -65,7 +65,7 @@ public final class TransportReference
      * @param tmpfsDir   the run's tmpfs directory (the driver's directory goes under it).
      * @param blockBytes bytes per block, 1 .. 16 MiB.
      * @param blocks     blocks per round, 1 or more.
-     * @param rounds     rounds, 1 or more; each puts, gets and frees every block.
+     * @param rounds     timed rounds, 1 or more, after one untimed round; each puts, gets and frees every block.
      * @param seed       contents and order.
      * @param log        progress lines.
      * @return the figures.
@@ -115,14 +115,17 @@ public final class TransportReference
                 client.membership(node, LEASE_MS);
             }
             final int[] order = new int[blocks];
-            for (int round = 0; round < rounds; round++)
+            for (int round = -1; round < rounds; round++)
             {
+                // round -1 is untimed: it warms up the publications and the nodes' code as the raw stream's
+                // untimed burst does
+                final int generation = round + 2;
                 long startNs = System.nanoTime();
                 for (int i = 0; i < blocks; i++)
                 {
-                    client.put(nodes.get(i % nodes.size()), i + 1, round + 1, sources[i], 0, blockBytes);
+                    client.put(nodes.get(i % nodes.size()), i + 1, generation, sources[i], 0, blockBytes);
                 }
-                puts[round] = (double)blocks * blockBytes / MIB / ((System.nanoTime() - startNs) / 1e9);
+                final double putMibPerSecond = (double)blocks * blockBytes / MIB / ((System.nanoTime() - startNs) / 1e9);
 
                 for (int i = 0; i < blocks; i++)
                 {
@@ -140,7 +143,7 @@ public final class TransportReference
                 {
                     final int block = order[i];
                     startNs = System.nanoTime();
-                    client.get(nodes.get(block % nodes.size()), block + 1, round + 1, dst, 0, blockBytes);
+                    client.get(nodes.get(block % nodes.size()), block + 1, generation, dst, 0, blockBytes);
                     timedNs += System.nanoTime() - startNs;
                     dst.getBytes(0, got);
                     sources[block].getBytes(0, expected);
@@ -150,10 +153,14 @@ public final class TransportReference
                         mismatches++;
                     }
                 }
-                gets[round] = (double)blocks * blockBytes / MIB / (timedNs / 1e9);
+                if (round >= 0)
+                {
+                    puts[round] = putMibPerSecond;
+                    gets[round] = (double)blocks * blockBytes / MIB / (timedNs / 1e9);
+                }
                 for (int i = 0; i < blocks; i++)
                 {
-                    client.free(nodes.get(i % nodes.size()), i + 1, round + 1);
+                    client.free(nodes.get(i % nodes.size()), i + 1, generation);
                 }
             }
             for (final String node : nodes)
