@@ -429,6 +429,41 @@ public final class BlockClient implements AutoCloseable
     }
 
     /**
+     * {@link #get(String, long, long, MutableDirectBuffer, int, int)}, also checking the block end to end against
+     * the CRC-32C it was written with, in the same pass over the bytes as the transfer check: a caller that keeps
+     * the checksum of what it stored (as the pool's engine does) then need not take it again.
+     *
+     * @param nodeEndpoint   the node's {@code host:port}.
+     * @param blockId        the block's id.
+     * @param generation     which copy of the block.
+     * @param dst            where the block is copied to; on failure its range holds unspecified bytes.
+     * @param dstOffset      where to start in dst.
+     * @param maxLength      room in dst from dstOffset, bytes.
+     * @param expectedCrc32c the CRC-32C of the bytes as they were put.
+     * @return the block's length in bytes, at most maxLength.
+     * @throws TransferChecksumException when the block arrived damaged, or arrived intact but is not the block
+     *                                   that was put ({@link TransferChecksumException#isStoredCopyDamaged()}:
+     *                                   the node's copy changed since; read another replica).
+     * @throws RuntimeException          any other exception of {@link #get(String, long, long,
+     *                                   MutableDirectBuffer, int, int)}, for the same reasons.
+     */
+    public int get(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int maxLength,
+        final int expectedCrc32c)
+    {
+        final BlockRequest request = sendGet(nodeEndpoint, blockId, generation, dst, dstOffset, maxLength);
+        request.expectedCrc32c = expectedCrc32c;
+        request.expectsCrc32c = true;
+        await(request);
+        return request.totalLength;
+    }
+
+    /**
      * Send a get without waiting for its answer; the block's chunks are copied into dst as they arrive, by
      * whichever thread polls the responses. The window counts maxLength bytes for it.
      *
@@ -962,6 +997,11 @@ public final class BlockClient implements AutoCloseable
             {
                 throw new TransferChecksumException(
                     request.nodeEndpoint, request.blockId, request.totalLength, request.crc32c, actual);
+            }
+            if (request.expectsCrc32c && actual != request.expectedCrc32c)
+            {
+                throw TransferChecksumException.storedCopyDamaged(
+                    request.nodeEndpoint, request.blockId, request.totalLength, request.expectedCrc32c, actual);
             }
         }
     }

@@ -108,6 +108,9 @@ public final class BlockRequest
 
     MutableDirectBuffer dst;
     int dstOffset;
+    /** Whether a get also checks the block against {@link #expectedCrc32c}, the checksum it was written with. */
+    boolean expectsCrc32c;
+    int expectedCrc32c;
     int maxLength;
     int totalLength = -1;
     int received;

@@ -347,8 +347,35 @@ class BlockTransportTest
             TransferChecksumException.class, () -> client.get(endpoint, 31, dst, 0, dst.capacity()));
         assertEquals((int)crc.getValue(), ex.actualCrc32c());
         assertEquals((int)crc.getValue() + 1, ex.expectedCrc32c());
+        assertFalse(ex.isStoredCopyDamaged(), "damaged on the way");
         assertTrue(ex.getMessage().contains("block 31"), ex.getMessage());
         assertTrue(ex.getMessage().contains(endpoint), ex.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCheckAGetAgainstTheChecksumTheBlockWasWrittenWith() throws Exception
+    {
+        // the node sends its copy intact (its checksum matches), but the copy is not the block that was written
+        final byte[] bytes = randomBytes(new Random(19), 5000);
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        final int sent = (int)crc.getValue();
+        final String endpoint = TestPorts.nextEndpoint();
+        final FakeNode fakeNode = new FakeNode(nodeDriver.aeron(), endpoint, bytes, sent);
+        closeables.add(fakeNode);
+
+        final UnsafeBuffer dst = new UnsafeBuffer(new byte[bytes.length]);
+        assertEquals(bytes.length, client.get(endpoint, 32, 0, dst, 0, dst.capacity(), sent));
+        assertArrayEquals(bytes, dst.byteArray());
+
+        final TransferChecksumException ex = assertThrows(TransferChecksumException.class,
+            () -> client.get(endpoint, 33, 0, dst, 0, dst.capacity(), sent ^ 0x5A5A));
+        assertTrue(ex.isStoredCopyDamaged(), ex.getMessage());
+        assertEquals(sent ^ 0x5A5A, ex.expectedCrc32c());
+        assertEquals(sent, ex.actualCrc32c());
+        assertTrue(ex.getMessage().contains("block 33") && ex.getMessage().contains("another replica"),
+            ex.getMessage());
     }
 
     @Test

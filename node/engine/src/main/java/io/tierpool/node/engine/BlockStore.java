@@ -119,7 +119,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * latencies (ns, lock wait included) of allocate, read and write ({@link EngineTierStats}).
  * <p>
  * <b>Integrity.</b> When a block leaves RAM its CRC32C is computed (over the RAM bytes, without copying) and kept
- * in the block table; when its bytes come back into RAM, or are staged for access, they are verified. A mismatch
+ * in the block table; when its bytes come back into RAM, or are staged for access, they are verified (by a tier
+ * that checks its own reads against that checksum, {@link Tier#verifiesReads()}, as far memory does in the
+ * transport's pass over the bytes, for promotions and prefetches; by the engine otherwise). A mismatch
  * throws {@link ChecksumMismatchException}, is counted, and leaves the block where it was; wrong bytes are never
  * returned. A move writes the destination first and frees the source only after the write succeeded.
  * <p>

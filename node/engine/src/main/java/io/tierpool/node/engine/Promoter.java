@@ -140,6 +140,9 @@ final class Promoter
         // Kernels may have changed a block pinned on the device since its checksum was taken: its bytes are the truth.
         final boolean bytesAreTruth = from == store.deviceIndex && entry.deviceDirty;
         final TierSlot source = store.slots[from];
+        // A tier that checks what it delivers against the block's checksum spares the pass over the bytes here.
+        final boolean verifiedByTier = source.tier.verifiesReads() && !bytesAreTruth;
+        final int expectedCrc = entry.crc32c;
         source.unlink(entry);
         entry.state = BlockEntry.State.PROMOTING;
         final IoScratch scratch = store.scratchPool.acquire();
@@ -153,7 +156,7 @@ final class Promoter
         try
         {
             source.read(entry.id, sourceLocation, scratch.view, entry.size);
-            actual = scratch.checksum(scratch.view, 0, entry.size);
+            actual = verifiedByTier ? expectedCrc : scratch.checksum(scratch.view, 0, entry.size);
         }
         catch (final RuntimeException ex)
         {
@@ -187,6 +190,11 @@ final class Promoter
             }
             if (error != null)
             {
+                if (error instanceof ChecksumMismatchException)
+                {
+                    source.checksumFailures++;
+                    store.counters.checksumFailures++;
+                }
                 throw error;
             }
             if (!unchanged)

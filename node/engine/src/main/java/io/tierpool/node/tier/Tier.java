@@ -200,6 +200,21 @@ public interface Tier extends AutoCloseable
     void read(long blockId, long location, MutableDirectBuffer dst, int dstOffset, int length);
 
     /**
+     * Whether {@link #read} itself checks every whole block it delivers against the CRC32C given to {@link #write}
+     * for that copy, and throws rather than deliver other bytes: {@link io.tierpool.client.ChecksumMismatchException}
+     * when every copy it could read was damaged, or another {@link io.tierpool.client.TierPoolException} (naming
+     * the block) when it could read none. The engine then skips its own checksum pass over the bytes of a promotion
+     * or prefetch out of this tier (one pass over a block fewer per far read); moves and in-place accesses still
+     * verify. Far memory does: the checksum is compared in the same pass as the transfer's own check.
+     *
+     * @return false by default (the engine verifies).
+     */
+    default boolean verifiesReads()
+    {
+        return false;
+    }
+
+    /**
      * Releases the copy of the block stored at {@code location}.
      *
      * @param blockId  the block, as given to {@link #write}.

@@ -3,6 +3,7 @@
  */
 package io.tierpool.node.engine;
 
+import io.tierpool.client.ChecksumMismatchException;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.client.TierKind;
 import org.agrona.DirectBuffer;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
 
 /**
  * An extra tier on the Java heap that keeps the {@link Tier#concurrentIo()} contract, as far memory does: thread-safe,
@@ -24,6 +26,11 @@ final class ConcurrentHeapTier implements Tier
 {
     private final ConcurrentHashMap<Long, byte[]> bytesByLocation = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Long> blockByLocation = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Integer> crcByLocation = new ConcurrentHashMap<>();
+    /** Whether the tier says it checks its reads ({@link Tier#verifiesReads()}) and does, as far memory does. */
+    volatile boolean verifying;
+    /** Says it checks its reads but does not: shows whether the engine took its own pass (tests only). */
+    volatile boolean promisesUnchecked;
     private final long capacityBytes;
     private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicLong nextLocation = new AtomicLong();
@@ -165,6 +172,7 @@ final class ConcurrentHeapTier implements Tier
         src.getBytes(srcOffset, copy);
         final long location = nextLocation.getAndIncrement();
         blockByLocation.put(location, blockId);
+        crcByLocation.put(location, crc32c);
         bytesByLocation.put(location, copy);
         return location;
     }
@@ -174,7 +182,43 @@ final class ConcurrentHeapTier implements Tier
         maybeHold(readHold, blockId);
         reads.incrementAndGet();
         check(blockId, location);
-        dst.putBytes(dstOffset, bytesByLocation.get(location), 0, length);
+        final byte[] copy = bytesByLocation.get(location);
+        if (verifying)
+        {
+            final CRC32C crc = new CRC32C();
+            crc.update(copy, 0, copy.length);
+            final int written = crcByLocation.get(location);
+            if ((int)crc.getValue() != written)
+            {
+                throw new ChecksumMismatchException(blockId, name(), "heap", written, (int)crc.getValue());
+            }
+        }
+        dst.putBytes(dstOffset, copy, 0, length);
+    }
+
+    public boolean verifiesReads()
+    {
+        return verifying || promisesUnchecked;
+    }
+
+    /**
+     * Flips one bit of every copy of a block held here (damage at rest; flipping again repairs it).
+     *
+     * @param blockId the block.
+     * @return how many copies were changed.
+     */
+    int flipBit(final long blockId)
+    {
+        int changed = 0;
+        for (final java.util.Map.Entry<Long, Long> entry : blockByLocation.entrySet())
+        {
+            if (entry.getValue() == blockId)
+            {
+                bytesByLocation.get(entry.getKey())[0] ^= 0x10;
+                changed++;
+            }
+        }
+        return changed;
     }
 
     public void free(final long blockId, final long location)
@@ -182,6 +226,7 @@ final class ConcurrentHeapTier implements Tier
         check(blockId, location);
         frees.incrementAndGet();
         blockByLocation.remove(location);
+        crcByLocation.remove(location);
         usedBytes.addAndGet(-bytesByLocation.remove(location).length);
     }
 

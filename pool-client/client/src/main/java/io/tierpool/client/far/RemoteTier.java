@@ -5,6 +5,7 @@ package io.tierpool.client.far;
 
 import io.tierpool.client.ConfigurationException;
 import io.tierpool.client.BlockLostException;
+import io.tierpool.client.ChecksumMismatchException;
 import io.tierpool.client.RemoteNodeStats;
 import io.tierpool.client.cluster.ClusterListener;
 import io.tierpool.client.NodeView;
@@ -67,7 +68,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <b>Reads and failover.</b> A read asks the holders in rank order, skipping nodes that have left. A holder that
  * times out, cannot be reached, answers with an error ({@code NOT_FOUND}, {@code CHECKSUM_MISMATCH},
  * {@code INTERNAL}, ...) or sends bytes whose CRC32C does not match is counted ({@link #failovers()},
- * {@link #checksumRetries()}) and the next holder is asked. A holder that answers {@code NOT_FOUND} is struck
+ * {@link #checksumRetries()}) and the next holder is asked. Each copy is checked end to end against the CRC32C it
+ * was written with, in the transport's own pass over the bytes ({@link #verifiesReads()}), so a node whose copy
+ * was damaged at rest is failed over like one that damaged it on the way. A holder that answers {@code NOT_FOUND} is struck
  * from the block's record. {@link BlockLostException} is thrown only when no holder is left; when holders are
  * left but none answered, the last transport error is thrown (the data is not lost, only out of reach now).
  * <p>
@@ -332,6 +335,17 @@ public final class RemoteTier implements Tier, ClusterListener
      * @return true: see the class description.
      */
     public boolean concurrentIo()
+    {
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return true: {@link #read} checks each copy against the CRC32C it was written with, in the transport's own
+     * pass over the bytes, and fails over to the next holder when a copy is damaged.
+     */
+    public boolean verifiesReads()
     {
         return true;
     }
@@ -645,6 +659,9 @@ public final class RemoteTier implements Tier, ClusterListener
      *
      * @throws BlockLostException if every node that held the block has left the cluster (or no longer has it);
      *                            its message names each of them.
+     * @throws ChecksumMismatchException if the last holder asked sent bytes that are not the block as written
+     *                            (the CRC32C given to {@link #write}), damaged on the way or on the node, and every
+     *                            earlier holder did too or could not be read; no damaged byte is delivered as good.
      * @throws TransportException if holders are left but none answered (timeouts, unreachable, errors); the last
      *                            error is thrown with the earlier ones suppressed.
      */
@@ -664,6 +681,7 @@ public final class RemoteTier implements Tier, ClusterListener
 
         final List<RemoteNode> tried = new ArrayList<>(replicas);
         TransportException failure = null;
+        TransferChecksumException damaged = null;
         RemoteNode node;
         while ((node = nextUntried(record, tried)) != null)
         {
@@ -674,7 +692,8 @@ public final class RemoteTier implements Tier, ClusterListener
             }
             try
             {
-                final int received = client.get(node.info.endpoint(), blockId, location, dst, dstOffset, length);
+                final int received =
+                    client.get(node.info.endpoint(), blockId, location, dst, dstOffset, length, record.crc32c);
                 node.answered();
                 if (received != length)
                 {
@@ -690,6 +709,7 @@ public final class RemoteTier implements Tier, ClusterListener
                 node.answered();
                 checksumRetries.incrementAndGet();
                 failure = chain(failure, ex);
+                damaged = ex;
             }
             catch (final RemoteErrorException ex)
             {
@@ -720,6 +740,14 @@ public final class RemoteTier implements Tier, ClusterListener
                 lostEx.addSuppressed(failure);
             }
             throw lostEx;
+        }
+        if (failure == damaged)
+        {
+            // the last holder asked sent damaged bytes (earlier ones damaged or out of reach): never deliver them
+            final ChecksumMismatchException mismatch = new ChecksumMismatchException(blockId, name(),
+                damaged.nodeEndpoint(), damaged.expectedCrc32c(), damaged.actualCrc32c());
+            mismatch.addSuppressed(failure);
+            throw mismatch;
         }
         throw failure;
     }

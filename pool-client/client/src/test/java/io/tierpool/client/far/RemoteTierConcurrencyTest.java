@@ -3,6 +3,7 @@
  */
 package io.tierpool.client.far;
 
+import io.tierpool.client.ChecksumMismatchException;
 import io.tierpool.client.NodeView;
 import io.tierpool.node.tier.Tier;
 import io.tierpool.transport.BlockClient;
@@ -41,6 +42,7 @@ import java.util.zip.CRC32C;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -100,6 +102,42 @@ class RemoteTierConcurrencyTest
         tier.free(5, second);
         awaitCondition(() -> handlers.get(0).copies.isEmpty(), "the newer copy freed");
         assertEquals(0, tier.failedFrees());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldFailOverFromACopyDamagedOnItsNodeAndNeverDeliverADamagedOne()
+    {
+        // the node sends what it holds intact, so only the check against the checksum the block was written with
+        // can tell: the tier must read the other replica, and refuse when every copy is damaged
+        launchNodes(2);
+        final RemoteTier tier = newTier(newClient(new BlockClient.Context()), 2);
+        assertTrue(tier.verifiesReads());
+        final byte[] block = bytes(4, 150 * KIB);
+        final long location = write(tier, 21, block);
+        assertEquals(2, tier.holderNames(21).size());
+
+        // holders are asked in rank order: damage the copy of the first
+        final int first = tier.holderNames(21).get(0).equals("node-a") ? 0 : 1;
+        final byte[] firstCopy = handlers.get(first).copies.values().iterator().next();
+        firstCopy[777] ^= 0x40;
+        assertArrayEquals(block, read(tier, 21, location, block.length));
+        assertArrayEquals(block, read(tier, 21, location, block.length));
+        final long retriesAfterOne = tier.checksumRetries();
+        assertEquals(2, retriesAfterOne, "each read asked the damaged copy first and failed over from it");
+
+        final byte[] secondCopy = handlers.get(1 - first).copies.values().iterator().next();
+        secondCopy[150 * KIB - 1] ^= 0x01;
+        final ChecksumMismatchException ex = assertThrows(ChecksumMismatchException.class,
+            () -> read(tier, 21, location, block.length));
+        assertTrue(ex.getMessage().contains("block 21"), ex.getMessage());
+        assertEquals(crc32c(block), ex.expectedCrc32c());
+        assertEquals(retriesAfterOne + 2, tier.checksumRetries());
+
+        secondCopy[150 * KIB - 1] ^= 0x01;
+        assertArrayEquals(block, read(tier, 21, location, block.length), "an intact copy is read again");
+        tier.free(21, location);
+        awaitCondition(() -> handlers.get(0).copies.isEmpty() && handlers.get(1).copies.isEmpty(), "frees");
     }
 
     @Test
