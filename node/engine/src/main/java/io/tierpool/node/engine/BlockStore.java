@@ -267,7 +267,7 @@ public final class BlockStore implements AutoCloseable
     /** Bytes and number of threads waiting for room in RAM (guarded by the lock); the mover makes room for them. */
     long roomWantedBytes;
     int roomWaiters;
-    /** Promotions reading into RAM without the lock (guarded by the lock): close waits for them. */
+    /** Tier I/O in flight without the lock that close waits for (promotions, moves, accesses, placements; lock). */
     int promotionsInFlight;
     final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     final Staging staging = new Staging(this);
@@ -1242,14 +1242,6 @@ public final class BlockStore implements AutoCloseable
                 finalAllocatorStats[i] = slots[i].tier.allocatorStats();
             }
             closedAllocatorStats = finalAllocatorStats;
-
-            for (final TierSlot slot : slots)
-            {
-                if (slot.owned)
-                {
-                    CloseHelper.close(ctx.errorHandler(), slot.tier);
-                }
-            }
             staging.release();
             moverScratch.release();
             prefetchScratch.release();
@@ -1257,6 +1249,15 @@ public final class BlockStore implements AutoCloseable
         finally
         {
             unlockAndNotify();
+        }
+        // Without the lock: nothing calls the owned tiers any more (closed is set, the agents stopped, the unlocked
+        // moves, accesses and placements finished, queued frees skip them).
+        for (final TierSlot slot : slots)
+        {
+            if (slot.owned)
+            {
+                CloseHelper.close(ctx.errorHandler(), slot.tier);
+            }
         }
     }
 

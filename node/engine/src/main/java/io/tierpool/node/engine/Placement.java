@@ -204,6 +204,8 @@ final class Placement
         int placed = -1;
         long location = Tier.NO_SPACE;
         int crc = 0;
+        // close() waits for this count: the write below goes to a tier that close releases.
+        store.promotionsInFlight++;
         store.unlockAndNotify();
         try
         {
@@ -231,6 +233,8 @@ final class Placement
         {
             store.scratchPool.release(scratch);
             store.lock.lock();
+            store.promotionsInFlight--;
+            store.settled.signalAll();
             // Other allocations ran meanwhile: restore this one's initial bytes for a placement in RAM after this.
             store.initialBuffer = srcBuffer;
             store.initialArray = srcArray;
