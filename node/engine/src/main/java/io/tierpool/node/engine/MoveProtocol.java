@@ -22,6 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class MoveProtocol
 {
+    /** {@link #firstTierWithRoom}: retained copies were dropped for room, freed once the lock is released. */
+    static final int COPIES_DROPPED = -2;
+
     private final BlockStore store;
 
     MoveProtocol(final BlockStore store)
@@ -139,6 +142,12 @@ final class MoveProtocol
                 return 1;
             }
             target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
+            if (target == COPIES_DROPPED)
+            {
+                // Retained copies in the tier below were dropped for room: freed once the lock is released (below),
+                // not under it; the next step finds the room.
+                return 1;
+            }
             // The store's own tiers and every tier that takes concurrent calls (far memory included: see
             // Tier#concurrentIo) keep copies of one block apart by location. An extra tier that does not may key
             // copies by block id, so a second copy written there without the lock could collide with one the
@@ -469,7 +478,10 @@ final class MoveProtocol
     }
 
     /**
-     * @return the first tier from {@code from} on whose hard cap leaves room for {@code size} bytes now, or -1.
+     * @return the first tier from {@code from} on whose hard cap leaves room for {@code size} bytes now, -1 if
+     * none; or {@link #COPIES_DROPPED} where the first tier that could hold the block is full of retained copies
+     * and enough of them were dropped for it ({@link RetainedCopies#dropForRoom}: freed once the lock is released,
+     * never under it).
      */
     int firstTierWithRoom(final int size, final int from)
     {
@@ -478,13 +490,15 @@ final class MoveProtocol
             final TierSlot slot = store.slots[i];
             if (size <= slot.hardCapBytes())
             {
-                while (!slot.fitsUnderHardCap(size) && slot.copyHead != null)
-                {
-                    store.retainedCopies.dropCopyNow(slot.copyHead);
-                }
                 if (slot.fitsUnderHardCap(size))
                 {
                     return i;
+                }
+                if (slot.copyHead != null)
+                {
+                    final long excess = slot.tier.usedBytes() + IoScratch.aligned(size) - slot.hardCapBytes();
+                    store.retainedCopies.dropForRoom(slot, Math.max(excess, IoScratch.aligned(size)));
+                    return COPIES_DROPPED;
                 }
             }
         }

@@ -130,18 +130,18 @@ final class Relocator
 
     /**
      * Writes a copy into a tier only if the tier stays within its hard cap (checked before and after, as
-     * {@link Placement#allocateRam}).
+     * {@link Placement#allocateRam}). Where the tier is full and holds retained copies, they are dropped for the
+     * next attempt ({@link RetainedCopies#dropForRoom}: freed once the lock is released, not under it), and this
+     * write reports {@link Tier#NO_SPACE}: the caller, holding the lock, goes on to another tier or a demotion.
      */
     long writeTier(final int to, final long blockId, final DirectBuffer src, final int size, final int crc)
     {
         store.usageChanged = true;
         final TierSlot slot = store.slots[to];
-        long location = slot.write(blockId, src, size, crc);
-        while (location == Tier.NO_SPACE && slot.copyHead != null)
+        final long location = slot.write(blockId, src, size, crc);
+        if (location == Tier.NO_SPACE && slot.copyHead != null)
         {
-            // Retained copies are redundant: make room with them before the caller demotes or gives up.
-            store.retainedCopies.dropCopyNow(slot.copyHead);
-            location = slot.write(blockId, src, size, crc);
+            store.retainedCopies.dropForRoom(slot, IoScratch.aligned(size));
         }
         return location;
     }
@@ -188,14 +188,9 @@ final class Relocator
         final TierSlot slot = store.slots[from];
         if (slot.copyHead != null)
         {
-            if (mayUnlock)
-            {
-                store.retainedCopies.dropCopy(slot.copyHead);
-            }
-            else
-            {
-                store.retainedCopies.dropCopyNow(slot.copyHead);
-            }
+            // Freed once the lock is released (never under it): a caller that keeps the lock (a locked cascade)
+            // finds no room yet, drops the next copy, and demotes blocks once none is left.
+            store.retainedCopies.dropCopy(slot.copyHead);
             return true;
         }
         final long fitLimit = largestHardCapBelow(from);
@@ -603,14 +598,7 @@ final class Relocator
         final boolean deferFrees)
     {
         final TierSlot source = store.slots[from];
-        if (deferFrees)
-        {
-            store.retainedCopies.dropCopy(entry);
-        }
-        else
-        {
-            store.retainedCopies.dropCopyNow(entry);
-        }
+        store.retainedCopies.dropCopy(entry); // (freed once the lock is released: nobody waits for that room)
         try
         {
             if (deferFrees)
