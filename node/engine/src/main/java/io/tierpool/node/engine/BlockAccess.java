@@ -19,8 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <b>Owns</b> nothing but the code: the shared staging buffer and views, the scratch pool and the block table
  * belong to {@link BlockStore}.
  * <p>
- * <b>Threading.</b> Called under the engine lock. Access in place to a tier that keeps copies apart by location
- * marks the block {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its
+ * <b>Threading.</b> Called under the engine lock. Access in place (below RAM, or in the DEVICE tier) marks the block {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its
  * own ({@link ScratchPool}) and commits under it if the block is unchanged.
  */
 final class BlockAccess
@@ -163,7 +162,8 @@ final class BlockAccess
         put(store.staging.view, blockOffset, srcBuffer, srcArray, srcOffset, length);
         final int crc = store.staging.checksum(store.staging.view, entry.size);
         final int from = entry.tier;
-        long location = store.relocator.writeTier(from, entry.id, store.staging.view, entry.size, crc);
+        long location = store.slots[from].keyed != null ? Tier.NO_SPACE : // (no second copy there: see accessInPlace)
+            store.relocator.writeTier(from, entry.id, store.staging.view, entry.size, crc);
         int to = from;
         final int first = from < store.ramIndex ? store.ramIndex : store.ramIndex + 1;
         for (int i = first; location == Tier.NO_SPACE && i < store.slots.length; i++)
@@ -200,8 +200,7 @@ final class BlockAccess
     boolean canAccessInPlace(final BlockEntry entry)
     {
         final int tier = entry.tier;
-        return tier > store.ramIndex && (store.slots[tier].owned || store.slots[tier].concurrent) &&
-            store.lock.getHoldCount() == 1;
+        return tier > store.ramIndex && store.lock.getHoldCount() == 1;
     }
 
     /**
@@ -272,8 +271,9 @@ final class BlockAccess
                 {
                     put(bytes, blockOffset, srcBuffer, srcArray, srcOffset, length);
                     crc = scratch.checksum(bytes, 0, entry.size);
-                    location = from == store.deviceIndex ?
-                        store.deviceSupport.writeWithRoom(entry, bytes, crc) : source.write(entry.id, bytes, entry.size, crc);
+                    // A tier that may key copies by block id never gets a second copy of the block: elsewhere.
+                    location = from == store.deviceIndex ? store.deviceSupport.writeWithRoom(entry, bytes, crc) :
+                        source.keyed != null ? Tier.NO_SPACE : source.write(entry.id, bytes, entry.size, crc);
                     final int first = from == store.deviceIndex ? store.ramIndex : store.ramIndex + 1;
                     for (int i = first; location == Tier.NO_SPACE && i < store.slots.length; i++)
                     {

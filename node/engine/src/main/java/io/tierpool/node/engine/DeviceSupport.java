@@ -21,6 +21,8 @@ import io.tierpool.node.tier.DeviceResidentTier;
  * concurrent}, so its I/O is made under its slot's I/O lock (lock order: engine lock, then I/O lock). It keeps
  * copies apart by location (a copy's location is its device address), so moves into it and the demotions out of it
  * that make room follow the move protocol, without the engine lock, where the lock is held once.
+ * {@link #writeWithRoom} is called without the engine lock (a host write rewriting a block there) and takes it for
+ * each demotion it makes.
  */
 final class DeviceSupport
 {
@@ -70,7 +72,7 @@ final class DeviceSupport
         int changedMoves = 0;
         while (true)
         {
-            store.promoter.awaitSettled(entry);
+            store.relocator.awaitNoMove(entry);
             final TierSlot target = store.slots[device];
             if (entry.tier == device)
             {

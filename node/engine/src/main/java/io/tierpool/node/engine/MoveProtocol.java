@@ -148,11 +148,10 @@ final class MoveProtocol
                 // not under it; the next step finds the room.
                 return 1;
             }
-            // The store's own tiers and every tier that takes concurrent calls (far memory included: see
-            // Tier#concurrentIo) keep copies of one block apart by location. An extra tier that does not may key
-            // copies by block id, so a second copy written there without the lock could collide with one the
-            // block gets meanwhile: moves to it are made under the lock.
-            if (target < 0 || !(store.slots[target].owned || store.slots[target].concurrent))
+            // Every tier is written without the lock: one that may key copies by block id (an extra tier that is
+            // not concurrent) under its slot's I/O lock, the victims marked DEMOTING so that no other copy of them
+            // is made meanwhile, and their queued frees made first (KeyedCopies).
+            if (target < 0)
             {
                 return store.relocator.demoteOne(tierIndex, true) ? 1 : store.placement.stuck(tierIndex);
             }
@@ -198,10 +197,10 @@ final class MoveProtocol
                 store.ram.wrap(v.location, v.size, scratch.view);
                 stagingBytes = scratch.view;
             }
-            else if (tierIndex == store.deviceIndex || (tierIndex > store.ramIndex && (slot.owned || slot.concurrent)))
+            else if (tierIndex == store.deviceIndex || tierIndex > store.ramIndex)
             {
-                // DEVICE or below RAM (copies apart by location): note what the commit checks now, read the copies
-                // once the lock is released (DEVICE through its I/O lock).
+                // DEVICE or below RAM: note what the commit checks now, read the copies once the lock is released
+                // (DEVICE and a tier that is not concurrent through its I/O lock).
                 for (int k = 0; k < count; k++)
                 {
                     scratch.record(k, victims[k], !victims[k].deviceDirty);
@@ -343,6 +342,7 @@ final class MoveProtocol
                     victims[k].state = BlockEntry.State.RESIDENT;
                 }
             }
+            store.settled.signalAll(); // moves of these blocks wait for them (Relocator#awaitNoMove)
             if (store.closed)
             {
                 return BlockStore.DEMOTE_DONE;
@@ -444,6 +444,7 @@ final class MoveProtocol
         }
         store.slots[tierIndex].pendingOutBytes -= pendingBytes;
         scratch.clearVictims(count);
+        store.settled.signalAll();
     }
 
     /**

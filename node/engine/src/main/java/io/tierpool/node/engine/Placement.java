@@ -20,8 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * <b>Owns</b> nothing but the code: the room waiters' counts, the initial bytes of the allocation in progress, the
  * block table and the tier slots belong to {@link BlockStore}.
  * <p>
- * <b>Threading.</b> Called under the engine lock. A block placed below RAM in a tier that keeps copies apart by
- * location is written without the lock before it is inserted; a thread waiting for room in RAM waits on the
+ * <b>Threading.</b> Called under the engine lock. A block placed below RAM (or in the DEVICE tier) is written
+ * without the lock before it is inserted; a thread waiting for room in RAM waits on the
  * room condition with the lock released, up to {@link StoreContext#ramRoomWaitNs()}.
  */
 final class Placement
