@@ -19,8 +19,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <b>Owns</b> nothing but the code: the shared staging buffer and views, the scratch pool and the block table
  * belong to {@link BlockStore}.
  * <p>
- * <b>Threading.</b> Called under the engine lock. Access in place (below RAM, or in the DEVICE tier) marks the block {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its
- * own ({@link ScratchPool}) and commits under it if the block is unchanged.
+ * <b>Threading.</b> Called under the engine lock. Access in place (below RAM, or in the DEVICE tier) marks the
+ * block {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its own
+ * ({@link ScratchPool}) and commits under it if the block is unchanged.
  */
 final class BlockAccess
 {

@@ -133,15 +133,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *     marks the block {@link BlockEntry.State#PROMOTING} and releases it while it reads and verifies the copy; a
  *     second accessor of that block waits on the settle condition (the lock released), threads on other blocks do
  *     not wait. An access to a block that cannot come to RAM, a host read or write of a DEVICE block, reads (and
- *     for a write, rewrites) it where it lies through a staging copy of its own, the same way. A new block placed below RAM is written before it is
- *     inserted, without the lock. {@link #free(long)} unlinks under the lock and frees tier copies below RAM after
- *     releasing it (as does every drop of a retained copy outside room-making). With the mover running, an
- *     application thread never demotes: when RAM has no room it asks the mover and waits on a condition up to
- *     {@link StoreContext#ramRoomWaitNs()} (the lock released), or places the block below as its hint says.
+ *     for a write, rewrites) it where it lies through a staging copy of its own, the same way. A new block placed
+ *     below RAM is written before it is inserted, without the lock. {@link #free(long)} unlinks under the lock and
+ *     frees tier copies below RAM after releasing it (as does every drop of a retained copy). With the mover
+ *     running, an application thread never demotes: when RAM has no room it asks the mover and waits on a condition
+ *     up to {@link StoreContext#ramRoomWaitNs()} (the lock released), or places the block below as its hint says.
  *     With the mover not started, the caller drives it: it makes the room itself with the move protocol (its
  *     demotions out of RAM, the cascade out of a full tier below and {@link RoomMaker}'s window demotions write
- *     their copies without the lock, {@link Relocator#demoteOne(int, boolean)}).
- *     </li>
+ *     their copies without the lock, {@link Relocator#demoteOne(int, boolean)}).</li>
  *     <li><b>The mover</b> ({@link Mover}) and its {@link StoreContext#ioWorkers(int) I/O workers} (default 2)
  *     demote with the move protocol: under the lock choose a block (or a batch of small ones,
  *     {@link StoreContext#demotionBatchBytes(int)}), mark it {@link BlockEntry.State#DEMOTING} and stage it (from

@@ -96,8 +96,8 @@ class CloseWhileHeldTest
      * waits for the held call; takes the statistics meanwhile; lets the call go; both threads finish, the call failing
      * with the store closed (or having finished before close).
      */
-    private static void closeWhileHeld(final BlockStore store, final ConcurrentHeapTier.Hold hold, final Executable call)
-        throws InterruptedException
+    private static void closeWhileHeld(
+        final BlockStore store, final ConcurrentHeapTier.Hold hold, final Executable call) throws InterruptedException
     {
         final AtomicReference<Throwable> callFailure = new AtomicReference<>();
         final AtomicReference<Throwable> closeFailure = new AtomicReference<>();

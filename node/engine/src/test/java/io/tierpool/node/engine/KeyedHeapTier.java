@@ -80,7 +80,8 @@ final class KeyedHeapTier implements Tier
         return blocks;
     }
 
-    public long write(final long blockId, final DirectBuffer src, final int srcOffset, final int length, final int crc32c)
+    public long write(
+        final long blockId, final DirectBuffer src, final int srcOffset, final int length, final int crc32c)
     {
         enter("write", blockId);
         try
@@ -109,7 +110,8 @@ final class KeyedHeapTier implements Tier
         }
     }
 
-    public void read(final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    public void read(
+        final long blockId, final long location, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
         enter("read", blockId);
         try

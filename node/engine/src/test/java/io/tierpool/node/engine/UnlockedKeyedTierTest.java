@@ -94,20 +94,21 @@ class UnlockedKeyedTierTest
             final Thread mover = new Thread(() -> runCatching(store::runMover, failure));
             mover.start();
             assertTrue(hold.awaitReached(), "the mover reached the held write");
-            final Thread mover2 = new Thread(() -> runCatching(() -> store.moveTo(coldestId, TierKind.REMOTE), failure));
-            mover2.start();
+            final Thread moveToCaller =
+                new Thread(() -> runCatching(() -> store.moveTo(coldestId, TierKind.REMOTE), failure));
+            moveToCaller.start();
 
             final byte[] newer = randomBytes(random, BLOCK);
             store.write(otherId, 0, newer, 0, BLOCK);
             assertArrayEquals(newer, readAll(store, otherId));
             assertTrue(store.stats().blocks() >= 3, "stats() answers while the write is held");
-            mover2.join(200);
-            assertTrue(mover2.isAlive(), "moveTo waits for the mover's move of the block");
+            moveToCaller.join(200);
+            assertTrue(moveToCaller.isAlive(), "moveTo waits for the mover's move of the block");
             assertFalse(hold.expired, "an access to another block waited for the held write");
 
             hold.release();
             mover.join();
-            mover2.join();
+            moveToCaller.join();
             assertNull(failure.get());
             assertEquals(TierKind.REMOTE, store.tierOf(coldestId));
             assertContent(store, coldestId, coldest);

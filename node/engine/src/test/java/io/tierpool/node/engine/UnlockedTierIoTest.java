@@ -111,7 +111,8 @@ class UnlockedTierIoTest
                 ids[i] = allocateWith(store, contents[i], Hint.WARM);
             }
             // The tier may key copies by block id: it is written under its slot's I/O lock, not the engine lock.
-            final java.util.concurrent.atomic.AtomicInteger unlockedWrites = new java.util.concurrent.atomic.AtomicInteger();
+            final java.util.concurrent.atomic.AtomicInteger unlockedWrites =
+                new java.util.concurrent.atomic.AtomicInteger();
             store.unlockedWriteHook(() ->
             {
                 assertFalse(store.lock.isHeldByCurrentThread(), "the engine lock is released for the write");
