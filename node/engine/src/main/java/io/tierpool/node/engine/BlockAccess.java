@@ -19,9 +19,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <b>Owns</b> nothing but the code: the shared staging buffer and views, the scratch pool and the block table
  * belong to {@link BlockStore}.
  * <p>
- * <b>Threading.</b> Called under the engine lock. Access in place to a tier that keeps copies apart by location
- * marks the block {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its
- * own ({@link ScratchPool}) and commits under it if the block is unchanged.
+ * <b>Threading.</b> Called under the engine lock. Access in place (below RAM, or in the DEVICE tier) marks the
+ * block {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its own
+ * ({@link ScratchPool}) and commits under it if the block is unchanged.
  */
 final class BlockAccess
 {
@@ -119,6 +119,12 @@ final class BlockAccess
             // A DEVICE block is rewritten where it lies, through a staging copy: not while kernels may use it, and
             // after making room for the new copy next to the old one by demoting the tier's coldest other blocks.
             store.deviceSupport.checkNotPinnedOnDevice(entry, "write to it from the host");
+            if (store.lock.getHoldCount() == 1)
+            {
+                // Rewritten through a staging copy of its own, the engine lock released (DeviceSupport#writeWithRoom).
+                accessInPlace(entry, blockOffset, srcBuffer, srcArray, srcOffset, null, null, 0, length);
+                return;
+            }
             final TierSlot deviceSlot = store.slots[store.deviceIndex];
             deviceSlot.unlink(entry);
             try
@@ -157,7 +163,8 @@ final class BlockAccess
         put(store.staging.view, blockOffset, srcBuffer, srcArray, srcOffset, length);
         final int crc = store.staging.checksum(store.staging.view, entry.size);
         final int from = entry.tier;
-        long location = store.relocator.writeTier(from, entry.id, store.staging.view, entry.size, crc);
+        long location = store.slots[from].keyed != null ? Tier.NO_SPACE : // (no second copy there: see accessInPlace)
+            store.relocator.writeTier(from, entry.id, store.staging.view, entry.size, crc);
         int to = from;
         final int first = from < store.ramIndex ? store.ramIndex : store.ramIndex + 1;
         for (int i = first; location == Tier.NO_SPACE && i < store.slots.length; i++)
@@ -194,28 +201,31 @@ final class BlockAccess
     boolean canAccessInPlace(final BlockEntry entry)
     {
         final int tier = entry.tier;
-        return tier > store.ramIndex && (store.slots[tier].owned || store.slots[tier].concurrent) &&
-            store.lock.getHoldCount() == 1;
+        return tier > store.ramIndex && store.lock.getHoldCount() == 1;
     }
 
     /**
      * @return true if a host read of a block in the DEVICE tier can be made without the engine lock
-     * ({@link #accessInPlace}): it is not pinned on the device (kernels may use a pinned block, and it is kept out of
-     * the tier's lists), and the lock is held once. The device is read through its slot's I/O lock.
+     * ({@link #accessInPlace}): the lock is held once. The device is read through its slot's I/O lock; a block
+     * pinned on the device is read too (kernels may change it meanwhile, as they may under the lock: its bytes are
+     * the truth and its checksum is taken afresh).
      */
     boolean canReadDeviceInPlace(final BlockEntry entry)
     {
-        return entry.tier == store.deviceIndex && entry.pinCount == 0 && store.lock.getHoldCount() == 1;
+        return entry.tier == store.deviceIndex && store.lock.getHoldCount() == 1;
     }
 
     /**
-     * Reads or writes a block where it lies below RAM (RAM cannot take it), or reads one in the DEVICE tier
-     * ({@link #canReadDeviceInPlace}), through a staging copy of the calling
-     * thread's own, without the engine lock: the block is marked {@link BlockEntry.State#PROMOTING} (its other
-     * accessors wait, no move picks it), its copy is read and verified, then a read copies out of the staging copy;
-     * a write changes it and stores it as a new copy (in the same tier, else the first tier below RAM with room),
-     * and under the lock again the block switches to the new copy and the old one is freed. Called under the lock
-     * (held once); returns with it held. A write is given {@code src*}, a read {@code dst*}.
+     * Reads or writes a block where it lies below RAM (RAM cannot take it), or reads or writes one in the DEVICE
+     * tier ({@link #canReadDeviceInPlace}; a write only while it is not pinned on the device), through a staging
+     * copy of the calling thread's own, without the engine lock: the block is marked
+     * {@link BlockEntry.State#PROMOTING} (its other accessors, a second writer included, wait for this block only;
+     * no move picks it), its copy is read and verified, then a read copies out of the staging copy; a write changes
+     * it and stores it as a new copy (in the same tier, else the first tier below RAM with room; a DEVICE block in
+     * the DEVICE tier after demoting its coldest other blocks for room ({@link DeviceSupport#writeWithRoom}), else
+     * in RAM or the first tier below with room), and under the lock again the block switches to the new copy and
+     * the old one is freed. Called under the lock (held once); returns with it held. A write is given {@code src*},
+     * a read {@code dst*}.
      *
      * @throws ChecksumMismatchException if the copy read back is damaged (the block is unchanged).
      * @throws OutOfTierMemoryException  if no tier has room for a written copy (the block is unchanged).
@@ -237,7 +247,7 @@ final class BlockAccess
         final int expectedCrc = entry.crc32c;
         // A block changed by kernels since its checksum was taken (it was pinned on the device): its bytes are the
         // truth, as Staging.verify has it.
-        final boolean bytesAreTruth = !write && from == store.deviceIndex && entry.deviceDirty;
+        final boolean bytesAreTruth = from == store.deviceIndex && entry.deviceDirty;
         final TierSlot source = store.slots[from];
         source.touch(entry);
         source.unlink(entry);
@@ -248,6 +258,8 @@ final class BlockAccess
         int crc = 0;
         int to = from;
         long location = Tier.NO_SPACE;
+        // close() waits for this count: a rewritten DEVICE block may be written into RAM, which close releases.
+        store.promotionsInFlight++;
         store.unlockAndNotify();
         try
         {
@@ -260,8 +272,11 @@ final class BlockAccess
                 {
                     put(bytes, blockOffset, srcBuffer, srcArray, srcOffset, length);
                     crc = scratch.checksum(bytes, 0, entry.size);
-                    location = source.write(entry.id, bytes, entry.size, crc);
-                    for (int i = store.ramIndex + 1; location == Tier.NO_SPACE && i < store.slots.length; i++)
+                    // A tier that may key copies by block id never gets a second copy of the block: elsewhere.
+                    location = from == store.deviceIndex ? store.deviceSupport.writeWithRoom(entry, bytes, crc) :
+                        source.keyed != null ? Tier.NO_SPACE : source.write(entry.id, bytes, entry.size, crc);
+                    final int first = from == store.deviceIndex ? store.ramIndex : store.ramIndex + 1;
+                    for (int i = first; location == Tier.NO_SPACE && i < store.slots.length; i++)
                     {
                         if (i != from && entry.size <= store.slots[i].hardCapBytes())
                         {
@@ -288,6 +303,7 @@ final class BlockAccess
         {
             store.scratchPool.release(scratch);
             store.lock.lock();
+            store.promotionsInFlight--;
             entry.state = store.blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
             store.settled.signalAll();
         }
@@ -306,17 +322,20 @@ final class BlockAccess
         {
             throw new BlockFreedException(entry.id, store.nodeName);
         }
-        if (error != null || actual != expectedCrc || location == Tier.NO_SPACE)
+        if (error != null || (actual != expectedCrc && !bytesAreTruth) || location == Tier.NO_SPACE)
         {
-            source.link(entry);
+            if (entry.list == null)
+            {
+                source.link(entry); // (a block pinned on the device and unpinned meanwhile was linked by the unpin)
+            }
             if (error != null)
             {
                 throw error;
             }
             if (bytesAreTruth)
             {
-                entry.crc32c = actual; // nothing wrote or pinned it meanwhile: it was PROMOTING
-                entry.deviceDirty = false;
+                entry.crc32c = actual; // nothing wrote or moved it meanwhile: it was PROMOTING
+                entry.deviceDirty = entry.pinCount > 0; // kernels may change it again while it stays pinned
             }
             else if (actual != expectedCrc)
             {
@@ -337,6 +356,7 @@ final class BlockAccess
         entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
         entry.crc32c = crc;
         entry.crcStale = false;
+        entry.deviceDirty = false;
         store.slots[to].link(entry);
         store.slots[to].updatePeak();
     }

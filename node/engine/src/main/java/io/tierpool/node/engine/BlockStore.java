@@ -127,23 +127,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * <b>Threading.</b> Thread-safe. One engine lock guards the block table ({@link BlockEntry}: tier, location,
  * version, state, lists), the tiers' bookkeeping ({@link TierSlot}) and the prefetch queue; it is held for a few
- * field updates and memory copies, never across I/O of a tier that keeps copies apart by location (the store's own
- * VVRAM and VSSD, and every tier that says {@link Tier#concurrentIo()}, far memory included). Who holds what:
+ * field updates and memory copies, never across the I/O of a tier below RAM or of the DEVICE tier (a tier that is not
+ * {@link Tier#concurrentIo() concurrent} is called under its slot's I/O lock instead). Who holds what:
  * <ul>
  *     <li><b>Application threads</b> hold it to look a block up, to copy bytes in or out of RAM and to commit. A
  *     promotion on access (read, write, pin, {@code moveTo(RAM)}, {@link #prefetch(long)}) reserves RAM under it,
  *     marks the block {@link BlockEntry.State#PROMOTING} and releases it while it reads and verifies the copy; a
  *     second accessor of that block waits on the settle condition (the lock released), threads on other blocks do
- *     not wait. An access to a block that cannot come to RAM reads (and for a write, rewrites) it where it lies
- *     through a staging copy of its own, the same way. A new block placed below RAM is written before it is
- *     inserted, without the lock. {@link #free(long)} unlinks under the lock and frees tier copies below RAM after
- *     releasing it (as does every drop of a retained copy outside room-making). With the mover running, an
- *     application thread never demotes: when RAM has no room it asks the mover and waits on a condition up to
- *     {@link StoreContext#ramRoomWaitNs()} (the lock released), or places the block below as its hint says.
+ *     not wait. An access to a block that cannot come to RAM, a host read or write of a DEVICE block, reads (and
+ *     for a write, rewrites) it where it lies through a staging copy of its own, the same way. A new block placed
+ *     below RAM is written before it is inserted, without the lock. {@link #free(long)} unlinks under the lock and
+ *     frees tier copies below RAM after releasing it (as does every drop of a retained copy). With the mover
+ *     running, an application thread never demotes: when RAM has no room it asks the mover and waits on a condition
+ *     up to {@link StoreContext#ramRoomWaitNs()} (the lock released), or places the block below as its hint says.
  *     With the mover not started, the caller drives it: it makes the room itself with the move protocol (its
  *     demotions out of RAM, the cascade out of a full tier below and {@link RoomMaker}'s window demotions write
- *     their copies without the lock, {@link Relocator#demoteOne(int, boolean)}).
- *     </li>
+ *     their copies without the lock, {@link Relocator#demoteOne(int, boolean)}).</li>
  *     <li><b>The mover</b> ({@link Mover}) and its {@link StoreContext#ioWorkers(int) I/O workers} (default 2)
  *     demote with the move protocol: under the lock choose a block (or a batch of small ones,
  *     {@link StoreContext#demotionBatchBytes(int)}), mark it {@link BlockEntry.State#DEMOTING} and stage it (from
@@ -160,33 +159,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * <b>DEVICE.</b> The DEVICE tier keeps copies apart by location (a copy's location is its device address), so
  * {@code moveTo(DEVICE)}, {@link #pinOnDevice(long)} and the demotions that make room there
- * ({@link DeviceSupport#promoteToDevice}), promotions from it to RAM ({@link #pin(long)}, {@code moveTo(RAM)}) and
- * {@link Hint#DEVICE} placement follow the move protocol too, and so does a host read of a DEVICE block not pinned
- * there ({@link BlockAccess#accessInPlace}); the device is called under its slot's I/O lock.
+ * ({@link DeviceSupport#promoteToDevice}), promotions from it to RAM ({@link #pin(long)}, {@code moveTo(RAM)}),
+ * {@link Hint#DEVICE} placement and host reads and writes of its blocks ({@link BlockAccess#accessInPlace}; a write
+ * makes room next to the old copy with {@link DeviceSupport#writeWithRoom}) follow the move protocol too; the
+ * device is called under its slot's I/O lock. <b>Extra tiers that are not concurrent</b> may key copies by block
+ * id: they are called under their slot's I/O lock too, the block marked moving, and their late frees go through
+ * {@link KeyedCopies} (the contract in {@link Tier#concurrentIo()}). At most one move of a block is in flight.
  * <p>
- * <b>Tier calls still made under the engine lock</b>, each for the reason given:
- * <ul>
- *     <li>Moves into or out of an extra tier that is not {@link Tier#concurrentIo() concurrent}, and accesses to
- *     blocks in it that cannot come to RAM: the tier contract lets it key copies by block id, so a second copy
- *     written while the block changes could overwrite the live one there, and the free of an abandoned copy delete
- *     it; the lock is what keeps every other copy of the block from being made meanwhile. Its frees are made at
- *     once for the same reason. No tier the project ships is such a tier (VVRAM, VSSD and far memory are
- *     concurrent).</li>
- *     <li>Host writes of a block that lies in the DEVICE tier, and host reads of one pinned on the device: a write
- *     rewrites it there through the shared staging buffer (demoting the DEVICE tier's coldest blocks for room,
- *     cascading under the lock), a read of a pinned block copies it out the same way. Not converted yet: the
- *     write keeps the block out of its list while it is rewritten; they are the next step.</li>
- *     <li>Dropping retained copies to make room inside a locked path ({@code Relocator.writeTier}, the mover's
- *     choice of a target tier): the frees are bookkeeping in VVRAM and VSSD and queued sends in far memory.</li>
- *     <li>Frees of RAM and DEVICE copies: bookkeeping (an extent back to the allocator or the device pool).</li>
- *     <li>{@link #close()}: the store's own tiers are closed (unmapped, files closed) under it, after the mover,
- *     the prefetcher and their workers stopped and every unlocked move finished.</li>
- * </ul>
- * Where the lock is held more than once (re-entrantly) a move cannot release it and is made under it. A non-concurrent
- * tier is called under its slot's I/O lock (lock order: engine lock, then I/O lock). A block leaves RAM without a
- * checksum pass when it was not written or pinned since its checksum was last taken or verified.
- * {@link StorePinnedBlock} views are used without the lock. Pressure listeners run, and queued tier frees are made,
- * after the lock is released.
+ * <b>Tier calls still made under the engine lock</b> (since 2026-12-07 only these): frees of RAM and DEVICE copies
+ * (bookkeeping: an extent back to the allocator or the device pool); and moves made by a caller that holds the lock
+ * re-entrantly, by {@code moveTo} after {@link Relocator#MAX_UNLOCKED_MOVE_ATTEMPTS} abandoned tries (a writer that
+ * never pauses) and by the cascades these start: they write under it (a non-concurrent tier's I/O lock taken
+ * inside it), free the source of a cascaded move at once for its room, and cannot use the room of retained copies
+ * they drop (freed once the lock is released). Everything else, retained-copy drops for room included, frees
+ * below RAM after the lock is released. {@link #close()} marks the store closed under it and closes its own tiers
+ * after releasing it, once the agents and every unlocked call stopped. Lock order: engine lock, then I/O lock. A
+ * block leaves RAM without a checksum pass when it was not written or pinned since its checksum was last taken or
+ * verified. {@link StorePinnedBlock} views are used without the lock. Pressure listeners run, and queued tier frees
+ * are made, after the lock is released.
  * <p>
  * <b>Parts.</b> This class is the public API façade, construction and close; it keeps the state the parts share
  * (the engine lock and its conditions, the block table, the tier slots, the counters, the closed flag, the deferred
@@ -269,7 +259,7 @@ public final class BlockStore implements AutoCloseable
     /** Bytes and number of threads waiting for room in RAM (guarded by the lock); the mover makes room for them. */
     long roomWantedBytes;
     int roomWaiters;
-    /** Promotions reading into RAM without the lock (guarded by the lock): close waits for them. */
+    /** Tier I/O in flight without the lock that close waits for (promotions, moves, accesses, placements; lock). */
     int promotionsInFlight;
     final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
     final Staging staging = new Staging(this);
@@ -1244,14 +1234,6 @@ public final class BlockStore implements AutoCloseable
                 finalAllocatorStats[i] = slots[i].tier.allocatorStats();
             }
             closedAllocatorStats = finalAllocatorStats;
-
-            for (final TierSlot slot : slots)
-            {
-                if (slot.owned)
-                {
-                    CloseHelper.close(ctx.errorHandler(), slot.tier);
-                }
-            }
             staging.release();
             moverScratch.release();
             prefetchScratch.release();
@@ -1259,6 +1241,15 @@ public final class BlockStore implements AutoCloseable
         finally
         {
             unlockAndNotify();
+        }
+        // Without the lock: nothing calls the owned tiers any more (closed is set, the agents stopped, the unlocked
+        // moves, accesses and placements finished, queued frees skip them).
+        for (final TierSlot slot : slots)
+        {
+            if (slot.owned)
+            {
+                CloseHelper.close(ctx.errorHandler(), slot.tier);
+            }
         }
     }
 
@@ -1420,7 +1411,7 @@ public final class BlockStore implements AutoCloseable
             }
             try
             {
-                slot.free(queued.blockId(k), queued.location(k));
+                slot.freeQueued(queued.blockId(k), queued.location(k));
             }
             catch (final RuntimeException ex)
             {
@@ -1435,17 +1426,17 @@ public final class BlockStore implements AutoCloseable
     }
 
     /**
-     * Frees a copy of a block in a tier: after the engine lock is released where the tier lies below RAM and is
-     * one of the store's own or takes concurrent calls (it keeps copies apart by location, so the late free
-     * cannot touch another copy of the block); at once otherwise (RAM, DEVICE, an extra tier that keys copies by
-     * block id). Called under the lock.
+     * Frees a copy of a block in a tier: after the engine lock is released where the tier lies below RAM (a late free
+     * never touches another copy of the block: see {@link KeyedCopies} for a tier that may key copies by block id);
+     * at once in RAM and DEVICE (bookkeeping). Called under the lock.
      */
     void freeCopy(final int tierIndex, final long blockId, final long location)
     {
         final TierSlot slot = slots[tierIndex];
         usageChanged = true;
-        if (tierIndex > ramIndex && (slot.owned || slot.concurrent))
+        if (tierIndex > ramIndex)
         {
+            slot.queuedFree(blockId, location);
             pendingFrees.add(tierIndex, blockId, location);
         }
         else

@@ -21,6 +21,8 @@ import io.tierpool.node.tier.DeviceResidentTier;
  * concurrent}, so its I/O is made under its slot's I/O lock (lock order: engine lock, then I/O lock). It keeps
  * copies apart by location (a copy's location is its device address), so moves into it and the demotions out of it
  * that make room follow the move protocol, without the engine lock, where the lock is held once.
+ * {@link #writeWithRoom} is called without the engine lock (a host write rewriting a block there) and takes it for
+ * each demotion it makes.
  */
 final class DeviceSupport
 {
@@ -70,7 +72,7 @@ final class DeviceSupport
         int changedMoves = 0;
         while (true)
         {
-            store.promoter.awaitSettled(entry);
+            store.relocator.awaitNoMove(entry);
             final TierSlot target = store.slots[device];
             if (entry.tier == device)
             {
@@ -110,6 +112,45 @@ final class DeviceSupport
                 return false;
             }
         }
+    }
+
+    /**
+     * Writes the rewritten copy of a block that lies in the DEVICE tier ({@link BlockAccess#accessInPlace}) there,
+     * next to its old copy: where the tier has no room under its hard cap, demotes its coldest movable blocks with
+     * the move protocol ({@link Relocator#demoteOne(int, boolean)}, taking the engine lock for each choice and
+     * releasing it while the copy moves) and tries again, until the copy fits or nothing can move. Called without
+     * the engine lock by the thread that marked the block {@link BlockEntry.State#PROMOTING} (out of the tier's
+     * lists: no demotion picks it, and no other copy of it is made meanwhile); the device is written under its
+     * slot's I/O lock.
+     *
+     * @param entry the block being rewritten.
+     * @param bytes its new bytes, {@code entry.size} of them.
+     * @param crc   their checksum.
+     * @return the new copy's location in the DEVICE tier, or {@link io.tierpool.node.tier.Tier#NO_SPACE}.
+     */
+    long writeWithRoom(final BlockEntry entry, final org.agrona.DirectBuffer bytes, final int crc)
+    {
+        final TierSlot slot = store.slots[store.deviceIndex];
+        long location = slot.write(entry.id, bytes, entry.size, crc);
+        while (location == io.tierpool.node.tier.Tier.NO_SPACE && entry.size <= slot.hardCapBytes())
+        {
+            final boolean demoted;
+            store.lock.lock();
+            try
+            {
+                demoted = !store.closed && store.relocator.demoteOne(store.deviceIndex, true);
+            }
+            finally
+            {
+                store.unlockAndNotify();
+            }
+            if (!demoted)
+            {
+                break;
+            }
+            location = slot.write(entry.id, bytes, entry.size, crc);
+        }
+        return location;
     }
 
     void checkNotPinnedOnDevice(final BlockEntry entry, final String action)

@@ -22,6 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class MoveProtocol
 {
+    /** {@link #firstTierWithRoom}: retained copies were dropped for room, freed once the lock is released. */
+    static final int COPIES_DROPPED = -2;
+
     private final BlockStore store;
 
     MoveProtocol(final BlockStore store)
@@ -139,11 +142,16 @@ final class MoveProtocol
                 return 1;
             }
             target = victim == null ? -1 : firstTierWithRoom(victim.size, tierIndex + 1);
-            // The store's own tiers and every tier that takes concurrent calls (far memory included: see
-            // Tier#concurrentIo) keep copies of one block apart by location. An extra tier that does not may key
-            // copies by block id, so a second copy written there without the lock could collide with one the
-            // block gets meanwhile: moves to it are made under the lock.
-            if (target < 0 || !(store.slots[target].owned || store.slots[target].concurrent))
+            if (target == COPIES_DROPPED)
+            {
+                // Retained copies in the tier below were dropped for room: freed once the lock is released (below),
+                // not under it; the next step finds the room.
+                return 1;
+            }
+            // Every tier is written without the lock: one that may key copies by block id (an extra tier that is
+            // not concurrent) under its slot's I/O lock, the victims marked DEMOTING so that no other copy of them
+            // is made meanwhile, and their queued frees made first (KeyedCopies).
+            if (target < 0)
             {
                 return store.relocator.demoteOne(tierIndex, true) ? 1 : store.placement.stuck(tierIndex);
             }
@@ -189,10 +197,10 @@ final class MoveProtocol
                 store.ram.wrap(v.location, v.size, scratch.view);
                 stagingBytes = scratch.view;
             }
-            else if (tierIndex == store.deviceIndex || (tierIndex > store.ramIndex && (slot.owned || slot.concurrent)))
+            else if (tierIndex == store.deviceIndex || tierIndex > store.ramIndex)
             {
-                // DEVICE or below RAM (copies apart by location): note what the commit checks now, read the copies
-                // once the lock is released (DEVICE through its I/O lock).
+                // DEVICE or below RAM: note what the commit checks now, read the copies once the lock is released
+                // (DEVICE and a tier that is not concurrent through its I/O lock).
                 for (int k = 0; k < count; k++)
                 {
                     scratch.record(k, victims[k], !victims[k].deviceDirty);
@@ -334,6 +342,7 @@ final class MoveProtocol
                     victims[k].state = BlockEntry.State.RESIDENT;
                 }
             }
+            store.settled.signalAll(); // moves of these blocks wait for them (Relocator#awaitNoMove)
             if (store.closed)
             {
                 return BlockStore.DEMOTE_DONE;
@@ -435,6 +444,7 @@ final class MoveProtocol
         }
         store.slots[tierIndex].pendingOutBytes -= pendingBytes;
         scratch.clearVictims(count);
+        store.settled.signalAll();
     }
 
     /**
@@ -469,7 +479,10 @@ final class MoveProtocol
     }
 
     /**
-     * @return the first tier from {@code from} on whose hard cap leaves room for {@code size} bytes now, or -1.
+     * @return the first tier from {@code from} on whose hard cap leaves room for {@code size} bytes now, -1 if
+     * none; or {@link #COPIES_DROPPED} where the first tier that could hold the block is full of retained copies
+     * and enough of them were dropped for it ({@link RetainedCopies#dropForRoom}: freed once the lock is released,
+     * never under it).
      */
     int firstTierWithRoom(final int size, final int from)
     {
@@ -478,13 +491,15 @@ final class MoveProtocol
             final TierSlot slot = store.slots[i];
             if (size <= slot.hardCapBytes())
             {
-                while (!slot.fitsUnderHardCap(size) && slot.copyHead != null)
-                {
-                    store.retainedCopies.dropCopyNow(slot.copyHead);
-                }
                 if (slot.fitsUnderHardCap(size))
                 {
                     return i;
+                }
+                if (slot.copyHead != null)
+                {
+                    final long excess = slot.tier.usedBytes() + IoScratch.aligned(size) - slot.hardCapBytes();
+                    store.retainedCopies.dropForRoom(slot, Math.max(excess, IoScratch.aligned(size)));
+                    return COPIES_DROPPED;
                 }
             }
         }

@@ -20,8 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * <b>Owns</b> nothing but the code: the room waiters' counts, the initial bytes of the allocation in progress, the
  * block table and the tier slots belong to {@link BlockStore}.
  * <p>
- * <b>Threading.</b> Called under the engine lock. A block placed below RAM in a tier that keeps copies apart by
- * location is written without the lock before it is inserted; a thread waiting for room in RAM waits on the
+ * <b>Threading.</b> Called under the engine lock. A block placed below RAM (or in the DEVICE tier) is written
+ * without the lock before it is inserted; a thread waiting for room in RAM waits on the
  * room condition with the lock released, up to {@link StoreContext#ramRoomWaitNs()}.
  */
 final class Placement
@@ -186,11 +186,21 @@ final class Placement
     /**
      * Writes a new block (its initial bytes, zeroes after them) into the first of tiers {@code [fromIndex, toIndex)}
      * below RAM (or into the DEVICE tier, {@link Hint#DEVICE}) that takes it under its hard cap, without the engine
-     * lock: the block is in no table yet, so nothing else can see or move it. Only if no tier takes it and some hold
-     * retained copies (which make room only under the lock) is it tried again under the lock. Called under the lock
-     * (held once); returns with it held.
+     * lock: the block is in no table yet, so nothing else can see or move it. If no tier takes it and some hold
+     * retained copies, they are dropped (freed once the lock is released, never under it) and it is tried once
+     * more the same way. Called under the lock (held once); returns with it held.
      */
     boolean placeBelow(final BlockEntry entry, final int fromIndex, final int toIndex)
+    {
+        return placeBelow(entry, fromIndex, toIndex, false);
+    }
+
+    /**
+     * {@link #placeBelow(BlockEntry, int, int)}; {@code copiesDropped} once retained copies were dropped for room
+     * after a first try (they are freed when the lock is released, at the start of the second).
+     */
+    private boolean placeBelow(
+        final BlockEntry entry, final int fromIndex, final int toIndex, final boolean copiesDropped)
     {
         if ((fromIndex <= store.ramIndex && fromIndex != store.deviceIndex) || store.lock.getHoldCount() != 1)
         {
@@ -204,6 +214,8 @@ final class Placement
         int placed = -1;
         long location = Tier.NO_SPACE;
         int crc = 0;
+        // close() waits for this count: the write below goes to a tier that close releases.
+        store.promotionsInFlight++;
         store.unlockAndNotify();
         try
         {
@@ -231,6 +243,8 @@ final class Placement
         {
             store.scratchPool.release(scratch);
             store.lock.lock();
+            store.promotionsInFlight--;
+            store.settled.signalAll();
             // Other allocations ran meanwhile: restore this one's initial bytes for a placement in RAM after this.
             store.initialBuffer = srcBuffer;
             store.initialArray = srcArray;
@@ -258,14 +272,21 @@ final class Placement
             slot.updatePeak();
             return true;
         }
-        for (int i = fromIndex; i < toIndex; i++)
+        if (copiesDropped)
         {
-            if (store.slots[i].copyHead != null)
+            return false;
+        }
+        boolean dropped = false;
+        for (int i = fromIndex; i < toIndex && !dropped; i++)
+        {
+            if (entry.size <= store.slots[i].hardCapBytes() && store.slots[i].copyHead != null)
             {
-                return placeBelowLocked(entry, fromIndex, toIndex);
+                // Retained copies are redundant: drop them for room (freed once the lock is released, never under
+                // it, which the next try does first) and try once more.
+                dropped = store.retainedCopies.dropForRoom(store.slots[i], IoScratch.aligned(entry.size)) > 0;
             }
         }
-        return false;
+        return dropped && placeBelow(entry, fromIndex, toIndex, true);
     }
 
     /**

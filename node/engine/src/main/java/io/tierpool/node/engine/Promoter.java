@@ -14,10 +14,10 @@ import io.tierpool.node.tier.Tier;
  * <b>Owns</b> nothing but the code: the count of promotions in flight, the block table and the settle condition
  * belong to {@link BlockStore}.
  * <p>
- * <b>Threading.</b> Called under the engine lock. A promotion from a tier that keeps copies apart by location
- * reserves RAM under the lock, marks the block {@link BlockEntry.State#PROMOTING}, releases the lock while it reads
- * and verifies the copy, and commits under it if the block is unchanged; waiters wait on the settle condition with
- * the lock released.
+ * <b>Threading.</b> Called under the engine lock. A promotion from a tier below RAM (or from DEVICE) reserves RAM
+ * under the lock, marks the block {@link BlockEntry.State#PROMOTING}, releases the lock while it reads and verifies
+ * the copy, and commits under it if the block is unchanged; waiters wait on the settle condition with the lock
+ * released.
  */
 final class Promoter
 {

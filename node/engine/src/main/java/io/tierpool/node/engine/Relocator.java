@@ -16,15 +16,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * when the tier below is full, {@link RoomMaker}'s window demotions) and for the DEVICE tier's moves; and the
  * switch-over every move ends with ({@link #commitMove}).
  * <p>
- * <b>How.</b> A move between two tiers that keep copies apart by location ({@link #keepsCopiesApart}: RAM, DEVICE,
- * VVRAM, VSSD, far memory) follows the move protocol ({@link #moveUnlocked}): mark the block
+ * <b>How.</b> A move between two tiers follows the move protocol ({@link #moveUnlocked}): mark the block
  * {@link BlockEntry.State#DEMOTING}, read, checksum and write the copy without the engine lock (the destination's
- * hard cap holds through its slot's reservation or I/O lock), and switch over under it only if the block's entry,
- * state, tier, location and version are unchanged, else free the copy. Making room (a demotion, the cascade out of
- * a full tier below, a {@link RoomMaker} window) does the same, one block at a time, where the caller allows the
- * lock to be released ({@link #demoteOne(int, boolean)}). The rest is made under the lock: moves into or out of an
- * extra tier that may key copies by block id, and callers that keep state the lock guards (see the class comment
- * of {@link BlockStore}, threading).
+ * hard cap holds through its slot's reservation or I/O lock; DEVICE and an extra tier that is not
+ * {@link io.tierpool.node.tier.Tier#concurrentIo() concurrent} are called under their slot's I/O lock), and switch
+ * over under it only if the block's entry, state, tier, location and version are unchanged, else free the copy
+ * (after the lock is released; in a tier that may key copies by block id through {@link KeyedCopies}, so that the
+ * late free never deletes a newer copy). At most one move of a block is in flight ({@link #awaitNoMove}). Making
+ * room (a demotion, the cascade out of a full tier below, a {@link RoomMaker} window) does the same, one block at a
+ * time, where the caller allows the lock to be released ({@link #demoteOne(int, boolean)}). The rest is made under
+ * the lock: callers that keep state the lock guards or hold it re-entrantly, and {@code moveTo} after
+ * {@link #MAX_UNLOCKED_MOVE_ATTEMPTS} abandoned tries (see the class comment of {@link BlockStore}, threading).
  * <p>
  * <b>Owns</b> nothing but the code: the blocks' entries, the tier slots and the staging buffer belong to
  * {@link BlockStore} and {@link Staging}.
@@ -65,7 +67,7 @@ final class Relocator
     int moveToOnce(final BlockEntry entry, final TierKind kind, final boolean unlocked)
     {
         final long blockId = entry.id;
-        store.promoter.awaitSettled(entry);
+        awaitNoMove(entry);
         int to = -1;
         for (int i = 0; i < store.slots.length && to < 0; i++)
         {
@@ -120,6 +122,30 @@ final class Relocator
     }
 
     /**
+     * Waits until no other thread moves or promotes the block (it is {@link BlockEntry.State#RESIDENT}), the lock
+     * released meanwhile: a move chosen by a caller ({@code moveTo}, a move to the DEVICE tier) starts only then, as
+     * the mover's and the cascades' moves pick only resident blocks, so that at most one move of a block is in flight
+     * and a tier that may key copies by block id never gets a second copy of it. Called under the lock.
+     *
+     * @throws BlockFreedException   if the block was freed meanwhile.
+     * @throws IllegalStateException if the store was closed meanwhile.
+     */
+    void awaitNoMove(final BlockEntry entry)
+    {
+        store.promoter.awaitSettled(entry);
+        while (entry.state == BlockEntry.State.DEMOTING)
+        {
+            store.settled.awaitUninterruptibly();
+            store.ensureOpen();
+            if (store.blocks.get(entry.id) != entry)
+            {
+                throw new BlockFreedException(entry.id, store.nodeName);
+            }
+            store.promoter.awaitSettled(entry);
+        }
+    }
+
+    /**
      * {@link RoomMaker}'s demoter: moves a block of the window out of RAM, with the move protocol where
      * {@code mayUnlock} (see {@link #demoteOne(int, boolean)}).
      */
@@ -130,18 +156,18 @@ final class Relocator
 
     /**
      * Writes a copy into a tier only if the tier stays within its hard cap (checked before and after, as
-     * {@link Placement#allocateRam}).
+     * {@link Placement#allocateRam}). Where the tier is full and holds retained copies, they are dropped for the
+     * next attempt ({@link RetainedCopies#dropForRoom}: freed once the lock is released, not under it), and this
+     * write reports {@link Tier#NO_SPACE}: the caller, holding the lock, goes on to another tier or a demotion.
      */
     long writeTier(final int to, final long blockId, final DirectBuffer src, final int size, final int crc)
     {
         store.usageChanged = true;
         final TierSlot slot = store.slots[to];
-        long location = slot.write(blockId, src, size, crc);
-        while (location == Tier.NO_SPACE && slot.copyHead != null)
+        final long location = slot.write(blockId, src, size, crc);
+        if (location == Tier.NO_SPACE && slot.copyHead != null)
         {
-            // Retained copies are redundant: make room with them before the caller demotes or gives up.
-            store.retainedCopies.dropCopyNow(slot.copyHead);
-            location = slot.write(blockId, src, size, crc);
+            store.retainedCopies.dropForRoom(slot, IoScratch.aligned(size));
         }
         return location;
     }
@@ -175,10 +201,9 @@ final class Relocator
     /**
      * {@link #demoteOne(int)}, where {@code mayUnlock} lets the move release the engine lock: the caller holds it
      * once and keeps nothing the lock must guard across the call (no block unlinked or half moved, nothing in the
-     * shared staging buffer), and looks at the block table afresh afterwards. A move from RAM or a tier that keeps
-     * copies apart by location to a tier that does too is then made with the move protocol ({@link #moveUnlocked}),
-     * and so is the cascade that makes room in a full tier below; a dropped retained copy is freed once the lock
-     * is released. Without it, or where a tier involved does not allow it, the move is made under the lock.
+     * shared staging buffer), and looks at the block table afresh afterwards. The move is then made with the move
+     * protocol ({@link #moveUnlocked}), and so is the cascade that makes room in a full tier below. Without it the
+     * move is made under the lock. A dropped retained copy is freed once the lock is released, either way.
      *
      * @return true if a block moved, a retained copy was dropped, or the lock was released and the chosen block
      * changed meanwhile (the caller looks again); false if no block could move.
@@ -188,14 +213,9 @@ final class Relocator
         final TierSlot slot = store.slots[from];
         if (slot.copyHead != null)
         {
-            if (mayUnlock)
-            {
-                store.retainedCopies.dropCopy(slot.copyHead);
-            }
-            else
-            {
-                store.retainedCopies.dropCopyNow(slot.copyHead);
-            }
+            // Freed once the lock is released (never under it): a caller that keeps the lock (a locked cascade)
+            // finds no room yet, drops the next copy, and demotes blocks once none is left.
+            store.retainedCopies.dropCopy(slot.copyHead);
             return true;
         }
         final long fitLimit = largestHardCapBelow(from);
@@ -255,11 +275,11 @@ final class Relocator
 
     /**
      * @return true if a move out of tier {@code from} releases the lock ({@link #demoteOne(int, boolean)}): it is
-     * allowed to, this thread holds the lock once, and the tier is RAM or keeps copies apart by location.
+     * allowed to and this thread holds the lock once (every tier may be moved out of without the lock).
      */
     private boolean releasesLock(final int from, final boolean mayUnlock)
     {
-        return mayUnlock && store.lock.getHoldCount() == 1 && keepsCopiesApart(from);
+        return mayUnlock && store.lock.getHoldCount() == 1;
     }
 
     /**
@@ -388,29 +408,12 @@ final class Relocator
 
     /**
      * @return true if a copy of a block may be read from tier {@code from} and written to tier {@code to} without the
-     * engine lock: this thread holds the lock once (it can release it), both tiers keep copies apart by location
-     * ({@link #keepsCopiesApart}), and the destination is not RAM unless the block comes down from DEVICE (a block
-     * comes up to RAM through {@link Promoter}).
+     * engine lock: this thread holds the lock once (it can release it), and the destination is not RAM unless the
+     * block comes down from DEVICE (a block comes up to RAM through {@link Promoter}).
      */
     boolean canMoveUnlocked(final int from, final int to)
     {
-        return store.lock.getHoldCount() == 1 && from != to && keepsCopiesApart(from) && keepsCopiesApart(to) &&
-            (to != store.ramIndex || from == store.deviceIndex);
-    }
-
-    /**
-     * @return true if tier {@code index} keeps copies of one block apart by location, so that a new copy may be
-     * written while the block changes, and abandoned: RAM, DEVICE (a copy's location is its device address; the
-     * tier is called under its slot's I/O lock), the store's own VVRAM and VSSD and every
-     * {@link Tier#concurrentIo() concurrent} tier, far memory included. An extra tier that does not say so may key
-     * copies by block id: a second copy could overwrite the block's live one there, and the free of an abandoned
-     * copy delete it, so moves into or out of it are made under the engine lock, which keeps every other copy of
-     * the block from being made meanwhile.
-     */
-    private boolean keepsCopiesApart(final int index)
-    {
-        final TierSlot slot = store.slots[index];
-        return index == store.ramIndex || index == store.deviceIndex || slot.owned || slot.concurrent;
+        return store.lock.getHoldCount() == 1 && from != to && (to != store.ramIndex || from == store.deviceIndex);
     }
 
     /**
@@ -603,14 +606,7 @@ final class Relocator
         final boolean deferFrees)
     {
         final TierSlot source = store.slots[from];
-        if (deferFrees)
-        {
-            store.retainedCopies.dropCopy(entry);
-        }
-        else
-        {
-            store.retainedCopies.dropCopyNow(entry);
-        }
+        store.retainedCopies.dropCopy(entry); // (freed once the lock is released: nobody waits for that room)
         try
         {
             if (deferFrees)

@@ -60,17 +60,24 @@ final class RetainedCopies
     }
 
     /**
-     * Frees a block's retained copy now, under the lock: for making room in its tier, where the caller needs the
-     * space before it goes on.
+     * Drops the oldest retained copies in a tier, queued in the deferred frees (made once the engine lock is
+     * released, never under it), until at least {@code bytes} of them are dropped or none is left: for a write that
+     * found the tier full. The room they leave is there once the lock is released; a caller that keeps holding it
+     * goes on without it (another tier, a demotion).
+     *
+     * @return how many copies were dropped.
      */
-    void dropCopyNow(final BlockEntry entry)
+    int dropForRoom(final TierSlot slot, final long bytes)
     {
-        final int copyTier = entry.copyTier;
-        if (copyTier != BlockEntry.NO_TIER)
+        int dropped = 0;
+        long droppedBytes = 0;
+        while (slot.copyHead != null && droppedBytes < bytes)
         {
-            forgetCopy(entry, copyTier);
-            store.slots[copyTier].free(entry.id, entry.copyLocation);
+            droppedBytes += IoScratch.aligned(slot.copyHead.size);
+            dropCopy(slot.copyHead);
+            dropped++;
         }
+        return dropped;
     }
 
     void forgetCopy(final BlockEntry entry, final int copyTier)

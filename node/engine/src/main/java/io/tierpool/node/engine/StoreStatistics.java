@@ -72,7 +72,8 @@ final class StoreStatistics
                     slot.latency(slot.allocateLatency),
                     slot.latency(slot.readLatency),
                     slot.latency(slot.writeLatency),
-                    store.closed ? store.closedAllocatorStats[i] : slot.tier.allocatorStats()));
+                    // (closing, before close took them: the tiers are still open)
+                    store.closedAllocatorStats != null ? store.closedAllocatorStats[i] : slot.tier.allocatorStats()));
             }
             return new StoreStats(
                 List.copyOf(tiers),

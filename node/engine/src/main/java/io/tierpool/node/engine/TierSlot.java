@@ -35,6 +35,8 @@ final class TierSlot
     final ReentrantLock ioLock = new ReentrantLock();
     /** The tier takes calls from several threads at once ({@link Tier#concurrentIo()}): no I/O lock around them. */
     final boolean concurrent;
+    /** An extra tier that may key copies by block id (not concurrent): its queued frees, else null. */
+    final KeyedCopies keyed;
     /**
      * Every call into the tier is made under the engine lock (the RAM tier of a store without a DEVICE tier: no
      * worker writes into it), so reads and frees need no I/O lock of their own.
@@ -93,6 +95,8 @@ final class TierSlot
         this.highWatermark = highWatermark;
         this.clock = evictionPolicy == EvictionPolicy.CLOCK;
         this.concurrent = tier.concurrentIo();
+        this.keyed = owned || concurrent || tier instanceof io.tierpool.node.tier.DeviceResidentTier ?
+            null : new KeyedCopies();
     }
 
     /**
@@ -156,6 +160,10 @@ final class TierSlot
             {
                 return Tier.NO_SPACE;
             }
+            if (keyed != null)
+            {
+                keyed.beforeWrite(tier, blockId);
+            }
             final long location = tier.write(blockId, src, 0, size, crc);
             if (location != Tier.NO_SPACE && tier.usedBytes() > hardCapBytes())
             {
@@ -216,6 +224,10 @@ final class TierSlot
                 java.util.Arrays.fill(locations, 0, count, Tier.NO_SPACE);
                 return 0;
             }
+            for (int k = 0; keyed != null && k < count; k++)
+            {
+                keyed.beforeWrite(tier, blockIds[k]);
+            }
             int stored = tier.writeBatch(count, blockIds, src, offsets, lengths, crcs, locations);
             for (int k = count - 1; k >= 0 && stored > 0 && tier.usedBytes() > hardCapBytes(); k--)
             {
@@ -263,6 +275,39 @@ final class TierSlot
         try
         {
             tier.free(blockId, location);
+        }
+        finally
+        {
+            ioLock.unlock();
+        }
+    }
+
+    /**
+     * Notes a copy in this tier whose free was queued in the deferred frees (called under the engine lock).
+     */
+    void queuedFree(final long blockId, final long location)
+    {
+        if (keyed != null)
+        {
+            keyed.noted(blockId, location);
+        }
+    }
+
+    /**
+     * Makes a free queued in the deferred frees (without the engine lock): {@link #free}, except in a tier that
+     * may key copies by block id, where a free made early by a write of the block is skipped ({@link KeyedCopies}).
+     */
+    void freeQueued(final long blockId, final long location)
+    {
+        if (keyed == null)
+        {
+            free(blockId, location);
+            return;
+        }
+        ioLock.lock();
+        try
+        {
+            keyed.freeQueued(tier, blockId, location);
         }
         finally
         {

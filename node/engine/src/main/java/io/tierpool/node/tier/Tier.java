@@ -175,9 +175,22 @@ public interface Tier extends AutoCloseable
      *     tier sends it and goes on); it must never lose or corrupt another copy, and a failure to free is the
      *     tier's to report, not the caller's.</li>
      * </ul>
-     * A tier that returns false is called by one thread at a time (the engine serialises its calls on a lock of
-     * the tier's own); if it is an extra tier it may key copies by block id, so the engine moves blocks into it,
-     * and keeps no retained copies in it, only under the engine lock.
+     * A tier that returns false is called by one thread at a time: the engine serialises its calls on a lock of the
+     * tier's own (its slot's I/O lock), not on the engine lock, so other blocks are read, written and moved while
+     * such a call runs. If it is an extra tier it may key copies by block id (one copy per block: a write stores
+     * "the" copy of the block, a read or free finds it by id and may only check the location), because the engine
+     * never has two copies of one block in it at once:
+     * <ul>
+     *     <li>it writes a block into the tier only while it holds the block marked as moving (or the block is new,
+     *     in no table yet), so no other copy of that block is being made anywhere meanwhile, and only while the
+     *     tier holds no live copy of it: a block that lies in the tier and is rewritten where it lies gets its new
+     *     copy in another tier, never a second one here; no retained clean copies are kept in such a tier;</li>
+     *     <li>a copy the engine no longer refers to (the source of a move out of the tier, the new copy of an
+     *     abandoned move, the copy of a freed block) is freed after the engine lock is released, and before any
+     *     new copy of the same block is written to the tier: a write of the block frees the waiting copy first
+     *     (under the same I/O lock) and the late free then skips it, so a late free never deletes a newer copy
+     *     stored under the same id. A freed block's id is never used again.</li>
+     * </ul>
      *
      * @return false by default.
      */

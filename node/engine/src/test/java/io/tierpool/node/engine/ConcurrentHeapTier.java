@@ -19,7 +19,8 @@ import java.util.zip.CRC32C;
 /**
  * An extra tier on the Java heap that keeps the {@link Tier#concurrentIo()} contract, as far memory does: thread-safe,
  * a fresh location from every write, copies of one block apart by location. Reports itself as REMOTE. A test may
- * hold back the next write or read of a chosen block on a latch ({@link #holdNextWrite}, {@link #holdNextRead}) and
+ * hold back the next write, read or free of a chosen block on a latch ({@link #holdNextWrite}, {@link #holdNextRead},
+ * {@link #holdNextFree}) and
  * counts every call.
  */
 final class ConcurrentHeapTier implements Tier
@@ -41,6 +42,7 @@ final class ConcurrentHeapTier implements Tier
     final java.util.Set<String> writerThreads = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Hold> writeHold = new AtomicReference<>();
     private final AtomicReference<Hold> readHold = new AtomicReference<>();
+    private final AtomicReference<Hold> freeHold = new AtomicReference<>();
     private volatile boolean closed;
 
     /**
@@ -110,6 +112,17 @@ final class ConcurrentHeapTier implements Tier
     {
         final Hold hold = new Hold(blockId);
         readHold.set(hold);
+        return hold;
+    }
+
+    /**
+     * @param blockId the block whose next free waits, or 0 for any block's.
+     * @return the hold, to await and release.
+     */
+    Hold holdNextFree(final long blockId)
+    {
+        final Hold hold = new Hold(blockId);
+        freeHold.set(hold);
         return hold;
     }
 
@@ -223,6 +236,7 @@ final class ConcurrentHeapTier implements Tier
 
     public void free(final long blockId, final long location)
     {
+        maybeHold(freeHold, blockId);
         check(blockId, location);
         frees.incrementAndGet();
         blockByLocation.remove(location);
