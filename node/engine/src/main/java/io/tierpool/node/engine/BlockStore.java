@@ -26,7 +26,6 @@ import io.tierpool.node.tier.local.VvramTier;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NanoClock;
@@ -269,10 +268,10 @@ public final class BlockStore implements AutoCloseable
     int roomWaiters;
     /** Promotions reading into RAM without the lock (guarded by the lock): close waits for them. */
     int promotionsInFlight;
-    final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
+    final BlockTable blocks;
     final Staging staging = new Staging(this);
     final Relocator relocator = new Relocator(this);
-    final RoomMaker roomMaker = new RoomMaker(blocks, relocator::demoteFromRam);
+    final RoomMaker roomMaker;
     final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
     AllocatorStats[] closedAllocatorStats;
@@ -344,6 +343,8 @@ public final class BlockStore implements AutoCloseable
                 "vssdDir (" + StoreConfiguration.VSSD_DIR_PROP_NAME + ")"));
         this.ctx = ctx;
         this.nodeName = ctx.nodeName();
+        this.blocks = new BlockTable(ctx.blockTableStripes());
+        this.roomMaker = new RoomMaker(blocks, relocator::demoteFromRam);
         this.nanoClock = ctx.nanoClock();
         this.pressure = new PressureMonitor(ctx.errorHandler());
 
@@ -610,7 +611,7 @@ public final class BlockStore implements AutoCloseable
             {
                 throw outOfMemory(entry, "no tier can hold block of " + sizeBytes + " bytes (hint " + hint + ")");
             }
-            blocks.put(entry.id, entry);
+            blocks.put(entry);
             if (!entry.isMovable())
             {
                 slots[entry.tier].pinnedBlocks++;
@@ -1006,8 +1007,7 @@ public final class BlockStore implements AutoCloseable
             slot.unlink(entry);
             retainedCopies.dropCopy(entry);
             usageChanged = true;
-            blocks.remove(blockId);
-            entry.state = BlockEntry.State.FREED;
+            blocks.remove(entry);
             if (!entry.isMovable())
             {
                 slot.pinnedBlocks--;
@@ -1221,9 +1221,8 @@ public final class BlockStore implements AutoCloseable
 
             pins.detachAll();
 
-            for (final BlockEntry entry : blocks.values())
+            blocks.clear((entry) ->
             {
-                entry.state = BlockEntry.State.FREED;
                 if (!slots[entry.tier].owned)
                 {
                     pendingFrees.add(entry.tier, entry.id, entry.location);
@@ -1232,8 +1231,7 @@ public final class BlockStore implements AutoCloseable
                 {
                     pendingFrees.add(entry.copyTier, entry.id, entry.copyLocation);
                 }
-            }
-            blocks.clear();
+            });
             settled.signalAll();
 
             final AllocatorStats[] finalAllocatorStats = new AllocatorStats[slots.length];
