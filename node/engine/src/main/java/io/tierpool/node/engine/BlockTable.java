@@ -18,18 +18,34 @@ import java.util.function.Consumer;
  * engine lock <em>and</em> the stripe's lock (lock order: engine lock, then a stripe lock; a stripe lock is held for
  * a few instructions, never across I/O, a copy of a block or a wait on anything but the stripe's own monitor). So a
  * thread holding the engine lock may read with {@link #get} without a stripe lock (nobody else can change a map
- * meanwhile), while a thread without the engine lock reads under the stripe lock ({@link #stripe(long)}). {@link #size()} may be read by any thread (it is written under the engine lock).
+ * meanwhile), while a thread without the engine lock (the RAM fast path, {@link FastAccess}) reads under the stripe
+ * lock ({@link #stripe(long)}). Every change of an entry's state, tier, location or version is made under its stripe
+ * lock too ({@link FastAccess#place}, {@link FastAccess#state}, {@link FastAccess#bumpVersion}), so that the fast path
+ * sees them consistently. {@link #size()} may be read by any thread (it is written under the engine lock).
  * <p>
  * <b>Owns</b> the stripes; the entries belong to the store.
  */
 final class BlockTable
 {
     /**
-     * One stripe: its map, guarded by its monitor (and changed only under the engine lock too).
+     * One stripe: its map, guarded by its monitor (and changed only under the engine lock too), and the RAM fast
+     * path's state for the blocks in it ({@link FastAccess}), guarded by the monitor.
      */
     static final class Stripe
     {
         final Long2ObjectHashMap<BlockEntry> map = new Long2ObjectHashMap<>();
+        /** Fast-path and registered locked accesses in flight in this stripe (guarded by this stripe's monitor). */
+        int inFlight;
+        /** Threads waiting on this stripe's monitor for an access in flight to end (guarded by the monitor). */
+        int waiters;
+        /** Ids of blocks accessed by the fast path, not yet applied to the LRU/CLOCK lists (guarded by the monitor). */
+        final long[] accessed = new long[FastAccess.ACCESS_BUFFER_LENGTH];
+        /** Ids in {@link #accessed}; read without the monitor only as a hint. */
+        int accessedCount;
+        /** RAM extents entries left while accesses were in flight on them, freed by the last to leave (monitor). */
+        BlockEntry[] retiredEntries = new BlockEntry[2];
+        long[] retiredLocations = new long[2];
+        int retiredCount;
     }
 
     private final Stripe[] stripes;
