@@ -204,10 +204,12 @@ final class FastAccess
             end(stripe, entry, write);
         }
 
-        if (store.prefetchScheduler.detectSequence(blockId, false) || (recorded && stripe.accessedCount >= ACCESS_BUFFER_LENGTH / 2))
+        final long ahead = store.prefetchScheduler.detectSequence(blockId, false);
+        if ((ahead >= 0 && !settledInRam(ahead)) || (recorded && stripe.accessedCount >= ACCESS_BUFFER_LENGTH / 2))
         {
-            // Queue the prefetches the detector asked for, and apply the buffered accesses, if nobody holds the
-            // engine lock now; else the next locked operation does.
+            // Queue the prefetches the detector asked for (at once only where the block ahead is not in RAM already:
+            // nothing to prefetch otherwise), and apply the buffered accesses, if nobody holds the engine lock now;
+            // else the next locked operation does.
             if (store.lock.tryLock())
             {
                 try
@@ -223,6 +225,19 @@ final class FastAccess
         final TierSlot ram = store.slots[ramIndex];
         ram.recordLatency(write ? ram.writeLatency : ram.readLatency, store.nanoClock.nanoTime() - startNs);
         return true;
+    }
+
+    /**
+     * @return true if the block is settled in RAM now (looked up under its stripe lock).
+     */
+    private boolean settledInRam(final long blockId)
+    {
+        final BlockTable.Stripe stripe = table.stripe(blockId);
+        synchronized (stripe)
+        {
+            final BlockEntry entry = stripe.map.get(blockId);
+            return entry != null && entry.tier == ramIndex && entry.state == BlockEntry.State.RESIDENT;
+        }
     }
 
     /**

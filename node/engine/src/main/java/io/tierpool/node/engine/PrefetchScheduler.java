@@ -56,10 +56,8 @@ final class PrefetchScheduler
     void noteAccess(final BlockEntry entry)
     {
         countPrefetchHit(entry);
-        if (detectSequence(entry.id, true))
-        {
-            drainSequence();
-        }
+        detectSequence(entry.id, true);
+        drainSequence();
     }
 
     /**
@@ -70,14 +68,15 @@ final class PrefetchScheduler
      * @param mayWait false for the RAM fast path: if another thread is in the detector now (several threads access
      *                blocks at once, which breaks any one sequence anyway) this access is not counted, rather than
      *                wait.
-     * @return true if ids are pending.
+     * @return the farthest id this access made pending (the ids before it were the farthest of earlier accesses),
+     * or -1 if it made none.
      */
-    boolean detectSequence(final long id, final boolean mayWait)
+    long detectSequence(final long id, final boolean mayWait)
     {
         final int depth = store.ctx.prefetchDepth();
         if (depth == 0)
         {
-            return false;
+            return -1;
         }
         if (mayWait)
         {
@@ -85,7 +84,7 @@ final class PrefetchScheduler
         }
         else if (!sequenceLock.tryLock())
         {
-            return sequencePending;
+            return -1;
         }
         try
         {
@@ -100,6 +99,7 @@ final class PrefetchScheduler
                 prefetchedUpTo = 0;
             }
             lastAccessId = id;
+            long added = -1;
             if (sequentialRun >= BlockStore.SEQUENTIAL_RUN_TRIGGER)
             {
                 final long last = id + depth;
@@ -109,10 +109,11 @@ final class PrefetchScheduler
                     pendingFrom = pendingTo < pendingFrom ? from : Math.min(pendingFrom, from);
                     pendingTo = Math.max(pendingTo, last);
                     sequencePending = true;
+                    added = last;
                 }
                 prefetchedUpTo = last;
             }
-            return sequencePending;
+            return added;
         }
         finally
         {
