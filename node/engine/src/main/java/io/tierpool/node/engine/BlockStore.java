@@ -132,12 +132,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * entry's state, tier, location or version is made under it too. Who holds what:
  * <ul>
  *     <li><b>The RAM fast path</b> ({@link FastAccess}): a read or write of a block settled in RAM takes its stripe
- *     lock only, to register the access (a write bumps the version), copies with no lock held and ends the access
- *     under the stripe lock: threads on different blocks never wait for each other, nor for the engine lock. A RAM
- *     extent a block leaves while fast accesses are in it is freed by the last of them; a move commits only if no
- *     fast write is in flight and the version is the one staged; a move made under the lock out of RAM fences the
- *     block first. Accesses are recorded in lossy per-stripe buffers and applied to the LRU/CLOCK lists under the
- *     engine lock (BP-Wrapper), by the next locked operation or the mover before it chooses victims.</li>
+ *     lock only to register the access (a write bumps the version), copies with no lock held and ends it under the
+ *     stripe lock: threads on different blocks never wait for each other, nor for the engine lock. A RAM extent a
+ *     block leaves while fast accesses are in it is freed by the last of them; a move commits only with no fast
+ *     write in flight and the version it staged; a locked move out of RAM fences the block first. Accesses reach
+ *     the LRU/CLOCK lists through lossy per-stripe buffers applied under the engine lock (BP-Wrapper). A block not
+ *     settled in RAM (moving, promoting, just prefetched, below RAM, DEVICE), or a write to one with a retained
+ *     copy below, takes the locked path, whose copies in RAM register with the fast path the same way.</li>
  *     <li><b>Application threads</b> otherwise hold it to look a block up, to copy bytes in or out and to commit. A
  *     promotion on access (read, write, pin, {@code moveTo(RAM)}, {@link #prefetch(long)}) reserves RAM under it,
  *     marks the block {@link BlockEntry.State#PROMOTING} and releases it while it reads and verifies the copy; a
@@ -150,8 +151,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *     {@link StoreContext#ramRoomWaitNs()} (the lock released), or places the block below as its hint says.
  *     With the mover not started, the caller drives it: it makes the room itself with the move protocol (its
  *     demotions out of RAM, the cascade out of a full tier below and {@link RoomMaker}'s window demotions write
- *     their copies without the lock, {@link Relocator#demoteOne(int, boolean)}).
- *     </li>
+ *     their copies without the lock, {@link Relocator#demoteOne(int, boolean)}).</li>
  *     <li><b>The mover</b> ({@link Mover}) and its {@link StoreContext#ioWorkers(int) I/O workers} (default 2)
  *     demote with the move protocol: under the lock choose a block (or a batch of small ones,
  *     {@link StoreContext#demotionBatchBytes(int)}), mark it {@link BlockEntry.State#DEMOTING} and stage it (from
