@@ -3,6 +3,7 @@
  */
 package io.tierpool.bench;
 
+import io.tierpool.bench.access.RamAccessBenchmark;
 import io.tierpool.bench.alloc.AllocateFreeBenchmark;
 import io.tierpool.bench.spill.SpillFixture;
 import io.tierpool.client.TierKind;
@@ -123,5 +124,34 @@ class MicroBenchmarkSmokeTest
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> new SpillFixture(TierKind.VVRAM, 100_000, 1 << 16));
         assertFalse(ex.getMessage().isEmpty());
+    }
+
+    @Test
+    void ramAccessMethodsReadAndWriteTheirThreadsBlocks()
+    {
+        final RamAccessBenchmark benchmark = new RamAccessBenchmark();
+        final RamAccessBenchmark.StoreState store = new RamAccessBenchmark.StoreState();
+        store.open();
+        try
+        {
+            final RamAccessBenchmark.ThreadState first = new RamAccessBenchmark.ThreadState();
+            first.open(store);
+            final RamAccessBenchmark.ThreadState second = new RamAccessBenchmark.ThreadState();
+            second.open(store);
+            assertEquals(RamAccessBenchmark.BLOCKS_PER_THREAD, second.first - first.first, "threads use other blocks");
+            assertEquals(0, benchmark.read(store, first), "block 0 starts with byte 0");
+            for (int i = 0; i < 10; i++)
+            {
+                benchmark.readWrite90(store, second);
+            }
+            assertEquals(11, first.op + second.op);
+            assertEquals(RamAccessBenchmark.MAX_THREADS * RamAccessBenchmark.BLOCKS_PER_THREAD,
+                store.store.stats().blocks());
+            assertEquals(0, store.store.stats().demotions(), "every block stays in RAM");
+        }
+        finally
+        {
+            store.close();
+        }
     }
 }

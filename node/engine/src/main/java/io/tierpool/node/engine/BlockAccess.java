@@ -19,8 +19,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <b>Owns</b> nothing but the code: the shared staging buffer and views, the scratch pool and the block table
  * belong to {@link BlockStore}.
  * <p>
- * <b>Threading.</b> Called under the engine lock. Access in place (below RAM, or in the DEVICE tier) marks the
- * block {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its own
+ * <b>Threading.</b> A read or write of a block settled in RAM goes to the fast path first ({@link FastAccess}: its
+ * stripe lock only, the copy with no lock held); the rest is called under the engine lock, where a copy in RAM
+ * registers with the fast path's bookkeeping ({@link FastAccess#beginLocked}) so that it never overlaps a conflicting
+ * fast access to the same block. Access in place (below RAM, or in the DEVICE tier) marks the block
+ * {@link BlockEntry.State#PROMOTING}, releases the lock for the tier I/O on a staging copy of its own
  * ({@link ScratchPool}) and commits under it if the block is unchanged.
  */
 final class BlockAccess
@@ -33,7 +36,8 @@ final class BlockAccess
     }
 
     /**
-     * {@link BlockStore#write}: checks the range, then copies the bytes in under the engine lock, timing it.
+     * {@link BlockStore#write}: a block settled in RAM is written by the fast path ({@link FastAccess}, no engine
+     * lock); otherwise checks the range, then copies the bytes in under the engine lock, timing it.
      */
     void write(
         final long blockId,
@@ -43,6 +47,10 @@ final class BlockAccess
         final int srcOffset,
         final int length)
     {
+        if (store.fastAccess.tryWrite(blockId, blockOffset, srcBuffer, srcArray, srcOffset, length))
+        {
+            return;
+        }
         final long startNs = store.nanoClock.nanoTime();
         store.lock.lock();
         try
@@ -70,7 +78,8 @@ final class BlockAccess
     }
 
     /**
-     * {@link BlockStore#read}: checks the range, then copies the bytes out under the engine lock, timing it.
+     * {@link BlockStore#read}: a block settled in RAM is read by the fast path ({@link FastAccess}, no engine lock);
+     * otherwise checks the range, then copies the bytes out under the engine lock, timing it.
      */
     void read(
         final long blockId,
@@ -80,6 +89,10 @@ final class BlockAccess
         final int dstOffset,
         final int length)
     {
+        if (store.fastAccess.tryRead(blockId, blockOffset, dstBuffer, dstArray, dstOffset, length))
+        {
+            return;
+        }
         final long startNs = store.nanoClock.nanoTime();
         store.lock.lock();
         try
@@ -113,7 +126,7 @@ final class BlockAccess
         final int srcOffset,
         final int length)
     {
-        entry.version++;
+        store.fastAccess.bumpVersion(entry, false);
         if (entry.tier == store.deviceIndex)
         {
             // A DEVICE block is rewritten where it lies, through a staging copy: not while kernels may use it, and
@@ -141,24 +154,31 @@ final class BlockAccess
         }
         else if (store.promoter.promote(entry))
         {
-            // Bumped again now that the bytes change: promote may have released the lock (waiting for room, or
-            // reading the block unlocked), and a demotion that chose the block meanwhile noted the version above.
-            entry.version++;
-            // Stale from here on, not before: moves made to bring the block to RAM may have taken its checksum.
-            entry.crcStale = true;
             store.retainedCopies.dropCopy(entry);
-            store.ram.wrap(entry.location, entry.size, store.accessView);
-            put(store.accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
+            // Bumped again now that the bytes change (and the checksum marked stale from here on, not before: moves
+            // made to bring the block to RAM may have taken it): promote may have released the lock (waiting for
+            // room, or reading the block unlocked), and a demotion that chose the block meanwhile noted the version
+            // above. Registered as a write, so that no fast access to the block runs alongside (FastAccess).
+            final BlockTable.Stripe stripe = store.fastAccess.beginLocked(entry, true);
+            try
+            {
+                store.ram.wrap(entry.location, entry.size, store.accessView);
+                put(store.accessView, blockOffset, srcBuffer, srcArray, srcOffset, length);
+            }
+            finally
+            {
+                store.fastAccess.end(stripe, entry, true);
+            }
             return;
         }
         else if (canAccessInPlace(entry))
         {
-            entry.version++; // as above: the failed promotion may have released the lock
+            store.fastAccess.bumpVersion(entry, false); // as above: the failed promotion may have released the lock
             accessInPlace(entry, blockOffset, srcBuffer, srcArray, srcOffset, null, null, 0, length);
             return;
         }
 
-        entry.version++; // as above: the failed promotion may have released the lock
+        store.fastAccess.bumpVersion(entry, false); // as above: the failed promotion may have released the lock
         store.staging.stageVerified(entry);
         put(store.staging.view, blockOffset, srcBuffer, srcArray, srcOffset, length);
         final int crc = store.staging.checksum(store.staging.view, entry.size);
@@ -184,11 +204,7 @@ final class BlockAccess
         final TierSlot source = store.slots[from];
         source.unlink(entry);
         store.freeCopy(from, entry.id, entry.location);
-        entry.tier = to;
-        entry.location = location;
-        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
-        entry.crc32c = crc;
-        entry.crcStale = false;
+        store.fastAccess.placeClean(entry, to, location, crc);
         store.slots[to].link(entry);
         store.slots[to].updatePeak();
         store.staging.releaseIfLarge();
@@ -251,7 +267,7 @@ final class BlockAccess
         final TierSlot source = store.slots[from];
         source.touch(entry);
         source.unlink(entry);
-        entry.state = BlockEntry.State.PROMOTING;
+        store.fastAccess.state(entry, BlockEntry.State.PROMOTING);
         final IoScratch scratch = store.scratchPool.acquire();
         RuntimeException error = null;
         int actual = 0;
@@ -304,7 +320,8 @@ final class BlockAccess
             store.scratchPool.release(scratch);
             store.lock.lock();
             store.promotionsInFlight--;
-            entry.state = store.blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            store.fastAccess.state(entry,
+                store.blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED);
             store.settled.signalAll();
         }
 
@@ -351,11 +368,7 @@ final class BlockAccess
             return;
         }
         store.freeCopy(from, entry.id, sourceLocation);
-        entry.tier = to;
-        entry.location = location;
-        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
-        entry.crc32c = crc;
-        entry.crcStale = false;
+        store.fastAccess.placeClean(entry, to, location, crc);
         entry.deviceDirty = false;
         store.slots[to].link(entry);
         store.slots[to].updatePeak();
@@ -399,8 +412,25 @@ final class BlockAccess
         }
         if (entry.tier != store.deviceIndex && store.promoter.promote(entry))
         {
-            store.ram.wrap(entry.location, entry.size, store.accessView);
-            block = store.accessView;
+            // Registered as a read, so that no fast write to the block runs alongside (FastAccess).
+            final BlockTable.Stripe stripe = store.fastAccess.beginLocked(entry, false);
+            try
+            {
+                store.ram.wrap(entry.location, entry.size, store.accessView);
+                if (dstArray != null)
+                {
+                    store.accessView.getBytes(blockOffset, dstArray, dstOffset, length);
+                }
+                else
+                {
+                    store.accessView.getBytes(blockOffset, dstBuffer, dstOffset, length);
+                }
+            }
+            finally
+            {
+                store.fastAccess.end(stripe, entry, false);
+            }
+            return;
         }
         else if (canAccessInPlace(entry) || canReadDeviceInPlace(entry))
         {

@@ -9,7 +9,12 @@ import io.tierpool.client.Hint;
  * One row of the block table: where a block lives and how it is used. Also a node of the intrusive
  * least-recently-used list ({@link LruList}) of the tier it lives in. Guarded by the engine lock: every field is
  * read and written with it held; a move in flight works on values it copied out under the lock and commits them
- * back under the lock.
+ * back under the lock. The RAM fast path ({@link FastAccess}) reads
+ * {@link #state}, {@link #tier}, {@link #location} and {@link #fenced} under the block's stripe lock, so they are
+ * written under it too (after the engine lock); {@link #copyTier} and {@link #prefetched} become set only while the
+ * block is out of RAM, before the stripe-locked switch that brings it there, and a stale clear value only sends the
+ * fast path to the locked path. The fields the fast path writes ({@link #version}, {@link #crcStale},
+ * {@link #readers}, {@link #writing}) are written under the stripe lock by everyone.
  * <p>
  * <b>States</b> ({@link State}; Aeron's {@code NetworkPublication} names its states the same way), together with
  * {@link #version}, bumped by every write and pin:
@@ -66,11 +71,18 @@ final class BlockEntry
     int crc32c;
     int pinCount;
     /**
-     * Bumped by every write, every pin and every change of {@link #location}: a move prepared without the engine
-     * lock commits only if unchanged, so a block that left its location and came back to the same one meanwhile
-     * (ABA) is not taken for one that stayed.
+     * Bumped by every write (twice: when it starts and when it ends), every pin and every change of {@link #location}:
+     * a move prepared without the engine lock commits only if unchanged, so a block that left its location and came
+     * back to the same one meanwhile (ABA) is not taken for one that stayed. Written under the stripe lock (a fast
+     * write holds only that); volatile so that the engine's threads read it whole and current.
      */
-    long version;
+    volatile long version;
+    /** Reads of the block's RAM bytes in flight, fast or registered by the locked path ({@link FastAccess}); stripe lock. */
+    volatile int readers;
+    /** A write of the block's RAM bytes is in flight, fast or registered by the locked path; stripe lock. */
+    volatile boolean writing;
+    /** Moves out of RAM made under the engine lock that keep fast accesses out ({@link FastAccess#fence}); stripe lock. */
+    int fenced;
     /** CLOCK reference bit: accessed since the demotion hand last passed. */
     boolean referenced;
     /** In the prefetch queue now. */
@@ -87,7 +99,7 @@ final class BlockEntry
      * {@link #crc32c} may not match the block's bytes in RAM: the block was allocated, written or pinned since its
      * checksum was last taken or verified. A block that is clean (false) leaves RAM without a checksum pass.
      */
-    boolean crcStale = true;
+    volatile boolean crcStale = true;
     /**
      * The lower tier still holding the copy the block was promoted from, or {@link #NO_TIER}: kept while the block
      * is in RAM and unchanged (only then), so that demoting it again is a switch back, not a write.

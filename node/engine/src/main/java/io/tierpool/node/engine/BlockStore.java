@@ -26,7 +26,6 @@ import io.tierpool.node.tier.local.VvramTier;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NanoClock;
@@ -125,12 +124,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * throws {@link ChecksumMismatchException}, is counted, and leaves the block where it was; wrong bytes are never
  * returned. A move writes the destination first and frees the source only after the write succeeded.
  * <p>
- * <b>Threading.</b> Thread-safe. One engine lock guards the block table ({@link BlockEntry}: tier, location,
+ * <b>Threading.</b> Thread-safe. One engine lock guards the blocks' entries ({@link BlockEntry}: tier, location,
  * version, state, lists), the tiers' bookkeeping ({@link TierSlot}) and the prefetch queue; it is held for a few
  * field updates and memory copies, never across the I/O of a tier below RAM or of the DEVICE tier (a tier that is not
- * {@link Tier#concurrentIo() concurrent} is called under its slot's I/O lock instead). Who holds what:
+ * {@link Tier#concurrentIo() concurrent} is called under its slot's I/O lock instead). The block table
+ * ({@link BlockTable}) is striped by id ({@link StoreContext#blockTableStripes(int)}, default 64), each stripe with
+ * its own map and small lock; lock order: engine lock, then a stripe lock, held for a few instructions. A stripe
+ * lock guards its map (changed under both locks) and the fields the RAM fast path shares: every change of an
+ * entry's state, tier, location or version is made under it too. Who holds what:
  * <ul>
- *     <li><b>Application threads</b> hold it to look a block up, to copy bytes in or out of RAM and to commit. A
+ *     <li><b>The RAM fast path</b> ({@link FastAccess}): a read or write of a block settled in RAM takes its stripe
+ *     lock only to register the access (a write bumps the version), copies with no lock held and ends it under the
+ *     stripe lock: threads on different blocks never wait for each other, nor for the engine lock. A RAM extent a
+ *     block leaves while fast accesses are in it is freed by the last of them; a move commits only with no fast
+ *     write in flight and the version it staged; a locked move out of RAM fences the block first. Accesses reach
+ *     the LRU/CLOCK lists through lossy per-stripe buffers applied under the engine lock (BP-Wrapper). A block not
+ *     settled in RAM (moving, promoting, just prefetched, below RAM, DEVICE), or a write to one with a retained
+ *     copy below, takes the locked path, whose copies in RAM register with the fast path the same way.</li>
+ *     <li><b>Application threads</b> otherwise hold it to look a block up, to copy bytes in or out and to commit. A
  *     promotion on access (read, write, pin, {@code moveTo(RAM)}, {@link #prefetch(long)}) reserves RAM under it,
  *     marks the block {@link BlockEntry.State#PROMOTING} and releases it while it reads and verifies the copy; a
  *     second accessor of that block waits on the settle condition (the lock released), threads on other blocks do
@@ -194,10 +205,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *     <li>{@link RetainedCopies}: clean copies kept below RAM and switched back to;</li>
  *     <li>{@link DeviceSupport}: the DEVICE tier (placement, moving a block there, pin checks);</li>
  *     <li>{@link PrefetchScheduler}: sequence detection, the prefetch queue's requests, prefetch steps;</li>
- *     <li>{@link StoreStatistics}: the statistics snapshots;</li>
+ *     <li>{@link StoreStatistics}: the statistics snapshots; {@link FastAccess}: the RAM fast path;</li>
  *     <li>and apart already: {@link StoreContext}/{@link StoreConfiguration} (configuration), {@link Mover},
- *     {@link Prefetcher}, {@link IoWorkers}, {@link IoScratch}, {@link ScratchPool}, {@link StoreCounters},
- *     {@link DeferredFrees}, {@link TierSlot}, {@link BlockEntry}, {@link RoomMaker}, {@link PressureMonitor}.</li>
+ *     {@link Prefetcher}, {@link IoWorkers}, {@link IoScratch}, {@link ScratchPool}, {@link StoreCounters}, {@link
+ *     DeferredFrees}, {@link TierSlot}, {@link BlockTable}, {@link BlockEntry}, {@link RoomMaker}, {@link PressureMonitor}.</li>
  * </ul>
  * <b>Size.</b> This class is still over the ~800 lines the project aims for, for one reason: it is the public API,
  * documented line for line as the project's style asks. About 190 lines are this comment (the engine's contract in
@@ -261,10 +272,11 @@ public final class BlockStore implements AutoCloseable
     int roomWaiters;
     /** Tier I/O in flight without the lock that close waits for (promotions, moves, accesses, placements; lock). */
     int promotionsInFlight;
-    final Long2ObjectHashMap<BlockEntry> blocks = new Long2ObjectHashMap<>();
+    final BlockTable blocks;
+    final FastAccess fastAccess;
     final Staging staging = new Staging(this);
     final Relocator relocator = new Relocator(this);
-    final RoomMaker roomMaker = new RoomMaker(blocks, relocator::demoteFromRam);
+    final RoomMaker roomMaker;
     final TierSlot[] slots;
     /** The tiers' allocator statistics as they were when the store closed (guarded by the lock); null while open. */
     AllocatorStats[] closedAllocatorStats;
@@ -336,6 +348,8 @@ public final class BlockStore implements AutoCloseable
                 "vssdDir (" + StoreConfiguration.VSSD_DIR_PROP_NAME + ")"));
         this.ctx = ctx;
         this.nodeName = ctx.nodeName();
+        this.blocks = new BlockTable(ctx.blockTableStripes());
+        this.roomMaker = new RoomMaker(blocks, relocator::demoteFromRam);
         this.nanoClock = ctx.nanoClock();
         this.pressure = new PressureMonitor(ctx.errorHandler());
 
@@ -373,6 +387,7 @@ public final class BlockStore implements AutoCloseable
         slots = opened.toArray(new TierSlot[0]);
         deviceIndex = ctx.deviceTier() != null ? 0 : -1;
         ramIndex = deviceIndex + 1;
+        fastAccess = new FastAccess(this, blocks, ramIndex);
         // Only the DEVICE tier's demotions write into RAM without the engine lock; without one, every call into
         // RAM is made under the engine lock and needs no I/O lock of its own.
         slots[ramIndex].engineLockOnly = deviceIndex < 0;
@@ -602,7 +617,7 @@ public final class BlockStore implements AutoCloseable
             {
                 throw outOfMemory(entry, "no tier can hold block of " + sizeBytes + " bytes (hint " + hint + ")");
             }
-            blocks.put(entry.id, entry);
+            blocks.put(entry);
             if (!entry.isMovable())
             {
                 slots[entry.tier].pinnedBlocks++;
@@ -966,7 +981,12 @@ public final class BlockStore implements AutoCloseable
         lock.lock();
         try
         {
-            return closed ? 0 : prefetchQueue.size();
+            if (closed)
+            {
+                return 0;
+            }
+            fastAccess.drain(); // prefetches the RAM fast path's sequential accesses asked for
+            return prefetchQueue.size();
         }
         finally
         {
@@ -998,8 +1018,7 @@ public final class BlockStore implements AutoCloseable
             slot.unlink(entry);
             retainedCopies.dropCopy(entry);
             usageChanged = true;
-            blocks.remove(blockId);
-            entry.state = BlockEntry.State.FREED;
+            blocks.remove(entry);
             if (!entry.isMovable())
             {
                 slot.pinnedBlocks--;
@@ -1007,7 +1026,7 @@ public final class BlockStore implements AutoCloseable
             counters.frees++;
             slot.frees++;
             counters.logicalBytes -= entry.size;
-            freeCopy(entry.tier, entry.id, entry.location);
+            fastAccess.releaseCopy(entry); // RAM: once no fast access is in flight on it
         }
         finally
         {
@@ -1210,12 +1229,12 @@ public final class BlockStore implements AutoCloseable
             {
                 settled.awaitUninterruptibly();
             }
+            fastAccess.awaitQuiescent(); // RAM reads and writes without the engine lock: RAM outlives them too
 
             pins.detachAll();
 
-            for (final BlockEntry entry : blocks.values())
+            blocks.clear((entry) ->
             {
-                entry.state = BlockEntry.State.FREED;
                 if (!slots[entry.tier].owned)
                 {
                     pendingFrees.add(entry.tier, entry.id, entry.location);
@@ -1224,8 +1243,7 @@ public final class BlockStore implements AutoCloseable
                 {
                     pendingFrees.add(entry.copyTier, entry.id, entry.copyLocation);
                 }
-            }
-            blocks.clear();
+            });
             settled.signalAll();
 
             final AllocatorStats[] finalAllocatorStats = new AllocatorStats[slots.length];
@@ -1366,6 +1384,10 @@ public final class BlockStore implements AutoCloseable
         DeferredFrees queued = null;
         try
         {
+            if (!closed)
+            {
+                fastAccess.drain(); // accesses and sequence steps the RAM fast path buffered
+            }
             if (usageChanged && !closed)
             {
                 usageChanged = false;
@@ -1447,12 +1469,7 @@ public final class BlockStore implements AutoCloseable
 
     String tierNames()
     {
-        final StringBuilder sb = new StringBuilder(64);
-        for (int i = 0; i < slots.length; i++)
-        {
-            sb.append(i == 0 ? "" : ", ").append(slots[i].tier.kind());
-        }
-        return sb.toString();
+        return statistics.tierNames();
     }
 
     void ensureOpen()
@@ -1476,23 +1493,6 @@ public final class BlockStore implements AutoCloseable
 
     OutOfTierMemoryException outOfMemory(final BlockEntry entry, final String what)
     {
-        final StringBuilder sb = new StringBuilder(256);
-        sb.append(what).append(" on node ").append(nodeName).append(": ");
-        for (int i = 0; i < slots.length; i++)
-        {
-            if (i > 0)
-            {
-                sb.append("; ");
-            }
-            sb.append(slots[i].describe());
-            if (entry.size > slots[i].hardCapBytes())
-            {
-                sb.append(" (block larger than the tier's hard cap)");
-            }
-        }
-        final long pinned = slots[ramIndex].pinnedBlocks;
-        sb.append("; ").append(pinned).append(" blocks pinned in RAM. Raise the tiers' capacities, free blocks " +
-            "that are no longer needed, or close pinned views");
-        return new OutOfTierMemoryException(entry.id, entry.size, sb.toString());
+        return statistics.outOfMemory(entry, what);
     }
 }

@@ -90,6 +90,10 @@ final class MoveProtocol
         try
         {
             final TierSlot slot = store.slots[tierIndex];
+            if (tierIndex == store.ramIndex)
+            {
+                store.fastAccess.drain(); // the RAM fast path's buffered accesses, before the coldest block is chosen
+            }
             long excess = slot.tier.usedBytes() - slot.pendingOutBytes - slot.drainTargetBytes();
             if (store.placement.roomWanted(tierIndex))
             {
@@ -163,7 +167,7 @@ final class MoveProtocol
             int end = 0;
             while (victim != null)
             {
-                victim.state = BlockEntry.State.DEMOTING;
+                store.fastAccess.state(victim, BlockEntry.State.DEMOTING);
                 victims[count] = victim;
                 offsets[count] = end;
                 lengths[count] = victim.size;
@@ -335,14 +339,6 @@ final class MoveProtocol
             final TierSlot slot = store.slots[tierIndex];
             slot.pendingOutBytes -= pendingBytes;
             store.usageChanged = true;
-            for (int k = 0; k < count; k++)
-            {
-                if (victims[k].state == BlockEntry.State.DEMOTING)
-                {
-                    victims[k].state = BlockEntry.State.RESIDENT;
-                }
-            }
-            store.settled.signalAll(); // moves of these blocks wait for them (Relocator#awaitNoMove)
             if (store.closed)
             {
                 return BlockStore.DEMOTE_DONE;
@@ -357,13 +353,18 @@ final class MoveProtocol
             {
                 final long location = locations[k];
                 final BlockEntry entry = store.blocks.get(scratch.ids[k]);
-                // Not while a promotion reads the source copy (it took the block after this move chose it).
-                final boolean unchanged = entry == victims[k] && entry.state == BlockEntry.State.RESIDENT &&
-                    entry.tier == tierIndex && entry.location == scratch.sourceLocations[k] &&
-                    entry.version == scratch.versions[k] && entry.isMovable();
+                // Not while a promotion reads the source copy (it took the block after this move chose it, so it is
+                // PROMOTING, which the claim refuses). The claim checks the version with no fast write in flight and
+                // keeps the block DEMOTING until it is switched over (FastAccess#claimForCommit).
+                final boolean unchanged = entry == victims[k] &&
+                    entry.tier == tierIndex && entry.location == scratch.sourceLocations[k] && entry.isMovable() &&
+                    location != Tier.NO_SPACE && store.fastAccess.claimForCommit(entry, scratch.versions[k]);
                 if (location == Tier.NO_SPACE)
                 {
-                    if (!unchanged)
+                    if (!(entry == victims[k] && (entry.state == BlockEntry.State.DEMOTING ||
+                        entry.state == BlockEntry.State.RESIDENT) && entry.tier == tierIndex &&
+                        entry.location == scratch.sourceLocations[k] && entry.version == scratch.versions[k] &&
+                        entry.isMovable() && !entry.writing))
                     {
                         changed++;
                     }
@@ -386,6 +387,14 @@ final class MoveProtocol
                     changed++;
                 }
             }
+            for (int k = 0; k < count; k++)
+            {
+                if (victims[k].state == BlockEntry.State.DEMOTING)
+                {
+                    store.fastAccess.state(victims[k], BlockEntry.State.RESIDENT); // switched over or not: settled
+                }
+            }
+            store.settled.signalAll(); // moves of these blocks wait for them (Relocator#awaitNoMove)
             if (ioError != null)
             {
                 if (changed == 0)
@@ -414,6 +423,17 @@ final class MoveProtocol
         }
         finally
         {
+            if (store.lock.isHeldByCurrentThread())
+            {
+                for (int k = 0; k < count; k++)
+                {
+                    if (victims[k].state == BlockEntry.State.DEMOTING)
+                    {
+                        store.fastAccess.state(victims[k], BlockEntry.State.RESIDENT);
+                    }
+                }
+                store.settled.signalAll();
+            }
             scratch.clearVictims(count);
             store.unlockAndNotify();
             scratch.staging.releaseIfLarge();
@@ -439,7 +459,7 @@ final class MoveProtocol
         {
             if (scratch.victims[k].state == BlockEntry.State.DEMOTING)
             {
-                scratch.victims[k].state = BlockEntry.State.RESIDENT;
+                store.fastAccess.state(scratch.victims[k], BlockEntry.State.RESIDENT);
             }
         }
         store.slots[tierIndex].pendingOutBytes -= pendingBytes;
@@ -468,7 +488,8 @@ final class MoveProtocol
                     victim = next != null ? next : list.head();
                     continue;
                 }
-                if (victim.size <= fitLimit && victim.state == BlockEntry.State.RESIDENT)
+                // Not while a fast write is in flight: its copy would be abandoned at commit (FastAccess).
+                if (victim.size <= fitLimit && victim.state == BlockEntry.State.RESIDENT && !victim.writing)
                 {
                     return victim;
                 }

@@ -39,8 +39,7 @@ final class Pins
         {
             throw store.outOfMemory(entry, "cannot pin block " + entry.id + " of " + entry.size + " bytes in RAM");
         }
-        entry.version++;
-        entry.crcStale = true;
+        store.fastAccess.bumpVersion(entry, true);
         store.retainedCopies.dropCopy(entry);
         if (entry.pinCount++ == 0)
         {
@@ -91,8 +90,7 @@ final class Pins
         {
             slot.ioLock.unlock();
         }
-        entry.version++;
-        entry.crcStale = true;
+        store.fastAccess.bumpVersion(entry, true);
         entry.deviceDirty = true;
         if (entry.pinCount++ == 0)
         {

@@ -135,9 +135,7 @@ final class Placement
         }
         store.ram.wrap(location, entry.size, store.accessView);
         fillNewBlock(store.accessView, entry.size, store.ctx.zeroFill());
-        entry.tier = store.ramIndex;
-        entry.location = location;
-        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
+        store.fastAccess.place(entry, store.ramIndex, location); // bumps the version (ABA)
         store.slots[store.ramIndex].link(entry);
         store.slots[store.ramIndex].updatePeak();
         return true;
@@ -263,11 +261,7 @@ final class Placement
         if (placed >= 0)
         {
             final TierSlot slot = store.slots[placed];
-            entry.tier = placed;
-            entry.location = location;
-            entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
-            entry.crc32c = crc;
-            entry.crcStale = false;
+            store.fastAccess.placeClean(entry, placed, location, crc); // bumps the version (ABA)
             slot.link(entry);
             slot.updatePeak();
             return true;
@@ -313,11 +307,7 @@ final class Placement
             final long location = store.relocator.writeTier(i, entry.id, store.staging.view, entry.size, crc);
             if (location != Tier.NO_SPACE)
             {
-                entry.tier = i;
-                entry.location = location;
-                entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
-                entry.crc32c = crc;
-                entry.crcStale = false;
+                store.fastAccess.placeClean(entry, i, location, crc); // bumps the version (ABA)
                 slot.link(entry);
                 slot.updatePeak();
                 store.staging.releaseIfLarge();
@@ -432,6 +422,7 @@ final class Placement
     int returnCleanBlocks(final TierSlot ramSlot, final int size)
     {
         int returned = 0;
+        store.fastAccess.drain(); // the RAM fast path's buffered accesses, before the coldest block is chosen
         while (!ramSlot.fitsUnderHardCap(size) || returned == 0)
         {
             final BlockEntry victim = store.moveProtocol.nextVictim(ramSlot, Long.MAX_VALUE);

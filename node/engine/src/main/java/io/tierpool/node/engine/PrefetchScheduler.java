@@ -6,6 +6,8 @@ package io.tierpool.node.engine;
 import io.tierpool.client.ChecksumMismatchException;
 import io.tierpool.node.tier.Tier;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * The engine's prefetch scheduling part: detects sequential access ({@link BlockStore#SEQUENTIAL_RUN_TRIGGER}),
  * queues prefetch requests, counts prefetch hits and runs one queued prefetch per step for the {@link Prefetcher}.
@@ -14,18 +16,33 @@ import io.tierpool.node.tier.Tier;
  * and the block table belong to {@link BlockStore}.
  * <p>
  * <b>Threading.</b> {@link #noteAccess}, {@link #countPrefetchHit} and {@link #enqueuePrefetch} are called under the
- * engine lock. {@link #prefetchStep} is called by the prefetcher's thread (or an inline caller) without it and
- * promotes with the move protocol: reserve RAM under the lock, read and verify without it, commit if unchanged.
+ * engine lock. The sequence detector has its own small lock ({@link #detectSequence}): the RAM fast path
+ * ({@link FastAccess}) feeds it without the engine lock, and the ids it asks to prefetch wait as a pending range until
+ * the next {@link #drainSequence} under the engine lock queues them. {@link #prefetchStep} is called by the
+ * prefetcher's thread (or an inline caller) without it and promotes with the move protocol: reserve RAM under the
+ * lock, read and verify without it, commit if unchanged.
  */
 final class PrefetchScheduler
 {
     private final BlockStore store;
 
-    private long lastAccessId = -1;
+    /** Guards the sequence detector's fields below: the RAM fast path feeds it without the engine lock. */
+    private final ReentrantLock sequenceLock = new ReentrantLock();
+
+    /** Last id accessed (written under {@link #sequenceLock}; read by the prefetcher under the engine lock). */
+    private volatile long lastAccessId = -1;
 
     private long prefetchedUpTo;
 
     private int sequentialRun;
+
+    /** Ids the detector asked to prefetch, not yet queued (under {@link #sequenceLock}); none when to < from. */
+    private long pendingFrom;
+
+    private long pendingTo = -1;
+
+    /** Some ids are pending (a hint read without the lock). */
+    private volatile boolean sequencePending;
 
     PrefetchScheduler(final BlockStore store)
     {
@@ -39,35 +56,103 @@ final class PrefetchScheduler
     void noteAccess(final BlockEntry entry)
     {
         countPrefetchHit(entry);
+        detectSequence(entry.id, true);
+        drainSequence();
+    }
 
+    /**
+     * Feeds the sequence detector one access, under its own small lock (any thread; the RAM fast path calls it without
+     * the engine lock). When the run reaches {@link BlockStore#SEQUENTIAL_RUN_TRIGGER} the next
+     * {@link StoreContext#prefetchDepth()} ids not asked for yet become pending; {@link #drainSequence()} queues them.
+     *
+     * @param mayWait false for the RAM fast path: if another thread is in the detector now (several threads access
+     *                blocks at once, which breaks any one sequence anyway) this access is not counted, rather than
+     *                wait.
+     * @return the farthest id this access made pending (the ids before it were the farthest of earlier accesses),
+     * or -1 if it made none.
+     */
+    long detectSequence(final long id, final boolean mayWait)
+    {
         final int depth = store.ctx.prefetchDepth();
         if (depth == 0)
         {
+            return -1;
+        }
+        if (mayWait)
+        {
+            sequenceLock.lock();
+        }
+        else if (!sequenceLock.tryLock())
+        {
+            return -1;
+        }
+        try
+        {
+            final long lastId = lastAccessId;
+            if (id == lastId + 1)
+            {
+                sequentialRun++;
+            }
+            else if (id != lastId)
+            {
+                sequentialRun = 0;
+                prefetchedUpTo = 0;
+            }
+            lastAccessId = id;
+            long added = -1;
+            if (sequentialRun >= BlockStore.SEQUENTIAL_RUN_TRIGGER)
+            {
+                final long last = id + depth;
+                final long from = Math.max(id + 1, prefetchedUpTo + 1);
+                if (from <= last)
+                {
+                    pendingFrom = pendingTo < pendingFrom ? from : Math.min(pendingFrom, from);
+                    pendingTo = Math.max(pendingTo, last);
+                    sequencePending = true;
+                    added = last;
+                }
+                prefetchedUpTo = last;
+            }
+            return added;
+        }
+        finally
+        {
+            sequenceLock.unlock();
+        }
+    }
+
+    /**
+     * Queues the prefetches the sequence detector asked for ({@link #detectSequence}). Called under the engine lock;
+     * cheap when none are pending.
+     */
+    void drainSequence()
+    {
+        if (!sequencePending)
+        {
             return;
         }
-        final long id = entry.id;
-        if (id == lastAccessId + 1)
+        final long from;
+        final long to;
+        sequenceLock.lock();
+        try
         {
-            sequentialRun++;
+            from = pendingFrom;
+            to = pendingTo;
+            pendingFrom = 0;
+            pendingTo = -1;
+            sequencePending = false;
         }
-        else if (id != lastAccessId)
+        finally
         {
-            sequentialRun = 0;
-            prefetchedUpTo = 0;
+            sequenceLock.unlock();
         }
-        lastAccessId = id;
-        if (sequentialRun >= BlockStore.SEQUENTIAL_RUN_TRIGGER)
+        for (long next = from; next <= to; next++)
         {
-            final long last = id + depth;
-            for (long next = Math.max(id + 1, prefetchedUpTo + 1); next <= last; next++)
+            final BlockEntry ahead = store.blocks.get(next);
+            if (ahead != null)
             {
-                final BlockEntry ahead = store.blocks.get(next);
-                if (ahead != null)
-                {
-                    enqueuePrefetch(ahead, true);
-                }
+                enqueuePrefetch(ahead, true);
             }
-            prefetchedUpTo = last;
         }
     }
 
@@ -113,6 +198,10 @@ final class PrefetchScheduler
         store.lock.lock();
         try
         {
+            if (!store.closed)
+            {
+                drainSequence(); // prefetches the RAM fast path's sequential accesses asked for
+            }
             if (store.closed || store.prefetchQueue.isEmpty())
             {
                 return BlockStore.PREFETCH_QUEUE_EMPTY;
@@ -180,7 +269,7 @@ final class PrefetchScheduler
             verifiedByTier = store.slots[from].tier.verifiesReads() && !(from == store.deviceIndex && entry.deviceDirty);
             store.ram.wrap(ramLocation, entry.size, scratch.view);
             store.slots[from].unlink(entry);
-            entry.state = BlockEntry.State.PROMOTING;
+            store.fastAccess.state(entry, BlockEntry.State.PROMOTING);
             store.promotionsInFlight++;
         }
         finally
@@ -209,7 +298,8 @@ final class PrefetchScheduler
         try
         {
             store.promotionsInFlight--;
-            entry.state = store.blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            store.fastAccess.state(entry,
+                store.blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED);
             store.settled.signalAll();
             if (store.closed)
             {
@@ -222,16 +312,16 @@ final class PrefetchScheduler
             {
                 source.unlink(entry);
                 store.retainedCopies.retainOrFree(entry, from, sourceLocation);
-                entry.tier = store.ramIndex;
-                entry.location = ramLocation;
-                entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
+                // Marked before the switch: the RAM fast path leaves the block's first access (the hit) to the
+                // locked path, which counts it.
+                entry.prefetched = true;
+                entry.prefetchSource = from;
+                store.fastAccess.place(entry, store.ramIndex, ramLocation); // bumps the version (ABA)
                 store.slots[store.ramIndex].link(entry);
                 store.slots[store.ramIndex].updatePeak();
                 source.promotedBlocks++;
                 source.promotedBytes += entry.size;
                 store.counters.promotions++;
-                entry.prefetched = true;
-                entry.prefetchSource = from;
                 source.prefetchesIssued++;
                 store.counters.prefetchesIssued++;
                 store.usageChanged = true;

@@ -112,9 +112,9 @@ final class Promoter
 
         source.unlink(entry);
         store.retainedCopies.retainOrFree(entry, entry.tier, entry.location);
-        entry.tier = store.ramIndex;
-        entry.location = location;
-        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
+        // Every location change bumps the version: no move in flight mistakes a block that left and came back for
+        // one that stayed (ABA). Under the stripe lock: the RAM fast path may take the block from here on.
+        store.fastAccess.place(entry, store.ramIndex, location);
         store.slots[store.ramIndex].link(entry);
         store.slots[store.ramIndex].updatePeak();
         source.promotedBlocks++;
@@ -144,7 +144,7 @@ final class Promoter
         final boolean verifiedByTier = source.tier.verifiesReads() && !bytesAreTruth;
         final int expectedCrc = entry.crc32c;
         source.unlink(entry);
-        entry.state = BlockEntry.State.PROMOTING;
+        store.fastAccess.state(entry, BlockEntry.State.PROMOTING);
         final IoScratch scratch = store.scratchPool.acquire();
         store.ram.wrap(location, entry.size, scratch.view);
         // close() waits for this count: the read below writes into RAM, which close releases.
@@ -168,7 +168,8 @@ final class Promoter
             store.scratchPool.release(scratch);
             store.lock.lock();
             store.promotionsInFlight--;
-            entry.state = store.blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+            store.fastAccess.state(entry,
+                store.blocks.get(entry.id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED);
             store.settled.signalAll();
         }
         store.ensureOpen();
@@ -206,9 +207,7 @@ final class Promoter
             throw new ChecksumMismatchException(entry.id, source.tier.name(), store.nodeName, entry.crc32c, actual);
         }
         store.retainedCopies.retainOrFree(entry, from, sourceLocation);
-        entry.tier = store.ramIndex;
-        entry.location = location;
-        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
+        store.fastAccess.place(entry, store.ramIndex, location); // bumps the version (ABA), as above
         store.slots[store.ramIndex].link(entry);
         store.slots[store.ramIndex].updatePeak();
         source.promotedBlocks++;

@@ -211,6 +211,10 @@ final class Relocator
     boolean demoteOne(final int from, final boolean mayUnlock)
     {
         final TierSlot slot = store.slots[from];
+        if (from == store.ramIndex)
+        {
+            store.fastAccess.drain(); // the RAM fast path's buffered accesses, before the coldest block is chosen
+        }
         if (slot.copyHead != null)
         {
             // Freed once the lock is released (never under it): a caller that keeps the lock (a locked cascade)
@@ -235,7 +239,7 @@ final class Relocator
                     victim = next != null ? next : list.head();
                     continue;
                 }
-                if (victim.size <= fitLimit && victim.state == BlockEntry.State.RESIDENT)
+                if (victim.size <= fitLimit && victim.state == BlockEntry.State.RESIDENT && !victim.writing)
                 {
                     if (moveDown(victim, from, mayUnlock))
                     {
@@ -326,6 +330,24 @@ final class Relocator
      * {@link #moveDown} under the lock, into the first of the tiers from {@code firstTo} down that takes the block.
      */
     private boolean moveDownLocked(final BlockEntry entry, final int from, final int firstTo)
+    {
+        if (from != store.ramIndex)
+        {
+            return moveDownLockedFenced(entry, from, firstTo);
+        }
+        // Its RAM bytes are read and it is switched over with no version check: no fast write may run meanwhile.
+        store.fastAccess.fence(entry);
+        try
+        {
+            return moveDownLockedFenced(entry, from, firstTo);
+        }
+        finally
+        {
+            store.fastAccess.unfence(entry);
+        }
+    }
+
+    private boolean moveDownLockedFenced(final BlockEntry entry, final int from, final int firstTo)
     {
         final int crc;
         if (from == store.ramIndex)
@@ -454,7 +476,7 @@ final class Relocator
         {
             bytes = scratch.staging.wrap(size);
         }
-        entry.state = BlockEntry.State.DEMOTING;
+        store.fastAccess.state(entry, BlockEntry.State.DEMOTING);
         // close() waits for this count: the copy below may read RAM, which close releases.
         store.promotionsInFlight++;
         store.unlockAndNotify();
@@ -490,16 +512,34 @@ final class Relocator
             store.scratchPool.release(scratch);
             store.lock.lock();
             store.promotionsInFlight--;
+            store.usageChanged = true;
+        }
+        // Claimed (no fast write in flight, the version staged, kept DEMOTING) before the state is settled, so
+        // that no fast write starts between the check and the switch-over (FastAccess#claimForCommit).
+        final boolean inTable = store.blocks.get(id) == entry;
+        final boolean unchanged = !store.closed && inTable && entry.tier == from &&
+            entry.location == sourceLocation && entry.isMovable() && store.fastAccess.claimForCommit(entry, version);
+        boolean committed = false;
+        try
+        {
+            if (unchanged && error == null && actual == crc && location != Tier.NO_SPACE)
+            {
+                commitMove(entry, from, to, location, crc, true);
+                committed = true;
+            }
+        }
+        finally
+        {
             if (entry.state == BlockEntry.State.DEMOTING)
             {
-                entry.state = store.blocks.get(id) == entry ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED;
+                store.fastAccess.state(entry, inTable ? BlockEntry.State.RESIDENT : BlockEntry.State.FREED);
             }
-            store.usageChanged = true;
             store.settled.signalAll();
         }
-        final boolean unchanged = !store.closed && store.blocks.get(id) == entry &&
-            entry.state == BlockEntry.State.RESIDENT &&
-            entry.tier == from && entry.location == sourceLocation && entry.version == version && entry.isMovable();
+        if (committed)
+        {
+            return MOVE_DONE;
+        }
         if (!unchanged)
         {
             if (location != Tier.NO_SPACE)
@@ -531,8 +571,7 @@ final class Relocator
             }
             return MOVE_NO_SPACE;
         }
-        commitMove(entry, from, to, location, crc, true);
-        return MOVE_DONE;
+        throw new IllegalStateException("unreachable: block " + id + " unchanged, intact and written, not committed");
     }
 
     /**
@@ -542,6 +581,24 @@ final class Relocator
      * meanwhile so that the cascade (out of a full slower tier, or out of a full DEVICE tier) never picks it.
      */
     boolean relocateLocked(final BlockEntry entry, final int to)
+    {
+        if (entry.tier != store.ramIndex)
+        {
+            return relocateLockedFenced(entry, to);
+        }
+        // Its RAM bytes are read and it is switched over with no version check: no fast write may run meanwhile.
+        store.fastAccess.fence(entry);
+        try
+        {
+            return relocateLockedFenced(entry, to);
+        }
+        finally
+        {
+            store.fastAccess.unfence(entry);
+        }
+    }
+
+    private boolean relocateLockedFenced(final BlockEntry entry, final int to)
     {
         final int from = entry.tier;
         final TierSlot source = store.slots[from];
@@ -607,32 +664,38 @@ final class Relocator
     {
         final TierSlot source = store.slots[from];
         store.retainedCopies.dropCopy(entry); // (freed once the lock is released: nobody waits for that room)
-        try
+        final long sourceLocation = entry.location;
+        if (from != store.ramIndex)
         {
-            if (deferFrees)
+            try
             {
-                store.freeCopy(from, entry.id, entry.location);
+                if (deferFrees)
+                {
+                    store.freeCopy(from, entry.id, sourceLocation);
+                }
+                else
+                {
+                    store.usageChanged = true;
+                    source.free(entry.id, sourceLocation);
+                }
             }
-            else
+            catch (final RuntimeException ex)
             {
-                store.usageChanged = true;
-                source.free(entry.id, entry.location);
+                store.slots[to].free(entry.id, location);
+                throw ex;
             }
-        }
-        catch (final RuntimeException ex)
-        {
-            store.slots[to].free(entry.id, location);
-            throw ex;
         }
         source.unlink(entry);
-        entry.tier = to;
-        entry.location = location;
-        // Every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA).
-        entry.version++;
-        entry.crc32c = crc;
-        entry.crcStale = false;
+        // Every location change bumps the version: no move in flight mistakes a block that left and came back for
+        // one that stayed (ABA).
         entry.deviceDirty = false;
         entry.prefetched = false;
+        store.fastAccess.placeClean(entry, to, location, crc);
+        if (from == store.ramIndex)
+        {
+            // Switched first, so no new fast access reaches the old extent; freed after the reads in flight on it.
+            store.fastAccess.releaseRam(entry, sourceLocation);
+        }
         store.slots[to].link(entry);
         store.slots[to].updatePeak();
         if (to > from)

@@ -98,12 +98,14 @@ final class RetainedCopies
         final TierSlot to = store.slots[entry.copyTier];
         to.removeCopy(entry, IoScratch.aligned(entry.size));
         ramSlot.unlink(entry);
-        ramSlot.free(entry.id, entry.location);
-        entry.tier = entry.copyTier;
-        entry.location = entry.copyLocation;
-        entry.version++; // every location change: no move in flight mistakes a block that left and came back for one that stayed (ABA)
-        entry.copyTier = BlockEntry.NO_TIER;
+        final long ramLocation = entry.location;
         entry.prefetched = false;
+        // Switched first (bumping the version, ABA), so that no new fast access reaches the RAM extent, which is
+        // freed after the fast reads in flight on it (no fast write is: the fast path does not write a block with a
+        // retained copy).
+        store.fastAccess.place(entry, entry.copyTier, entry.copyLocation);
+        entry.copyTier = BlockEntry.NO_TIER;
+        store.fastAccess.releaseRam(entry, ramLocation);
         to.link(entry);
         ramSlot.demotedBlocks++;
         ramSlot.demotedBytes += entry.size;

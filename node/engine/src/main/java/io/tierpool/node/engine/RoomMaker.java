@@ -5,7 +5,6 @@ package io.tierpool.node.engine;
 
 import io.tierpool.client.Hint;
 import io.tierpool.node.tier.Tier;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 
 import java.util.function.LongBinaryOperator;
@@ -55,7 +54,7 @@ final class RoomMaker
      */
     static final int HOT_COST_FACTOR = 4;
 
-    private final Long2ObjectHashMap<BlockEntry> blocks;
+    private final BlockTable blocks;
     private final Demoter demoter;
     private final LongArrayList occupants = new LongArrayList();
     private final LongBinaryOperator costOf = this::cost;
@@ -80,10 +79,10 @@ final class RoomMaker
     }
 
     /**
-     * @param blocks  the engine's block table, read under the engine lock.
+     * @param blocks  the engine's block table, read under the engine lock (no stripe lock needed).
      * @param demoter demotes a block out of the tier room is made in through the engine's ordinary path.
      */
-    RoomMaker(final Long2ObjectHashMap<BlockEntry> blocks, final Demoter demoter)
+    RoomMaker(final BlockTable blocks, final Demoter demoter)
     {
         this.blocks = blocks;
         this.demoter = demoter;

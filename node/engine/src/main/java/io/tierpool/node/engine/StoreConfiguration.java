@@ -179,6 +179,22 @@ public final class StoreConfiguration
     public static final int IO_WORKERS_LIMIT = 64;
 
     /**
+     * Number of stripes of the block table (a power of two).
+     */
+    public static final String BLOCK_TABLE_STRIPES_PROP_NAME = "tierpool.block.table.stripes";
+
+    /**
+     * Default number of stripes of the block table: 64 (a few times the cores of a large host, so that threads on
+     * different blocks seldom share a stripe lock; each stripe is a small map and a monitor).
+     */
+    public static final int BLOCK_TABLE_STRIPES_DEFAULT = 64;
+
+    /**
+     * Most stripes of the block table: 4096.
+     */
+    public static final int BLOCK_TABLE_STRIPES_LIMIT = 4096;
+
+    /**
      * Most bytes in one demotion batch.
      */
     public static final String DEMOTION_BATCH_BYTES_PROP_NAME = "tierpool.demotion.batch";
@@ -230,6 +246,11 @@ public final class StoreConfiguration
     static int ioWorkers()
     {
         return Integer.getInteger(IO_WORKERS_PROP_NAME, IO_WORKERS_DEFAULT);
+    }
+
+    static int blockTableStripes()
+    {
+        return Integer.getInteger(BLOCK_TABLE_STRIPES_PROP_NAME, BLOCK_TABLE_STRIPES_DEFAULT);
     }
 
     static int demotionBatchBytes()

@@ -74,6 +74,7 @@ public final class StoreContext implements Cloneable
     private boolean startPrefetcher = true;
     private IdleStrategy prefetcherIdleStrategy;
     private int ioWorkers = StoreConfiguration.ioWorkers();
+    private int blockTableStripes = StoreConfiguration.blockTableStripes();
     private int demotionBatchBytes = StoreConfiguration.demotionBatchBytes();
     private int demotionBatchBlockBytes = StoreConfiguration.DEMOTION_BATCH_BLOCK_BYTES_DEFAULT;
     private boolean zeroFill = true;
@@ -203,6 +204,14 @@ public final class StoreContext implements Cloneable
             throw new ConfigurationException("ioWorkers=" + ioWorkers + " must be from 0 (the mover and the " +
                 "prefetcher do their own I/O) to " + StoreConfiguration.IO_WORKERS_LIMIT + " threads (" +
                 StoreConfiguration.IO_WORKERS_PROP_NAME + ")");
+        }
+        if (blockTableStripes < 1 || blockTableStripes > StoreConfiguration.BLOCK_TABLE_STRIPES_LIMIT ||
+            Integer.bitCount(blockTableStripes) != 1)
+        {
+            throw new ConfigurationException("blockTableStripes=" + blockTableStripes + " must be a power of two " +
+                "from 1 to " + StoreConfiguration.BLOCK_TABLE_STRIPES_LIMIT + " (" +
+                StoreConfiguration.BLOCK_TABLE_STRIPES_PROP_NAME + "); use " +
+                StoreConfiguration.BLOCK_TABLE_STRIPES_DEFAULT + " when in doubt");
         }
         if (demotionBatchBytes < 0 || demotionBatchBytes > StoreConfiguration.DEMOTION_BATCH_BYTES_LIMIT)
         {
@@ -842,6 +851,28 @@ public final class StoreContext implements Cloneable
     public int ioWorkers()
     {
         return ioWorkers;
+    }
+
+    /**
+     * @param stripes number of stripes of the block table ({@link BlockTable}): a power of two from 1 to
+     *                {@value StoreConfiguration#BLOCK_TABLE_STRIPES_LIMIT}; default
+     *                {@value StoreConfiguration#BLOCK_TABLE_STRIPES_DEFAULT}
+     *                ({@value StoreConfiguration#BLOCK_TABLE_STRIPES_PROP_NAME}). Each stripe has its own map and lock:
+     *                reads and writes of RAM blocks in different stripes never wait for each other.
+     * @return this for a fluent API.
+     */
+    public StoreContext blockTableStripes(final int stripes)
+    {
+        this.blockTableStripes = stripes;
+        return this;
+    }
+
+    /**
+     * @return the number of stripes of the block table.
+     */
+    public int blockTableStripes()
+    {
+        return blockTableStripes;
     }
 
     /**

@@ -4,6 +4,7 @@
 package io.tierpool.node.engine;
 
 import io.tierpool.client.EngineTierStats;
+import io.tierpool.client.OutOfTierMemoryException;
 
 import io.tierpool.client.StoreStats;
 
@@ -123,6 +124,45 @@ final class StoreStatistics
         return new TierStats(slot.tier.kind(), slot.tier.name(), slot.owned ? 0 : slot.tier.capacityBytes(), 0,
             slot.peakUsedBytes, 0, slot.demotedBlocks, slot.demotedBytes, slot.promotedBlocks, slot.promotedBytes,
             slot.checksumFailures, -1, -1);
+    }
+
+    /**
+     * @return the store's tier kinds in hierarchy order, for messages.
+     */
+    String tierNames()
+    {
+        final StringBuilder sb = new StringBuilder(64);
+        for (int i = 0; i < store.slots.length; i++)
+        {
+            sb.append(i == 0 ? "" : ", ").append(store.slots[i].tier.kind());
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @return an {@link OutOfTierMemoryException} for a block, its message naming {@code what} failed, every tier's
+     * use, caps and largest free extent, the blocks pinned in RAM and what to do.
+     */
+    OutOfTierMemoryException outOfMemory(final BlockEntry entry, final String what)
+    {
+        final StringBuilder sb = new StringBuilder(256);
+        sb.append(what).append(" on node ").append(store.nodeName).append(": ");
+        for (int i = 0; i < store.slots.length; i++)
+        {
+            if (i > 0)
+            {
+                sb.append("; ");
+            }
+            sb.append(store.slots[i].describe());
+            if (entry.size > store.slots[i].hardCapBytes())
+            {
+                sb.append(" (block larger than the tier's hard cap)");
+            }
+        }
+        final long pinned = store.slots[store.ramIndex].pinnedBlocks;
+        sb.append("; ").append(pinned).append(" blocks pinned in RAM. Raise the tiers' capacities, free blocks " +
+            "that are no longer needed, or close pinned views");
+        return new OutOfTierMemoryException(entry.id, entry.size, sb.toString());
     }
 
     long retainedCopies()
