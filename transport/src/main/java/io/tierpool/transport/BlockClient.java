@@ -423,9 +423,7 @@ public final class BlockClient implements AutoCloseable
         final int dstOffset,
         final int maxLength)
     {
-        final BlockRequest request = sendGet(nodeEndpoint, blockId, generation, dst, dstOffset, maxLength);
-        await(request);
-        return request.totalLength;
+        return get(nodeEndpoint, blockId, generation, dst, dstOffset, maxLength, false, 0);
     }
 
     /**
@@ -456,9 +454,22 @@ public final class BlockClient implements AutoCloseable
         final int maxLength,
         final int expectedCrc32c)
     {
+        return get(nodeEndpoint, blockId, generation, dst, dstOffset, maxLength, true, expectedCrc32c);
+    }
+
+    private int get(
+        final String nodeEndpoint,
+        final long blockId,
+        final long generation,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int maxLength,
+        final boolean expectsCrc32c,
+        final int expectedCrc32c)
+    {
         final BlockRequest request = sendGet(nodeEndpoint, blockId, generation, dst, dstOffset, maxLength);
         request.expectedCrc32c = expectedCrc32c;
-        request.expectsCrc32c = true;
+        request.expectsCrc32c = expectsCrc32c;
         await(request);
         return request.totalLength;
     }

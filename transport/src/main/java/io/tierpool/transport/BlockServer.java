@@ -594,8 +594,8 @@ public final class BlockServer implements AutoCloseable
         /**
          * @param idleStrategy idle strategy of the server thread; default {@link TransportConfiguration#agentIdleStrategy()}:
          *                     a {@link BackoffIdleStrategy} parking at most
-         *                     {@link TransportConfiguration#IDLE_MAX_PARK_PROP_NAME}, lingering after work when
-         *                     {@link TransportConfiguration#IDLE_LINGER_PROP_NAME} is set (busy spinning starves
+         *                     {@link TransportConfiguration#IDLE_MAX_PARK_PROP_NAME}, lingering after work for
+         *                     {@link TransportConfiguration#IDLE_LINGER_PROP_NAME} (default 5 ms; busy spinning starves
          *                     small machines).
          * @return this.
          */

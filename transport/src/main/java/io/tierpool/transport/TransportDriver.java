@@ -427,7 +427,7 @@ public final class TransportDriver implements AutoCloseable
          * @param idleStrategy idle strategy of the shared driver thread; default
          *                     {@link TransportConfiguration#agentIdleStrategy()}: a {@link BackoffIdleStrategy}
          *                     parking at most {@link TransportConfiguration#IDLE_MAX_PARK_PROP_NAME}, lingering
-         *                     after work when {@link TransportConfiguration#IDLE_LINGER_PROP_NAME} is set.
+         *                     after work for {@link TransportConfiguration#IDLE_LINGER_PROP_NAME} (default 5 ms).
          * @return this.
          */
         public Context idleStrategy(final IdleStrategy idleStrategy)

@@ -43,7 +43,7 @@ public enum IdleMode
 
     /**
      * @return the idle strategy of the peer's polling thread, as a node's block server thread waits (lingering after
-     * work too when {@value TransportConfiguration#IDLE_LINGER_PROP_NAME} is set).
+     * work too, for {@value TransportConfiguration#IDLE_LINGER_PROP_NAME}, default 5 ms).
      */
     public IdleStrategy serverIdleStrategy()
     {
