@@ -5,6 +5,9 @@ package io.tierpool.node.engine;
 
 import io.tierpool.client.Hint;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * One row of the block table: where a block lives and how it is used. Also a node of the intrusive
  * least-recently-used list ({@link LruList}) of the tier it lives in. Guarded by the engine lock: every field is
@@ -99,7 +102,7 @@ final class BlockEntry
      * {@link #crc32c} may not match the block's bytes in RAM: the block was allocated, written or pinned since its
      * checksum was last taken or verified. A block that is clean (false) leaves RAM without a checksum pass.
      */
-    volatile boolean crcStale = true;
+    volatile boolean crcStale;
     /**
      * The lower tier still holding the copy the block was promoted from, or {@link #NO_TIER}: kept while the block
      * is in RAM and unchanged (only then), so that demoting it again is a switch back, not a write.
@@ -116,11 +119,54 @@ final class BlockEntry
     BlockEntry next;
     LruList list;
 
+    /**
+     * True while the entry is in the {@link BlockTable} (set and cleared under its stripe lock and the engine lock;
+     * read under the engine lock). Before it is inserted no other thread can reach the entry, so its fields are
+     * written plainly ({@link #placeUnpublished}), without the stripe lock or a volatile store; inserting it under the
+     * stripe lock publishes them.
+     */
+    boolean published;
+
+    private static final VarHandle VERSION;
+    private static final VarHandle CRC_STALE;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            VERSION = lookup.findVarHandle(BlockEntry.class, "version", long.class);
+            CRC_STALE = lookup.findVarHandle(BlockEntry.class, "crcStale", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     BlockEntry(final long id, final int size, final Hint hint)
     {
         this.id = id;
         this.size = size;
         this.hint = hint;
+        CRC_STALE.set(this, true); // plain store: the entry is published by its insertion under a stripe lock
+    }
+
+    /**
+     * Places an entry that is in no table yet (no other thread can see it): sets its tier and location, bumps its
+     * version, and with {@code clean} records {@code crc} as the checksum of its bytes, with plain stores. The
+     * stripe lock taken by {@link BlockTable#put} publishes them.
+     */
+    void placeUnpublished(final int tier, final long location, final boolean clean, final int crc)
+    {
+        this.tier = tier;
+        this.location = location;
+        VERSION.set(this, (long)VERSION.get(this) + 1);
+        if (clean)
+        {
+            crc32c = crc;
+            CRC_STALE.set(this, false);
+        }
     }
 
     /**

@@ -1018,7 +1018,6 @@ public final class BlockStore implements AutoCloseable
             slot.unlink(entry);
             retainedCopies.dropCopy(entry);
             usageChanged = true;
-            blocks.remove(entry);
             if (!entry.isMovable())
             {
                 slot.pinnedBlocks--;
@@ -1026,7 +1025,7 @@ public final class BlockStore implements AutoCloseable
             counters.frees++;
             slot.frees++;
             counters.logicalBytes -= entry.size;
-            fastAccess.releaseCopy(entry); // RAM: once no fast access is in flight on it
+            fastAccess.removeAndReleaseCopy(entry); // RAM: freed once no fast access is in flight on it
         }
         finally
         {

@@ -5,6 +5,8 @@ package io.tierpool.node.engine;
 
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
@@ -15,11 +17,13 @@ import java.util.function.Consumer;
  * meet only when two ids share a stripe.
  * <p>
  * <b>Threading.</b> The table is changed ({@link #put}, {@link #remove}, {@link #clear}) only by a thread holding the
- * engine lock <em>and</em> the stripe's lock (lock order: engine lock, then a stripe lock; a stripe lock is held for
+ * engine lock, and (but for {@link #put}) the stripe's lock too (lock order: engine lock, then a stripe lock; a stripe lock is held for
  * a few instructions, never across I/O, a copy of a block or a wait on anything but the stripe's own monitor). So a
  * thread holding the engine lock may read with {@link #get} without a stripe lock (nobody else can change a map
  * meanwhile), while a thread without the engine lock (the RAM fast path, {@link FastAccess}) reads under the stripe
- * lock ({@link #stripe(long)}). Every change of an entry's state, tier, location or version is made under its stripe
+ * lock ({@link #stripe(long)}) through {@link #lookup}: removals take the stripe lock, insertions do not (they are
+ * bracketed by the stripe's sequence, a seqlock, so that allocating a block takes no atomic instruction), and a
+ * lookup that overlapped an insertion is retried. Every change of an entry's state, tier, location or version is made under its stripe
  * lock too ({@link FastAccess#place}, {@link FastAccess#state}, {@link FastAccess#bumpVersion}), so that the fast path
  * sees them consistently. {@link #size()} may be read by any thread (it is written under the engine lock).
  * <p>
@@ -34,6 +38,13 @@ final class BlockTable
     static final class Stripe
     {
         final Long2ObjectHashMap<BlockEntry> map = new Long2ObjectHashMap<>();
+        /**
+         * Sequence of {@link BlockTable#put}s into {@link #map} (a seqlock: odd while one is under way). An insertion
+         * holds the engine lock but not the stripe's monitor, so that allocating a block costs no atomic instruction;
+         * a reader without the engine lock looks up through {@link BlockTable#lookup}, which retries a lookup that
+         * overlapped an insertion. Written only by engine-lock holders; read with acquire semantics.
+         */
+        int putSequence;
         /** Fast-path and registered locked accesses in flight in this stripe (guarded by this stripe's monitor). */
         int inFlight;
         /** Threads waiting on this stripe's monitor for an access in flight to end (guarded by the monitor). */
@@ -46,6 +57,20 @@ final class BlockTable
         BlockEntry[] retiredEntries = new BlockEntry[2];
         long[] retiredLocations = new long[2];
         int retiredCount;
+    }
+
+    private static final VarHandle PUT_SEQUENCE;
+
+    static
+    {
+        try
+        {
+            PUT_SEQUENCE = MethodHandles.lookup().findVarHandle(Stripe.class, "putSequence", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
     }
 
     private final Stripe[] stripes;
@@ -106,15 +131,53 @@ final class BlockTable
     }
 
     /**
-     * Inserts an entry; the caller holds the engine lock.
+     * Looks an entry up for a thread that does not hold the engine lock (it holds the stripe's monitor, which keeps
+     * removals and changes of the entry out): an insertion into the stripe may be under way meanwhile, so the lookup
+     * is retried until none overlapped it (a seqlock read, as {@code StampedLock}'s optimistic reads are validated).
+     *
+     * @param stripe  the block's stripe, {@link #stripe(long)}.
+     * @param blockId the block.
+     * @return the entry, or null if the block is not in the table.
+     */
+    static BlockEntry lookup(final Stripe stripe, final long blockId)
+    {
+        while (true)
+        {
+            final int sequence = (int)PUT_SEQUENCE.getAcquire(stripe);
+            if ((sequence & 1) == 0)
+            {
+                BlockEntry found;
+                try
+                {
+                    found = stripe.map.get(blockId);
+                }
+                catch (final RuntimeException ex)
+                {
+                    found = null; // a view torn by a resize under way: the sequence has moved, retried below
+                }
+                VarHandle.loadLoadFence();
+                if ((int)PUT_SEQUENCE.getOpaque(stripe) == sequence)
+                {
+                    return found != null && found.id == blockId ? found : null;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Inserts an entry; the caller holds the engine lock. Takes no lock of its own (the insertion is bracketed by
+     * the stripe's sequence, see {@link #lookup}); the release store that ends it publishes the entry's fields.
      */
     void put(final BlockEntry entry)
     {
         final Stripe stripe = stripe(entry.id);
-        synchronized (stripe)
-        {
-            stripe.map.put(entry.id, entry);
-        }
+        final int sequence = stripe.putSequence;
+        PUT_SEQUENCE.setOpaque(stripe, sequence + 1);
+        VarHandle.storeStoreFence();
+        entry.published = true;
+        stripe.map.put(entry.id, entry);
+        PUT_SEQUENCE.setRelease(stripe, sequence + 2);
         size++;
     }
 
@@ -127,12 +190,22 @@ final class BlockTable
         final Stripe stripe = stripe(entry.id);
         synchronized (stripe)
         {
-            if (stripe.map.remove(entry.id) != null)
-            {
-                size--;
-            }
-            entry.state = BlockEntry.State.FREED;
+            removeLocked(stripe, entry);
         }
+    }
+
+    /**
+     * {@link #remove}, for a caller that holds the engine lock and already holds {@code stripe}'s lock (the entry's
+     * stripe), so that it can do more in the same step ({@link FastAccess#removeAndReleaseCopy}).
+     */
+    void removeLocked(final Stripe stripe, final BlockEntry entry)
+    {
+        if (stripe.map.remove(entry.id) != null)
+        {
+            size--;
+        }
+        entry.state = BlockEntry.State.FREED;
+        entry.published = false;
     }
 
     /**

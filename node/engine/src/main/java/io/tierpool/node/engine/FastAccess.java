@@ -144,7 +144,7 @@ final class FastAccess
             BlockEntry found;
             while (true)
             {
-                found = stripe.map.get(blockId);
+                found = BlockTable.lookup(stripe, blockId);
                 if (found == null || store.closed || found.state != BlockEntry.State.RESIDENT ||
                     found.tier != ramIndex || found.fenced != 0 || found.prefetched ||
                     blockOffset < 0 || blockOffset > found.size - length || (write && found.copyTier != BlockEntry.NO_TIER))
@@ -235,7 +235,7 @@ final class FastAccess
         final BlockTable.Stripe stripe = table.stripe(blockId);
         synchronized (stripe)
         {
-            final BlockEntry entry = stripe.map.get(blockId);
+            final BlockEntry entry = BlockTable.lookup(stripe, blockId);
             return entry != null && entry.tier == ramIndex && entry.state == BlockEntry.State.RESIDENT;
         }
     }
@@ -381,16 +381,8 @@ final class FastAccess
         final BlockTable.Stripe stripe = table.stripe(entry.id);
         synchronized (stripe)
         {
-            if (entry.readers > 0 || entry.writing)
+            if (retireIfInFlight(stripe, entry, location))
             {
-                if (stripe.retiredCount == stripe.retiredEntries.length)
-                {
-                    stripe.retiredEntries = java.util.Arrays.copyOf(stripe.retiredEntries, 2 * stripe.retiredCount);
-                    stripe.retiredLocations = java.util.Arrays.copyOf(stripe.retiredLocations, 2 * stripe.retiredCount);
-                }
-                stripe.retiredEntries[stripe.retiredCount] = entry;
-                stripe.retiredLocations[stripe.retiredCount] = location;
-                stripe.retiredCount++;
                 return;
             }
         }
@@ -399,20 +391,52 @@ final class FastAccess
     }
 
     /**
-     * Frees the copy where a block lay that was just removed from the table ({@link BlockStore#free}): in RAM through
-     * {@link #releaseRam}, elsewhere as {@link BlockStore#freeCopy}. Called under the engine lock.
+     * Under the entry's stripe lock: if an access is in flight on the entry, hands its RAM extent to the last one
+     * out and returns true; else returns false (the caller frees it after releasing the stripe lock).
      */
-    void releaseCopy(final BlockEntry entry)
+    private static boolean retireIfInFlight(final BlockTable.Stripe stripe, final BlockEntry entry, final long location)
     {
-        if (entry.tier == ramIndex)
+        if (entry.readers > 0 || entry.writing)
         {
-            releaseRam(entry, entry.location);
+            if (stripe.retiredCount == stripe.retiredEntries.length)
+            {
+                stripe.retiredEntries = java.util.Arrays.copyOf(stripe.retiredEntries, 2 * stripe.retiredCount);
+                stripe.retiredLocations = java.util.Arrays.copyOf(stripe.retiredLocations, 2 * stripe.retiredCount);
+            }
+            stripe.retiredEntries[stripe.retiredCount] = entry;
+            stripe.retiredLocations[stripe.retiredCount] = location;
+            stripe.retiredCount++;
+            return true;
         }
-        else
-        {
-            store.freeCopy(entry.tier, entry.id, entry.location);
-        }
+        return false;
     }
+
+    /**
+     * Removes a block being freed from the table ({@link BlockTable#remove}) and frees its copy (in RAM
+     * through {@link #releaseRam}'s rule, elsewhere as {@link BlockStore#freeCopy}); for a block in RAM both in one step under its stripe lock. Called under the engine lock.
+     */
+    void removeAndReleaseCopy(final BlockEntry entry)
+    {
+        if (entry.tier != ramIndex)
+        {
+            table.remove(entry);
+            store.freeCopy(entry.tier, entry.id, entry.location);
+            return;
+        }
+        final long location = entry.location;
+        final BlockTable.Stripe stripe = table.stripe(entry.id);
+        synchronized (stripe)
+        {
+            table.removeLocked(stripe, entry);
+            if (retireIfInFlight(stripe, entry, location))
+            {
+                return;
+            }
+        }
+        store.usageChanged = true;
+        store.slots[ramIndex].free(entry.id, location);
+    }
+
 
     /**
      * Registers a copy in RAM made by the locked path (the engine lock held), so that it excludes conflicting fast
@@ -527,6 +551,11 @@ final class FastAccess
      */
     void place(final BlockEntry entry, final int tier, final long location)
     {
+        if (!entry.published)
+        {
+            entry.placeUnpublished(tier, location, false, 0);
+            return;
+        }
         synchronized (table.stripe(entry.id))
         {
             entry.tier = tier;
@@ -541,6 +570,11 @@ final class FastAccess
      */
     void placeClean(final BlockEntry entry, final int tier, final long location, final int crc)
     {
+        if (!entry.published)
+        {
+            entry.placeUnpublished(tier, location, true, crc);
+            return;
+        }
         synchronized (table.stripe(entry.id))
         {
             entry.tier = tier;
