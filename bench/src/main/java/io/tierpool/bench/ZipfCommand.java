@@ -41,6 +41,11 @@ public final class ZipfCommand implements Callable<Integer>
     @Option(names = "--rounds", description = "Timed rounds (default: ${DEFAULT-VALUE}).")
     int rounds = ZipfWorkload.Settings.defaults().rounds();
 
+    @Option(names = "--warmup-rounds", description = "Untimed rounds of --ops operations per system before the " +
+        "first thread count's timed rounds, so that the JIT has compiled both systems' paths; each later thread " +
+        "count runs one of its own (default: ${DEFAULT-VALUE}).")
+    int warmupRounds = ZipfWorkload.Settings.defaults().warmupRounds();
+
     @Option(names = "--read-fraction", description = "Share of gets; the rest are puts (default: ${DEFAULT-VALUE}).")
     double readFraction = ZipfWorkload.Settings.defaults().readFraction();
 
@@ -66,7 +71,7 @@ public final class ZipfCommand implements Callable<Integer>
     {
         final ZipfWorkload.Result result = ZipfWorkload.run(new ZipfWorkload.Settings(Math.toIntExact(blockBytes),
             ramBytes, dataMultiple, ops, rounds, readFraction, skew, seed, common.tmpfsDir, common.diskDir,
-            threads),
+            threads, warmupRounds),
             System.err, jcache);
         common.print(System.out, result.toTable(), result);
         return result.verified() ? 0 : BenchCommand.EXIT_FAILED;

@@ -24,8 +24,11 @@ import java.util.concurrent.CountDownLatch;
  * same mix of gets and puts and the same number of operations, from one thread or from each of several thread
  * counts ({@link Settings#threads()}).
  * <p>
- * Both systems are open at once. Each is populated with every key (not timed) and runs one warm-up round (not
- * timed); then their {@code rounds} timed rounds of {@code ops} operations alternate (TierPool round 1, Ehcache
+ * Both systems are open at once. Each is populated with every key (not timed) and runs
+ * {@link Settings#warmupRounds()} warm-up rounds (not timed; default {@value Settings#WARMUP_ROUNDS_DEFAULT}, so that
+ * the JIT has compiled the engine's paths before the timing starts: on 2 cores the compiler thread takes one core for
+ * the first seconds of a run, and a single warm-up round of 50,000 operations left the first timed rounds measuring
+ * compilation rather than the store); then their {@code rounds} timed rounds of {@code ops} operations alternate (TierPool round 1, Ehcache
  * round 1, ...), so that a change in the machine's load affects both alike, and the ratio is taken round by round. Every value carries its key and a version in its first 16 bytes and a
  * check word in its last 8; every get checks them against the last version put, so stale, lost or mixed-up
  * values are counted (and must be 0).
@@ -56,6 +59,8 @@ public final class ZipfWorkload
      * @param diskParent   where the VSSD tier's and Ehcache's disk directories are made (local disk).
      * @param threads      thread counts to run, each at least 1 and at most half the keys; the first is the one
      *                     whose figures the single-system table shows.
+     * @param warmupRounds untimed rounds of {@code ops} operations per system before the first thread count's timed
+     *                     rounds, at least 1 (each later thread count runs one of its own).
      */
     public record Settings(
         int blockBytes,
@@ -68,8 +73,14 @@ public final class ZipfWorkload
         long seed,
         Path tmpfsParent,
         Path diskParent,
-        List<Integer> threads)
+        List<Integer> threads,
+        int warmupRounds)
     {
+        /**
+         * Default number of warm-up rounds before the first thread count's timed rounds.
+         */
+        public static final int WARMUP_ROUNDS_DEFAULT = 5;
+
         /**
          * Settings with one thread.
          *
@@ -101,6 +112,38 @@ public final class ZipfWorkload
         }
 
         /**
+         * Settings with {@value #WARMUP_ROUNDS_DEFAULT} warm-up rounds.
+         *
+         * @param blockBytes   bytes per value.
+         * @param ramBytes     the RAM tier in bytes.
+         * @param dataMultiple working set as a multiple of {@code ramBytes}.
+         * @param ops          operations per timed round.
+         * @param rounds       timed rounds.
+         * @param readFraction share of gets.
+         * @param skew         Zipf skew theta.
+         * @param seed         seed of the key sequence.
+         * @param tmpfsParent  where the VVRAM tier's directory is made.
+         * @param diskParent   where the VSSD tier's and Ehcache's disk directories are made.
+         * @param threads      thread counts to run.
+         */
+        public Settings(
+            final int blockBytes,
+            final long ramBytes,
+            final int dataMultiple,
+            final int ops,
+            final int rounds,
+            final double readFraction,
+            final double skew,
+            final long seed,
+            final Path tmpfsParent,
+            final Path diskParent,
+            final List<Integer> threads)
+        {
+            this(blockBytes, ramBytes, dataMultiple, ops, rounds, readFraction, skew, seed, tmpfsParent, diskParent,
+                threads, WARMUP_ROUNDS_DEFAULT);
+        }
+
+        /**
          * @param threads compact canonical form: copies the thread counts.
          */
         public Settings
@@ -128,7 +171,7 @@ public final class ZipfWorkload
         public Settings withDirectories(final Path tmpfs, final Path disk)
         {
             return new Settings(blockBytes, ramBytes, dataMultiple, ops, rounds, readFraction, skew, seed, tmpfs, disk,
-                threads);
+                threads, warmupRounds);
         }
 
         /**
@@ -161,9 +204,10 @@ public final class ZipfWorkload
                 throw new IllegalArgumentException("--ram=" + ramBytes + " must be at least 1 MiB (Ehcache sizes " +
                     "its off-heap tier in MiB) and a multiple of --block=" + blockBytes);
             }
-            if (dataMultiple < 1 || ops < 1 || rounds < 1)
+            if (dataMultiple < 1 || ops < 1 || rounds < 1 || warmupRounds < 1)
             {
-                throw new IllegalArgumentException("--data-multiple, --ops and --rounds must be at least 1");
+                throw new IllegalArgumentException("--data-multiple, --ops, --rounds and --warmup-rounds must be at " +
+                    "least 1");
             }
             if (!(readFraction >= 0 && readFraction <= 1))
             {
@@ -289,10 +333,10 @@ public final class ZipfWorkload
             }
             final int firstThreads = runs.get(0).threads();
             final String out = String.format("zipf get/put: %d keys of %s (working set %s = %dx RAM), skew %.2f, " +
-                "%.0f%% gets, %d rounds of %d ops, %d thread%s%n  TierPool RAM %s + VVRAM %s + VSSD %s; Ehcache heap " +
+                "%.0f%% gets, %d rounds of %d ops after %d warm-up rounds, %d thread%s%n  TierPool RAM %s + VVRAM %s + VSSD %s; Ehcache heap " +
                 "%d entries + off-heap %s + disk %s%n", settings.keys(), Units.bytes(settings.blockBytes()),
                 Units.bytes(settings.workingSetBytes()), settings.dataMultiple(), settings.skew(),
-                100 * settings.readFraction(), settings.rounds(), settings.ops(), firstThreads,
+                100 * settings.readFraction(), settings.rounds(), settings.ops(), settings.warmupRounds(), firstThreads,
                 firstThreads == 1 ? "" : "s", Units.bytes(settings.ramBytes()),
                 Units.bytes(settings.vvramBytes()), Units.bytes(settings.vssdBytes()),
                 settings.ramBytes() / settings.blockBytes(), Units.bytes(settings.vvramBytes()),
@@ -375,9 +419,13 @@ public final class ZipfWorkload
                 final double[] ratios = new double[settings.rounds()];
                 final long[] tierPoolCounts = tierPool.counts();
                 final long[] ehcacheCounts = ehcache.counts();
-                sequences.draw(0);
-                tierPool.round(sequences, false);
-                ehcache.round(sequences, false);
+                final int warmups = runs.isEmpty() ? settings.warmupRounds() : 1;
+                for (int warmup = 0; warmup < warmups; warmup++)
+                {
+                    sequences.draw(-warmup); // round 0 first, the sequence the one warm-up round always drew
+                    tierPool.round(sequences, false);
+                    ehcache.round(sequences, false);
+                }
                 for (int round = 0; round < settings.rounds(); round++)
                 {
                     sequences.draw(round + 1);
