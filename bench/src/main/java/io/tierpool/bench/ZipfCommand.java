@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 @Command(name = "zipf", mixinStandardHelpOptions = true,
     description = "Zipf-distributed block get/put with a working set N x the RAM tier: TierPool (RAM + VVRAM + " +
         "VSSD) vs Ehcache 3 (heap + off-heap + disk) of the same sizes; every get verified. Defaults take about " +
-        "a minute on 2 cores with one thread; each further --threads value adds about as much again.")
+        "a minute and a half on 2 cores with one thread (five untimed warm-up rounds, then five timed); each " +
+        "further --threads value adds about a minute.")
 public final class ZipfCommand implements Callable<Integer>
 {
     @Mixin
