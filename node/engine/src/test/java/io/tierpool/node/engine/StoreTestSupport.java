@@ -12,7 +12,14 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.function.Executable;
+
+import java.util.concurrent.atomic.AtomicReference;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class StoreTestSupport
 {
@@ -63,6 +70,52 @@ final class StoreTestSupport
     static void assertContent(final BlockStore store, final long id, final byte[] expected)
     {
         assertArrayEquals(expected, readAll(store, id), "content of block " + id);
+    }
+
+    /**
+     * Runs a store call on another thread, whose tier call {@code hold} holds back; while it is held, rewrites and
+     * reads back another block in RAM ({@code otherId}, {@code blockBytes} long) and takes the statistics (at least
+     * {@code minBlocks} blocks), none of which may wait for the held call; then lets the call go and checks that it
+     * succeeded and that the other block kept its new bytes.
+     *
+     * @param heldCall what is held back, for the messages ("device call", "far-memory free", ...).
+     */
+    static void runWhileHeld(
+        final BlockStore store,
+        final ConcurrentHeapTier.Hold hold,
+        final Executable call,
+        final Random random,
+        final long otherId,
+        final int blockBytes,
+        final String heldCall,
+        final long minBlocks) throws InterruptedException
+    {
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread caller = new Thread(() ->
+        {
+            try
+            {
+                call.execute();
+            }
+            catch (final Throwable ex)
+            {
+                failure.set(ex);
+            }
+        });
+        caller.start();
+        assertTrue(hold.awaitReached(), "the call reached the held " + heldCall);
+
+        final byte[] newer = randomBytes(random, blockBytes);
+        store.write(otherId, 0, newer, 0, blockBytes);
+        assertArrayEquals(newer, readAll(store, otherId));
+        assertTrue(store.stats().blocks() >= minBlocks, "stats() answers while the " + heldCall + " is held");
+        assertFalse(hold.expired, "an access to another block waited for the held " + heldCall);
+
+        hold.release();
+        caller.join();
+        assertNull(failure.get());
+        assertFalse(hold.expired);
+        assertContent(store, otherId, newer);
     }
 
     static TierStats tierStats(final BlockStore store, final TierKind kind)

@@ -14,18 +14,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tierpool.node.engine.StoreTestSupport.KIB;
 import static io.tierpool.node.engine.StoreTestSupport.allocateWith;
 import static io.tierpool.node.engine.StoreTestSupport.assertContent;
 import static io.tierpool.node.engine.StoreTestSupport.context;
 import static io.tierpool.node.engine.StoreTestSupport.randomBytes;
-import static io.tierpool.node.engine.StoreTestSupport.readAll;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,10 +116,6 @@ class UnlockedCopyDropTest
         return ids;
     }
 
-    /**
-     * Runs a store call on another thread, whose far-memory free is held back; while it is held, reads, rewrites
-     * and reads again another block in RAM and takes the statistics; then lets the free go.
-     */
     private static void runWhileHeld(
         final BlockStore store,
         final ConcurrentHeapTier.Hold hold,
@@ -132,31 +123,6 @@ class UnlockedCopyDropTest
         final Random random,
         final long otherId) throws InterruptedException
     {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread caller = new Thread(() ->
-        {
-            try
-            {
-                call.execute();
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
-        });
-        caller.start();
-        assertTrue(hold.awaitReached(), "the call reached the held far-memory free");
-
-        final byte[] newer = randomBytes(random, BLOCK);
-        store.write(otherId, 0, newer, 0, BLOCK);
-        assertArrayEquals(newer, readAll(store, otherId));
-        assertTrue(store.stats().blocks() >= 4, "stats() answers while the free is held");
-        assertFalse(hold.expired, "an access to another block waited for the held free");
-
-        hold.release();
-        caller.join();
-        assertNull(failure.get());
-        assertFalse(hold.expired);
-        assertContent(store, otherId, newer);
+        StoreTestSupport.runWhileHeld(store, hold, call, random, otherId, BLOCK, "far-memory free", 4);
     }
 }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tierpool.node.engine.StoreTestSupport.KIB;
 import static io.tierpool.node.engine.StoreTestSupport.allocateWith;
@@ -24,7 +23,6 @@ import static io.tierpool.node.engine.StoreTestSupport.readAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -192,10 +190,6 @@ class UnlockedDeviceMoveTest
         assertEquals(0, device.usedBytes(), "the store freed its blocks in the DEVICE tier");
     }
 
-    /**
-     * Runs a store call on another thread, whose device call is held back; while it is held, reads, rewrites and
-     * reads again another block in RAM and takes the statistics; then lets the call go.
-     */
     private static void runWhileHeld(
         final BlockStore store,
         final ConcurrentHeapTier.Hold hold,
@@ -203,31 +197,6 @@ class UnlockedDeviceMoveTest
         final Random random,
         final long otherId) throws InterruptedException
     {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread caller = new Thread(() ->
-        {
-            try
-            {
-                call.execute();
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
-        });
-        caller.start();
-        assertTrue(hold.awaitReached(), "the call reached the held device call");
-
-        final byte[] newer = randomBytes(random, BLOCK);
-        store.write(otherId, 0, newer, 0, BLOCK);
-        assertArrayEquals(newer, readAll(store, otherId));
-        assertTrue(store.stats().blocks() >= 1, "stats() answers while the device call is held");
-        assertFalse(hold.expired, "an access to another block waited for the held device call");
-
-        hold.release();
-        caller.join();
-        assertNull(failure.get());
-        assertFalse(hold.expired);
-        assertContent(store, otherId, newer);
+        StoreTestSupport.runWhileHeld(store, hold, call, random, otherId, BLOCK, "device call", 1);
     }
 }

@@ -286,10 +286,6 @@ class UnlockedKeyedTierTest
         }
     }
 
-    /**
-     * Runs a store call on another thread, whose tier call is held back; while it is held, reads, rewrites and reads
-     * again another block in RAM and takes the statistics; then lets the call go.
-     */
     private static void runWhileHeld(
         final BlockStore store,
         final ConcurrentHeapTier.Hold hold,
@@ -297,31 +293,6 @@ class UnlockedKeyedTierTest
         final Random random,
         final long otherId) throws InterruptedException
     {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread caller = new Thread(() ->
-        {
-            try
-            {
-                call.execute();
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
-        });
-        caller.start();
-        assertTrue(hold.awaitReached(), "the call reached the held tier call");
-
-        final byte[] newer = randomBytes(random, BLOCK);
-        store.write(otherId, 0, newer, 0, BLOCK);
-        assertArrayEquals(newer, readAll(store, otherId));
-        assertTrue(store.stats().blocks() >= 1, "stats() answers while the tier call is held");
-        assertFalse(hold.expired, "an access to another block waited for the held tier call");
-
-        hold.release();
-        caller.join();
-        assertNull(failure.get());
-        assertFalse(hold.expired);
-        assertContent(store, otherId, newer);
+        StoreTestSupport.runWhileHeld(store, hold, call, random, otherId, BLOCK, "tier call", 1);
     }
 }
