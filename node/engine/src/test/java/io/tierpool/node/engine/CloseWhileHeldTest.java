@@ -21,6 +21,7 @@ import static io.tierpool.node.engine.StoreTestSupport.allocateWith;
 import static io.tierpool.node.engine.StoreTestSupport.context;
 import static io.tierpool.node.engine.StoreTestSupport.countEntries;
 import static io.tierpool.node.engine.StoreTestSupport.randomBytes;
+import static io.tierpool.node.engine.StoreTestSupport.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,22 +131,5 @@ class CloseWhileHeldTest
     {
         assertEquals(0, countEntries(tempDir.resolve("vvram")), "no VVRAM files or directories left");
         assertEquals(0, countEntries(tempDir.resolve("vssd")), "no VSSD files or directories left");
-    }
-
-    private static Thread start(final Executable call, final AtomicReference<Throwable> failure)
-    {
-        final Thread thread = new Thread(() ->
-        {
-            try
-            {
-                call.execute();
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
-        });
-        thread.start();
-        return thread;
     }
 }

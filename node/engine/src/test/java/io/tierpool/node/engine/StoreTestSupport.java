@@ -73,6 +73,28 @@ final class StoreTestSupport
     }
 
     /**
+     * Starts {@code call} on a new thread; whatever it throws is kept in {@code failure}.
+     *
+     * @return the started thread, for the caller to join.
+     */
+    static Thread start(final Executable call, final AtomicReference<Throwable> failure)
+    {
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                call.execute();
+            }
+            catch (final Throwable ex)
+            {
+                failure.set(ex);
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
+    /**
      * Runs a store call on another thread, whose tier call {@code hold} holds back; while it is held, rewrites and
      * reads back another block in RAM ({@code otherId}, {@code blockBytes} long) and takes the statistics (at least
      * {@code minBlocks} blocks), none of which may wait for the held call; then lets the call go and checks that it
@@ -91,18 +113,7 @@ final class StoreTestSupport
         final long minBlocks) throws InterruptedException
     {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread caller = new Thread(() ->
-        {
-            try
-            {
-                call.execute();
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
-        });
-        caller.start();
+        final Thread caller = start(call, failure);
         assertTrue(hold.awaitReached(), "the call reached the held " + heldCall);
 
         final byte[] newer = randomBytes(random, blockBytes);
